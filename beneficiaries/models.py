@@ -1,0 +1,415 @@
+"""What was delivered, to whom, what monitors saw and what people said.
+
+Only approved records count in indicators: every record that feeds a figure
+carries a review ``status``. Counts can never be negative and a recorded
+household size is 1..30, enforced by the database.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from programmes.models import Governorate, Project, Sector
+
+HOUSEHOLD_SIZE_MIN = 1
+HOUSEHOLD_SIZE_MAX = 30
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "f", _("Female")
+    MALE = "m", _("Male")
+
+
+class AgeGroup(models.TextChoices):
+    CHILD = "0-5", _("0–5 years")
+    YOUTH = "6-17", _("6–17 years")
+    ADULT = "18-59", _("18–59 years")
+    ELDERLY = "60+", _("60 years and over")
+
+
+class PopulationGroup(models.TextChoices):
+    IDP = "idp", _("Internally displaced")
+    RETURNEE = "returnee", _("Returnee")
+    HOST = "host", _("Host community")
+    REFUGEE = "refugee", _("Refugee")
+
+
+class ActivityType(models.Model):
+    """What kind of assistance (vocational training, business support package,
+    cash, NFI kit ...); ``sectors`` lists the project sectors it fits."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    unit = models.CharField(
+        _("unit"),
+        max_length=50,
+        default="unit",
+        help_text=_("What one unit is: package, course, kit ..."),
+    )
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="activity_types")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("activity type")
+        verbose_name_plural = _("activity types")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Beneficiary(models.Model):
+    """A person on a beneficiary list. Personal data: the name and phone are
+    shown only to staff who need them, never to donors or in exports."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex)
+    age_group = models.CharField(_("age group"), max_length=5, choices=AgeGroup)
+    population_group = models.CharField(
+        _("population group"), max_length=10, choices=PopulationGroup
+    )
+    governorate = models.ForeignKey(Governorate, on_delete=models.PROTECT)
+    household_size = models.PositiveSmallIntegerField(_("household size"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("beneficiary")
+        verbose_name_plural = _("beneficiaries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(household_size__isnull=True)
+                | Q(household_size__gte=HOUSEHOLD_SIZE_MIN, household_size__lte=HOUSEHOLD_SIZE_MAX),
+                name="beneficiary_household_size_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class MonitoringVisit(models.Model):
+    """A dated field visit by a monitor to a project: draft → submitted →
+    approved, or returned with a reason and then corrected and resubmitted."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="visits")
+    monitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits"
+    )
+    visit_date = models.DateField(_("visit date"))
+    findings = models.TextField(_("findings"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReviewStatus, default=ReviewStatus.DRAFT
+    )
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_visits",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-visit_date", "-id"]
+        verbose_name = _("monitoring visit")
+        verbose_name_plural = _("monitoring visits")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                name="visit_returned_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "visit_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.visit_date} ({self.get_status_display()})"
+
+
+class Referral(models.Model):
+    """An issue found on a visit and who it was referred to; open until closed."""
+
+    visit = models.ForeignKey(MonitoringVisit, on_delete=models.CASCADE, related_name="referrals")
+    issue = models.TextField(_("issue found"))
+    referred_to = models.CharField(_("referred to"), max_length=200)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+
+    def __str__(self) -> str:
+        return f"{self.issue[:40]} → {self.referred_to}"
+
+
+def photo_path(instance: Photo, filename: str) -> str:
+    return f"photos/{instance.visit_id}/{filename}"
+
+
+class Photo(models.Model):
+    """A photo from a visit, shown with its caption and credit. Location and
+    device metadata are stripped before storage."""
+
+    visit = models.ForeignKey(MonitoringVisit, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("image"), upload_to=photo_path)
+    caption = models.CharField(_("caption"), max_length=300)
+    credit = models.CharField(_("photo credit"), max_length=150)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.caption
+
+
+class AssistanceRecord(models.Model):
+    """What was delivered to whom: ``units`` of an activity type reaching
+    ``households`` households and ``people`` direct recipients.
+
+    ``people`` is the total of direct recipients; its breakdown by sex × age
+    group × population group is in ``RecipientCount`` rows and, where given,
+    adds up to it. ``household_size`` is the size recorded for the households
+    reached, when known; it wins over the default multiplier in indicators.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="assistance")
+    activity_type = models.ForeignKey(
+        ActivityType, on_delete=models.PROTECT, related_name="records"
+    )
+    visit = models.ForeignKey(
+        MonitoringVisit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assistance",
+        help_text=_("The monitoring visit that verified this delivery, if any."),
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.SET_NULL, null=True, blank=True, related_name="assistance"
+    )
+    delivered_on = models.DateField(_("delivered on"))
+    units = models.PositiveIntegerField(_("units"), default=0)
+    households = models.PositiveIntegerField(_("households"), default=0)
+    people = models.PositiveIntegerField(_("people (direct recipients)"), default=0)
+    household_size = models.PositiveSmallIntegerField(
+        _("recorded household size"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReviewStatus, default=ReviewStatus.DRAFT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assistance record")
+        verbose_name_plural = _("assistance records")
+        constraints = [
+            # PositiveIntegerField already adds ">= 0" checks for the counts.
+            models.CheckConstraint(
+                condition=Q(household_size__isnull=True)
+                | Q(household_size__gte=HOUSEHOLD_SIZE_MIN, household_size__lte=HOUSEHOLD_SIZE_MAX),
+                name="assistance_household_size_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(households__lte=F("people")),
+                name="assistance_households_not_above_people",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "delivered_on"]),
+            models.Index(fields=["project", "delivered_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_type} × {self.units} ({self.delivered_on})"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if (
+            self.households is not None
+            and self.people is not None
+            and self.households > self.people
+        ):
+            errors["households"] = _(
+                "More households (%(households)s) than people (%(people)s): every household "
+                "reached has at least one direct recipient."
+            ) % {"households": self.households, "people": self.people}
+        if self.household_size is not None and not (
+            HOUSEHOLD_SIZE_MIN <= self.household_size <= HOUSEHOLD_SIZE_MAX
+        ):
+            errors["household_size"] = _(
+                "A household size must be between %(min)s and %(max)s."
+            ) % {
+                "min": HOUSEHOLD_SIZE_MIN,
+                "max": HOUSEHOLD_SIZE_MAX,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+class RecipientCount(models.Model):
+    """Direct recipients of one record in one sex × age group × population group cell."""
+
+    record = models.ForeignKey(
+        AssistanceRecord, on_delete=models.CASCADE, related_name="recipients"
+    )
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex)
+    age_group = models.CharField(_("age group"), max_length=5, choices=AgeGroup)
+    population_group = models.CharField(
+        _("population group"), max_length=10, choices=PopulationGroup
+    )
+    count = models.PositiveIntegerField(_("people"))
+
+    class Meta:
+        verbose_name = _("recipients")
+        verbose_name_plural = _("recipients")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "sex", "age_group", "population_group"],
+                name="recipientcount_one_row_per_cell",
+            ),
+            models.CheckConstraint(
+                condition=Q(sex__in=Sex.values)
+                & Q(age_group__in=AgeGroup.values)
+                & Q(population_group__in=PopulationGroup.values),
+                name="recipientcount_known_categories",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.sex}/{self.age_group}/{self.population_group}"
+
+
+class Survey(models.Model):
+    """A beneficiary feedback questionnaire."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+
+    class Meta:
+        verbose_name = _("feedback survey")
+        verbose_name_plural = _("feedback surveys")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    """A question of a survey, answered on a Likert scale or by choosing one option.
+    ``choices`` is the ordered list of answer codes and labels."""
+
+    class Kind(models.TextChoices):
+        LIKERT = "likert", _("Likert scale")
+        CHOICE = "choice", _("Single choice")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(_("code"), max_length=40)
+    text = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    choices = models.JSONField(
+        _("answer options"),
+        help_text=_('Ordered list of [code, label] pairs, e.g. [["5", "Very satisfied"], ...]'),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["survey", "position"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "code"], name="question_code_unique_in_survey"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def choice_codes(self) -> list[str]:
+        return [str(code) for code, _label in self.choices]
+
+    def clean(self) -> None:
+        super().clean()
+        if not isinstance(self.choices, list) or not all(
+            isinstance(pair, list | tuple) and len(pair) == 2 for pair in self.choices
+        ):
+            raise ValidationError({"choices": _("Give a list of [code, label] pairs.")})
+
+
+class FeedbackResponse(models.Model):
+    """One beneficiary's answers to a survey, collected on a visit or imported."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="feedback")
+    visit = models.ForeignKey(
+        MonitoringVisit, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback"
+    )
+    collected_on = models.DateField(_("collected on"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex, blank=True)
+    age_group = models.CharField(_("age group"), max_length=5, choices=AgeGroup, blank=True)
+    population_group = models.CharField(
+        _("population group"), max_length=10, choices=PopulationGroup, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReviewStatus, default=ReviewStatus.DRAFT
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("feedback response")
+        verbose_name_plural = _("feedback responses")
+        indexes = [models.Index(fields=["status", "collected_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.survey} — {self.collected_on}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(FeedbackResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    value = models.CharField(_("answer"), max_length=40)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="answer_one_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}={self.value}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.question_id and self.value not in self.question.choice_codes():
+            raise ValidationError({"value": _("This answer is not one of the question's options.")})

@@ -1,0 +1,1 @@
+"""Indicator definitions and their derived values (built by the indicator engine)."""

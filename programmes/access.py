@@ -1,0 +1,59 @@
+"""Who may see what: one helper per object type, used by every view and endpoint.
+
+A user with no profile sees nothing unless they are a superuser.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from programmes.models import Programme, Project, UserProfile
+
+
+def user_role(user) -> str | None:
+    """The user's role, or None for an anonymous user or one with no profile.
+    A superuser is an administrator whatever their profile says."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return UserProfile.Role.ADMIN
+    profile = getattr(user, "profile", None)
+    return profile.role if profile else None
+
+
+def projects_for_user(user) -> QuerySet[Project]:
+    """The projects ``user`` may see: an administrator all; a manager those in
+    their programmes or governorates; a monitor those in their governorates; a
+    donor those their organisation funds; anyone else none."""
+    role = user_role(user)
+    projects = Project.objects.all()
+    if role == UserProfile.Role.ADMIN:
+        return projects
+    if role == UserProfile.Role.MANAGER:
+        profile = user.profile
+        return projects.filter(
+            Q(programme__in=profile.programmes.all())
+            | Q(governorate__in=profile.governorates.all())
+        )
+    if role == UserProfile.Role.MONITOR:
+        return projects.filter(governorate__in=user.profile.governorates.all())
+    if role == UserProfile.Role.DONOR:
+        return projects.filter(donor_id=user.profile.donor_id)
+    return projects.none()
+
+
+def programmes_for_user(user) -> QuerySet[Programme]:
+    """The programmes ``user`` may see: those with a project in their scope, and
+    for a manager also the programmes they manage; for a donor also those their
+    organisation has contributed to."""
+    role = user_role(user)
+    if role == UserProfile.Role.ADMIN:
+        return Programme.objects.all()
+    scope = Q(projects__in=projects_for_user(user))
+    if role == UserProfile.Role.MANAGER:
+        scope |= Q(pk__in=user.profile.programmes.all())
+    if role == UserProfile.Role.DONOR:
+        scope |= Q(contributions__donor_id=user.profile.donor_id)
+    if role is None:
+        return Programme.objects.none()
+    return Programme.objects.filter(scope).distinct()

@@ -1,0 +1,303 @@
+"""The portfolio: where (governorates), who pays (donors, contributions), what
+(programmes, projects), and who may see and do what (user profiles).
+
+Rules the database can hold are database constraints, so that no import,
+shell session or future bug can store them; rules that need another row
+(a project inside its programme's period) are checked in ``clean()``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def normalise_place_name(value: str) -> str:
+    """A spelling-insensitive key for a place name: "Al-Anbar", "al anbar" and
+    "Anbar" all give "anbar"; Arabic is kept as written, minus spaces."""
+    key = value.strip().casefold().replace("’", "'")
+    for sep in ("-", "_", " ", "'", "."):
+        key = key.replace(sep, "")
+    for prefix in ("al", "as", "an", "at", "ad"):
+        if key.startswith(prefix) and len(key) > len(prefix) + 3:
+            key = key[len(prefix) :]
+            break
+    return key
+
+
+class Governorate(models.Model):
+    """One of Iraq's 18 first-level divisions, identified by its OCHA P-code."""
+
+    pcode = models.CharField(_("P-code"), max_length=5, unique=True)
+    iso_3166_2 = models.CharField(_("ISO 3166-2 code"), max_length=5, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100, unique=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=100)
+    name_iom = models.CharField(
+        _("short name"), max_length=100, help_text=_("The spelling IOM reports use.")
+    )
+    aliases = models.JSONField(
+        _("aliases"),
+        default=list,
+        blank=True,
+        help_text=_("Other spellings found in reports, matched on import."),
+    )
+    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name_iom"]
+        verbose_name = _("governorate")
+        verbose_name_plural = _("governorates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pcode__regex=r"^IQG[0-9]{2}$"), name="governorate_pcode_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_iom
+
+    def names(self) -> list[str]:
+        return [
+            self.pcode,
+            self.iso_3166_2,
+            self.name_en,
+            self.name_ar,
+            self.name_iom,
+            *self.aliases,
+        ]
+
+
+class Donor(models.Model):
+    """A government or institution that funds programmes."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government")
+        INSTITUTION = "institution", _("Institution")
+        PRIVATE = "private", _("Private sector")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.GOVERNMENT)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("donor")
+        verbose_name_plural = _("donors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Programme(models.Model):
+    """A portfolio line (CRP, RRP, 3RP ...) with one outcome area and a period."""
+
+    class OutcomeArea(models.TextChoices):
+        HUMAN_CAPITAL = "human_capital", _("Increasing human capital")
+        GOOD_GOVERNANCE = "good_governance", _("Promoting good governance")
+        SOCIAL_SERVICES = "social_services", _("Improving access to social services")
+        LOCAL_ECONOMIES = "local_economies", _("Supporting local economies")
+        SAFER_COMMUNITIES = "safer_communities", _("Creating safer communities")
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    outcome_area = models.CharField(_("outcome area"), max_length=30, choices=OutcomeArea)
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="programme_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def covers(self, day) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+class Contribution(models.Model):
+    """Money from a donor to a programme, in US dollars."""
+
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="contributions")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="contributions")
+    amount_usd = models.DecimalField(_("amount (US$)"), max_digits=14, decimal_places=2)
+    date = models.DateField(_("date received"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_usd__gt=0), name="contribution_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="contribution_period_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.donor} → {self.programme.code}: US$ {self.amount_usd:,.0f}"
+
+
+class Sector(models.Model):
+    """Reference list of sectors (education, health, water and sanitation ...)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    """A unit of work inside a programme, in one governorate, paid by one donor."""
+
+    class Kind(models.TextChoices):
+        QIP = "qip", _("Quick impact project")
+        CSP = "csp", _("Community service project")
+        TRAINING = "training", _("Training course")
+        POLICING_OFFICE = "policing_office", _("Community policing office")
+        LIVELIHOODS = "livelihoods", _("Livelihoods support")
+        INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+        ASSESSMENT = "assessment", _("Assessment")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PREPARATION = "preparation", _("Preparation")
+        ONGOING = "ongoing", _("Ongoing")
+        COMPLETED = "completed", _("Completed")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="projects")
+    governorate = models.ForeignKey(Governorate, on_delete=models.PROTECT, related_name="projects")
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    community = models.CharField(_("community"), max_length=200, blank=True)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="projects")
+    kind = models.CharField(_("type"), max_length=30, choices=Kind, default=Kind.OTHER)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.PREPARATION
+    )
+    donor = models.ForeignKey(
+        Donor, on_delete=models.PROTECT, related_name="projects", verbose_name=_("funding donor")
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    budget_usd = models.DecimalField(_("budget (US$)"), max_digits=14, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="project_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_usd__gte=0), name="project_budget_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "governorate"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    def clean(self) -> None:
+        super().clean()
+        programme = self.programme if self.programme_id else None
+        if programme is None or self.start_date is None:
+            return
+        errors = {}
+        if not programme.covers(self.start_date):
+            errors["start_date"] = _(
+                "The project starts outside its programme's period (%(start)s to %(end)s)."
+            ) % {"start": programme.start_date, "end": programme.end_date or _("open")}
+        if self.end_date and not programme.covers(self.end_date):
+            errors["end_date"] = _(
+                "The project ends outside its programme's period (%(start)s to %(end)s)."
+            ) % {"start": programme.start_date, "end": programme.end_date or _("open")}
+        if errors:
+            raise ValidationError(errors)
+
+
+class UserProfile(models.Model):
+    """A user's role and scope.
+
+    - monitor (field staff): the governorates they work in;
+    - manager: the programmes and the governorates they manage (a project is in
+      scope when its programme or its governorate is one of them);
+    - donor: one donor organisation, and so the programmes it funds;
+    - administrator: everything.
+    """
+
+    class Role(models.TextChoices):
+        MONITOR = "monitor", _("Field staff (monitor)")
+        MANAGER = "manager", _("Programme manager")
+        DONOR = "donor", _("Donor")
+        ADMIN = "admin", _("Administrator")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    governorates = models.ManyToManyField(
+        Governorate, blank=True, related_name="staff", verbose_name=_("governorates")
+    )
+    programmes = models.ManyToManyField(
+        Programme, blank=True, related_name="managers", verbose_name=_("programmes")
+    )
+    donor = models.ForeignKey(
+        Donor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("donor organisation"),
+    )
+
+    history = HistoricalRecords(m2m_fields=[governorates, programmes])
+
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="donor", donor__isnull=False)
+                | (~Q(role="donor") & Q(donor__isnull=True)),
+                name="userprofile_donor_iff_donor_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
