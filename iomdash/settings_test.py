@@ -17,3 +17,14 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# The suite's Celery traffic goes to its own Redis database, so a worker of the
+# development stack never answers the suite's pings or takes its tasks.
+TEST_BROKER_DB = 15
+if CELERY_BROKER_URL.startswith("redis+socket://"):  # noqa: F405
+    CELERY_BROKER_URL = CELERY_BROKER_URL.split("?")[0] + f"?virtual_host={TEST_BROKER_DB}"  # noqa: F405
+else:
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(CELERY_BROKER_URL)  # noqa: F405
+    CELERY_BROKER_URL = urlunsplit(_parts._replace(path=f"/{TEST_BROKER_DB}"))

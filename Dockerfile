@@ -1,0 +1,13 @@
+# Production-like image for web, worker and beat (see docker-compose.yml).
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN DEBUG=true SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build \
+    REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput
+RUN useradd --create-home iomdash && mkdir -p /app/media && chown iomdash /app/media
+USER iomdash
+EXPOSE 8000
+CMD ["gunicorn", "iomdash.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

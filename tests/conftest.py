@@ -1,0 +1,92 @@
+"""Fixtures shared by the whole suite: the standing users per role and a real
+Celery worker process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def database_url_for(settings_dict: dict) -> str:
+    """A DATABASE_URL for the database Django is using now (the test database)."""
+    user = quote(settings_dict.get("USER") or "")
+    password = settings_dict.get("PASSWORD") or ""
+    auth = f"{user}:{quote(password)}@" if password else f"{user}@"
+    host = quote(settings_dict.get("HOST") or "", safe="")
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    return f"postgres://{auth}{host}{port}/{settings_dict['NAME']}"
+
+
+class WorkerProcess:
+    """A real ``celery worker`` in a child process, on the suite's broker and
+    the test database. Stop it with ``stop()``; the fixture does at the end."""
+
+    def __init__(self, database_url: str):
+        self.hostname = f"test-{uuid.uuid4().hex[:8]}@localhost"
+        env = dict(os.environ)
+        env["DJANGO_SETTINGS_MODULE"] = "iomdash.settings_test"
+        env["DATABASE_URL"] = database_url
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "iomdash",
+                "worker",
+                "-P",
+                "solo",
+                "-l",
+                "warning",
+                "--hostname",
+                self.hostname,
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+        )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        from iomdash.celery import app
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the Celery worker exited with {self.process.returncode}")
+            if app.control.ping(destination=[self.hostname], timeout=0.5):
+                return
+        raise RuntimeError("the Celery worker did not answer within %ss" % timeout)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings):
+    """A real Celery worker reading the test database. Tests using it see the
+    data they commit (hence ``transactional_db``)."""
+    from django.db import connection
+
+    worker = WorkerProcess(database_url_for(connection.settings_dict))
+    try:
+        worker.wait_ready()
+        yield worker
+    finally:
+        worker.stop()
