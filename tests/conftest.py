@@ -66,7 +66,7 @@ class WorkerProcess:
                 raise RuntimeError(f"the Celery worker exited with {self.process.returncode}")
             if app.control.ping(destination=[self.hostname], timeout=0.5):
                 return
-        raise RuntimeError("the Celery worker did not answer within %ss" % timeout)
+        raise RuntimeError(f"the Celery worker did not answer within {timeout}s")
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -106,7 +106,9 @@ class TestGovernorates:
         assert len(features) == 18
         for feature in features:
             ring = feature["geometry"]["coordinates"][0]
-            area2 = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:]))
+            area2 = sum(
+                x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False)
+            )
             assert area2 < 0, feature["id"]  # negative signed area = clockwise
         assert (DATA / "NOTICE.md").read_text().count("CC BY-IGO 3.0") >= 1
 
