@@ -1,1 +1,338 @@
-"""Indicator definitions and their derived values (built by the indicator engine)."""
+"""Indicator definitions (data an administrator edits) and their derived values.
+
+The rules, as the engine (``indicators/engine.py``) applies them:
+
+**What a definition reads.** ``source`` names the records; only approved
+assistance records, approved visits and approved feedback responses count.
+Projects and contributions are managed records and always count. Filters
+(activity types, sectors, programmes, project statuses and types) narrow the
+records; an empty filter means "all".
+
+**The measure.** records (a count), units, households, people, US$ (for
+contributions) or projects (distinct projects with at least one counted
+record). For people, ``apply_multiplier`` turns households into people:
+each record counts ``households × household size``, where the household size
+is the record's own recorded size when it has one, and otherwise the
+multiplier in force on the record's date (``HouseholdMultiplier``, default 6,
+"average household size in Iraq"), unless the definition sets its own
+``multiplier``. Without the multiplier, people are the direct recipients.
+
+**Periods.** Every definition has a value per month and per quarter (what
+happened in that period). A cumulative definition also has running totals
+"as of" the end of each month in which its cell had data; the value as of any
+other date is the latest one on or before it (``selectors.values_as_of``).
+
+**How values add up.** All measures add up across cuts: a record belongs to
+one project, and a project to one governorate, programme and funding donor,
+so the "all governorates" value is the sum of the governorate values. Across
+periods, every measure but ``projects`` adds up (a month's value plus the
+next month's is the two months' value); ``projects`` counts each project once
+in a quarter and once in a running total.
+
+**Cuts.** Every combination of governorate, programme and donor, each one
+value or "all" (stored as NULL). Within each cell, people (without the
+multiplier) and feedback responses are also split by sex, by age group and by
+population group, each split on its own. Only cells with data are stored.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from beneficiaries.models import ActivityType
+from programmes.models import Donor, Governorate, Programme, Project, Sector
+
+
+class HouseholdMultiplier(models.Model):
+    """The average household size that turns households into people, from a
+    month on. The one in force on a record's date applies to that record."""
+
+    value = models.PositiveSmallIntegerField(_("people per household"))
+    effective_from = models.DateField(
+        _("effective from"), unique=True, help_text=_("The first day of a month.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["effective_from"]
+        verbose_name = _("household multiplier")
+        verbose_name_plural = _("household multipliers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=1, value__lte=30), name="multiplier_value_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_from__day=1), name="multiplier_starts_on_first_of_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("× %(value)s from %(date)s") % {"value": self.value, "date": self.effective_from}
+
+
+class IndicatorDefinition(models.Model):
+    """A named figure computed from the records (see the module docstring)."""
+
+    class Source(models.TextChoices):
+        ASSISTANCE = "assistance", _("Assistance records")
+        PROJECTS = "projects", _("Projects")
+        VISITS = "visits", _("Monitoring visits")
+        FEEDBACK = "feedback", _("Feedback responses")
+        CONTRIBUTIONS = "contributions", _("Contributions")
+
+    class Measure(models.TextChoices):
+        RECORDS = "records", _("Number of records")
+        UNITS = "units", _("Sum of units")
+        HOUSEHOLDS = "households", _("Sum of households")
+        PEOPLE = "people", _("Sum of people")
+        USD = "usd", _("Sum of US$")
+        PROJECTS = "projects", _("Number of distinct projects")
+
+    class Accumulation(models.TextChoices):
+        CUMULATIVE = "cumulative", _("Running total (cumulative)")
+        PERIODIC = "periodic", _("Per period")
+
+    # Which measures each source can give.
+    MEASURES_BY_SOURCE = {
+        Source.ASSISTANCE: {
+            Measure.RECORDS,
+            Measure.UNITS,
+            Measure.HOUSEHOLDS,
+            Measure.PEOPLE,
+            Measure.PROJECTS,
+        },
+        Source.PROJECTS: {Measure.RECORDS, Measure.USD},
+        Source.VISITS: {Measure.RECORDS, Measure.PROJECTS},
+        Source.FEEDBACK: {Measure.RECORDS},
+        Source.CONTRIBUTIONS: {Measure.USD, Measure.RECORDS},
+    }
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    source = models.CharField(_("reads"), max_length=20, choices=Source)
+    measure = models.CharField(_("measure"), max_length=20, choices=Measure)
+    apply_multiplier = models.BooleanField(
+        _("multiply households by household size"),
+        default=False,
+        help_text=_("For people: households × recorded household size, or × the multiplier."),
+    )
+    multiplier = models.PositiveSmallIntegerField(
+        _("own multiplier"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the mission's household multiplier."),
+    )
+    accumulation = models.CharField(
+        _("figure"), max_length=20, choices=Accumulation, default=Accumulation.CUMULATIVE
+    )
+    activity_types = models.ManyToManyField(
+        ActivityType, blank=True, verbose_name=_("activity types")
+    )
+    sectors = models.ManyToManyField(Sector, blank=True, verbose_name=_("sectors"))
+    programmes = models.ManyToManyField(Programme, blank=True, verbose_name=_("programmes"))
+    project_statuses = models.JSONField(
+        _("project statuses"), default=list, blank=True, help_text=_("Empty: any status.")
+    )
+    project_kinds = models.JSONField(
+        _("project types"), default=list, blank=True, help_text=_("Empty: any type.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords(m2m_fields=[activity_types, sectors, programmes])
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("indicator definition")
+        verbose_name_plural = _("indicator definitions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(apply_multiplier=False) | Q(measure="people"),
+                name="definition_multiplier_only_for_people",
+            ),
+            models.CheckConstraint(
+                condition=Q(multiplier__isnull=True) | Q(multiplier__gte=1, multiplier__lte=30),
+                name="definition_multiplier_range",
+            ),
+            # A distinct count has no running total made of monthly values.
+            models.CheckConstraint(
+                condition=~Q(measure="projects") | Q(accumulation="periodic"),
+                name="definition_distinct_projects_periodic",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_cumulative(self) -> bool:
+        return self.accumulation == self.Accumulation.CUMULATIVE
+
+    @property
+    def has_splits(self) -> bool:
+        """People without the multiplier, and feedback responses, are split by
+        sex, age group and population group; other measures are not."""
+        if self.source == self.Source.ASSISTANCE:
+            return self.measure == self.Measure.PEOPLE and not self.apply_multiplier
+        return self.source == self.Source.FEEDBACK
+
+    def clean(self) -> None:
+        super().clean()
+        allowed = self.MEASURES_BY_SOURCE.get(self.source, set())
+        if self.source and self.measure and self.measure not in allowed:
+            raise ValidationError(
+                {
+                    "measure": _("%(source)s cannot give this measure.")
+                    % {"source": self.get_source_display()}
+                }
+            )
+        if self.apply_multiplier and self.measure != self.Measure.PEOPLE:
+            raise ValidationError({"apply_multiplier": _("The multiplier applies to people only.")})
+        bad = set(self.project_statuses or []) - set(Project.Status.values)
+        if bad:
+            raise ValidationError(
+                {"project_statuses": _("Unknown status: %(s)s") % {"s": ", ".join(sorted(bad))}}
+            )
+        bad = set(self.project_kinds or []) - set(Project.Kind.values)
+        if bad:
+            raise ValidationError(
+                {"project_kinds": _("Unknown type: %(s)s") % {"s": ", ".join(sorted(bad))}}
+            )
+
+
+class IndicatorValue(models.Model):
+    """One number: a definition's value for one period and one cut.
+
+    ``period_type`` month/quarter: what happened in [period_start, period_end].
+    ``period_type`` cumulative: the running total as of ``period_end``.
+    A NULL governorate, programme or donor means "all". ``split`` is empty for
+    the cell's total, or names the dimension of ``split_value``.
+    Written only by the engine: recomputed from the records and overwritten.
+    """
+
+    class PeriodType(models.TextChoices):
+        MONTH = "month", _("Month")
+        QUARTER = "quarter", _("Quarter")
+        CUMULATIVE = "cumulative", _("Cumulative as of")
+
+    class Split(models.TextChoices):
+        TOTAL = "", _("Total")
+        SEX = "sex", _("Sex")
+        AGE_GROUP = "age_group", _("Age group")
+        POPULATION_GROUP = "population_group", _("Population group")
+
+    definition = models.ForeignKey(
+        IndicatorDefinition, on_delete=models.CASCADE, related_name="values"
+    )
+    period_type = models.CharField(max_length=10, choices=PeriodType)
+    period_start = models.DateField(null=True)
+    period_end = models.DateField()
+    governorate = models.ForeignKey(Governorate, on_delete=models.CASCADE, null=True)
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True)
+    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, null=True)
+    split = models.CharField(max_length=20, choices=Split, default="", blank=True)
+    split_value = models.CharField(max_length=20, default="", blank=True)
+    value = models.DecimalField(max_digits=20, decimal_places=2)
+    multiplier = models.ForeignKey(
+        HouseholdMultiplier,
+        on_delete=models.SET_NULL,
+        null=True,
+        help_text=_("The multiplier version in force at the period's end, where it applies."),
+    )
+    multiplier_value = models.PositiveSmallIntegerField(
+        null=True, help_text=_("People per household applied where no size was recorded.")
+    )
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "definition",
+                    "period_type",
+                    "period_end",
+                    "governorate",
+                    "programme",
+                    "donor",
+                    "split",
+                    "split_value",
+                ],
+                name="indicatorvalue_one_per_cell",
+                nulls_distinct=False,
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=[
+                    "definition",
+                    "period_type",
+                    "governorate",
+                    "programme",
+                    "donor",
+                    "period_end",
+                ],
+                name="indicatorvalue_lookup",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition.code} {self.period_type} {self.period_end}: {self.value}"
+
+
+class RecomputeJob(models.Model):
+    """One recomputation: a full one (all definitions) or an incremental one
+    (the months and definitions a change touched). Its row shows progress and
+    keeps the attempts and the error of a failed run."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", _("Full")
+        INCREMENTAL = "incremental", _("Incremental")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    params = models.JSONField(default=dict, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    values_written = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("recomputation")
+        verbose_name_plural = _("recomputations")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+
+class EngineLock(models.Model):
+    """A single row locked (SELECT ... FOR UPDATE) by every recomputation for
+    the length of its transaction, so that two never interleave."""
+
+    name = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("engine lock")

@@ -266,3 +266,12 @@ LOGGING = {
         "pgserver": {"level": "WARNING"},
     },
 }
+
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "nightly-full-recompute": {
+        "task": "indicators.nightly_full_recompute",
+        "schedule": crontab(hour=2, minute=0),
+    },
+}

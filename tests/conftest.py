@@ -90,3 +90,17 @@ def celery_worker_process(transactional_db, settings):
         yield worker
     finally:
         worker.stop()
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in-process, for unit tests of a task's body only."""
+    from iomdash.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = False
+        app.conf.task_eager_propagates = False

@@ -1,0 +1,576 @@
+"""The indicator engine: set-based SQL from the records to ``IndicatorValue`` rows.
+
+The rules it applies are in ``indicators/models.py``'s docstring. How:
+
+1. *Facts.* For each source, one SELECT gives rows of (governorate ``g``,
+   programme ``pr``, donor ``d``, month ``m``, ``project_id``, value ``v``),
+   already filtered by the definition (approved records only). Assistance
+   records, the big table, are first summed once per run into a temporary
+   "cube" per (project, activity type, month), shared by every definition; a
+   second cube holds the recipients split by sex, age group and population
+   group. The household multiplier is applied per month in SQL.
+2. *Values.* ``GROUP BY month, GROUPING SETS`` over (g, pr, d) gives every
+   cut ("all" = NULL) per month and per quarter; cumulative values are running
+   sums (a window) over the month values of each cell.
+3. *Writes.* A run deletes the values it recomputes and inserts the new ones
+   in one transaction: readers see the old values until it commits, a run that
+   dies leaves them untouched, and the next run writes the same table.
+
+A full run recomputes every active definition. An incremental run, after a
+change, recomputes the months and quarters the change touched (every cell of
+them, from the records of those quarters) and the running totals of the cells
+it touched from that month on. Both derive running totals from month values
+the same way, so an incremental run leaves the same table as a full one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.utils import OperationalError
+from django.utils import timezone
+
+from beneficiaries.models import (
+    AssistanceRecord,
+    FeedbackResponse,
+    MonitoringVisit,
+    RecipientCount,
+    ReviewStatus,
+)
+from indicators.models import EngineLock, HouseholdMultiplier, IndicatorDefinition, IndicatorValue
+from programmes.models import Contribution, Project
+
+log = logging.getLogger(__name__)
+
+Source = IndicatorDefinition.Source
+Measure = IndicatorDefinition.Measure
+
+VALUES = IndicatorValue._meta.db_table
+ASSISTANCE = AssistanceRecord._meta.db_table
+RECIPIENTS = RecipientCount._meta.db_table
+PROJECTS = Project._meta.db_table
+VISITS = MonitoringVisit._meta.db_table
+FEEDBACK = FeedbackResponse._meta.db_table
+CONTRIBUTIONS = Contribution._meta.db_table
+CUBE = "_iomdash_cube_assistance"
+CUBE_SPLITS = "_iomdash_cube_recipients"
+LOCK_NAME = "indicators"
+
+# Every combination of governorate, programme and donor, each one or "all".
+ALL_CUTS = "GROUPING SETS ((g, pr, d), (g, pr), (g, d), (pr, d), (g), (pr), (d), ())"
+# Contributions have no governorate: their values exist for "all governorates" only.
+CUTS_WITHOUT_GOVERNORATE = "GROUPING SETS ((pr, d), (pr), (d), ())"
+
+COLUMNS = (
+    "definition_id, period_type, period_start, period_end, governorate_id, programme_id, "
+    "donor_id, split, split_value, value, multiplier_id, multiplier_value, computed_at"
+)
+
+
+class EngineBusy(Exception):
+    """Another recomputation holds the engine's lock."""
+
+
+class NoMultiplier(Exception):
+    """A definition needs the household multiplier and none is defined."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a change touched: the source, the months (first days) of the
+    records before and after the change, their (governorate, programme, donor)
+    triples, and optionally the definitions concerned (None: all of the source)."""
+
+    source: str
+    months: frozenset[dt.date]
+    triples: frozenset[tuple[int | None, int | None, int | None]]
+    definition_ids: frozenset[int] | None = None
+
+    def merge(self, other: Scope) -> Scope:
+        assert self.source == other.source
+        ids = None
+        if self.definition_ids is not None and other.definition_ids is not None:
+            ids = self.definition_ids | other.definition_ids
+        return Scope(self.source, self.months | other.months, self.triples | other.triples, ids)
+
+    def to_json(self) -> dict:
+        return {
+            "source": self.source,
+            "months": sorted(m.isoformat() for m in self.months),
+            "triples": sorted([list(t) for t in self.triples], key=str),
+            "definition_ids": sorted(self.definition_ids)
+            if self.definition_ids is not None
+            else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Scope:
+        ids = data.get("definition_ids")
+        return cls(
+            source=data["source"],
+            months=frozenset(dt.date.fromisoformat(m) for m in data["months"]),
+            triples=frozenset(tuple(t) for t in data["triples"]),
+            definition_ids=frozenset(ids) if ids is not None else None,
+        )
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass
+class _Multipliers:
+    """The mission's multiplier versions, as SQL CASE expressions over a date."""
+
+    versions: list[HouseholdMultiplier] = field(default_factory=list)
+
+    @classmethod
+    def load(cls) -> _Multipliers:
+        return cls(list(HouseholdMultiplier.objects.order_by("-effective_from")))
+
+    def _case(self, column: str, attr: str) -> tuple[str, list]:
+        if not self.versions:
+            raise NoMultiplier(
+                "No household multiplier is defined: add one (e.g. 6 from 2000-01-01) "
+                "under Indicators › Household multipliers."
+            )
+        parts, params = [], []
+        for version in self.versions:
+            parts.append(f"WHEN {column} >= %s THEN %s")
+            params += [version.effective_from, getattr(version, attr)]
+        # Before the first version, the earliest version applies.
+        params.append(getattr(self.versions[-1], attr))
+        return "(CASE " + " ".join(parts) + " ELSE %s END)", params
+
+    def value_sql(self, column: str) -> tuple[str, list]:
+        return self._case(column, "value")
+
+    def id_sql(self, column: str) -> tuple[str, list]:
+        return self._case(column, "pk")
+
+
+def _in(column: str, values: Iterable) -> tuple[str, list]:
+    values = list(values)
+    if not values:
+        return "", []
+    return f" AND {column} = ANY(%s)", [values]
+
+
+def _date_ranges(column: str, ranges: list[tuple[dt.date, dt.date]] | None) -> tuple[str, list]:
+    if ranges is None:
+        return "", []
+    if not ranges:
+        return " AND FALSE", []
+    parts, params = [], []
+    for start, end in ranges:
+        parts.append(f"({column} >= %s AND {column} < %s)")
+        params += [start, end]
+    return " AND (" + " OR ".join(parts) + ")", params
+
+
+class _DefinitionSQL:
+    """SQL fragments for one definition: its facts, and whether it has splits."""
+
+    def __init__(self, definition: IndicatorDefinition, multipliers: _Multipliers, ranges):
+        self.d = definition
+        self.multipliers = multipliers
+        self.ranges = ranges
+        self.activity_types = list(definition.activity_types.values_list("pk", flat=True))
+        self.sectors = list(definition.sectors.values_list("pk", flat=True))
+        self.programmes = list(definition.programmes.values_list("pk", flat=True))
+
+    def project_filters(self, alias: str = "p") -> tuple[str, list]:
+        sql, params = "", []
+        for column, values in (
+            (f"{alias}.sector_id", self.sectors),
+            (f"{alias}.programme_id", self.programmes),
+            (f"{alias}.status", self.d.project_statuses or []),
+            (f"{alias}.kind", self.d.project_kinds or []),
+        ):
+            part, extra = _in(column, values)
+            sql += part
+            params += extra
+        return sql, params
+
+    def facts(self) -> tuple[str, list]:
+        """SELECT g, pr, d, m, project_id, v — one row per fact, filtered."""
+        d = self.d
+        if d.source == Source.ASSISTANCE:
+            measure, params = self._assistance_measure()
+            where, extra = self.project_filters()
+            part, more = _in("c.activity_type_id", self.activity_types)
+            sql = (
+                f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, "
+                f"c.project_id, {measure} AS v FROM {CUBE} c JOIN {PROJECTS} p ON p.id = c.project_id "
+                f"WHERE TRUE{where}{part}"
+            )
+            return sql, params + extra + more
+        if d.source == Source.PROJECTS:
+            measure = "p.budget_usd" if d.measure == Measure.USD else "1"
+            where, params = self.project_filters()
+            dates, extra = _date_ranges("p.start_date", self.ranges)
+            sql = (
+                f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, "
+                f"date_trunc('month', p.start_date)::date AS m, p.id AS project_id, {measure} AS v "
+                f"FROM {PROJECTS} p WHERE TRUE{where}{dates}"
+            )
+            return sql, params + extra
+        if d.source in (Source.VISITS, Source.FEEDBACK):
+            table, column = (
+                (VISITS, "visit_date") if d.source == Source.VISITS else (FEEDBACK, "collected_on")
+            )
+            where, params = self.project_filters()
+            dates, extra = _date_ranges(f"x.{column}", self.ranges)
+            sql = (
+                f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, "
+                f"date_trunc('month', x.{column})::date AS m, x.project_id, 1 AS v "
+                f"FROM {table} x JOIN {PROJECTS} p ON p.id = x.project_id "
+                f"WHERE x.status = %s{where}{dates}"
+            )
+            return sql, [ReviewStatus.APPROVED, *params, *extra]
+        if d.source == Source.CONTRIBUTIONS:
+            measure = "x.amount_usd" if d.measure == Measure.USD else "1"
+            where, params = _in("x.programme_id", self.programmes)
+            dates, extra = _date_ranges("x.date", self.ranges)
+            sql = (
+                f"SELECT NULL::bigint AS g, x.programme_id AS pr, x.donor_id AS d, "
+                f"date_trunc('month', x.date)::date AS m, NULL::bigint AS project_id, {measure} AS v "
+                f"FROM {CONTRIBUTIONS} x WHERE TRUE{where}{dates}"
+            )
+            return sql, params + extra
+        raise ValueError(f"unknown source {d.source!r}")
+
+    def split_facts(self) -> tuple[str, list] | None:
+        """SELECT g, pr, d, m, split, split_value, v — or None without splits."""
+        d = self.d
+        if not d.has_splits:
+            return None
+        if d.source == Source.ASSISTANCE:
+            where, params = self.project_filters()
+            part, more = _in("c.activity_type_id", self.activity_types)
+            sql = (
+                f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, "
+                f"c.split, c.split_value, c.v FROM {CUBE_SPLITS} c "
+                f"JOIN {PROJECTS} p ON p.id = c.project_id WHERE TRUE{where}{part}"
+            )
+            return sql, params + more
+        # Feedback: the respondent's own sex, age group and population group.
+        where, params = self.project_filters()
+        dates, extra = _date_ranges("x.collected_on", self.ranges)
+        selects, all_params = [], []
+        for column in ("sex", "age_group", "population_group"):
+            selects.append(
+                f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, "
+                f"date_trunc('month', x.collected_on)::date AS m, '{column}' AS split, "
+                f"x.{column} AS split_value, 1 AS v FROM {FEEDBACK} x "
+                f"JOIN {PROJECTS} p ON p.id = x.project_id "
+                f"WHERE x.status = %s AND x.{column} <> ''{where}{dates}"
+            )
+            all_params += [ReviewStatus.APPROVED, *params, *extra]
+        return " UNION ALL ".join(selects), all_params
+
+    def _assistance_measure(self) -> tuple[str, list]:
+        d = self.d
+        if d.measure == Measure.RECORDS:
+            return "c.n", []
+        if d.measure == Measure.UNITS:
+            return "c.units", []
+        if d.measure == Measure.HOUSEHOLDS:
+            return "c.households", []
+        if d.measure == Measure.PROJECTS:
+            return "1", []
+        if not d.apply_multiplier:
+            return "c.people", []
+        if d.multiplier:
+            return "(c.hh_known_people + c.hh_unknown * %s)", [d.multiplier]
+        case, params = self.multipliers.value_sql("c.m")
+        return f"(c.hh_known_people + c.hh_unknown * {case})", params
+
+    def multiplier_columns(self, period_end: str) -> tuple[str, list]:
+        """SQL for (multiplier_id, multiplier_value) of a value ending at ``period_end``."""
+        d = self.d
+        if not d.apply_multiplier:
+            return "NULL, NULL", []
+        if d.multiplier:
+            return "NULL, %s", [d.multiplier]
+        id_case, id_params = self.multipliers.id_sql(period_end)
+        value_case, value_params = self.multipliers.value_sql(period_end)
+        return f"{id_case}, {value_case}", id_params + value_params
+
+    @property
+    def cuts(self) -> str:
+        return CUTS_WITHOUT_GOVERNORATE if self.d.source == Source.CONTRIBUTIONS else ALL_CUTS
+
+    @property
+    def governorate_column(self) -> str:
+        return "NULL::bigint" if self.d.source == Source.CONTRIBUTIONS else "g"
+
+    @property
+    def aggregate(self) -> str:
+        return "COUNT(DISTINCT f.project_id)" if self.d.measure == Measure.PROJECTS else "SUM(f.v)"
+
+
+def _build_cubes(cursor, ranges: list[tuple[dt.date, dt.date]] | None, *, splits: bool) -> None:
+    """Sum approved assistance records per (project, activity type, month), and
+    their recipients per split, into temporary tables dropped at commit."""
+    dates, params = _date_ranges("a.delivered_on", ranges)
+    cursor.execute(f"DROP TABLE IF EXISTS {CUBE}; DROP TABLE IF EXISTS {CUBE_SPLITS}")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE {CUBE} ON COMMIT DROP AS
+        SELECT a.project_id, a.activity_type_id, date_trunc('month', a.delivered_on)::date AS m,
+               COUNT(*) AS n, SUM(a.units) AS units, SUM(a.households) AS households,
+               SUM(a.people) AS people,
+               COALESCE(SUM(a.households * a.household_size), 0) AS hh_known_people,
+               COALESCE(SUM(a.households) FILTER (WHERE a.household_size IS NULL), 0) AS hh_unknown
+        FROM {ASSISTANCE} a
+        WHERE a.status = %s{dates}
+        GROUP BY 1, 2, 3
+        """,
+        [ReviewStatus.APPROVED, *params],
+    )
+    if not splits:
+        cursor.execute(
+            f"CREATE TEMP TABLE {CUBE_SPLITS} (project_id bigint, activity_type_id bigint, "
+            f"m date, split text, split_value text, v bigint) ON COMMIT DROP"
+        )
+        return
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE {CUBE_SPLITS} ON COMMIT DROP AS
+        SELECT a.project_id, a.activity_type_id, date_trunc('month', a.delivered_on)::date AS m,
+               CASE WHEN GROUPING(r.sex) = 0 THEN 'sex'
+                    WHEN GROUPING(r.age_group) = 0 THEN 'age_group'
+                    ELSE 'population_group' END AS split,
+               COALESCE(r.sex, r.age_group, r.population_group) AS split_value,
+               SUM(r.count) AS v
+        FROM {RECIPIENTS} r JOIN {ASSISTANCE} a ON a.id = r.record_id
+        WHERE a.status = %s{dates}
+        GROUP BY a.project_id, a.activity_type_id, date_trunc('month', a.delivered_on)::date,
+            GROUPING SETS ((r.sex), (r.age_group), (r.population_group))
+        """,
+        [ReviewStatus.APPROVED, *params],
+    )
+
+
+def _write_periods(
+    cursor, sql: _DefinitionSQL, now: dt.datetime, months: list[dt.date] | None
+) -> int:
+    """Insert month and quarter values (totals and splits) of one definition,
+    for ``months`` (and their quarters) or for every period when None."""
+    written = 0
+    facts, facts_params = sql.facts()
+    month_filter, month_params = ("", []) if months is None else (" WHERE f.m = ANY(%s)", [months])
+    quarters = None if months is None else sorted({quarter_start(m) for m in months})
+    quarter_filter, quarter_params = (
+        ("", [])
+        if quarters is None
+        else (" WHERE date_trunc('quarter', f.m)::date = ANY(%s)", [quarters])
+    )
+    for period_type, start_expr, length, where, where_params in (
+        ("month", "f.m", "1 month", month_filter, month_params),
+        ("quarter", "date_trunc('quarter', f.m)::date", "3 months", quarter_filter, quarter_params),
+    ):
+        end_expr = f"({start_expr} + interval '{length}' - interval '1 day')::date"
+        mult, mult_params = sql.multiplier_columns(end_expr)
+        cursor.execute(
+            f"INSERT INTO {VALUES} ({COLUMNS}) "
+            f"SELECT %s, %s, {start_expr}, {end_expr}, {sql.governorate_column}, pr, d, '', '', "
+            f"{sql.aggregate}, {mult}, %s "
+            f"FROM ({facts}) f{where} GROUP BY {start_expr}, {sql.cuts}",
+            [sql.d.pk, period_type, *mult_params, now, *facts_params, *where_params],
+        )
+        written += cursor.rowcount
+        split_facts = sql.split_facts()
+        if split_facts is None:
+            continue
+        split_sql, split_params = split_facts
+        cursor.execute(
+            f"INSERT INTO {VALUES} ({COLUMNS}) "
+            f"SELECT %s, %s, {start_expr}, {end_expr}, {sql.governorate_column}, pr, d, "
+            f"f.split, f.split_value, "
+            f"SUM(f.v), {mult}, %s "
+            f"FROM ({split_sql}) f{where} GROUP BY {start_expr}, f.split, f.split_value, {sql.cuts}",
+            [sql.d.pk, period_type, *mult_params, now, *split_params, *where_params],
+        )
+        written += cursor.rowcount
+    return written
+
+
+def _cells_filter(cells: set[tuple] | None, alias: str = "t") -> tuple[str, list]:
+    if cells is None:
+        return "", []
+    if not cells:
+        return " AND FALSE", []
+    rows = ", ".join(["(%s::bigint, %s::bigint, %s::bigint)"] * len(cells))
+    params = [value for cell in sorted(cells, key=str) for value in cell]
+    sql = (
+        f" AND EXISTS (SELECT 1 FROM (VALUES {rows}) c(g, pr, d) "
+        f"WHERE c.g IS NOT DISTINCT FROM {alias}.governorate_id "
+        f"AND c.pr IS NOT DISTINCT FROM {alias}.programme_id "
+        f"AND c.d IS NOT DISTINCT FROM {alias}.donor_id)"
+    )
+    return sql, params
+
+
+def _write_cumulative(
+    cursor, definition: IndicatorDefinition, now, *, cells: set[tuple] | None, since: dt.date | None
+) -> int:
+    """Running totals of a cumulative definition, from its month values, for
+    ``cells`` as of month ends from ``since`` on (all when None)."""
+    if not definition.is_cumulative:
+        return 0
+    cell_sql, cell_params = _cells_filter(cells)
+    since_sql, since_params = ("", []) if since is None else (" WHERE s.period_end >= %s", [since])
+    cursor.execute(
+        f"""
+        INSERT INTO {VALUES} ({COLUMNS})
+        SELECT * FROM (
+            SELECT t.definition_id, 'cumulative', NULL::date, t.period_end, t.governorate_id,
+                   t.programme_id, t.donor_id, t.split, t.split_value,
+                   SUM(t.value) OVER (PARTITION BY t.governorate_id, t.programme_id, t.donor_id,
+                                      t.split, t.split_value ORDER BY t.period_end),
+                   t.multiplier_id, t.multiplier_value, %s::timestamptz
+            FROM {VALUES} t
+            WHERE t.definition_id = %s AND t.period_type = 'month'{cell_sql}
+        ) s (definition_id, period_type, period_start, period_end, governorate_id, programme_id,
+             donor_id, split, split_value, value, multiplier_id, multiplier_value, computed_at)
+        {since_sql}
+        """,
+        [now, definition.pk, *cell_params, *since_params],
+    )
+    return cursor.rowcount
+
+
+def _lock(cursor, *, wait: bool) -> None:
+    EngineLock.objects.get_or_create(name=LOCK_NAME)
+    try:
+        if wait:
+            cursor.execute("SET LOCAL lock_timeout = '60s'")
+            cursor.execute(
+                f"SELECT 1 FROM {EngineLock._meta.db_table} WHERE name = %s FOR UPDATE", [LOCK_NAME]
+            )
+        else:
+            cursor.execute(
+                f"SELECT 1 FROM {EngineLock._meta.db_table} WHERE name = %s FOR UPDATE NOWAIT",
+                [LOCK_NAME],
+            )
+    except OperationalError as exc:
+        raise EngineBusy("another indicator recomputation is running") from exc
+
+
+Progress = Callable[[int, str], None]
+
+
+def _no_progress(percent: int, step: str) -> None:
+    log.info("recompute %s%% %s", percent, step)
+
+
+def recompute_full(
+    *, definitions: Iterable[IndicatorDefinition] | None = None, progress: Progress = _no_progress
+) -> int:
+    """Recompute every value of ``definitions`` (default: all active ones; the
+    values of inactive ones are removed). One transaction: on any failure the
+    previous values stay. Raises EngineBusy if another run holds the lock.
+    Returns the number of values written."""
+    everything = definitions is None
+    if everything:
+        definitions = IndicatorDefinition.objects.filter(is_active=True)
+    definitions = list(definitions)
+    multipliers = _Multipliers.load()
+    now = timezone.now()
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock(cursor, wait=False)
+        progress(2, "summing approved assistance records")
+        needs_splits = any(d.has_splits and d.source == Source.ASSISTANCE for d in definitions)
+        _build_cubes(cursor, None, splits=needs_splits)
+        if everything:
+            cursor.execute(f"DELETE FROM {VALUES}")
+        else:
+            cursor.execute(
+                f"DELETE FROM {VALUES} WHERE definition_id = ANY(%s)", [[d.pk for d in definitions]]
+            )
+        progress(20, "removed the previous values")
+        for index, definition in enumerate(definitions):
+            sql = _DefinitionSQL(definition, multipliers, None)
+            written += _write_periods(cursor, sql, now, None)
+            written += _write_cumulative(cursor, definition, now, cells=None, since=None)
+            progress(20 + int(78 * (index + 1) / max(len(definitions), 1)), definition.name)
+    progress(100, "done")
+    return written
+
+
+def rollup_cells(triples: Iterable[tuple]) -> set[tuple]:
+    """Every cut a record of each (g, pr, d) triple counts in: 8 per triple."""
+    cells = set()
+    for g, pr, d in triples:
+        for keep_g in (True, False):
+            for keep_pr in (True, False):
+                for keep_d in (True, False):
+                    cells.add(
+                        (g if keep_g else None, pr if keep_pr else None, d if keep_d else None)
+                    )
+    return cells
+
+
+def definitions_for(scope: Scope) -> list[IndicatorDefinition]:
+    definitions = IndicatorDefinition.objects.filter(is_active=True, source=scope.source)
+    if scope.definition_ids is not None:
+        definitions = definitions.filter(pk__in=scope.definition_ids)
+    return list(definitions)
+
+
+def recompute_incremental(scope: Scope) -> int:
+    """Recompute what ``scope`` touched: every cell of its months and quarters,
+    and the running totals of its cells from its earliest month on. Waits for
+    a running recomputation to finish. Returns the number of values written."""
+    definitions = definitions_for(scope)
+    if not definitions or not scope.months:
+        return 0
+    multipliers = _Multipliers.load()
+    now = timezone.now()
+    quarters = sorted({quarter_start(m) for m in scope.months})
+    ranges = [(q, add_months(q, 3)) for q in quarters]
+    months = sorted({add_months(q, i) for q in quarters for i in range(3)})
+    since_month = min(scope.months)
+    since = add_months(since_month, 1) - dt.timedelta(days=1)
+    cells = rollup_cells(scope.triples)
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock(cursor, wait=True)
+        if scope.source == Source.ASSISTANCE:
+            needs_splits = any(d.has_splits for d in definitions)
+            _build_cubes(cursor, ranges, splits=needs_splits)
+        ids = [d.pk for d in definitions]
+        cursor.execute(
+            f"DELETE FROM {VALUES} WHERE definition_id = ANY(%s) AND "
+            f"((period_type = 'month' AND period_start = ANY(%s)) OR "
+            f"(period_type = 'quarter' AND period_start = ANY(%s)))",
+            [ids, months, quarters],
+        )
+        for definition in definitions:
+            sql = _DefinitionSQL(definition, multipliers, ranges)
+            written += _write_periods(cursor, sql, now, months)
+            if definition.is_cumulative:
+                cell_sql, cell_params = _cells_filter(cells)
+                cursor.execute(
+                    f"DELETE FROM {VALUES} t WHERE t.definition_id = %s AND t.period_type = 'cumulative' "
+                    f"AND t.period_end >= %s{cell_sql}",
+                    [definition.pk, since, *cell_params],
+                )
+                written += _write_cumulative(cursor, definition, now, cells=cells, since=since)
+    return written

@@ -1,0 +1,197 @@
+"""Writes of the indicator engine: asking for recomputations and running them.
+
+A change to the records asks for an incremental recomputation of what it
+touched (``recompute_after_change``), queued after commit; an administrator
+or the nightly schedule asks for a full one (``recompute_request_full``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.db import connections, transaction
+from django.utils import timezone
+
+from beneficiaries.models import AssistanceRecord
+from indicators import engine
+from indicators.engine import Scope
+from indicators.models import HouseholdMultiplier, IndicatorDefinition, RecomputeJob
+
+log = logging.getLogger(__name__)
+
+
+def _definition_matches(
+    definition: IndicatorDefinition, record: AssistanceRecord, cache: dict
+) -> bool:
+    if definition.pk not in cache:
+        cache[definition.pk] = (
+            set(definition.activity_types.values_list("pk", flat=True)),
+            set(definition.sectors.values_list("pk", flat=True)),
+            set(definition.programmes.values_list("pk", flat=True)),
+        )
+    activity_types, sectors, programmes = cache[definition.pk]
+    project = record.project
+    return (
+        (not activity_types or record.activity_type_id in activity_types)
+        and (not sectors or project.sector_id in sectors)
+        and (not programmes or project.programme_id in programmes)
+        and (not definition.project_statuses or project.status in definition.project_statuses)
+        and (not definition.project_kinds or project.kind in definition.project_kinds)
+    )
+
+
+def assistance_scope(records: Iterable[AssistanceRecord]) -> Scope | None:
+    """What these assistance records (as they are now, or were) count in: their
+    months, their (governorate, programme, donor) and the active definitions
+    whose filters they match. None when there are no records."""
+    records = list(records)
+    if not records:
+        return None
+    definitions = list(IndicatorDefinition.objects.filter(is_active=True, source="assistance"))
+    cache: dict = {}
+    ids = {d.pk for d in definitions for r in records if _definition_matches(d, r, cache)}
+    return Scope(
+        source="assistance",
+        months=frozenset(engine.month_start(r.delivered_on) for r in records),
+        triples=frozenset(
+            (r.project.governorate_id, r.project.programme_id, r.project.donor_id) for r in records
+        ),
+        definition_ids=frozenset(ids),
+    )
+
+
+def record_scope(*, source: str, day: dt.date, governorate_id, programme_id, donor_id) -> Scope:
+    """The scope of one visit, feedback response, project or contribution."""
+    return Scope(
+        source=source,
+        months=frozenset({engine.month_start(day)}),
+        triples=frozenset({(governorate_id, programme_id, donor_id)}),
+    )
+
+
+def recompute_after_change(*, scopes: Iterable[Scope | None]) -> None:
+    """Queue, after the current transaction commits, an incremental
+    recomputation of what ``scopes`` touched (before and after a change: pass
+    both). Nothing is queued if the transaction rolls back."""
+    from indicators.tasks import incremental_recompute
+
+    merged: dict[str, Scope] = {}
+    for scope in scopes:
+        if scope is None:
+            continue
+        merged[scope.source] = (
+            merged[scope.source].merge(scope) if scope.source in merged else scope
+        )
+    for scope in merged.values():
+        if scope.definition_ids is not None and not scope.definition_ids:
+            continue
+        payload = scope.to_json()
+        transaction.on_commit(lambda payload=payload: incremental_recompute.delay(payload))
+
+
+def recompute_request_full(*, user=None, definition_ids: list[int] | None = None) -> RecomputeJob:
+    """Create a queued full recomputation job and start it after commit."""
+    from indicators.tasks import full_recompute
+
+    job = RecomputeJob.objects.create(
+        kind=RecomputeJob.Kind.FULL,
+        requested_by=user if user is not None and user.is_authenticated else None,
+        params={"definition_ids": definition_ids},
+        step="queued",
+    )
+    transaction.on_commit(lambda: full_recompute.delay(job.pk))
+    return job
+
+
+class _ProgressWriter:
+    """Writes a job's progress through a connection of its own, so that other
+    sessions see it while the recomputation's transaction is still open."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.connection = connections.create_connection("default")
+
+    def __call__(self, percent: int, step: str) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {RecomputeJob._meta.db_table} SET progress = %s, step = %s WHERE id = %s",
+                [percent, step[:200], self.job_id],
+            )
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def recompute_job_run(*, job_id: int) -> RecomputeJob:
+    """Run a full recomputation job: marks it running (counting the attempt),
+    reports progress, and ends it done or failed with the error. Raises
+    EngineBusy, leaving the job queued, when another run holds the lock."""
+    job = RecomputeJob.objects.get(pk=job_id)
+    if job.status == RecomputeJob.Status.DONE:
+        return job
+    RecomputeJob.objects.filter(pk=job_id).update(
+        status=RecomputeJob.Status.RUNNING,
+        attempts=job.attempts + 1,
+        started_at=timezone.now(),
+        error="",
+        progress=0,
+        step="starting",
+    )
+    ids = (job.params or {}).get("definition_ids")
+    definitions = (
+        None if ids is None else IndicatorDefinition.objects.filter(pk__in=ids, is_active=True)
+    )
+    writer = _ProgressWriter(job_id)
+    try:
+        written = engine.recompute_full(definitions=definitions, progress=writer)
+    except engine.EngineBusy:
+        RecomputeJob.objects.filter(pk=job_id).update(
+            status=RecomputeJob.Status.QUEUED, step="waiting for the running recomputation"
+        )
+        raise
+    except Exception as exc:
+        RecomputeJob.objects.filter(pk=job_id).update(
+            status=RecomputeJob.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+            step="failed",
+        )
+        raise
+    finally:
+        writer.close()
+    RecomputeJob.objects.filter(pk=job_id).update(
+        status=RecomputeJob.Status.DONE,
+        progress=100,
+        step="done",
+        values_written=written,
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def recompute_incremental_run(*, scope: dict) -> int:
+    """Run an incremental recomputation for a scope given as JSON; returns the
+    number of values written."""
+    return engine.recompute_incremental(Scope.from_json(scope))
+
+
+@transaction.atomic
+def multiplier_set(
+    *, value: int, effective_from: dt.date, note: str = "", user=None
+) -> HouseholdMultiplier:
+    """Create or change the household multiplier in force from a month, and
+    recompute, after commit, every definition that uses the mission's multiplier."""
+    version, _created = HouseholdMultiplier.objects.update_or_create(
+        effective_from=effective_from.replace(day=1), defaults={"value": value, "note": note}
+    )
+    ids = list(
+        IndicatorDefinition.objects.filter(
+            is_active=True, apply_multiplier=True, multiplier__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if ids:
+        recompute_request_full(user=user, definition_ids=ids)
+    return version

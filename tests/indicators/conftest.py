@@ -1,0 +1,116 @@
+"""Helpers for the indicator engine tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from beneficiaries.models import AssistanceRecord, RecipientCount
+from indicators.models import IndicatorDefinition, IndicatorValue
+from tests.factories import (
+    ActivityTypeFactory,
+    AssistanceRecordFactory,
+    ProjectFactory,
+    governorate,
+)
+
+
+def table() -> set[tuple]:
+    """The whole value table as comparable tuples (without computed_at)."""
+    return set(
+        IndicatorValue.objects.values_list(
+            "definition__code",
+            "period_type",
+            "period_start",
+            "period_end",
+            "governorate_id",
+            "programme_id",
+            "donor_id",
+            "split",
+            "split_value",
+            "value",
+            "multiplier_value",
+        )
+    )
+
+
+def value(
+    code: str,
+    *,
+    period_type: str = "cumulative",
+    end: dt.date | None = None,
+    governorate=None,
+    programme=None,
+    donor=None,
+    split: str = "",
+    split_value: str = "",
+):
+    """One stored value (None when the cell has none)."""
+    qs = IndicatorValue.objects.filter(
+        definition__code=code,
+        period_type=period_type,
+        governorate=governorate,
+        programme=programme,
+        donor=donor,
+        split=split,
+        split_value=split_value,
+    )
+    if end is not None:
+        qs = qs.filter(period_end=end)
+    row = qs.order_by("-period_end").first()
+    return None if row is None else row.value
+
+
+def define(code: str, **fields) -> IndicatorDefinition:
+    activity_types = fields.pop("activity_types", [])
+    definition = IndicatorDefinition.objects.create(
+        code=code, name=code.replace("-", " "), **fields
+    )
+    definition.activity_types.set(activity_types)
+    return definition
+
+
+def record(
+    project,
+    *,
+    on: dt.date,
+    households: int = 1,
+    people: int | None = None,
+    units: int = 1,
+    size: int | None = None,
+    status: str = "approved",
+    activity=None,
+    recipients: dict | None = None,
+) -> AssistanceRecord:
+    """An assistance record; ``recipients`` maps (sex, age, group) to a count."""
+    people = households if people is None else people
+    rec = AssistanceRecordFactory(
+        project=project,
+        delivered_on=on,
+        households=households,
+        people=people,
+        units=units,
+        household_size=size,
+        status=status,
+        activity_type=activity or ActivityTypeFactory(),
+    )
+    for (sex, age, group), count in (recipients or {}).items():
+        RecipientCount.objects.create(
+            record=rec, sex=sex, age_group=age, population_group=group, count=count
+        )
+    return rec
+
+
+@pytest.fixture
+def bsp():
+    return ActivityTypeFactory(code="bsp", name="Business support package")
+
+
+@pytest.fixture
+def two_projects(db):
+    """Two projects in different governorates, programmes and donors."""
+    return (
+        ProjectFactory(governorate=governorate("IQG15")),
+        ProjectFactory(governorate=governorate("IQG13")),
+    )
