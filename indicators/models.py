@@ -328,7 +328,7 @@ class RecomputeJob(models.Model):
         return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
 
 
-class EngineLock(models.Model):
+class EngineLock(models.Model):  # noqa: DJ008 (a lock row has nothing to show)
     """A single row locked (SELECT ... FOR UPDATE) by every recomputation for
     the length of its transaction, so that two never interleave."""
 

@@ -195,3 +195,35 @@ def multiplier_set(
     if ids:
         recompute_request_full(user=user, definition_ids=ids)
     return version
+
+
+def scope_of(instance) -> Scope | None:
+    """What one record counts in, as it is now: an assistance record, a visit,
+    a feedback response or a contribution. None for anything else."""
+    from beneficiaries.models import FeedbackResponse, MonitoringVisit
+    from programmes.models import Contribution
+
+    if isinstance(instance, AssistanceRecord):
+        return assistance_scope([instance])
+    if isinstance(instance, MonitoringVisit | FeedbackResponse):
+        project = instance.project
+        day = (
+            instance.visit_date if isinstance(instance, MonitoringVisit) else instance.collected_on
+        )
+        source = "visits" if isinstance(instance, MonitoringVisit) else "feedback"
+        return record_scope(
+            source=source,
+            day=day,
+            governorate_id=project.governorate_id,
+            programme_id=project.programme_id,
+            donor_id=project.donor_id,
+        )
+    if isinstance(instance, Contribution):
+        return record_scope(
+            source="contributions",
+            day=instance.date,
+            governorate_id=None,
+            programme_id=instance.programme_id,
+            donor_id=instance.donor_id,
+        )
+    return None

@@ -1,0 +1,196 @@
+"""Admin for indicator definitions, the household multiplier and recomputations,
+and the hooks that recompute indicators after an edit in any admin page."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from indicators import services
+from indicators.models import HouseholdMultiplier, IndicatorDefinition, IndicatorValue, RecomputeJob
+
+
+class RecomputeAfterChangeMixin:
+    """For records that feed indicators (assistance, visits, feedback,
+    contributions): after a save or delete, recompute what the record counted
+    in before and after the change (queued after commit)."""
+
+    def _before(self, obj):
+        if obj.pk is None:
+            return None
+        return services.scope_of(type(obj).objects.get(pk=obj.pk))
+
+    def save_model(self, request, obj, form, change):
+        before = self._before(obj) if change else None
+        super().save_model(request, obj, form, change)
+        services.recompute_after_change(scopes=[before, services.scope_of(obj)])
+
+    def delete_model(self, request, obj):
+        before = self._before(obj)
+        super().delete_model(request, obj)
+        services.recompute_after_change(scopes=[before])
+
+    def delete_queryset(self, request, queryset):
+        scopes = [services.scope_of(obj) for obj in queryset]
+        super().delete_queryset(request, queryset)
+        services.recompute_after_change(scopes=scopes)
+
+
+class FullRecomputeAfterChangeMixin:
+    """For reference records whose change can move many records in or out of a
+    definition (a project's status or sector, a programme): queue a full
+    recomputation after commit."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.recompute_request_full(user=request.user)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.recompute_request_full(user=request.user)
+
+
+@admin.register(IndicatorDefinition)
+class IndicatorDefinitionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "code",
+        "name",
+        "source",
+        "measure",
+        "apply_multiplier",
+        "accumulation",
+        "is_active",
+    ]
+    list_filter = ["source", "measure", "accumulation", "apply_multiplier", "is_active"]
+    search_fields = ["code", "name"]
+    filter_horizontal = ["activity_types", "sectors", "programmes"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "description", "is_active", "position"]}),
+        (
+            _("What it counts"),
+            {"fields": ["source", "measure", "apply_multiplier", "multiplier", "accumulation"]},
+        ),
+        (
+            _("Which records (empty: all)"),
+            {
+                "fields": [
+                    "activity_types",
+                    "sectors",
+                    "programmes",
+                    "project_statuses",
+                    "project_kinds",
+                ]
+            },
+        ),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The filters are saved only now: recompute this definition after commit.
+        services.recompute_request_full(user=request.user, definition_ids=[form.instance.pk])
+
+
+@admin.register(HouseholdMultiplier)
+class HouseholdMultiplierAdmin(SimpleHistoryAdmin):
+    list_display = ["effective_from", "value", "note"]
+    ordering = ["-effective_from"]
+
+    def save_model(self, request, obj, form, change):
+        if change and "effective_from" in form.changed_data:
+            HouseholdMultiplier.objects.filter(pk=obj.pk).delete()
+        saved = services.multiplier_set(
+            value=obj.value, effective_from=obj.effective_from, note=obj.note, user=request.user
+        )
+        obj.pk = saved.pk
+        messages.info(
+            request, _("Every figure using the household multiplier is being recomputed.")
+        )
+
+
+@admin.register(RecomputeJob)
+class RecomputeJobAdmin(admin.ModelAdmin):
+    """Recomputations, with their progress; "Recompute all now" starts one."""
+
+    list_display = [
+        "id",
+        "kind",
+        "status",
+        "progress_bar",
+        "step",
+        "attempts",
+        "created_at",
+        "finished_at",
+        "requested_by",
+    ]
+    list_filter = ["kind", "status"]
+    readonly_fields = [f.name for f in RecomputeJob._meta.fields] + ["progress_bar"]
+    change_list_template = "admin/indicators/recomputejob/change_list.html"
+    change_form_template = "admin/indicators/recomputejob/change_form.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("progress"))
+    def progress_bar(self, obj: RecomputeJob) -> str:
+        return format_html(
+            '<progress max="100" value="{}" aria-label="{}"></progress> {}%',
+            obj.progress,
+            obj.step,
+            obj.progress,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "start/",
+                self.admin_site.admin_view(self.start_view),
+                name="indicators_recomputejob_start",
+            ),
+            *super().get_urls(),
+        ]
+
+    def start_view(self, request: HttpRequest):
+        if request.method != "POST" or not request.user.has_perm(
+            "indicators.add_indicatordefinition"
+        ):
+            return HttpResponseRedirect(reverse("admin:indicators_recomputejob_changelist"))
+        job = services.recompute_request_full(user=request.user)
+        messages.success(request, _("A full recomputation has been queued."))
+        return HttpResponseRedirect(reverse("admin:indicators_recomputejob_change", args=[job.pk]))
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(admin.ModelAdmin):
+    list_display = [
+        "definition",
+        "period_type",
+        "period_end",
+        "governorate",
+        "programme",
+        "donor",
+        "split",
+        "split_value",
+        "value",
+        "multiplier_value",
+        "computed_at",
+    ]
+    list_filter = ["period_type", "definition", "split"]
+    list_select_related = ["definition", "governorate", "programme", "donor"]
+    show_full_result_count = False
+    ordering = ["definition", "period_type", "-period_end"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

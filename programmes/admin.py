@@ -1,0 +1,309 @@
+"""Admin for the portfolio's reference data and for users and their scope.
+
+The admin is the administrators' tool (see docs/PRODUCT.md): it shows
+everything. Models with ``history`` use ``SimpleHistoryAdmin`` so that the
+"History" page says who changed what and when.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import User
+from django.db.models import Count, Sum
+from django.utils.formats import number_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from indicators.admin import FullRecomputeAfterChangeMixin, RecomputeAfterChangeMixin
+from programmes.models import (
+    Contribution,
+    Donor,
+    Governorate,
+    Programme,
+    Project,
+    Sector,
+    UserProfile,
+)
+
+# A governorate's boundary is a few kilobytes of coordinates; lists that show
+# a governorate next to each row need its name only.
+GOVERNORATE_BOUNDARY = "governorate__boundary"
+
+
+def usd(amount) -> str | None:
+    """A dollar amount as the snapshots print it: 19,300,000."""
+    if amount is None:
+        return None
+    return number_format(amount, decimal_pos=0, force_grouping=True)
+
+
+class GovernorateFilter(admin.RelatedFieldListFilter):
+    """The governorate filter, without loading 18 boundaries to list 18 names."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin) or ["name_iom"]
+        return list(Governorate.objects.order_by(*ordering).values_list("pk", "name_iom"))
+
+
+class LinesField(forms.CharField):
+    """A list of strings edited as one per line (aliases), instead of raw JSON."""
+
+    widget = forms.Textarea(attrs={"rows": 6})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(str(item) for item in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        seen: list[str] = []
+        for line in text.splitlines():
+            item = line.strip()
+            if item and item not in seen:
+                seen.append(item)
+        return seen
+
+
+class GovernorateForm(forms.ModelForm):
+    aliases = LinesField(
+        label=capfirst(Governorate._meta.get_field("aliases").verbose_name),
+        required=False,
+        help_text=_("Other spellings found in reports, one per line; matched on import."),
+    )
+
+    class Meta:
+        model = Governorate
+        fields = ["pcode", "iso_3166_2", "name_iom", "name_en", "name_ar", "aliases"]
+
+
+def _boundary_vertex_count(coordinates) -> int:
+    """Number of positions in a GeoJSON coordinates array of any depth."""
+    if not coordinates:
+        return 0
+    if isinstance(coordinates[0], int | float):
+        return 1
+    return sum(_boundary_vertex_count(part) for part in coordinates)
+
+
+@admin.register(Governorate)
+class GovernorateAdmin(admin.ModelAdmin):
+    form = GovernorateForm
+    list_display = ["name_iom", "name_en", "name_ar", "pcode", "iso_3166_2", "project_count"]
+    search_fields = ["name_iom", "name_en", "name_ar", "pcode", "iso_3166_2", "aliases"]
+    ordering = ["name_iom"]
+    readonly_fields = ["boundary_summary"]
+    fieldsets = [
+        (None, {"fields": ["pcode", "iso_3166_2", "name_iom", "name_en", "name_ar"]}),
+        (_("Matching report spellings"), {"fields": ["aliases"]}),
+        (_("Boundary"), {"fields": ["boundary_summary"]}),
+    ]
+
+    def get_queryset(self, request):
+        # Only the change page reads the boundary (one extra query there); the
+        # list and the autocomplete of every governorate field do not load it,
+        # and saving a form writes the loaded fields only, never the boundary.
+        return (
+            super()
+            .get_queryset(request)
+            .defer("boundary")
+            .annotate(_project_count=Count("projects"))
+        )
+
+    @admin.display(description=_("projects"), ordering="_project_count")
+    def project_count(self, obj: Governorate) -> int:
+        return obj._project_count
+
+    @admin.display(description=_("boundary"))
+    def boundary_summary(self, obj: Governorate) -> str:
+        geometry = obj.boundary if obj.pk else None
+        if not geometry:
+            return _("No boundary loaded.")
+        coordinates = geometry.get("coordinates") or []
+        if geometry.get("type") == "MultiPolygon":
+            polygons = len(coordinates)
+        elif geometry.get("type") == "Polygon":
+            polygons = 1
+        else:
+            polygons = 0
+        return _("%(type)s: %(polygons)s polygon(s), %(vertices)s vertices") % {
+            "type": geometry.get("type", "?"),
+            "polygons": polygons,
+            "vertices": _boundary_vertex_count(coordinates),
+        }
+
+
+@admin.register(Donor)
+class DonorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "kind", "total_contributed"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_total=Sum("contributions__amount_usd"))
+
+    @admin.display(description=_("contributed (US$)"), ordering="_total")
+    def total_contributed(self, obj: Donor) -> str | None:
+        return usd(obj._total)
+
+
+class ContributionInline(admin.TabularInline):
+    model = Contribution
+    fields = ["donor", "amount_usd", "date", "period_start", "period_end", "reference"]
+    autocomplete_fields = ["donor"]
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(FullRecomputeAfterChangeMixin, SimpleHistoryAdmin):
+    list_display = ["code", "name", "outcome_area", "start_date", "end_date"]
+    list_filter = ["outcome_area"]
+    search_fields = ["code", "name"]
+    date_hierarchy = "start_date"
+    ordering = ["code"]
+    inlines = [ContributionInline]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(RecomputeAfterChangeMixin, SimpleHistoryAdmin):
+    list_display = [
+        "donor",
+        "programme",
+        "amount",
+        "date",
+        "period_start",
+        "period_end",
+        "reference",
+    ]
+    list_filter = ["donor", "programme"]
+    list_select_related = ["donor", "programme"]
+    search_fields = [
+        "reference",
+        "donor__name",
+        "donor__code",
+        "programme__code",
+        "programme__name",
+    ]
+    autocomplete_fields = ["donor", "programme"]
+    date_hierarchy = "date"
+    ordering = ["-date", "-id"]
+
+    @admin.display(
+        description=Contribution._meta.get_field("amount_usd").verbose_name, ordering="amount_usd"
+    )
+    def amount(self, obj: Contribution) -> str | None:
+        return usd(obj.amount_usd)
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+    ordering = ["name"]
+
+
+@admin.register(Project)
+class ProjectAdmin(FullRecomputeAfterChangeMixin, SimpleHistoryAdmin):
+    list_display = [
+        "code",
+        "name",
+        "programme",
+        "governorate",
+        "sector",
+        "kind",
+        "status",
+        "donor",
+        "start_date",
+        "end_date",
+        "budget",
+    ]
+    list_filter = [
+        "status",
+        "kind",
+        "programme",
+        ("governorate", GovernorateFilter),
+        "sector",
+        "donor",
+    ]
+    list_select_related = ["programme", "governorate", "sector", "donor"]
+    search_fields = ["code", "name", "district", "community"]
+    autocomplete_fields = ["programme", "governorate", "donor"]
+    date_hierarchy = "start_date"
+    ordering = ["code"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "programme", "kind", "sector", "status"]}),
+        (_("Location"), {"fields": ["governorate", "district", "community"]}),
+        (_("Funding and period"), {"fields": ["donor", "budget_usd", "start_date", "end_date"]}),
+    ]
+
+    @admin.display(
+        description=Project._meta.get_field("budget_usd").verbose_name, ordering="budget_usd"
+    )
+    def budget(self, obj: Project) -> str | None:
+        return usd(obj.budget_usd)
+
+    def get_queryset(self, request):
+        # Applies where the list joins the governorate (list_select_related);
+        # a select_related here would make the changelist skip that list.
+        return super().get_queryset(request).defer(GOVERNORATE_BOUNDARY)
+
+
+@admin.register(UserProfile)
+class UserProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "donor"]
+    list_filter = ["role", "donor", ("governorates", GovernorateFilter), "programmes"]
+    list_select_related = ["user", "donor"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+    autocomplete_fields = ["user", "donor"]
+    filter_horizontal = ["governorates", "programmes"]
+    ordering = ["user__username"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "governorates":
+            kwargs["queryset"] = Governorate.objects.defer("boundary")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class UserProfileInline(admin.StackedInline):
+    model = UserProfile
+    can_delete = False
+    verbose_name_plural = _("role and scope")
+    fields = ["role", "donor", "governorates", "programmes"]
+    autocomplete_fields = ["donor"]
+    filter_horizontal = ["governorates", "programmes"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "governorates":
+            kwargs["queryset"] = Governorate.objects.defer("boundary")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Django's user admin, with the user's role and scope on the same page."""
+
+    inlines = [UserProfileInline]
+    list_display = [
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "role",
+        "is_staff",
+        "is_active",
+    ]
+    list_filter = ["profile__role", "is_staff", "is_superuser", "is_active", "groups"]
+    list_select_related = ["profile"]
+
+    @admin.display(description=_("role"), ordering="profile__role")
+    def role(self, obj: User) -> str | None:
+        profile = getattr(obj, "profile", None)
+        return profile.get_role_display() if profile else None

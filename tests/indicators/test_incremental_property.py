@@ -1,0 +1,139 @@
+"""Property: after any sequence of edits, each followed by its incremental
+recomputation, the value table is exactly what a full recomputation gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from beneficiaries.models import AssistanceRecord, RecipientCount
+from indicators.engine import add_months, recompute_full, recompute_incremental
+from indicators.services import assistance_scope
+from tests.factories import ActivityTypeFactory, ProjectFactory, governorate
+from tests.indicators.conftest import define, table
+
+START = dt.date(2017, 1, 1)
+CELLS = [
+    ("f", "18-59", "idp"),
+    ("m", "0-5", "returnee"),
+    ("f", "60+", "host"),
+    ("m", "6-17", "refugee"),
+]
+
+records_strategy = st.lists(
+    st.fixed_dictionaries(
+        {
+            "project": st.integers(0, 2),
+            "activity": st.integers(0, 1),
+            "month": st.integers(0, 17),
+            "households": st.integers(0, 6),
+            "extra_people": st.integers(0, 4),
+            "size": st.one_of(st.none(), st.integers(1, 15)),
+            "status": st.sampled_from(
+                ["approved", "approved", "approved", "submitted", "draft", "returned"]
+            ),
+            "recipients": st.lists(st.integers(0, 3), min_size=4, max_size=4),
+        }
+    ),
+    min_size=1,
+    max_size=12,
+)
+edits_strategy = st.lists(
+    st.tuples(
+        st.integers(0, 11),
+        st.sampled_from(["status", "households", "month", "project", "activity", "delete"]),
+        st.integers(0, 17),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+class Rollback(Exception):
+    pass
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(initial=records_strategy, edits=edits_strategy)
+def test_incremental_equals_full(initial, edits):
+    try:
+        with transaction.atomic():
+            _check(initial, edits)
+            raise Rollback
+    except Rollback:
+        pass
+
+
+def _check(initial, edits):
+    projects = [
+        ProjectFactory(governorate=governorate("IQG15")),
+        ProjectFactory(governorate=governorate("IQG13")),
+        ProjectFactory(governorate=governorate("IQG13")),
+    ]
+    activities = [
+        ActivityTypeFactory(code="bsp", name="BSP"),
+        ActivityTypeFactory(code="vt", name="VT"),
+    ]
+    define("people-x", source="assistance", measure="people", apply_multiplier=True)
+    define("people", source="assistance", measure="people")
+    define("bsp-units", source="assistance", measure="units", activity_types=[activities[0]])
+    define("records-monthly", source="assistance", measure="records", accumulation="periodic")
+    define("active-projects", source="assistance", measure="projects", accumulation="periodic")
+    records = []
+    for spec in initial:
+        people_split = spec["recipients"]
+        people = max(spec["households"], sum(people_split) + spec["extra_people"])
+        record = AssistanceRecord.objects.create(
+            project=projects[spec["project"]],
+            activity_type=activities[spec["activity"]],
+            delivered_on=add_months(START, spec["month"]) + dt.timedelta(days=3),
+            units=spec["households"] + 1,
+            households=spec["households"],
+            people=people,
+            household_size=spec["size"],
+            status=spec["status"],
+        )
+        RecipientCount.objects.bulk_create(
+            RecipientCount(record=record, sex=s, age_group=a, population_group=g, count=c)
+            for (s, a, g), c in zip(CELLS, people_split, strict=True)
+            if c
+        )
+        records.append(record)
+    recompute_full()
+    for index, field, number in edits:
+        record = records[index % len(records)]
+        if record.pk is None:
+            continue
+        before = assistance_scope(
+            [AssistanceRecord.objects.select_related("project").get(pk=record.pk)]
+        )
+        if field == "delete":
+            record.delete()
+            record.pk = None
+            after = None
+        else:
+            if field == "status":
+                record.status = "approved" if record.status != "approved" else "returned"
+            elif field == "households":
+                record.households = min(number % 7, record.people)
+            elif field == "month":
+                record.delivered_on = add_months(START, number) + dt.timedelta(days=9)
+            elif field == "project":
+                record.project = projects[number % 3]
+            elif field == "activity":
+                record.activity_type = activities[number % 2]
+            record.save()
+            after = assistance_scope(
+                [AssistanceRecord.objects.select_related("project").get(pk=record.pk)]
+            )
+        recompute_incremental(before.merge(after) if after else before)
+    incremental = table()
+    recompute_full()
+    assert table() == incremental
