@@ -23,6 +23,10 @@ run: install
 test: install
 	$(PY) -m iomdash.stack test
 
+## Benchmarks on a 1,000,000-record database of its own (built once, then reused).
+bench: install
+	$(PY) -m iomdash.stack bench $(BENCH_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -456,7 +456,10 @@ def _write_cumulative(
 
 
 def _lock(cursor, *, wait: bool) -> None:
+    """Take the engine's lock for this transaction (and give the transaction
+    room for its hash aggregates)."""
     EngineLock.objects.get_or_create(name=LOCK_NAME)
+    cursor.execute("SET LOCAL work_mem = '128MB'")
     try:
         if wait:
             cursor.execute("SET LOCAL lock_timeout = '60s'")

@@ -5,6 +5,7 @@
   run a Celery worker, Celery beat and the web server until Ctrl-C, which
   stops everything this command started.
 - ``test [pytest args]``: the same services, then pytest; prints pytest's summary.
+- ``bench [--records N]``: the same services, then ``iomdash.bench``.
 - ``services``: start the embedded services and print the URLs to export.
 - ``stop``: stop the embedded services.
 
@@ -120,8 +121,19 @@ def test(args: list[str]) -> int:
         stop_services(started)
 
 
+def bench(args: list[str]) -> int:
+    env, started = start_services()
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    try:
+        return subprocess.run(
+            [PYTHON, "-m", "iomdash.bench", *args], cwd=BASE_DIR, env=env
+        ).returncode
+    finally:
+        stop_services(started)
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "services", "stop"}:
+    if not argv or argv[0] not in {"run", "test", "bench", "services", "stop"}:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
@@ -129,6 +141,8 @@ def main(argv: list[str]) -> int:
         return run()
     if command == "test":
         return test(rest)
+    if command == "bench":
+        return bench(rest)
     if command == "services":
         env, _started = start_services()
         print(f"export DATABASE_URL='{env['DATABASE_URL']}'")

@@ -1,0 +1,69 @@
+"""The demo indicator definitions: the figures of the IOM Iraq snapshots
+(../shared/seeds/000 and 001), as data. Created by ``manage.py demo_data``."""
+
+from __future__ import annotations
+
+from beneficiaries.models import ActivityType
+from indicators.models import IndicatorDefinition
+
+# code, name, source, measure, multiplier?, accumulation, activity codes, project statuses
+DEFINITIONS = [
+    ("people-reached", "Beneficiaries reached (households × household size)", "assistance", "people", True, "cumulative", (), ()),
+    ("direct-recipients", "Direct recipients of assistance", "assistance", "people", False, "cumulative", (), ()),
+    ("households-reached", "Households reached", "assistance", "households", False, "cumulative", (), ()),
+    ("bsp-packages", "Business support packages", "assistance", "units", False, "cumulative", ("business-support-package",), ()),
+    ("bsp-beneficiaries", "Beneficiaries supported through business support packages", "assistance", "people", True, "cumulative", ("business-support-package",), ()),
+    ("bep-packages", "Business enhancement packages", "assistance", "units", False, "cumulative", ("business-enhancement-package",), ()),
+    ("bep-beneficiaries", "Beneficiaries supported through business enhancement packages", "assistance", "people", True, "cumulative", ("business-enhancement-package",), ()),
+    ("vt-trainees", "People trained in vocational skills", "assistance", "people", False, "cumulative", ("vocational-training",), ()),
+    ("ojt-trainees", "People in on-the-job training", "assistance", "people", False, "cumulative", ("on-the-job-training",), ()),
+    ("bds-recipients", "People receiving business development services", "assistance", "people", False, "cumulative", ("business-development-services",), ()),
+    ("farmer-trainees", "Farmers trained", "assistance", "people", False, "cumulative", ("farmer-training",), ()),
+    ("cash-for-work", "People employed through cash for work", "assistance", "people", False, "cumulative", ("cash-for-work",), ()),
+    ("mpca-beneficiaries", "Beneficiaries of multipurpose cash (× household size)", "assistance", "people", True, "cumulative", ("multipurpose-cash",), ()),
+    ("nfi-kits", "NFI kits distributed", "assistance", "units", False, "cumulative", ("nfi-kit",), ()),
+    ("facilities-rehabilitated", "Facilities rehabilitated", "assistance", "units", False, "cumulative", ("infrastructure-rehabilitation",), ()),
+    ("facility-users", "People with access to rehabilitated facilities", "assistance", "people", False, "cumulative", ("infrastructure-rehabilitation",), ()),
+    ("policing-trainees", "People trained in community policing", "assistance", "people", False, "cumulative", ("community-policing-training",), ()),
+    ("awareness-participants", "Participants in awareness-raising sessions", "assistance", "people", False, "cumulative", ("awareness-session",), ()),
+    ("psychosocial-participants", "Participants in psychosocial support", "assistance", "people", False, "cumulative", ("psychosocial-support",), ()),
+    ("deliveries", "Deliveries recorded", "assistance", "records", False, "periodic", (), ()),
+    ("active-projects", "Projects delivering assistance", "assistance", "projects", False, "periodic", (), ()),
+    ("projects", "Projects", "projects", "records", False, "cumulative", (), ()),
+    ("projects-completed", "Projects completed", "projects", "records", False, "cumulative", (), ("completed",)),
+    ("projects-ongoing", "Projects ongoing", "projects", "records", False, "cumulative", (), ("ongoing",)),
+    ("monitoring-visits", "Monitoring visits conducted", "visits", "records", False, "cumulative", (), ()),
+    ("feedback-responses", "Beneficiary feedback surveys conducted", "feedback", "records", False, "cumulative", (), ()),
+    ("contributions-usd", "Donor contributions (US$)", "contributions", "usd", False, "cumulative", (), ()),
+]  # fmt: skip
+
+
+def demo_definitions_ensure() -> int:
+    """Create or update the demo definitions (idempotent, by code); activity
+    types missing from the database are left out of a filter. Returns how many."""
+    activity_ids = dict(ActivityType.objects.values_list("code", "pk"))
+    for position, (
+        code,
+        name,
+        source,
+        measure,
+        multiply,
+        accumulation,
+        activities,
+        statuses,
+    ) in enumerate(DEFINITIONS):
+        definition, _ = IndicatorDefinition.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "source": source,
+                "measure": measure,
+                "apply_multiplier": multiply,
+                "accumulation": accumulation,
+                "project_statuses": list(statuses),
+                "position": position,
+                "is_active": True,
+            },
+        )
+        definition.activity_types.set([activity_ids[c] for c in activities if c in activity_ids])
+    return len(DEFINITIONS)
