@@ -175,13 +175,13 @@ class IndicatorValueAdmin(admin.ModelAdmin):
         "governorate",
         "programme",
         "donor",
-        "split",
-        "split_value",
         "value",
+        "sex_f",
+        "sex_m",
         "multiplier_value",
         "computed_at",
     ]
-    list_filter = ["period_type", "definition", "split"]
+    list_filter = ["period_type", "definition"]
     list_select_related = ["definition", "governorate", "programme", "donor"]
     show_full_result_count = False
     ordering = ["definition", "period_type", "-period_end"]

@@ -3,12 +3,12 @@
 The rules it applies are in ``indicators/models.py``'s docstring. How:
 
 1. *Facts.* For each source, one SELECT gives rows of (governorate ``g``,
-   programme ``pr``, donor ``d``, month ``m``, ``project_id``, value ``v``),
-   already filtered by the definition (approved records only). Assistance
-   records, the big table, are first summed once per run into a temporary
-   "cube" per (project, activity type, month), shared by every definition; a
-   second cube holds the recipients split by sex, age group and population
-   group. The household multiplier is applied per month in SQL.
+   programme ``pr``, donor ``d``, month ``m``, ``project_id``, value ``v``,
+   split columns), already filtered by the definition (approved records
+   only). Assistance records, the big table, are first summed once per run
+   into a temporary "cube" per (project, activity type, month), with their
+   recipients pivoted by sex, age group and population group, shared by every
+   definition. The household multiplier is applied per month in SQL.
 2. *Values.* ``GROUP BY month, GROUPING SETS`` over (g, pr, d) gives every
    cut ("all" = NULL) per month and per quarter; cumulative values are running
    sums (a window) over the month values of each cell.
@@ -41,7 +41,14 @@ from beneficiaries.models import (
     RecipientCount,
     ReviewStatus,
 )
-from indicators.models import EngineLock, HouseholdMultiplier, IndicatorDefinition, IndicatorValue
+from indicators.models import (
+    SPLIT_COLUMNS,
+    SPLIT_FIELDS,
+    EngineLock,
+    HouseholdMultiplier,
+    IndicatorDefinition,
+    IndicatorValue,
+)
 from programmes.models import Contribution, Project
 
 log = logging.getLogger(__name__)
@@ -57,7 +64,6 @@ VISITS = MonitoringVisit._meta.db_table
 FEEDBACK = FeedbackResponse._meta.db_table
 CONTRIBUTIONS = Contribution._meta.db_table
 CUBE = "_iomdash_cube_assistance"
-CUBE_SPLITS = "_iomdash_cube_recipients"
 LOCK_NAME = "indicators"
 
 # Every combination of governorate, programme and donor, each one or "all".
@@ -65,10 +71,13 @@ ALL_CUTS = "GROUPING SETS ((g, pr, d), (g, pr), (g, d), (pr, d), (g), (pr), (d),
 # Contributions have no governorate: their values exist for "all governorates" only.
 CUTS_WITHOUT_GOVERNORATE = "GROUPING SETS ((pr, d), (pr), (d), ())"
 
+SPLITS = ", ".join(SPLIT_FIELDS)
 COLUMNS = (
     "definition_id, period_type, period_start, period_end, governorate_id, programme_id, "
-    "donor_id, split, split_value, value, multiplier_id, multiplier_value, computed_at"
+    f"donor_id, value, {SPLITS}, multiplier_id, multiplier_value, computed_at"
 )
+NO_SPLITS = ", ".join(f"NULL::bigint AS {column}" for column in SPLIT_FIELDS)
+SUM_SPLITS = ", ".join(f"SUM(f.{column})" for column in SPLIT_FIELDS)
 
 
 class EngineBusy(Exception):
@@ -206,15 +215,22 @@ class _DefinitionSQL:
         return sql, params
 
     def facts(self) -> tuple[str, list]:
-        """SELECT g, pr, d, m, project_id, v — one row per fact, filtered."""
+        """SELECT g, pr, d, m, project_id, v and the split columns — one row
+        per fact, filtered (split columns NULL for a definition without splits)."""
         d = self.d
         if d.source == Source.ASSISTANCE:
             measure, params = self._assistance_measure()
             where, extra = self.project_filters()
             part, more = _in("c.activity_type_id", self.activity_types)
+            splits = (
+                ", ".join(f"COALESCE(c.{column}, 0) AS {column}" for column in SPLIT_FIELDS)
+                if d.has_splits
+                else NO_SPLITS
+            )
             sql = (
                 f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, "
-                f"c.project_id, {measure} AS v FROM {CUBE} c JOIN {PROJECTS} p ON p.id = c.project_id "
+                f"c.project_id, {measure} AS v, {splits} "
+                f"FROM {CUBE} c JOIN {PROJECTS} p ON p.id = c.project_id "
                 f"WHERE TRUE{where}{part}"
             )
             return sql, params + extra + more
@@ -224,8 +240,8 @@ class _DefinitionSQL:
             dates, extra = _date_ranges("p.start_date", self.ranges)
             sql = (
                 f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, "
-                f"date_trunc('month', p.start_date)::date AS m, p.id AS project_id, {measure} AS v "
-                f"FROM {PROJECTS} p WHERE TRUE{where}{dates}"
+                f"date_trunc('month', p.start_date)::date AS m, p.id AS project_id, {measure} AS v, "
+                f"{NO_SPLITS} FROM {PROJECTS} p WHERE TRUE{where}{dates}"
             )
             return sql, params + extra
         if d.source in (Source.VISITS, Source.FEEDBACK):
@@ -234,9 +250,18 @@ class _DefinitionSQL:
             )
             where, params = self.project_filters()
             dates, extra = _date_ranges(f"x.{column}", self.ranges)
+            if d.has_splits:
+                # Feedback: the respondent's own sex, age group and population group.
+                splits = ", ".join(
+                    f"(x.{dimension} = '{code}')::int AS {field}"
+                    for dimension, columns in SPLIT_COLUMNS.items()
+                    for code, field in columns.items()
+                )
+            else:
+                splits = NO_SPLITS
             sql = (
                 f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, "
-                f"date_trunc('month', x.{column})::date AS m, x.project_id, 1 AS v "
+                f"date_trunc('month', x.{column})::date AS m, x.project_id, 1 AS v, {splits} "
                 f"FROM {table} x JOIN {PROJECTS} p ON p.id = x.project_id "
                 f"WHERE x.status = %s{where}{dates}"
             )
@@ -247,40 +272,11 @@ class _DefinitionSQL:
             dates, extra = _date_ranges("x.date", self.ranges)
             sql = (
                 f"SELECT NULL::bigint AS g, x.programme_id AS pr, x.donor_id AS d, "
-                f"date_trunc('month', x.date)::date AS m, NULL::bigint AS project_id, {measure} AS v "
-                f"FROM {CONTRIBUTIONS} x WHERE TRUE{where}{dates}"
+                f"date_trunc('month', x.date)::date AS m, NULL::bigint AS project_id, {measure} AS v, "
+                f"{NO_SPLITS} FROM {CONTRIBUTIONS} x WHERE TRUE{where}{dates}"
             )
             return sql, params + extra
         raise ValueError(f"unknown source {d.source!r}")
-
-    def split_facts(self) -> tuple[str, list] | None:
-        """SELECT g, pr, d, m, split, split_value, v — or None without splits."""
-        d = self.d
-        if not d.has_splits:
-            return None
-        if d.source == Source.ASSISTANCE:
-            where, params = self.project_filters()
-            part, more = _in("c.activity_type_id", self.activity_types)
-            sql = (
-                f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, "
-                f"c.split, c.split_value, c.v FROM {CUBE_SPLITS} c "
-                f"JOIN {PROJECTS} p ON p.id = c.project_id WHERE TRUE{where}{part}"
-            )
-            return sql, params + more
-        # Feedback: the respondent's own sex, age group and population group.
-        where, params = self.project_filters()
-        dates, extra = _date_ranges("x.collected_on", self.ranges)
-        selects, all_params = [], []
-        for column in ("sex", "age_group", "population_group"):
-            selects.append(
-                f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, "
-                f"date_trunc('month', x.collected_on)::date AS m, '{column}' AS split, "
-                f"x.{column} AS split_value, 1 AS v FROM {FEEDBACK} x "
-                f"JOIN {PROJECTS} p ON p.id = x.project_id "
-                f"WHERE x.status = %s AND x.{column} <> ''{where}{dates}"
-            )
-            all_params += [ReviewStatus.APPROVED, *params, *extra]
-        return " UNION ALL ".join(selects), all_params
 
     def _assistance_measure(self) -> tuple[str, list]:
         d = self.d
@@ -324,53 +320,57 @@ class _DefinitionSQL:
 
 
 def _build_cubes(cursor, ranges: list[tuple[dt.date, dt.date]] | None, *, splits: bool) -> None:
-    """Sum approved assistance records per (project, activity type, month), and
-    their recipients per split, into temporary tables dropped at commit."""
+    """Sum approved assistance records per (project, activity type, month),
+    with their recipients per sex, age group and population group when
+    ``splits``, into a temporary table dropped at commit."""
     dates, params = _date_ranges("a.delivered_on", ranges)
-    cursor.execute(f"DROP TABLE IF EXISTS {CUBE}; DROP TABLE IF EXISTS {CUBE_SPLITS}")
+    cursor.execute(f"DROP TABLE IF EXISTS {CUBE}")
+    if splits:
+        pivot = ", ".join(
+            f"SUM(r.count) FILTER (WHERE r.{dimension} = %s) AS {field}"
+            for dimension, columns in SPLIT_COLUMNS.items()
+            for field in columns.values()
+        )
+        pivot_params = [code for columns in SPLIT_COLUMNS.values() for code in columns]
+        recipients = (
+            f"SELECT a.project_id, a.activity_type_id, date_trunc('month', a.delivered_on)::date AS m, "
+            f"{pivot} FROM {RECIPIENTS} r JOIN {ASSISTANCE} a ON a.id = r.record_id "
+            f"WHERE a.status = %s{dates} GROUP BY 1, 2, 3"
+        )
+        recipients_params = [*pivot_params, ReviewStatus.APPROVED, *params]
+        split_columns = ", ".join(f"r.{column}" for column in SPLIT_FIELDS)
+    else:
+        recipients = (
+            "SELECT NULL::bigint AS project_id, NULL::bigint AS activity_type_id, NULL::date AS m "
+            "WHERE FALSE"
+        )
+        recipients_params = []
+        split_columns = NO_SPLITS
     cursor.execute(
         f"""
         CREATE TEMP TABLE {CUBE} ON COMMIT DROP AS
-        SELECT a.project_id, a.activity_type_id, date_trunc('month', a.delivered_on)::date AS m,
-               COUNT(*) AS n, SUM(a.units) AS units, SUM(a.households) AS households,
-               SUM(a.people) AS people,
-               COALESCE(SUM(a.households * a.household_size), 0) AS hh_known_people,
-               COALESCE(SUM(a.households) FILTER (WHERE a.household_size IS NULL), 0) AS hh_unknown
-        FROM {ASSISTANCE} a
-        WHERE a.status = %s{dates}
-        GROUP BY 1, 2, 3
+        WITH a AS (
+            SELECT a.project_id, a.activity_type_id, date_trunc('month', a.delivered_on)::date AS m,
+                   COUNT(*) AS n, SUM(a.units) AS units, SUM(a.households) AS households,
+                   SUM(a.people) AS people,
+                   COALESCE(SUM(a.households * a.household_size), 0) AS hh_known_people,
+                   COALESCE(SUM(a.households) FILTER (WHERE a.household_size IS NULL), 0) AS hh_unknown
+            FROM {ASSISTANCE} a
+            WHERE a.status = %s{dates}
+            GROUP BY 1, 2, 3
+        ), r AS ({recipients})
+        SELECT a.*, {split_columns}
+        FROM a LEFT JOIN r USING (project_id, activity_type_id, m)
         """,
-        [ReviewStatus.APPROVED, *params],
-    )
-    if not splits:
-        cursor.execute(
-            f"CREATE TEMP TABLE {CUBE_SPLITS} (project_id bigint, activity_type_id bigint, "
-            f"m date, split text, split_value text, v bigint) ON COMMIT DROP"
-        )
-        return
-    cursor.execute(
-        f"""
-        CREATE TEMP TABLE {CUBE_SPLITS} ON COMMIT DROP AS
-        SELECT a.project_id, a.activity_type_id, date_trunc('month', a.delivered_on)::date AS m,
-               CASE WHEN GROUPING(r.sex) = 0 THEN 'sex'
-                    WHEN GROUPING(r.age_group) = 0 THEN 'age_group'
-                    ELSE 'population_group' END AS split,
-               COALESCE(r.sex, r.age_group, r.population_group) AS split_value,
-               SUM(r.count) AS v
-        FROM {RECIPIENTS} r JOIN {ASSISTANCE} a ON a.id = r.record_id
-        WHERE a.status = %s{dates}
-        GROUP BY a.project_id, a.activity_type_id, date_trunc('month', a.delivered_on)::date,
-            GROUPING SETS ((r.sex), (r.age_group), (r.population_group))
-        """,
-        [ReviewStatus.APPROVED, *params],
+        [ReviewStatus.APPROVED, *params, *recipients_params],
     )
 
 
 def _write_periods(
     cursor, sql: _DefinitionSQL, now: dt.datetime, months: list[dt.date] | None
 ) -> int:
-    """Insert month and quarter values (totals and splits) of one definition,
-    for ``months`` (and their quarters) or for every period when None."""
+    """Insert month and quarter values of one definition, for ``months`` (and
+    their quarters) or for every period when None."""
     written = 0
     facts, facts_params = sql.facts()
     month_filter, month_params = ("", []) if months is None else (" WHERE f.m = ANY(%s)", [months])
@@ -388,23 +388,10 @@ def _write_periods(
         mult, mult_params = sql.multiplier_columns(end_expr)
         cursor.execute(
             f"INSERT INTO {VALUES} ({COLUMNS}) "
-            f"SELECT %s, %s, {start_expr}, {end_expr}, {sql.governorate_column}, pr, d, '', '', "
-            f"{sql.aggregate}, {mult}, %s "
+            f"SELECT %s, %s, {start_expr}, {end_expr}, {sql.governorate_column}, pr, d, "
+            f"{sql.aggregate}, {SUM_SPLITS}, {mult}, %s "
             f"FROM ({facts}) f{where} GROUP BY {start_expr}, {sql.cuts}",
             [sql.d.pk, period_type, *mult_params, now, *facts_params, *where_params],
-        )
-        written += cursor.rowcount
-        split_facts = sql.split_facts()
-        if split_facts is None:
-            continue
-        split_sql, split_params = split_facts
-        cursor.execute(
-            f"INSERT INTO {VALUES} ({COLUMNS}) "
-            f"SELECT %s, %s, {start_expr}, {end_expr}, {sql.governorate_column}, pr, d, "
-            f"f.split, f.split_value, "
-            f"SUM(f.v), {mult}, %s "
-            f"FROM ({split_sql}) f{where} GROUP BY {start_expr}, f.split, f.split_value, {sql.cuts}",
-            [sql.d.pk, period_type, *mult_params, now, *split_params, *where_params],
         )
         written += cursor.rowcount
     return written
@@ -435,19 +422,20 @@ def _write_cumulative(
         return 0
     cell_sql, cell_params = _cells_filter(cells)
     since_sql, since_params = ("", []) if since is None else (" WHERE s.period_end >= %s", [since])
+    window = (
+        "OVER (PARTITION BY t.governorate_id, t.programme_id, t.donor_id ORDER BY t.period_end)"
+    )
+    running = ", ".join(f"SUM(t.{column}) {window}" for column in ["value", *SPLIT_FIELDS])
     cursor.execute(
         f"""
         INSERT INTO {VALUES} ({COLUMNS})
         SELECT * FROM (
             SELECT t.definition_id, 'cumulative', NULL::date, t.period_end, t.governorate_id,
-                   t.programme_id, t.donor_id, t.split, t.split_value,
-                   SUM(t.value) OVER (PARTITION BY t.governorate_id, t.programme_id, t.donor_id,
-                                      t.split, t.split_value ORDER BY t.period_end),
+                   t.programme_id, t.donor_id, {running},
                    t.multiplier_id, t.multiplier_value, %s::timestamptz
             FROM {VALUES} t
             WHERE t.definition_id = %s AND t.period_type = 'month'{cell_sql}
-        ) s (definition_id, period_type, period_start, period_end, governorate_id, programme_id,
-             donor_id, split, split_value, value, multiplier_id, multiplier_value, computed_at)
+        ) s ({COLUMNS})
         {since_sql}
         """,
         [now, definition.pk, *cell_params, *since_params],

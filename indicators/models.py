@@ -32,7 +32,8 @@ in a quarter and once in a running total.
 **Cuts.** Every combination of governorate, programme and donor, each one
 value or "all" (stored as NULL). Within each cell, people (without the
 multiplier) and feedback responses are also split by sex, by age group and by
-population group, each split on its own. Only cells with data are stored.
+population group, each split on its own, in columns of the cell's row. Only
+cells with data are stored.
 """
 
 from __future__ import annotations
@@ -208,14 +209,38 @@ class IndicatorDefinition(models.Model):
             )
 
 
+# The split columns of a value row: dimension -> category code -> column name.
+SPLIT_COLUMNS = {
+    "sex": {"f": "sex_f", "m": "sex_m"},
+    "age_group": {"0-5": "age_0_5", "6-17": "age_6_17", "18-59": "age_18_59", "60+": "age_60_plus"},
+    "population_group": {
+        "idp": "pop_idp",
+        "returnee": "pop_returnee",
+        "host": "pop_host",
+        "refugee": "pop_refugee",
+    },
+}
+SPLIT_FIELDS = [column for columns in SPLIT_COLUMNS.values() for column in columns.values()]
+
+
+def _split_field(label: str) -> models.BigIntegerField:
+    return models.BigIntegerField(label, null=True, blank=True)
+
+
 class IndicatorValue(models.Model):
-    """One number: a definition's value for one period and one cut.
+    """One number: a definition's value for one period and one cut, with, for
+    definitions that have splits, the cell's split by sex, by age group and by
+    population group in the ``sex_*``, ``age_*`` and ``pop_*`` columns (each
+    split on its own; a category with no one is 0, a definition without
+    splits has NULLs). A split counts the recipients recorded in that category,
+    so it adds up to the value when every recipient was disaggregated.
 
     ``period_type`` month/quarter: what happened in [period_start, period_end].
     ``period_type`` cumulative: the running total as of ``period_end``.
-    A NULL governorate, programme or donor means "all". ``split`` is empty for
-    the cell's total, or names the dimension of ``split_value``.
+    A NULL governorate, programme or donor means "all".
     Written only by the engine: recomputed from the records and overwritten.
+    Derived data: its foreign keys are not database constraints, so the engine
+    writes millions of rows without a trigger per row.
     """
 
     class PeriodType(models.TextChoices):
@@ -223,28 +248,35 @@ class IndicatorValue(models.Model):
         QUARTER = "quarter", _("Quarter")
         CUMULATIVE = "cumulative", _("Cumulative as of")
 
-    class Split(models.TextChoices):
-        TOTAL = "", _("Total")
-        SEX = "sex", _("Sex")
-        AGE_GROUP = "age_group", _("Age group")
-        POPULATION_GROUP = "population_group", _("Population group")
-
     definition = models.ForeignKey(
-        IndicatorDefinition, on_delete=models.CASCADE, related_name="values"
+        IndicatorDefinition, on_delete=models.DO_NOTHING, related_name="values", db_constraint=False
     )
     period_type = models.CharField(max_length=10, choices=PeriodType)
     period_start = models.DateField(null=True)
     period_end = models.DateField()
-    governorate = models.ForeignKey(Governorate, on_delete=models.CASCADE, null=True)
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True)
-    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, null=True)
-    split = models.CharField(max_length=20, choices=Split, default="", blank=True)
-    split_value = models.CharField(max_length=20, default="", blank=True)
+    governorate = models.ForeignKey(
+        Governorate, on_delete=models.DO_NOTHING, null=True, db_constraint=False
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.DO_NOTHING, null=True, db_constraint=False
+    )
+    donor = models.ForeignKey(Donor, on_delete=models.DO_NOTHING, null=True, db_constraint=False)
     value = models.DecimalField(max_digits=20, decimal_places=2)
+    sex_f = _split_field(_("female"))
+    sex_m = _split_field(_("male"))
+    age_0_5 = _split_field(_("aged 0–5"))
+    age_6_17 = _split_field(_("aged 6–17"))
+    age_18_59 = _split_field(_("aged 18–59"))
+    age_60_plus = _split_field(_("aged 60 and over"))
+    pop_idp = _split_field(_("internally displaced"))
+    pop_returnee = _split_field(_("returnees"))
+    pop_host = _split_field(_("host community"))
+    pop_refugee = _split_field(_("refugees"))
     multiplier = models.ForeignKey(
         HouseholdMultiplier,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
+        db_constraint=False,
         help_text=_("The multiplier version in force at the period's end, where it applies."),
     )
     multiplier_value = models.PositiveSmallIntegerField(
@@ -256,37 +288,31 @@ class IndicatorValue(models.Model):
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
         constraints = [
+            # Also the index every reader uses: a definition, a period type and
+            # a cut, then a range of period ends.
             models.UniqueConstraint(
                 fields=[
                     "definition",
                     "period_type",
-                    "period_end",
                     "governorate",
                     "programme",
                     "donor",
-                    "split",
-                    "split_value",
+                    "period_end",
                 ],
                 name="indicatorvalue_one_per_cell",
                 nulls_distinct=False,
             ),
         ]
-        indexes = [
-            models.Index(
-                fields=[
-                    "definition",
-                    "period_type",
-                    "governorate",
-                    "programme",
-                    "donor",
-                    "period_end",
-                ],
-                name="indicatorvalue_lookup",
-            ),
-        ]
 
     def __str__(self) -> str:
-        return f"{self.definition.code} {self.period_type} {self.period_end}: {self.value}"
+        return f"{self.definition_id} {self.period_type} {self.period_end}: {self.value}"
+
+    def split(self, dimension: str) -> dict[str, int] | None:
+        """The split along ``dimension`` ("sex", "age_group", "population_group")
+        as {category code: people}, or None for a definition without splits."""
+        columns = SPLIT_COLUMNS[dimension]
+        values = {code: getattr(self, column) for code, column in columns.items()}
+        return None if all(v is None for v in values.values()) else values
 
 
 class RecomputeJob(models.Model):

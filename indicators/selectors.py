@@ -14,13 +14,12 @@ def value_as_of(
     governorate=None,
     programme=None,
     donor=None,
-    split: str = "",
-    split_value: str = "",
 ) -> IndicatorValue | None:
     """The running total of a cumulative definition as of ``as_of`` for one
     cut (None = "all"): the latest stored value on or before that date, since
     running totals are stored only for months in which the cell had data.
-    None when the cell had no data by then. One query."""
+    None when the cell had no data by then. Its split columns hold the split
+    (``IndicatorValue.split``). One query."""
     return (
         IndicatorValue.objects.filter(
             definition=definition,
@@ -28,8 +27,6 @@ def value_as_of(
             governorate=governorate,
             programme=programme,
             donor=donor,
-            split=split,
-            split_value=split_value,
             period_end__lte=as_of,
         )
         .order_by("-period_end")

@@ -79,9 +79,10 @@ class WorkerProcess:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, settings):
+def celery_worker_process(django_db_serialized_rollback, transactional_db, settings):
     """A real Celery worker reading the test database. Tests using it see the
-    data they commit (hence ``transactional_db``)."""
+    data they commit (hence ``transactional_db``); the serialized rollback puts
+    back the governorates the migrations loaded."""
     from django.db import connection
 
     worker = WorkerProcess(database_url_for(connection.settings_dict))

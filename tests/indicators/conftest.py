@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from beneficiaries.models import AssistanceRecord, RecipientCount
-from indicators.models import IndicatorDefinition, IndicatorValue
+from indicators.models import SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
 from tests.factories import (
     ActivityTypeFactory,
     AssistanceRecordFactory,
@@ -27,9 +27,8 @@ def table() -> set[tuple]:
             "governorate_id",
             "programme_id",
             "donor_id",
-            "split",
-            "split_value",
             "value",
+            *SPLIT_FIELDS,
             "multiplier_value",
         )
     )
@@ -46,20 +45,20 @@ def value(
     split: str = "",
     split_value: str = "",
 ):
-    """One stored value (None when the cell has none)."""
+    """One stored value, or one category of its split (None when the cell has none)."""
     qs = IndicatorValue.objects.filter(
         definition__code=code,
         period_type=period_type,
         governorate=governorate,
         programme=programme,
         donor=donor,
-        split=split,
-        split_value=split_value,
     )
     if end is not None:
         qs = qs.filter(period_end=end)
     row = qs.order_by("-period_end").first()
-    return None if row is None else row.value
+    if row is None:
+        return None
+    return row.split(split)[split_value] if split else row.value
 
 
 def define(code: str, **fields) -> IndicatorDefinition:

@@ -41,7 +41,6 @@ class TestHouseholdMultiplier:
             governorate=None,
             programme=None,
             donor=None,
-            split="",
         )
         assert row.multiplier_value == 6
         assert row.multiplier == HouseholdMultiplier.objects.get(effective_from=dt.date(2000, 1, 1))
@@ -202,15 +201,60 @@ class TestCuts:
         assert value("people", split="age_group", split_value="18-59") == 7
         assert value("people", split="population_group", split_value="idp") == 7
         assert value("people", split="population_group", split_value="returnee") == 3
-        assert value("people", split="population_group", split_value="host") is None
-        splits = IndicatorValue.objects.filter(
+        assert value("people", split="population_group", split_value="host") == 0
+        row = IndicatorValue.objects.get(
             definition__code="people",
             period_type="quarter",
             governorate=None,
             programme=None,
             donor=None,
         )
-        assert {s.split for s in splits} == {"", "sex", "age_group", "population_group"}
+        assert row.split("sex") == {"f": 7, "m": 3}
+        assert sum(row.split("age_group").values()) == 10
+
+    def test_definitions_without_splits_have_none(self):
+        define("hh", source="assistance", measure="households")
+        record(
+            ProjectFactory(),
+            on=dt.date(2018, 1, 1),
+            households=3,
+            people=3,
+            recipients={("f", "18-59", "idp"): 3},
+        )
+        recompute_full()
+        row = IndicatorValue.objects.get(
+            definition__code="hh",
+            period_type="cumulative",
+            governorate=None,
+            programme=None,
+            donor=None,
+        )
+        assert row.split("sex") is None
+
+    def test_feedback_split_by_respondent(self):
+        from beneficiaries.models import FeedbackResponse, Survey
+
+        define("feedback", source="feedback", measure="records")
+        survey = Survey.objects.create(code="s", title="Survey")
+        project = ProjectFactory()
+        for sex, status in (
+            ("f", "approved"),
+            ("f", "approved"),
+            ("m", "approved"),
+            ("m", "draft"),
+        ):
+            FeedbackResponse.objects.create(
+                survey=survey,
+                project=project,
+                collected_on=dt.date(2018, 3, 1),
+                sex=sex,
+                population_group="idp",
+                status=status,
+            )
+        recompute_full()
+        assert value("feedback") == 3
+        assert value("feedback", split="sex", split_value="f") == 2
+        assert value("feedback", split="population_group", split_value="idp") == 3
 
     def test_contributions_by_programme_and_donor(self):
         from programmes.models import Contribution
@@ -359,7 +403,7 @@ class TestCrashSafetyAndLock:
         assert rerun == table()
         assert value("a") == 7
 
-    @pytest.mark.django_db(transaction=True)
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
     def test_the_lock_refuses_a_second_concurrent_run(self):
         define("a", source="assistance", measure="units")
         other = connections.create_connection("default")

@@ -1,0 +1,352 @@
+"""The demo-data generator: what ``manage.py demo_data`` loads for the demo and
+for benchmarks, and that a rerun or a second database gives the same data."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Max, Min, Q, Sum
+
+from beneficiaries.models import (
+    ActivityType,
+    Answer,
+    AssistanceRecord,
+    FeedbackResponse,
+    MonitoringVisit,
+    Question,
+    RecipientCount,
+    Referral,
+)
+from indicators.demo import DEFINITIONS
+from indicators.models import IndicatorDefinition
+from programmes import demo
+from programmes.models import Contribution, Donor, Governorate, Programme, Project, Sector
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+
+def quiet(_message: str) -> None:
+    pass
+
+
+def fingerprint(prefix: str) -> str:
+    """A checksum of the content generated for projects whose code starts with
+    ``prefix`` and of the reference data: natural keys and values, never
+    database ids or "now" timestamps, so two databases can be compared."""
+
+    def rows(queryset, *fields):
+        return sorted(map(repr, queryset.values_list(*fields)))
+
+    on = {"project__code__startswith": prefix}
+    parts = [
+        rows(Donor.objects.all(), "code", "name", "kind"),
+        rows(Programme.objects.all(), "code", "name", "outcome_area", "start_date", "end_date"),
+        rows(Contribution.objects.all(), "reference", "donor__code", "programme__code", "amount_usd", "date", "period_start", "period_end"),
+        rows(ActivityType.objects.all(), "code", "name", "unit", "sectors__code"),
+        rows(Project.objects.filter(code__startswith=prefix), "code", "name", "programme__code", "governorate__pcode", "district", "sector__code", "kind", "status", "donor__code", "start_date", "end_date", "budget_usd"),
+        rows(AssistanceRecord.objects.filter(**on), "project__code", "activity_type__code", "delivered_on", "units", "households", "people", "household_size", "status", "created_at", "visit__visit_date", "visit__monitor__username"),
+        rows(RecipientCount.objects.filter(record__project__code__startswith=prefix), "record__project__code", "record__delivered_on", "record__activity_type__code", "record__units", "sex", "age_group", "population_group", "count"),
+        rows(MonitoringVisit.objects.filter(**on), "project__code", "visit_date", "monitor__username", "findings", "status", "return_reason", "submitted_at", "reviewed_at", "reviewed_by__username"),
+        rows(Referral.objects.filter(visit__project__code__startswith=prefix), "visit__project__code", "visit__visit_date", "issue", "referred_to", "closed_on"),
+        rows(FeedbackResponse.objects.filter(**on), "project__code", "visit__visit_date", "collected_on", "sex", "age_group", "population_group", "status"),
+        rows(Answer.objects.filter(response__project__code__startswith=prefix), "response__project__code", "response__collected_on", "response__sex", "response__age_group", "question__code", "value"),
+    ]  # fmt: skip
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def table_counts() -> dict[str, int]:
+    """Rows in every table the generator writes, history tables included."""
+    models = [Donor, Programme, Contribution, Sector, Project, ActivityType, Question, User]
+    models += [
+        AssistanceRecord,
+        RecipientCount,
+        MonitoringVisit,
+        Referral,
+        FeedbackResponse,
+        Answer,
+    ]
+    counts = {m.__name__: m.objects.count() for m in models}
+    for model in (Donor, Programme, Contribution, Project, MonitoringVisit, AssistanceRecord):
+        counts[f"history of {model.__name__}"] = model.history.count()
+    return counts
+
+
+def foreign_keys() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated "
+            "FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
+
+
+def recipients_not_adding_up(records) -> int:
+    return records.annotate(total=Sum("recipients__count")).exclude(total=F("people")).count()
+
+
+def test_default_mode_loads_every_kind_of_data_and_the_demo_logins(client):
+    out = io.StringIO()
+    call_command("demo_data", "--if-empty", stdout=out)
+
+    assert set(Programme.objects.values_list("code", flat=True)) >= {
+        "CRP",
+        "RRP",
+        "3RP",
+        "CPP",
+        "SIP",
+        "EDF",
+    }
+    assert len(set(Programme.objects.values_list("outcome_area", flat=True))) == 5
+    assert set(Donor.objects.values_list("name", flat=True)) >= {
+        "USA",
+        "Canada",
+        "Germany",
+        "Sweden",
+        "Japan",
+        "European Union",
+    }
+    by_donor = dict(Contribution.objects.values_list("donor__code").annotate(Sum("amount_usd")))
+    usa_share = by_donor["USA"] / sum(by_donor.values())
+    assert max(by_donor, key=by_donor.get) == "USA" and 0.6 < usa_share < 0.8
+    assert set(Sector.objects.values_list("code", flat=True)) >= {
+        "education",
+        "health",
+        "water-sanitation",
+        "energy",
+        "recreation",
+        "community-centres",
+        "livelihoods",
+    }
+    assert ActivityType.objects.count() >= 20
+    assert not ActivityType.objects.filter(sectors=None).exists()
+    assert ActivityType.objects.filter(
+        code="business-support-package", sectors__code="livelihoods"
+    ).exists()
+    assert Governorate.objects.count() == 18  # never creates governorates
+
+    projects = Project.objects.filter(code__startswith=demo.DEMO_PREFIX)
+    assert projects.values("governorate").distinct().count() == 18
+    assert set(projects.values_list("status", flat=True)) == set(Project.Status.values)
+    for project in projects.select_related("programme"):
+        project.clean()  # inside its programme's period
+
+    records = AssistanceRecord.objects.filter(project__in=projects)
+    assert records.count() == demo.DEMO_RECORDS
+    assert records.filter(delivered_on__lt=F("project__start_date")).count() == 0
+    assert records.filter(delivered_on__gt=F("project__end_date")).count() == 0
+    span = records.aggregate(first=Min("delivered_on"), last=Max("delivered_on"))
+    assert span["first"] < date(2016, 4, 1) and date(2026, 7, 1) <= span["last"] <= date(
+        2026, 9, 30
+    )
+    assert recipients_not_adding_up(records) == 0
+    assert records.filter(households__gt=F("people")).count() == 0
+    sized = records.filter(household_size__isnull=False)
+    assert 0.25 < sized.count() / demo.DEMO_RECORDS < 0.35
+    assert not sized.exclude(household_size__range=(1, 15)).exists()
+    assert 0.85 < records.filter(status="approved").count() / demo.DEMO_RECORDS < 0.95
+    cells = RecipientCount.objects.filter(record__in=records)
+    assert {c["population_group"] for c in cells.values("population_group").distinct()} == {
+        "idp",
+        "returnee",
+        "host",
+        "refugee",
+    }
+
+    visits = MonitoringVisit.objects.filter(project__in=projects)
+    assert set(visits.values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "approved",
+        "returned",
+    }
+    assert visits.filter(status="approved").count() > visits.count() / 2
+    assert not visits.filter(status="returned", return_reason="").exists()
+    reviewed = visits.filter(status__in=["approved", "returned"])
+    assert set(reviewed.values_list("reviewed_by__username", flat=True)) == {"manager"}
+    assert not visits.filter(status="draft", submitted_at__isnull=False).exists()
+    assert visits.filter(monitor__username="field").exists()
+    scope = {
+        (u, g) for u, g in User.objects.values_list("username", "profile__governorates__pcode")
+    }
+    visited = set(visits.values_list("monitor__username", "project__governorate__pcode"))
+    assert visited <= scope  # every monitor visits only their governorates
+    referrals = Referral.objects.filter(visit__in=visits)
+    assert referrals.filter(closed_on=None).exists() and referrals.exclude(closed_on=None).exists()
+    assert records.exclude(visit=None).exists()
+
+    assert {q.kind for q in Question.objects.all()} == {"likert", "choice"}
+    assert set(Question.objects.values_list("code", flat=True)) >= {
+        "satisfaction",
+        "usefulness",
+        "heard-from",
+        "reason-joined",
+    }
+    responses = FeedbackResponse.objects.filter(project__in=projects)
+    assert responses.count() > 2000
+    satisfaction = Answer.objects.filter(response__in=responses, question__code="satisfaction")
+    assert satisfaction.count() == responses.count()
+    assert 0.40 < satisfaction.filter(value="5").count() / satisfaction.count() < 0.52
+
+    roles = dict(
+        User.objects.filter(username__in=["admin", "manager", "field", "donor"]).values_list(
+            "username", "profile__role"
+        )
+    )
+    assert roles == {"admin": "admin", "manager": "manager", "field": "monitor", "donor": "donor"}
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="donor").profile.donor.name == "USA"
+    manager = User.objects.get(username="manager").profile
+    assert manager.programmes.count() == 2 and manager.governorates.exists()
+    assert User.objects.get(username="field").profile.governorates.count() == 3
+    for username in ("admin", "manager", "field", "donor"):
+        response = client.post(
+            "/accounts/login/", {"username": username, "password": demo.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, username
+        client.logout()
+    # The indicator definitions of the snapshots find the activity types they count.
+    definitions = IndicatorDefinition.objects.all()
+    assert definitions.count() == len(DEFINITIONS)
+    named = {code for *_, activities, _statuses in DEFINITIONS for code in activities}
+    assert named <= set(ActivityType.objects.values_list("code", flat=True))
+    assert definitions.get(code="bsp-beneficiaries").activity_types.get().code == (
+        "business-support-package"
+    )
+    printed = out.getvalue()
+    assert demo.DEMO_PASSWORD in printed
+    assert all(name in printed for name in ("admin", "manager", "field", "donor"))
+    assert "monitor.kri" not in printed  # cannot log in: not listed
+
+
+def test_rerun_gives_the_same_database_and_content_depends_on_the_seed_only(monkeypatch):
+    # Smaller than the real demo (the properties do not depend on size), for speed.
+    monkeypatch.setattr(demo, "DEMO_RECORDS", 1_000)
+    monkeypatch.setattr(demo, "DEMO_VISITS", 200)
+    demo.demo_load(seed=2018, log=quiet)
+    real = Project.objects.create(
+        code="IQ-REAL-1", name="A real project", programme=Programme.objects.get(code="CRP"),
+        governorate=Governorate.objects.get(pcode="IQG13"), sector=Sector.objects.get(code="health"),
+        donor=Donor.objects.get(code="USA"), start_date=date(2020, 1, 1), budget_usd=1000,
+    )  # fmt: skip
+    kept = AssistanceRecord.objects.create(
+        project=real, activity_type=ActivityType.objects.first(), delivered_on=date(2020, 2, 1),
+        people=3, visit=MonitoringVisit.objects.filter(project__code__startswith=demo.DEMO_PREFIX).first(),
+    )  # fmt: skip
+    counts, content = table_counts(), fingerprint(demo.DEMO_PREFIX)
+
+    demo.demo_load(seed=2018, log=quiet)
+    assert table_counts() == counts  # no duplicates, no new history rows
+    assert fingerprint(demo.DEMO_PREFIX) == content
+    kept.refresh_from_db()  # a rerun resets the demo projects only
+    assert kept.visit is None  # its demo visit was regenerated, as SET_NULL would do
+
+    demo.demo_load(seed=7, log=quiet)
+    assert fingerprint(demo.DEMO_PREFIX) != content
+    demo.demo_load(seed=2018, log=quiet)
+    assert fingerprint(demo.DEMO_PREFIX) == content  # what an earlier run left does not matter
+
+
+def test_if_empty_leaves_an_existing_portfolio_alone():
+    Programme.objects.create(
+        code="X", name="Existing", outcome_area="human_capital", start_date=date(2020, 1, 1)
+    )
+    out = io.StringIO()
+    call_command("demo_data", "--if-empty", stdout=out)
+    assert Programme.objects.count() == 1
+    assert not Project.objects.exists() and not User.objects.exists()
+    assert "--if-empty" in out.getvalue()
+
+
+def test_scale_mode_loads_exactly_n_records_shaped_like_the_benchmark():
+    n = 2_000
+    foreign_keys_before = foreign_keys()
+    out = io.StringIO()
+    call_command("demo_data", "--records", str(n), stdout=out)
+    profile = demo.scale_profile(n)
+
+    projects = Project.objects.filter(code__startswith=demo.BENCH_PREFIX)
+    records = AssistanceRecord.objects.filter(project__in=projects)
+    assert AssistanceRecord.objects.count() == records.count() == n
+    assert projects.count() == profile["projects"]
+    assert records.values("project__governorate").distinct().count() == 18
+    assert records.values("project__programme").distinct().count() == 8
+    largest = records.values("project").annotate(n=Count("id")).order_by("-n")[0]["n"]
+    assert largest <= n * demo.MAX_PROJECT_SHARE
+    donor_programmes = projects.values("donor").annotate(n=Count("programme", distinct=True))
+    assert donor_programmes.count() >= 6 and min(d["n"] for d in donor_programmes) >= 3
+    activity_programmes = records.values("activity_type").annotate(
+        n=Count("project__programme", distinct=True)
+    )
+    assert activity_programmes.count() >= 20 and min(a["n"] for a in activity_programmes) >= 2
+    months = {(d.year, d.month) for d in records.values_list("delivered_on", flat=True)}
+    assert len(months) > 100 and min(months) >= (2016, 10) and max(months) == (2026, 9)
+    late = records.filter(delivered_on__year=2025).count()
+    assert late > 1.5 * records.filter(delivered_on__year=2017).count()  # growth over time
+
+    assert 0.86 < records.filter(status="approved").count() / n < 0.94
+    assert set(records.values_list("status", flat=True)) == {
+        "approved",
+        "draft",
+        "submitted",
+        "returned",
+    }
+    assert recipients_not_adding_up(records) == 0
+    cells = RecipientCount.objects.filter(record__in=records)
+    assert 1 < cells.count() / n <= 4
+    assert cells.values("sex", "age_group", "population_group").distinct().count() == 32
+    sized = records.filter(household_size__isnull=False)
+    assert 0.26 < sized.count() / n < 0.34
+    assert not sized.exclude(household_size__range=(1, 15)).exists()
+
+    visits = MonitoringVisit.objects.filter(project__in=projects)
+    assert visits.count() == n // 10
+    with_feedback = visits.filter(feedback__isnull=False).distinct().count()
+    assert 0.1 < with_feedback / visits.count() < 0.3
+    assert Answer.objects.filter(
+        response__visit__in=visits
+    ).count() == FeedbackResponse.objects.count() * len(demo.QUESTIONS)
+    assert (
+        not records.exclude(visit=None)
+        .exclude(Q(visit__project=F("project")) & Q(visit__visit_date__gte=F("delivered_on")))
+        .exists()
+    )  # a record is verified by a later visit to its own project
+    assert not visits.filter(
+        Q(submitted_at__date__gt=demo.AS_OF) | Q(reviewed_at__date__gt=demo.AS_OF)
+    ).exists()
+    # Text survives the CSV round trip through COPY unchanged.
+    assert set(visits.values_list("findings", flat=True)) <= set(demo.FINDINGS)
+    assert set(visits.values_list("return_reason", flat=True)) <= {"", *demo.RETURN_REASONS}
+    assert set(Referral.objects.values_list("issue", "referred_to")) <= set(demo.REFERRAL_ISSUES)
+    assert foreign_keys() == foreign_keys_before  # dropped for the load, restored as they were
+    assert '"records": 2000' in out.getvalue() and demo.DEMO_PASSWORD in out.getvalue()
+
+
+def test_scale_mode_rerun_replaces_its_records_with_the_same_ones():
+    demo.scale_load(n_records=500, seed=11, log=quiet)
+    content = fingerprint(demo.BENCH_PREFIX)
+    demo.scale_load(n_records=500, seed=11, log=quiet)
+    assert AssistanceRecord.objects.count() == 500
+    assert fingerprint(demo.BENCH_PREFIX) == content
+
+
+def test_scale_mode_fails_on_a_broken_key_instead_of_storing_it():
+    # Keys are not checked row by row during the load but when the foreign keys
+    # are added back: a row pointing nowhere must still fail the load.
+    dropped = demo._foreign_keys_drop(demo.LOADED_MODELS)
+    assert len(dropped) >= 10
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO beneficiaries_recipientcount"
+            " (record_id, sex, age_group, population_group, count)"
+            " VALUES (987654321, 'f', '0-5', 'idp', 1)"
+        )
+    with pytest.raises(IntegrityError, match="record_id"), transaction.atomic():
+        demo._foreign_keys_restore(dropped)
