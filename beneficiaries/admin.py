@@ -20,23 +20,26 @@ from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.text import Truncator
+from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 from simple_history.admin import SimpleHistoryAdmin
 
 from beneficiaries.models import (
     ActivityType,
+    AgeGroup,
     Answer,
     AssistanceRecord,
     Beneficiary,
     FeedbackResponse,
     MonitoringVisit,
     Photo,
+    PopulationGroup,
     Question,
-    RecipientCount,
     Referral,
+    Sex,
     Survey,
+    recipient_field,
 )
 from indicators.admin import RecomputeAfterChangeMixin
 from programmes.admin import GOVERNORATE_BOUNDARY, GovernorateFilter
@@ -275,38 +278,22 @@ class PhotoAdmin(SimpleHistoryAdmin):
     readonly_fields = [photo_preview, "uploaded_at"]
 
 
-class RecipientCountFormSet(forms.BaseInlineFormSet):
-    """Where a breakdown is given, it adds up to the record's people, as the
-    model says: otherwise a cut by sex or population group would disagree
-    with the total on the same dashboard."""
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        counts = [
-            form.cleaned_data["count"]
-            for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("count") is not None
+def _breakdown_fieldsets() -> list:
+    """One collapsible fieldset per population group: women on one line,
+    men on the next, by age group."""
+    fieldsets = []
+    for group in PopulationGroup:
+        rows = [
+            tuple(recipient_field(sex, age, group.value) for age in AgeGroup.values)
+            for sex in Sex.values
         ]
-        people = self.instance.people
-        if counts and people is not None and sum(counts) != people:
-            raise forms.ValidationError(
-                _(
-                    "The recipients by sex, age and population group add up to %(total)s, "
-                    "but the record says %(people)s people."
-                )
-                % {"total": sum(counts), "people": people}
+        fieldsets.append(
+            (
+                format_lazy(_("Recipients: {group}"), group=group.label),
+                {"fields": rows, "classes": ["collapse"]},
             )
-
-
-class RecipientCountInline(admin.TabularInline):
-    model = RecipientCount
-    formset = RecipientCountFormSet
-    fields = ["sex", "age_group", "population_group", "count"]
-    extra = 1
+        )
+    return fieldsets
 
 
 class DeliveredYearFilter(admin.SimpleListFilter):
@@ -363,20 +350,10 @@ class AssistanceRecordAdmin(RecomputeAfterChangeMixin, BigTableMixin, SimpleHist
     fieldsets = [
         (None, {"fields": ["project", "activity_type", "delivered_on", "status"]}),
         (_("Reached"), {"fields": ["units", "households", "people", "household_size"]}),
+        *_breakdown_fieldsets(),
         (_("Verified by"), {"fields": ["visit", "beneficiary"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
-    inlines = [RecipientCountInline]
-
-
-@admin.register(RecipientCount)
-class RecipientCountAdmin(BigTableMixin, admin.ModelAdmin):
-    list_display = ["record", "sex", "age_group", "population_group", "count"]
-    list_filter = ["sex", "age_group", "population_group"]
-    list_select_related = ["record__activity_type"]
-    search_fields = ["record__project__code"]
-    autocomplete_fields = ["record"]
-    ordering = ["-id"]
 
 
 class QuestionInline(admin.StackedInline):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -186,13 +187,63 @@ class Photo(models.Model):
         return self.caption
 
 
-class AssistanceRecord(models.Model):
+def recipient_field(sex: str, age_group: str, population_group: str) -> str:
+    """The column of one sex × age group × population group cell, e.g.
+    ("f", "18-59", "idp") -> "f_18_59_idp", ("m", "60+", "host") -> "m_60plus_host"."""
+    age = age_group.replace("+", "plus").replace("-", "_")
+    return f"{sex}_{age}_{population_group}"
+
+
+# Every cell of the breakdown, in a fixed order: (sex, age group, population group, column).
+RECIPIENT_CELLS = [
+    (sex, age, group, recipient_field(sex, age, group))
+    for sex in Sex.values
+    for age in AgeGroup.values
+    for group in PopulationGroup.values
+]
+RECIPIENT_FIELDS = [cell[3] for cell in RECIPIENT_CELLS]
+
+
+def _breakdown_total():
+    total = F(RECIPIENT_FIELDS[0])
+    for column in RECIPIENT_FIELDS[1:]:
+        total = total + F(column)
+    return total
+
+
+# An abstract model with one column per cell, so that the record (and its
+# history) gets all 32 as ordinary fields.
+RecipientBreakdown = type(
+    "RecipientBreakdown",
+    (models.Model,),
+    {
+        "__module__": __name__,
+        "Meta": type("Meta", (), {"abstract": True}),
+        **{
+            column: models.PositiveIntegerField(
+                format_lazy(
+                    "{} · {} · {}",
+                    Sex(sex).label,
+                    AgeGroup(age).label,
+                    PopulationGroup(group).label,
+                ),
+                default=0,
+            )
+            for sex, age, group, column in RECIPIENT_CELLS
+        },
+    },
+)
+
+
+class AssistanceRecord(RecipientBreakdown):
     """What was delivered to whom: ``units`` of an activity type reaching
     ``households`` households and ``people`` direct recipients.
 
     ``people`` is the total of direct recipients; its breakdown by sex × age
-    group × population group is in ``RecipientCount`` rows and, where given,
-    adds up to it. ``household_size`` is the size recorded for the households
+    group × population group is in the 32 columns named by ``recipient_field``
+    (e.g. ``f_18_59_idp``: women aged 18–59 who are internally displaced),
+    which never add up to more than ``people`` and, where the breakdown is
+    complete, add up to it. ``household_size`` is the size recorded for the households
     reached, when known; it wins over the default multiplier in indicators.
     """
 
@@ -240,6 +291,10 @@ class AssistanceRecord(models.Model):
                 condition=Q(households__lte=F("people")),
                 name="assistance_households_not_above_people",
             ),
+            models.CheckConstraint(
+                condition=Q(people__gte=_breakdown_total()),
+                name="assistance_breakdown_not_above_people",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "delivered_on"]),
@@ -249,9 +304,28 @@ class AssistanceRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.activity_type} × {self.units} ({self.delivered_on})"
 
+    def recipients(self) -> dict[tuple[str, str, str], int]:
+        """The breakdown as {(sex, age group, population group): people}, non-zero cells only."""
+        return {
+            (sex, age, group): getattr(self, column)
+            for sex, age, group, column in RECIPIENT_CELLS
+            if getattr(self, column)
+        }
+
+    def set_recipients(self, counts: dict[tuple[str, str, str], int]) -> None:
+        """Replace the breakdown (cells not given become 0); does not save."""
+        for sex, age, group, column in RECIPIENT_CELLS:
+            setattr(self, column, counts.get((sex, age, group), 0))
+
     def clean(self) -> None:
         super().clean()
         errors = {}
+        breakdown = sum(getattr(self, column) or 0 for column in RECIPIENT_FIELDS)
+        if self.people is not None and breakdown > self.people:
+            errors["people"] = _(
+                "The recipients by sex, age and population group add up to %(breakdown)s, "
+                "more than the %(people)s people recorded."
+            ) % {"breakdown": breakdown, "people": self.people}
         if (
             self.households is not None
             and self.people is not None
@@ -272,39 +346,6 @@ class AssistanceRecord(models.Model):
             }
         if errors:
             raise ValidationError(errors)
-
-
-class RecipientCount(models.Model):
-    """Direct recipients of one record in one sex × age group × population group cell."""
-
-    record = models.ForeignKey(
-        AssistanceRecord, on_delete=models.CASCADE, related_name="recipients"
-    )
-    sex = models.CharField(_("sex"), max_length=1, choices=Sex)
-    age_group = models.CharField(_("age group"), max_length=5, choices=AgeGroup)
-    population_group = models.CharField(
-        _("population group"), max_length=10, choices=PopulationGroup
-    )
-    count = models.PositiveIntegerField(_("people"))
-
-    class Meta:
-        verbose_name = _("recipients")
-        verbose_name_plural = _("recipients")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["record", "sex", "age_group", "population_group"],
-                name="recipientcount_one_row_per_cell",
-            ),
-            models.CheckConstraint(
-                condition=Q(sex__in=Sex.values)
-                & Q(age_group__in=AgeGroup.values)
-                & Q(population_group__in=PopulationGroup.values),
-                name="recipientcount_known_categories",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.count} {self.sex}/{self.age_group}/{self.population_group}"
 
 
 class Survey(models.Model):

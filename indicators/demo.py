@@ -39,9 +39,11 @@ DEFINITIONS = [
 
 
 def demo_definitions_ensure() -> int:
-    """Create or update the demo definitions (idempotent, by code); activity
-    types missing from the database are left out of a filter. Returns how many."""
+    """Create or update the demo definitions (idempotent, by code: a rerun
+    writes nothing, history included); activity types missing from the
+    database are left out of a filter. Returns how many."""
     activity_ids = dict(ActivityType.objects.values_list("code", "pk"))
+    existing = {d.code: d for d in IndicatorDefinition.objects.prefetch_related("activity_types")}
     for position, (
         code,
         name,
@@ -52,18 +54,22 @@ def demo_definitions_ensure() -> int:
         activities,
         statuses,
     ) in enumerate(DEFINITIONS):
-        definition, _ = IndicatorDefinition.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "source": source,
-                "measure": measure,
-                "apply_multiplier": multiply,
-                "accumulation": accumulation,
-                "project_statuses": list(statuses),
-                "position": position,
-                "is_active": True,
-            },
-        )
-        definition.activity_types.set([activity_ids[c] for c in activities if c in activity_ids])
+        fields = {
+            "name": name,
+            "source": source,
+            "measure": measure,
+            "apply_multiplier": multiply,
+            "accumulation": accumulation,
+            "project_statuses": list(statuses),
+            "position": position,
+            "is_active": True,
+        }
+        definition = existing.get(code) or IndicatorDefinition(code=code)
+        if definition.pk is None or any(getattr(definition, k) != v for k, v in fields.items()):
+            for key, value in fields.items():
+                setattr(definition, key, value)
+            definition.save()
+        wanted = {activity_ids[c] for c in activities if c in activity_ids}
+        if {a.pk for a in definition.activity_types.all()} != wanted:
+            definition.activity_types.set(wanted)
     return len(DEFINITIONS)

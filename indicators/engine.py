@@ -7,8 +7,8 @@ The rules it applies are in ``indicators/models.py``'s docstring. How:
    split columns), already filtered by the definition (approved records
    only). Assistance records, the big table, are first summed once per run
    into a temporary "cube" per (project, activity type, month), with their
-   recipients pivoted by sex, age group and population group, shared by every
-   definition. The household multiplier is applied per month in SQL.
+   recipients summed by sex, by age group and by population group from the
+   record's breakdown columns, shared by every definition. The household multiplier is applied per month in SQL.
 2. *Values.* ``GROUP BY month, GROUPING SETS`` over (g, pr, d) gives every
    cut ("all" = NULL) per month and per quarter; cumulative values are running
    sums (a window) over the month values of each cell.
@@ -35,10 +35,10 @@ from django.db.utils import OperationalError
 from django.utils import timezone
 
 from beneficiaries.models import (
+    RECIPIENT_CELLS,
     AssistanceRecord,
     FeedbackResponse,
     MonitoringVisit,
-    RecipientCount,
     ReviewStatus,
 )
 from indicators.models import (
@@ -58,12 +58,13 @@ Measure = IndicatorDefinition.Measure
 
 VALUES = IndicatorValue._meta.db_table
 ASSISTANCE = AssistanceRecord._meta.db_table
-RECIPIENTS = RecipientCount._meta.db_table
 PROJECTS = Project._meta.db_table
 VISITS = MonitoringVisit._meta.db_table
 FEEDBACK = FeedbackResponse._meta.db_table
 CONTRIBUTIONS = Contribution._meta.db_table
 CUBE = "_iomdash_cube_assistance"
+NEW_VALUES = f"{VALUES}_new"
+UNIQUE_CELL = "indicatorvalue_one_per_cell"
 LOCK_NAME = "indicators"
 
 # Every combination of governorate, programme and donor, each one or "all".
@@ -319,58 +320,73 @@ class _DefinitionSQL:
         return "COUNT(DISTINCT f.project_id)" if self.d.measure == Measure.PROJECTS else "SUM(f.v)"
 
 
+def _marginal(dimension: str, code: str, alias: str = "a") -> str:
+    """SQL summing the breakdown columns of one category of one dimension,
+    e.g. sex "f" -> a.f_0_5_idp + a.f_0_5_returnee + ... (16 columns)."""
+    index = {"sex": 0, "age_group": 1, "population_group": 2}[dimension]
+    columns = [cell[3] for cell in RECIPIENT_CELLS if cell[index] == code]
+    return " + ".join(f"{alias}.{column}" for column in columns)
+
+
 def _build_cubes(cursor, ranges: list[tuple[dt.date, dt.date]] | None, *, splits: bool) -> None:
     """Sum approved assistance records per (project, activity type, month),
     with their recipients per sex, age group and population group when
-    ``splits``, into a temporary table dropped at commit."""
+    ``splits``, into a temporary table dropped at commit. One scan."""
     dates, params = _date_ranges("a.delivered_on", ranges)
     cursor.execute(f"DROP TABLE IF EXISTS {CUBE}")
     if splits:
-        pivot = ", ".join(
-            f"SUM(r.count) FILTER (WHERE r.{dimension} = %s) AS {field}"
+        split_sums = ", ".join(
+            f"SUM({_marginal(dimension, code)}) AS {field}"
             for dimension, columns in SPLIT_COLUMNS.items()
-            for field in columns.values()
+            for code, field in columns.items()
         )
-        pivot_params = [code for columns in SPLIT_COLUMNS.values() for code in columns]
-        recipients = (
-            f"SELECT a.project_id, a.activity_type_id, date_trunc('month', a.delivered_on)::date AS m, "
-            f"{pivot} FROM {RECIPIENTS} r JOIN {ASSISTANCE} a ON a.id = r.record_id "
-            f"WHERE a.status = %s{dates} GROUP BY 1, 2, 3"
-        )
-        recipients_params = [*pivot_params, ReviewStatus.APPROVED, *params]
-        split_columns = ", ".join(f"r.{column}" for column in SPLIT_FIELDS)
     else:
-        recipients = (
-            "SELECT NULL::bigint AS project_id, NULL::bigint AS activity_type_id, NULL::date AS m "
-            "WHERE FALSE"
-        )
-        recipients_params = []
-        split_columns = NO_SPLITS
+        split_sums = NO_SPLITS
     cursor.execute(
         f"""
         CREATE TEMP TABLE {CUBE} ON COMMIT DROP AS
-        WITH a AS (
-            SELECT a.project_id, a.activity_type_id, date_trunc('month', a.delivered_on)::date AS m,
-                   COUNT(*) AS n, SUM(a.units) AS units, SUM(a.households) AS households,
-                   SUM(a.people) AS people,
-                   COALESCE(SUM(a.households * a.household_size), 0) AS hh_known_people,
-                   COALESCE(SUM(a.households) FILTER (WHERE a.household_size IS NULL), 0) AS hh_unknown
-            FROM {ASSISTANCE} a
-            WHERE a.status = %s{dates}
-            GROUP BY 1, 2, 3
-        ), r AS ({recipients})
-        SELECT a.*, {split_columns}
-        FROM a LEFT JOIN r USING (project_id, activity_type_id, m)
+        SELECT a.project_id, a.activity_type_id, date_trunc('month', a.delivered_on)::date AS m,
+               COUNT(*) AS n, SUM(a.units) AS units, SUM(a.households) AS households,
+               SUM(a.people) AS people,
+               COALESCE(SUM(a.households * a.household_size), 0) AS hh_known_people,
+               COALESCE(SUM(a.households) FILTER (WHERE a.household_size IS NULL), 0) AS hh_unknown,
+               {split_sums}
+        FROM {ASSISTANCE} a
+        WHERE a.status = %s{dates}
+        GROUP BY 1, 2, 3
         """,
-        [ReviewStatus.APPROVED, *params, *recipients_params],
+        [ReviewStatus.APPROVED, *params],
+    )
+
+
+def _running_totals(source: str, alias: str = "t") -> str:
+    """SELECT of running totals (value and splits) per cell over month rows."""
+    window = (
+        f"OVER (PARTITION BY {alias}.governorate_id, {alias}.programme_id, {alias}.donor_id "
+        f"ORDER BY {alias}.period_end)"
+    )
+    running = ", ".join(f"SUM({alias}.{column}) {window}" for column in ["value", *SPLIT_FIELDS])
+    return (
+        f"SELECT {alias}.definition_id, 'cumulative', NULL::date, {alias}.period_end, "
+        f"{alias}.governorate_id, {alias}.programme_id, {alias}.donor_id, {running}, "
+        f"{alias}.multiplier_id, {alias}.multiplier_value, {alias}.computed_at FROM {source} {alias}"
     )
 
 
 def _write_periods(
-    cursor, sql: _DefinitionSQL, now: dt.datetime, months: list[dt.date] | None
+    cursor,
+    sql: _DefinitionSQL,
+    now: dt.datetime,
+    months: list[dt.date] | None,
+    *,
+    table: str = VALUES,
+    with_running_totals: bool = False,
 ) -> int:
-    """Insert month and quarter values of one definition, for ``months`` (and
-    their quarters) or for every period when None."""
+    """Insert month and quarter values of one definition into ``table``, for
+    ``months`` (and their quarters) or for every period when None. With
+    ``with_running_totals``, the running totals of a cumulative definition
+    are written too, from the month rows as they are inserted. Returns the
+    rows inserted (without the month rows when it writes running totals)."""
     written = 0
     facts, facts_params = sql.facts()
     month_filter, month_params = ("", []) if months is None else (" WHERE f.m = ANY(%s)", [months])
@@ -386,13 +402,19 @@ def _write_periods(
     ):
         end_expr = f"({start_expr} + interval '{length}' - interval '1 day')::date"
         mult, mult_params = sql.multiplier_columns(end_expr)
-        cursor.execute(
-            f"INSERT INTO {VALUES} ({COLUMNS}) "
+        insert = (
+            f"INSERT INTO {table} ({COLUMNS}) "
             f"SELECT %s, %s, {start_expr}, {end_expr}, {sql.governorate_column}, pr, d, "
-            f"{sql.aggregate}, {SUM_SPLITS}, {mult}, %s "
-            f"FROM ({facts}) f{where} GROUP BY {start_expr}, {sql.cuts}",
-            [sql.d.pk, period_type, *mult_params, now, *facts_params, *where_params],
+            f"{sql.aggregate}, {SUM_SPLITS}, {mult}, %s::timestamptz "
+            f"FROM ({facts}) f{where} GROUP BY {start_expr}, {sql.cuts}"
         )
+        params = [sql.d.pk, period_type, *mult_params, now, *facts_params, *where_params]
+        if period_type == "month" and with_running_totals and sql.d.is_cumulative:
+            insert = (
+                f"WITH m AS ({insert} RETURNING {COLUMNS}) "
+                f"INSERT INTO {table} ({COLUMNS}) {_running_totals('m')}"
+            )
+        cursor.execute(insert, params)
         written += cursor.rowcount
     return written
 
@@ -414,7 +436,7 @@ def _cells_filter(cells: set[tuple] | None, alias: str = "t") -> tuple[str, list
 
 
 def _write_cumulative(
-    cursor, definition: IndicatorDefinition, now, *, cells: set[tuple] | None, since: dt.date | None
+    cursor, definition: IndicatorDefinition, *, cells: set[tuple] | None, since: dt.date | None
 ) -> int:
     """Running totals of a cumulative definition, from its month values, for
     ``cells`` as of month ends from ``since`` on (all when None)."""
@@ -422,23 +444,16 @@ def _write_cumulative(
         return 0
     cell_sql, cell_params = _cells_filter(cells)
     since_sql, since_params = ("", []) if since is None else (" WHERE s.period_end >= %s", [since])
-    window = (
-        "OVER (PARTITION BY t.governorate_id, t.programme_id, t.donor_id ORDER BY t.period_end)"
-    )
-    running = ", ".join(f"SUM(t.{column}) {window}" for column in ["value", *SPLIT_FIELDS])
     cursor.execute(
         f"""
         INSERT INTO {VALUES} ({COLUMNS})
         SELECT * FROM (
-            SELECT t.definition_id, 'cumulative', NULL::date, t.period_end, t.governorate_id,
-                   t.programme_id, t.donor_id, {running},
-                   t.multiplier_id, t.multiplier_value, %s::timestamptz
-            FROM {VALUES} t
+            {_running_totals(VALUES)}
             WHERE t.definition_id = %s AND t.period_type = 'month'{cell_sql}
         ) s ({COLUMNS})
         {since_sql}
         """,
-        [now, definition.pk, *cell_params, *since_params],
+        [definition.pk, *cell_params, *since_params],
     )
     return cursor.rowcount
 
@@ -470,37 +485,75 @@ def _no_progress(percent: int, step: str) -> None:
     log.info("recompute %s%% %s", percent, step)
 
 
+def _new_table(cursor) -> str:
+    """An empty copy of the value table, without its indexes, to fill."""
+    cursor.execute(f"DROP TABLE IF EXISTS {NEW_VALUES}")
+    cursor.execute(
+        f"CREATE TABLE {NEW_VALUES} (LIKE {VALUES} INCLUDING DEFAULTS INCLUDING IDENTITY "
+        f"INCLUDING CONSTRAINTS)"
+    )
+    return NEW_VALUES
+
+
+def _swap_in(cursor) -> None:
+    """Index the filled copy and put it in the value table's place, with the
+    value table's own names, so the schema stays what the migrations made.
+    Readers wait only for the moment between the DROP and the commit."""
+    cursor.execute(f"ALTER TABLE {NEW_VALUES} ADD CONSTRAINT {NEW_VALUES}_pkey PRIMARY KEY (id)")
+    cursor.execute(
+        f"ALTER TABLE {NEW_VALUES} ADD CONSTRAINT {UNIQUE_CELL}_new UNIQUE NULLS NOT DISTINCT "
+        f"(definition_id, period_type, governorate_id, programme_id, donor_id, period_end)"
+    )
+    cursor.execute(f"ANALYZE {NEW_VALUES}")
+    cursor.execute(f"DROP TABLE {VALUES}")
+    cursor.execute(f"ALTER TABLE {NEW_VALUES} RENAME TO {VALUES}")
+    cursor.execute(f"ALTER TABLE {VALUES} RENAME CONSTRAINT {NEW_VALUES}_pkey TO {VALUES}_pkey")
+    cursor.execute(f"ALTER TABLE {VALUES} RENAME CONSTRAINT {UNIQUE_CELL}_new TO {UNIQUE_CELL}")
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [VALUES])
+    sequence = cursor.fetchone()[0]
+    if sequence and sequence.split(".")[-1].strip('"') != f"{VALUES}_id_seq":
+        cursor.execute(f"ALTER SEQUENCE {sequence} RENAME TO {VALUES}_id_seq")
+
+
 def recompute_full(
     *, definitions: Iterable[IndicatorDefinition] | None = None, progress: Progress = _no_progress
 ) -> int:
     """Recompute every value of ``definitions`` (default: all active ones; the
     values of inactive ones are removed). One transaction: on any failure the
     previous values stay. Raises EngineBusy if another run holds the lock.
-    Returns the number of values written."""
+    Returns the number of values written.
+
+    For all definitions, the values are written to a fresh table that then
+    takes the value table's place: a million inserts into an unindexed table
+    and one index build cost a fraction of deleting and re-inserting them
+    through the index."""
     everything = definitions is None
     if everything:
         definitions = IndicatorDefinition.objects.filter(is_active=True)
     definitions = list(definitions)
     multipliers = _Multipliers.load()
     now = timezone.now()
-    written = 0
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor, wait=False)
         progress(2, "summing approved assistance records")
         needs_splits = any(d.has_splits and d.source == Source.ASSISTANCE for d in definitions)
         _build_cubes(cursor, None, splits=needs_splits)
+        ids = [d.pk for d in definitions]
         if everything:
-            cursor.execute(f"DELETE FROM {VALUES}")
+            table = _new_table(cursor)
         else:
-            cursor.execute(
-                f"DELETE FROM {VALUES} WHERE definition_id = ANY(%s)", [[d.pk for d in definitions]]
-            )
-        progress(20, "removed the previous values")
+            table = VALUES
+            cursor.execute(f"DELETE FROM {VALUES} WHERE definition_id = ANY(%s)", [ids])
+        progress(20, "computing")
         for index, definition in enumerate(definitions):
             sql = _DefinitionSQL(definition, multipliers, None)
-            written += _write_periods(cursor, sql, now, None)
-            written += _write_cumulative(cursor, definition, now, cells=None, since=None)
-            progress(20 + int(78 * (index + 1) / max(len(definitions), 1)), definition.name)
+            _write_periods(cursor, sql, now, None, table=table, with_running_totals=True)
+            progress(20 + int(70 * (index + 1) / max(len(definitions), 1)), definition.name)
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE definition_id = ANY(%s)", [ids])
+        written = cursor.fetchone()[0]
+        if everything:
+            progress(92, "indexing the new values")
+            _swap_in(cursor)
     progress(100, "done")
     return written
 
@@ -563,5 +616,5 @@ def recompute_incremental(scope: Scope) -> int:
                     f"AND t.period_end >= %s{cell_sql}",
                     [definition.pk, since, *cell_params],
                 )
-                written += _write_cumulative(cursor, definition, now, cells=cells, since=since)
+                written += _write_cumulative(cursor, definition, cells=cells, since=since)
     return written

@@ -249,18 +249,24 @@ class IndicatorValue(models.Model):
         CUMULATIVE = "cumulative", _("Cumulative as of")
 
     definition = models.ForeignKey(
-        IndicatorDefinition, on_delete=models.DO_NOTHING, related_name="values", db_constraint=False
+        IndicatorDefinition,
+        on_delete=models.CASCADE,
+        related_name="values",
+        db_constraint=False,
+        db_index=False,
     )
     period_type = models.CharField(max_length=10, choices=PeriodType)
     period_start = models.DateField(null=True)
     period_end = models.DateField()
     governorate = models.ForeignKey(
-        Governorate, on_delete=models.DO_NOTHING, null=True, db_constraint=False
+        Governorate, on_delete=models.DO_NOTHING, null=True, db_constraint=False, db_index=False
     )
     programme = models.ForeignKey(
-        Programme, on_delete=models.DO_NOTHING, null=True, db_constraint=False
+        Programme, on_delete=models.DO_NOTHING, null=True, db_constraint=False, db_index=False
     )
-    donor = models.ForeignKey(Donor, on_delete=models.DO_NOTHING, null=True, db_constraint=False)
+    donor = models.ForeignKey(
+        Donor, on_delete=models.DO_NOTHING, null=True, db_constraint=False, db_index=False
+    )
     value = models.DecimalField(max_digits=20, decimal_places=2)
     sex_f = _split_field(_("female"))
     sex_m = _split_field(_("male"))
@@ -277,6 +283,7 @@ class IndicatorValue(models.Model):
         on_delete=models.DO_NOTHING,
         null=True,
         db_constraint=False,
+        db_index=False,
         help_text=_("The multiplier version in force at the period's end, where it applies."),
     )
     multiplier_value = models.PositiveSmallIntegerField(

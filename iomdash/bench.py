@@ -178,6 +178,8 @@ def _profile() -> dict:
 def _profile_description(args) -> dict:
     from django.db import connection
 
+    from beneficiaries.models import RECIPIENT_FIELDS
+
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -192,8 +194,11 @@ def _profile_description(args) -> dict:
         g, pr, d, projects, activities, first, last, approved, sized = cursor.fetchone()
         cursor.execute("SELECT COUNT(*) FROM beneficiaries_monitoringvisit")
         visits = cursor.fetchone()[0]
-        cursor.execute("SELECT COUNT(*) FROM beneficiaries_recipientcount")
-        recipient_rows = cursor.fetchone()[0]
+        total = " + ".join(f"a.{column}" for column in RECIPIENT_FIELDS)
+        cursor.execute(
+            f"SELECT AVG(({total} = a.people)::int) FROM beneficiaries_assistancerecord a"
+        )
+        disaggregated = cursor.fetchone()[0]
     return {
         "seed": args.seed,
         "governorates": g,
@@ -206,7 +211,7 @@ def _profile_description(args) -> dict:
         "approved_share": round(float(approved), 3),
         "household_size_share": round(float(sized), 3),
         "visits": visits,
-        "recipient_rows": recipient_rows,
+        "fully_disaggregated_share": round(float(disaggregated), 3),
     }
 
 

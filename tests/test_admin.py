@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from beneficiaries.admin import EstimatedCountPaginator
 from beneficiaries.models import (
+    RECIPIENT_FIELDS,
     ActivityType,
     Answer,
     AssistanceRecord,
@@ -29,7 +30,6 @@ from beneficiaries.models import (
     MonitoringVisit,
     Photo,
     Question,
-    RecipientCount,
     Referral,
     Survey,
 )
@@ -133,13 +133,9 @@ def make_record(project, activity_type, **fields) -> AssistanceRecord:
         units=1,
         households=1,
         people=3,
+        f_18_59_idp=2,
+        m_18_59_idp=1,
         **fields,
-    )
-    RecipientCount.objects.create(
-        record=record, sex="f", age_group="18-59", population_group="idp", count=2
-    )
-    RecipientCount.objects.create(
-        record=record, sex="m", age_group="18-59", population_group="idp", count=1
     )
     return record
 
@@ -399,8 +395,10 @@ def test_photo_uploaded_in_the_admin_loses_its_location(admin_client, records, m
         assert "exif" not in stored.info
 
 
-def test_recipients_entered_in_the_admin_add_up_to_the_people(admin_client, project, activity_type):
-    def post(*counts):
+def test_recipients_entered_in_the_admin_never_exceed_the_people(
+    admin_client, project, activity_type
+):
+    def post(women, men):
         data = {
             "project": project.pk,
             "activity_type": activity_type.pk,
@@ -409,26 +407,18 @@ def test_recipients_entered_in_the_admin_add_up_to_the_people(admin_client, proj
             "units": "2",
             "households": "2",
             "people": "5",
-            "recipients-TOTAL_FORMS": str(len(counts)),
-            "recipients-INITIAL_FORMS": "0",
-            "recipients-MIN_NUM_FORMS": "0",
-            "recipients-MAX_NUM_FORMS": "1000",
+            **{field: "0" for field in RECIPIENT_FIELDS},
+            "f_18_59_returnee": str(women),
+            "m_18_59_returnee": str(men),
         }
-        for i, (sex, count) in enumerate(counts):
-            data |= {
-                f"recipients-{i}-sex": sex,
-                f"recipients-{i}-age_group": "18-59",
-                f"recipients-{i}-population_group": "returnee",
-                f"recipients-{i}-count": str(count),
-            }
         return admin_client.post(admin_url(AssistanceRecord, "add"), data)
 
-    refused = post(("f", 3), ("m", 1))
+    refused = post(4, 2)
     assert refused.status_code == 200
-    assert "add up to 4" in refused.content.decode()
+    assert "add up to 6, more than the 5 people" in refused.content.decode()
     assert not AssistanceRecord.objects.exists()
 
-    accepted = post(("f", 3), ("m", 2))
+    accepted = post(3, 2)
     assert accepted.status_code == 302
     record = AssistanceRecord.objects.get()
-    assert sorted(record.recipients.values_list("sex", "count")) == [("f", 3), ("m", 2)]
+    assert record.recipients() == {("f", "18-59", "returnee"): 3, ("m", "18-59", "returnee"): 2}

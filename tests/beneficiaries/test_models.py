@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from beneficiaries.models import (
+    RECIPIENT_FIELDS,
     Answer,
     AssistanceRecord,
     FeedbackResponse,
     MonitoringVisit,
     Question,
-    RecipientCount,
     Survey,
+    recipient_field,
 )
 from tests.factories import AssistanceRecordFactory, MonitoringVisitFactory, ProjectFactory
 
@@ -35,11 +36,7 @@ def test_negative_counts_refused_by_the_database():
         assert refused(
             lambda f=field: AssistanceRecord.objects.filter(pk=record.pk).update(**{f: -1})
         )
-    assert refused(
-        lambda: RecipientCount.objects.create(
-            record=record, sex="f", age_group="18-59", population_group="idp", count=-3
-        )
-    )
+    assert refused(lambda: AssistanceRecord.objects.filter(pk=record.pk).update(f_18_59_idp=-3))
 
 
 @pytest.mark.parametrize("size", [0, 31, 100])
@@ -60,21 +57,30 @@ def test_more_households_than_people_refused_by_db_and_by_clean():
     assert "households" in info.value.message_dict
 
 
-def test_unknown_recipient_category_and_duplicate_cell_refused():
+def test_breakdown_columns_are_named_by_cell():
+    assert recipient_field("f", "18-59", "idp") == "f_18_59_idp"
+    assert recipient_field("m", "60+", "host") == "m_60plus_host"
+    assert len(RECIPIENT_FIELDS) == len(set(RECIPIENT_FIELDS)) == 2 * 4 * 4
+
+
+def test_breakdown_above_people_refused_by_db_and_by_clean():
     record = AssistanceRecordFactory(people=10, households=2)
-    assert refused(
-        lambda: RecipientCount.objects.create(
-            record=record, sex="x", age_group="18-59", population_group="idp", count=1
-        )
-    )
-    RecipientCount.objects.create(
-        record=record, sex="f", age_group="18-59", population_group="idp", count=4
-    )
-    assert refused(
-        lambda: RecipientCount.objects.create(
-            record=record, sex="f", age_group="18-59", population_group="idp", count=6
-        )
-    )
+    record.set_recipients({("f", "18-59", "idp"): 4, ("m", "6-17", "returnee"): 6})
+    record.save()
+    record.refresh_from_db()
+    assert record.recipients() == {("f", "18-59", "idp"): 4, ("m", "6-17", "returnee"): 6}
+    assert refused(lambda: AssistanceRecord.objects.filter(pk=record.pk).update(m_60plus_host=1))
+    record.m_60plus_host = 1
+    with pytest.raises(ValidationError) as info:
+        record.full_clean()
+    assert "more than the 10 people" in info.value.message_dict["people"][0]
+
+
+def test_breakdown_is_kept_in_history():
+    record = AssistanceRecordFactory(people=5, households=1)
+    record.set_recipients({("f", "0-5", "refugee"): 5})
+    record.save()
+    assert record.history.latest().f_0_5_refugee == 5
 
 
 def test_returned_visit_needs_a_reason():

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from beneficiaries.models import AssistanceRecord, RecipientCount
+from beneficiaries.models import AssistanceRecord, recipient_field
 from indicators.models import SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
 from tests.factories import (
     ActivityTypeFactory,
@@ -93,11 +93,8 @@ def record(
         household_size=size,
         status=status,
         activity_type=activity or ActivityTypeFactory(),
+        **{recipient_field(*cell): count for cell, count in (recipients or {}).items()},
     )
-    for (sex, age, group), count in (recipients or {}).items():
-        RecipientCount.objects.create(
-            record=rec, sex=sex, age_group=age, population_group=group, count=count
-        )
     return rec
 
 

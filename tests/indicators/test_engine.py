@@ -383,7 +383,7 @@ class TestCrashSafetyAndLock:
         before = table()
         record(project, on=dt.date(2018, 2, 1), units=5)
         calls = {"n": 0}
-        real = engine._write_cumulative
+        real = engine._write_periods
 
         def dies_on_second_definition(*args, **kwargs):
             calls["n"] += 1
@@ -391,17 +391,42 @@ class TestCrashSafetyAndLock:
                 raise RuntimeError("worker killed")
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(engine, "_write_cumulative", dies_on_second_definition)
+        monkeypatch.setattr(engine, "_write_periods", dies_on_second_definition)
         with pytest.raises(RuntimeError):
             recompute_full()
         assert table() == before
-        monkeypatch.setattr(engine, "_write_cumulative", real)
+        monkeypatch.setattr(engine, "_write_periods", real)
         recompute_full()
         rerun = table()
         IndicatorValue.objects.all().delete()
         recompute_full()
         assert rerun == table()
         assert value("a") == 7
+
+    def test_the_value_table_keeps_its_schema_across_full_runs(self):
+        from django.db import IntegrityError, connection, transaction
+
+        define("a", source="assistance", measure="units")
+        record(ProjectFactory(), on=dt.date(2018, 1, 1), units=2)
+        for _ in range(3):
+            recompute_full()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conname FROM pg_constraint WHERE conrelid = 'indicators_indicatorvalue'::regclass"
+            )
+            names = {row[0] for row in cursor.fetchall()}
+            cursor.execute("SELECT pg_get_serial_sequence('indicators_indicatorvalue', 'id')")
+            sequence = cursor.fetchone()[0]
+        assert names == {
+            "indicators_indicatorvalue_pkey",
+            "indicatorvalue_one_per_cell",
+            "indicators_indicatorvalue_multiplier_value_check",
+        }
+        assert sequence == "public.indicators_indicatorvalue_id_seq"
+        row = IndicatorValue.objects.filter(period_type="cumulative").first()
+        row.pk = None
+        with pytest.raises(IntegrityError), transaction.atomic():
+            row.save()
 
     @pytest.mark.django_db(transaction=True, serialized_rollback=True)
     def test_the_lock_refuses_a_second_concurrent_run(self):

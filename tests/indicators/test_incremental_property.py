@@ -10,7 +10,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beneficiaries.models import AssistanceRecord, RecipientCount
+from beneficiaries.models import AssistanceRecord, recipient_field
 from indicators.engine import add_months, recompute_full, recompute_incremental
 from indicators.services import assistance_scope
 from tests.factories import ActivityTypeFactory, ProjectFactory, governorate
@@ -99,11 +99,7 @@ def _check(initial, edits):
             people=people,
             household_size=spec["size"],
             status=spec["status"],
-        )
-        RecipientCount.objects.bulk_create(
-            RecipientCount(record=record, sex=s, age_group=a, population_group=g, count=c)
-            for (s, a, g), c in zip(CELLS, people_split, strict=True)
-            if c
+            **{recipient_field(*cell): c for cell, c in zip(CELLS, people_split, strict=True)},
         )
         records.append(record)
     recompute_full()
