@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import operator
 from datetime import date
+from functools import reduce
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,13 +16,14 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 
 from beneficiaries.models import (
+    RECIPIENT_CELLS,
+    RECIPIENT_FIELDS,
     ActivityType,
     Answer,
     AssistanceRecord,
     FeedbackResponse,
     MonitoringVisit,
     Question,
-    RecipientCount,
     Referral,
 )
 from indicators.demo import DEFINITIONS
@@ -52,8 +55,7 @@ def fingerprint(prefix: str) -> str:
         rows(Contribution.objects.all(), "reference", "donor__code", "programme__code", "amount_usd", "date", "period_start", "period_end"),
         rows(ActivityType.objects.all(), "code", "name", "unit", "sectors__code"),
         rows(Project.objects.filter(code__startswith=prefix), "code", "name", "programme__code", "governorate__pcode", "district", "sector__code", "kind", "status", "donor__code", "start_date", "end_date", "budget_usd"),
-        rows(AssistanceRecord.objects.filter(**on), "project__code", "activity_type__code", "delivered_on", "units", "households", "people", "household_size", "status", "created_at", "visit__visit_date", "visit__monitor__username"),
-        rows(RecipientCount.objects.filter(record__project__code__startswith=prefix), "record__project__code", "record__delivered_on", "record__activity_type__code", "record__units", "sex", "age_group", "population_group", "count"),
+        rows(AssistanceRecord.objects.filter(**on), "project__code", "activity_type__code", "delivered_on", "units", "households", "people", "household_size", "status", "created_at", "visit__visit_date", "visit__monitor__username", *RECIPIENT_FIELDS),
         rows(MonitoringVisit.objects.filter(**on), "project__code", "visit_date", "monitor__username", "findings", "status", "return_reason", "submitted_at", "reviewed_at", "reviewed_by__username"),
         rows(Referral.objects.filter(visit__project__code__startswith=prefix), "visit__project__code", "visit__visit_date", "issue", "referred_to", "closed_on"),
         rows(FeedbackResponse.objects.filter(**on), "project__code", "visit__visit_date", "collected_on", "sex", "age_group", "population_group", "status"),
@@ -67,7 +69,6 @@ def table_counts() -> dict[str, int]:
     models = [Donor, Programme, Contribution, Sector, Project, ActivityType, Question, User]
     models += [
         AssistanceRecord,
-        RecipientCount,
         MonitoringVisit,
         Referral,
         FeedbackResponse,
@@ -89,7 +90,52 @@ def foreign_keys() -> list[tuple]:
 
 
 def recipients_not_adding_up(records) -> int:
-    return records.annotate(total=Sum("recipients__count")).exclude(total=F("people")).count()
+    """Records whose 32 breakdown columns do not add up to ``people`` exactly."""
+    total = reduce(operator.add, (F(column) for column in RECIPIENT_FIELDS))
+    return records.annotate(total=total).exclude(total=F("people")).count()
+
+
+def recipients_by(records, position: int) -> dict[str, int]:
+    """Recipients of ``records`` summed by sex (position 0), age group (1) or
+    population group (2) of the breakdown columns."""
+    sums = records.aggregate(**{column: Sum(column) for column in RECIPIENT_FIELDS})
+    totals: dict[str, int] = {}
+    for cell in RECIPIENT_CELLS:
+        totals[cell[position]] = totals.get(cell[position], 0) + (sums[cell[3]] or 0)
+    return totals
+
+
+def cells_per_record(records) -> list[int]:
+    """The number of non-zero breakdown columns of each record."""
+    ids = list(records.values_list("id", flat=True))
+    nonzero = " + ".join(f"({connection.ops.quote_name(c)} > 0)::int" for c in RECIPIENT_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {nonzero} FROM beneficiaries_assistancerecord WHERE id = ANY(%s)", [ids]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def assert_breakdown_shaped_like_the_profiles(records) -> None:
+    """The breakdown follows the generator's distributions: women and men per
+    activity type, age profiles (childcare reaches children only, vocational
+    training no young children), refugees mostly in the Kurdistan Region. Also
+    guards the column order: a cell written to the wrong column fails here."""
+    assert recipients_not_adding_up(records) == 0
+    assert all(1 <= n <= 4 for n in cells_per_record(records))
+    by_sex = recipients_by(records, 0)
+    assert 0.3 < by_sex["f"] / (by_sex["f"] + by_sex["m"]) < 0.6
+    cash_for_work = recipients_by(records.filter(activity_type__code="cash-for-work"), 0)
+    assert 0.1 < cash_for_work["f"] / (cash_for_work["f"] + cash_for_work["m"]) < 0.3  # about 20%
+    childcare = recipients_by(records.filter(activity_type__code="childcare-services"), 1)
+    assert childcare["0-5"] > 0 and childcare["6-17"] > 0
+    assert childcare["18-59"] == childcare["60+"] == 0
+    training = recipients_by(records.filter(activity_type__code="vocational-training"), 1)
+    assert training["0-5"] == 0 and training["18-59"] > 0.7 * sum(training.values())
+    kri = recipients_by(records.filter(project__governorate__pcode__in=demo.KRI), 2)
+    other = recipients_by(records.exclude(project__governorate__pcode__in=demo.KRI), 2)
+    assert kri["refugee"] / sum(kri.values()) > 0.1 > other["refugee"] / sum(other.values())
+    assert all(v > 0 for v in recipients_by(records, 2).values())
 
 
 def test_default_mode_loads_every_kind_of_data_and_the_demo_logins(client):
@@ -146,19 +192,12 @@ def test_default_mode_loads_every_kind_of_data_and_the_demo_logins(client):
     assert span["first"] < date(2016, 4, 1) and date(2026, 7, 1) <= span["last"] <= date(
         2026, 9, 30
     )
-    assert recipients_not_adding_up(records) == 0
+    assert_breakdown_shaped_like_the_profiles(records)
     assert records.filter(households__gt=F("people")).count() == 0
     sized = records.filter(household_size__isnull=False)
     assert 0.25 < sized.count() / demo.DEMO_RECORDS < 0.35
     assert not sized.exclude(household_size__range=(1, 15)).exists()
     assert 0.85 < records.filter(status="approved").count() / demo.DEMO_RECORDS < 0.95
-    cells = RecipientCount.objects.filter(record__in=records)
-    assert {c["population_group"] for c in cells.values("population_group").distinct()} == {
-        "idp",
-        "returnee",
-        "host",
-        "refugee",
-    }
 
     visits = MonitoringVisit.objects.filter(project__in=projects)
     assert set(visits.values_list("status", flat=True)) == {
@@ -298,10 +337,10 @@ def test_scale_mode_loads_exactly_n_records_shaped_like_the_benchmark():
         "submitted",
         "returned",
     }
-    assert recipients_not_adding_up(records) == 0
-    cells = RecipientCount.objects.filter(record__in=records)
-    assert 1 < cells.count() / n <= 4
-    assert cells.values("sex", "age_group", "population_group").distinct().count() == 32
+    assert_breakdown_shaped_like_the_profiles(records)
+    assert 1 < sum(cells_per_record(records)) / n <= 4
+    used = records.aggregate(**{column: Max(column) for column in RECIPIENT_FIELDS})
+    assert all(used.values())  # every one of the 32 cells occurs
     sized = records.filter(household_size__isnull=False)
     assert 0.26 < sized.count() / n < 0.34
     assert not sized.exclude(household_size__range=(1, 15)).exists()
@@ -342,11 +381,11 @@ def test_scale_mode_fails_on_a_broken_key_instead_of_storing_it():
     # are added back: a row pointing nowhere must still fail the load.
     dropped = demo._foreign_keys_drop(demo.LOADED_MODELS)
     assert len(dropped) >= 10
+    assert "beneficiaries_recipientcount" not in {table for table, _n, _d in dropped}
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO beneficiaries_recipientcount"
-            " (record_id, sex, age_group, population_group, count)"
-            " VALUES (987654321, 'f', '0-5', 'idp', 1)"
+            "INSERT INTO beneficiaries_referral (visit_id, issue, referred_to)"
+            " VALUES (987654321, 'Issue', 'Someone')"
         )
-    with pytest.raises(IntegrityError, match="record_id"), transaction.atomic():
+    with pytest.raises(IntegrityError, match="visit_id"), transaction.atomic():
         demo._foreign_keys_restore(dropped)
