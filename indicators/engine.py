@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from beneficiaries.models import (
     RECIPIENT_CELLS,
+    RECIPIENT_FIELDS,
     AssistanceRecord,
     FeedbackResponse,
     MonitoringVisit,
@@ -63,14 +64,17 @@ VISITS = MonitoringVisit._meta.db_table
 FEEDBACK = FeedbackResponse._meta.db_table
 CONTRIBUTIONS = Contribution._meta.db_table
 CUBE = "_iomdash_cube_assistance"
+CUBE_VISITS = "_iomdash_cube_visits"
+CUBE_FEEDBACK = "_iomdash_cube_feedback"
+CUBED_SOURCES = {Source.ASSISTANCE, Source.VISITS, Source.FEEDBACK}
 NEW_VALUES = f"{VALUES}_new"
 UNIQUE_CELL = "indicatorvalue_one_per_cell"
 LOCK_NAME = "indicators"
 
 # Every combination of governorate, programme and donor, each one or "all".
-ALL_CUTS = "GROUPING SETS ((g, pr, d), (g, pr), (g, d), (pr, d), (g), (pr), (d), ())"
+ALL_CUTS = ["g, pr, d", "g, pr", "g, d", "pr, d", "g", "pr", "d", ""]
 # Contributions have no governorate: their values exist for "all governorates" only.
-CUTS_WITHOUT_GOVERNORATE = "GROUPING SETS ((pr, d), (pr), (d), ())"
+CUTS_WITHOUT_GOVERNORATE = ["pr, d", "pr", "d", ""]
 
 SPLITS = ", ".join(SPLIT_FIELDS)
 COLUMNS = (
@@ -224,12 +228,16 @@ class _DefinitionSQL:
             where, extra = self.project_filters()
             part, more = _in("c.activity_type_id", self.activity_types)
             splits = (
-                ", ".join(f"COALESCE(c.{column}, 0) AS {column}" for column in SPLIT_FIELDS)
+                ", ".join(
+                    f"({_marginal(dimension, code, 'c')}) AS {field}"
+                    for dimension, columns in SPLIT_COLUMNS.items()
+                    for code, field in columns.items()
+                )
                 if d.has_splits
                 else NO_SPLITS
             )
             sql = (
-                f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, "
+                f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
                 f"c.project_id, {measure} AS v, {splits} "
                 f"FROM {CUBE} c JOIN {PROJECTS} p ON p.id = c.project_id "
                 f"WHERE TRUE{where}{part}"
@@ -241,39 +249,31 @@ class _DefinitionSQL:
             dates, extra = _date_ranges("p.start_date", self.ranges)
             sql = (
                 f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, "
-                f"date_trunc('month', p.start_date)::date AS m, p.id AS project_id, {measure} AS v, "
+                f"date_trunc('month', p.start_date)::date AS m, "
+                f"date_trunc('quarter', p.start_date)::date AS q, p.id AS project_id, {measure} AS v, "
                 f"{NO_SPLITS} FROM {PROJECTS} p WHERE TRUE{where}{dates}"
             )
             return sql, params + extra
         if d.source in (Source.VISITS, Source.FEEDBACK):
-            table, column = (
-                (VISITS, "visit_date") if d.source == Source.VISITS else (FEEDBACK, "collected_on")
-            )
+            cube = CUBE_VISITS if d.source == Source.VISITS else CUBE_FEEDBACK
             where, params = self.project_filters()
-            dates, extra = _date_ranges(f"x.{column}", self.ranges)
-            if d.has_splits:
-                # Feedback: the respondent's own sex, age group and population group.
-                splits = ", ".join(
-                    f"(x.{dimension} = '{code}')::int AS {field}"
-                    for dimension, columns in SPLIT_COLUMNS.items()
-                    for code, field in columns.items()
-                )
-            else:
-                splits = NO_SPLITS
-            sql = (
-                f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, "
-                f"date_trunc('month', x.{column})::date AS m, x.project_id, 1 AS v, {splits} "
-                f"FROM {table} x JOIN {PROJECTS} p ON p.id = x.project_id "
-                f"WHERE x.status = %s{where}{dates}"
+            splits = (
+                ", ".join(f"c.{column}" for column in SPLIT_FIELDS) if d.has_splits else NO_SPLITS
             )
-            return sql, [ReviewStatus.APPROVED, *params, *extra]
+            sql = (
+                f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
+                f"c.project_id, c.n AS v, {splits} "
+                f"FROM {cube} c JOIN {PROJECTS} p ON p.id = c.project_id WHERE TRUE{where}"
+            )
+            return sql, params
         if d.source == Source.CONTRIBUTIONS:
             measure = "x.amount_usd" if d.measure == Measure.USD else "1"
             where, params = _in("x.programme_id", self.programmes)
             dates, extra = _date_ranges("x.date", self.ranges)
             sql = (
                 f"SELECT NULL::bigint AS g, x.programme_id AS pr, x.donor_id AS d, "
-                f"date_trunc('month', x.date)::date AS m, NULL::bigint AS project_id, {measure} AS v, "
+                f"date_trunc('month', x.date)::date AS m, date_trunc('quarter', x.date)::date AS q, "
+                f"NULL::bigint AS project_id, {measure} AS v, "
                 f"{NO_SPLITS} FROM {CONTRIBUTIONS} x WHERE TRUE{where}{dates}"
             )
             return sql, params + extra
@@ -308,7 +308,7 @@ class _DefinitionSQL:
         return f"{id_case}, {value_case}", id_params + value_params
 
     @property
-    def cuts(self) -> str:
+    def cut_sets(self) -> list[str]:
         return CUTS_WITHOUT_GOVERNORATE if self.d.source == Source.CONTRIBUTIONS else ALL_CUTS
 
     @property
@@ -328,35 +328,73 @@ def _marginal(dimension: str, code: str, alias: str = "a") -> str:
     return " + ".join(f"{alias}.{column}" for column in columns)
 
 
-def _build_cubes(cursor, ranges: list[tuple[dt.date, dt.date]] | None, *, splits: bool) -> None:
-    """Sum approved assistance records per (project, activity type, month),
-    with their recipients per sex, age group and population group when
-    ``splits``, into a temporary table dropped at commit. One scan."""
-    dates, params = _date_ranges("a.delivered_on", ranges)
-    cursor.execute(f"DROP TABLE IF EXISTS {CUBE}")
-    if splits:
-        split_sums = ", ".join(
-            f"SUM({_marginal(dimension, code)}) AS {field}"
-            for dimension, columns in SPLIT_COLUMNS.items()
-            for code, field in columns.items()
+def _build_cubes(
+    cursor, ranges: list[tuple[dt.date, dt.date]] | None, *, sources: set[str], splits: bool
+) -> None:
+    """Sum the approved records of ``sources`` into small temporary tables
+    dropped at commit, one scan of each source table: assistance records per
+    (project, activity type, month), with their recipients by sex, by age
+    group and by population group when ``splits``; visits and feedback
+    responses per (project, month), feedback with its respondents' splits.
+    Sums are 32-bit integers (a cell of a month never nears 2^31), which
+    PostgreSQL adds up much faster than numerics."""
+    if Source.ASSISTANCE in sources:
+        dates, params = _date_ranges("a.delivered_on", ranges)
+        # The 32 breakdown columns are summed as they are (one addition per
+        # column and row); the facts add them up into the ten splits on the
+        # cube's few thousand rows.
+        split_sums = (
+            ", ".join(f"SUM(a.{column})::int AS {column}" for column in RECIPIENT_FIELDS)
+            if splits
+            else ", ".join(f"NULL::int AS {column}" for column in RECIPIENT_FIELDS)
         )
-    else:
-        split_sums = NO_SPLITS
-    cursor.execute(
-        f"""
-        CREATE TEMP TABLE {CUBE} ON COMMIT DROP AS
-        SELECT a.project_id, a.activity_type_id, date_trunc('month', a.delivered_on)::date AS m,
-               COUNT(*) AS n, SUM(a.units) AS units, SUM(a.households) AS households,
-               SUM(a.people) AS people,
-               COALESCE(SUM(a.households * a.household_size), 0) AS hh_known_people,
-               COALESCE(SUM(a.households) FILTER (WHERE a.household_size IS NULL), 0) AS hh_unknown,
-               {split_sums}
-        FROM {ASSISTANCE} a
-        WHERE a.status = %s{dates}
-        GROUP BY 1, 2, 3
-        """,
-        [ReviewStatus.APPROVED, *params],
-    )
+        cursor.execute(f"DROP TABLE IF EXISTS {CUBE}")
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE {CUBE} ON COMMIT DROP AS
+            SELECT a.project_id, a.activity_type_id,
+                   date_trunc('month', a.delivered_on)::date AS m,
+                   date_trunc('quarter', a.delivered_on)::date AS q,
+                   COUNT(*)::int AS n, SUM(a.units)::int AS units,
+                   SUM(a.households)::int AS households, SUM(a.people)::int AS people,
+                   COALESCE(SUM(a.households * a.household_size), 0)::int AS hh_known_people,
+                   COALESCE(SUM(a.households) FILTER (WHERE a.household_size IS NULL), 0)::int
+                       AS hh_unknown,
+                   {split_sums}
+            FROM {ASSISTANCE} a
+            WHERE a.status = %s{dates}
+            GROUP BY 1, 2, 3, 4
+            """,
+            [ReviewStatus.APPROVED, *params],
+        )
+    for source, table, column, cube in (
+        (Source.VISITS, VISITS, "visit_date", CUBE_VISITS),
+        (Source.FEEDBACK, FEEDBACK, "collected_on", CUBE_FEEDBACK),
+    ):
+        if source not in sources:
+            continue
+        dates, params = _date_ranges(f"x.{column}", ranges)
+        split_sums = (
+            ", ".join(
+                f"COUNT(*) FILTER (WHERE x.{dimension} = '{code}')::int AS {field}"
+                for dimension, columns in SPLIT_COLUMNS.items()
+                for code, field in columns.items()
+            )
+            if source == Source.FEEDBACK
+            else NO_SPLITS
+        )
+        cursor.execute(f"DROP TABLE IF EXISTS {cube}")
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE {cube} ON COMMIT DROP AS
+            SELECT x.project_id, date_trunc('month', x.{column})::date AS m,
+                   date_trunc('quarter', x.{column})::date AS q, COUNT(*)::int AS n, {split_sums}
+            FROM {table} x
+            WHERE x.status = %s{dates}
+            GROUP BY 1, 2, 3
+            """,
+            [ReviewStatus.APPROVED, *params],
+        )
 
 
 def _running_totals(source: str, alias: str = "t") -> str:
@@ -377,46 +415,46 @@ def _write_periods(
     cursor,
     sql: _DefinitionSQL,
     now: dt.datetime,
-    months: list[dt.date] | None,
+    quarters: list[dt.date] | None,
     *,
     table: str = VALUES,
     with_running_totals: bool = False,
 ) -> int:
-    """Insert month and quarter values of one definition into ``table``, for
-    ``months`` (and their quarters) or for every period when None. With
-    ``with_running_totals``, the running totals of a cumulative definition
-    are written too, from the month rows as they are inserted. Returns the
-    rows inserted (without the month rows when it writes running totals)."""
-    written = 0
+    """Insert the month and quarter values of one definition into ``table``,
+    for the given ``quarters`` (and their months) or for every period when
+    None: one pass over the facts, grouped by month and by quarter, each with
+    every cut. With ``with_running_totals``, the running totals of a
+    cumulative definition are written too, from the month rows as they are
+    inserted. Returns the rows inserted (without the month and quarter rows
+    when it writes running totals)."""
     facts, facts_params = sql.facts()
-    month_filter, month_params = ("", []) if months is None else (" WHERE f.m = ANY(%s)", [months])
-    quarters = None if months is None else sorted({quarter_start(m) for m in months})
-    quarter_filter, quarter_params = (
-        ("", [])
-        if quarters is None
-        else (" WHERE date_trunc('quarter', f.m)::date = ANY(%s)", [quarters])
+    where, where_params = ("", []) if quarters is None else (" WHERE f.q = ANY(%s)", [quarters])
+    cut_sets = sql.cut_sets
+    grouping = ", ".join(
+        [f"(f.m{', ' + c if c else ''})" for c in cut_sets]
+        + [f"(f.q{', ' + c if c else ''})" for c in cut_sets]
     )
-    for period_type, start_expr, length, where, where_params in (
-        ("month", "f.m", "1 month", month_filter, month_params),
-        ("quarter", "date_trunc('quarter', f.m)::date", "3 months", quarter_filter, quarter_params),
-    ):
-        end_expr = f"({start_expr} + interval '{length}' - interval '1 day')::date"
-        mult, mult_params = sql.multiplier_columns(end_expr)
+    is_month = "GROUPING(f.m) = 0"
+    start = f"(CASE WHEN {is_month} THEN f.m ELSE f.q END)"
+    end = (
+        f"(CASE WHEN {is_month} THEN f.m + interval '1 month' "
+        f"ELSE f.q + interval '3 months' END - interval '1 day')::date"
+    )
+    mult, mult_params = sql.multiplier_columns(end)
+    insert = (
+        f"INSERT INTO {table} ({COLUMNS}) "
+        f"SELECT %s, CASE WHEN {is_month} THEN 'month' ELSE 'quarter' END, {start}, {end}, "
+        f"{sql.governorate_column}, pr, d, {sql.aggregate}, {SUM_SPLITS}, {mult}, %s::timestamptz "
+        f"FROM ({facts}) f{where} GROUP BY GROUPING SETS ({grouping})"
+    )
+    params = [sql.d.pk, *mult_params, now, *facts_params, *where_params]
+    if with_running_totals and sql.d.is_cumulative:
         insert = (
-            f"INSERT INTO {table} ({COLUMNS}) "
-            f"SELECT %s, %s, {start_expr}, {end_expr}, {sql.governorate_column}, pr, d, "
-            f"{sql.aggregate}, {SUM_SPLITS}, {mult}, %s::timestamptz "
-            f"FROM ({facts}) f{where} GROUP BY {start_expr}, {sql.cuts}"
+            f"WITH m AS ({insert} RETURNING {COLUMNS}) "
+            f"INSERT INTO {table} ({COLUMNS}) {_running_totals('m')} WHERE t.period_type = 'month'"
         )
-        params = [sql.d.pk, period_type, *mult_params, now, *facts_params, *where_params]
-        if period_type == "month" and with_running_totals and sql.d.is_cumulative:
-            insert = (
-                f"WITH m AS ({insert} RETURNING {COLUMNS}) "
-                f"INSERT INTO {table} ({COLUMNS}) {_running_totals('m')}"
-            )
-        cursor.execute(insert, params)
-        written += cursor.rowcount
-    return written
+    cursor.execute(insert, params)
+    return cursor.rowcount
 
 
 def _cells_filter(cells: set[tuple] | None, alias: str = "t") -> tuple[str, list]:
@@ -463,6 +501,7 @@ def _lock(cursor, *, wait: bool) -> None:
     room for its hash aggregates)."""
     EngineLock.objects.get_or_create(name=LOCK_NAME)
     cursor.execute("SET LOCAL work_mem = '128MB'")
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     try:
         if wait:
             cursor.execute("SET LOCAL lock_timeout = '60s'")
@@ -537,7 +576,12 @@ def recompute_full(
         _lock(cursor, wait=False)
         progress(2, "summing approved assistance records")
         needs_splits = any(d.has_splits and d.source == Source.ASSISTANCE for d in definitions)
-        _build_cubes(cursor, None, splits=needs_splits)
+        _build_cubes(
+            cursor,
+            None,
+            sources={d.source for d in definitions} & CUBED_SOURCES,
+            splits=needs_splits,
+        )
         ids = [d.pk for d in definitions]
         if everything:
             table = _new_table(cursor)
@@ -596,9 +640,9 @@ def recompute_incremental(scope: Scope) -> int:
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor, wait=True)
-        if scope.source == Source.ASSISTANCE:
+        if scope.source in CUBED_SOURCES:
             needs_splits = any(d.has_splits for d in definitions)
-            _build_cubes(cursor, ranges, splits=needs_splits)
+            _build_cubes(cursor, ranges, sources={scope.source}, splits=needs_splits)
         ids = [d.pk for d in definitions]
         cursor.execute(
             f"DELETE FROM {VALUES} WHERE definition_id = ANY(%s) AND "
@@ -608,7 +652,7 @@ def recompute_incremental(scope: Scope) -> int:
         )
         for definition in definitions:
             sql = _DefinitionSQL(definition, multipliers, ranges)
-            written += _write_periods(cursor, sql, now, months)
+            written += _write_periods(cursor, sql, now, quarters)
             if definition.is_cumulative:
                 cell_sql, cell_params = _cells_filter(cells)
                 cursor.execute(

@@ -255,7 +255,8 @@ class IndicatorValue(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    period_type = models.CharField(max_length=10, choices=PeriodType)
+    # "C" collation: the unique index sorts a million of these on every full run.
+    period_type = models.CharField(max_length=10, choices=PeriodType, db_collation="C")
     period_start = models.DateField(null=True)
     period_end = models.DateField()
     governorate = models.ForeignKey(
