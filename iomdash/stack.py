@@ -84,7 +84,11 @@ def run() -> int:
             "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
         }
         for name, command in commands.items():
-            children.append(subprocess.Popen(command, cwd=BASE_DIR, env=env))
+            # Own session: Ctrl-C reaches only this process, which then stops
+            # the children in order instead of racing them.
+            children.append(
+                subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
+            )
             log(f"started {name} (pid {children[-1].pid})")
         log(f"serving on http://{host}:{port}/ — press Ctrl-C to stop")
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))

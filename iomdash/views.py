@@ -41,7 +41,8 @@ def check_broker() -> str:
 
 def check_worker() -> str:
     try:
-        replies = celery_app.control.ping(timeout=HEALTH_TIMEOUT_S)
+        # limit=1: answer as soon as one worker replies, not after the timeout.
+        replies = celery_app.control.ping(timeout=HEALTH_TIMEOUT_S, limit=1)
     except Exception as exc:
         return _short(exc)
     return "ok" if replies else "no worker answered"
