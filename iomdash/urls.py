@@ -15,6 +15,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("visits/", include("beneficiaries.urls")),
+    path("dashboards/", include("indicators.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

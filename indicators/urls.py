@@ -1,0 +1,5 @@
+"""Dashboards: mission, governorate and programme pages."""
+
+app_name = "indicators"
+
+urlpatterns: list = []
