@@ -1,5 +1,13 @@
 """Dashboards: mission, governorate and programme pages."""
 
+from django.urls import path
+
+from indicators import views
+
 app_name = "indicators"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mission, name="mission"),
+    path("governorate/<str:pcode>/", views.governorate, name="governorate"),
+    path("governorates.geojson", views.governorates_geojson, name="governorates_geojson"),
+]
