@@ -7,12 +7,8 @@ reference tables and pick foreign keys through autocomplete.
 
 from __future__ import annotations
 
-import os
-from io import BytesIO
-
 from django import forms
 from django.contrib import admin
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import connections, models
@@ -22,7 +18,6 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
 from simple_history.admin import SimpleHistoryAdmin
 
 from beneficiaries.models import (
@@ -41,6 +36,7 @@ from beneficiaries.models import (
     Survey,
     recipient_field,
 )
+from beneficiaries.services import strip_photo_metadata
 from indicators.admin import RecomputeAfterChangeMixin
 from programmes.admin import GOVERNORATE_BOUNDARY, GovernorateFilter
 from programmes.models import Programme
@@ -124,30 +120,6 @@ class BeneficiaryAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer(GOVERNORATE_BOUNDARY)
-
-
-def strip_photo_metadata(upload: UploadedFile) -> ContentFile:
-    """The uploaded image re-encoded without its metadata (EXIF with GPS
-    position, camera, date), turned upright first since the orientation tag
-    goes too. Only the pixels are kept."""
-    upload.seek(0)
-    with Image.open(upload) as original:
-        image_format = original.format
-        upright = ImageOps.exif_transpose(original)
-        # A new image from the raw pixels carries no ``info`` at all, whatever
-        # a format's writer would otherwise copy from the original.
-        clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
-        if upright.mode == "P" and upright.getpalette():
-            clean.putpalette(upright.getpalette())
-        options = {}
-        if image_format == "JPEG":
-            options["quality"] = 90
-        if upright.info.get("icc_profile"):
-            # The colour profile says nothing about where or who; keep colours true.
-            options["icc_profile"] = upright.info["icc_profile"]
-        buffer = BytesIO()
-        clean.save(buffer, format=image_format, **options)
-    return ContentFile(buffer.getvalue(), name=os.path.basename(upload.name))
 
 
 class PhotoForm(forms.ModelForm):

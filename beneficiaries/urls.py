@@ -1,5 +1,19 @@
 """Field data entry: monitoring visits and their review."""
 
+from django.urls import path
+
+from beneficiaries import views
+
 app_name = "beneficiaries"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.visit_list, name="visit_list"),
+    path("new/", views.visit_new, name="visit_new"),
+    path("<int:pk>/", views.visit_detail, name="visit_detail"),
+    path("<int:pk>/edit/", views.visit_edit, name="visit_edit"),
+    path("<int:pk>/submit/", views.visit_submit, name="visit_submit"),
+    path("<int:pk>/approve/", views.visit_approve, name="visit_approve"),
+    path("<int:pk>/return/", views.visit_return, name="visit_return"),
+    path("<int:pk>/photos/", views.photo_add, name="photo_add"),
+    path("<int:pk>/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
+]

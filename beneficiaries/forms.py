@@ -1,0 +1,271 @@
+"""Forms of field data entry. They check what a monitor typed, with the rules
+of ``beneficiaries.services`` (the same messages), and hand cleaned data to
+the services; they never save anything themselves."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries import services
+from beneficiaries.models import (
+    HOUSEHOLD_SIZE_MAX,
+    HOUSEHOLD_SIZE_MIN,
+    RECIPIENT_FIELDS,
+    ActivityType,
+    AgeGroup,
+    AssistanceRecord,
+    MonitoringVisit,
+    Photo,
+    PopulationGroup,
+    Referral,
+    ReviewStatus,
+    Sex,
+    recipient_field,
+)
+from beneficiaries.selectors import visit_projects
+
+MAX_LINES = 50
+
+
+def _label(model, name: str):
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def _count(name: str, *, required: bool = True, **attrs) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_label(AssistanceRecord, name),
+        min_value=0,
+        required=required,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, **attrs}),
+    )
+
+
+class VisitForm(forms.Form):
+    """A visit's project (one of the monitor's governorates), date and findings."""
+
+    project = forms.ModelChoiceField(
+        queryset=None,
+        label=_label(MonitoringVisit, "project"),
+        empty_label=_("Choose the project you visited"),
+    )
+    visit_date = forms.DateField(
+        label=_label(MonitoringVisit, "visit_date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    findings = forms.CharField(
+        label=_label(MonitoringVisit, "findings"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What you saw and heard. Needed before you submit the visit."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = visit_projects(user)
+        self.fields["project"].label_from_instance = lambda project: (
+            f"{project.code} — {project.name} ({project.governorate.name_iom})"
+        )
+
+    def clean(self):
+        data = super().clean()
+        errors = services.visit_errors(
+            project=data.get("project"), visit_date=data.get("visit_date")
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return data
+
+
+class AssistanceLineForm(forms.Form):
+    """One line of assistance the visit verifies; the recipients by sex × age
+    group × population group are 32 optional counts (blank is 0), laid out
+    by ``breakdown()`` as one small grid per population group."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    activity_type = forms.ModelChoiceField(
+        queryset=ActivityType.objects.all(),
+        label=_label(AssistanceRecord, "activity_type"),
+        empty_label=_("Choose what was delivered"),
+    )
+    units = _count("units")
+    households = _count("households")
+    people = _count("people")
+    household_size = forms.IntegerField(
+        label=_label(AssistanceRecord, "household_size"),
+        min_value=HOUSEHOLD_SIZE_MIN,
+        max_value=HOUSEHOLD_SIZE_MAX,
+        required=False,
+        help_text=_("Only if you were told it; leave empty otherwise."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, project=None, **kwargs):
+        self.project = project
+        super().__init__(*args, **kwargs)
+        for column in RECIPIENT_FIELDS:
+            self.fields[column] = _count(
+                column,
+                required=False,
+                placeholder="0",
+                **{"class": "cell", "aria-label": str(_label(AssistanceRecord, column))},
+            )
+
+    def recipients(self) -> dict[str, int]:
+        data = getattr(self, "cleaned_data", {})
+        return {column: data.get(column) or 0 for column in RECIPIENT_FIELDS}
+
+    def clean(self):
+        data = super().clean()
+        errors = services.assistance_line_errors(
+            project=self.project,
+            activity_type=data.get("activity_type"),
+            units=data.get("units"),
+            households=data.get("households"),
+            people=data.get("people"),
+            household_size=data.get("household_size"),
+            recipients=self.recipients(),
+        )
+        for field, message in errors.items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
+        return data
+
+    def breakdown(self) -> list[dict]:
+        """The recipient fields as one grid per population group: rows by sex,
+        columns by age group."""
+        return [
+            {
+                "label": group.label,
+                "rows": [
+                    {
+                        "label": sex.label,
+                        "fields": [
+                            self[recipient_field(sex.value, age, group.value)]
+                            for age in AgeGroup.values
+                        ],
+                    }
+                    for sex in Sex
+                ],
+            }
+            for group in PopulationGroup
+        ]
+
+    def cell_errors(self) -> list[tuple[str, list[str]]]:
+        """The errors of recipient cells, as (cell label, messages)."""
+        if not self.is_bound:
+            return []
+        return [
+            (self.fields[column].label, self.errors[column])
+            for column in RECIPIENT_FIELDS
+            if column in self.errors
+        ]
+
+    def breakdown_open(self) -> bool:
+        """Whether the grids are shown unfolded: when a cell holds a count, or
+        something about the recipients is wrong."""
+        if self.is_bound and ("people" in self.errors or set(self.errors) & set(RECIPIENT_FIELDS)):
+            return True
+        return any(self[column].value() not in (None, "", 0, "0") for column in RECIPIENT_FIELDS)
+
+
+AGE_HEADERS = [(age.value, age.label) for age in AgeGroup]
+
+
+class ReferralForm(forms.Form):
+    """An issue found on the visit and whom it was referred to."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    issue = forms.CharField(
+        label=_label(Referral, "issue"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    referred_to = forms.CharField(
+        label=_label(Referral, "referred_to"),
+        max_length=200,
+        help_text=_("The person, office or organisation now handling it."),
+    )
+
+
+LineFormSet = forms.formset_factory(
+    AssistanceLineForm, extra=1, can_delete=True, max_num=MAX_LINES, validate_max=True
+)
+ReferralFormSet = forms.formset_factory(
+    ReferralForm, extra=1, can_delete=True, max_num=MAX_LINES, validate_max=True
+)
+
+
+def line_initial(records: list[AssistanceRecord]) -> list[dict]:
+    """Initial data of the line formset for a visit's records; zero cells are blank."""
+    return [
+        {
+            "id": record.pk,
+            "activity_type": record.activity_type_id,
+            "units": record.units,
+            "households": record.households,
+            "people": record.people,
+            "household_size": record.household_size,
+            **{column: getattr(record, column) or None for column in RECIPIENT_FIELDS},
+        }
+        for record in records
+    ]
+
+
+def referral_initial(referrals: list[Referral]) -> list[dict]:
+    return [
+        {"id": referral.pk, "issue": referral.issue, "referred_to": referral.referred_to}
+        for referral in referrals
+    ]
+
+
+class PhotoForm(forms.Form):
+    """A photo of the visit: a JPEG or PNG of at most 10 MB, with caption and credit."""
+
+    image = forms.FileField(
+        label=_("Photo"),
+        help_text=_("JPEG or PNG, at most 10 MB. Its location data is removed."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+    caption = forms.CharField(label=_label(Photo, "caption"), max_length=300)
+    credit = forms.CharField(
+        label=_label(Photo, "credit"),
+        max_length=150,
+        help_text=_("Who took the photo, as it will be printed: “Photo: …”."),
+    )
+
+    def clean_image(self):
+        image = self.cleaned_data["image"]
+        services.photo_check(image)
+        return image
+
+
+class ReturnForm(forms.Form):
+    """Why a manager returns a visit to its monitor."""
+
+    reason = forms.CharField(
+        label=_("What must be corrected"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what the monitor must correct: they will read it.")},
+    )
+
+
+class VisitFilterForm(forms.Form):
+    """The filters of a visit list, among the governorates and programmes in scope."""
+
+    governorate = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label=_("All governorates")
+    )
+    programme = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label=_("All programmes")
+    )
+    status = forms.ChoiceField(
+        choices=[("", _("All statuses")), *ReviewStatus.choices], required=False
+    )
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["governorate"].queryset = choices["governorates"]
+        self.fields["programme"].queryset = choices["programmes"]
+        self.fields["governorate"].label = _("Governorate")
+        self.fields["programme"].label = _("Programme")
+        self.fields["status"].label = _("Status")

@@ -1,0 +1,287 @@
+"""Reads of field data entry: who may see which monitoring visit, the visit
+lists and their counts, and a visit's page with its history.
+
+Every view fetches a visit through ``visit_for_user``, so none forgets the
+permission check; an object outside a user's reach is "not found" (404),
+never "forbidden", so that its existence is not disclosed either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from beneficiaries.models import (
+    RECIPIENT_FIELDS,
+    ActivityType,
+    AssistanceRecord,
+    MonitoringVisit,
+    Photo,
+    Referral,
+    ReviewStatus,
+)
+from programmes.access import projects_for_user, user_role
+from programmes.models import Governorate, Programme, Project, UserProfile
+
+Role = UserProfile.Role
+EDITABLE_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+
+
+def visits_for_user(user) -> QuerySet[MonitoringVisit]:
+    """The visits ``user`` may see: a monitor their own, in their governorates;
+    a manager those of the projects in their scope except drafts (a draft is
+    its monitor's until submitted); an administrator all; a donor, or a user
+    without a role, none (donors see approved figures, never the visits)."""
+    role = user_role(user)
+    visits = MonitoringVisit.objects.all()
+    if role == Role.ADMIN:
+        return visits
+    if role == Role.MANAGER:
+        return visits.filter(project__in=projects_for_user(user)).exclude(status=ReviewStatus.DRAFT)
+    if role == Role.MONITOR:
+        return visits.filter(monitor=user, project__in=projects_for_user(user))
+    return visits.none()
+
+
+def visit_for_user(user, pk, *, write: bool = False, review: bool = False) -> MonitoringVisit:
+    """The visit ``pk`` if ``user`` may see it; with ``write``, only if they may
+    change it (its monitor, or an administrator, while it is a draft or
+    returned); with ``review``, only if they may approve or return it (a
+    manager of its scope or an administrator, not its own monitor). Raises
+    Http404 otherwise."""
+    visits = visits_for_user(user).select_related(
+        "project__programme", "project__governorate", "project__sector", "monitor", "reviewed_by"
+    )
+    role = user_role(user)
+    if write:
+        if role not in (Role.MONITOR, Role.ADMIN):
+            raise Http404
+        visits = visits.filter(status__in=EDITABLE_STATUSES)
+    if review:
+        if role not in (Role.MANAGER, Role.ADMIN):
+            raise Http404
+        visits = visits.exclude(monitor=user)
+    try:
+        return visits.defer("project__governorate__boundary").get(pk=pk)
+    except (MonitoringVisit.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def visit_can_write(user, visit: MonitoringVisit) -> bool:
+    """Whether ``user`` may change ``visit`` (see ``visit_for_user``); no query."""
+    role = user_role(user)
+    if visit.status not in EDITABLE_STATUSES:
+        return False
+    return role == Role.ADMIN or (role == Role.MONITOR and visit.monitor_id == user.pk)
+
+
+def visit_can_review(user, visit: MonitoringVisit) -> bool:
+    """Whether ``user`` may approve or return ``visit`` now; no query."""
+    return (
+        user_role(user) in (Role.MANAGER, Role.ADMIN)
+        and visit.monitor_id != user.pk
+        and visit.status in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED)
+    )
+
+
+def visit_can_create(user) -> bool:
+    """Whether ``user`` records visits: field staff and administrators."""
+    return user_role(user) in (Role.MONITOR, Role.ADMIN)
+
+
+def visit_projects(user) -> QuerySet[Project]:
+    """The projects ``user`` may record a visit to (a monitor: those in their
+    governorates), with what the choice list shows."""
+    if not visit_can_create(user):
+        return Project.objects.none()
+    return (
+        projects_for_user(user)
+        .select_related("governorate")
+        .only("code", "name", "start_date", "end_date", "sector_id", "governorate__name_iom")
+    )
+
+
+def _listed(user) -> QuerySet[MonitoringVisit]:
+    visits = visits_for_user(user)
+    if user_role(user) == Role.ADMIN:
+        # The review list of an administrator holds no other monitor's drafts.
+        visits = visits.exclude(Q(status=ReviewStatus.DRAFT) & ~Q(monitor=user))
+    return visits
+
+
+def _filtered(visits, *, governorate=None, programme=None):
+    if governorate is not None:
+        visits = visits.filter(project__governorate=governorate)
+    if programme is not None:
+        visits = visits.filter(project__programme=programme)
+    return visits
+
+
+def visit_list(
+    *, user, governorate=None, programme=None, status: str = ""
+) -> QuerySet[MonitoringVisit]:
+    """The visits of ``user``'s list (a monitor's own visits; for a manager or
+    administrator, the visits of their scope other than others' drafts),
+    filtered, newest first, with what a list row shows."""
+    visits = _filtered(_listed(user), governorate=governorate, programme=programme)
+    if status:
+        visits = visits.filter(status=status)
+    return (
+        visits.select_related("project__governorate", "project__programme", "monitor")
+        .defer("findings", "project__governorate__boundary", "project__governorate__aliases")
+        .order_by("-visit_date", "-id")
+    )
+
+
+def visit_counts(*, user, governorate=None, programme=None) -> dict[str, int]:
+    """The number of visits of ``user``'s list by status, and ``all``, with the
+    governorate and programme filters applied. One query."""
+    counts = _filtered(_listed(user), governorate=governorate, programme=programme).aggregate(
+        all=Count("pk"),
+        **{status: Count("pk", filter=Q(status=status)) for status in ReviewStatus.values},
+    )
+    return counts
+
+
+def visit_filter_choices(user) -> dict[str, QuerySet]:
+    """The governorates and programmes ``user``'s visit list can be filtered by:
+    those of the projects in their scope."""
+    projects = projects_for_user(user)
+    return {
+        "governorates": Governorate.objects.filter(pk__in=projects.values("governorate_id")).only(
+            "pcode", "name_iom"
+        ),
+        "programmes": Programme.objects.filter(pk__in=projects.values("programme_id")).only(
+            "code", "name"
+        ),
+    }
+
+
+def visit_contents(visit: MonitoringVisit) -> dict[str, list]:
+    """The visit's assistance lines (with their activity types, and ``cells``:
+    the non-zero recipient counts as (label, count)), referrals and photos.
+    Three queries."""
+    lines = list(visit.assistance.select_related("activity_type").order_by("id"))
+    for line in lines:
+        line.cells = [
+            (AssistanceRecord._meta.get_field(column).verbose_name, getattr(line, column))
+            for column in RECIPIENT_FIELDS
+            if getattr(line, column)
+        ]
+    return {
+        "lines": lines,
+        "referrals": list(visit.referrals.order_by("id")),
+        "photos": list(visit.photos.order_by("id")),
+    }
+
+
+# --- History ----------------------------------------------------------------------
+
+# Bookkeeping columns a person never changes by hand.
+_NOT_SHOWN = {"id", "created_at", "updated_at", "uploaded_at", "submitted_at", "reviewed_at"}
+_ACTIONS = {
+    "+": gettext_lazy("created"),
+    "~": gettext_lazy("changed"),
+    "-": gettext_lazy("deleted"),
+}
+
+
+def _display(field, value, names: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        return names.get(field.related_model, {}).get(value, f"#{value}")
+    if isinstance(value, dt.datetime | dt.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def visit_history(visit: MonitoringVisit) -> list[dict]:
+    """Every recorded change to the visit, its assistance lines, referrals and
+    photos, newest first: ``when``, ``who`` (a user, or None when made outside
+    the application), ``what`` (the object), ``action`` (created, changed,
+    deleted), ``reason`` (submitted, approved, returned) and ``changes``, a
+    list of (field, before, after). Four queries, and one per kind of object
+    referred to."""
+    sources = [
+        (MonitoringVisit, MonitoringVisit.history.filter(id=visit.pk)),
+        (AssistanceRecord, AssistanceRecord.history.filter(visit_id=visit.pk)),
+        (Referral, Referral.history.filter(visit_id=visit.pk)),
+        (Photo, Photo.history.filter(visit_id=visit.pk)),
+    ]
+    versions = {
+        model: list(rows.select_related("history_user").order_by("id", "history_date"))
+        for model, rows in sources
+    }
+    related: dict = defaultdict(set)
+    for model, rows in versions.items():
+        for field in model._meta.fields:
+            if field.is_relation and field.name not in ("visit",):
+                for row in rows:
+                    value = getattr(row, field.attname)
+                    if value is not None:
+                        related[field.related_model].add(value)
+    labels = {
+        Project: lambda ids: Project.objects.filter(pk__in=ids).values_list("pk", "code"),
+        ActivityType: lambda ids: ActivityType.objects.filter(pk__in=ids).values_list("pk", "name"),
+        get_user_model(): lambda ids: (
+            get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")
+        ),
+    }
+    names = {model: dict(labels[model](ids)) for model, ids in related.items() if model in labels}
+    entries = []
+    for model, rows in versions.items():
+        fields = [f for f in model._meta.fields if f.name not in _NOT_SHOWN and f.name != "visit"]
+        previous = None
+        for row in rows:
+            if previous is not None and previous.id != row.id:
+                previous = None
+            changes = []
+            if row.history_type != "-":
+                for field in fields:
+                    new = getattr(row, field.attname)
+                    old = getattr(previous, field.attname) if previous is not None else None
+                    if previous is None and new in (None, "", 0):
+                        continue
+                    if previous is not None and old == new:
+                        continue
+                    changes.append(
+                        (
+                            capfirst(field.verbose_name),
+                            _display(field, old, names) if previous is not None else "",
+                            _display(field, new, names),
+                        )
+                    )
+            if model is AssistanceRecord:
+                what = _("Assistance: %(activity)s") % {
+                    "activity": names.get(ActivityType, {}).get(row.activity_type_id, "?")
+                }
+            elif model is MonitoringVisit:
+                what = _("Visit")
+            elif model is Referral:
+                what = _("Referral: %(issue)s") % {"issue": row.issue[:60]}
+            else:
+                what = _("Photo: %(caption)s") % {"caption": row.caption}
+            entries.append(
+                {
+                    "when": row.history_date,
+                    "who": row.history_user,
+                    "what": what,
+                    "action": _ACTIONS[row.history_type],
+                    "reason": row.history_change_reason or "",
+                    "changes": changes,
+                }
+            )
+            previous = row
+    entries.sort(key=lambda entry: entry["when"], reverse=True)
+    return entries

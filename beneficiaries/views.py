@@ -1,0 +1,363 @@
+"""Pages of field data entry: a monitor records visits (draft, submit, correct
+a returned one); a manager reviews them (approve, return with a reason).
+
+Every visit is fetched through ``selectors.visit_for_user``; a donor, or
+anyone outside a visit's scope, gets "not found". Writes go through
+``beneficiaries.services``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from beneficiaries import selectors, services
+from beneficiaries.forms import (
+    AGE_HEADERS,
+    LineFormSet,
+    PhotoForm,
+    ReferralFormSet,
+    ReturnForm,
+    VisitFilterForm,
+    VisitForm,
+    line_initial,
+    referral_initial,
+)
+from beneficiaries.models import MonitoringVisit, ReviewStatus
+from programmes.access import user_role
+from programmes.models import UserProfile
+
+PAGE_SIZE = 25
+Role = UserProfile.Role
+
+
+def _messages_of(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+# --- Lists ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def visit_list(request: HttpRequest) -> HttpResponse:
+    """A monitor's own visits, or the visits a manager or administrator
+    reviews (those waiting for review unless another status is chosen),
+    filtered by governorate, programme and status, with counts by status."""
+    user = request.user
+    role = user_role(user)
+    if role not in (Role.MONITOR, Role.MANAGER, Role.ADMIN):
+        raise Http404
+    reviewer = role != Role.MONITOR
+    default_status = ReviewStatus.SUBMITTED if reviewer else ""
+    data = request.GET.copy()
+    data.setdefault("status", default_status)
+    form = VisitFilterForm(data, choices=selectors.visit_filter_choices(user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    governorate, programme = filters.get("governorate"), filters.get("programme")
+    status = filters.get("status", "")
+    page = Paginator(
+        selectors.visit_list(
+            user=user, governorate=governorate, programme=programme, status=status
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    counts = selectors.visit_counts(user=user, governorate=governorate, programme=programme)
+    tabs = [("", _("All"), counts["all"])] + [
+        (value, label, counts[value])
+        for value, label in ReviewStatus.choices
+        if not (reviewer and value == ReviewStatus.DRAFT and role == Role.MANAGER)
+    ]
+    return render(
+        request,
+        "beneficiaries/visit_list.html",
+        {
+            "reviewer": reviewer,
+            "form": form,
+            "page": page,
+            "tabs": tabs,
+            "status": status,
+            "filtered": bool(governorate or programme or status != default_status),
+            "can_create": selectors.visit_can_create(user),
+        },
+    )
+
+
+# --- Recording a visit ------------------------------------------------------------
+
+
+def _save_lines(*, visit: MonitoringVisit, user, formset) -> None:
+    existing = {record.pk: record for record in visit.assistance.all()}
+    deleted = set(formset.deleted_forms)
+    for form in formset.forms:
+        pk = form.cleaned_data.get("id")
+        if pk is not None and pk not in existing:
+            raise ValidationError(_("An assistance line of this visit no longer exists."))
+        if form in deleted:
+            if pk is not None:
+                services.assistance_line_delete(visit=visit, user=user, record=existing[pk])
+            continue
+        if pk is None and not form.has_changed():
+            continue
+        data = form.cleaned_data
+        services.assistance_line_save(
+            visit=visit,
+            user=user,
+            record=existing.get(pk),
+            activity_type=data["activity_type"],
+            units=data["units"],
+            households=data["households"],
+            people=data["people"],
+            household_size=data.get("household_size"),
+            recipients=form.recipients(),
+        )
+
+
+def _save_referrals(*, visit: MonitoringVisit, user, formset) -> None:
+    existing = {referral.pk: referral for referral in visit.referrals.all()}
+    deleted = set(formset.deleted_forms)
+    for form in formset.forms:
+        pk = form.cleaned_data.get("id")
+        if pk is not None and pk not in existing:
+            raise ValidationError(_("A referral of this visit no longer exists."))
+        if form in deleted:
+            if pk is not None:
+                services.referral_delete(visit=visit, user=user, referral=existing[pk])
+            continue
+        if pk is None and not form.has_changed():
+            continue
+        services.referral_save(
+            visit=visit,
+            user=user,
+            referral=existing.get(pk),
+            issue=form.cleaned_data["issue"],
+            referred_to=form.cleaned_data["referred_to"],
+        )
+
+
+def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> HttpResponse:
+    """The form of a new (``visit`` None) or existing visit: on a valid POST,
+    save it all as a draft (and submit it if asked); otherwise show the form
+    again with what was typed and a message by field."""
+    user = request.user
+    original = visit
+    if request.method == "POST":
+        form = VisitForm(request.POST, user=user)
+        form.is_valid()
+        project = form.cleaned_data.get("project") or (visit.project if visit else None)
+        lines = LineFormSet(request.POST, prefix="lines", form_kwargs={"project": project})
+        referrals = ReferralFormSet(request.POST, prefix="referrals")
+        submitting = "submit" in request.POST
+        if (
+            submitting
+            and "findings" in form.cleaned_data
+            and not form.cleaned_data["findings"].strip()
+        ):
+            form.add_error("findings", _("Write what you found before submitting the visit."))
+        if all([form.is_valid(), lines.is_valid(), referrals.is_valid()]):
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    if visit is None:
+                        visit = services.visit_create(
+                            user=user,
+                            project=data["project"],
+                            visit_date=data["visit_date"],
+                            findings=data["findings"],
+                        )
+                    else:
+                        visit = services.visit_update(
+                            visit=visit,
+                            user=user,
+                            project=data["project"],
+                            visit_date=data["visit_date"],
+                            findings=data["findings"],
+                        )
+                    _save_lines(visit=visit, user=user, formset=lines)
+                    _save_referrals(visit=visit, user=user, formset=referrals)
+                    if submitting:
+                        services.visit_submit(visit=visit, user=user)
+            except ValidationError as error:
+                visit = original  # everything was rolled back
+                form.add_error(None, _messages_of(error))
+            else:
+                if submitting:
+                    messages.success(request, _("The visit was submitted for review."))
+                    return redirect("beneficiaries:visit_detail", pk=visit.pk)
+                messages.success(
+                    request, _("Draft saved. You can come back to it and submit it when ready.")
+                )
+                return redirect("beneficiaries:visit_edit", pk=visit.pk)
+    else:
+        contents = selectors.visit_contents(visit) if visit else {"lines": [], "referrals": []}
+        initial = (
+            {
+                "project": visit.project_id,
+                "visit_date": visit.visit_date,
+                "findings": visit.findings,
+            }
+            if visit
+            else {"visit_date": timezone.localdate()}
+        )
+        form = VisitForm(initial=initial, user=user)
+        lines = LineFormSet(
+            prefix="lines",
+            initial=line_initial(contents["lines"]),
+            form_kwargs={"project": visit.project if visit else None},
+        )
+        referrals = ReferralFormSet(
+            prefix="referrals", initial=referral_initial(contents["referrals"])
+        )
+    has_errors = request.method == "POST" and (
+        form.errors or lines.total_error_count() or referrals.total_error_count()
+    )
+    return render(
+        request,
+        "beneficiaries/visit_form.html",
+        {
+            "visit": visit,
+            "form": form,
+            "lines": lines,
+            "referrals": referrals,
+            "age_headers": AGE_HEADERS,
+            "has_errors": has_errors,
+        },
+        status=200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def visit_new(request: HttpRequest) -> HttpResponse:
+    if not selectors.visit_can_create(request.user):
+        raise Http404
+    return _visit_form_page(request, None)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_for_user(request.user, pk, write=True)
+    return _visit_form_page(request, visit)
+
+
+# --- A visit's page and its workflow ------------------------------------------------
+
+
+def _detail(
+    request: HttpRequest,
+    visit: MonitoringVisit,
+    *,
+    photo_form: PhotoForm | None = None,
+    return_form: ReturnForm | None = None,
+) -> HttpResponse:
+    user = request.user
+    can_write = selectors.visit_can_write(user, visit)
+    can_review = selectors.visit_can_review(user, visit)
+    return render(
+        request,
+        "beneficiaries/visit_detail.html",
+        {
+            "visit": visit,
+            **selectors.visit_contents(visit),
+            "history": selectors.visit_history(visit),
+            "can_write": can_write,
+            "can_review": can_review,
+            "can_approve": can_review and visit.status == ReviewStatus.SUBMITTED,
+            "photo_form": photo_form or (PhotoForm() if can_write else None),
+            "return_form": return_form or (ReturnForm() if can_review else None),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.visit_for_user(request.user, pk))
+
+
+def _transition(request: HttpRequest, service, visit: MonitoringVisit, done: str, **kwargs):
+    try:
+        service(visit=visit, user=request.user, **kwargs)
+    except ValidationError as error:
+        for message in _messages_of(error):
+            messages.error(request, message)
+        return False
+    messages.success(request, done)
+    return True
+
+
+@require_POST
+def visit_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_for_user(request.user, pk, write=True)
+    _transition(request, services.visit_submit, visit, _("The visit was submitted for review."))
+    return redirect("beneficiaries:visit_detail", pk=visit.pk)
+
+
+@require_POST
+def visit_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_for_user(request.user, pk, review=True)
+    if _transition(
+        request,
+        services.visit_approve,
+        visit,
+        _("Visit approved: its figures now count in the indicators."),
+    ):
+        return redirect("beneficiaries:visit_list")
+    return redirect("beneficiaries:visit_detail", pk=visit.pk)
+
+
+@require_POST
+def visit_return(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_for_user(request.user, pk, review=True)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.visit_return(
+                visit=visit, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, _messages_of(error))
+        else:
+            messages.success(request, _("The visit was returned to its monitor."))
+            return redirect("beneficiaries:visit_list")
+    return _detail(request, visit, return_form=form)
+
+
+@require_POST
+def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_for_user(request.user, pk, write=True)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.photo_add(
+                visit=visit,
+                user=request.user,
+                image=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+                credit=form.cleaned_data["credit"],
+            )
+        except ValidationError as error:
+            form.add_error(None, _messages_of(error))
+        else:
+            messages.success(request, _("Photo added, without its location data."))
+            return redirect("beneficiaries:visit_detail", pk=visit.pk)
+    return _detail(request, visit, photo_form=form)
+
+
+@require_POST
+def photo_delete(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+    visit = selectors.visit_for_user(request.user, pk, write=True)
+    photo = visit.photos.filter(pk=photo_pk).first()
+    if photo is None:
+        raise Http404
+    _transition(
+        request,
+        lambda **kwargs: services.photo_delete(photo=photo, **kwargs),
+        visit,
+        _("Photo removed."),
+    )
+    return redirect("beneficiaries:visit_detail", pk=visit.pk)
