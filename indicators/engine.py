@@ -541,7 +541,7 @@ def _swap_in(cursor) -> None:
     cursor.execute(f"ALTER TABLE {NEW_VALUES} ADD CONSTRAINT {NEW_VALUES}_pkey PRIMARY KEY (id)")
     cursor.execute(
         f"ALTER TABLE {NEW_VALUES} ADD CONSTRAINT {UNIQUE_CELL}_new UNIQUE NULLS NOT DISTINCT "
-        f"(definition_id, period_type, governorate_id, programme_id, donor_id, period_end)"
+        f"(definition_id, governorate_id, programme_id, donor_id, period_end, period_type)"
     )
     # Statistics for the columns readers filter on, so the first dashboard
     # after the swap is planned well (the other columns are never filtered).

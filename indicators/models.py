@@ -313,16 +313,17 @@ class IndicatorValue(models.Model):
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
         constraints = [
-            # Also the index every reader uses: a definition, a period type and
-            # a cut, then a range of period ends.
+            # Also the index every reader uses: a definition and a cut, then a
+            # range of period ends (the period type last: comparing it is the
+            # dearest part of building this index on every full run).
             models.UniqueConstraint(
                 fields=[
                     "definition",
-                    "period_type",
                     "governorate",
                     "programme",
                     "donor",
                     "period_end",
+                    "period_type",
                 ],
                 name="indicatorvalue_one_per_cell",
                 nulls_distinct=False,

@@ -10,7 +10,9 @@ Figures (timings are medians after a warm-up, on this machine):
 - ``full_recompute_s``: recomputing every demo definition;
 - ``incremental_recompute_s``: recomputing after one record's approval;
 - ``peak_rss_mb``: the peak memory of a real Celery worker that ran a full
-  and an incremental recomputation as tasks.
+  and an incremental recomputation as tasks;
+- ``dashboard_p50_ms``, ``dashboard_p95_ms``, ``dashboard_queries_max``,
+  ``dashboard_kb``: the mission and governorate dashboards for the manager.
 """
 
 from __future__ import annotations
@@ -126,6 +128,10 @@ def main(argv: list[str]) -> int:
 
     results["incremental_recompute_s"] = round(_incremental(args.repeat), 3)
     print(f"incremental_recompute_s: {results['incremental_recompute_s']}", flush=True)
+
+    results.update(_dashboards(args.repeat))
+    for key in ("dashboard_p50_ms", "dashboard_p95_ms", "dashboard_queries_max", "dashboard_kb"):
+        print(f"{key}: {results[key]}", flush=True)
 
     results["peak_rss_mb"] = _worker_peak_rss()
     print(f"peak_rss_mb: {results['peak_rss_mb']}", flush=True)
@@ -255,6 +261,42 @@ def _incremental(repeat: int) -> float:
         record.save(update_fields=["status"])
         recompute_incremental(scope)
     return statistics.median(times)
+
+
+def _dashboards(repeat: int, requests: int = 50) -> dict:
+    """Server time of the dashboard pages for the demo manager: ``requests``
+    requests per page after a warm-up, through Django's full request cycle
+    (middleware, session, view, template) in this process; the most SQL
+    queries on any page and the largest HTML response."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    manager = get_user_model().objects.get(username="manager")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(manager)
+    pages = ["/dashboards/", "/dashboards/governorate/IQG13/", "/dashboards/governorate/IQG15/"]
+    times, queries, sizes = [], [], []
+    for page in pages:
+        for _ in range(3):
+            response = client.get(page)
+            assert response.status_code == 200, (page, response.status_code)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page)
+        queries.append(len(captured))
+        sizes.append(len(response.content))
+        for _ in range(requests):
+            start = time.perf_counter()
+            client.get(page)
+            times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {
+        "dashboard_p50_ms": round(statistics.median(times), 1),
+        "dashboard_p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
+        "dashboard_queries_max": max(queries),
+        "dashboard_kb": round(max(sizes) / 1024, 1),
+    }
 
 
 def _worker_peak_rss() -> float:
