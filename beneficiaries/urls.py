@@ -17,3 +17,23 @@ urlpatterns = [
     path("<int:pk>/photos/", views.photo_add, name="photo_add"),
     path("<int:pk>/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
 ]
+
+from beneficiaries import views_import  # noqa: E402
+
+urlpatterns += [
+    path("import/", views_import.import_upload, name="import_upload"),
+    path(
+        "import/template.csv",
+        views_import.import_template,
+        {"fmt": "csv"},
+        name="import_template_csv",
+    ),
+    path(
+        "import/template.xlsx",
+        views_import.import_template,
+        {"fmt": "xlsx"},
+        name="import_template_xlsx",
+    ),
+    path("import/<uuid:batch_id>/", views_import.import_detail, name="import_detail"),
+    path("import/<uuid:batch_id>/confirm/", views_import.import_confirm, name="import_confirm"),
+]

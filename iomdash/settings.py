@@ -234,6 +234,9 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / ".data" / "media"))
+# Uploaded beneficiary lists hold personal data: kept apart from MEDIA_ROOT,
+# which a web server may serve, and read only by the import pages.
+IMPORT_ROOT = Path(os.environ.get("IMPORT_ROOT", BASE_DIR / ".data" / "imports"))
 
 # --- Security (production defaults; relaxed only with DEBUG) ---------------------
 

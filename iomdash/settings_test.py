@@ -12,6 +12,7 @@ from iomdash.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / ".data" / "test-media"  # noqa: F405
+IMPORT_ROOT = BASE_DIR / ".data" / "test-imports"  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

@@ -1,0 +1,39 @@
+"""Celery tasks of beneficiary-list imports: thin wrappers around
+``beneficiaries.imports``, taking the import's id as a string."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db.utils import InterfaceError, OperationalError
+
+from beneficiaries import imports
+
+RETRY_ON = (OperationalError, InterfaceError)
+
+
+@shared_task(
+    name="beneficiaries.import_check",
+    acks_late=True,
+    autoretry_for=RETRY_ON,
+    retry_backoff=5,
+    max_retries=3,
+    time_limit=15 * 60,
+    soft_time_limit=14 * 60,
+    ignore_result=True,
+)
+def import_check_task(batch_id: str) -> None:
+    imports.import_check(batch_id=batch_id)
+
+
+@shared_task(
+    name="beneficiaries.import_write",
+    acks_late=True,
+    autoretry_for=RETRY_ON,
+    retry_backoff=5,
+    max_retries=3,
+    time_limit=30 * 60,
+    soft_time_limit=28 * 60,
+    ignore_result=True,
+)
+def import_write_task(batch_id: str) -> None:
+    imports.import_write(batch_id=batch_id)

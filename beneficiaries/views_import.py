@@ -1,0 +1,183 @@
+"""Pages of the beneficiary-list import: upload, dry-run result with its
+errors, confirmation, progress and result, and the template.
+
+Every import is fetched through ``imports.import_for_user``: only the user
+who uploaded it sees it; a donor, or a user without a role, gets "not found".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from beneficiaries import imports
+from beneficiaries.models import ActivityType, AgeGroup, PopulationGroup, Sex, recipient_field
+
+RUNNING = ("queued", "checking", "confirmed", "importing")
+STEPS = {
+    "queued": gettext_lazy("Waiting for a worker"),
+    "checking": gettext_lazy("Checking the rows"),
+    "checked": gettext_lazy("Checked"),
+    "confirmed": gettext_lazy("Waiting for a worker"),
+    "importing": gettext_lazy("Writing the records"),
+    "done": gettext_lazy("Imported"),
+    "invalid": gettext_lazy("The file cannot be read"),
+    "failed": gettext_lazy("Stopped"),
+}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Beneficiary list (.csv or .xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+def column_docs() -> list[tuple[str, bool, str]]:
+    """The documented columns as (name, required, description), in template order."""
+    docs = {
+        "project": _("Project code, as in iomdash (e.g. KRK-01). Only your projects."),
+        "governorate": _(
+            "The project's governorate: P-code (IQG13), English or Arabic name, or a "
+            "usual spelling (Dahuk, Thi-Qar, نينوى)."
+        ),
+        "activity_type": _("Activity type, by name (e.g. Business support package)."),
+        "delivered_on": _("Day of delivery: 2018-03-01, 01/03/2018 (day first) or 1 March 2018."),
+        "people": _("Direct recipients (a whole number; 1,234 is read as 1234)."),
+        "units": _("Units delivered (packages, courses, kits ...). Empty means 0."),
+        "households": _("Households reached, no more than the people. Empty means 0."),
+        "household_size": _("Recorded household size, 1 to 30, if known."),
+    }
+    return [(name, name in imports.REQUIRED_COLUMNS, docs[name]) for name in docs]
+
+
+def template_csv() -> bytes:
+    """The import template as CSV UTF-8 (with a BOM, so Excel reads Arabic right)."""
+    out = io.StringIO()
+    csv.writer(out).writerow(imports.COLUMNS)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    """The import template as an Excel workbook: the columns on the first
+    sheet (the one imported), what they mean on a second."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "records"
+    sheet.append(imports.COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    notes = workbook.create_sheet("columns")
+    notes.append([_("column"), _("required"), _("meaning")])
+    for name, required, text in column_docs():
+        notes.append([name, _("yes") if required else _("no"), text])
+    breakdown = _("Recipients by sex, age group and population group; empty means 0.")
+    notes.append(["f_0_5_idp … m_60plus_refugee", _("no"), breakdown])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _require_importer(request: HttpRequest) -> None:
+    if not imports.import_can_start(request.user):
+        raise Http404
+
+
+def _breakdown_columns() -> list[tuple[str, str, list[str]]]:
+    """The breakdown columns as (sex, age group, [column per population group])."""
+    return [
+        (sex.label, age.label, [recipient_field(sex, age, group) for group in PopulationGroup])
+        for sex in Sex
+        for age in AgeGroup
+    ]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """The upload form, with the columns documented; a valid upload is
+    stored and checked (dry run), then the user is sent to its page."""
+    _require_importer(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            status = imports.import_create(user=request.user, upload=form.cleaned_data["file"])
+        except imports.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            imports.import_start_check(batch_id=status["id"])
+            return redirect("beneficiaries:import_detail", batch_id=status["id"])
+    return render(
+        request,
+        "beneficiaries/import_upload.html",
+        {
+            "form": form,
+            "columns": column_docs(),
+            "breakdown": _breakdown_columns(),
+            "groups": PopulationGroup.labels,
+            "activity_types": ActivityType.objects.values_list("name", flat=True),
+            "inline_max_rows": imports.INLINE_MAX_ROWS,
+            "preview_rows": imports.PREVIEW_ROWS,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The empty template to fill in, as CSV UTF-8 or XLSX."""
+    _require_importer(request)
+    if fmt == "xlsx":
+        response = HttpResponse(
+            template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="assistance-import.{fmt}"'
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def import_detail(request: HttpRequest, batch_id) -> HttpResponse:
+    """An import's page: progress while it runs (the page refreshes itself),
+    then the dry-run result (counts, first rows, every error by row and
+    column, Confirm when there is none) or the final result."""
+    status = imports.import_for_user(request.user, batch_id)
+    state = status["state"]
+    return render(
+        request,
+        "beneficiaries/import_detail.html",
+        {
+            "batch": status,
+            "state": state,
+            "running": state in RUNNING,
+            "step_label": STEPS.get(state, state),
+            "counts": status.get("counts") or {},
+            "can_confirm": state == "checked"
+            and not status.get("errors_total")
+            and (status.get("counts") or {}).get("rows"),
+            "more_errors": status.get("errors_total", 0) - len(status.get("errors") or []),
+            "more_rows": max(
+                0, (status.get("counts") or {}).get("rows", 0) - len(status.get("preview") or [])
+            ),
+        },
+    )
+
+
+@require_POST
+def import_confirm(request: HttpRequest, batch_id) -> HttpResponse:
+    """Write a checked import without errors (all rows or none)."""
+    imports.import_for_user(request.user, batch_id)
+    if not imports.import_confirm(batch_id=batch_id, user=request.user):
+        messages.error(request, _("This import cannot be confirmed (again)."))
+    return redirect("beneficiaries:import_detail", batch_id=batch_id)
