@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.humanize.templatetags.humanize import intword
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -329,8 +329,9 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
                 "as_of": shown_as_of,
                 **_figure(value if value is not None else 0, usd=usd, protect=protect),
                 "has_data": value is not None,
-                # A card has room for "US$ 19.3 million", not for every digit.
-                "short": f"US$ {intword(int(value))}" if usd and value else None,
+                # A card has room for "US$ 19.3 million", not for every digit
+                # (below a million, intword gives the bare digits: no short form).
+                "short": f"US$ {intword(int(value))}" if usd and value and value >= 10**6 else None,
             }
         )
 
@@ -516,4 +517,48 @@ def governorate_dashboard(*, user, pcode: str, query: DashboardQuery) -> dict | 
         "governorate": governorate,
         "projects": found[:PROJECTS_LIMIT],
         "projects_more": len(found) > PROJECTS_LIMIT,
+    }
+
+
+def programme_dashboard(*, user, code: str, query: DashboardQuery) -> dict | None:
+    """``mission_dashboard`` cut to the programme ``code`` (None when there is
+    no such programme or ``user`` may not see it: a donor sees only the
+    programmes their organisation funds), with its contributions by donor (a
+    donor user: their own) and its budget: the sum of the budgets of its
+    projects in ``user``'s scope started by the as-of date, under the
+    donor and governorate filters, next to its contributions. Contributions
+    are recorded per programme, so a governorate filter leaves them out. For
+    a donor, a project count from 1 to 4 shows as "<5". About ten queries."""
+    role = user_role(user)
+    choices = _choices(user, role)
+    programme = next((p for p in choices["programmes"] if p.code == code), None)
+    if programme is None:
+        return None
+    chosen, ignored = _resolve(query, choices)
+    chosen["programme"] = programme
+    data = _dashboard(user=user, query=query, choices=choices, chosen=chosen)
+
+    projects = projects_for_user(user).filter(programme=programme, start_date__lte=data["as_of"])
+    if chosen["donor"]:
+        projects = projects.filter(donor=chosen["donor"])
+    if chosen["governorate"]:
+        projects = projects.filter(governorate=chosen["governorate"])
+    found = projects.aggregate(budget=Sum("budget_usd"), count=Count("pk"))
+    budget = found["budget"] or Decimal(0)
+    per_governorate = chosen["governorate"] is not None
+    contributed = None if per_governorate else sum((c["value"] for c in data["contributions"]), 0.0)
+    return {
+        **data,
+        "choices": choices,
+        "chosen": chosen,
+        "ignored": [name for name in ignored if name != "programme"],
+        "programme": programme,
+        "budget": {
+            "budget": _figure(budget, usd=True),
+            "contributions": _figure(contributed, usd=True),
+            "projects": _figure(found["count"], protect=data["protect"]),
+            # How much of the projects' budgets the contributions cover.
+            "covered": contributed / float(budget) * 100 if budget and contributed else None,
+            "has_data": bool(found["count"]) or bool(data["contributions"]),
+        },
     }

@@ -9,5 +9,6 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.mission, name="mission"),
     path("governorate/<str:pcode>/", views.governorate, name="governorate"),
+    path("programme/<str:code>/", views.programme, name="programme"),
     path("governorates.geojson", views.governorates_geojson, name="governorates_geojson"),
 ]

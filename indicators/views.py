@@ -1,4 +1,4 @@
-"""Dashboards: the mission overview and the governorate pages.
+"""Dashboards: the mission overview, the governorate and the programme pages.
 
 Each page asks one selector for its data; the figures the charts need go to
 the browser through ``json_script`` and ``static/js/dashboard.js`` draws them
@@ -19,7 +19,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 import programmes
-from indicators.selectors import DashboardQuery, governorate_dashboard, mission_dashboard
+from indicators.selectors import (
+    DashboardQuery,
+    governorate_dashboard,
+    mission_dashboard,
+    programme_dashboard,
+)
 from programmes.access import user_role
 
 GEOJSON = Path(programmes.__file__).resolve().parent / "data" / "iraq_governorates.geojson"
@@ -51,9 +56,13 @@ def _no_role(request: HttpRequest) -> HttpResponse:
 
 
 def _chart_data(data: dict, request: HttpRequest) -> dict:
-    """What dashboard.js needs, with every label already translated."""
+    """What dashboard.js needs, with every label already translated. A click
+    on the map opens the governorate page under the same filters (on a
+    programme page, its programme)."""
     query = request.GET.copy()
     query.pop("governorate", None)
+    if data.get("programme"):
+        query["programme"] = data["programme"].code
     return {
         "geojson_url": reverse("indicators:governorates_geojson"),
         "topojson_url": static("vendor/plotly/topojson/"),
@@ -71,6 +80,7 @@ def _chart_data(data: dict, request: HttpRequest) -> dict:
         ],
         "splits": data["splits"],
         "projects_by_status": data["projects_by_status"],
+        "budget": _budget_bars(data.get("budget")),
         "labels": {
             "map": data["map_name"],
             "per_quarter": _("In the quarter"),
@@ -83,13 +93,30 @@ def _chart_data(data: dict, request: HttpRequest) -> dict:
     }
 
 
+def _budget_bars(budget: dict | None) -> list[dict] | None:
+    """The programme page's budget and contributions as two bars."""
+    if not budget or not budget["has_data"]:
+        return None
+    return [
+        {"code": "budget", "label": _("Budget of the projects"), **budget["budget"]},
+        {"code": "contributions", "label": _("Contributions"), **budget["contributions"]},
+    ]
+
+
 def _page(request: HttpRequest, template: str, data: dict, unreadable_as_of: bool) -> HttpResponse:
     if unreadable_as_of and "as_of" not in data["ignored"]:
         data["ignored"].append("as_of")
+    # Links to a programme page keep the other filters.
+    links_query = request.GET.copy()
+    links_query.pop("programme", None)
     return render(
         request,
         template,
-        {"data": data, "chart_data": _chart_data(data, request)},
+        {
+            "data": data,
+            "chart_data": _chart_data(data, request),
+            "links_query": links_query.urlencode(),
+        },
     )
 
 
@@ -113,6 +140,20 @@ def governorate(request: HttpRequest, pcode: str) -> HttpResponse:
     if data is None:
         raise Http404(_("There is no governorate with this P-code."))
     return _page(request, "indicators/governorate.html", data, unreadable)
+
+
+@require_GET
+def programme(request: HttpRequest, code: str) -> HttpResponse:
+    """One programme: the same figures cut by it, its donors and its budget."""
+    if user_role(request.user) is None:
+        return _no_role(request)
+    query, unreadable = _query(request)
+    data = programme_dashboard(user=request.user, code=code, query=query)
+    if data is None:
+        # The same answer for a programme that does not exist and one the
+        # user may not see, so that the page does not tell which codes exist.
+        raise Http404(_("There is no programme with this code that you can see."))
+    return _page(request, "indicators/programme.html", data, unreadable)
 
 
 @require_GET

@@ -52,10 +52,18 @@
       marker: { color: items.map(function (_, i) { return PALETTE[i % PALETTE.length]; }) }
     };
     var axis = { automargin: true, showgrid: false, zeroline: false };
+    // Room on the right for the longest text outside its bar ("US$ 900,000").
+    var longest = text.reduce(function (n, t) { return Math.max(n, String(t).length); }, 0);
+    var right = Math.max(60, Math.ceil(longest * 7.5) + 10);
     var valueAxis = { showgrid: true, gridcolor: "#e6e9ee", zeroline: false, showticklabels: false, rangemode: "tozero" };
     draw(id, [trace], horizontal
-      ? { xaxis: valueAxis, yaxis: Object.assign({ autorange: "reversed" }, axis), margin: { l: 10, r: 60, t: 10, b: 10 } }
+      ? { xaxis: valueAxis, yaxis: Object.assign({ autorange: "reversed" }, axis), margin: { l: 10, r: right, t: 10, b: 10 } }
       : { xaxis: axis, yaxis: valueAxis, margin: { l: 10, r: 10, t: 20, b: 30 } });
+  }
+
+  /* A phone-width chart: legends and colour scales go below the plot. */
+  function narrow(el) {
+    return el.clientWidth < 520;
   }
 
   function map() {
@@ -85,10 +93,12 @@
               width: areas.map(function (a) { return a.selected ? 2.5 : 0.8; })
             }
           },
-          colorbar: { thickness: 10, len: 0.8, outlinewidth: 0, tickfont: { size: 10 } }
+          colorbar: narrow(el)
+            ? { orientation: "h", x: 0.5, xanchor: "center", y: 0, yanchor: "top", thickness: 8, len: 0.9, outlinewidth: 0, tickfont: { size: 10 } }
+            : { thickness: 10, len: 0.8, outlinewidth: 0, tickfont: { size: 10 } }
         };
         Plotly.newPlot(el, [trace], layout({
-          margin: { l: 0, r: 0, t: 0, b: 0 },
+          margin: { l: 0, r: 0, t: 0, b: narrow(el) ? 40 : 0 },
           geo: {
             scope: "asia",
             fitbounds: "locations",
@@ -139,6 +149,8 @@
     var items = data.series || [];
     if (!items.length) return;
     var x = items.map(function (s) { return quarterLabel(s.quarter); });
+    var el = document.getElementById("chart-series");
+    var small = el && narrow(el);
     draw("chart-series", [
       {
         type: "bar", name: labels.per_quarter, x: x,
@@ -156,8 +168,8 @@
       }
     ], {
       showlegend: true,
-      legend: { orientation: "h", y: 1.12, x: 0 },
-      margin: { l: 55, r: 60, t: 30, b: 40 },
+      legend: small ? { orientation: "h", x: 0, y: -0.15, yanchor: "top" } : { orientation: "h", y: 1.12, x: 0 },
+      margin: small ? { l: 45, r: 45, t: 10, b: 40 } : { l: 55, r: 60, t: 30, b: 40 },
       xaxis: { type: "category", showgrid: false },
       yaxis: { title: { text: labels.per_quarter }, gridcolor: "#e6e9ee", rangemode: "tozero", tickmode: "auto" },
       yaxis2: { title: { text: labels.cumulative }, overlaying: "y", side: "right", showgrid: false, rangemode: "tozero", tickmode: "auto" },
@@ -172,4 +184,5 @@
   if (splits.sex && splits.sex.has_data) bars("chart-sex", splits.sex.categories, true);
   if (splits.population_group && splits.population_group.has_data) bars("chart-population", splits.population_group.categories, true);
   bars("chart-projects", data.projects_by_status, true);
+  bars("chart-budget", data.budget, true);
 })();

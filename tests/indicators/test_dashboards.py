@@ -1,5 +1,6 @@
-"""The mission overview and governorate dashboards, for each role: what each
-user sees, that the figures are the derived table's, and what it costs."""
+"""The mission overview, governorate and programme dashboards, for each role:
+what each user sees, that the figures are the derived table's, and what it
+costs."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from beneficiaries.models import Beneficiary
 from indicators.engine import recompute_full
 from indicators.models import IndicatorDefinition, IndicatorValue
 from indicators.selectors import default_as_of, value_as_of
@@ -30,12 +32,17 @@ pytestmark = pytest.mark.django_db
 Q1_END, Q2_END = dt.date(2018, 3, 31), dt.date(2018, 6, 30)
 MISSION = reverse("indicators:mission")
 # Session, user, profile, the user's scope and the dashboard's own reads: a
-# page must not grow with the number of governorates, programmes or rows.
+# page must not grow with the number of governorates, programmes or rows. The
+# programme page reads one more: the sum of its projects' budgets.
 MAX_QUERIES = 13
 
 
 def governorate_url(pcode: str) -> str:
     return reverse("indicators:governorate", args=[pcode])
+
+
+def programme_url(code: str) -> str:
+    return reverse("indicators:programme", args=[code])
 
 
 @pytest.fixture
@@ -384,20 +391,177 @@ class TestGovernorateDashboard:
         assert response.status_code == 404
 
 
+class TestProgrammeDashboard:
+    def test_the_figures_are_cut_by_the_programme(self, client, portfolio):
+        response = login(client, user_with_role("admin")).get(
+            programme_url("CRP"), {"as_of": "2018-06-30"}
+        )
+        assert response.status_code == 200
+        assert headline(response, "people-reached")["value"] == float(
+            stored(portfolio, "people-reached", programme=portfolio["crp"])
+        )
+        areas = {a["pcode"]: a["value"] for a in page_json(response)["areas"]}
+        assert areas["IQG13"] == 180 and areas["IQG01"] == 3 and areas["IQG15"] == 0
+        status = {c["code"]: c["value"] for c in response.context["data"]["projects_by_status"]}
+        assert status == {"completed": 1, "ongoing": 1, "other": 0}
+        html = response.content.decode()
+        assert "Community Revitalization Programme" in html and "RRP-NIN-1" not in html
+
+    def test_its_donors_and_its_budget_against_its_contributions(self, client, portfolio):
+        # A second donor to CRP, and a project not started by the as-of date.
+        germany = DonorFactory(name="Germany", code="DEU")
+        Contribution.objects.create(
+            donor=germany,
+            programme=portfolio["crp"],
+            amount_usd=Decimal("100000"),
+            date=dt.date(2018, 2, 1),
+            period_start=dt.date(2018, 1, 1),
+            period_end=dt.date(2018, 12, 31),
+        )
+        ProjectFactory(programme=portfolio["crp"], start_date=dt.date(2019, 1, 1))
+        recompute_full()
+        response = login(client, user_with_role("admin")).get(
+            programme_url("CRP"), {"as_of": "2018-06-30"}
+        )
+        donut = {c["name"]: c for c in page_json(response)["contributions"]}
+        assert set(donut) == {"USA", "Germany"}
+        assert donut["USA"]["display"] == "US$ 700,000"
+        assert donut["USA"]["share"] == pytest.approx(87.5)
+        budget = response.context["data"]["budget"]
+        # Two CRP projects of US$ 100,000 each started by then.
+        assert budget["budget"]["display"] == "US$ 200,000"
+        assert budget["contributions"]["display"] == "US$ 800,000"
+        assert budget["projects"]["value"] == 2
+        assert budget["covered"] == pytest.approx(400.0)
+        html = response.content.decode()
+        assert "Budget of the projects (2)" in html and "400%" in html
+
+    def test_the_governorate_filter_leaves_contributions_out(self, client, portfolio):
+        response = login(client, user_with_role("admin")).get(
+            programme_url("CRP"), {"governorate": "IQG13"}
+        )
+        data = response.context["data"]
+        assert headline(response, "people-reached")["value"] == 180
+        assert data["contributions"] == [] and data["budget"]["contributions"]["value"] is None
+        assert data["budget"]["budget"]["display"] == "US$ 100,000"
+        assert "clear the governorate filter to compare" in response.content.decode()
+
+    def test_a_map_click_keeps_the_programme(self, client, portfolio):
+        response = login(client, user_with_role("admin")).get(
+            programme_url("CRP"), {"as_of": "2018-06-30", "governorate": "IQG13"}
+        )
+        query = page_json(response)["query"]
+        assert "programme=CRP" in query and "as_of=2018-06-30" in query
+        assert "governorate" not in query
+
+    def test_the_mission_page_links_to_each_programme_page(self, client, portfolio):
+        login(client, user_with_role("admin"))
+        html = client.get(MISSION).content.decode()
+        assert f'href="{programme_url("CRP")}"' in html
+        assert f'href="{programme_url("RRP")}"' in html
+        chosen = client.get(MISSION, {"programme": "RRP", "as_of": "2018-06-30"})
+        assert f'href="{programme_url("RRP")}?as_of=2018-06-30"' in chosen.content.decode()
+
+    def test_a_manager_cannot_open_a_programme_out_of_scope(self, client, portfolio):
+        manager = user_with_role("manager", programmes=[portfolio["crp"]])
+        login(client, manager)
+        assert client.get(programme_url("CRP")).status_code == 200
+        assert client.get(programme_url("RRP")).status_code == 404
+
+    def test_an_unknown_programme_is_not_found(self, client, portfolio):
+        response = login(client, user_with_role("admin")).get(programme_url("NOPE"))
+        assert response.status_code == 404
+
+
+class TestDonorView:
+    """What a donor user sees: the mission page is their dashboard."""
+
+    @pytest.fixture
+    def donor(self, portfolio):
+        return user_with_role("donor", donor=portfolio["usa"])
+
+    def test_a_donor_never_sees_a_programme_they_do_not_fund(self, client, portfolio, donor):
+        login(client, donor)
+        assert client.get(programme_url("RRP")).status_code == 404
+        response = client.get(programme_url("CRP"), {"as_of": "2018-06-30"})
+        assert response.status_code == 200
+        assert headline(response, "people-reached")["value"] == float(
+            stored(portfolio, "people-reached", programme=portfolio["crp"], donor=portfolio["usa"])
+        )
+        donut = page_json(response)["contributions"]
+        assert [c["name"] for c in donut] == ["Community Revitalization Programme"]
+        mission = client.get(MISSION).content.decode()
+        assert f'href="{programme_url("CRP")}"' in mission
+        assert programme_url("RRP") not in mission and "Rapid Recovery" not in mission
+
+    def test_a_donor_sees_only_their_own_contribution_to_a_shared_programme(
+        self, client, portfolio, donor
+    ):
+        Contribution.objects.create(
+            donor=portfolio["canada"],
+            programme=portfolio["crp"],
+            amount_usd=Decimal("50000"),
+            date=dt.date(2018, 1, 20),
+            period_start=dt.date(2018, 1, 1),
+            period_end=dt.date(2018, 12, 31),
+        )
+        recompute_full()
+        response = login(client, donor).get(programme_url("CRP"), {"as_of": "2018-06-30"})
+        html = response.content.decode()
+        assert "Canada" not in html and "50,000" not in html
+        assert response.context["data"]["budget"]["contributions"]["display"] == "US$ 700,000"
+
+    def test_a_donor_never_sees_a_beneficiary_name_or_phone(self, client, portfolio, donor):
+        person = Beneficiary.objects.create(
+            full_name="Layla Hassan Jabbar",
+            phone="+964 770 123 4567",
+            sex="f",
+            age_group="18-59",
+            population_group="idp",
+            governorate=portfolio["kirkuk"],
+        )
+        project = ProjectFactory(
+            programme=portfolio["crp"], governorate=portfolio["kirkuk"], donor=portfolio["usa"]
+        )
+        rec = record(project, on=dt.date(2018, 3, 1), recipients={("f", "18-59", "idp"): 1})
+        rec.beneficiary = person
+        rec.save()
+        recompute_full()
+        login(client, donor)
+        for url in (MISSION, governorate_url("IQG13"), programme_url("CRP")):
+            for params in ({}, {"as_of": "2018-06-30"}):
+                response = client.get(url, params)
+                assert response.status_code == 200, url
+                html = response.content.decode()
+                assert "Layla" not in html and "770 123" not in html, url
+                assert "+964" not in html, url
+
+    def test_small_counts_on_the_programme_page_show_as_below_five(self, client, portfolio, donor):
+        response = login(client, donor).get(
+            programme_url("CRP"), {"governorate": "IQG01", "as_of": "2018-06-30"}
+        )
+        assert headline(response, "people-reached")["display"] == "<5"
+        assert response.context["data"]["budget"]["projects"]["display"] == "<5"
+        assert ">3<" not in response.content.decode()
+
+
 class TestQueryCounts:
     @pytest.mark.parametrize(
-        "role, url",
+        "role, url, limit",
         [
-            ("admin", MISSION),
-            ("manager", MISSION),
-            ("donor", MISSION),
-            ("admin", governorate_url("IQG13")),
-            ("manager", governorate_url("IQG13")),
-            ("donor", governorate_url("IQG13")),
+            ("admin", MISSION, MAX_QUERIES),
+            ("manager", MISSION, MAX_QUERIES),
+            ("donor", MISSION, MAX_QUERIES),
+            ("admin", governorate_url("IQG13"), MAX_QUERIES),
+            ("manager", governorate_url("IQG13"), MAX_QUERIES),
+            ("donor", governorate_url("IQG13"), MAX_QUERIES),
+            ("admin", programme_url("CRP"), MAX_QUERIES + 1),
+            ("manager", programme_url("CRP"), MAX_QUERIES + 1),
+            ("donor", programme_url("CRP"), MAX_QUERIES + 1),
         ],
     )
     def test_each_page_reads_a_fixed_number_of_queries(
-        self, client, portfolio, django_assert_max_num_queries, role, url
+        self, client, portfolio, django_assert_max_num_queries, role, url, limit
     ):
         scope = {
             "admin": {},
@@ -409,7 +573,7 @@ class TestQueryCounts:
         for i in range(5):
             ProjectFactory(programme=ProgrammeFactory(), governorate=governorate(f"IQG{i + 2:02d}"))
         recompute_full()
-        with django_assert_max_num_queries(MAX_QUERIES):
+        with django_assert_max_num_queries(limit):
             response = client.get(url, {"as_of": "2018-06-30"})
         assert response.status_code == 200
 
