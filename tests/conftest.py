@@ -78,6 +78,22 @@ class WorkerProcess:
                 self.process.wait()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database, with its serialized contents (what the migrations
+    loaded: governorates, the household multiplier) shared by every
+    connection object. Django's connections are per context, and Playwright's
+    event loop gives browser tests a fresh connection object that would
+    otherwise have nothing to restore after a transactional test's flush."""
+    from django.db import connections
+
+    connection = connections["default"]
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents is not None:
+        type(connection)._test_serialized_contents = contents
+    yield
+
+
 @pytest.fixture
 def celery_worker_process(django_db_serialized_rollback, transactional_db, settings):
     """A real Celery worker reading the test database. Tests using it see the

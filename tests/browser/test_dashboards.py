@@ -5,15 +5,12 @@ Screenshots go to artifacts/screenshots/dashboard-*.png."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 
 from indicators.engine import recompute_full
-from indicators.models import HouseholdMultiplier
-from programmes.models import Contribution, Governorate
+from programmes.models import Contribution
 from tests.factories import (
     PASSWORD,
     DonorFactory,
@@ -129,21 +126,8 @@ def assert_drawn(tab, *charts: str) -> None:
     assert tab.errors == []
 
 
-def ensure_reference_data() -> None:
-    """Put back what the data migrations load (the 18 governorates, the
-    default household multiplier) when an earlier transactional test flushed
-    it. The serialized rollback should, but after non-transactional tests in
-    the same run the live-server tests' connection has no serialized contents
-    to restore (seen with pytest-django 4.14, Django 5.2)."""
-    if Governorate.objects.count() < GOVERNORATES:
-        importlib.import_module("programmes.migrations.0002_load_governorates").load(apps, None)
-    if not HouseholdMultiplier.objects.exists():
-        importlib.import_module("indicators.migrations.0002_default_multiplier").create(apps, None)
-
-
 @pytest.fixture
 def portfolio(transactional_db):
-    ensure_reference_data()
     return build_portfolio()
 
 
