@@ -264,7 +264,8 @@ def _incremental(repeat: int) -> float:
 
 
 def _dashboards(repeat: int, requests: int = 50) -> dict:
-    """Server time of the dashboard pages for the demo manager: ``requests``
+    """Server time of the mission, governorate and programme dashboards for
+    the demo manager: ``requests``
     requests per page after a warm-up, through Django's full request cycle
     (middleware, session, view, template) in this process; the most SQL
     queries on any page and the largest HTML response."""
@@ -276,7 +277,12 @@ def _dashboards(repeat: int, requests: int = 50) -> dict:
     manager = get_user_model().objects.get(username="manager")
     client = Client(HTTP_HOST="localhost")
     client.force_login(manager)
-    pages = ["/dashboards/", "/dashboards/governorate/IQG13/", "/dashboards/governorate/IQG15/"]
+    pages = [
+        "/dashboards/",
+        "/dashboards/governorate/IQG13/",
+        "/dashboards/governorate/IQG15/",
+        "/dashboards/programme/CRP/",
+    ]
     times, queries, sizes = [], [], []
     for page in pages:
         for _ in range(3):
