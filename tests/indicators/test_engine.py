@@ -383,7 +383,7 @@ class TestCrashSafetyAndLock:
         before = table()
         record(project, on=dt.date(2018, 2, 1), units=5)
         calls = {"n": 0}
-        real = engine._write_periods
+        real = engine._write_all_periods_additive
 
         def dies_on_second_definition(*args, **kwargs):
             calls["n"] += 1
@@ -391,11 +391,11 @@ class TestCrashSafetyAndLock:
                 raise RuntimeError("worker killed")
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(engine, "_write_periods", dies_on_second_definition)
+        monkeypatch.setattr(engine, "_write_all_periods_additive", dies_on_second_definition)
         with pytest.raises(RuntimeError):
             recompute_full()
         assert table() == before
-        monkeypatch.setattr(engine, "_write_periods", real)
+        monkeypatch.setattr(engine, "_write_all_periods_additive", real)
         recompute_full()
         rerun = table()
         IndicatorValue.objects.all().delete()
