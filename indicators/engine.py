@@ -468,15 +468,12 @@ def _write_periods(
     quarters: list[dt.date] | None,
     *,
     table: str = VALUES,
-    with_running_totals: bool = False,
 ) -> int:
     """Insert the month and quarter values of one definition into ``table``,
     for the given ``quarters`` (and their months) or for every period when
     None: one pass over the facts, grouped by month and by quarter, each with
-    every cut. With ``with_running_totals``, the running totals of a
-    cumulative definition are written too, from the month rows as they are
-    inserted. Returns the rows inserted (without the month and quarter rows
-    when it writes running totals)."""
+    every cut. Used by incremental runs, and by full runs for distinct counts,
+    whose quarters are not the sums of their months. Returns the rows inserted."""
     facts, facts_params = sql.facts()
     where, where_params = ("", []) if quarters is None else (" WHERE f.q = ANY(%s)", [quarters])
     cut_sets = sql.cut_sets
@@ -498,11 +495,6 @@ def _write_periods(
         f"FROM ({facts}) f{where} GROUP BY GROUPING SETS ({grouping})"
     )
     params = [sql.d.pk, *mult_params, now, *facts_params, *where_params]
-    if with_running_totals and sql.d.is_cumulative:
-        insert = (
-            f"WITH m AS ({insert} RETURNING {COLUMNS}) "
-            f"INSERT INTO {table} ({COLUMNS}) {_running_totals('m')} WHERE t.period_type = 'month'"
-        )
     cursor.execute(insert, params)
     return cursor.rowcount
 
@@ -649,7 +641,8 @@ def recompute_full(
             if definition.adds_up_across_periods:
                 _write_all_periods_additive(cursor, sql, now, table)
             else:
-                _write_periods(cursor, sql, now, None, table=table, with_running_totals=True)
+                # A distinct count: never a running total (a constraint says so).
+                _write_periods(cursor, sql, now, None, table=table)
             progress(20 + int(70 * (index + 1) / max(len(definitions), 1)), definition.name)
         cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE definition_id = ANY(%s)", [ids])
         written = cursor.fetchone()[0]
