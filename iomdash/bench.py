@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -313,35 +312,11 @@ def _worker_peak_rss() -> float:
     from indicators.models import RecomputeJob
     from indicators.services import assistance_scope, recompute_request_full
     from indicators.tasks import incremental_recompute
-    from iomdash.celery import app
+    from iomdash.worker import WorkerProcess
 
-    hostname = f"bench-{os.getpid()}@localhost"
-    env = dict(os.environ)
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "iomdash",
-            "worker",
-            "-P",
-            "solo",
-            "-l",
-            "warning",
-            "--hostname",
-            hostname,
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-    )
+    worker = WorkerProcess(name="bench")
     try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(destination=[hostname], timeout=0.5):
-            if time.monotonic() > deadline or worker.poll() is not None:
-                raise RuntimeError("the benchmark worker did not start")
+        worker.wait_ready()
         job = recompute_request_full()
         deadline = time.monotonic() + 600
         while RecomputeJob.objects.get(pk=job.pk).status not in ("done", "failed"):
@@ -359,8 +334,7 @@ def _worker_peak_rss() -> float:
         )
         return round(peak_kb / 1024, 1)
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        worker.stop()
 
 
 if __name__ == "__main__":

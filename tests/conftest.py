@@ -4,14 +4,12 @@ Celery worker process."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import uuid
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+
+from iomdash.worker import WorkerProcess
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -25,57 +23,6 @@ def database_url_for(settings_dict: dict) -> str:
     host = quote(settings_dict.get("HOST") or "", safe="")
     port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
     return f"postgres://{auth}{host}{port}/{settings_dict['NAME']}"
-
-
-class WorkerProcess:
-    """A real ``celery worker`` in a child process, on the suite's broker and
-    the test database. Stop it with ``stop()``; the fixture does at the end."""
-
-    def __init__(self, database_url: str):
-        self.hostname = f"test-{uuid.uuid4().hex[:8]}@localhost"
-        env = dict(os.environ)
-        env["DJANGO_SETTINGS_MODULE"] = "iomdash.settings_test"
-        env["DATABASE_URL"] = database_url
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "iomdash",
-                "worker",
-                "-P",
-                "solo",
-                "-l",
-                "warning",
-                "--hostname",
-                self.hostname,
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-        )
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        from iomdash.celery import app
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the Celery worker exited with {self.process.returncode}")
-            if app.control.ping(destination=[self.hostname], timeout=0.5):
-                return
-        raise RuntimeError(f"the Celery worker did not answer within {timeout}s")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -101,7 +48,13 @@ def celery_worker_process(django_db_serialized_rollback, transactional_db, setti
     back the governorates the migrations loaded."""
     from django.db import connection
 
-    worker = WorkerProcess(database_url_for(connection.settings_dict))
+    worker = WorkerProcess(
+        name="test",
+        env={
+            "DJANGO_SETTINGS_MODULE": "iomdash.settings_test",
+            "DATABASE_URL": database_url_for(connection.settings_dict),
+        },
+    )
     try:
         worker.wait_ready()
         yield worker
