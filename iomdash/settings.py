@@ -90,11 +90,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
     "axes",
     "simple_history",
     "programmes",
     "beneficiaries",
     "indicators",
+    "indicators.snapshots",
 ]
 
 MIDDLEWARE = [

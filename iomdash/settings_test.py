@@ -21,7 +21,7 @@ WHITENOISE_USE_FINDERS = True
 
 # The suite's Celery traffic goes to its own Redis database, so a worker of the
 # development stack never answers the suite's pings or takes its tasks.
-TEST_BROKER_DB = 15
+TEST_BROKER_DB = int(os.environ.get("IOMDASH_TEST_BROKER_DB", "15"))
 if CELERY_BROKER_URL.startswith("redis+socket://"):  # noqa: F405
     CELERY_BROKER_URL = CELERY_BROKER_URL.split("?")[0] + f"?virtual_host={TEST_BROKER_DB}"  # noqa: F405
 else:

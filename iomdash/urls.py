@@ -17,6 +17,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("visits/", include("beneficiaries.urls")),
     path("dashboards/", include("indicators.urls")),
+    path("snapshots/", include("indicators.snapshots.urls")),
+    path("exports/", include("iomdash.exports.urls")),
+    path("api/", include("iomdash.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
