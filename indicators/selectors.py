@@ -172,6 +172,20 @@ def _user_cells(user) -> _Cells:
     return _Cells([])
 
 
+def values_for_user(user):
+    """The indicator values ``user`` may read, whatever the page: the cells of
+    ``_user_cells`` (a donor: only the cells of their organisation; a manager:
+    their programmes, and their governorates outside those programmes; a
+    monitor: their governorates). For the API and the exports; a donor's
+    output must still show small counts as "<5" (``small_count_hidden``)."""
+    return IndicatorValue.objects.filter(_user_cells(user).q())
+
+
+def small_count_hidden(value) -> bool:
+    """Whether a donor-facing output shows ``value`` as "<5" (from 1 to 4)."""
+    return _suppressed(value, protect=True)
+
+
 def _latest(definitions: list[IndicatorDefinition], q: Q, as_of: dt.date) -> list[dict]:
     """The running totals as of ``as_of`` of every cell matching ``q``: per
     cell, the latest row on or before that date. One query."""
