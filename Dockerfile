@@ -2,12 +2,17 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
+# Snapshot PDFs: Pango for WeasyPrint, chromium for kaleido's chart export, and fonts with
+# Arabic glyphs. IMPORT_ROOT (uploaded import files) stays outside the served media.
+RUN apt-get update && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 chromium fonts-dejavu-core fonts-noto-core \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN DEBUG=true SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput
-RUN useradd --create-home iomdash && mkdir -p /app/media && chown iomdash /app/media
+RUN useradd --create-home iomdash && mkdir -p /app/media /app/imports && chown iomdash /app/media /app/imports
 USER iomdash
 EXPOSE 8000
 CMD ["gunicorn", "iomdash.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
