@@ -267,9 +267,8 @@ def test_default_mode_loads_every_kind_of_data_and_the_demo_logins(client):
 
 def test_rerun_gives_the_same_database_and_content_depends_on_the_seed_only(monkeypatch):
     # Smaller than the real demo (the properties do not depend on size), for speed.
-    monkeypatch.setattr(demo, "DEMO_RECORDS", 1_000)
-    monkeypatch.setattr(demo, "DEMO_VISITS", 200)
-    demo.demo_load(seed=2018, log=quiet)
+    small = {"n_records": 1_000, "n_visits": 200}
+    demo.demo_load(seed=2018, log=quiet, **small)
     real = Project.objects.create(
         code="IQ-REAL-1", name="A real project", programme=Programme.objects.get(code="CRP"),
         governorate=Governorate.objects.get(pcode="IQG13"), sector=Sector.objects.get(code="health"),
@@ -281,15 +280,15 @@ def test_rerun_gives_the_same_database_and_content_depends_on_the_seed_only(monk
     )  # fmt: skip
     counts, content = table_counts(), fingerprint(demo.DEMO_PREFIX)
 
-    demo.demo_load(seed=2018, log=quiet)
+    demo.demo_load(seed=2018, log=quiet, **small)
     assert table_counts() == counts  # no duplicates, no new history rows
     assert fingerprint(demo.DEMO_PREFIX) == content
     kept.refresh_from_db()  # a rerun resets the demo projects only
     assert kept.visit is None  # its demo visit was regenerated, as SET_NULL would do
 
-    demo.demo_load(seed=7, log=quiet)
+    demo.demo_load(seed=7, log=quiet, **small)
     assert fingerprint(demo.DEMO_PREFIX) != content
-    demo.demo_load(seed=2018, log=quiet)
+    demo.demo_load(seed=2018, log=quiet, **small)
     assert fingerprint(demo.DEMO_PREFIX) == content  # what an earlier run left does not matter
 
 
