@@ -65,11 +65,11 @@ class IndicatorDefinitionAdmin(SimpleHistoryAdmin):
         "accumulation",
         "is_active",
     ]
-    list_filter = ["source", "measure", "accumulation", "apply_multiplier", "is_active"]
+    list_filter = ["section", "source", "measure", "accumulation", "apply_multiplier", "is_active"]
     search_fields = ["code", "name"]
     filter_horizontal = ["activity_types", "sectors", "programmes"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "description", "is_active", "position"]}),
+        (None, {"fields": ["code", "name", "description", "section", "is_active", "position"]}),
         (
             _("What it counts"),
             {"fields": ["source", "measure", "apply_multiplier", "multiplier", "accumulation"]},

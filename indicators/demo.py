@@ -38,6 +38,33 @@ DEFINITIONS = [
 ]  # fmt: skip
 
 
+# The snapshot section (outcome area) of each demo figure; the others (headline
+# totals, periodic counts, contributions) are shown outside the sections.
+SECTIONS = {
+    "vt-trainees": "human_capital",
+    "ojt-trainees": "human_capital",
+    "bds-recipients": "human_capital",
+    "farmer-trainees": "human_capital",
+    "bsp-packages": "local_economies",
+    "bsp-beneficiaries": "local_economies",
+    "bep-packages": "local_economies",
+    "bep-beneficiaries": "local_economies",
+    "cash-for-work": "local_economies",
+    "mpca-beneficiaries": "local_economies",
+    "facilities-rehabilitated": "social_services",
+    "facility-users": "social_services",
+    "nfi-kits": "social_services",
+    "projects": "social_services",
+    "projects-completed": "social_services",
+    "projects-ongoing": "social_services",
+    "policing-trainees": "safer_communities",
+    "awareness-participants": "safer_communities",
+    "psychosocial-participants": "safer_communities",
+    "monitoring-visits": "accountability",
+    "feedback-responses": "accountability",
+}
+
+
 def demo_definitions_ensure() -> int:
     """Create or update the demo definitions (idempotent, by code: a rerun
     writes nothing, history included); activity types missing from the
@@ -63,6 +90,7 @@ def demo_definitions_ensure() -> int:
             "project_statuses": list(statuses),
             "position": position,
             "is_active": True,
+            "section": SECTIONS.get(code, ""),
         }
         definition = existing.get(code) or IndicatorDefinition(code=code)
         if definition.pk is None or any(getattr(definition, k) != v for k, v in fields.items()):

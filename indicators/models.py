@@ -115,9 +115,29 @@ class IndicatorDefinition(models.Model):
         Source.CONTRIBUTIONS: {Measure.USD, Measure.RECORDS},
     }
 
+    class Section(models.TextChoices):
+        """The outcome area a figure is shown under in the quarterly snapshot,
+        in the snapshot's order."""
+
+        ACCOUNTABILITY = "accountability", _("Accountability to communities")
+        SOCIAL_SERVICES = "social_services", _("Access to basic services")
+        HUMAN_CAPITAL = "human_capital", _("Enhancing human capital")
+        LOCAL_ECONOMIES = "local_economies", _("Supporting local economies")
+        GOOD_GOVERNANCE = "good_governance", _("Promoting good governance")
+        SAFER_COMMUNITIES = "safer_communities", _("Creating safer communities")
+
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    section = models.CharField(
+        _("snapshot section"),
+        max_length=30,
+        choices=Section,
+        blank=True,
+        help_text=_(
+            "The outcome area the quarterly snapshot shows this figure under; empty: none."
+        ),
+    )
     source = models.CharField(_("reads"), max_length=20, choices=Source)
     measure = models.CharField(_("measure"), max_length=20, choices=Measure)
     apply_multiplier = models.BooleanField(

@@ -1,0 +1,38 @@
+"""End to end on the real stack: publishing commits, a real Celery worker
+generates the PDF through real Redis, and the progress page follows it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from indicators.snapshots import services
+from indicators.snapshots.models import Snapshot
+from tests.snapshots.conftest import Q1, recompute
+
+
+@pytest.mark.worker
+def test_publish_has_the_worker_make_the_pdf(celery_worker_process, world, users, client):
+    world.deliver(on=dt.date(2018, 2, 1), households=10, units=10)
+    recompute()
+    draft = services.snapshot_create(
+        programmes=[world.programme], quarter_end=Q1, user=users.manager
+    )
+    services.snapshot_publish(snapshot=draft, user=users.manager)
+
+    client.force_login(users.manager)
+    seen = set()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        state = client.get(f"/snapshots/{draft.pk}/pdf/status/?format=json").json()
+        seen.add(state["status"])
+        if state["status"] in ("done", "failed"):
+            break
+        time.sleep(0.3)
+    snapshot = Snapshot.objects.get(pk=draft.pk)
+    assert snapshot.pdf_status == "done", snapshot.pdf_error
+    assert snapshot.pdf_attempts == 1
+    response = client.get(f"/snapshots/{draft.pk}/pdf/download/")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
