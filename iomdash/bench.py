@@ -12,7 +12,9 @@ Figures (timings are medians after a warm-up, on this machine):
 - ``peak_rss_mb``: the peak memory of a real Celery worker that ran a full
   and an incremental recomputation as tasks;
 - ``dashboard_p50_ms``, ``dashboard_p95_ms``, ``dashboard_queries_max``,
-  ``dashboard_kb``: the mission and governorate dashboards for the manager.
+  ``dashboard_kb``: the mission and governorate dashboards for the manager;
+- ``pdf_s``, ``pdf_kb``: one full snapshot PDF (every programme, the last
+  quarter of the data, 8 phone-sized photos), median of 3, and its size.
 """
 
 from __future__ import annotations
@@ -131,6 +133,10 @@ def main(argv: list[str]) -> int:
     results.update(_dashboards(args.repeat))
     for key in ("dashboard_p50_ms", "dashboard_p95_ms", "dashboard_queries_max", "dashboard_kb"):
         print(f"{key}: {results[key]}", flush=True)
+
+    results.update(_snapshot_pdf())
+    print(f"pdf_s: {results['pdf_s']}", flush=True)
+    print(f"pdf_kb: {results['pdf_kb']}", flush=True)
 
     results["peak_rss_mb"] = _worker_peak_rss()
     print(f"peak_rss_mb: {results['peak_rss_mb']}", flush=True)
@@ -302,6 +308,53 @@ def _dashboards(repeat: int, requests: int = 50) -> dict:
         "dashboard_queries_max": max(queries),
         "dashboard_kb": round(max(sizes) / 1024, 1),
     }
+
+
+BENCH_PHOTOS = 8
+
+
+def _bench_photos() -> None:
+    """Give the benchmark portfolio ``BENCH_PHOTOS`` photos the size a phone
+    takes (4000 x 3000 JPEG of noise, the worst case for compression), on the
+    latest approved visits, once: the scale generator makes no photo files."""
+    import io
+
+    import numpy as np
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from beneficiaries.models import MonitoringVisit, Photo
+
+    missing = BENCH_PHOTOS - Photo.objects.count()
+    if missing <= 0:
+        return
+    visits = MonitoringVisit.objects.filter(status="approved").order_by("-visit_date")[:missing]
+    rng = np.random.default_rng(2018)
+    for n, visit in enumerate(visits):
+        pixels = rng.integers(0, 256, size=(3000, 4000, 3), dtype=np.uint8)
+        buffer = io.BytesIO()
+        Image.fromarray(pixels).save(buffer, format="JPEG", quality=85)
+        photo = Photo(visit=visit, caption=f"Benchmark photo {n + 1}", credit="iomdash bench")
+        photo.image.save(f"bench-{n + 1}.jpg", ContentFile(buffer.getvalue()), save=True)
+
+
+def _snapshot_pdf(repeat: int = 3) -> dict:
+    """Time one full snapshot PDF as it would be published now: every
+    programme, the quarter of the data's last day, payload built from the
+    indicator table, charts exported by kaleido in one browser session."""
+    from indicators.snapshots.services import snapshot_pdf_render
+    from programmes.demo import AS_OF
+    from programmes.models import Programme
+
+    _bench_photos()
+    programmes = list(Programme.objects.all())
+    sizes = []
+
+    def render():
+        sizes.append(len(snapshot_pdf_render(programmes=programmes, quarter_end=AS_OF)))
+
+    seconds = _median(render, repeat, warmup=0)
+    return {"pdf_s": round(seconds, 2), "pdf_kb": round(max(sizes) / 1024, 1)}
 
 
 def _worker_peak_rss() -> float:

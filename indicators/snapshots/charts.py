@@ -1,0 +1,544 @@
+"""Plotly figures of a snapshot payload, exported to SVG for the PDF.
+
+Every chart of one PDF is drawn in a single headless-Chromium session (kaleido
+1.x), so Chromium starts once per PDF. Nothing is fetched from the network:
+plotly.js comes from the plotly package, MathJax is off, the governorate
+boundaries are the GeoJSON shipped in ``programmes/data/`` and the only
+topojson plotly.js may ask for is the copy in ``static/vendor/plotly/topojson/``.
+
+Figures are sized in CSS pixels (1/96 in) at the size they are printed, so a
+12-px label in a chart is 9 pt on paper, like the text around it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import os
+import re
+import shutil
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import plotly
+import plotly.graph_objects as go
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+GEOJSON_PATH = Path(settings.BASE_DIR) / "programmes" / "data" / "iraq_governorates.geojson"
+TOPOJSON_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "plotly" / "topojson"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+# The dashboards' palette (static/js/dashboard.js, static/css/iomdash.css).
+INK = "#1f2a37"
+MUTED = "#5b6675"
+GRID = "#e6e9ee"
+ACCENT = "#0b5cad"
+PALETTE = ["#0b5cad", "#4f8fd1", "#f2a541", "#3b9b74", "#b05d8c", "#7a8594", "#c9553f", "#9ab8dd"]
+STATUS_COLOURS = {"completed": "#3b9b74", "ongoing": "#0b5cad", "preparation": "#f2a541"}
+GENDER_COLOURS = {"female": "#b05d8c", "male": "#4f8fd1"}
+# Answers of a feedback question, in the order given: a ramp, not good/bad colours,
+# since the payload does not say which end of the scale is the better one.
+LIKERT = ["#0b4f94", "#2f74c0", "#6c9fd6", "#a9c6e8", "#d4e2f3", "#c9cfd8", "#9aa3ae", "#7a8594"]
+FONT = {"family": "Noto Sans, DejaVu Sans, sans-serif", "color": INK, "size": 12}
+
+Progress = Callable[[str], None]
+
+
+class ChartExportError(RuntimeError):
+    """The charts could not be drawn (no Chromium, or Chromium failed)."""
+
+
+@dataclass
+class Chart:
+    key: str
+    figure: go.Figure
+    width: int
+    height: int
+
+
+def _layout(**extra) -> dict:
+    layout = {
+        "font": FONT,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "paper_bgcolor": "rgba(0,0,0,0)",  # the DRAFT watermark shows through
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "showlegend": False,
+    }
+    layout.update(extra)
+    return layout
+
+
+def _wrap(text: str, width: int) -> str:
+    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def _percent(share: float, decimals: int = 0) -> str:
+    return f"{share:.{decimals}f}%" if share >= 1 or not share else f"{share:.1f}%"
+
+
+def usd_short(usd: float) -> str:
+    """US$ in the reports' short form: "US$ 19.3 million", "US$ 650,000"."""
+    if usd >= 1_000_000:
+        return _("US$ %(amount)s million") % {
+            "amount": f"{usd / 1_000_000:,.2f}".rstrip("0").rstrip(".")
+        }
+    return _("US$ %(amount)s") % {"amount": f"{usd:,.0f}"}
+
+
+# --- the figures -----------------------------------------------------------
+
+
+def contributions_donut(contributions: dict) -> Chart | None:
+    donors = [d for d in contributions.get("donors") or [] if (d.get("usd") or 0) > 0]
+    if not donors:
+        return None
+    figure = go.Figure(
+        go.Pie(
+            labels=[d["name"] for d in donors],
+            values=[d["usd"] for d in donors],
+            hole=0.58,
+            sort=False,
+            direction="clockwise",
+            marker={"colors": PALETTE, "line": {"color": "#ffffff", "width": 1.5}},
+            texttemplate="%{customdata}",
+            customdata=[_percent(d["share"], 1) for d in donors],
+            textposition="outside",
+            textfont={"size": 12},
+        ),
+        layout=_layout(
+            margin={"l": 40, "r": 40, "t": 30, "b": 30},
+            annotations=[
+                {
+                    "text": "<b>100%</b><br>" + usd_short(contributions.get("total_usd") or 0),
+                    "showarrow": False,
+                    "font": {"size": 13, "color": INK},
+                    "x": 0.5,
+                    "y": 0.5,
+                }
+            ],
+        ),
+    )
+    return Chart("contributions", figure, 300, 280)
+
+
+@lru_cache(maxsize=1)
+def _boundaries() -> dict:
+    return json.loads(GEOJSON_PATH.read_text(encoding="utf-8"))
+
+
+def _label_point(geometry: dict) -> tuple[float, float]:
+    """The centroid of a governorate's largest ring (where its name goes)."""
+    polygons = (
+        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    )
+    best = (0.0, 0.0, 0.0)
+    for polygon in polygons:
+        ring = polygon[0]
+        area = cx = cy = 0.0
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
+            cross = x0 * y1 - x1 * y0
+            area += cross
+            cx += (x0 + x1) * cross
+            cy += (y0 + y1) * cross
+        if area and abs(area) > abs(best[0]):
+            best = (area, cx / (3 * area), cy / (3 * area))
+    return best[1], best[2]
+
+
+# A few names would sit on a neighbour's border at the centroid.
+_LABEL_NUDGE = {
+    "IQG06": (0.35, -0.15),  # Sulaymaniyah
+    "IQG07": (0.2, -0.1),  # Babylon
+    "IQG08": (0.25, 0.0),  # Baghdad
+    "IQG09": (0.0, -0.1),  # Dahuk
+    "IQG12": (-0.3, 0.0),  # Kerbala
+    "IQG13": (-0.2, 0.0),  # Kirkuk
+}
+
+
+MAP_SCALE = [[0, "#eef3f9"], [0.35, "#9ab8dd"], [1, ACCENT]]
+
+
+def _scale_colour(t: float) -> str:
+    for (t0, c0), (t1, c1) in zip(MAP_SCALE, MAP_SCALE[1:], strict=False):
+        if t <= t1:
+            f = (t - t0) / (t1 - t0)
+            rgb = [
+                round(int(c0[k : k + 2], 16) * (1 - f) + int(c1[k : k + 2], 16) * f)
+                for k in (1, 3, 5)
+            ]
+            return "#" + "".join(f"{v:02x}" for v in rgb)
+    return MAP_SCALE[-1][1]
+
+
+def map_legend(areas: dict, steps: int = 5) -> list[dict]:
+    """The map's colour scale as swatches: colour and value at evenly spaced steps."""
+    values = [v.get("value") or 0 for v in (areas or {}).get("values") or []]
+    if not values:
+        return []
+    top = max(values + [1])
+    return [
+        {"colour": _scale_colour(i / (steps - 1)), "value": round(top * i / (steps - 1))}
+        for i in range(steps)
+    ]
+
+
+def areas_map(areas: dict) -> Chart | None:
+    values = (areas or {}).get("values") or []
+    if not values:
+        return None
+    geojson = _boundaries()
+    features = {f["properties"]["pcode"]: f for f in geojson["features"]}
+    shown = [v for v in values if v["pcode"] in features]
+    top = max([v["value"] or 0 for v in shown] + [1])
+    choropleth = go.Choropleth(
+        geojson=geojson,
+        featureidkey="properties.pcode",
+        locations=[v["pcode"] for v in shown],
+        z=[v["value"] or 0 for v in shown],
+        zmin=0,
+        zmax=top,
+        colorscale=MAP_SCALE,
+        marker={"line": {"color": "#ffffff", "width": 0.8}},
+        # No colour bar: WeasyPrint does not draw SVG gradients. The PDF prints
+        # the scale as swatches instead (map_legend).
+        showscale=False,
+    )
+    lons, lats, names, colours = [], [], [], []
+    for v in shown:
+        lon, lat = _label_point(features[v["pcode"]]["geometry"])
+        dx, dy = _LABEL_NUDGE.get(v["pcode"], (0.0, 0.0))
+        lons.append(lon + dx)
+        lats.append(lat + dy)
+        names.append(v["name"])
+        colours.append("#ffffff" if (v["value"] or 0) > 0.6 * top else INK)
+    labels = go.Scattergeo(
+        lon=lons,
+        lat=lats,
+        text=names,
+        mode="text",
+        textfont={"size": 9, "color": colours},
+        hoverinfo="skip",
+    )
+    figure = go.Figure(
+        [choropleth, labels],
+        layout=_layout(
+            margin={"l": 0, "r": 0, "t": 0, "b": 0},
+            geo={
+                "visible": False,
+                "scope": "asia",  # its topojson is vendored; plotly.js loads it even when hidden
+                "lonaxis": {"range": [38.7, 48.7]},
+                "lataxis": {"range": [29.0, 37.45]},
+                "projection": {"type": "mercator"},
+                "bgcolor": "rgba(0,0,0,0)",
+            },
+        ),
+    )
+    return Chart("map", figure, 400, 380)
+
+
+def sector_status_bars(key: str, rows: list[dict]) -> Chart | None:
+    if not rows:
+        return None
+    sectors = [_wrap(r["sector"], 24) for r in rows]
+    traces = []
+    for status, label in (
+        ("completed", _("Completed")),
+        ("ongoing", _("Ongoing")),
+        ("preparation", _("Preparation phase")),
+    ):
+        counts = [r.get(status) or 0 for r in rows]
+        traces.append(
+            go.Bar(
+                name=label,
+                orientation="h",
+                y=sectors,
+                x=counts,
+                text=[str(c) if c else "" for c in counts],
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
+                textfont={"color": "#ffffff", "size": 11},
+                marker={"color": STATUS_COLOURS[status]},
+            )
+        )
+    height = 92 + 30 * len(rows)
+    figure = go.Figure(
+        traces,
+        layout=_layout(
+            barmode="stack",
+            showlegend=True,
+            legend={
+                "orientation": "h",
+                "xref": "container",
+                "yref": "container",
+                "x": 0,
+                "y": 1,
+                "yanchor": "top",
+                "traceorder": "normal",
+                "font": {"size": 11},
+            },
+            margin={"l": 10, "r": 20, "t": 34, "b": 40},
+            bargap=0.3,
+            xaxis={
+                "title": {"text": _("Projects"), "font": {"size": 11}},
+                "gridcolor": GRID,
+                "zeroline": False,
+                "tickformat": ",d",
+                "automargin": True,
+            },
+            yaxis={"autorange": "reversed", "automargin": True, "ticksuffix": " "},
+        ),
+    )
+    return Chart(key, figure, 560, height)
+
+
+def gender_donut(key: str, split: dict | None) -> Chart | None:
+    if not split or not ((split.get("female") or 0) + (split.get("male") or 0)):
+        return None
+    labels = {"female": _("Female"), "male": _("Male")}
+    keys = [k for k in ("female", "male") if split.get(k)]
+    figure = go.Figure(
+        go.Pie(
+            labels=[labels[k] for k in keys],
+            values=[split[k] for k in keys],
+            hole=0.55,
+            sort=False,
+            direction="clockwise",
+            marker={
+                "colors": [GENDER_COLOURS[k] for k in keys],
+                "line": {"color": "#ffffff", "width": 1.5},
+            },
+            texttemplate="%{percent:.0%}",
+            textposition="inside",
+            textfont={"color": "#ffffff", "size": 12},
+        ),
+        layout=_layout(
+            showlegend=True,
+            legend={
+                "orientation": "h",
+                "x": 0.5,
+                "xanchor": "center",
+                "y": -0.02,
+                "yanchor": "top",
+            },
+            margin={"l": 10, "r": 10, "t": 10, "b": 30},
+        ),
+    )
+    return Chart(key, figure, 200, 200)
+
+
+def feedback_likert(feedback: list[dict]) -> Chart | None:
+    """One horizontal 100 % bar per question, a segment per answer."""
+    questions = [q for q in feedback if q.get("answers")]
+    if not questions:
+        return None
+    answers: list[str] = []
+    for question in questions:
+        for answer in question["answers"]:
+            if answer["label"] not in answers:
+                answers.append(answer["label"])
+    rows = [
+        _wrap(q["question"], 44)
+        + "<br>"
+        + _("n = %(responses)s") % {"responses": f"{q['responses']:,}"}
+        for q in questions
+    ]
+    traces = []
+    for index, label in enumerate(answers):
+        shares = []
+        for question in questions:
+            found = next((a for a in question["answers"] if a["label"] == label), None)
+            shares.append(found["share"] if found else 0)
+        colour = LIKERT[index % len(LIKERT)]
+        traces.append(
+            go.Bar(
+                name=label,
+                orientation="h",
+                y=rows,
+                x=shares,
+                text=[_percent(s) if s >= 4 else "" for s in shares],
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
+                textfont={"size": 10, "color": "#ffffff" if index < 3 else INK},
+                marker={"color": colour, "line": {"color": "#ffffff", "width": 0.5}},
+            )
+        )
+    per_row = max(38, 15 * max(r.count("<br>") + 1 for r in rows))
+    figure = go.Figure(
+        traces,
+        layout=_layout(
+            barmode="stack",
+            showlegend=True,
+            legend={
+                "orientation": "h",
+                "traceorder": "normal",
+                "x": 0,
+                "y": 1.0,
+                "yanchor": "bottom",
+                "font": {"size": 11},
+            },
+            margin={"l": 10, "r": 20, "t": 32, "b": 34},
+            bargap=0.35,
+            xaxis={
+                "range": [0, 100],
+                "ticksuffix": "%",
+                "gridcolor": GRID,
+                "zeroline": False,
+                "title": {"text": _("Share of answers"), "font": {"size": 11}},
+            },
+            yaxis={"autorange": "reversed", "automargin": True, "ticksuffix": " "},
+        ),
+    )
+    return Chart("feedback", figure, 680, 84 + per_row * len(rows))
+
+
+def population_bars(groups: list[dict]) -> Chart | None:
+    if not groups:
+        return None
+    values = [g["value"] or 0 for g in groups]
+    figure = go.Figure(
+        go.Bar(
+            orientation="h",
+            y=[_wrap(g["label"], 22) for g in groups],
+            x=values,
+            text=[g["display"] for g in groups],
+            textposition="outside",
+            cliponaxis=False,
+            textfont={"size": 11},
+            marker={"color": [PALETTE[i % len(PALETTE)] for i in range(len(groups))]},
+        ),
+        layout=_layout(
+            margin={"l": 10, "r": 70, "t": 10, "b": 36},
+            bargap=0.35,
+            xaxis={
+                "title": {"text": _("People"), "font": {"size": 11}},
+                "gridcolor": GRID,
+                "zeroline": False,
+                "tickformat": ",d",
+                "rangemode": "tozero",
+            },
+            yaxis={"autorange": "reversed", "automargin": True, "ticksuffix": " "},
+        ),
+    )
+    return Chart("population", figure, 430, 60 + 34 * len(groups))
+
+
+def snapshot_charts(payload: dict) -> list[Chart]:
+    """Every chart the PDF of ``payload`` shows, keyed for the template."""
+    charts = [
+        contributions_donut(payload.get("contributions") or {}),
+        areas_map(payload.get("areas") or {}),
+    ]
+    for index, section in enumerate(payload.get("sections") or []):
+        charts.append(
+            sector_status_bars(
+                f"section-{index}-sectors", section.get("projects_by_sector_status") or []
+            )
+        )
+        charts.append(gender_donut(f"section-{index}-gender", section.get("gender_split")))
+    charts.append(feedback_likert(payload.get("feedback") or []))
+    charts.append(population_bars(payload.get("population_groups") or []))
+    charts.append(gender_donut("gender", payload.get("gender")))
+    return [c for c in charts if c is not None]
+
+
+# --- export ----------------------------------------------------------------
+
+
+def chromium_path() -> str | None:
+    """Chromium for kaleido: $BROWSER_PATH, else Debian's chromium on the PATH."""
+    return (
+        os.environ.get("BROWSER_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+
+
+# plotly.js writes fill: url('#gradient'); WeasyPrint's SVG renderer wants it unquoted.
+_QUOTED_URL = re.compile(r"url\(['\"]#([^'\"]+)['\"]\)")
+
+
+async def _export(charts: list[Chart], step: Progress | None) -> dict[str, str]:
+    import kaleido  # imported late: it starts nothing, but it is heavy
+
+    path = chromium_path()
+    if not path:
+        raise ChartExportError(
+            "Chromium not found: install Debian's chromium package or set BROWSER_PATH"
+        )
+    topojson = TOPOJSON_DIR.as_uri() + "/"
+    svgs: dict[str, str] = {}
+    # One tab: a second one (kaleido reloads a tab after each figure) did not help on
+    # two shared cores.
+    async with kaleido.Kaleido(
+        n=1, timeout=60, mathjax=False, plotlyjs=str(PLOTLY_JS), path=path
+    ) as browser:
+        for chart in charts:
+            data = await browser.calc_fig(
+                chart.figure,
+                opts={"format": "svg", "width": chart.width, "height": chart.height},
+                topojson=topojson,
+            )
+            svg = data.decode("utf-8") if isinstance(data, bytes) else data
+            svgs[chart.key] = _QUOTED_URL.sub(r"url(#\1)", svg)
+            if step:
+                step(chart.key)
+    return svgs
+
+
+class ChartExport:
+    """The charts being drawn in a background thread, in one Chromium session.
+
+    Chromium starts at once and draws while the caller prepares the photos;
+    ``result()`` waits for the SVGs. Raises ChartExportError when Chromium is
+    missing or fails: a PDF without its charts is not a snapshot."""
+
+    def __init__(self, charts: list[Chart]):
+        self.total = len(charts)
+        self.done = 0
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="snapshot-charts"
+        )
+        # A thread of its own also keeps the session out of any event loop the caller runs.
+        self._future = (
+            self._pool.submit(asyncio.run, _export(charts, self._step)) if charts else None
+        )
+
+    def _step(self, _key: str) -> None:
+        self.done += 1
+
+    def result(self, *, on_chart: Callable[[int], None] | None = None) -> dict[str, str]:
+        """The SVG text of each chart by key; ``on_chart(done)`` is called in the
+        caller's thread as charts are drawn."""
+        if self._future is None:
+            return {}
+        reported = 0
+        try:
+            while True:
+                try:
+                    svgs = self._future.result(timeout=0.1)
+                except concurrent.futures.TimeoutError:
+                    svgs = None
+                while on_chart and reported < self.done:
+                    reported += 1
+                    on_chart(reported)
+                if svgs is not None:
+                    return svgs
+        except ChartExportError:
+            raise
+        except Exception as error:  # kaleido/choreographer raise many kinds
+            raise ChartExportError(f"Could not draw the snapshot charts: {error}") from error
+        finally:
+            self._pool.shutdown(wait=False)
+
+
+def export_svgs(charts: list[Chart]) -> dict[str, str]:
+    """SVG text of each chart by key, drawn in one Chromium session."""
+    return ChartExport(charts).result()
