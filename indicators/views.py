@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 import programmes
 from indicators.selectors import (
+    MAP_SERIES,
     DashboardQuery,
     governorate_dashboard,
     mission_dashboard,
@@ -46,6 +47,7 @@ def _query(request: HttpRequest) -> tuple[DashboardQuery, bool]:
             programme=get.get("programme") or None,
             donor=get.get("donor") or None,
             governorate=get.get("governorate") or None,
+            map=get.get("map") or None,
         ),
         unreadable,
     )
@@ -69,6 +71,8 @@ def _chart_data(data: dict, request: HttpRequest) -> dict:
         "governorate_url": reverse("indicators:governorate", args=["PCODE"]),
         "query": query.urlencode(),
         "areas": data["areas"],
+        "map": data["map"],
+        "map_series": data["map_series"],
         "contributions": data["contributions"],
         "series": [
             {
@@ -80,6 +84,8 @@ def _chart_data(data: dict, request: HttpRequest) -> dict:
         ],
         "splits": data["splits"],
         "projects_by_status": data["projects_by_status"],
+        "projects_by_sector": data["projects_by_sector"],
+        "feedback": data.get("feedback"),
         "budget": _budget_bars(data.get("budget")),
         "labels": {
             "map": data["map_name"],
@@ -89,6 +95,7 @@ def _chart_data(data: dict, request: HttpRequest) -> dict:
             "projects": _("Projects"),
             "total": _("Total"),
             "quarter": _("Q%(quarter)s %(year)s"),
+            "answers": _("answers"),
         },
     }
 
@@ -109,6 +116,16 @@ def _page(request: HttpRequest, template: str, data: dict, unreadable_as_of: boo
     # Links to a programme page keep the other filters.
     links_query = request.GET.copy()
     links_query.pop("programme", None)
+    # The map's series switches by link (and, with JavaScript, in place).
+    map_links = []
+    for series in data["map_series"]:
+        query = request.GET.copy()
+        query.pop("map", None)
+        if series["code"] != MAP_SERIES[0]:
+            query["map"] = series["code"]
+        map_links.append(
+            {**series, "query": query.urlencode(), "chosen": series["code"] == data["map"]}
+        )
     return render(
         request,
         template,
@@ -116,6 +133,7 @@ def _page(request: HttpRequest, template: str, data: dict, unreadable_as_of: boo
             "data": data,
             "chart_data": _chart_data(data, request),
             "links_query": links_query.urlencode(),
+            "map_links": map_links,
         },
     )
 

@@ -66,60 +66,171 @@
     return el.clientWidth < 520;
   }
 
+  /* The map's series: people reached, projects or US$ (data.map_series). */
+  var mapSeries = data.map || "people";
+  var mapGeojson = null;
+
+  function mapTrace(el) {
+    var areas = data.areas;
+    var usd = mapSeries === "usd";
+    function figure(a) { return (a.series && a.series[mapSeries]) || a; }
+    return {
+      type: "choropleth",
+      geojson: mapGeojson,
+      featureidkey: "properties.pcode",
+      locations: areas.map(function (a) { return a.pcode; }),
+      z: areas.map(function (a) { var f = figure(a); return f.value === null ? 0 : f.value; }),
+      text: areas.map(function (a) { return a.name; }),
+      customdata: areas.map(function (a) { return figure(a).display; }),
+      hovertemplate: "<b>%{text}</b><br>%{customdata}<extra></extra>",
+      colorscale: [[0, "#eef3f9"], [0.35, "#9ab8dd"], [1, ACCENT]],
+      zmin: 0,
+      marker: {
+        line: {
+          color: areas.map(function (a) { return a.selected ? "#1f2a37" : "#ffffff"; }),
+          width: areas.map(function (a) { return a.selected ? 2.5 : 0.8; })
+        }
+      },
+      colorbar: Object.assign(
+        narrow(el)
+          ? { orientation: "h", x: 0.5, xanchor: "center", y: 0, yanchor: "top", thickness: 8, len: 0.9, outlinewidth: 0, tickfont: { size: 10 } }
+          : { thickness: 10, len: 0.8, outlinewidth: 0, tickfont: { size: 10 } },
+        usd ? { tickprefix: "$", tickformat: "~s" } : { tickformat: "~s" }
+      )
+    };
+  }
+
+  function mapLayout(el) {
+    return layout({
+      margin: { l: 0, r: 0, t: 0, b: narrow(el) ? 40 : 0 },
+      geo: {
+        scope: "asia",
+        fitbounds: "locations",
+        projection: { type: "mercator" },
+        showland: true, landcolor: "#f1f3f6",
+        showcountries: true, countrycolor: "#c9cfd8",
+        showcoastlines: false, showlakes: false, showframe: false,
+        bgcolor: "rgba(0,0,0,0)"
+      }
+    });
+  }
+
+  /* Switch the map's series in place; the URL keeps it (?map=projects). */
+  function chooseMapSeries(code) {
+    var el = document.getElementById("chart-map");
+    mapSeries = code;
+    document.querySelectorAll(".map-toggle-button").forEach(function (button) {
+      var chosen = button.getAttribute("data-map") === code;
+      button.classList.toggle("is-chosen", chosen);
+      if (chosen) button.setAttribute("aria-current", "true"); else button.removeAttribute("aria-current");
+    });
+    var note = document.getElementById("map-usd-note");
+    if (note) note.hidden = code !== "usd";
+    var label = document.getElementById("map-series-label");
+    var series = (data.map_series || []).filter(function (s) { return s.code === code; })[0];
+    if (label && series) label.textContent = series.label;
+    var input = document.getElementById("map-input");
+    if (input) { input.value = code; input.disabled = code === "people"; }
+    var url = new URL(window.location.href);
+    if (code === "people") url.searchParams.delete("map"); else url.searchParams.set("map", code);
+    window.history.replaceState(null, "", url.toString());
+    if (el && mapGeojson) Plotly.react(el, [mapTrace(el)], mapLayout(el), CONFIG);
+  }
+
   function map() {
     var el = document.getElementById("chart-map");
     if (!el || !data.areas) return;
+    document.querySelectorAll(".map-toggle-button").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        chooseMapSeries(button.getAttribute("data-map"));
+      });
+    });
     fetch(data.geojson_url, { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) throw new Error("governorate boundaries: HTTP " + response.status);
         return response.json();
       })
       .then(function (geojson) {
-        var areas = data.areas;
-        var trace = {
-          type: "choropleth",
-          geojson: geojson,
-          featureidkey: "properties.pcode",
-          locations: areas.map(function (a) { return a.pcode; }),
-          z: areas.map(function (a) { return a.value === null ? 0 : a.value; }),
-          text: areas.map(function (a) { return a.name; }),
-          customdata: areas.map(function (a) { return a.display; }),
-          hovertemplate: "<b>%{text}</b><br>%{customdata}<extra></extra>",
-          colorscale: [[0, "#eef3f9"], [0.35, "#9ab8dd"], [1, ACCENT]],
-          zmin: 0,
-          marker: {
-            line: {
-              color: areas.map(function (a) { return a.selected ? "#1f2a37" : "#ffffff"; }),
-              width: areas.map(function (a) { return a.selected ? 2.5 : 0.8; })
-            }
-          },
-          colorbar: narrow(el)
-            ? { orientation: "h", x: 0.5, xanchor: "center", y: 0, yanchor: "top", thickness: 8, len: 0.9, outlinewidth: 0, tickfont: { size: 10 } }
-            : { thickness: 10, len: 0.8, outlinewidth: 0, tickfont: { size: 10 } }
-        };
-        Plotly.newPlot(el, [trace], layout({
-          margin: { l: 0, r: 0, t: 0, b: narrow(el) ? 40 : 0 },
-          geo: {
-            scope: "asia",
-            fitbounds: "locations",
-            projection: { type: "mercator" },
-            showland: true, landcolor: "#f1f3f6",
-            showcountries: true, countrycolor: "#c9cfd8",
-            showcoastlines: false, showlakes: false, showframe: false,
-            bgcolor: "rgba(0,0,0,0)"
-          }
-        }), CONFIG);
+        mapGeojson = geojson;
+        Plotly.newPlot(el, [mapTrace(el)], mapLayout(el), CONFIG);
         el.on("plotly_click", function (event) {
           var point = event && event.points && event.points[0];
           if (!point || !point.location) return;
           var url = data.governorate_url.replace("PCODE", encodeURIComponent(point.location));
-          window.location.href = url + (data.query ? "?" + data.query : "");
+          var query = new URLSearchParams(data.query || "");
+          if (mapSeries === "people") query.delete("map"); else query.set("map", mapSeries);
+          var text = query.toString();
+          window.location.href = url + (text ? "?" + text : "");
         });
       })
       .catch(function (error) {
         el.classList.add("chart-error");
         el.textContent = error.message;
       });
+  }
+
+  /* Projects by sector: one stacked bar per sector, one colour per status;
+     a hidden small count has no segment (its "<5" shows on hover). */
+  function sectors() {
+    var info = data.projects_by_sector;
+    var el = document.getElementById("chart-sectors");
+    if (!el || !info || !info.has_data) return;
+    var rows = info.sectors;
+    el.style.height = Math.max(160, 70 + rows.length * 30) + "px";
+    var colours = { completed: "#3b9b74", ongoing: ACCENT, preparation: "#f2a541" };
+    var names = rows.map(function (r) { return r.sector; });
+    var traces = info.statuses.map(function (status) {
+      return {
+        type: "bar", orientation: "h", name: status.label,
+        y: names,
+        x: rows.map(function (r) { return r[status.code].value === null ? 0 : r[status.code].value; }),
+        customdata: rows.map(function (r) { return r[status.code].display; }),
+        hovertemplate: "%{y}: %{customdata}<extra>" + status.label + "</extra>",
+        marker: { color: colours[status.code] || "#7a8594" }
+      };
+    });
+    // Whole projects on the axis: a step of 1 where plotly would pick 0.5.
+    var most = rows.reduce(function (n, r) {
+      return Math.max(n, info.statuses.reduce(function (sum, s) { return sum + (r[s.code].value || 0); }, 0));
+    }, 0);
+    draw("chart-sectors", traces, {
+      barmode: "stack",
+      showlegend: true,
+      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", traceorder: "normal" },
+      margin: { l: 10, r: 20, t: narrow(el) ? 52 : 30, b: 30 },
+      xaxis: Object.assign(
+        { gridcolor: "#e6e9ee", zeroline: false, rangemode: "tozero", tickformat: ",d" },
+        most <= 8 ? { dtick: 1 } : {}
+      ),
+      yaxis: { automargin: true, autorange: "reversed" }
+    });
+  }
+
+  /* Beneficiary feedback: per question, each option's share of the answers. */
+  function feedback() {
+    (data.feedback || []).forEach(function (question, index) {
+      if (question.hidden) return;
+      var id = "chart-feedback-" + index;
+      var el = document.getElementById(id);
+      if (!el) return;
+      el.style.height = Math.max(110, 30 + question.options.length * 26) + "px";
+      var longest = question.options.reduce(function (n, o) { return Math.max(n, String(o.share_display).length); }, 0);
+      draw(id, [{
+        type: "bar", orientation: "h",
+        y: question.options.map(function (o) { return o.label; }),
+        x: question.options.map(function (o) { return o.share === null ? 0 : o.share; }),
+        text: question.options.map(function (o) { return o.share_display; }),
+        textposition: "outside", cliponaxis: false,
+        customdata: question.options.map(function (o) { return o.count.display; }),
+        hovertemplate: "%{y}: %{text} (%{customdata} " + (labels.answers || "") + ")<extra></extra>",
+        marker: { color: question.options.map(function (_, i) { return PALETTE[i % PALETTE.length]; }) }
+      }], {
+        xaxis: { range: [0, 100], showgrid: true, gridcolor: "#e6e9ee", zeroline: false, showticklabels: false },
+        yaxis: { automargin: true, autorange: "reversed" },
+        margin: { l: 10, r: Math.max(40, longest * 8 + 10), t: 4, b: 4 }
+      });
+    });
   }
 
   function contributions() {
@@ -184,5 +295,7 @@
   if (splits.sex && splits.sex.has_data) bars("chart-sex", splits.sex.categories, true);
   if (splits.population_group && splits.population_group.has_data) bars("chart-population", splits.population_group.categories, true);
   bars("chart-projects", data.projects_by_status, true);
+  sectors();
+  feedback();
   bars("chart-budget", data.budget, true);
 })();

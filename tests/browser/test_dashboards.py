@@ -9,13 +9,24 @@ from decimal import Decimal
 
 import pytest
 
+from beneficiaries.models import (
+    Answer,
+    FeedbackResponse,
+    MonitoringVisit,
+    Question,
+    Referral,
+    Survey,
+)
 from indicators.engine import recompute_full
-from programmes.models import Contribution
+from programmes.models import Contribution, Project
+from tests.browser.conftest import Page
 from tests.factories import (
     PASSWORD,
     DonorFactory,
     ProgrammeFactory,
     ProjectFactory,
+    SectorFactory,
+    UserFactory,
     governorate,
     user_with_role,
 )
@@ -25,6 +36,7 @@ from tests.indicators.conftest import define, record
 # dashboards give it all 18 governorates (no data: the lightest colour).
 GOVERNORATES = 18
 MAP_SHAPES = "#chart-map path.choroplethlocation"
+TABLET = {"width": 800, "height": 1100}
 
 
 def build_portfolio() -> dict:
@@ -57,8 +69,15 @@ def build_portfolio() -> dict:
             {("f", "18-59", "refugee"): 50, ("m", "18-59", "refugee"): 40},
         ),
     ]
+    sectors = [
+        SectorFactory(code="health", name="Health"),
+        SectorFactory(code="education", name="Education"),
+        SectorFactory(code="livelihoods", name="Livelihoods"),
+        SectorFactory(code="water", name="Water and sanitation"),
+    ]
     for i, (programme, pcode, donor, status, people, recipients) in enumerate(plan):
         project = ProjectFactory(
+            sector=sectors[i],
             code=f"{programme.code}-{pcode}",
             name=f"Quick impact project {i + 1}",
             programme=programme,
@@ -94,6 +113,48 @@ def build_portfolio() -> dict:
             period_start=dt.date(2018, 1, 1),
             period_end=dt.date(2018, 12, 31),
         )
+    # More projects in Kirkuk, in every status, for the sector chart.
+    for i, status in enumerate(["completed", "ongoing", "preparation", "completed", "ongoing"]):
+        ProjectFactory(
+            code=f"CRP-IQG13-{i + 2}",
+            name=f"Community project {i + 2}",
+            programme=crp,
+            governorate=governorate("IQG13"),
+            donor=usa,
+            status=status,
+            sector=sectors[i % 3],
+            start_date=dt.date(2017, 6, 1),
+            budget_usd=Decimal("120000"),
+        )
+    kirkuk = Project.objects.get(code="CRP-IQG13")
+    monitor = UserFactory(username="amal", first_name="Amal", last_name="Kareem")
+    for day, status in ((3, "approved"), (20, "submitted")):
+        visit = MonitoringVisit.objects.create(
+            project=kirkuk, monitor=monitor, visit_date=dt.date(2018, 5, day), status=status
+        )
+    Referral.objects.create(
+        visit=visit, issue="The generator needs a spare part", referred_to="Municipality"
+    )
+    survey = Survey.objects.create(code="satisfaction", title="Beneficiary feedback")
+    question = Question.objects.create(
+        survey=survey,
+        code="satisfaction",
+        text="How satisfied are you with the assistance?",
+        kind="likert",
+        choices=[
+            ["5", "Very satisfied"],
+            ["4", "Satisfied"],
+            ["3", "Neutral"],
+            ["2", "Dissatisfied"],
+            ["1", "Very dissatisfied"],
+        ],
+    )
+    for value, n in (("5", 23), ("4", 17), ("3", 6), ("2", 4)):
+        for _ in range(n):
+            response = FeedbackResponse.objects.create(
+                survey=survey, project=kirkuk, collected_on=dt.date(2018, 4, 1), status="approved"
+            )
+            Answer.objects.create(response=response, question=question, value=value)
     recompute_full()
     return {"usa": usa, "crp": crp, "rrp": rrp}
 
@@ -131,11 +192,25 @@ def portfolio(transactional_db):
     return build_portfolio()
 
 
+@pytest.fixture
+def tablet_page(chromium, live_server, django_db_serialized_rollback):
+    """An 800-px-wide tab, as on a tablet in portrait."""
+    tab = Page(chromium, live_server.url, TABLET)
+    yield tab
+    tab.close()
+
+
+def map_fills(tab) -> list[str]:
+    return tab.page.eval_on_selector_all(
+        MAP_SHAPES, "els => els.map(e => getComputedStyle(e).fill)"
+    )
+
+
 def test_mission_page_draws_and_a_filter_changes_the_figures(browser_page, portfolio):
     user_with_role("admin", username="hala")
     browser_page.login("hala", PASSWORD)
     browser_page.goto("/dashboards/?as_of=2018-06-30")
-    wait_for_charts(browser_page, "chart-contributions", "chart-series", "chart-sex")
+    wait_for_charts(browser_page, "chart-contributions", "chart-series", "chart-sectors")
     assert_drawn(
         browser_page,
         "chart-contributions",
@@ -143,6 +218,7 @@ def test_mission_page_draws_and_a_filter_changes_the_figures(browser_page, portf
         "chart-sex",
         "chart-population",
         "chart-projects",
+        "chart-sectors",
     )
     page = browser_page.page
     # Pie slices: one per donor.
@@ -165,10 +241,25 @@ def test_governorate_page_draws_and_lists_its_projects(browser_page, portfolio):
     user_with_role("admin", username="hala")
     browser_page.login("hala", PASSWORD)
     browser_page.goto("/dashboards/governorate/IQG13/?as_of=2018-06-30")
-    wait_for_charts(browser_page, "chart-series", "chart-sex")
-    assert_drawn(browser_page, "chart-series", "chart-sex", "chart-population", "chart-projects")
+    wait_for_charts(browser_page, "chart-series", "chart-sectors", "chart-feedback-0")
+    assert_drawn(
+        browser_page,
+        "chart-series",
+        "chart-sex",
+        "chart-population",
+        "chart-projects",
+        "chart-sectors",
+        "chart-feedback-0",
+    )
     page = browser_page.page
     assert page.locator('tr[data-project="CRP-IQG13"]').count() == 1
+    # Sector chart: one bar trace per status; feedback: one bar per option.
+    assert page.locator("#chart-sectors g.trace.bars").count() == 3
+    assert page.locator("#chart-feedback-0 g.point").count() == 5
+    assert "46%" in page.inner_text(".dash-feedback")  # 23 of 50 very satisfied
+    assert page.locator(".dash-visits tr[data-visit]").count() == 2
+    assert "Amal Kareem" in page.inner_text(".dash-visits")
+    assert "spare part" in page.inner_text(".dash-referrals")
     # The selected governorate is outlined on the map.
     widths = page.eval_on_selector_all(
         MAP_SHAPES, "els => els.map(e => getComputedStyle(e).strokeWidth)"
@@ -196,7 +287,9 @@ def test_programme_page_draws_its_donors_and_budget(browser_page, portfolio):
     wait_for_charts(browser_page, "chart-contributions", "chart-budget", "chart-series")
     assert_drawn(browser_page, "chart-contributions", "chart-budget", "chart-series", "chart-sex")
     assert page.locator("#chart-contributions path.surface").count() == 2  # USA, Germany
-    assert page.inner_text('.dash-budget tr[data-code="budget"] .num') == "US$ 750,000"
+    assert (
+        page.inner_text('.dash-budget tr[data-code="budget"] .num') == "US$ 1,350,000"
+    )  # 3 × 250,000 + 5 × 120,000
     assert page.inner_text('.dash-budget tr[data-code="contributions"] .num') == "US$ 900,000"
     before = headline(browser_page, "people-reached")
     browser_page.screenshot("dashboard-programme")
@@ -249,3 +342,78 @@ def test_a_printed_page_shows_the_figures_without_filters_or_navigation(browser_
     assert page.locator(".dash-headlines").is_visible()
     browser_page.screenshot("dashboard-programme-print")
     assert browser_page.errors == []
+
+
+def test_the_map_switches_between_people_projects_and_dollars(browser_page, portfolio):
+    user_with_role("admin", username="hala")
+    browser_page.login("hala", PASSWORD)
+    browser_page.goto("/dashboards/?as_of=2018-06-30")
+    wait_for_charts(browser_page, "chart-series")
+    page = browser_page.page
+    people = map_fills(browser_page)
+    label = page.inner_text("#map-series-label")
+    page.click('.map-toggle-button[data-map="projects"]')
+    page.wait_for_function(
+        "document.querySelector('.map-toggle-button[data-map=projects]').classList.contains('is-chosen')"
+    )
+    page.wait_for_function(
+        f"JSON.stringify([...document.querySelectorAll({MAP_SHAPES!r})]"
+        f".map(e => getComputedStyle(e).fill)) !== {str(people).replace(chr(39), chr(34))!r}"
+    )
+    assert "map=projects" in page.url
+    assert page.inner_text("#map-series-label") != label
+    assert page.locator(MAP_SHAPES).count() == GOVERNORATES
+    projects = map_fills(browser_page)
+    page.click('.map-toggle-button[data-map="usd"]')
+    page.wait_for_function("location.search.includes('map=usd')")
+    page.wait_for_timeout(300)
+    assert map_fills(browser_page) != projects
+    assert page.locator(MAP_SHAPES).count() == GOVERNORATES
+    # The filters keep the chosen series; a reload shows it again.
+    page.select_option("select[name=programme]", "CRP")
+    with page.expect_navigation():
+        page.click(".dash-filter-actions button[type=submit]")
+    assert "map=usd" in page.url and "programme=CRP" in page.url
+    wait_for_charts(browser_page)
+    assert page.get_attribute('.map-toggle-button[data-map="usd"]', "aria-current") == "true"
+    browser_page.screenshot("dashboard-mission-map-usd")
+    assert browser_page.errors == []
+
+
+@pytest.mark.parametrize(
+    "name, path, charts",
+    [
+        ("mission", "/dashboards/?as_of=2018-06-30", ["chart-series", "chart-sectors"]),
+        (
+            "governorate",
+            "/dashboards/governorate/IQG13/?as_of=2018-06-30",
+            ["chart-series", "chart-sectors", "chart-feedback-0"],
+        ),
+        (
+            "programme",
+            "/dashboards/programme/CRP/?as_of=2018-06-30",
+            ["chart-budget", "chart-sectors"],
+        ),
+    ],
+)
+def test_each_page_on_a_tablet(tablet_page, portfolio, name, path, charts):
+    user_with_role("manager", username="karim", programmes=[portfolio["crp"]])
+    tablet_page.login("karim", PASSWORD)
+    tablet_page.goto(path)
+    wait_for_charts(tablet_page, *charts)
+    assert_drawn(tablet_page, *charts)
+    page = tablet_page.page
+    assert page.evaluate("document.documentElement.scrollWidth") <= TABLET["width"]
+    tablet_page.screenshot(f"dashboard-{name}-tablet")
+
+
+def test_a_donor_governorate_page_shows_feedback_but_no_field_detail(browser_page, portfolio):
+    user_with_role("donor", username="usa-donor", donor=portfolio["usa"])
+    browser_page.login("usa-donor", PASSWORD)
+    browser_page.goto("/dashboards/governorate/IQG13/?as_of=2018-06-30")
+    wait_for_charts(browser_page, "chart-feedback-0")
+    assert_drawn(browser_page, "chart-feedback-0", "chart-sectors")
+    text = browser_page.page.inner_text("main")
+    assert "Amal" not in text and "spare part" not in text and "Municipality" not in text
+    assert "46%" in text
+    browser_page.screenshot("dashboard-governorate-donor")

@@ -1,4 +1,9 @@
-"""Reads of indicator values. Pages and exports ask these, never the table."""
+"""The dashboards' reads: one selector per page builds everything it shows.
+
+A dashboard reads the derived value table and small reference tables (the
+project table among them); the governorate page also reads, for that one
+governorate, its latest visits, open referrals and feedback answers
+(``indicators.selectors.field``)."""
 
 from __future__ import annotations
 
@@ -7,52 +12,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.humanize.templatetags.humanize import intword
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import SPLIT_COLUMNS, SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
+from indicators.breakdowns import STATUSES, project_breakdown
+from indicators.models import SPLIT_COLUMNS, IndicatorDefinition, IndicatorValue
+from indicators.selectors.field import governorate_field_data
+from indicators.selectors.values import (
+    _DIMENSIONS,
+    _figure,
+    _figures,
+    _latest_parts,
+    _series_figures,
+    _user_cells,
+    default_as_of,
+    quarter_end,
+)
 from programmes.access import programmes_for_user, projects_for_user, user_role
-from programmes.models import Donor, Governorate, UserProfile
-
-
-def value_as_of(
-    *,
-    definition: IndicatorDefinition,
-    as_of: dt.date,
-    governorate=None,
-    programme=None,
-    donor=None,
-) -> IndicatorValue | None:
-    """The running total of a cumulative definition as of ``as_of`` for one
-    cut (None = "all"): the latest stored value on or before that date, since
-    running totals are stored only for months in which the cell had data.
-    None when the cell had no data by then. Its split columns hold the split
-    (``IndicatorValue.split``). One query."""
-    return (
-        IndicatorValue.objects.filter(
-            definition=definition,
-            period_type=IndicatorValue.PeriodType.CUMULATIVE,
-            governorate=governorate,
-            programme=programme,
-            donor=donor,
-            period_end__lte=as_of,
-        )
-        .order_by("-period_end")
-        .first()
-    )
-
-
-# --- Dashboards ---------------------------------------------------------------
-#
-# A dashboard reads only the derived value table and small reference tables.
-# What a user may see is a set of disjoint "cells" of that table whose values
-# add up (every measure adds up across cuts, see indicators/models.py): an
-# administrator reads the "all" cell, a donor the cells of their organisation,
-# a manager the finest (governorate, programme) cells of their programmes and
-# governorates. Filters narrow those cells; a chart "by governorate" or "by
-# donor" expands an "all" dimension into its values.
+from programmes.models import Donor, Governorate, Project, UserProfile
 
 HEADLINE_CODES = [
     "people-reached",
@@ -72,175 +50,31 @@ PROJECT_STATUS_CODES = {
     "completed": "projects-completed",
     "ongoing": "projects-ongoing",
 }
-SMALL_COUNT = 5  # counts from 1 to SMALL_COUNT - 1 are shown to donors as "<5"
 PROJECTS_LIMIT = 50
-
-_DIMENSIONS = {"governorate": "governorate_id", "programme": "programme_id", "donor": "donor_id"}
+# The map's series, the first the default: people reached (MAP_CODE), projects
+# (the "projects" definition), both from the value table, and US$: the
+# budgets of the projects started by the as-of date, from the project table
+# (contributions are recorded per programme, not per governorate).
+MAP_SERIES = ("people", "projects", "usd")
+STATUS_LABELS = {
+    Project.Status.COMPLETED: _("Completed"),
+    Project.Status.ONGOING: _("Ongoing"),
+    Project.Status.PREPARATION: _("In preparation"),
+}
 
 
 @dataclass(frozen=True)
 class DashboardQuery:
     """What a dashboard's query string asks for, as written in the URL:
-    ``as_of`` a quarter end (None: the latest quarter with data), and a
-    programme code, a donor code and a governorate P-code (None: all)."""
+    ``as_of`` a quarter end (None: the last complete quarter), a programme
+    code, a donor code and a governorate P-code (None: all), and ``map`` the
+    map's series (one of MAP_SERIES; None: people reached)."""
 
     as_of: dt.date | None = None
     programme: str | None = None
     donor: str | None = None
     governorate: str | None = None
-
-
-def quarter_end(day: dt.date) -> dt.date:
-    """The last day of ``day``'s quarter."""
-    first_of_next = dt.date(
-        day.year + (day.month > 9), (3 * ((day.month - 1) // 3) + 3) % 12 + 1, 1
-    )
-    return first_of_next - dt.timedelta(days=1)
-
-
-def _spec_q(column: str, spec: tuple) -> Q:
-    kind = spec[0]
-    if kind == "all":
-        return Q(**{f"{column}__isnull": True})
-    if kind == "any":
-        return Q(**{f"{column}__isnull": False})
-    if kind == "in":
-        return Q(**{f"{column}__in": sorted(spec[1])})
-    return Q(**{f"{column}__isnull": False}) & ~Q(**{f"{column}__in": sorted(spec[1])})
-
-
-class _Cells:
-    """A union of disjoint terms, each one spec per dimension: ("all",) the
-    NULL "all" cell, ("in", ids), ("notin", ids) any value but those."""
-
-    def __init__(self, terms: list[dict[str, tuple]]):
-        self.terms = terms
-
-    def narrowed(self, dimension: str, pk: int | None) -> _Cells:
-        """The cells within one value of ``dimension`` (unchanged for None)."""
-        if pk is None:
-            return self
-        terms = []
-        for term in self.terms:
-            kind, *ids = term[dimension]
-            ids = ids[0] if ids else frozenset()
-            if kind == "all" or kind == "any" or (kind == "in" and pk in ids):
-                terms.append({**term, dimension: ("in", frozenset({pk}))})
-            elif kind == "notin" and pk not in ids:
-                terms.append({**term, dimension: ("in", frozenset({pk}))})
-        return _Cells(terms)
-
-    def q(self, by: str | None = None) -> Q:
-        """The rows of these cells, with the "all" cells of dimension ``by``
-        replaced by its values. Nothing for no terms."""
-        if not self.terms:
-            return Q(pk__in=[])
-        result = Q()
-        for term in self.terms:
-            part = Q()
-            for dimension, column in _DIMENSIONS.items():
-                spec = term[dimension]
-                if dimension == by and spec[0] == "all":
-                    spec = ("any",)
-                part &= _spec_q(column, spec)
-            result |= part
-        return result
-
-
-def _user_cells(user) -> _Cells:
-    """The cells of the value table ``user`` may read (see the section comment)."""
-    role = user_role(user)
-    every = {"governorate": ("all",), "programme": ("all",), "donor": ("all",)}
-    if role == UserProfile.Role.ADMIN:
-        return _Cells([every])
-    if role == UserProfile.Role.DONOR:
-        return _Cells([{**every, "donor": ("in", frozenset({user.profile.donor_id}))}])
-    if role == UserProfile.Role.MONITOR:
-        governorates = frozenset(user.profile.governorates.values_list("pk", flat=True))
-        return _Cells([{**every, "governorate": ("in", governorates)}] if governorates else [])
-    if role == UserProfile.Role.MANAGER:
-        programmes = frozenset(user.profile.programmes.values_list("pk", flat=True))
-        governorates = frozenset(user.profile.governorates.values_list("pk", flat=True))
-        terms = []
-        if programmes:
-            terms.append({**every, "programme": ("in", programmes)})
-        if governorates:
-            terms.append(
-                {**every, "governorate": ("in", governorates), "programme": ("notin", programmes)}
-            )
-        return _Cells(terms)
-    return _Cells([])
-
-
-def values_for_user(user):
-    """The indicator values ``user`` may read, whatever the page: the cells of
-    ``_user_cells`` (a donor: only the cells of their organisation; a manager:
-    their programmes, and their governorates outside those programmes; a
-    monitor: their governorates). For the API and the exports; a donor's
-    output must still show small counts as "<5" (``small_count_hidden``)."""
-    return IndicatorValue.objects.filter(_user_cells(user).q())
-
-
-def small_count_hidden(value) -> bool:
-    """Whether a donor-facing output shows ``value`` as "<5" (from 1 to 4)."""
-    return _suppressed(value, protect=True)
-
-
-def _latest(definitions: list[IndicatorDefinition], q: Q, as_of: dt.date) -> list[dict]:
-    """The running totals as of ``as_of`` of every cell matching ``q``: per
-    cell, the latest row on or before that date. One query."""
-    if not definitions:
-        return []
-    return list(
-        IndicatorValue.objects.filter(
-            q,
-            definition__in=[d.pk for d in definitions],
-            period_type=IndicatorValue.PeriodType.CUMULATIVE,
-            period_end__lte=as_of,
-        )
-        .order_by("definition_id", "governorate_id", "programme_id", "donor_id", "-period_end")
-        .distinct("definition_id", "governorate_id", "programme_id", "donor_id")
-        .values(
-            "definition_id",
-            "governorate_id",
-            "programme_id",
-            "donor_id",
-            "period_end",
-            "value",
-            "multiplier_value",
-            "computed_at",
-            *SPLIT_FIELDS,
-        )
-    )
-
-
-def _suppressed(value: Decimal | int | None, *, protect: bool) -> bool:
-    return protect and value is not None and 0 < value < SMALL_COUNT
-
-
-def _figure(value, *, usd: bool = False, protect: bool = False) -> dict:
-    """A number as the page shows it: ``value`` for charts (None when hidden)
-    and ``display``, the formatted text ("<5" for a small count a donor sees)."""
-    if value is None:
-        return {"value": None, "display": "–", "suppressed": False}
-    if not usd and _suppressed(value, protect=protect):
-        return {"value": None, "display": f"<{SMALL_COUNT}", "suppressed": True}
-    number = float(value)
-    text = number_format(round(number), decimal_pos=0, force_grouping=True)
-    return {"value": number, "display": f"US$ {text}" if usd else text, "suppressed": False}
-
-
-def _figures(values: dict, *, protect: bool) -> dict:
-    """``_figure`` for each of a set of counts that add up to a shown total:
-    when exactly one is hidden, the smallest other one is hidden too, so that
-    the total minus the others does not give it away."""
-    shown = {key: _figure(v, protect=protect) for key, v in values.items()}
-    hidden = [key for key, f in shown.items() if f["suppressed"]]
-    if len(hidden) == 1:
-        others = sorted((v, key) for key, v in values.items() if key not in hidden and v and v > 0)
-        if others:
-            shown[others[0][1]] = {"value": None, "display": _("not shown"), "suppressed": True}
-    return shown
+    map: str | None = None
 
 
 def _choices(user, role) -> dict:
@@ -253,7 +87,8 @@ def _choices(user, role) -> dict:
     return {
         "programmes": list(programmes_for_user(user).order_by("code")),
         "donors": donors,
-        "governorates": list(Governorate.objects.order_by("name_iom")),
+        # Not the boundaries: the map reads the shipped GeoJSON file.
+        "governorates": list(Governorate.objects.defer("boundary", "aliases").order_by("name_iom")),
     }
 
 
@@ -270,11 +105,26 @@ def _resolve(query: DashboardQuery, choices: dict) -> tuple[dict, list[str]]:
         chosen[name] = found
     if query.as_of is not None and quarter_end(query.as_of) != query.as_of:
         ignored.append("as_of")
+    if query.map and query.map not in MAP_SERIES:
+        ignored.append("map")
     return chosen, ignored
 
 
+def _scoped_projects(user, chosen: dict, *, governorate: bool):
+    """The projects in ``user``'s scope under the chosen programme and donor
+    (and, with ``governorate``, the chosen governorate). No query."""
+    projects = projects_for_user(user)
+    if chosen["programme"]:
+        projects = projects.filter(programme=chosen["programme"])
+    if chosen["donor"]:
+        projects = projects.filter(donor=chosen["donor"])
+    if governorate and chosen["governorate"]:
+        projects = projects.filter(governorate=chosen["governorate"])
+    return projects
+
+
 def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> dict:
-    """The figures both dashboards show, for ``user``'s cells narrowed by the
+    """The figures every dashboard shows, for ``user``'s cells narrowed by the
     ``chosen`` programme, donor and governorate (see ``mission_dashboard``)."""
     role = user_role(user)
     protect = role == UserProfile.Role.DONOR
@@ -293,10 +143,10 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
     cells = cells.narrowed("governorate", governorate.pk if governorate else None)
 
     # The quarters with data (per quarter values of the series definition),
-    # for the as-of choices, the default as-of date and the chart.
+    # for the as-of choices and the chart.
     series_def = definitions.get(SERIES_CODE)
     quarters = []
-    if series_def is not None:
+    if series_def is not None and cells.terms:
         quarters = list(
             IndicatorValue.objects.filter(
                 cells.q(),
@@ -314,11 +164,28 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
     as_of = as_of or default_as_of(today)
     shown_as_of = min(as_of, today)
 
-    rows = _latest(list(definitions.values()), cells.q(), as_of)
+    # Every running total the page shows, in one query: the cells' own, the
+    # map's by governorate and the contributions by donor (a donor: by programme).
+    map_def, projects_def = definitions.get(MAP_CODE), definitions.get(PROJECT_STATUS_CODES["all"])
+    contributions_def = definitions.get(CONTRIBUTIONS_CODE)
+    by = "programme" if protect else "donor"
+    parts = _latest_parts(
+        {
+            "cells": (list(definitions.values()), cells, None),
+            "map": ([d for d in (map_def, projects_def) if d], map_cells, "governorate"),
+            "contributions": (
+                [contributions_def] if contributions_def and governorate is None else [],
+                cells,
+                by,
+            ),
+        },
+        as_of,
+    )
+    rows = parts["cells"]
     by_definition: dict[int, list[dict]] = {}
     for row in rows:
         by_definition.setdefault(row["definition_id"], []).append(row)
-    computed = [row["computed_at"] for row in rows]
+    computed = [row["computed_at"] for part in parts.values() for row in part]
 
     def total(code: str) -> Decimal | None:
         d = definitions.get(code)
@@ -382,40 +249,58 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
             {"completed": completed, "ongoing": ongoing, "other": other}, protect=protect
         )
         labels = {
-            "completed": _("Completed"),
-            "ongoing": _("Ongoing"),
-            "other": _("In preparation"),
+            "completed": STATUS_LABELS[Project.Status.COMPLETED],
+            "ongoing": STATUS_LABELS[Project.Status.ONGOING],
+            "other": STATUS_LABELS[Project.Status.PREPARATION],
         }
         by_status = [{"code": key, "label": labels[key], **shown[key]} for key in labels]
 
-    # The map: the map definition by governorate (whatever the governorate filter).
-    map_def = definitions.get(MAP_CODE)
-    map_values: dict[int, Decimal] = {}
-    if map_def is not None:
-        for row in _latest([map_def], map_cells.q(by="governorate"), as_of):
-            if row["governorate_id"] is not None:
-                map_values[row["governorate_id"]] = (
-                    map_values.get(row["governorate_id"], Decimal(0)) + row["value"]
-                )
-                computed.append(row["computed_at"])
+    # Projects by sector × status and budgets by governorate: the project
+    # table (projects started by the as-of date, all governorates), one query.
+    breakdown = project_breakdown(
+        _scoped_projects(user, chosen, governorate=False).filter(start_date__lte=as_of)
+    )
+    by_sector = _sector_status(
+        breakdown.by_sector_status(governorate.pk if governorate else None), protect=protect
+    )
+
+    # The map: its series by governorate (whatever the governorate filter).
     governorates = sorted(choices["governorates"], key=lambda g: g.pcode)
-    map_shown = _figures({g.pk: map_values.get(g.pk, 0) for g in governorates}, protect=protect)
+    map_values: dict[str, dict[int, Decimal]] = {"people": {}, "projects": {}}
+    for row in parts["map"]:
+        key = "people" if map_def and row["definition_id"] == map_def.pk else "projects"
+        found = map_values[key]
+        found[row["governorate_id"]] = found.get(row["governorate_id"], Decimal(0)) + row["value"]
+    budgets = breakdown.budget_by_governorate()
+    shown_series = {
+        key: _figures({g.pk: map_values[key].get(g.pk, 0) for g in governorates}, protect=protect)
+        for key in ("people", "projects")
+    }
+    shown_series["usd"] = {g.pk: _figure(budgets.get(g.pk, 0), usd=True) for g in governorates}
     areas = [
-        {"pcode": g.pcode, "name": g.name_iom, "selected": g == governorate, **map_shown[g.pk]}
+        {
+            "pcode": g.pcode,
+            "name": g.name_iom,
+            "selected": g == governorate,
+            **shown_series["people"][g.pk],
+            "series": {key: shown_series[key][g.pk] for key in MAP_SERIES},
+        }
         for g in governorates
+    ]
+    map_series = [
+        {"code": "people", "label": map_def.name if map_def else _("People reached")},
+        {"code": "projects", "label": projects_def.name if projects_def else _("Projects")},
+        {"code": "usd", "label": _("Budget of the projects (US$)")},
     ]
 
     # Contributions by donor (a donor sees their own, by programme).
     contributions = []
-    contributions_def = definitions.get(CONTRIBUTIONS_CODE)
-    by = "programme" if protect else "donor"
-    if contributions_def is not None and governorate is None:
+    if parts["contributions"]:
         sums: dict[int, Decimal] = {}
-        for row in _latest([contributions_def], cells.q(by=by), as_of):
+        for row in parts["contributions"]:
             key = row[_DIMENSIONS[by]]
             if key is not None:
                 sums[key] = sums.get(key, Decimal(0)) + row["value"]
-                computed.append(row["computed_at"])
         names = {o.pk: o.name for o in choices[by + "s"]}
         grand = sum(sums.values(), Decimal(0))
         for key, amount in sorted(sums.items(), key=lambda item: -item[1]):
@@ -428,19 +313,15 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
             )
 
     # People reached per quarter and cumulatively, up to the as-of date.
-    series = []
-    running = Decimal(0)
-    for quarter in quarters:
-        running += quarter["total"]
-        if quarter["period_end"] > as_of:
-            break
-        series.append(
-            {
-                "quarter": quarter["period_end"],
-                "per_quarter": _figure(quarter["total"], protect=protect),
-                "cumulative": _figure(running, protect=protect),
-            }
+    shown_quarters = [q for q in quarters if q["period_end"] <= as_of]
+    series = [
+        {"quarter": q["period_end"], "per_quarter": per, "cumulative": running}
+        for q, (per, running) in zip(
+            shown_quarters,
+            _series_figures([q["total"] for q in shown_quarters], protect=protect),
+            strict=True,
         )
+    ]
 
     return {
         "role": role,
@@ -452,7 +333,11 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
         "headlines": headlines,
         "splits": splits,
         "projects_by_status": by_status,
+        "projects_by_sector": by_sector,
+        "breakdown": breakdown,
         "areas": areas,
+        "map": query.map if query.map in MAP_SERIES else MAP_SERIES[0],
+        "map_series": map_series,
         "contributions": contributions,
         "contributions_by": by,
         "series": series,
@@ -463,9 +348,23 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
     }
 
 
-def default_as_of(today: dt.date) -> dt.date:
-    """The end of the last complete quarter before ``today``."""
-    return dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1) - dt.timedelta(days=1)
+def _sector_status(sectors: list[dict], *, protect: bool) -> dict:
+    """Projects by sector × status as the page shows them. For a donor, a
+    count from 1 to 4 shows as "<5"; the page also shows the total of each
+    status (projects by status), so within a status, one hidden sector hides
+    the smallest other one too (``_figures``)."""
+    columns = {
+        status: _figures({s["sector"]: s[status] for s in sectors}, protect=protect)
+        for status in STATUSES
+    }
+    return {
+        "statuses": [{"code": status, "label": STATUS_LABELS[status]} for status in STATUSES],
+        "sectors": [
+            {"sector": s["sector"], **{status: columns[status][s["sector"]] for status in STATUSES}}
+            for s in sectors
+        ],
+        "has_data": any(s[status] for s in sectors for status in STATUSES),
+    }
 
 
 def _quarter_options(quarters: list[dict], as_of: dt.date, today: dt.date) -> list[dt.date]:
@@ -483,15 +382,19 @@ def _quarter_options(quarters: list[dict], as_of: dt.date, today: dt.date) -> li
 def mission_dashboard(*, user, query: DashboardQuery) -> dict:
     """Everything the mission overview shows ``user``, read from the value
     table and reference tables (never the records): headline figures as of
-    ``query.as_of`` (the latest quarter with data by default), each with its
+    ``query.as_of`` (the last complete quarter by default), each with its
     "as of" date and, for people counted as households × household size, the
-    multiplier; people reached by governorate (all 18, keyed by P-code);
+    multiplier; the map's three series by governorate (all 18, keyed by
+    P-code: people reached, projects, and US$ of project budgets); the
     contributions by donor with their share (a donor user: their own, by
     programme); people reached per quarter and cumulatively; the direct
-    recipients by sex, population group and age group; projects by status;
-    when the values were computed; the filter choices and the filters
-    ignored. Only the cells ``user`` may see (programmes.access rules); for a
-    donor, counts from 1 to 4 show as "<5". About ten queries."""
+    recipients by sex, population group and age group; projects by status
+    and by sector × status; when the values were computed; the filter
+    choices and the filters ignored. Only the cells ``user`` may see
+    (programmes.access rules); for a donor, counts from 1 to 4 show as "<5",
+    with the cells that would give them away (``_figures``,
+    ``_series_figures``). At most eleven queries with the session's and
+    the user's."""
     role = user_role(user)
     choices = _choices(user, role)
     chosen, ignored = _resolve(query, choices)
@@ -503,8 +406,12 @@ def governorate_dashboard(*, user, pcode: str, query: DashboardQuery) -> dict | 
     """``mission_dashboard`` cut to the governorate ``pcode`` (None when there
     is no such governorate), with the projects in it that ``user`` may see
     (at most PROJECTS_LIMIT, with their status, from the project table) and
-    whether there are more. Contributions are recorded per programme, so this
-    page has none."""
+    whether there are more, and what ``governorate_field_data`` gives: for
+    staff, the latest visits with their photos and the referrals still open;
+    for everyone, the feedback distributions (a donor: with small counts
+    hidden). Contributions are recorded per programme, so this page has none.
+    At most fourteen queries with the session's and the user's; fifteen
+    when the quarter has no visit to carry the open referrals."""
     role = user_role(user)
     choices = _choices(user, role)
     governorate = next((g for g in choices["governorates"] if g.pcode == pcode), None)
@@ -513,18 +420,18 @@ def governorate_dashboard(*, user, pcode: str, query: DashboardQuery) -> dict | 
     chosen, ignored = _resolve(query, choices)
     chosen["governorate"] = governorate
     data = _dashboard(user=user, query=query, choices=choices, chosen=chosen)
-    projects = projects_for_user(user).filter(governorate=governorate)
-    if chosen["programme"]:
-        projects = projects.filter(programme=chosen["programme"])
-    if chosen["donor"]:
-        projects = projects.filter(donor=chosen["donor"])
+    projects = _scoped_projects(user, chosen, governorate=True)
     found = list(
         projects.select_related("programme", "sector", "donor").order_by("status", "code")[
             : PROJECTS_LIMIT + 1
         ]
     )
+    field = governorate_field_data(
+        user=user, projects=projects, until=data["as_of"], protect=data["protect"]
+    )
     return {
         **data,
+        **field,
         "choices": choices,
         "chosen": chosen,
         "ignored": [name for name in ignored if name != "governorate"],
@@ -542,7 +449,8 @@ def programme_dashboard(*, user, code: str, query: DashboardQuery) -> dict | Non
     projects in ``user``'s scope started by the as-of date, under the
     donor and governorate filters, next to its contributions. Contributions
     are recorded per programme, so a governorate filter leaves them out. For
-    a donor, a project count from 1 to 4 shows as "<5". About ten queries."""
+    a donor, a project count from 1 to 4 shows as "<5". As many queries as
+    the mission overview."""
     role = user_role(user)
     choices = _choices(user, role)
     programme = next((p for p in choices["programmes"] if p.code == code), None)
@@ -552,15 +460,10 @@ def programme_dashboard(*, user, code: str, query: DashboardQuery) -> dict | Non
     chosen["programme"] = programme
     data = _dashboard(user=user, query=query, choices=choices, chosen=chosen)
 
-    projects = projects_for_user(user).filter(programme=programme, start_date__lte=data["as_of"])
-    if chosen["donor"]:
-        projects = projects.filter(donor=chosen["donor"])
-    if chosen["governorate"]:
-        projects = projects.filter(governorate=chosen["governorate"])
-    found = projects.aggregate(budget=Sum("budget_usd"), count=Count("pk"))
-    budget = found["budget"] or Decimal(0)
-    per_governorate = chosen["governorate"] is not None
-    contributed = None if per_governorate else sum((c["value"] for c in data["contributions"]), 0.0)
+    # The breakdown holds the programme's projects started by the as-of date.
+    governorate = chosen["governorate"]
+    count, budget = data["breakdown"].total(governorate.pk if governorate else None)
+    contributed = None if governorate else sum((c["value"] for c in data["contributions"]), 0.0)
     return {
         **data,
         "choices": choices,
@@ -570,9 +473,9 @@ def programme_dashboard(*, user, code: str, query: DashboardQuery) -> dict | Non
         "budget": {
             "budget": _figure(budget, usd=True),
             "contributions": _figure(contributed, usd=True),
-            "projects": _figure(found["count"], protect=data["protect"]),
+            "projects": _figure(count, protect=data["protect"]),
             # How much of the projects' budgets the contributions cover.
             "covered": contributed / float(budget) * 100 if budget and contributed else None,
-            "has_data": bool(found["count"]) or bool(data["contributions"]),
+            "has_data": bool(count) or bool(data["contributions"]),
         },
     }

@@ -1,0 +1,165 @@
+"""Breakdowns the value table does not hold, each one GROUP BY query over a
+small set of rows: projects by governorate, sector and status (the project
+table is a reference table of a few hundred rows), and the answers to the
+feedback surveys of the projects of one governorate.
+
+They return plain counts; the dashboard selectors apply the donor
+small-count rule (``indicators.selectors``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import JSONObject
+
+from beneficiaries.models import Answer, Question, ReviewStatus
+from programmes.models import Project
+
+STATUSES = [
+    s.value for s in (Project.Status.COMPLETED, Project.Status.ONGOING, Project.Status.PREPARATION)
+]
+
+
+@dataclass(frozen=True)
+class ProjectBreakdown:
+    """Projects counted by (governorate, sector, status), with their budgets.
+    ``rows``: dicts of governorate_id, sector, status, count and budget."""
+
+    rows: list[dict]
+
+    def _rows(self, governorate_id: int | None) -> list[dict]:
+        if governorate_id is None:
+            return self.rows
+        return [r for r in self.rows if r["governorate_id"] == governorate_id]
+
+    def by_sector_status(self, governorate_id: int | None = None) -> list[dict]:
+        """``[{"sector": name, "completed": n, "ongoing": n, "preparation": n}]``
+        by sector name, of one governorate or all."""
+        sectors: dict[str, dict] = {}
+        for row in self._rows(governorate_id):
+            counts = sectors.setdefault(row["sector"], dict.fromkeys(STATUSES, 0))
+            if row["status"] in counts:
+                counts[row["status"]] += row["count"]
+        return [{"sector": name, **sectors[name]} for name in sorted(sectors)]
+
+    def budget_by_governorate(self) -> dict[int, Decimal]:
+        """The sum of the budgets by governorate id (governorates with projects only)."""
+        sums: dict[int, Decimal] = {}
+        for row in self.rows:
+            sums[row["governorate_id"]] = (
+                sums.get(row["governorate_id"], Decimal(0)) + row["budget"]
+            )
+        return sums
+
+    def total(self, governorate_id: int | None = None) -> tuple[int, Decimal]:
+        """The number of projects and the sum of their budgets, of one governorate or all."""
+        rows = self._rows(governorate_id)
+        return sum(r["count"] for r in rows), sum((r["budget"] for r in rows), Decimal(0))
+
+
+def project_breakdown(projects: QuerySet[Project]) -> ProjectBreakdown:
+    """``projects`` counted by governorate, sector and status, with the sum
+    of their budgets. One GROUP BY query; at most governorates × sectors ×
+    statuses rows."""
+    rows = (
+        projects.order_by()
+        .values("governorate_id", "sector__name", "status")
+        .annotate(count=Count("pk"), budget=Sum("budget_usd"))
+    )
+    return ProjectBreakdown(
+        rows=[
+            {
+                "governorate_id": r["governorate_id"],
+                "sector": r["sector__name"],
+                "status": r["status"],
+                "count": r["count"],
+                "budget": r["budget"] or Decimal(0),
+            }
+            for r in rows
+        ]
+    )
+
+
+def projects_by_sector_status(projects: QuerySet[Project]) -> list[dict]:
+    """``[{"sector": name, "completed": n, "ongoing": n, "preparation": n}]``:
+    ``projects`` by sector (by name) and status. One GROUP BY query. Plain
+    counts: a donor-facing page hides 1 to 4 (``indicators.selectors``)."""
+    return project_breakdown(projects).by_sector_status()
+
+
+def feedback_distribution(
+    *, projects: QuerySet[Project], until: dt.date, since: dt.date | None = None
+) -> list[dict]:
+    """The answers to each survey question in the approved feedback responses
+    collected on or before ``until`` (and on or after ``since``, if given)
+    for ``projects``: one dict per question
+    (survey order, then question order) with ``survey``, ``question``,
+    ``kind``, ``total`` and ``options``, the question's answer options in
+    their order, each ``{"code", "label", "count"}`` (options nobody chose
+    count 0; an answer no longer among the options is listed after them).
+
+    One GROUP BY query. It reads the answers of the projects it is given (on
+    the governorate page: one governorate's projects in the user's scope),
+    not the whole answer table: the filter goes through the responses'
+    project index, then the answers' (response, question) index, with a plain
+    range on the collection date, so that no function hides a column from
+    its index. The page passes ``since`` (four quarters) so that the rows
+    read do not grow with the length of the history."""
+    # Grouped by the narrow (question, answer) pair only; each group then
+    # reads its question (a few dozen groups, one primary-key lookup each).
+    question = Question.objects.filter(pk=OuterRef("question_id")).values(
+        json=JSONObject(
+            survey_id="survey_id",
+            survey="survey__title",
+            position="position",
+            text="text",
+            kind="kind",
+            choices="choices",
+        )
+    )
+    grouped = (
+        Answer.objects.filter(
+            response__project__in=projects.order_by().values("pk"),
+            response__status=ReviewStatus.APPROVED,
+            response__collected_on__lte=until,
+            **({"response__collected_on__gte": since} if since else {}),
+        )
+        .order_by()
+        .values("question_id", "value")
+        .annotate(count=Count("pk"))
+        .annotate(question=Subquery(question))
+    )
+    rows = sorted(
+        grouped,
+        key=lambda r: (
+            r["question"]["survey_id"],
+            r["question"]["position"],
+            r["question_id"],
+            r["value"],
+        ),
+    )
+    questions: dict[int, dict] = {}
+    for row in rows:
+        question = questions.get(row["question_id"])
+        if question is None:
+            meta = row["question"]
+            choices = meta["choices"] or []
+            question = questions[row["question_id"]] = {
+                "survey": meta["survey"],
+                "question": meta["text"],
+                "kind": meta["kind"],
+                "total": 0,
+                "options": [
+                    {"code": str(code), "label": str(label), "count": 0} for code, label in choices
+                ],
+            }
+        option = next((o for o in question["options"] if o["code"] == row["value"]), None)
+        if option is None:
+            option = {"code": row["value"], "label": row["value"], "count": 0}
+            question["options"].append(option)
+        option["count"] += row["count"]
+        question["total"] += row["count"]
+    return list(questions.values())

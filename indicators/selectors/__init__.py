@@ -1,0 +1,70 @@
+"""Reads of indicator values. Pages and exports ask these, never the table.
+
+- ``values``: the cells a user may read, running totals, numbers as shown
+  (the donor small-count rule);
+- ``dashboards``: one selector per dashboard page;
+- ``field``: the governorate page's visits, photos, referrals and feedback.
+
+Every name other modules use is importable from here."""
+
+from indicators.selectors.dashboards import (
+    CONTRIBUTIONS_CODE,
+    HEADLINE_CODES,
+    MAP_CODE,
+    MAP_SERIES,
+    PROJECT_STATUS_CODES,
+    PROJECTS_LIMIT,
+    SERIES_CODE,
+    SPLITS_CODE,
+    DashboardQuery,
+    governorate_dashboard,
+    mission_dashboard,
+    programme_dashboard,
+)
+from indicators.selectors.values import (
+    _DIMENSIONS,
+    SMALL_COUNT,
+    _Cells,
+    _figure,
+    _figures,
+    _latest,
+    _latest_parts,
+    _series_figures,
+    _suppressed,
+    _user_cells,
+    default_as_of,
+    quarter_end,
+    small_count_hidden,
+    value_as_of,
+    values_for_user,
+)
+
+__all__ = [
+    "CONTRIBUTIONS_CODE",
+    "HEADLINE_CODES",
+    "MAP_CODE",
+    "MAP_SERIES",
+    "PROJECTS_LIMIT",
+    "PROJECT_STATUS_CODES",
+    "SERIES_CODE",
+    "SMALL_COUNT",
+    "SPLITS_CODE",
+    "_DIMENSIONS",
+    "DashboardQuery",
+    "_Cells",
+    "_figure",
+    "_figures",
+    "_latest",
+    "_latest_parts",
+    "_series_figures",
+    "_suppressed",
+    "_user_cells",
+    "default_as_of",
+    "governorate_dashboard",
+    "mission_dashboard",
+    "programme_dashboard",
+    "quarter_end",
+    "small_count_hidden",
+    "value_as_of",
+    "values_for_user",
+]

@@ -1,0 +1,242 @@
+"""What the governorate page shows of the field work in one governorate: the
+latest monitoring visits with their photos, the issues referred and still
+open, and the beneficiary feedback distributions.
+
+These read records, not the value table, but only those of the projects of
+one governorate in the user's scope, through indexed columns (a visit's
+project and date, a referral's visit, a response's project and date), and
+a bounded number of rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.contrib.postgres.expressions import ArraySubquery
+from django.core.files.storage import default_storage
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Window
+from django.db.models.functions import JSONObject
+
+from beneficiaries.models import Photo, Referral, ReviewStatus
+from beneficiaries.selectors import visits_for_user
+from indicators.breakdowns import feedback_distribution
+from indicators.selectors.values import SMALL_COUNT, _figure, _figures
+from programmes.access import user_role
+from programmes.models import Project, UserProfile
+
+VISITS_LIMIT = 8
+PHOTOS_LIMIT = 6
+REFERRALS_LIMIT = 10
+
+
+def _visit_statuses(role) -> list[str]:
+    """The visits a page lists: approved ones, and for the reviewers
+    (managers, administrators) the submitted ones waiting for them too."""
+    if role in (UserProfile.Role.MANAGER, UserProfile.Role.ADMIN):
+        return [ReviewStatus.APPROVED, ReviewStatus.SUBMITTED]
+    return [ReviewStatus.APPROVED]
+
+
+def _visits(user, projects: QuerySet[Project], until: dt.date, since: dt.date | None = None):
+    visits = visits_for_user(user).filter(
+        project__in=projects.order_by().values("pk"),
+        status__in=_visit_statuses(user_role(user)),
+        visit_date__lte=until,
+    )
+    return visits.filter(visit_date__gte=since) if since else visits
+
+
+def _open_referrals(user, projects: QuerySet[Project], until: dt.date) -> QuerySet:
+    """The open referrals of the visits of ``_visits`` (any date up to
+    ``until``), longest open first, as JSON objects, at most REFERRALS_LIMIT + 1."""
+    return (
+        Referral.objects.filter(
+            closed_on__isnull=True,
+            visit__in=_visits(user, projects, until).order_by().values("pk"),
+        )
+        .order_by("visit__visit_date", "pk")
+        .values(
+            item=JSONObject(
+                issue="issue",
+                referred_to="referred_to",
+                visit="visit_id",
+                date="visit__visit_date",
+                project_code="visit__project__code",
+            )
+        )[: REFERRALS_LIMIT + 1]
+    )
+
+
+def latest_visits(
+    *, user, projects: QuerySet[Project], since: dt.date, until: dt.date
+) -> tuple[list, int, list]:
+    """The visits ``user`` may see (``visits_for_user``) to ``projects`` from
+    ``since`` to ``until`` (on the governorate page: the as-of quarter),
+    approved ones (and submitted ones for managers and administrators):
+    the latest VISITS_LIMIT, newest first (``pk``, ``date``, ``status``,
+    ``project_code``, ``project_name``, ``donor``, ``monitor``: full name or
+    user name, and ``photos``: each ``url``, ``caption``, ``credit``), and
+    how many there are. Then the issues referred on the visits of the same
+    kind up to ``until`` (of any quarter) that are still open today, the
+    longest open first, at most REFERRALS_LIMIT + 1 (one more says there
+    are more): ``issue``, ``referred_to``, ``visit`` (pk), ``date`` and
+    ``project_code``.
+
+    Staff only (a donor gets none: names and operational detail). One query:
+    the photos are gathered per visit row, and the open referrals ride along
+    as one uncorrelated subquery (run once); a second query for the
+    referrals only when the quarter has no visit to carry them."""
+    photos = (
+        Photo.objects.filter(visit=OuterRef("pk"))
+        .order_by()
+        .values("visit")
+        .annotate(
+            items=JSONBAgg(
+                JSONObject(id="id", image="image", caption="caption", credit="credit"),
+                order_by="id",
+            )
+        )
+        .values("items")
+    )
+    referrals = _open_referrals(user, projects, until)
+    rows = list(
+        _visits(user, projects, until, since)
+        .annotate(
+            photo_items=Subquery(photos),
+            open_referrals=ArraySubquery(referrals),
+            count=Window(Count("pk")),
+        )
+        .order_by("-visit_date", "-id")
+        .values(
+            "pk",
+            "visit_date",
+            "status",
+            "project__code",
+            "project__name",
+            "project__donor__name",
+            "monitor__username",
+            "monitor__first_name",
+            "monitor__last_name",
+            "photo_items",
+            "open_referrals",
+            "count",
+        )[:VISITS_LIMIT]
+    )
+    labels = dict(ReviewStatus.choices)
+    listed = [
+        {
+            "pk": row["pk"],
+            "date": row["visit_date"],
+            "status": row["status"],
+            "status_label": labels.get(row["status"], row["status"]),
+            "project_code": row["project__code"],
+            "project_name": row["project__name"],
+            "donor": row["project__donor__name"],
+            "monitor": f"{row['monitor__first_name']} {row['monitor__last_name']}".strip()
+            or row["monitor__username"],
+            "photos": [
+                {
+                    "url": default_storage.url(item["image"]),
+                    "caption": item["caption"],
+                    "credit": item["credit"],
+                }
+                for item in row["photo_items"] or []
+                if item.get("image")
+            ],
+        }
+        for row in rows
+    ]
+    items = rows[0]["open_referrals"] if rows else [row["item"] for row in referrals]
+    open_items = [{**item, "date": dt.date.fromisoformat(item["date"])} for item in items]
+    return listed, (rows[0]["count"] if rows else 0), open_items
+
+
+def feedback_figures(distribution: list[dict], *, protect: bool) -> list[dict]:
+    """``feedback_distribution``'s questions as the page shows them: per
+    option its count and its share of the question's answers (``share``, a
+    percentage; None when hidden). For a donor (``protect``), an option
+    chosen 1 to 4 times is hidden, with the smallest other one when it alone
+    is (the total is shown: ``_figures``), and a question with fewer than 5
+    answers in all shows no distribution (``hidden``)."""
+    questions = []
+    for question in distribution:
+        total = question["total"]
+        hidden = protect and 0 < total < SMALL_COUNT
+        counts = _figures({o["code"]: o["count"] for o in question["options"]}, protect=protect)
+        options = []
+        for option in question["options"]:
+            figure = counts[option["code"]]
+            shown = not hidden and not figure["suppressed"] and total
+            share = option["count"] / total * 100 if shown else None
+            options.append(
+                {
+                    "code": option["code"],
+                    "label": option["label"],
+                    "count": figure if not hidden else _figure(option["count"], protect=True),
+                    "share": share,
+                    "share_display": f"{share:.0f}%" if share is not None else figure["display"],
+                }
+            )
+        questions.append(
+            {
+                "survey": question["survey"],
+                "question": question["question"],
+                "kind": question["kind"],
+                "total": _figure(total, protect=protect),
+                "hidden": hidden,
+                "options": options,
+            }
+        )
+    return questions
+
+
+def governorate_field_data(
+    *, user, projects: QuerySet[Project], until: dt.date, protect: bool
+) -> dict:
+    """The field panels of a governorate page for ``projects`` (the
+    governorate's projects in ``user``'s scope under the page's filters) as
+    of ``until`` (a quarter end): ``feedback`` (``feedback_figures``) of the
+    four quarters to ``until``, for everyone; for staff also ``visits``
+    (``latest_visits``) of the quarter with ``visits_count``, ``photos``
+    (those of the listed visits, at most PHOTOS_LIMIT, each with its visit's
+    date, project and donor) and ``referrals`` (open ones, see
+    ``latest_visits``) with ``referrals_more``. A donor gets none of these
+    (None): no personal or operational detail. The windows keep the rows
+    read bounded whatever the length of the history. One query for a donor,
+    two (three when the quarter has no visit) for staff."""
+    feedback_since = quarter_start(until.replace(year=until.year - 1) + dt.timedelta(days=1))
+    feedback = feedback_figures(
+        feedback_distribution(projects=projects, since=feedback_since, until=until),
+        protect=protect,
+    )
+    windows = {"feedback_since": feedback_since, "visits_since": quarter_start(until)}
+    if protect or user_role(user) == UserProfile.Role.DONOR:
+        return {"feedback": feedback, "visits": None, "photos": None, "referrals": None, **windows}
+    visits, count, referrals = latest_visits(
+        user=user, projects=projects, since=windows["visits_since"], until=until
+    )
+    photos = [
+        {
+            **photo,
+            "date": visit["date"],
+            "visit": visit["pk"],
+            "project_code": visit["project_code"],
+            "donor": visit["donor"],
+        }
+        for visit in visits
+        for photo in visit["photos"]
+    ][:PHOTOS_LIMIT]
+    return {
+        "feedback": feedback,
+        "visits": visits,
+        "visits_count": count,
+        "photos": photos,
+        "referrals": referrals[:REFERRALS_LIMIT],
+        "referrals_more": len(referrals) > REFERRALS_LIMIT,
+        **windows,
+    }
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    """The first day of ``day``'s quarter."""
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)

@@ -1,0 +1,347 @@
+"""Reads of indicator values: the cells of the value table a user may read,
+the latest running totals, and numbers as a page shows them (with the donor
+small-count rule). Pages and exports ask these, never the table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Q, Value
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
+from programmes.access import user_role
+from programmes.models import UserProfile
+
+SMALL_COUNT = 5  # counts from 1 to SMALL_COUNT - 1 are shown to donors as "<5"
+
+
+def value_as_of(
+    *,
+    definition: IndicatorDefinition,
+    as_of: dt.date,
+    governorate=None,
+    programme=None,
+    donor=None,
+) -> IndicatorValue | None:
+    """The running total of a cumulative definition as of ``as_of`` for one
+    cut (None = "all"): the latest stored value on or before that date, since
+    running totals are stored only for months in which the cell had data.
+    None when the cell had no data by then. Its split columns hold the split
+    (``IndicatorValue.split``). One query."""
+    return (
+        IndicatorValue.objects.filter(
+            definition=definition,
+            period_type=IndicatorValue.PeriodType.CUMULATIVE,
+            governorate=governorate,
+            programme=programme,
+            donor=donor,
+            period_end__lte=as_of,
+        )
+        .order_by("-period_end")
+        .first()
+    )
+
+
+def quarter_end(day: dt.date) -> dt.date:
+    """The last day of ``day``'s quarter."""
+    first_of_next = dt.date(
+        day.year + (day.month > 9), (3 * ((day.month - 1) // 3) + 3) % 12 + 1, 1
+    )
+    return first_of_next - dt.timedelta(days=1)
+
+
+def default_as_of(today: dt.date) -> dt.date:
+    """The end of the last complete quarter before ``today``."""
+    return dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1) - dt.timedelta(days=1)
+
+
+# --- Cells ----------------------------------------------------------------------
+#
+# What a user may see is a set of disjoint "cells" of the value table whose
+# values add up (every measure adds up across cuts, see indicators/models.py):
+# an administrator reads the "all" cell, a donor the cells of their
+# organisation, a manager the finest (governorate, programme) cells of their
+# programmes and governorates. Filters narrow those cells; a chart "by
+# governorate" or "by donor" expands an "all" dimension into its values.
+
+_DIMENSIONS = {"governorate": "governorate_id", "programme": "programme_id", "donor": "donor_id"}
+
+
+def _spec_q(column: str, spec: tuple) -> Q:
+    kind = spec[0]
+    if kind == "all":
+        return Q(**{f"{column}__isnull": True})
+    if kind == "any":
+        return Q(**{f"{column}__isnull": False})
+    if kind == "in":
+        return Q(**{f"{column}__in": sorted(spec[1])})
+    return Q(**{f"{column}__isnull": False}) & ~Q(**{f"{column}__in": sorted(spec[1])})
+
+
+def _spec_matches(value: int | None, spec: tuple) -> bool:
+    kind = spec[0]
+    if kind == "all":
+        return value is None
+    if kind == "any":
+        return value is not None
+    if kind == "in":
+        return value in spec[1]
+    return value is not None and value not in spec[1]
+
+
+class _Cells:
+    """A union of disjoint terms, each one spec per dimension: ("all",) the
+    NULL "all" cell, ("in", ids), ("notin", ids) any value but those."""
+
+    def __init__(self, terms: list[dict[str, tuple]]):
+        self.terms = terms
+
+    def narrowed(self, dimension: str, pk: int | None) -> _Cells:
+        """The cells within one value of ``dimension`` (unchanged for None)."""
+        if pk is None:
+            return self
+        terms = []
+        for term in self.terms:
+            kind, *ids = term[dimension]
+            ids = ids[0] if ids else frozenset()
+            if kind == "all" or kind == "any" or (kind == "in" and pk in ids):
+                terms.append({**term, dimension: ("in", frozenset({pk}))})
+            elif kind == "notin" and pk not in ids:
+                terms.append({**term, dimension: ("in", frozenset({pk}))})
+        return _Cells(terms)
+
+    def _specs(self, term: dict, by: str | None) -> Iterable[tuple[str, str, tuple]]:
+        for dimension, column in _DIMENSIONS.items():
+            spec = term[dimension]
+            if dimension == by and spec[0] == "all":
+                spec = ("any",)
+            yield dimension, column, spec
+
+    def q(self, by: str | None = None) -> Q:
+        """The rows of these cells, with the "all" cells of dimension ``by``
+        replaced by its values. Nothing for no terms."""
+        if not self.terms:
+            return Q(pk__in=[])
+        result = Q()
+        for term in self.terms:
+            part = Q()
+            for _dimension, column, spec in self._specs(term, by):
+                part &= _spec_q(column, spec)
+            result |= part
+        return result
+
+    def matches(self, row: dict, by: str | None = None) -> bool:
+        """Whether a value row (a dict with the cut columns) is one of
+        ``self.q(by)``'s, without a query."""
+        return any(
+            all(_spec_matches(row[column], spec) for _d, column, spec in self._specs(term, by))
+            for term in self.terms
+        )
+
+
+def _user_cells(user) -> _Cells:
+    """The cells of the value table ``user`` may read (see the section comment).
+    At most one query (a manager's programmes and governorates together)."""
+    role = user_role(user)
+    every = {"governorate": ("all",), "programme": ("all",), "donor": ("all",)}
+    if role == UserProfile.Role.ADMIN:
+        return _Cells([every])
+    if role == UserProfile.Role.DONOR:
+        return _Cells([{**every, "donor": ("in", frozenset({user.profile.donor_id}))}])
+    if role == UserProfile.Role.MONITOR:
+        governorates = frozenset(user.profile.governorates.values_list("pk", flat=True))
+        return _Cells([{**every, "governorate": ("in", governorates)}] if governorates else [])
+    if role == UserProfile.Role.MANAGER:
+        profile = user.profile
+        programme_links = UserProfile.programmes.through.objects.filter(userprofile_id=profile.pk)
+        governorate_links = UserProfile.governorates.through.objects.filter(
+            userprofile_id=profile.pk
+        )
+        scope = programme_links.values_list(Value("p"), "programme_id").union(
+            governorate_links.values_list(Value("g"), "governorate_id"), all=True
+        )
+        programmes = frozenset(pk for kind, pk in scope if kind == "p")
+        governorates = frozenset(pk for kind, pk in scope if kind == "g")
+        terms = []
+        if programmes:
+            terms.append({**every, "programme": ("in", programmes)})
+        if governorates:
+            terms.append(
+                {**every, "governorate": ("in", governorates), "programme": ("notin", programmes)}
+            )
+        return _Cells(terms)
+    return _Cells([])
+
+
+def values_for_user(user):
+    """The indicator values ``user`` may read, whatever the page: the cells of
+    ``_user_cells`` (a donor: only the cells of their organisation; a manager:
+    their programmes, and their governorates outside those programmes; a
+    monitor: their governorates). For the API and the exports; a donor's
+    output must still show small counts as "<5" (``small_count_hidden``)."""
+    return IndicatorValue.objects.filter(_user_cells(user).q())
+
+
+_LATEST_COLUMNS = (
+    "definition_id",
+    "governorate_id",
+    "programme_id",
+    "donor_id",
+    "period_end",
+    "value",
+    "multiplier_value",
+    "computed_at",
+    *SPLIT_FIELDS,
+)
+
+
+def _latest(definitions: list[IndicatorDefinition], q: Q, as_of: dt.date) -> list[dict]:
+    """The running totals as of ``as_of`` of every cell matching ``q``: per
+    cell, the latest row on or before that date. One query."""
+    if not definitions:
+        return []
+    return list(
+        IndicatorValue.objects.filter(
+            q,
+            definition__in=[d.pk for d in definitions],
+            period_type=IndicatorValue.PeriodType.CUMULATIVE,
+            period_end__lte=as_of,
+        )
+        .order_by("definition_id", "governorate_id", "programme_id", "donor_id", "-period_end")
+        .distinct("definition_id", "governorate_id", "programme_id", "donor_id")
+        .values(*_LATEST_COLUMNS)
+    )
+
+
+def _latest_parts(
+    parts: dict[str, tuple[list[IndicatorDefinition], _Cells, str | None]], as_of: dt.date
+) -> dict[str, list[dict]]:
+    """``_latest`` for several (definitions, cells, by) at once, in one query:
+    the rows of each part by its name (a row may belong to several parts)."""
+    found: dict[str, list[dict]] = {name: [] for name in parts}
+    parts = {name: part for name, part in parts.items() if part[0] and part[1].terms}
+    if not parts:
+        return found
+    q = Q(pk__in=[])
+    for definitions, cells, by in parts.values():
+        q |= Q(cells.q(by), definition__in=[d.pk for d in definitions])
+    every = {d.pk: d for definitions, _c, _b in parts.values() for d in definitions}
+    rows = _latest(list(every.values()), q, as_of)
+    for name, (definitions, cells, by) in parts.items():
+        wanted = {d.pk for d in definitions}
+        found[name] = [
+            row for row in rows if row["definition_id"] in wanted and cells.matches(row, by)
+        ]
+    return found
+
+
+# --- Numbers as shown -------------------------------------------------------------
+
+
+def _suppressed(value: Decimal | int | None, *, protect: bool) -> bool:
+    return protect and value is not None and 0 < value < SMALL_COUNT
+
+
+def small_count_hidden(value) -> bool:
+    """Whether a donor-facing output shows ``value`` as "<5" (from 1 to 4)."""
+    return _suppressed(value, protect=True)
+
+
+def _hidden(display=None) -> dict:
+    return {"value": None, "display": display or _("not shown"), "suppressed": True}
+
+
+def _figure(value, *, usd: bool = False, protect: bool = False) -> dict:
+    """A number as the page shows it: ``value`` for charts (None when hidden)
+    and ``display``, the formatted text ("<5" for a small count a donor sees)."""
+    if value is None:
+        return {"value": None, "display": "–", "suppressed": False}
+    if not usd and _suppressed(value, protect=protect):
+        return _hidden(f"<{SMALL_COUNT}")
+    number = float(value)
+    text = number_format(round(number), decimal_pos=0, force_grouping=True)
+    return {"value": number, "display": f"US$ {text}" if usd else text, "suppressed": False}
+
+
+def _figures(values: dict, *, protect: bool) -> dict:
+    """``_figure`` for each of a set of counts that add up to a shown total:
+    when exactly one is hidden, the smallest other one is hidden too, so that
+    the total minus the others does not give it away."""
+    shown = {key: _figure(v, protect=protect) for key, v in values.items()}
+    hidden = [key for key, f in shown.items() if f["suppressed"]]
+    if len(hidden) == 1:
+        others = sorted((v, key) for key, v in values.items() if key not in hidden and v and v > 0)
+        if others:
+            shown[others[0][1]] = _hidden()
+    return shown
+
+
+def _series_figures(per_quarter: list[Decimal], *, protect: bool) -> list[tuple[dict, dict]]:
+    """The figures of a quarterly series and of its running total, as
+    (per quarter, cumulative) pairs, for quarters given oldest first.
+
+    For a donor (``protect``), no quarter's hidden value can be worked out
+    from what the chart shows, the headline included (the last running total
+    is the page's headline figure, so it counts as known unless it is itself
+    from 1 to 4):
+
+    1. a quarter's value from 1 to 4 is hidden ("<5"), and so is the running
+       total at that quarter's end (else it minus the one before gives the
+       quarter away); a running total from 1 to 4 is hidden too;
+    2. between two running totals that are shown, the quarters whose value
+       is hidden only give away their sum; when there is exactly one such
+       quarter, the smallest non-zero value of the other quarters in between
+       is hidden as well ("not shown"), as for the parts of any total
+       (``_figures``); when there is none, the running total opening the
+       stretch is hidden, which joins it to the stretch before.
+
+    What remains known is the sum of two or more hidden quarters. The rule
+    holds within one page; the headline as of an earlier quarter end is the
+    running total published for that date, as in the snapshots."""
+    n = len(per_quarter)
+    totals, running = [], Decimal(0)
+    for value in per_quarter:
+        running += value
+        totals.append(running)
+    if not protect:
+        return [(_figure(q), _figure(c)) for q, c in zip(per_quarter, totals, strict=True)]
+    hide_q = [_suppressed(q, protect=True) for q in per_quarter]
+    secondary = [False] * n
+    hide_c = [hide_q[k] or _suppressed(totals[k], protect=True) for k in range(n)]
+    changed = True
+    while changed:
+        changed = False
+        # Known running totals: the start (before the first quarter, 0), the
+        # shown ones and the last one (the headline), unless it is small.
+        known = [-1] + [k for k in range(n - 1) if not hide_c[k]]
+        if n and not _suppressed(totals[-1], protect=True):
+            known.append(n - 1)
+        for left, right in zip(known, known[1:], strict=False):
+            stretch = range(left + 1, right + 1)
+            if sum(1 for k in stretch if hide_q[k] or secondary[k]) != 1:
+                continue
+            others = sorted(
+                (per_quarter[k], k)
+                for k in stretch
+                if not (hide_q[k] or secondary[k]) and per_quarter[k] > 0
+            )
+            if others:
+                secondary[others[0][1]] = True
+            elif left >= 0:
+                hide_c[left] = True
+            else:
+                continue  # the whole sum is the first known total, itself hidden
+            changed = True
+            break
+    result = []
+    for k in range(n):
+        q = _hidden() if secondary[k] else _figure(per_quarter[k], protect=True)
+        c = _figure(totals[k], protect=True)
+        if hide_c[k] and k < n - 1 and not c["suppressed"]:
+            c = _hidden()
+        result.append((q, c))
+    return result
