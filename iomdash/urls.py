@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +20,6 @@ urlpatterns = [
     path("exports/", include("iomdash.exports.urls")),
     path("api/", include("iomdash.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Visit photos, checked against the user's scope (never a static file server).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media, name="media"),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from iomdash.celery import app as celery_app
-from iomdash.selectors import home_summary
+from iomdash.selectors import home_summary, photo_for_user
 
 HEALTH_TIMEOUT_S = 2.0
 
@@ -62,3 +62,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"summary": home_summary(user=request.user)})
+
+
+@require_GET
+def media(request: HttpRequest, path: str) -> FileResponse:
+    """A stored visit photo, for a user who may see its visit (see
+    ``photo_for_user``); anything else under MEDIA_ROOT, such as snapshot
+    PDFs (served by their logged download view), is a 404. Photos show
+    vulnerable people, so no web server serves the media folder directly."""
+    photo = photo_for_user(request.user, path)
+    if photo is None:
+        raise Http404
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
