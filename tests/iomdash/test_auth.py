@@ -17,6 +17,8 @@ PUBLIC = {
     "/accounts/password_reset/done/",
     "/accounts/reset/done/",
     "/admin/login/",
+    "/api/schema/",  # the OpenAPI schema: no data, fetched by client generators
+    "/api/v1/auth/token/",  # scripts obtain a token here; the API answers 401, never a redirect
 }
 
 

@@ -1,0 +1,212 @@
+"""The OpenAPI schema: it validates, the docs are served from our own static
+files, every role's responses match it, and a property-based run of the
+whole API generated from it (schemathesis) finds no server error and no
+response that breaks it."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+import schemathesis
+from django.contrib.staticfiles import finders
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from drf_spectacular.validation import validate_schema
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+)
+from werkzeug.test import Client
+
+from tests.api.conftest import USERS
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+
+
+@pytest.fixture
+def app():
+    """Django's WSGI application, called in the test's thread and database
+    transaction (as Django's test client does, the end of a request must not
+    close the test's connection)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield WSGIHandler()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def schema(app):
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", app)
+
+
+def test_the_schema_is_valid_openapi_3_without_warnings(client, db):
+    response = client.get("/api/schema/", {"format": "json"})  # no login needed
+    assert response.status_code == 200
+    document = json.loads(response.content)
+    assert document["openapi"].startswith("3.")
+    validate_schema(document)
+    out = io.StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
+    assert "paths:" in out.getvalue()
+    paths = set(document["paths"])
+    for path in (
+        "/api/v1/auth/token/",
+        "/api/v1/visits/{id}/approve/",
+        "/api/v1/visits/{id}/return/",
+        "/api/v1/visits/{id}/submit/",
+        "/api/v1/indicator-values/",
+        "/api/v1/governorates/geojson/",
+    ):
+        assert path in paths
+
+
+def test_the_docs_need_a_login_and_no_cdn(client, db):
+    response = client.get("/api/docs/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    client.force_login(UserFactory())
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+    for name in ("swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "swagger-ui.css"):
+        assert finders.find(f"vendor/swagger-ui/{name}"), name
+
+
+GETS = [
+    "/api/v1/governorates/",
+    "/api/v1/governorates/IQG13/",
+    "/api/v1/governorates/geojson/",
+    "/api/v1/sectors/",
+    "/api/v1/activity-types/",
+    "/api/v1/surveys/",
+    "/api/v1/donors/",
+    "/api/v1/programmes/",
+    "/api/v1/contributions/",
+    "/api/v1/projects/",
+    "/api/v1/visits/",
+    "/api/v1/assistance-records/",
+    "/api/v1/feedback-responses/",
+    "/api/v1/indicator-definitions/",
+    "/api/v1/indicator-values/?by=governorate",
+]
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_every_roles_responses_match_the_schema(world, app, schema, who):
+    from indicators.engine import recompute_full
+    from tests.indicators.conftest import define
+
+    define("direct-recipients", source="assistance", measure="people")
+    define("projects", source="projects", measure="records")
+    recompute_full()
+    token = Token.objects.create(user=world[who])
+    client = Client(app)
+    headers = {"Authorization": f"Token {token.key}"}
+    for url in GETS:
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, (url, response.data)
+        path = url.split("?")[0].replace("IQG13", "{pcode}")
+        schema[path]["GET"].validate_response(response)
+    # The detail of each kind this user reads, and a workflow action's answer.
+    for resource in ("projects", "visits", "assistance-records", "feedback-responses"):
+        rows = client.get(f"/api/v1/{resource}/", headers=headers).json["results"]
+        for row in rows:
+            response = client.get(f"/api/v1/{resource}/{row['id']}/", headers=headers)
+            schema[f"/api/v1/{resource}/{{id}}/"]["GET"].validate_response(response)
+
+
+def test_a_workflow_answer_matches_the_schema(world, app, schema):
+    token = Token.objects.create(user=world["maria"])
+    response = Client(app).post(
+        f"/api/v1/visits/{world['visit_krk'].pk}/approve/",
+        headers={"Authorization": f"Token {token.key}"},
+    )
+    assert response.status_code == 200
+    schema["/api/v1/visits/{id}/approve/"]["POST"].validate_response(response)
+
+
+# The objects a generated request may address instead of a random id, so that
+# details, changes and workflow actions reach real records too.
+REAL = {
+    "donors": ("id", "usa"),
+    "programmes": ("id", "crp"),
+    "contributions": ("id", "contribution_usa"),
+    "projects": ("id", "krk"),
+    "visits": ("id", "visit_krk"),
+    "assistance-records": ("id", "line_krk"),
+    "feedback-responses": ("id", "feedback_krk"),
+    "governorates": ("pcode", "kirkuk"),
+}
+
+
+def test_property_based_run_of_the_whole_api(world, schema):
+    """Every operation, with requests generated from the schema (half of them
+    addressing a real record), as an administrator with a token (who may
+    call every one): never a 5xx, never a response its schema does not
+    allow; then with requests that break the schema (wrong types, missing
+    fields ...): never a 5xx either. Revoking the token comes last."""
+    from tests.indicators.conftest import define
+
+    define("direct-recipients", source="assistance", measure="people")
+    real = {
+        resource: (name, getattr(world[key], "pk" if name == "id" else name))
+        for resource, (name, key) in REAL.items()
+    }
+    real["indicator-definitions"] = ("code", "direct-recipients")
+    token = Token.objects.create(user=world["admin"])
+    headers = {"Authorization": f"Token {token.key}"}
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 40
+    runs = sorted(
+        [
+            *((operation, GenerationMode.POSITIVE, 6) for operation in operations),
+            *((operation, GenerationMode.NEGATIVE, 3) for operation in operations),
+        ],
+        key=lambda run: run[0].label == "DELETE /api/v1/auth/token/",
+    )
+
+    for operation, mode, examples in runs:
+        target = real.get(operation.path.split("/")[3], (None, None))
+        try:
+            generated_run(operation, mode, examples, target, headers)()
+        except Unsatisfiable:
+            # Nothing to break in an operation without parameters or body.
+            assert mode == GenerationMode.NEGATIVE, operation.label
+
+
+def generated_run(operation, mode, examples: int, target: tuple, headers: dict):
+    """A Hypothesis test calling ``operation`` with generated requests, half
+    of them addressing the real object ``target`` (path parameter, value)."""
+    name, value = target
+
+    @given(case=operation.as_strategy(generation_mode=mode), use_real=st.booleans())
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case, use_real):
+        if use_real and case.path_parameters and name in case.path_parameters:
+            case.path_parameters[name] = value
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    return run
