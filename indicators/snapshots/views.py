@@ -157,11 +157,17 @@ def snapshot_download(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = snapshot_for_user(request.user, pk)
     if not snapshot.pdf_ready:
         return redirect("snapshots:pdf_status", pk=snapshot.pk)
+    return snapshot_pdf_response(snapshot=snapshot, user=request.user)
+
+
+def snapshot_pdf_response(*, snapshot, user) -> FileResponse:
+    """The stored PDF of ``snapshot`` (which must be ready) as an attachment,
+    the download logged for ``user``: for the page and the API alike."""
     try:
         handle = snapshot.pdf.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    services.snapshot_download_log(snapshot=snapshot, user=request.user)
+    services.snapshot_download_log(snapshot=snapshot, user=user)
     suffix = "" if snapshot.is_published else "-draft"
     filename = f"snapshot-{snapshot.portfolio_key}-{snapshot.quarter_end:%Y-Q}"
     filename += f"{(snapshot.quarter_end.month - 1) // 3 + 1}{suffix}.pdf"

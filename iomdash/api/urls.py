@@ -16,6 +16,7 @@ from rest_framework.routers import DefaultRouter
 
 from beneficiaries.api import ROUTES as BENEFICIARY_ROUTES
 from indicators.api import ROUTES as INDICATOR_ROUTES
+from indicators.snapshots.api import ROUTES as SNAPSHOT_ROUTES
 from iomdash.api.auth import TokenView
 from iomdash.api.docs import SwaggerView
 from programmes.api import ROUTES as PROGRAMME_ROUTES
@@ -26,7 +27,12 @@ class Router(DefaultRouter):
 
 
 router = Router(trailing_slash=True)
-for prefix, viewset, basename in [*PROGRAMME_ROUTES, *BENEFICIARY_ROUTES, *INDICATOR_ROUTES]:
+for prefix, viewset, basename in [
+    *PROGRAMME_ROUTES,
+    *BENEFICIARY_ROUTES,
+    *INDICATOR_ROUTES,
+    *SNAPSHOT_ROUTES,
+]:
     router.register(prefix, viewset, basename=basename)
 
 
