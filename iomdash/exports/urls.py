@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The exports page and its downloads: /exports/<export>.<csv|xlsx>?<filters>."""
+
+from django.urls import path
+
+from iomdash.exports import views
 
 app_name = "exports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:slug>.<str:fmt>", views.download, name="download"),
+]

@@ -1,0 +1,85 @@
+"""The HXL hashtag of every column the exports write, keyed by column name.
+
+HXL (Humanitarian Exchange Language, https://hxlstandard.org) puts a row of
+hashtags under the headers so that other tools recognise the columns whatever
+their header text or language. One key means the same thing in every export
+(``adm1_code`` is a governorate's P-code wherever it appears), so the API can
+import ``HXL`` or ``hxl_tag`` and tag its own CSV the same way.
+
+Age groups use HXL's ``+ageN_M`` / ``+ageNplus`` attributes; languages
+``+i_en`` / ``+i_ar``. ``+host`` (host community) has no core HXL attribute
+and is this project's own, as HXL allows.
+"""
+
+from __future__ import annotations
+
+from beneficiaries.models import RECIPIENT_CELLS
+from indicators.models import SPLIT_COLUMNS
+
+SEX = {"f": "+f", "m": "+m"}
+AGE = {"0-5": "+age0_5", "6-17": "+age6_17", "18-59": "+age18_59", "60+": "+age60plus"}
+POPULATION = {"idp": "+idps", "returnee": "+returnees", "host": "+host", "refugee": "+refugees"}
+
+HXL: dict[str, str] = {
+    # Indicator values
+    "indicator_code": "#indicator+code",
+    "indicator_name": "#indicator+name",
+    "measure": "#indicator+measure",
+    "period_type": "#date+period",
+    "period_start": "#date+start",
+    "period_end": "#date+end",
+    "value": "#indicator+value+num",
+    "multiplier": "#indicator+multiplier+num",
+    "computed_at": "#date+updated",
+    # Places
+    "adm1_code": "#adm1+code",
+    "adm1_name": "#adm1+name",
+    "adm1_name_ar": "#adm1+name+i_ar",
+    "adm2_name": "#adm2+name",
+    "loc_name": "#loc+name",
+    # Portfolio
+    "programme_code": "#activity+programme+code",
+    "programme_name": "#activity+programme+name",
+    "project_code": "#activity+project+code",
+    "project_name": "#activity+project+name",
+    "sector_code": "#sector+code",
+    "sector_name": "#sector",
+    "donor_code": "#org+funder+code",
+    "donor_name": "#org+funder+name",
+    "budget_usd": "#value+usd",
+    "amount_usd": "#value+usd",
+    # Assistance records and visits
+    "record_id": "#meta+id",
+    "visit_id": "#meta+visit+id",
+    "activity_code": "#activity+type+code",
+    "activity_name": "#activity+type+name",
+    "unit": "#output+unit",
+    "delivered_on": "#date",
+    "visit_date": "#date",
+    "submitted_at": "#date+submitted",
+    "reviewed_at": "#date+reviewed",
+    "status": "#status",
+    "units": "#output+num",
+    "households": "#affected+hh",
+    "household_size": "#affected+hh+size",
+    "people": "#affected+ind",
+    "referrals": "#meta+referrals+num",
+    "referrals_open": "#meta+referrals+open+num",
+    "photos": "#meta+photos+num",
+    "assistance_lines": "#meta+assistance+num",
+}
+
+# The split columns of an indicator value: sex_f -> "#affected+f", pop_idp -> "#affected+idps".
+_CATEGORY = {"sex": SEX, "age_group": AGE, "population_group": POPULATION}
+for _dimension, _columns in SPLIT_COLUMNS.items():
+    for _code, _column in _columns.items():
+        HXL[_column] = "#affected" + _CATEGORY[_dimension][_code]
+
+# The 32 recipient columns of an assistance record: f_18_59_idp -> "#affected+f+age18_59+idps".
+for _sex, _age, _group, _column in RECIPIENT_CELLS:
+    HXL[_column] = "#affected" + SEX[_sex] + AGE[_age] + POPULATION[_group]
+
+
+def hxl_tag(column: str) -> str:
+    """The HXL hashtag of ``column``; "" for a column without one."""
+    return HXL.get(column, "")
