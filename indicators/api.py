@@ -34,7 +34,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers
 
 from indicators.models import SPLIT_COLUMNS, SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
-from indicators.selectors import _user_cells, small_count_hidden
+from indicators.selectors import small_count_hidden, values_in_cells
 from iomdash.api.base import ApiViewSet, Role
 from programmes.access import user_role
 from programmes.models import Donor, Governorate, Programme
@@ -45,25 +45,6 @@ BY_CHOICES = [
     ("donor", _("donor")),
 ]
 SPLIT_FILTERS = ("sex", "age_group", "population_group")
-
-
-def values_in_cells(
-    user, *, governorate=None, programme=None, donor=None, by: str | None = None
-) -> QuerySet[IndicatorValue]:
-    """The indicator values ``user`` may read (``values_for_user``), narrowed
-    to one governorate, programme and donor (None: not narrowed) and with the
-    "all" cells of dimension ``by`` listed by its values, as the dashboards
-    narrow them. Disjoint cells: their values add up to the figure."""
-    # With nothing narrowed this is values_for_user(user); narrowing reuses the
-    # dashboards' own cell algebra, so the API's figures are theirs.
-    cells = _user_cells(user)
-    for dimension, chosen in (
-        ("programme", programme),
-        ("donor", donor),
-        ("governorate", governorate),
-    ):
-        cells = cells.narrowed(dimension, chosen.pk if chosen is not None else None)
-    return IndicatorValue.objects.filter(cells.q(by=by))
 
 
 # --- Serializers --------------------------------------------------------------

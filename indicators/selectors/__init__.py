@@ -37,6 +37,7 @@ from indicators.selectors.values import (
     small_count_hidden,
     value_as_of,
     values_for_user,
+    values_in_cells,
 )
 
 __all__ = [
@@ -67,4 +68,5 @@ __all__ = [
     "small_count_hidden",
     "value_as_of",
     "values_for_user",
+    "values_in_cells",
 ]

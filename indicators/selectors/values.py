@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Q, Value
+from django.db.models import Q, QuerySet, Value
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -184,6 +184,25 @@ def values_for_user(user):
     monitor: their governorates). For the API and the exports; a donor's
     output must still show small counts as "<5" (``small_count_hidden``)."""
     return IndicatorValue.objects.filter(_user_cells(user).q())
+
+
+def values_in_cells(
+    user, *, governorate=None, programme=None, donor=None, by: str | None = None
+) -> QuerySet[IndicatorValue]:
+    """The indicator values ``user`` may read (``values_for_user``), narrowed
+    to one governorate, programme and donor (None: not narrowed) and with the
+    "all" cells of dimension ``by`` listed by its values, as the dashboards
+    narrow them. Disjoint cells: their values add up to the figure."""
+    # With nothing narrowed this is values_for_user(user); narrowing uses the
+    # dashboards' own cell algebra, so the API's figures are theirs.
+    cells = _user_cells(user)
+    for dimension, chosen in (
+        ("programme", programme),
+        ("donor", donor),
+        ("governorate", governorate),
+    ):
+        cells = cells.narrowed(dimension, chosen.pk if chosen is not None else None)
+    return IndicatorValue.objects.filter(cells.q(by=by))
 
 
 _LATEST_COLUMNS = (
