@@ -16,6 +16,7 @@ from beneficiaries.models import (
     ActivityType,
     AgeGroup,
     AssistanceRecord,
+    FeedbackResponse,
     MonitoringVisit,
     Photo,
     PopulationGroup,
@@ -218,13 +219,117 @@ def referral_initial(referrals: list[Referral]) -> list[dict]:
     ]
 
 
+class FeedbackForm(forms.Form):
+    """One beneficiary's answers to a survey, collected on the visit: who
+    answered (each optional: "not asked") and one set of options per question
+    (a blank answer is a question not asked or not answered)."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    sex = forms.ChoiceField(required=False)
+    age_group = forms.ChoiceField(required=False)
+    population_group = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, survey, **kwargs):
+        self.survey = survey
+        super().__init__(*args, **kwargs)
+        for name, choices in (
+            ("sex", Sex.choices),
+            ("age_group", AgeGroup.choices),
+            ("population_group", PopulationGroup.choices),
+        ):
+            field = self.fields[name]
+            field.label = _label(FeedbackResponse, name)
+            field.choices = [("", _("Not asked")), *choices]
+            field.error_messages["invalid_choice"] = _("Choose one of the options listed.")
+        for question in survey.question_list:
+            self.fields[f"q{question.pk}"] = forms.ChoiceField(
+                label=question.text,
+                required=False,
+                choices=[(str(code), label) for code, label in question.choices],
+                widget=forms.RadioSelect(attrs={"class": "options"}),
+                error_messages={"invalid_choice": _("Choose one of the answers listed.")},
+            )
+
+    def answers(self) -> dict:
+        """{question: answer code or ""} of the cleaned form."""
+        data = getattr(self, "cleaned_data", {})
+        return {q: data.get(f"q{q.pk}") or "" for q in self.survey.question_list}
+
+    def question_fields(self):
+        return [self[f"q{question.pk}"] for question in self.survey.question_list]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        errors = services.feedback_errors(
+            survey=self.survey,
+            answers=self.answers(),
+            sex=data.get("sex", ""),
+            age_group=data.get("age_group", ""),
+            population_group=data.get("population_group", ""),
+        )
+        for field, message in errors.items():
+            self.add_error(None if field == "__all__" else field, message)
+        return data
+
+
+class BaseFeedbackFormSet(forms.BaseFormSet):
+    """The responses to one survey; its prefix names the survey."""
+
+    def __init__(self, *args, survey, **kwargs):
+        self.survey = survey
+        kwargs.setdefault("prefix", f"feedback{survey.pk}")
+        kwargs["form_kwargs"] = {**kwargs.get("form_kwargs", {}), "survey": survey}
+        super().__init__(*args, **kwargs)
+
+
+FeedbackFormSet = forms.formset_factory(
+    FeedbackForm,
+    formset=BaseFeedbackFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_LINES,
+    validate_max=True,
+)
+
+
+def feedback_initial(responses: list[FeedbackResponse], survey) -> list[dict]:
+    """Initial data of ``survey``'s feedback formset for a visit's responses."""
+    return [
+        {
+            "id": response.pk,
+            "sex": response.sex,
+            "age_group": response.age_group,
+            "population_group": response.population_group,
+            **{f"q{answer.question_id}": answer.value for answer in response.answers.all()},
+        }
+        for response in responses
+        if response.survey_id == survey.pk
+    ]
+
+
+class ReferralCloseForm(forms.Form):
+    """The day a referral was closed: the issue dealt with."""
+
+    closed_on = forms.DateField(
+        label=_label(Referral, "closed_on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 class PhotoForm(forms.Form):
-    """A photo of the visit: a JPEG or PNG of at most 10 MB, with caption and credit."""
+    """A photo of the visit: a JPEG, PNG or HEIC of at most 10 MB, with caption and credit."""
 
     image = forms.FileField(
         label=_("Photo"),
-        help_text=_("JPEG or PNG, at most 10 MB. Its location data is removed."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+        help_text=_(
+            "JPEG, PNG or HEIC (as phones take them), at most 10 MB. Its location and "
+            "camera data are removed."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/heic,image/heif,.heic,.heif"}
+        ),
     )
     caption = forms.CharField(label=_label(Photo, "caption"), max_length=300)
     credit = forms.CharField(

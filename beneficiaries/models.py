@@ -262,6 +262,14 @@ class AssistanceRecord(RecipientBreakdown):
     beneficiary = models.ForeignKey(
         Beneficiary, on_delete=models.SET_NULL, null=True, blank=True, related_name="assistance"
     )
+    import_batch = models.UUIDField(
+        _("import"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("The beneficiary-list import that created this record, if any."),
+    )
     delivered_on = models.DateField(_("delivered on"))
     units = models.PositiveIntegerField(_("units"), default=0)
     households = models.PositiveIntegerField(_("households"), default=0)
@@ -434,9 +442,13 @@ class FeedbackResponse(models.Model):
 
 
 class Answer(models.Model):
+    """One answer of a feedback response: the code of one of the question's options."""
+
     response = models.ForeignKey(FeedbackResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     value = models.CharField(_("answer"), max_length=40)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("answer")

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -22,11 +22,15 @@ from django.utils.translation import gettext_lazy
 from beneficiaries.models import (
     RECIPIENT_FIELDS,
     ActivityType,
+    Answer,
     AssistanceRecord,
+    FeedbackResponse,
     MonitoringVisit,
     Photo,
+    Question,
     Referral,
     ReviewStatus,
+    Survey,
 )
 from programmes.access import projects_for_user, user_role
 from programmes.models import Governorate, Programme, Project, UserProfile
@@ -90,6 +94,25 @@ def visit_can_review(user, visit: MonitoringVisit) -> bool:
         and visit.monitor_id != user.pk
         and visit.status in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED)
     )
+
+
+def visit_can_close_referrals(user, visit: MonitoringVisit) -> bool:
+    """Whether ``user`` may mark the referrals of ``visit`` closed: a manager
+    of its scope or an administrator, once the visit is no longer a draft
+    (the visit was fetched through ``visit_for_user``); no query."""
+    return user_role(user) in (Role.MANAGER, Role.ADMIN) and visit.status != ReviewStatus.DRAFT
+
+
+def referral_for_user(user, visit_pk, pk) -> Referral:
+    """The referral ``pk`` of visit ``visit_pk`` if ``user`` may close it (see
+    ``visit_can_close_referrals``); Http404 otherwise."""
+    visit = visit_for_user(user, visit_pk)
+    if not visit_can_close_referrals(user, visit):
+        raise Http404
+    try:
+        return visit.referrals.select_related("visit").get(pk=pk)
+    except (Referral.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def visit_can_create(user) -> bool:
@@ -165,10 +188,57 @@ def visit_filter_choices(user) -> dict[str, QuerySet]:
     }
 
 
+def visit_surveys() -> list[Survey]:
+    """The feedback surveys a monitor can fill in on a visit, with their
+    questions in order (``survey.question_list``). Two queries."""
+    surveys = list(
+        Survey.objects.prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("position", "id"))
+        ).order_by("title", "id")
+    )
+    for survey in surveys:
+        survey.question_list = list(survey.questions.all())
+    return [survey for survey in surveys if survey.question_list]
+
+
+def visit_feedback(visit: MonitoringVisit) -> list[FeedbackResponse]:
+    """The visit's feedback responses with their survey, ``respondent`` (sex,
+    age group, population group as far as known) and answers (each answer's
+    ``label`` is the option's wording), in the order recorded.
+    Two queries."""
+    responses = list(
+        visit.feedback.select_related("survey")
+        .prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.select_related("question").order_by(
+                    "question__position", "question_id"
+                ),
+            )
+        )
+        .order_by("id")
+    )
+    for response in responses:
+        response.respondent = " · ".join(
+            str(label)
+            for label in (
+                response.get_sex_display() if response.sex else "",
+                response.get_age_group_display() if response.age_group else "",
+                response.get_population_group_display() if response.population_group else "",
+            )
+            if label
+        )
+        for answer in response.answers.all():
+            answer.label = dict((str(code), label) for code, label in answer.question.choices).get(
+                answer.value, answer.value
+            )
+    return responses
+
+
 def visit_contents(visit: MonitoringVisit) -> dict[str, list]:
     """The visit's assistance lines (with their activity types, and ``cells``:
-    the non-zero recipient counts as (label, count)), referrals and photos.
-    Three queries."""
+    the non-zero recipient counts as (label, count)), referrals, feedback
+    responses (``visit_feedback``) and photos. Five queries."""
     lines = list(visit.assistance.select_related("activity_type").order_by("id"))
     for line in lines:
         line.cells = [
@@ -179,6 +249,7 @@ def visit_contents(visit: MonitoringVisit) -> dict[str, list]:
     return {
         "lines": lines,
         "referrals": list(visit.referrals.order_by("id")),
+        "feedback": visit_feedback(visit),
         "photos": list(visit.photos.order_by("id")),
     }
 
@@ -206,17 +277,28 @@ def _display(field, value, names: dict) -> str:
     return str(value)
 
 
+def _answer_label(question: Question | None, code) -> str:
+    if code in (None, ""):
+        return "—"
+    if question is None:
+        return str(code)
+    return dict((str(c), label) for c, label in question.choices).get(str(code), str(code))
+
+
 def visit_history(visit: MonitoringVisit) -> list[dict]:
     """Every recorded change to the visit, its assistance lines, referrals and
     photos, newest first: ``when``, ``who`` (a user, or None when made outside
     the application), ``what`` (the object), ``action`` (created, changed,
-    deleted), ``reason`` (submitted, approved, returned) and ``changes``, a
-    list of (field, before, after). Four queries, and one per kind of object
-    referred to."""
+    deleted), ``reason`` (submitted, approved, returned, closed) and
+    ``changes``, a list of (field, before, after); feedback responses and
+    their answers too. Six queries, and one per kind of object referred to."""
+    responses = FeedbackResponse.history.filter(visit_id=visit.pk)
     sources = [
         (MonitoringVisit, MonitoringVisit.history.filter(id=visit.pk)),
         (AssistanceRecord, AssistanceRecord.history.filter(visit_id=visit.pk)),
         (Referral, Referral.history.filter(visit_id=visit.pk)),
+        (FeedbackResponse, responses),
+        (Answer, Answer.history.filter(response_id__in=responses.values("id"))),
         (Photo, Photo.history.filter(visit_id=visit.pk)),
     ]
     versions = {
@@ -226,7 +308,7 @@ def visit_history(visit: MonitoringVisit) -> list[dict]:
     related: dict = defaultdict(set)
     for model, rows in versions.items():
         for field in model._meta.fields:
-            if field.is_relation and field.name not in ("visit",):
+            if field.is_relation and field.name not in ("visit", "response"):
                 for row in rows:
                     value = getattr(row, field.attname)
                     if value is not None:
@@ -234,14 +316,22 @@ def visit_history(visit: MonitoringVisit) -> list[dict]:
     labels = {
         Project: lambda ids: Project.objects.filter(pk__in=ids).values_list("pk", "code"),
         ActivityType: lambda ids: ActivityType.objects.filter(pk__in=ids).values_list("pk", "name"),
+        Survey: lambda ids: Survey.objects.filter(pk__in=ids).values_list("pk", "title"),
+        Question: lambda ids: [
+            (question.pk, question)
+            for question in Question.objects.filter(pk__in=ids).only("text", "choices")
+        ],
         get_user_model(): lambda ids: (
             get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")
         ),
     }
     names = {model: dict(labels[model](ids)) for model, ids in related.items() if model in labels}
+    questions = names.pop(Question, {})
     entries = []
     for model, rows in versions.items():
-        fields = [f for f in model._meta.fields if f.name not in _NOT_SHOWN and f.name != "visit"]
+        # An answer's entry names its question already.
+        hidden = {"visit", "response", "question"}
+        fields = [f for f in model._meta.fields if f.name not in _NOT_SHOWN | hidden]
         previous = None
         for row in rows:
             if previous is not None and previous.id != row.id:
@@ -255,11 +345,16 @@ def visit_history(visit: MonitoringVisit) -> list[dict]:
                         continue
                     if previous is not None and old == new:
                         continue
+                    if model is Answer:
+                        question = questions.get(row.question_id)
+                        before, after = (_answer_label(question, v) for v in (old, new))
+                    else:
+                        before, after = (_display(field, v, names) for v in (old, new))
                     changes.append(
                         (
                             capfirst(field.verbose_name),
-                            _display(field, old, names) if previous is not None else "",
-                            _display(field, new, names),
+                            before if previous is not None else "",
+                            after,
                         )
                     )
             if model is AssistanceRecord:
@@ -270,6 +365,17 @@ def visit_history(visit: MonitoringVisit) -> list[dict]:
                 what = _("Visit")
             elif model is Referral:
                 what = _("Referral: %(issue)s") % {"issue": row.issue[:60]}
+            elif model is FeedbackResponse:
+                what = _("Feedback response #%(number)s: %(survey)s") % {
+                    "number": row.id,
+                    "survey": names.get(Survey, {}).get(row.survey_id, "?"),
+                }
+            elif model is Answer:
+                question = questions.get(row.question_id)
+                what = _("Feedback response #%(number)s, answer to “%(question)s”") % {
+                    "number": row.response_id,
+                    "question": question.text if question else "?",
+                }
             else:
                 what = _("Photo: %(caption)s") % {"caption": row.caption}
             entries.append(
@@ -285,3 +391,97 @@ def visit_history(visit: MonitoringVisit) -> list[dict]:
             previous = row
     entries.sort(key=lambda entry: entry["when"], reverse=True)
     return entries
+
+
+# --- Monitors' imports, reviewed by managers --------------------------------------
+
+
+def import_records_to_review(user, batch_id) -> QuerySet[AssistanceRecord]:
+    """The records of import ``batch_id`` waiting for review (submitted) in
+    ``user``'s scope; none for a user who does not review."""
+    if user_role(user) not in (Role.MANAGER, Role.ADMIN):
+        return AssistanceRecord.objects.none()
+    return AssistanceRecord.objects.filter(
+        import_batch=batch_id,
+        status=ReviewStatus.SUBMITTED,
+        project__in=projects_for_user(user),
+    )
+
+
+def imports_to_review(user, *, limit: int = 20) -> list[dict]:
+    """The monitors' imports with records waiting for ``user``'s review (a
+    manager: in their scope), oldest first: ``id``, ``records``, ``people``,
+    ``first`` and ``last`` delivery days, ``filename`` and ``owner`` (the
+    user who imported it, or None). Two queries, and one status file read
+    per import listed."""
+    from beneficiaries.imports.status import status_read
+
+    if user_role(user) not in (Role.MANAGER, Role.ADMIN):
+        return []
+    rows = list(
+        AssistanceRecord.objects.filter(
+            import_batch__isnull=False,
+            status=ReviewStatus.SUBMITTED,
+            project__in=projects_for_user(user),
+        )
+        .values("import_batch")
+        .annotate(
+            records=Count("pk"),
+            people=Sum("people"),
+            first=Min("delivered_on"),
+            last=Max("delivered_on"),
+            created=Min("created_at"),
+        )
+        .order_by("created")[:limit]
+    )
+    statuses = {row["import_batch"]: status_read(row["import_batch"]) or {} for row in rows}
+    owners = get_user_model().objects.in_bulk(
+        {status.get("owner") for status in statuses.values() if status.get("owner")}
+    )
+    return [
+        {
+            "id": row["import_batch"],
+            "records": row["records"],
+            "people": row["people"] or 0,
+            "first": row["first"],
+            "last": row["last"],
+            "filename": statuses[row["import_batch"]].get("filename", ""),
+            "owner": owners.get(statuses[row["import_batch"]].get("owner")),
+        }
+        for row in rows
+    ]
+
+
+def import_review_for_user(user, batch_id) -> dict:
+    """The import ``batch_id`` for review by ``user`` (a manager with records
+    of it waiting in their scope, or an administrator): its status file
+    (``filename``, ``owner`` ...) with ``owner_user``. Http404 otherwise."""
+    from beneficiaries.imports.status import status_read
+
+    if not import_records_to_review(user, batch_id).exists():
+        raise Http404
+    status = status_read(batch_id) or {"id": str(batch_id), "filename": ""}
+    owner = status.get("owner")
+    status["owner_user"] = get_user_model().objects.filter(pk=owner).first() if owner else None
+    return status
+
+
+def import_review_summary(user, batch_id) -> dict:
+    """What ``user`` approves of import ``batch_id``: the records waiting in
+    their scope by project and activity type (``rows``: records, units,
+    households, people, first and last day), and the totals. Two queries."""
+    records = import_records_to_review(user, batch_id)
+    rows = list(
+        records.values("project__code", "project__name", "activity_type__name")
+        .annotate(
+            records=Count("pk"),
+            units=Sum("units"),
+            households=Sum("households"),
+            people=Sum("people"),
+            first=Min("delivered_on"),
+            last=Max("delivered_on"),
+        )
+        .order_by("project__code", "activity_type__name")
+    )
+    totals = records.aggregate(records=Count("pk"), people=Sum("people"))
+    return {"rows": rows, "records": totals["records"], "people": totals["people"] or 0}

@@ -1,5 +1,6 @@
 """Celery tasks of beneficiary-list imports: thin wrappers around
-``beneficiaries.imports``, taking the import's id as a string."""
+``beneficiaries.imports``, taking the import's id as a string; and the
+hourly clean-up of uploaded files nobody confirmed."""
 
 from __future__ import annotations
 
@@ -37,3 +38,14 @@ def import_check_task(batch_id: str) -> None:
 )
 def import_write_task(batch_id: str) -> None:
     imports.import_write(batch_id=batch_id)
+
+
+@shared_task(
+    name="beneficiaries.import_cleanup",
+    time_limit=10 * 60,
+    soft_time_limit=9 * 60,
+    ignore_result=True,
+)
+def import_cleanup_task() -> None:
+    """Delete the uploaded files of imports abandoned for more than a day."""
+    imports.import_cleanup()

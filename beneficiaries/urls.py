@@ -14,6 +14,11 @@ urlpatterns = [
     path("<int:pk>/submit/", views.visit_submit, name="visit_submit"),
     path("<int:pk>/approve/", views.visit_approve, name="visit_approve"),
     path("<int:pk>/return/", views.visit_return, name="visit_return"),
+    path(
+        "<int:pk>/referrals/<int:referral_pk>/close/",
+        views.referral_close,
+        name="referral_close",
+    ),
     path("<int:pk>/photos/", views.photo_add, name="photo_add"),
     path("<int:pk>/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
 ]
@@ -36,4 +41,6 @@ urlpatterns += [
     ),
     path("import/<uuid:batch_id>/", views_import.import_detail, name="import_detail"),
     path("import/<uuid:batch_id>/confirm/", views_import.import_confirm, name="import_confirm"),
+    path("import/<uuid:batch_id>/review/", views_import.import_review, name="import_review"),
+    path("import/<uuid:batch_id>/approve/", views_import.import_approve, name="import_approve"),
 ]

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,12 +22,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from beneficiaries import selectors, services
 from beneficiaries.forms import (
     AGE_HEADERS,
+    FeedbackFormSet,
     LineFormSet,
     PhotoForm,
+    ReferralCloseForm,
     ReferralFormSet,
     ReturnForm,
     VisitFilterForm,
     VisitForm,
+    feedback_initial,
     line_initial,
     referral_initial,
 )
@@ -85,6 +89,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "filtered": bool(governorate or programme or status != default_status),
             "can_create": selectors.visit_can_create(user),
+            "imports_to_review": selectors.imports_to_review(user) if reviewer else [],
         },
     )
 
@@ -132,13 +137,54 @@ def _save_referrals(*, visit: MonitoringVisit, user, formset) -> None:
             continue
         if pk is None and not form.has_changed():
             continue
+        referral = existing.get(pk)
         services.referral_save(
             visit=visit,
             user=user,
-            referral=existing.get(pk),
+            referral=referral,
             issue=form.cleaned_data["issue"],
             referred_to=form.cleaned_data["referred_to"],
+            # Editing the issue does not reopen a referral a manager closed.
+            closed_on=referral.closed_on if referral else None,
         )
+
+
+def _save_feedback(*, visit: MonitoringVisit, user, formsets) -> None:
+    existing = {response.pk: response for response in visit.feedback.all()}
+    for formset in formsets:
+        deleted = set(formset.deleted_forms)
+        for form in formset.forms:
+            pk = form.cleaned_data.get("id")
+            response = existing.get(pk)
+            if pk is not None and (response is None or response.survey_id != formset.survey.pk):
+                raise ValidationError(_("A feedback response of this visit no longer exists."))
+            if form in deleted:
+                if response is not None:
+                    services.feedback_response_delete(visit=visit, user=user, response=response)
+                continue
+            if not form.has_changed():  # untouched: no new version in its history
+                continue
+            data = form.cleaned_data
+            services.feedback_response_save(
+                visit=visit,
+                user=user,
+                response=response,
+                survey=formset.survey,
+                answers=form.answers(),
+                sex=data.get("sex", ""),
+                age_group=data.get("age_group", ""),
+                population_group=data.get("population_group", ""),
+            )
+
+
+def _feedback_formset(data, survey) -> FeedbackFormSet:
+    """The bound feedback formset of ``survey``; a form sent without it (a
+    survey added since the page was opened) changes none of its responses."""
+    prefix = f"feedback{survey.pk}"
+    if f"{prefix}-TOTAL_FORMS" not in data:
+        data = data.copy()
+        data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = "0"
+    return FeedbackFormSet(data, survey=survey)
 
 
 def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> HttpResponse:
@@ -147,12 +193,14 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
     again with what was typed and a message by field."""
     user = request.user
     original = visit
+    surveys = selectors.visit_surveys()
     if request.method == "POST":
         form = VisitForm(request.POST, user=user)
         form.is_valid()
         project = form.cleaned_data.get("project") or (visit.project if visit else None)
         lines = LineFormSet(request.POST, prefix="lines", form_kwargs={"project": project})
         referrals = ReferralFormSet(request.POST, prefix="referrals")
+        feedback = [_feedback_formset(request.POST, survey) for survey in surveys]
         submitting = "submit" in request.POST
         if (
             submitting
@@ -160,7 +208,9 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
             and not form.cleaned_data["findings"].strip()
         ):
             form.add_error("findings", _("Write what you found before submitting the visit."))
-        if all([form.is_valid(), lines.is_valid(), referrals.is_valid()]):
+        valid = [form.is_valid(), lines.is_valid(), referrals.is_valid()]
+        valid += [formset.is_valid() for formset in feedback]
+        if all(valid):
             data = form.cleaned_data
             try:
                 with transaction.atomic():
@@ -181,6 +231,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
                         )
                     _save_lines(visit=visit, user=user, formset=lines)
                     _save_referrals(visit=visit, user=user, formset=referrals)
+                    _save_feedback(visit=visit, user=user, formsets=feedback)
                     if submitting:
                         services.visit_submit(visit=visit, user=user)
             except ValidationError as error:
@@ -195,7 +246,11 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
                 )
                 return redirect("beneficiaries:visit_edit", pk=visit.pk)
     else:
-        contents = selectors.visit_contents(visit) if visit else {"lines": [], "referrals": []}
+        contents = (
+            selectors.visit_contents(visit)
+            if visit
+            else {"lines": [], "referrals": [], "feedback": []}
+        )
         initial = (
             {
                 "project": visit.project_id,
@@ -214,8 +269,15 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
         referrals = ReferralFormSet(
             prefix="referrals", initial=referral_initial(contents["referrals"])
         )
+        feedback = [
+            FeedbackFormSet(survey=survey, initial=feedback_initial(contents["feedback"], survey))
+            for survey in surveys
+        ]
     has_errors = request.method == "POST" and (
-        form.errors or lines.total_error_count() or referrals.total_error_count()
+        form.errors
+        or lines.total_error_count()
+        or referrals.total_error_count()
+        or any(formset.total_error_count() for formset in feedback)
     )
     return render(
         request,
@@ -225,6 +287,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
             "form": form,
             "lines": lines,
             "referrals": referrals,
+            "feedback": feedback,
             "age_headers": AGE_HEADERS,
             "has_errors": has_errors,
         },
@@ -254,6 +317,8 @@ def _detail(
     *,
     photo_form: PhotoForm | None = None,
     return_form: ReturnForm | None = None,
+    close_form: ReferralCloseForm | None = None,
+    close_errors_for: int | None = None,
 ) -> HttpResponse:
     user = request.user
     can_write = selectors.visit_can_write(user, visit)
@@ -268,6 +333,10 @@ def _detail(
             "can_write": can_write,
             "can_review": can_review,
             "can_approve": can_review and visit.status == ReviewStatus.SUBMITTED,
+            "can_close_referrals": selectors.visit_can_close_referrals(user, visit),
+            "close_form": close_form
+            or ReferralCloseForm(initial={"closed_on": timezone.localdate()}),
+            "close_errors_for": close_errors_for,
             "photo_form": photo_form or (PhotoForm() if can_write else None),
             "return_form": return_form or (ReturnForm() if can_review else None),
         },
@@ -361,3 +430,26 @@ def photo_delete(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
         _("Photo removed."),
     )
     return redirect("beneficiaries:visit_detail", pk=visit.pk)
+
+
+@require_POST
+def referral_close(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
+    """A manager of the visit's scope marks one of its referrals closed."""
+    referral = selectors.referral_for_user(request.user, pk, referral_pk)
+    form = ReferralCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_close(
+                referral=referral, user=request.user, closed_on=form.cleaned_data["closed_on"]
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, _messages_of(error))
+        else:
+            messages.success(request, _("Referral marked closed."))
+            return redirect(f"{reverse('beneficiaries:visit_detail', args=[pk])}#referrals")
+    visit = selectors.visit_for_user(request.user, pk)
+    return _detail(request, visit, close_form=form, close_errors_for=referral.pk)

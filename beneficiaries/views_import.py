@@ -15,15 +15,15 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from beneficiaries import imports
+from beneficiaries import imports, selectors
 from beneficiaries.models import ActivityType, AgeGroup, PopulationGroup, Sex, recipient_field
 
-RUNNING = ("queued", "checking", "confirmed", "importing")
+RUNNING = imports.RUNNING_STATES
 STEPS = {
     "queued": gettext_lazy("Waiting for a worker"),
     "checking": gettext_lazy("Checking the rows"),
@@ -32,6 +32,7 @@ STEPS = {
     "importing": gettext_lazy("Writing the records"),
     "done": gettext_lazy("Imported"),
     "invalid": gettext_lazy("The file cannot be read"),
+    "expired": gettext_lazy("Expired"),
     "failed": gettext_lazy("Stopped"),
 }
 
@@ -181,3 +182,40 @@ def import_confirm(request: HttpRequest, batch_id) -> HttpResponse:
     if not imports.import_confirm(batch_id=batch_id, user=request.user):
         messages.error(request, _("This import cannot be confirmed (again)."))
     return redirect("beneficiaries:import_detail", batch_id=batch_id)
+
+
+@require_http_methods(["GET", "HEAD"])
+def import_review(request: HttpRequest, batch_id) -> HttpResponse:
+    """A manager's review of a monitor's import: what waits for approval in
+    their scope, by project and activity type, and one button to approve it."""
+    batch = selectors.import_review_for_user(request.user, batch_id)
+    return render(
+        request,
+        "beneficiaries/import_review.html",
+        {
+            "batch": batch,
+            "batch_id": batch_id,
+            **selectors.import_review_summary(request.user, batch_id),
+        },
+    )
+
+
+@require_POST
+def import_approve(request: HttpRequest, batch_id) -> HttpResponse:
+    """Approve every record of the import waiting in the manager's scope."""
+    batch = selectors.import_review_for_user(request.user, batch_id)
+    approved = imports.import_approve(
+        batch_id=batch_id,
+        user=request.user,
+        reason=_("Approved with the import of %(file)s") % {"file": batch.get("filename", "")},
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s imported record approved: it now counts in the indicators.",
+            "%(count)s imported records approved: they now count in the indicators.",
+            approved,
+        )
+        % {"count": approved},
+    )
+    return redirect("beneficiaries:visit_list")

@@ -327,4 +327,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.nightly_full_recompute",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Uploaded import files left unconfirmed for a day are deleted (personal data).
+    "import-cleanup": {
+        "task": "beneficiaries.import_cleanup",
+        "schedule": crontab(minute=15),
+    },
 }

@@ -17,6 +17,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from beneficiaries import imports
+from beneficiaries.imports import run, status, write
 from beneficiaries.models import AssistanceRecord, recipient_field
 from indicators.engine import recompute_full
 from tests.beneficiaries.test_services import build_world
@@ -152,7 +153,7 @@ def test_one_bad_row_at_write_time_means_nothing_is_written(client, world, monke
     # the first rows are already sent to the database when the bad one is read.
     world["project"].end_date = dt.date(2019, 12, 31)
     world["project"].save()
-    monkeypatch.setattr(imports, "BATCH_SIZE", 1)
+    monkeypatch.setattr(write, "BATCH_SIZE", 1)
 
     confirm(client, batch)
 
@@ -372,17 +373,17 @@ def test_the_visit_list_links_to_the_import(client, world):
 
 
 def test_a_large_file_runs_in_a_task_with_progress(client, world, monkeypatch, eager_tasks):
-    monkeypatch.setattr(imports, "INLINE_MAX_ROWS", 3)
-    monkeypatch.setattr(imports, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(run, "INLINE_MAX_ROWS", 3)
+    monkeypatch.setattr(run, "PROGRESS_EVERY", 2)
     progress = []
-    write = imports._status_update
+    update = status._status_update
 
     def spy(batch_id, **changes):
         if "rows_done" in changes:
             progress.append(changes["rows_done"])
-        return write(batch_id, **changes)
+        return update(batch_id, **changes)
 
-    monkeypatch.setattr(imports, "_status_update", spy)
+    monkeypatch.setattr(run, "_status_update", spy)
     batch = batch_of(upload(client, world["alice"], csv_file([GOOD] * 5)))
     assert batch["background"] is True
     assert batch["state"] == "checked" and batch["counts"]["rows"] == 5
@@ -403,7 +404,7 @@ def test_a_small_file_runs_in_the_request(client, world):
 
 def test_a_running_import_shows_a_progress_bar_that_refreshes(client, world):
     batch = batch_of(upload(client, world["alice"], csv_file([GOOD])))
-    imports._status_update(batch["id"], state="importing", progress=40, rows_done=800)
+    status._status_update(batch["id"], state="importing", progress=40, rows_done=800)
     page = detail(client, batch).content.decode()
     assert '<progress max="100" value="40">' in page
     assert 'http-equiv="refresh"' in page
@@ -414,8 +415,151 @@ def test_uploads_are_kept_outside_the_served_media(settings):
     """Beneficiary lists hold personal data: never under MEDIA_ROOT."""
     import uuid
 
-    from beneficiaries.imports import _folder
-
-    folder = _folder(uuid.uuid4())
+    folder = status._folder(uuid.uuid4())
     assert folder.is_relative_to(settings.IMPORT_ROOT)
     assert not folder.is_relative_to(settings.MEDIA_ROOT)
+
+
+# --- Uploaded files are not kept ----------------------------------------------------
+
+
+def uploads(settings) -> list:
+    return sorted(path.name for path in settings.IMPORT_ROOT.rglob("upload.*"))
+
+
+def test_the_uploaded_file_is_deleted_once_imported(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    batch = batch_of(upload(client, world["alice"], csv_file([GOOD])))
+    assert uploads(settings) == ["upload.csv"]  # kept until confirmed
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(client, batch)
+    assert status_read_of(batch)["state"] == "done"
+    assert uploads(settings) == []
+    assert "1 assistance record imported" in detail(client, batch).content.decode()
+
+
+def status_read_of(batch):
+    return imports.status_read(batch["id"])
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: csv_file([with_cells(GOOD, people="many")]),  # errors: cannot be confirmed
+        lambda: csv_file([GOOD], encoding="utf-16"),  # unreadable
+    ],
+)
+def test_a_file_that_cannot_be_imported_is_deleted_at_once(client, world, settings, make):
+    batch = batch_of(upload(client, world["alice"], make()))
+    assert batch["state"] in ("checked", "invalid")
+    assert uploads(settings) == []
+
+
+def test_an_abandoned_import_loses_its_file_after_a_day(client, world, settings, eager_tasks):
+    from beneficiaries.tasks import import_cleanup_task
+
+    batch = batch_of(upload(client, world["alice"], csv_file([GOOD])))
+    checked_at = dt.datetime.fromisoformat(batch["updated_at"])
+    assert imports.import_cleanup(now=checked_at + dt.timedelta(hours=23)) == 0
+    assert uploads(settings) == ["upload.csv"]
+    assert imports.import_cleanup(now=checked_at + dt.timedelta(days=1, minutes=1)) == 1
+    assert uploads(settings) == []
+    assert status_read_of(batch)["state"] == "expired"
+    page = detail(client, batch).content.decode()
+    assert "its file was deleted" in page and "Confirm and import" not in page
+    confirm(client, batch)
+    assert AssistanceRecord.objects.count() == 0
+    # The periodic task runs the same clean-up (nothing left to delete here).
+    import_cleanup_task.delay()
+    assert status_read_of(batch)["state"] == "expired"
+
+
+# --- A monitor's import, approved by a manager in one action -----------------------------
+
+
+def monitors_import(client, world, rows, django_capture_on_commit_callbacks):
+    batch = batch_of(upload(client, world["alice"], csv_file(rows)))
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(client, batch)
+    return batch
+
+
+@pytest.mark.parametrize(
+    "who, code",
+    [("maria", 200), ("admin", 200), ("mark", 404), ("alice", 404), ("mona", 404), ("dora", 404)],
+)
+def test_who_reviews_a_monitors_import(
+    client, world, who, code, django_capture_on_commit_callbacks
+):
+    batch = monitors_import(client, world, [GOOD], django_capture_on_commit_callbacks)
+    client.force_login(world[who])
+    review = reverse("beneficiaries:import_review", args=[batch["id"]])
+    assert client.get(review).status_code == code
+    response = client.post(reverse("beneficiaries:import_approve", args=[batch["id"]]))
+    assert response.status_code == (302 if code == 200 else 404)
+    statuses = set(AssistanceRecord.objects.values_list("status", flat=True))
+    assert statuses == ({"approved"} if code == 200 else {"submitted"})
+
+
+def test_a_manager_approves_a_monitors_import_in_one_action(
+    client, world, eager_tasks, django_capture_on_commit_callbacks
+):
+    define("bsp-units", source="assistance", measure="units")
+    recompute_full()
+    rows = [GOOD, with_cells(GOOD, units="6", delivered_on="2018-05-02")]
+    batch = monitors_import(client, world, rows, django_capture_on_commit_callbacks)
+    assert value("bsp-units") is None
+    assert set(AssistanceRecord.objects.values_list("import_batch", flat=True)) == {
+        __import__("uuid").UUID(batch["id"])
+    }
+
+    client.force_login(world["maria"])
+    review = reverse("beneficiaries:import_review", args=[batch["id"]])
+    listing = client.get(reverse("beneficiaries:visit_list")).content.decode()
+    assert "Imported lists to review" in listing and review in listing
+    assert "2 records, 12 people" in listing and "list.csv" in listing
+    page = client.get(review).content.decode()
+    assert "KRK-01" in page and "Business support package" in page
+    assert "Approve all 2 records" in page and "alice" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("beneficiaries:import_approve", args=[batch["id"]]))
+    assert response.status_code == 302
+    assert set(AssistanceRecord.objects.values_list("status", flat=True)) == {"approved"}
+    assert value("bsp-units") == 10
+    record = AssistanceRecord.objects.order_by("delivered_on").first()
+    latest, first = record.history.order_by("-history_id")[:2]
+    assert (latest.status, latest.history_user, latest.history_type) == (
+        "approved",
+        world["maria"],
+        "~",
+    )
+    assert "Approved with the import of list.csv" == latest.history_change_reason
+    assert (first.status, first.history_user, first.history_change_reason) == (
+        "submitted",
+        world["alice"],
+        "Imported from list.csv",
+    )
+    listing = client.get(reverse("beneficiaries:visit_list")).content.decode()
+    assert "Imported lists to review" not in listing
+    assert client.get(review).status_code == 404  # nothing left to review
+
+
+def test_the_copy_write_keeps_every_column_and_one_history_row_each(
+    client, world, django_capture_on_commit_callbacks
+):
+    rows = [with_cells(GOOD, household_size="7"), with_cells(GOOD, units="")]
+    batch = monitors_import(client, world, rows, django_capture_on_commit_callbacks)
+    records = list(AssistanceRecord.objects.order_by("id"))
+    assert [(r.units, r.household_size, r.visit, r.beneficiary) for r in records] == [
+        (4, 7, None, None),
+        (0, None, None, None),
+    ]
+    assert all(
+        r.created_at and r.updated_at and str(r.import_batch) == batch["id"] for r in records
+    )
+    assert AssistanceRecord.history.count() == 2
+    for record in records:
+        row = record.history.get()
+        assert (row.history_type, row.people, getattr(row, WOMEN_IDP)) == ("+", 6, 3)

@@ -298,6 +298,24 @@ def test_approval_and_return_recompute_the_indicators(
 # --- Photos --------------------------------------------------------------------------------
 
 
+def phone_exif() -> Image.Exif:
+    """EXIF as a phone writes it: camera make and model, and a GPS position."""
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x0110] = "Model 12 Pro"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (36.0, 11.0, 27.0), "E", (44.0, 23.0, 31.0)
+    return exif
+
+
+def heic_with_gps(size=(2400, 1800)) -> bytes:
+    """A real HEIC file, as an iPhone takes it, with a GPS position and the camera."""
+    image = Image.new("RGB", size, (40, 140, 60))
+    buffer = BytesIO()
+    image.save(buffer, format="HEIF", exif=phone_exif().tobytes(), quality=60)
+    return buffer.getvalue()
+
+
 def jpeg_with_gps() -> bytes:
     """A small JPEG whose EXIF holds a GPS position and a camera make."""
     image = Image.new("RGB", (16, 12), "green")
@@ -333,16 +351,72 @@ def test_a_stored_photo_has_no_location_or_device_data(world, media):
         assert "exif" not in stored.info
 
 
+def test_a_heic_photo_is_stored_as_a_jpeg_for_display_without_location(world, media):
+    visit = draft(world)
+    data = heic_with_gps()
+    assert data[4:12] == b"ftypheic"  # a real HEIC file
+    with Image.open(BytesIO(data)) as original:
+        assert original.format == "HEIF"
+        assert original.getexif().get_ifd(0x8825)  # it does carry GPS
+        assert original.getexif()[0x0110] == "Model 12 Pro"
+    upload = SimpleUploadedFile("IMG_0301.HEIC", data, content_type="image/heic")
+    photo = services.photo_add(
+        visit=visit, user=world["alice"], image=upload, caption="Market", credit="IOM"
+    )
+    assert photo.image.name.endswith(".jpg")
+    with Image.open(photo.image.path) as stored:
+        assert stored.format == "JPEG"
+        assert stored.size == (1600, 1200)  # resized for display, proportions kept
+        assert not stored.getexif()
+        assert "exif" not in stored.info and "xmp" not in stored.info
+        assert stored.getpixel((800, 600)) == pytest.approx((40, 140, 60), abs=6)
+    raw = open(photo.image.path, "rb").read()
+    assert b"PhoneMaker" not in raw and b"Model 12 Pro" not in raw
+
+
+def test_a_large_jpeg_is_resized_for_display_and_turned_upright(world, media):
+    visit = draft(world)
+    exif = phone_exif()
+    exif[0x0112] = 6  # taken with the phone turned: shown rotated 90°
+    buffer = BytesIO()
+    Image.new("RGB", (3200, 2000), "white").save(buffer, format="JPEG", exif=exif)
+    upload = SimpleUploadedFile("shop.jpg", buffer.getvalue(), content_type="image/jpeg")
+    photo = services.photo_add(
+        visit=visit, user=world["alice"], image=upload, caption="Shop", credit="IOM"
+    )
+    with Image.open(photo.image.path) as stored:
+        assert stored.size == (1000, 1600)
+        assert not stored.getexif()
+
+
+def test_a_small_png_keeps_its_format_and_size(world, media):
+    visit = draft(world)
+    buffer = BytesIO()
+    Image.new("RGBA", (300, 200), (10, 20, 30, 128)).save(buffer, format="PNG")
+    upload = SimpleUploadedFile("chart.png", buffer.getvalue(), content_type="image/png")
+    photo = services.photo_add(
+        visit=visit, user=world["alice"], image=upload, caption="Chart", credit="IOM"
+    )
+    assert photo.image.name.endswith(".png")
+    with Image.open(photo.image.path) as stored:
+        assert (stored.format, stored.size, stored.mode) == ("PNG", (300, 200), "RGBA")
+
+
 def test_a_file_that_is_not_a_photo_is_refused_whatever_its_name(world, media):
     visit = draft(world)
     fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
     with pytest.raises(ValidationError) as info:
         services.photo_add(visit=visit, user=world["alice"], image=fake, caption="x", credit="y")
-    assert "not a JPEG or PNG" in info.value.messages[0]
+    assert "not a JPEG, PNG or HEIC photo" in info.value.messages[0]
     gif = BytesIO()
     Image.new("RGB", (4, 4)).save(gif, format="GIF")
     with pytest.raises(ValidationError):
         services.photo_check(SimpleUploadedFile("a.png", gif.getvalue()))
+    # A HEIC name on something else, and a HEIC file cut short, are refused too.
+    with pytest.raises(ValidationError):
+        services.photo_check(SimpleUploadedFile("IMG_1.HEIC", b"\x00\x00\x00\x18ftypheic junk"))
+    with pytest.raises(ValidationError):
+        services.photo_check(SimpleUploadedFile("IMG_2.HEIC", heic_with_gps((64, 48))[:300]))
     assert not Photo.objects.exists()
     assert not list(media.rglob("*.*"))
 
@@ -355,3 +429,5 @@ def test_a_photo_above_10_mb_is_refused(world):
     png = BytesIO()
     Image.new("RGB", (4, 4)).save(png, format="PNG")
     assert services.photo_check(SimpleUploadedFile("named.jpg", png.getvalue())) == "PNG"
+    heic = SimpleUploadedFile("named.jpg", heic_with_gps((64, 48)))
+    assert services.photo_check(heic) == "HEIF"

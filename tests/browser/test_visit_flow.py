@@ -1,7 +1,8 @@
 """The main path of field data entry, in a real browser on the real stack: a
-monitor on a phone fills a visit with two assistance lines and a photo and
-submits it; the manager approves it; a real Celery worker recomputes, and the
-indicator figure changes."""
+monitor on a phone fills a visit with two assistance lines, a beneficiary's
+feedback and a photo and submits it; the manager finds it in the review list
+and approves it; a real Celery worker recomputes, and the indicator figure
+changes."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ import time
 import pytest
 from PIL import Image
 
-from beneficiaries.models import AssistanceRecord, MonitoringVisit, Photo
+from beneficiaries.models import (
+    AssistanceRecord,
+    FeedbackResponse,
+    MonitoringVisit,
+    Photo,
+    Question,
+    Survey,
+)
 from indicators.engine import recompute_full
 from tests.factories import (
     PASSWORD,
@@ -46,6 +54,14 @@ def test_monitor_submits_manager_approves_figure_changes(
     bsp.sectors.add(sector)
     user_with_role("monitor", username="mona", governorates=[kirkuk])
     user_with_role("manager", username="maya", programmes=[programme])
+    survey = Survey.objects.create(code="satisfaction", title="Beneficiary satisfaction")
+    question = Question.objects.create(
+        survey=survey,
+        code="satisfaction",
+        text="How satisfied are you with the assistance you received?",
+        kind=Question.Kind.LIKERT,
+        choices=[["5", "Very satisfied"], ["4", "Satisfied"], ["3", "Neutral"]],
+    )
     define("people-x", source="assistance", measure="people", apply_multiplier=True)
     recompute_full()
     assert value("people-x") is None
@@ -68,12 +84,18 @@ def test_monitor_submits_manager_approves_figure_changes(
     page.fill("input[name='lines-1-households']", "5")
     page.fill("input[name='lines-1-people']", "5")
     page.fill("input[name='lines-1-household_size']", "4")
+    page.click(f"button[data-add=feedback{survey.pk}]")
+    page.select_option(f"select[name='feedback{survey.pk}-0-sex']", "f")
+    page.check(f"input[name='feedback{survey.pk}-0-q{question.pk}'][value='5']")
+    phone.screenshot("visit-form-phone")
     page.click("button[name=save]")
     page.wait_for_load_state()
     visit = MonitoringVisit.objects.get()
     # A saved draft stays open for more editing.
     assert page.url.endswith(f"/visits/{visit.pk}/edit/"), page.url
     assert AssistanceRecord.objects.filter(visit=visit).count() == 2
+    response = FeedbackResponse.objects.get(visit=visit)
+    assert (response.sex, list(response.answers.values_list("value", flat=True))) == ("f", ["5"])
     phone.goto(f"/visits/{visit.pk}/")
 
     page.set_input_files(
@@ -95,12 +117,17 @@ def test_monitor_submits_manager_approves_figure_changes(
     # The manager, on a laptop.
     manager = browser_page
     manager.login("maya", PASSWORD)
-    manager.goto(f"/visits/{visit.pk}/")
+    manager.goto("/visits/")
+    manager.screenshot("review-list")
+    manager.page.click(f"a[href='/visits/{visit.pk}/']")
+    manager.page.wait_for_load_state()
+    assert "Very satisfied" in manager.page.content()
     manager.page.click("text=Approve")
     manager.page.wait_for_load_state()
     manager.screenshot("visit-approved")
     visit.refresh_from_db()
-    assert visit.status == "approved"
+    response.refresh_from_db()
+    assert (visit.status, response.status) == ("approved", "approved")
 
     # The worker recomputes after the approval commits: 10 × 6 + 5 × 4.
     deadline = time.monotonic() + 30

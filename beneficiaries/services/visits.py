@@ -1,59 +1,30 @@
-"""Writes of field data entry: monitoring visits, the assistance they verify,
-their referrals and photos, and the review workflow.
-
-draft → submitted → approved, or returned with a reason; a returned visit is
-corrected and submitted again, and an approved visit can still be returned.
-The visit's assistance records follow its status, so only the lines of an
-approved visit count in indicators; approving, and returning an approved
-visit, ask for the incremental recomputation of what the lines count in.
-
-Who may call what is decided before, by ``selectors.visit_for_user``; these
-services check the data and the state. Every save names its user in the
-record's history. A rule broken raises ``ValidationError`` with a message a
-monitor understands, by field where there is one; the forms show the same
-messages, from the same functions (``visit_errors``, ``assistance_line_errors``).
-"""
+"""Monitoring visits, the assistance lines they verify and their referrals:
+the rules a monitor is told about, and the review workflow."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 from collections.abc import Mapping
-from io import BytesIO
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
 
 from beneficiaries.models import (
     RECIPIENT_FIELDS,
     ActivityType,
     AssistanceRecord,
     MonitoringVisit,
-    Photo,
     Referral,
     ReviewStatus,
 )
-from beneficiaries.selectors import EDITABLE_STATUSES
+from beneficiaries.services.common import _day, _locked, _raise_if, _require_editable, _save
 from indicators.services import assistance_scope, recompute_after_change, scope_of
 from programmes.access import projects_for_user
 from programmes.models import Project
 
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png"}
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
-
-
 # --- Rules ------------------------------------------------------------------------
-
-
-def _day(value: dt.date) -> str:
-    return date_format(value, "DATE_FORMAT")
 
 
 def visit_errors(
@@ -125,32 +96,6 @@ def assistance_line_errors(
     return errors
 
 
-def _raise_if(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _require_editable(visit: MonitoringVisit) -> None:
-    if visit.status not in EDITABLE_STATUSES:
-        raise ValidationError(
-            _("This visit is %(status)s: it can no longer be changed.")
-            % {"status": visit.get_status_display().lower()}
-        )
-
-
-def _locked(visit: MonitoringVisit) -> MonitoringVisit:
-    """The visit re-read under a row lock, so that two reviewers (or a reviewer
-    and the monitor) cannot move it at the same time."""
-    return MonitoringVisit.objects.select_for_update().select_related("project").get(pk=visit.pk)
-
-
-def _save(instance, *, user, reason: str = "", **kwargs) -> None:
-    instance._history_user = user
-    if reason:
-        instance._change_reason = reason
-    instance.save(**kwargs)
-
-
 # --- Visits -----------------------------------------------------------------------
 
 
@@ -185,18 +130,32 @@ def visit_update(
     for record in visit.assistance.exclude(project=project, delivered_on=visit_date):
         record.project, record.delivered_on = project, visit_date
         _save(record, user=user)
+    for response in visit.feedback.exclude(project=project, collected_on=visit_date):
+        response.project, response.collected_on = project, visit_date
+        _save(response, user=user)
     return visit
 
 
-def _move(visit: MonitoringVisit, *, user, status: str, reason: str) -> list[AssistanceRecord]:
-    """Save the visit and give its assistance records ``status``; returns the records."""
+def _move(visit: MonitoringVisit, *, user, status: str, reason: str) -> list:
+    """Save the visit and give its assistance records and feedback responses
+    ``status``; returns the scopes they count in, after the move."""
     _save(visit, user=user, reason=reason)
     records = list(visit.assistance.select_related("project"))
-    for record in records:
+    responses = list(visit.feedback.select_related("project"))
+    for record in [*records, *responses]:
         if record.status != status:
             record.status = status
             _save(record, user=user, reason=reason)
-    return records
+    return [assistance_scope(records), *(scope_of(response) for response in responses)]
+
+
+def _scopes(visit: MonitoringVisit) -> list:
+    """What the visit, its assistance records and its feedback count in, as they are now."""
+    return [
+        scope_of(visit),
+        assistance_scope(visit.assistance.select_related("project")),
+        *(scope_of(response) for response in visit.feedback.select_related("project")),
+    ]
 
 
 @transaction.atomic
@@ -234,27 +193,27 @@ def visit_submit(*, visit: MonitoringVisit, user) -> MonitoringVisit:
 
 @transaction.atomic
 def visit_approve(*, visit: MonitoringVisit, user) -> MonitoringVisit:
-    """Approve a submitted visit: it and its assistance records are approved,
-    so they count in indicators, recomputed after commit. Nobody approves
-    their own visit."""
+    """Approve a submitted visit: it, its assistance records and its feedback
+    responses are approved, so they count in indicators, recomputed after
+    commit. Nobody approves their own visit."""
     visit = _locked(visit)
     if visit.status != ReviewStatus.SUBMITTED:
         raise ValidationError(_("Only a visit waiting for review can be approved."))
     if visit.monitor_id == user.pk:
         raise ValidationError(_("Somebody else must review your own visit."))
-    before = [scope_of(visit), assistance_scope(visit.assistance.select_related("project"))]
+    before = _scopes(visit)
     visit.status = ReviewStatus.APPROVED
     visit.reviewed_at = timezone.now()
     visit.reviewed_by = user
-    records = _move(visit, user=user, status=ReviewStatus.APPROVED, reason=_("Approved"))
-    recompute_after_change(scopes=[*before, scope_of(visit), assistance_scope(records)])
+    after = _move(visit, user=user, status=ReviewStatus.APPROVED, reason=_("Approved"))
+    recompute_after_change(scopes=[*before, scope_of(visit), *after])
     return visit
 
 
 @transaction.atomic
 def visit_return(*, visit: MonitoringVisit, user, reason: str) -> MonitoringVisit:
     """Return a submitted or approved visit to its monitor with ``reason``;
-    its assistance records stop counting. Returning an approved visit
+    its assistance records and feedback responses stop counting. Returning an approved visit
     recomputes the indicators it counted in."""
     visit = _locked(visit)
     reason = reason.strip()
@@ -265,14 +224,14 @@ def visit_return(*, visit: MonitoringVisit, user, reason: str) -> MonitoringVisi
     if visit.status not in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED):
         raise ValidationError(_("Only a submitted or approved visit can be returned."))
     was_approved = visit.status == ReviewStatus.APPROVED
-    before = [scope_of(visit), assistance_scope(visit.assistance.select_related("project"))]
+    before = _scopes(visit)
     visit.status = ReviewStatus.RETURNED
     visit.return_reason = reason
     visit.reviewed_at = timezone.now()
     visit.reviewed_by = user
-    records = _move(visit, user=user, status=ReviewStatus.RETURNED, reason=_("Returned"))
+    after = _move(visit, user=user, status=ReviewStatus.RETURNED, reason=_("Returned"))
     if was_approved:
-        recompute_after_change(scopes=[*before, scope_of(visit), assistance_scope(records)])
+        recompute_after_change(scopes=[*before, scope_of(visit), *after])
     return visit
 
 
@@ -364,81 +323,32 @@ def referral_delete(*, visit: MonitoringVisit, user, referral: Referral) -> None
     referral.delete()
 
 
-# --- Photos -----------------------------------------------------------------------
-
-
-def strip_photo_metadata(upload: UploadedFile) -> ContentFile:
-    """The uploaded image re-encoded without its metadata (EXIF with GPS
-    position, camera, date), turned upright first since the orientation tag
-    goes too. Only the pixels (and the colour profile) are kept."""
-    upload.seek(0)
-    with Image.open(upload) as original:
-        image_format = original.format
-        upright = ImageOps.exif_transpose(original)
-        # A new image from the raw pixels carries no ``info`` at all, whatever
-        # a format's writer would otherwise copy from the original.
-        clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
-        if upright.mode == "P" and upright.getpalette():
-            clean.putpalette(upright.getpalette())
-        options = {}
-        if image_format == "JPEG":
-            options["quality"] = 90
-        if upright.info.get("icc_profile"):
-            # The colour profile says nothing about where or who; keep colours true.
-            options["icc_profile"] = upright.info["icc_profile"]
-        buffer = BytesIO()
-        clean.save(buffer, format=image_format, **options)
-    return ContentFile(buffer.getvalue(), name=os.path.basename(upload.name))
-
-
-def photo_check(upload: UploadedFile) -> str:
-    """The format ("JPEG" or "PNG") of an uploaded photo, read from its
-    content whatever its name says; raises ValidationError for anything else,
-    a damaged image or a file above 10 MB."""
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError(
-            _("This file is %(size)s MB; a photo can be at most 10 MB. Send a smaller one.")
-            % {"size": f"{upload.size / 1024 / 1024:.1f}"}
-        )
-    upload.seek(0)
-    try:
-        with Image.open(upload) as image:
-            image_format = image.format
-            image.verify()
-    except Exception:  # Pillow raises many types for a file that is not an image
-        image_format = None
-    upload.seek(0)
-    if image_format not in PHOTO_FORMATS:
-        raise ValidationError(
-            _("This file is not a JPEG or PNG photo, whatever its name says. Choose a photo.")
-        )
-    return image_format
-
-
 @transaction.atomic
-def photo_add(
-    *, visit: MonitoringVisit, user, image: UploadedFile, caption: str, credit: str
-) -> Photo:
-    """Store a photo of a draft or returned visit with its caption and credit,
-    after checking it is a JPEG or PNG of at most 10 MB and removing its
-    location and device metadata. The stored name is random: a phone's file
-    name can say where and when."""
-    _require_editable(visit)
-    image_format = photo_check(image)
-    clean = strip_photo_metadata(image)
-    clean.name = f"{uuid.uuid4().hex}.{PHOTO_FORMATS[image_format]}"
-    photo = Photo(visit=visit, image=clean, caption=caption, credit=credit)
-    _save(photo, user=user)
-    return photo
-
-
-@transaction.atomic
-def photo_delete(*, visit: MonitoringVisit, user, photo: Photo) -> None:
-    """Remove a photo of a draft or returned visit, with its file."""
-    _require_editable(visit)
-    if photo.visit_id != visit.pk:
-        raise ValidationError(_("This photo belongs to another visit."))
-    storage, name = photo.image.storage, photo.image.name
-    photo._history_user = user
-    photo.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+def referral_close(*, referral: Referral, user, closed_on: dt.date) -> Referral:
+    """Mark a referral closed on ``closed_on`` (the issue was dealt with by
+    whom it was referred to). Any time after the visit was submitted: a
+    referral lives on after the review. Who may do it (a manager of the
+    visit's scope, or an administrator) is decided by the caller
+    (``selectors.referral_for_user``)."""
+    referral = Referral.objects.select_for_update().select_related("visit").get(pk=referral.pk)
+    if referral.visit.status == ReviewStatus.DRAFT:
+        raise ValidationError(_("A referral of a draft visit is closed by editing the visit."))
+    if referral.closed_on is not None:
+        raise ValidationError(
+            _("This referral was already closed on %(day)s.") % {"day": _day(referral.closed_on)}
+        )
+    if closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": _("This date is in the future.")})
+    if closed_on < referral.visit.visit_date:
+        raise ValidationError(
+            {
+                "closed_on": _(
+                    "The issue was found on %(day)s, during the visit: it cannot have been "
+                    "closed before."
+                )
+                % {"day": _day(referral.visit.visit_date)}
+            }
+        )
+    referral.closed_on = closed_on
+    _save(referral, user=user, reason=_("Closed"))
+    return referral

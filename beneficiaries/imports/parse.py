@@ -1,0 +1,250 @@
+"""Reading an uploaded beneficiary list: the header and its usual variants,
+CSV (UTF-8, any of three delimiters) or XLSX, and the cells (whole numbers
+with thousands separators or Arabic digits, dates in three spellings).
+
+Raises ``ImportFileError`` for a file that cannot be read as a whole; a cell
+that cannot be read raises ``ValueError`` with the message for the user.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from beneficiaries.models import RECIPIENT_FIELDS
+
+MAX_COUNT = 2_147_483_647  # a PostgreSQL integer
+
+REQUIRED_COLUMNS = ["project", "governorate", "activity_type", "delivered_on", "people"]
+COUNT_COLUMNS = ["units", "households", "people", *RECIPIENT_FIELDS]
+COLUMNS = [*REQUIRED_COLUMNS, "units", "households", "household_size", *RECIPIENT_FIELDS]
+# Other headings data collection tools use for the same column.
+HEADER_ALIASES = {
+    "project_code": "project",
+    "activity": "activity_type",
+    "date": "delivered_on",
+    "delivery_date": "delivered_on",
+    "governorate_pcode": "governorate",
+    "adm1_pcode": "governorate",
+}
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+)
+MONTHS = {name: i for i, full in enumerate(_MONTH_NAMES.split(), 1) for name in (full, full[:3])}
+MONTHS["sept"] = 9
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?")
+_DMY_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_NAMED_DATE = re.compile(r"(\d{1,2})\s+([^\W\d_]+)\.?,?\s+(\d{4})")
+_THOUSANDS = re.compile(r"\d{1,3}(?:([,\u066c\u00a0\u202f ])\d{3})(?:\1\d{3})*")
+_WHOLE = re.compile(r"\d+(?:\.0+)?")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message says why and what to do."""
+
+
+def estimate_rows(path: Path, fmt: str) -> int | None:
+    """The number of data rows, roughly (to choose where the work runs)."""
+    try:
+        if fmt == "csv":
+            lines = 0
+            with path.open("rb") as file:
+                while chunk := file.read(1 << 20):
+                    lines += chunk.count(b"\n")
+            return max(lines - 1, 0)
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True)
+        try:
+            rows = workbook.worksheets[0].max_row
+        finally:
+            workbook.close()
+        return max(rows - 1, 0) if rows else None
+    except Exception:  # an unreadable file is reported by the dry run
+        return None
+
+
+def _normalise_header(value) -> str:
+    key = str(value if value is not None else "").strip().lstrip("\ufeff").casefold()
+    key = re.sub(r"[\s\-]+", "_", key)
+    return HEADER_ALIASES.get(key, key)
+
+
+def _csv_lines(path: Path) -> Iterator[list[str]]:
+    with path.open("rb") as file:
+        head = file.read(4096)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        raise ImportFileError(
+            _(
+                "This file is UTF-16 text (Excel's “Unicode text”), not CSV UTF-8. In "
+                "Excel choose Save as → “CSV UTF-8 (comma delimited)” and upload that."
+            )
+        )
+
+    def decoded(file) -> Iterator[str]:
+        for number, raw in enumerate(file, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ImportFileError(
+                    _(
+                        "Line %(row)s is not UTF-8 text (the file may be in Latin-1 or "
+                        "Windows Arabic). Save it as “CSV UTF-8” and upload it again."
+                    )
+                    % {"row": number}
+                ) from None
+            yield line.removeprefix("\ufeff") if number == 1 else line
+
+    with path.open("rb") as file:
+        lines = decoded(file)
+        first = next(lines, "")
+        delimiter = max(",;\t", key=first.count)
+        reader = csv.reader(_chain(first, lines), delimiter=delimiter)
+        try:
+            yield from reader
+        except csv.Error as exc:
+            raise ImportFileError(
+                _("Line %(row)s cannot be read as CSV (%(problem)s).")
+                % {"row": reader.line_num + 1, "problem": exc}
+            ) from None
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    if first:
+        yield first
+    yield from rest
+
+
+def _xlsx_lines(path: Path) -> Iterator[tuple]:
+    with path.open("rb") as file:
+        magic = file.read(8)
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            _("This is an old Excel file (.xls) renamed .xlsx. Save it as .xlsx or CSV.")
+        )
+    if not zipfile.is_zipfile(path):
+        raise ImportFileError(
+            _(
+                "This file is not an Excel workbook, although its name ends in .xlsx "
+                "(it may be text or CSV). Save it from Excel as .xlsx, or upload it as .csv."
+            )
+        )
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except Exception:
+        raise ImportFileError(
+            _("This Excel workbook cannot be read. Open it in Excel, save it again as .xlsx.")
+        ) from None
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def read_rows(path: Path, fmt: str) -> tuple[list[str], list[str], Iterator[tuple[int, dict]]]:
+    """(columns used, columns ignored, rows as (row number in the sheet, {column: value})).
+    Blank rows are skipped; row 1 is the header."""
+    lines = _csv_lines(path) if fmt == "csv" else _xlsx_lines(path)
+    header = next(lines, None)
+    if header is None or not any(str(cell or "").strip() for cell in header):
+        raise ImportFileError(_("The file is empty: its first row must hold the column names."))
+    names = [_normalise_header(cell) for cell in header]
+    seen = [name for name in names if name]
+    duplicates = sorted({name for name in seen if seen.count(name) > 1})
+    if duplicates:
+        raise ImportFileError(
+            _("These columns appear twice: %(columns)s.") % {"columns": ", ".join(duplicates)}
+        )
+    missing = [column for column in REQUIRED_COLUMNS if column not in names]
+    if missing:
+        raise ImportFileError(
+            _("Columns missing: %(columns)s. Start from the template on the import page.")
+            % {"columns": ", ".join(missing)}
+        )
+    used = [(index, name) for index, name in enumerate(names) if name in COLUMNS]
+    ignored = [str(header[i]) for i, name in enumerate(names) if name and name not in COLUMNS]
+
+    def rows() -> Iterator[tuple[int, dict]]:
+        for number, values in enumerate(lines, start=2):
+            row = {name: values[i] if i < len(values) else None for i, name in used}
+            if any(value is not None and str(value).strip() for value in row.values()):
+                yield number, row
+
+    return [name for _i, name in used], ignored, rows()
+
+
+def cell_text(value) -> str:
+    """The text of a cell, spaces collapsed; a whole float without its ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def parse_count(value) -> int | None:
+    """A whole number of 0 or more from a cell ("1,234", 1234.0, "١٢"); None when
+    blank. Raises ValueError with the message for the user."""
+    if value is None or isinstance(value, bool):
+        if value is None:
+            return None
+        raise ValueError(_("Give a whole number, not TRUE or FALSE."))
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        text = cell_text(value)
+        if not text:
+            return None
+        if text.startswith("-") and _WHOLE.fullmatch(text[1:]):
+            raise ValueError(_("“%(value)s” is negative: give 0 or more.") % {"value": text})
+        if _THOUSANDS.fullmatch(text):
+            text = re.sub(r"\D", "", text)
+        elif _WHOLE.fullmatch(text):
+            text = text.split(".")[0]
+        else:
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text})
+        number = int(text)
+    if number < 0:
+        raise ValueError(_("“%(value)s” is negative: give 0 or more.") % {"value": number})
+    if number > MAX_COUNT:
+        raise ValueError(_("“%(value)s” is too large.") % {"value": number})
+    return number
+
+
+def parse_date(value) -> dt.date | None:
+    """A day from a cell: a spreadsheet date, 2018-03-01, 01/03/2018 (day
+    first) or 1 March 2018; None when blank. Raises ValueError with the message."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = cell_text(value)
+    if not text:
+        return None
+    day = month = year = None
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _DMY_DATE.fullmatch(text):
+        day, month, year = (int(part) for part in match.groups())
+    elif (match := _NAMED_DATE.fullmatch(text)) and match.group(2).casefold() in MONTHS:
+        day, year = int(match.group(1)), int(match.group(3))
+        month = MONTHS[match.group(2).casefold()]
+    try:
+        if year is None:
+            raise ValueError
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(
+            _("“%(value)s” is not a date: write 2018-03-01, 01/03/2018 or 1 March 2018.")
+            % {"value": text}
+        ) from None

@@ -1,0 +1,147 @@
+"""Checking the rows of a beneficiary list against the data as it is: the
+importer's projects, the governorates (P-code, names, aliases), the activity
+types and their sectors, the project's period, and the rules of an assistance
+line (``beneficiaries.services.assistance_line_errors``)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beneficiaries.imports.parse import COUNT_COLUMNS, cell_text, parse_count, parse_date
+from beneficiaries.models import RECIPIENT_FIELDS, ActivityType
+from beneficiaries.services import assistance_line_errors
+from programmes.access import projects_for_user
+from programmes.selectors import governorate_lookup, governorate_resolve
+
+
+class Rules:
+    """What a row is checked against, read once per run (a handful of queries)."""
+
+    def __init__(self, user):
+        self.projects = {
+            project.code.casefold(): project
+            for project in projects_for_user(user)
+            .select_related("governorate")
+            .defer("governorate__boundary")
+        }
+        self.activities: dict[str, ActivityType] = {}
+        for activity in ActivityType.objects.all():
+            self.activities[activity.code.casefold()] = activity
+            self.activities[" ".join(activity.name.split()).casefold()] = activity
+        self.governorates = governorate_lookup()
+        self.sector_errors: dict[tuple[int, int], str | None] = {}
+        self.today = timezone.localdate()
+
+    def sector_error(self, project, activity) -> str | None:
+        key = (project.pk, activity.pk)
+        if key not in self.sector_errors:
+            errors = assistance_line_errors(
+                project=project,
+                activity_type=activity,
+                units=0,
+                households=0,
+                people=0,
+                household_size=None,
+                recipients={},
+            )
+            self.sector_errors[key] = errors.get("activity_type")
+        return self.sector_errors[key]
+
+
+def check_row(row: dict, rules: Rules) -> tuple[dict, list[tuple[str, str]]]:
+    """The row's values for a record, and its errors as [(column, message)]."""
+    errors: list[tuple[str, str]] = []
+    formulas = set()
+    for column, value in row.items():
+        if isinstance(value, str) and len(value.strip()) > 1 and value.strip()[0] == "=":
+            formulas.add(column)
+            message = _("This cell holds a formula (%(formula)s): paste its value instead.")
+            errors.append((column, message % {"formula": value.strip()[:40]}))
+
+    def fail(column: str, message: str, given: str = "", **names) -> None:
+        """An error of ``column``; "required" when nothing was ``given``."""
+        if column not in formulas:
+            errors.append((column, message % names if given else _("This column is required.")))
+
+    code = cell_text(row.get("project"))
+    project = rules.projects.get(code.casefold())
+    if project is None:
+        message = _("No project “%(code)s” among the projects you enter data for.")
+        fail("project", message, code, code=code)
+    name = cell_text(row.get("governorate"))
+    place = governorate_resolve(name, lookup=rules.governorates) if name else None
+    if place is None:
+        message = _("Unknown governorate “%(name)s”: give its P-code, English or Arabic name.")
+        fail("governorate", message, name, name=name)
+    elif project is not None and project.governorate_id != place.pk:
+        message = _("Project %(code)s is in %(project_gov)s, not %(gov)s.")
+        gov, project_gov = place.name_iom, project.governorate.name_iom
+        fail("governorate", message, name, code=project.code, gov=gov, project_gov=project_gov)
+    activity_name = cell_text(row.get("activity_type"))
+    activity = rules.activities.get(activity_name.casefold())
+    if activity is None:
+        message = _("Unknown activity type “%(name)s”: use a name listed on the import page.")
+        fail("activity_type", message, activity_name, name=activity_name)
+    day = None
+    try:
+        day = parse_date(row.get("delivered_on")) if "delivered_on" not in formulas else None
+    except ValueError as exc:
+        errors.append(("delivered_on", str(exc)))
+    else:
+        if day is None:
+            fail("delivered_on", "")
+        elif day > rules.today:
+            errors.append(("delivered_on", _("This date is in the future.")))
+        elif project and not (project.start_date <= day <= (project.end_date or day)):
+            message = _("Project %(code)s ran from %(start)s to %(end)s, not on this day.")
+            end = project.end_date.isoformat() if project.end_date else "…"
+            start = project.start_date.isoformat()
+            fail("delivered_on", message, str(day), code=project.code, start=start, end=end)
+    counts: dict[str, int | None] = {}
+    for column in [*COUNT_COLUMNS, "household_size"]:
+        try:
+            counts[column] = None if column in formulas else parse_count(row.get(column))
+        except ValueError as exc:
+            errors.append((column, str(exc)))
+    if counts.get("people", 0) is None:
+        fail("people", "")
+    if not any(column in COUNT_COLUMNS or column == "household_size" for column, _m in errors):
+        errors.extend(
+            assistance_line_errors(
+                project=None,
+                activity_type=None,
+                units=counts["units"],
+                households=counts["households"],
+                people=counts["people"],
+                household_size=counts["household_size"],
+                recipients={column: counts[column] for column in RECIPIENT_FIELDS},
+            ).items()
+        )
+    if project is not None and activity is not None:
+        if message := rules.sector_error(project, activity):
+            errors.append(("activity_type", message))
+    values = {
+        "project": project,
+        "activity_type": activity,
+        "delivered_on": day,
+        **{column: counts.get(column) or 0 for column in COUNT_COLUMNS},
+        "household_size": counts.get("household_size"),
+    }
+    return values, errors
+
+
+def preview_row(number: int, values: dict, errors: list) -> dict:
+    return {
+        "row": number,
+        "project": values["project"].code if values["project"] else "",
+        "governorate": values["project"].governorate.name_iom if values["project"] else "",
+        "activity_type": values["activity_type"].name if values["activity_type"] else "",
+        "delivered_on": values["delivered_on"].isoformat() if values["delivered_on"] else "",
+        "units": values["units"],
+        "households": values["households"],
+        "people": values["people"],
+        "household_size": values["household_size"],
+        "breakdown": sum(values[column] for column in RECIPIENT_FIELDS),
+        "ok": not errors,
+    }
