@@ -55,6 +55,25 @@ def visits_for_user(user) -> QuerySet[MonitoringVisit]:
     return visits.none()
 
 
+def assistance_for_user(user) -> QuerySet[AssistanceRecord]:
+    """The assistance records ``user`` may read, for the API and the exports:
+    an administrator all; a manager those of the projects in their scope but
+    drafts (a draft is its monitor's until submitted); a monitor the lines of
+    their own visits (``visits_for_user``); a donor (aggregates only) or a
+    user without a role none."""
+    role = user_role(user)
+    records = AssistanceRecord.objects.all()
+    if role == Role.ADMIN:
+        return records
+    if role == Role.MANAGER:
+        return records.filter(project__in=projects_for_user(user)).exclude(
+            status=ReviewStatus.DRAFT
+        )
+    if role == Role.MONITOR:
+        return records.filter(visit__in=visits_for_user(user))
+    return records.none()
+
+
 def visit_for_user(user, pk, *, write: bool = False, review: bool = False) -> MonitoringVisit:
     """The visit ``pk`` if ``user`` may see it; with ``write``, only if they may
     change it (its monitor, or an administrator, while it is a draft or

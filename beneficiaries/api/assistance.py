@@ -26,28 +26,10 @@ from beneficiaries.models import (
     ReviewStatus,
 )
 from iomdash.api.base import ApiViewSet, Role
-from programmes.access import projects_for_user, user_role
+from programmes.access import user_role
 from programmes.models import Donor, Governorate, Programme
 
 # --- Scope --------------------------------------------------------------------
-
-
-def assistance_for_user(user) -> QuerySet[AssistanceRecord]:
-    """The assistance records ``user`` may read: an administrator all; a
-    manager those of the projects in their scope but drafts (a draft is its
-    monitor's until submitted); a monitor the lines of their own visits in
-    their governorates; a donor, or a user without a role, none."""
-    role = user_role(user)
-    records = AssistanceRecord.objects.all()
-    if role == Role.ADMIN:
-        return records
-    if role == Role.MANAGER:
-        return records.filter(project__in=projects_for_user(user)).exclude(
-            status=ReviewStatus.DRAFT
-        )
-    if role == Role.MONITOR:
-        return records.filter(visit__in=selectors.visits_for_user(user))
-    return records.none()
 
 
 def may_write(user, record) -> bool:
@@ -218,7 +200,7 @@ class AssistanceRecordViewSet(
     mixins.DestroyModelMixin,
     ApiViewSet,
 ):
-    """Assistance records (``assistance_for_user``). Created, changed and
+    """Assistance records (``selectors.assistance_for_user``). Created, changed and
     deleted as lines of a draft or returned visit by its monitor or an
     administrator; a record imported without a visit is read-only here."""
 
@@ -254,7 +236,7 @@ class AssistanceRecordViewSet(
 
     def get_queryset(self):
         return (
-            assistance_for_user(self.request.user)
+            selectors.assistance_for_user(self.request.user)
             .select_related(
                 "project__governorate", "project__programme", "project__donor", "activity_type"
             )

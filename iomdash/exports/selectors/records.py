@@ -8,39 +8,23 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import RECIPIENT_FIELDS, AssistanceRecord, Photo, Referral, ReviewStatus
-from beneficiaries.selectors import visits_for_user
+from beneficiaries.selectors import assistance_for_user, visits_for_user
 from iomdash.exports.selectors.base import (
     Column,
     ExportQueryError,
-    Role,
     Table,
     _choice,
     _codes,
     _date,
 )
-from programmes.access import projects_for_user, user_role
 
 # --- Assistance records ------------------------------------------------------------
 
 
 def records_for_user(user) -> QuerySet[AssistanceRecord]:
-    """The assistance records ``user`` may download, by the API's rule
-    (``beneficiaries.api.assistance.assistance_for_user``): an administrator
-    all; a manager those of the projects in their scope but drafts (a draft is
-    its monitor's until submitted); a monitor the lines of their own visits
-    (``visits_for_user``); a donor (aggregates only) or a user without a role
-    none."""
-    role = user_role(user)
-    records = AssistanceRecord.objects.all()
-    if role == Role.ADMIN:
-        return records
-    if role == Role.MANAGER:
-        return records.filter(project__in=projects_for_user(user)).exclude(
-            status=ReviewStatus.DRAFT
-        )
-    if role == Role.MONITOR:
-        return records.filter(visit__in=visits_for_user(user))
-    return records.none()
+    """The assistance records ``user`` may download: the API's rule
+    (``beneficiaries.selectors.assistance_for_user``)."""
+    return assistance_for_user(user)
 
 
 def _recipient_labels() -> dict[str, str]:
