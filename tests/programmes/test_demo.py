@@ -28,6 +28,8 @@ from beneficiaries.models import (
 )
 from indicators.demo import DEFINITIONS
 from indicators.models import IndicatorDefinition
+from indicators.snapshots.access import snapshots_for_user
+from indicators.snapshots.models import Snapshot
 from programmes import demo
 from programmes.models import Contribution, Donor, Governorate, Programme, Project, Sector
 
@@ -259,7 +261,19 @@ def test_default_mode_loads_every_kind_of_data_and_the_demo_logins(client):
     assert definitions.get(code="bsp-beneficiaries").activity_types.get().code == (
         "business-support-package"
     )
+    # Two published snapshots of CRP, the second compared with the first, that
+    # the demo donor (USA funds CRP) may download.
+    snapshots = list(Snapshot.objects.order_by("quarter_end"))
+    assert [(s.status, s.quarter_end) for s in snapshots] == [
+        ("published", date(2026, 6, 30)),
+        ("published", date(2026, 9, 30)),
+    ]
+    assert snapshots[1].previous == snapshots[0]
+    assert any(f["marker"] == "increased" for f in snapshots[1].payload["headlines"])
+    donor_user = User.objects.get(username="donor")
+    assert set(snapshots_for_user(donor_user)) == set(snapshots)
     printed = out.getvalue()
+    assert "2 snapshots published" in printed
     assert demo.DEMO_PASSWORD in printed
     assert all(name in printed for name in ("admin", "manager", "field", "donor"))
     assert "monitor.kri" not in printed  # cannot log in: not listed

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indicators.demo import demo_definitions_ensure
 from indicators.engine import recompute_full
+from indicators.snapshots.demo import demo_snapshots_ensure
 from programmes import demo
 
 
@@ -61,6 +62,9 @@ class Command(BaseCommand):
                 # measures its own recomputations.
                 written = recompute_full(progress=lambda *_: None)
                 self.stdout.write(f"{written:,} indicator values computed")
+                published = demo_snapshots_ensure(last_quarter_end=demo.AS_OF)
+                if published:
+                    self.stdout.write(f"{published} snapshots published (PDFs made by the worker)")
         self._print_logins()
 
     def _print_logins(self) -> None:
