@@ -11,6 +11,10 @@ import pytest
 
 from iomdash.worker import WorkerProcess
 
+# The browser fixtures (one Chromium for the whole session, whichever folder
+# a browser test lives in: two sync Playwright instances cannot share a thread).
+pytest_plugins = ["tests.browser.fixtures"]
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

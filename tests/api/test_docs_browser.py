@@ -4,11 +4,10 @@ is enough to call the API from the page."""
 
 from __future__ import annotations
 
-from tests.browser.conftest import browser_page, chromium  # noqa: F401 (fixtures)
 from tests.factories import PASSWORD, user_with_role
 
 
-def test_the_docs_render_offline_and_the_session_calls_the_api(browser_page):  # noqa: F811
+def test_the_docs_render_offline_and_the_session_calls_the_api(browser_page):
     user_with_role("admin", username="ines")
     page = browser_page.page
     outside = []

@@ -19,7 +19,7 @@ from beneficiaries.models import (
 )
 from indicators.engine import recompute_full
 from programmes.models import Contribution, Project
-from tests.browser.conftest import Page
+from tests.browser.fixtures import Page
 from tests.factories import (
     PASSWORD,
     DonorFactory,

@@ -11,7 +11,7 @@ import pytest
 
 from indicators.snapshots import services
 from indicators.snapshots.models import Snapshot
-from tests.browser.conftest import LAPTOP, PHONE, Page, chromium  # noqa: F401 (fixture)
+from tests.browser.fixtures import LAPTOP, PHONE, Page
 from tests.factories import PASSWORD
 from tests.snapshots.conftest import Q1, Q2, photo, recompute
 
@@ -19,7 +19,7 @@ TABLET = {"width": 800, "height": 1100}
 
 
 @pytest.fixture
-def tab(chromium, live_server, django_db_serialized_rollback):  # noqa: F811
+def tab(chromium, live_server, django_db_serialized_rollback):
     pages = []
 
     def open_tab(viewport=LAPTOP) -> Page:

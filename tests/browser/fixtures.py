@@ -1,4 +1,5 @@
-"""Headless Chromium for browser tests: Debian's /usr/bin/chromium driven by
+"""Headless Chromium for browser tests (a plugin of tests/conftest.py, so every
+folder shares one session-wide browser): Debian's /usr/bin/chromium driven by
 Playwright. Outside CI a missing browser skips these tests; in CI (CI=true)
 it fails them, since a test that needs a component never skips there.
 Screenshots go to artifacts/screenshots/ to be looked at."""
