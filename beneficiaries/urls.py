@@ -43,4 +43,5 @@ urlpatterns += [
     path("import/<uuid:batch_id>/confirm/", views_import.import_confirm, name="import_confirm"),
     path("import/<uuid:batch_id>/review/", views_import.import_review, name="import_review"),
     path("import/<uuid:batch_id>/approve/", views_import.import_approve, name="import_approve"),
+    path("import/<uuid:batch_id>/return/", views_import.import_return, name="import_return"),
 ]

@@ -12,6 +12,7 @@ import io
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -189,14 +190,21 @@ def import_review(request: HttpRequest, batch_id) -> HttpResponse:
     """A manager's review of a monitor's import: what waits for approval in
     their scope, by project and activity type, and one button to approve it."""
     batch = selectors.import_review_for_user(request.user, batch_id)
+    return _review_page(request, batch, batch_id)
+
+
+def _review_page(request, batch, batch_id, *, reason: str = "", reason_error: str = ""):
     return render(
         request,
         "beneficiaries/import_review.html",
         {
             "batch": batch,
             "batch_id": batch_id,
+            "reason": reason,
+            "reason_error": reason_error,
             **selectors.import_review_summary(request.user, batch_id),
         },
+        status=400 if reason_error else 200,
     )
 
 
@@ -217,5 +225,30 @@ def import_approve(request: HttpRequest, batch_id) -> HttpResponse:
             approved,
         )
         % {"count": approved},
+    )
+    return redirect("beneficiaries:visit_list")
+
+
+@require_POST
+def import_return(request: HttpRequest, batch_id) -> HttpResponse:
+    """Return every record of the import waiting in the manager's scope to
+    its monitor, with a reason (the page comes back with a message when the
+    reason is missing)."""
+    batch = selectors.import_review_for_user(request.user, batch_id)
+    reason = request.POST.get("reason", "")
+    try:
+        returned = imports.import_return(batch_id=batch_id, user=request.user, reason=reason)
+    except ValidationError as error:
+        return _review_page(
+            request, batch, batch_id, reason=reason, reason_error=" ".join(error.messages)
+        )
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s imported record returned to its monitor with your reason.",
+            "%(count)s imported records returned to their monitor with your reason.",
+            returned,
+        )
+        % {"count": returned},
     )
     return redirect("beneficiaries:visit_list")

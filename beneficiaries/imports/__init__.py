@@ -33,7 +33,7 @@ from beneficiaries.imports.status import (
     import_for_user,
     status_read,
 )
-from beneficiaries.imports.write import import_approve
+from beneficiaries.imports.write import import_approve, import_return
 
 __all__ = [
     "COLUMNS",
@@ -43,6 +43,7 @@ __all__ = [
     "RUNNING_STATES",
     "ImportFileError",
     "import_approve",
+    "import_return",
     "import_can_start",
     "import_check",
     "import_cleanup",

@@ -16,9 +16,11 @@ import datetime as dt
 import io
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from beneficiaries.models import RECIPIENT_FIELDS, AssistanceRecord, ReviewStatus
 from indicators.services import assistance_scope, recompute_after_change
@@ -151,6 +153,47 @@ def import_approve(*, batch_id, user, reason: str) -> int:
         when=now,
     )
     recompute_after_change(scopes=[_scope_of_records(AssistanceRecord.objects.filter(pk__in=ids))])
+    return len(ids)
+
+
+@transaction.atomic
+def import_return(*, batch_id, user, reason: str) -> int:
+    """Return, in one action, the submitted records of a monitor's import
+    that are in ``user``'s scope, with ``reason`` (required): they are marked
+    returned, never count in the indicators, and each gets a history row
+    naming ``user`` with the reason; the import's page tells its monitor who
+    returned it and why, so that they can correct the file and import it
+    again. Returns the number of records returned; raises ValidationError
+    for an empty reason. Who may call it is decided by the caller."""
+    from beneficiaries.imports.status import _status_update, status_read
+    from beneficiaries.selectors import import_records_to_review
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why the list goes back, so that the monitor can correct it.")}
+        )
+    batch_id = uuid.UUID(str(batch_id))
+    records = import_records_to_review(user, batch_id)
+    ids = list(records.select_for_update(of=("self",)).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    now = timezone.now()
+    AssistanceRecord.objects.filter(pk__in=ids).update(status=ReviewStatus.RETURNED, updated_at=now)
+    _history_insert(
+        where="id = ANY(%s)", params=[ids], history_type="~", user=user, reason=reason, when=now
+    )
+    if status_read(batch_id) is not None:
+        returns = (status_read(batch_id) or {}).get("returns") or []
+        returns.append(
+            {
+                "by": user.get_full_name() or user.get_username(),
+                "at": now.isoformat(),
+                "reason": reason,
+                "records": len(ids),
+            }
+        )
+        _status_update(batch_id, returns=returns)
     return len(ids)
 
 

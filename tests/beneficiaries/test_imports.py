@@ -546,6 +546,41 @@ def test_a_manager_approves_a_monitors_import_in_one_action(
     assert client.get(review).status_code == 404  # nothing left to review
 
 
+@pytest.mark.parametrize("who, code", [("maria", 302), ("mark", 404), ("alice", 404)])
+def test_a_manager_returns_a_monitors_import_with_a_reason(
+    client, world, who, code, django_capture_on_commit_callbacks
+):
+    batch = monitors_import(client, world, [GOOD], django_capture_on_commit_callbacks)
+    url = reverse("beneficiaries:import_return", args=[batch["id"]])
+    client.force_login(world[who])
+    if code == 404:
+        assert client.post(url, {"reason": "Wrong month"}).status_code == 404
+        assert set(AssistanceRecord.objects.values_list("status", flat=True)) == {"submitted"}
+        return
+
+    # No reason: the page comes back saying so, and nothing changes.
+    response = client.post(url, {"reason": "  "})
+    assert response.status_code == 400
+    assert "Say why the list goes back" in response.content.decode()
+    assert set(AssistanceRecord.objects.values_list("status", flat=True)) == {"submitted"}
+
+    response = client.post(url, {"reason": "The households column holds people"})
+    assert response.status_code == 302
+    assert set(AssistanceRecord.objects.values_list("status", flat=True)) == {"returned"}
+    latest = AssistanceRecord.objects.get().history.order_by("-history_id").first()
+    assert (latest.status, latest.history_user, latest.history_change_reason) == (
+        "returned",
+        world["maria"],
+        "The households column holds people",
+    )
+    # Nothing left to review; the monitor reads who returned it and why.
+    assert client.get(reverse("beneficiaries:import_review", args=[batch["id"]])).status_code == 404
+    client.force_login(world["alice"])
+    page = detail(client, batch).content.decode()
+    assert "returned 1 record of this list" in page
+    assert "The households column holds people" in page
+
+
 def test_the_copy_write_keeps_every_column_and_one_history_row_each(
     client, world, django_capture_on_commit_callbacks
 ):
