@@ -317,6 +317,11 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "pgserver": {"level": "WARNING"},
+        # The snapshot PDF tools log every layout step and browser start at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "choreographer": {"level": "WARNING"},
+        "kaleido": {"level": "WARNING"},
     },
 }
 
