@@ -17,17 +17,16 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, mixins, serializers
 
 from beneficiaries import selectors, services
+from beneficiaries.api.filters import ProjectRecordFilter
 from beneficiaries.models import (
     HOUSEHOLD_SIZE_MAX,
     HOUSEHOLD_SIZE_MIN,
     RECIPIENT_FIELDS,
     ActivityType,
     AssistanceRecord,
-    ReviewStatus,
 )
 from iomdash.api.base import ApiViewSet, Role
 from programmes.access import user_role
-from programmes.models import Donor, Governorate, Programme
 
 # --- Scope --------------------------------------------------------------------
 
@@ -137,26 +136,7 @@ class AssistanceRecordSerializer(serializers.ModelSerializer):
 # --- Filters ------------------------------------------------------------------
 
 
-class AssistanceFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=ReviewStatus.choices)
-    governorate = django_filters.ModelChoiceFilter(
-        field_name="project__governorate",
-        queryset=Governorate.objects.defer("boundary"),
-        to_field_name="pcode",
-        help_text=_("A governorate P-code, e.g. IQG13."),
-    )
-    programme = django_filters.ModelChoiceFilter(
-        field_name="project__programme",
-        queryset=Programme.objects.all(),
-        to_field_name="code",
-        help_text=_("A programme code."),
-    )
-    donor = django_filters.ModelChoiceFilter(
-        field_name="project__donor",
-        queryset=Donor.objects.all(),
-        to_field_name="code",
-        help_text=_("A donor code."),
-    )
+class AssistanceFilter(ProjectRecordFilter):
     activity_type = django_filters.ModelChoiceFilter(
         queryset=ActivityType.objects.all(), to_field_name="code"
     )

@@ -23,6 +23,7 @@ from rest_framework import exceptions, mixins, serializers
 
 from beneficiaries import selectors, services
 from beneficiaries.api.assistance import WritableVisitField, may_write
+from beneficiaries.api.filters import ProjectRecordFilter
 from beneficiaries.models import (
     FeedbackResponse,
     Question,
@@ -32,7 +33,6 @@ from beneficiaries.models import (
 from iomdash.api.base import ApiViewSet, Role
 from iomdash.api.plumbing import django_errors
 from programmes.access import projects_for_user, user_role
-from programmes.models import Governorate, Programme
 
 # --- Scope --------------------------------------------------------------------
 
@@ -188,21 +188,8 @@ class FeedbackResponseSerializer(serializers.ModelSerializer):
 # --- Filters ------------------------------------------------------------------
 
 
-class FeedbackFilter(django_filters.FilterSet):
+class FeedbackFilter(ProjectRecordFilter):
     survey = django_filters.ModelChoiceFilter(queryset=Survey.objects.all(), to_field_name="code")
-    status = django_filters.ChoiceFilter(choices=ReviewStatus.choices)
-    governorate = django_filters.ModelChoiceFilter(
-        field_name="project__governorate",
-        queryset=Governorate.objects.defer("boundary"),
-        to_field_name="pcode",
-        help_text=gettext_lazy("A governorate P-code, e.g. IQG13."),
-    )
-    programme = django_filters.ModelChoiceFilter(
-        field_name="project__programme",
-        queryset=Programme.objects.all(),
-        to_field_name="code",
-        help_text=gettext_lazy("A programme code."),
-    )
     collected_after = django_filters.DateFilter(field_name="collected_on", lookup_expr="gte")
     collected_before = django_filters.DateFilter(field_name="collected_on", lookup_expr="lte")
 

@@ -19,9 +19,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from beneficiaries import selectors, services
-from beneficiaries.models import MonitoringVisit, ReviewStatus
+from beneficiaries.api.filters import ProjectRecordFilter
+from beneficiaries.models import MonitoringVisit
 from iomdash.api.base import ApiViewSet
-from programmes.models import Governorate, Programme
 
 
 class ProjectChoiceField(serializers.PrimaryKeyRelatedField):
@@ -96,20 +96,7 @@ class ReturnSerializer(serializers.Serializer):
     )
 
 
-class VisitFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=ReviewStatus.choices)
-    governorate = django_filters.ModelChoiceFilter(
-        field_name="project__governorate",
-        queryset=Governorate.objects.defer("boundary"),
-        to_field_name="pcode",
-        help_text=_("A governorate P-code, e.g. IQG13."),
-    )
-    programme = django_filters.ModelChoiceFilter(
-        field_name="project__programme",
-        queryset=Programme.objects.all(),
-        to_field_name="code",
-        help_text=_("A programme code."),
-    )
+class VisitFilter(ProjectRecordFilter):
     project = django_filters.NumberFilter(field_name="project_id", help_text=_("A project id."))
     visit_date_after = django_filters.DateFilter(field_name="visit_date", lookup_expr="gte")
     visit_date_before = django_filters.DateFilter(field_name="visit_date", lookup_expr="lte")
