@@ -81,7 +81,12 @@ def visit_for_user(user, pk, *, write: bool = False, review: bool = False) -> Mo
     manager of its scope or an administrator, not its own monitor). Raises
     Http404 otherwise."""
     visits = visits_for_user(user).select_related(
-        "project__programme", "project__governorate", "project__sector", "monitor", "reviewed_by"
+        "project__programme",
+        "project__governorate",
+        "project__sector",
+        "project__donor",
+        "monitor",
+        "reviewed_by",
     )
     role = user_role(user)
     if write:

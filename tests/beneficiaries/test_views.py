@@ -352,7 +352,13 @@ def test_a_photo_uploaded_on_the_page_loses_its_location(client, world, media):
     photo = Photo.objects.get(visit=visit)
     with Image.open(photo.image.path) as stored:
         assert not stored.getexif()
-    assert "Oven" in client.get(url("visit_detail", visit.pk)).content.decode()
+    page = client.get(url("visit_detail", visit.pk)).content.decode()
+    # Shown as in the snapshots' photo pages: caption, credit, donor, governorate.
+    project = visit.project
+    assert (
+        f"Oven — Photo: Alice — Donor: {project.donor.name} — "
+        f"Governorate: {project.governorate.name_iom}"
+    ) in page
 
 
 def test_a_non_image_named_jpg_is_refused_on_the_page(client, world, media):
