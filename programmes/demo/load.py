@@ -45,6 +45,7 @@ from programmes.demo.build import (
     visit_links,
     visits_generate,
 )
+from programmes.demo.photos import demo_photos_delete, demo_photos_load
 from programmes.demo.spec import (
     ACTIVITIES,
     AGE_GROUPS,
@@ -103,6 +104,8 @@ def _generated_delete(prefix: str) -> None:
         f"DELETE FROM {_table(Photo)} WHERE visit_id IN ({visits})",
         f"DELETE FROM {_table(MonitoringVisit)} WHERE project_id IN ({projects})",
     ]
+    if prefix == DEMO_PREFIX:
+        demo_photos_delete()
     pattern = prefix.replace("%", r"\%").replace("_", r"\_") + "%"
     with connection.cursor() as cursor:
         for sql in statements:
@@ -274,6 +277,8 @@ def demo_load(
     stamp = Cast(F("visit_date"), DateTimeField())
     MonitoringVisit.objects.filter(project__in=demo).update(created_at=stamp, updated_at=stamp)
 
+    photos = demo_photos_load(seed=seed)
+
     counts = {
         "projects": len(projects),
         "assistance records": len(record_objects),
@@ -282,6 +287,7 @@ def demo_load(
         "referrals": len(referrals["visit"]),
         "feedback responses": len(response_objects),
         "answers": int(answers.size),
+        "photos": photos,
     }
     log(
         "loaded "

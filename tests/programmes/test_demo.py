@@ -23,6 +23,7 @@ from beneficiaries.models import (
     AssistanceRecord,
     FeedbackResponse,
     MonitoringVisit,
+    Photo,
     Question,
     Referral,
 )
@@ -270,6 +271,16 @@ def test_default_mode_loads_every_kind_of_data_and_the_demo_logins(client):
     ]
     assert snapshots[1].previous == snapshots[0]
     assert any(f["marker"] == "increased" for f in snapshots[1].payload["headlines"])
+    # Drawn illustrations on the latest approved visits: one per governorate,
+    # and the snapshots' photo page and cover.
+    photos = Photo.objects.select_related("visit__project__governorate")
+    assert {p.visit.project.governorate.pcode for p in photos} == set(
+        Governorate.objects.values_list("pcode", flat=True)
+    )
+    assert all(p.visit.status == "approved" and "Illustration" in p.caption for p in photos)
+    assert len(snapshots[1].payload["photos"]) == 8
+    with photos[0].image.open("rb") as handle:
+        assert handle.read(3) == b"\xff\xd8\xff"  # a JPEG
     donor_user = User.objects.get(username="donor")
     assert set(snapshots_for_user(donor_user)) == set(snapshots)
     printed = out.getvalue()
