@@ -34,7 +34,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers
 
 from indicators.models import SPLIT_COLUMNS, SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
-from indicators.selectors import small_count_hidden, values_in_cells
+from indicators.selectors import small_count_hidden, small_counts_hidden, values_in_cells
 from iomdash.api.base import ApiViewSet, Role
 from programmes.access import user_role
 from programmes.models import Donor, Governorate, Programme
@@ -98,11 +98,7 @@ def _complements(queryset: QuerySet[IndicatorValue], rows: list[IndicatorValue])
             groups.setdefault(key, []).append((value, pk))
     hidden = set()
     for members in groups.values():
-        small = [pk for value, pk in members if small_count_hidden(value)]
-        if len(small) == 1:
-            others = sorted((value, pk) for value, pk in members if pk not in small and value > 0)
-            if others:
-                hidden.add(others[0][1])
+        hidden |= small_counts_hidden({pk: value for value, pk in members})
     return hidden
 
 
@@ -112,17 +108,7 @@ def _hidden_fields(row: IndicatorValue) -> set[str]:
         return set()
     hidden = {"value"} if small_count_hidden(row.value) else set()
     for columns in SPLIT_COLUMNS.values():
-        counts = {column: getattr(row, column) for column in columns.values()}
-        small = [column for column, count in counts.items() if small_count_hidden(count)]
-        if len(small) == 1:
-            others = sorted(
-                (count, column)
-                for column, count in counts.items()
-                if column not in small and count and count > 0
-            )
-            if others:
-                small.append(others[0][1])
-        hidden.update(small)
+        hidden |= small_counts_hidden({column: getattr(row, column) for column in columns.values()})
     return hidden
 
 

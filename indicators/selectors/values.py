@@ -286,16 +286,28 @@ def _figure(value, *, usd: bool = False, protect: bool = False) -> dict:
     return {"value": number, "display": f"US$ {text}" if usd else text, "suppressed": False}
 
 
-def _figures(values: dict, *, protect: bool) -> dict:
-    """``_figure`` for each of a set of counts that add up to a shown total:
-    when exactly one is hidden, the smallest other one is hidden too, so that
-    the total minus the others does not give it away."""
-    shown = {key: _figure(v, protect=protect) for key, v in values.items()}
-    hidden = [key for key, f in shown.items() if f["suppressed"]]
+def small_counts_hidden(values: dict) -> set:
+    """The keys of ``values``, counts that add up to a total shown elsewhere,
+    that a donor does not see: those from 1 to 4, and when exactly one is,
+    the smallest other positive one too, so that the total minus the others
+    does not give it away. The one rule of the dashboards, the API, the
+    exports and the snapshots."""
+    hidden = {key for key, v in values.items() if small_count_hidden(v)}
     if len(hidden) == 1:
         others = sorted((v, key) for key, v in values.items() if key not in hidden and v and v > 0)
         if others:
-            shown[others[0][1]] = _hidden()
+            hidden.add(others[0][1])
+    return hidden
+
+
+def _figures(values: dict, *, protect: bool) -> dict:
+    """``_figure`` for each of a set of counts that add up to a shown total,
+    by ``small_counts_hidden`` for a donor (``protect``)."""
+    shown = {key: _figure(v, protect=protect) for key, v in values.items()}
+    if protect:
+        for key in small_counts_hidden(values):
+            if not shown[key]["suppressed"]:
+                shown[key] = _hidden()
     return shown
 
 

@@ -9,7 +9,12 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import SPLIT_COLUMNS, IndicatorDefinition, IndicatorValue
-from indicators.selectors import SMALL_COUNT, small_count_hidden, values_for_user
+from indicators.selectors import (
+    SMALL_COUNT,
+    small_count_hidden,
+    small_counts_hidden,
+    values_for_user,
+)
 from iomdash.exports.selectors.base import (
     TOTAL,
     Column,
@@ -44,13 +49,12 @@ def _protected_splits(values: list) -> list:
     shows as "<5" and, when exactly one count is hidden, the smallest other
     one too, so that the value minus the others does not give it away (the
     dashboards' rule)."""
-    hidden = [i for i, v in enumerate(values) if small_count_hidden(v)]
-    shown: list = [f"<{SMALL_COUNT}" if i in hidden else v for i, v in enumerate(values)]
-    if len(hidden) == 1:
-        others = sorted((v, i) for i, v in enumerate(values) if i not in hidden and v and v > 0)
-        if others:
-            shown[others[0][1]] = str(_("not shown"))
-    return shown
+    hidden = small_counts_hidden(dict(enumerate(values)))
+    not_shown = str(_("not shown"))
+    return [
+        (f"<{SMALL_COUNT}" if small_count_hidden(v) else not_shown) if i in hidden else v
+        for i, v in enumerate(values)
+    ]
 
 
 def values_readable_by(user) -> QuerySet[IndicatorValue]:
