@@ -499,19 +499,24 @@ def _photos(programme_ids: list[int], as_of: dt.date) -> list[dict]:
 # --- Snapshots ------------------------------------------------------------------
 
 
-def snapshot_previous(snapshot: Snapshot) -> Snapshot | None:
-    """The latest published snapshot of the same portfolio for an earlier
-    quarter (None for the first one). One query."""
+def published_before(*, portfolio_key: str, quarter_end: dt.date) -> Snapshot | None:
+    """The latest published snapshot of the portfolio ``portfolio_key`` for a
+    quarter before the one ending ``quarter_end`` (None if there is none):
+    what a snapshot of that quarter is compared with. One query."""
     return (
         Snapshot.objects.filter(
-            portfolio_key=snapshot.portfolio_key,
+            portfolio_key=portfolio_key,
             status=Snapshot.Status.PUBLISHED,
-            quarter_end__lt=snapshot.quarter_end,
+            quarter_end__lt=quarter_end,
         )
-        .exclude(pk=snapshot.pk)
         .order_by("-quarter_end")
         .first()
     )
+
+
+def snapshot_previous(snapshot: Snapshot) -> Snapshot | None:
+    """The snapshot ``snapshot`` is compared with (``published_before``)."""
+    return published_before(portfolio_key=snapshot.portfolio_key, quarter_end=snapshot.quarter_end)
 
 
 def snapshot_payload(snapshot: Snapshot, *, previous: Snapshot | None = None) -> dict:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from indicators.snapshots.models import Snapshot, SnapshotDownload, portfolio_key_for
 from indicators.snapshots.selectors import (
     is_quarter_end,
+    published_before,
     quarter_label,
     quarter_start,
     snapshot_payload,
@@ -277,14 +278,8 @@ def snapshot_pdf_render(
     with the latest published snapshot of the portfolio before that quarter,
     and render it."""
     programmes = list(programmes)
-    previous = (
-        Snapshot.objects.filter(
-            portfolio_key=portfolio_key_for(programmes),
-            status=Snapshot.Status.PUBLISHED,
-            quarter_end__lt=quarter_end,
-        )
-        .order_by("-quarter_end")
-        .first()
+    previous = published_before(
+        portfolio_key=portfolio_key_for(programmes), quarter_end=quarter_end
     )
     payload = snapshot_payload_build(
         programmes=programmes,
