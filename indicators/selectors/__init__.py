@@ -3,7 +3,8 @@
 - ``values``: the cells a user may read, running totals, numbers as shown
   (the donor small-count rule);
 - ``dashboards``: one selector per dashboard page;
-- ``field``: the governorate page's visits, photos, referrals and feedback.
+- ``field``: the governorate page's visits, photos, referrals and feedback;
+- ``figures``: exact figures as of any day, at any cut (snapshots).
 
 Every name other modules use is importable from here."""
 
@@ -21,6 +22,7 @@ from indicators.selectors.dashboards import (
     mission_dashboard,
     programme_dashboard,
 )
+from indicators.selectors.figures import Figure, FigureQuery, figures
 from indicators.selectors.values import (
     _DIMENSIONS,
     SMALL_COUNT,
@@ -53,6 +55,8 @@ __all__ = [
     "SPLITS_CODE",
     "_DIMENSIONS",
     "DashboardQuery",
+    "Figure",
+    "FigureQuery",
     "_Cells",
     "_figure",
     "_figures",
@@ -62,6 +66,7 @@ __all__ = [
     "_suppressed",
     "_user_cells",
     "default_as_of",
+    "figures",
     "governorate_dashboard",
     "mission_dashboard",
     "programme_dashboard",

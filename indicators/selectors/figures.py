@@ -1,0 +1,383 @@
+"""Exact figures on any day, at any cut: what snapshots ask for.
+
+``figures(queries)`` answers many ``FigureQuery`` at once. Each asks for one
+definition's value *as of* a calendar day (records dated on or before it),
+optionally the value of a period (records dated from ``period_start`` to the
+as-of day), within a cut: programmes, governorate, district, donor, project,
+activity type (each "all" when empty).
+
+How, per definition (two queries at most, whatever the number of figures):
+
+- *From the value table* when the cut is one the table holds (governorate,
+  programmes, donor), the definition adds up across periods and is active,
+  and the period starts on a first of a month: the sum of the stored month
+  values of the complete months up to the as-of day, plus the days of the
+  as-of day's month, summed from the records at read time.
+- *From the records* otherwise (project, district or activity-type cuts,
+  distinct-project counts, periods starting mid-month): the definition's own
+  rules applied to the approved records of the cut and the dates.
+
+Both give what a plain scan of the records gives (``tests/indicators/
+test_figures_property.py``), provided the value table is up to date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Prefetch
+
+from beneficiaries.models import ActivityType, ReviewStatus
+from indicators import engine
+from indicators.models import SPLIT_COLUMNS, SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
+from programmes.models import Governorate
+
+Source = IndicatorDefinition.Source
+Measure = IndicatorDefinition.Measure
+
+VALUES = IndicatorValue._meta.db_table
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class FigureQuery:
+    """One figure to read. Hashable: it is the key of ``figures()``' answer."""
+
+    definition: str  # IndicatorDefinition.code
+    as_of: dt.date  # the cumulative value counts records dated <= as_of
+    period_start: dt.date | None = None  # the period value counts period_start..as_of
+    programmes: tuple[int, ...] = ()  # () = every programme (a portfolio is several)
+    governorate: str | None = None  # P-code, e.g. "IQG15"
+    donor: int | None = None
+    project: int | None = None
+    activity_type: int | None = None
+    district: str | None = None  # Project.district, e.g. "Qayyarah"
+
+    @property
+    def stored_cut(self) -> bool:
+        """Whether the value table holds this cut (it has no district,
+        project or activity type)."""
+        return self.project is None and self.activity_type is None and self.district is None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure's numbers. ``period`` is None when no period was asked.
+    ``splits`` maps the split columns (``sex_f``, ``age_0_5``, ``pop_idp``...)
+    to the people of the *cumulative* value, for definitions with splits
+    ({} otherwise). ``multiplier`` is the household multiplier in force on the
+    as-of day for definitions that apply one (for the star footnote), else None."""
+
+    period: Decimal | None
+    cumulative: Decimal
+    splits: dict[str, int]
+    multiplier: int | None
+
+
+def figures(queries: Iterable[FigureQuery]) -> dict[FigureQuery, Figure]:
+    """The figure of every query: approved records only, exact to the day for
+    every cut, at most two SQL statements per definition asked plus four to
+    load the definitions. An unknown definition code raises
+    ``IndicatorDefinition.DoesNotExist``; an unknown governorate P-code gives
+    zeros (no record is in it). A cut a source cannot have (a governorate or
+    project for contributions, an activity type for anything but assistance
+    records) gives zeros too.
+
+    ``cumulative`` counts every record dated up to ``as_of``, for periodic
+    definitions too; for distinct projects it counts each project once."""
+    queries = list(dict.fromkeys(queries))
+    if not queries:
+        return {}
+    codes = {q.definition for q in queries}
+    definitions = {
+        d.code: d
+        for d in IndicatorDefinition.objects.filter(code__in=codes).prefetch_related(
+            Prefetch("activity_types", queryset=ActivityType.objects.only("pk")),
+            "sectors",
+            "programmes",
+        )
+    }
+    missing = codes - definitions.keys()
+    if missing:
+        raise IndicatorDefinition.DoesNotExist(
+            f"no indicator definition {', '.join(sorted(missing))}"
+        )
+    pcodes = {q.governorate for q in queries if q.governorate}
+    governorates = dict(Governorate.objects.filter(pcode__in=pcodes).values_list("pcode", "pk"))
+    multipliers = engine._Multipliers.load()
+    answers: dict[FigureQuery, Figure] = {}
+    by_definition: dict[str, list[FigureQuery]] = defaultdict(list)
+    for query in queries:
+        by_definition[query.definition].append(query)
+    with connection.cursor() as cursor:
+        for code, asked in by_definition.items():
+            definition = definitions[code]
+            reader = _Reader(definition, multipliers, governorates)
+            answers.update(reader.read(cursor, asked))
+    return answers
+
+
+def _last_month_end(day: dt.date) -> dt.date:
+    """The last day of the latest complete month on or before ``day``."""
+    return day if (day + ONE_DAY).day == 1 else day.replace(day=1) - ONE_DAY
+
+
+class _Reader:
+    """The SQL of one definition for many queries."""
+
+    def __init__(self, definition, multipliers, governorates: dict[str, int]):
+        self.d = definition
+        self.multipliers = multipliers
+        self.governorates = governorates
+        # The engine's filters, read from the prefetched relations.
+        self.sql = engine._DefinitionSQL.__new__(engine._DefinitionSQL)
+        self.sql.d = definition
+        self.sql.multipliers = multipliers
+        self.sql.ranges = None
+        self.sql.activity_types = [a.pk for a in definition.activity_types.all()]
+        self.sql.sectors = [s.pk for s in definition.sectors.all()]
+        self.sql.programmes = [p.pk for p in definition.programmes.all()]
+
+    def _stored(self, query: FigureQuery) -> bool:
+        return (
+            query.stored_cut
+            and self.d.is_active
+            and self.d.adds_up_across_periods
+            and (query.period_start is None or query.period_start.day == 1)
+        )
+
+    def read(self, cursor, queries: list[FigureQuery]) -> dict[FigureQuery, Figure]:
+        totals = {q: _Totals() for q in queries}
+        # Records from ``lo`` on: every record for the records path, the
+        # as-of day's incomplete month for the stored path.
+        ranges = {}
+        stored = [q for q in queries if self._stored(q)]
+        for query in queries:
+            lo = _last_month_end(query.as_of) + ONE_DAY if query in stored else None
+            if lo is None or lo <= query.as_of:
+                ranges[query] = lo
+        if stored:
+            self._read_stored(cursor, stored, totals)
+        if ranges:
+            self._read_records(cursor, ranges, totals)
+        multiplier = self._multiplier
+        return {
+            q: Figure(
+                period=t.period if q.period_start is not None else None,
+                cumulative=t.cumulative,
+                splits=t.splits if self.d.has_splits else {},
+                multiplier=multiplier(q.as_of),
+            )
+            for q, t in totals.items()
+        }
+
+    def _multiplier(self, day: dt.date) -> int | None:
+        if not self.d.apply_multiplier:
+            return None
+        if self.d.multiplier:
+            return self.d.multiplier
+        versions = self.multipliers.versions  # newest first
+        for version in versions:
+            if version.effective_from <= day:
+                return version.value
+        return versions[-1].value if versions else None
+
+    def _governorate(self, query: FigureQuery) -> int | None:
+        """The governorate's id, -1 for an unknown P-code (matches nothing)."""
+        if query.governorate is None:
+            return None
+        return self.governorates.get(query.governorate, -1)
+
+    def _read_stored(self, cursor, queries: list[FigureQuery], totals) -> None:
+        """Sum the month values of the complete months, one branch per query
+        (each an index range scan of one cell)."""
+        parts, params = [], []
+        split_sums = ", ".join(f"COALESCE(SUM(t.{c}), 0)" for c in SPLIT_FIELDS)
+        for index, query in enumerate(queries):
+            cut, cut_params = self._stored_cut(query)
+            parts.append(
+                f"SELECT %s::int, COALESCE(SUM(t.value), 0), "
+                f"COALESCE(SUM(t.value) FILTER (WHERE t.period_start >= %s::date), 0), "
+                f"{split_sums} FROM {VALUES} t WHERE t.definition_id = %s{cut} "
+                f"AND t.period_end <= %s AND t.period_type = 'month'"
+            )
+            params += [
+                index,
+                query.period_start or dt.date.max,
+                self.d.pk,
+                *cut_params,
+                _last_month_end(query.as_of),
+            ]
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for index, cumulative, period, *splits in cursor.fetchall():
+            totals[queries[index]].add(cumulative, period, splits)
+
+    def _stored_cut(self, query: FigureQuery) -> tuple[str, list]:
+        sql, params = "", []
+        governorate = self._governorate(query)
+        if governorate is None:
+            sql += " AND t.governorate_id IS NULL"
+        else:
+            sql += " AND t.governorate_id = %s"
+            params.append(governorate)
+        if query.programmes:
+            sql += " AND t.programme_id = ANY(%s)"
+            params.append(list(query.programmes))
+        else:
+            sql += " AND t.programme_id IS NULL"
+        if query.donor is None:
+            sql += " AND t.donor_id IS NULL"
+        else:
+            sql += " AND t.donor_id = %s"
+            params.append(query.donor)
+        return sql, params
+
+    def _read_records(self, cursor, ranges: dict[FigureQuery, dt.date | None], totals) -> None:
+        """One statement: the day facts of the definition, joined to the
+        queries whose cut and dates they fall in, summed per query."""
+        queries = list(ranges)
+        facts, facts_params = self._day_facts()
+        rows = ", ".join(
+            [
+                "(%s::int, %s::date, %s::date, %s::date, %s::bigint[], %s::bigint, %s::text, "
+                "%s::bigint, %s::bigint, %s::bigint)"
+            ]
+            * len(queries)
+        )
+        params = []
+        for index, query in enumerate(queries):
+            params += [
+                index,
+                ranges[query] or dt.date.min,
+                query.as_of,
+                query.period_start or dt.date.max,
+                list(query.programmes),
+                self._governorate(query),
+                query.district,
+                query.donor,
+                query.project,
+                query.activity_type,
+            ]
+        if self.d.measure == Measure.PROJECTS:
+            cumulative = "COUNT(DISTINCT f.project_id)"
+            period = "COUNT(DISTINCT f.project_id) FILTER (WHERE f.day >= q.plo)"
+        else:
+            cumulative = "COALESCE(SUM(f.v), 0)"
+            period = "COALESCE(SUM(f.v) FILTER (WHERE f.day >= q.plo), 0)"
+        split_sums = ", ".join(f"COALESCE(SUM(f.{c}), 0)" for c in SPLIT_FIELDS)
+        cursor.execute(
+            f"SELECT q.i, {cumulative}, {period}, {split_sums} "
+            f"FROM (VALUES {rows}) q(i, lo, hi, plo, progs, g, dist, d, proj, at) "
+            f"JOIN ({facts}) f ON f.day >= q.lo AND f.day <= q.hi "
+            f"AND (cardinality(q.progs) = 0 OR f.pr = ANY(q.progs)) "
+            f"AND (q.g IS NULL OR f.g = q.g) AND (q.dist IS NULL OR f.dist = q.dist) "
+            f"AND (q.d IS NULL OR f.d = q.d) AND (q.proj IS NULL OR f.project_id = q.proj) "
+            f"AND (q.at IS NULL OR f.at = q.at) GROUP BY q.i",
+            params + facts_params,
+        )
+        for index, cumulative, period, *splits in cursor.fetchall():
+            totals[queries[index]].add(cumulative, period, splits)
+
+    def _day_facts(self) -> tuple[str, list]:
+        """SELECT day, g, pr, d, dist, project_id, at, v and the split
+        columns: one row per approved record the definition counts."""
+        d, sql = self.d, self.sql
+        where, params = sql.project_filters()
+        project = (
+            "p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, "
+            "p.district AS dist, p.id AS project_id"
+        )
+        no_splits = ", ".join(f"NULL::bigint AS {c}" for c in SPLIT_FIELDS)
+        if d.source == Source.ASSISTANCE:
+            measure, measure_params = self._assistance_measure()
+            part, more = engine._in("a.activity_type_id", sql.activity_types)
+            splits = (
+                ", ".join(
+                    f"({engine._marginal(dimension, code, 'a')}) AS {column}"
+                    for dimension, columns in SPLIT_COLUMNS.items()
+                    for code, column in columns.items()
+                )
+                if d.has_splits
+                else no_splits
+            )
+            return (
+                f"SELECT a.delivered_on AS day, {project}, a.activity_type_id AS at, "
+                f"{measure} AS v, {splits} FROM {engine.ASSISTANCE} a "
+                f"JOIN {engine.PROJECTS} p ON p.id = a.project_id "
+                f"WHERE a.status = %s{where}{part}",
+                [*measure_params, ReviewStatus.APPROVED, *params, *more],
+            )
+        if d.source == Source.PROJECTS:
+            measure = "p.budget_usd" if d.measure == Measure.USD else "1"
+            return (
+                f"SELECT p.start_date AS day, {project}, NULL::bigint AS at, {measure} AS v, "
+                f"{no_splits} FROM {engine.PROJECTS} p WHERE TRUE{where}",
+                params,
+            )
+        if d.source in (Source.VISITS, Source.FEEDBACK):
+            table, column = (
+                (engine.VISITS, "visit_date")
+                if d.source == Source.VISITS
+                else (engine.FEEDBACK, "collected_on")
+            )
+            splits = (
+                ", ".join(
+                    f"(x.{dimension} = '{code}')::int AS {field}"
+                    for dimension, columns in SPLIT_COLUMNS.items()
+                    for code, field in columns.items()
+                )
+                if d.has_splits
+                else no_splits
+            )
+            return (
+                f"SELECT x.{column} AS day, {project}, NULL::bigint AS at, 1 AS v, {splits} "
+                f"FROM {table} x JOIN {engine.PROJECTS} p ON p.id = x.project_id "
+                f"WHERE x.status = %s{where}",
+                [ReviewStatus.APPROVED, *params],
+            )
+        if d.source == Source.CONTRIBUTIONS:
+            measure = "x.amount_usd" if d.measure == Measure.USD else "1"
+            where, params = engine._in("x.programme_id", sql.programmes)
+            return (
+                f"SELECT x.date AS day, NULL::bigint AS g, x.programme_id AS pr, "
+                f"x.donor_id AS d, NULL::text AS dist, NULL::bigint AS project_id, "
+                f"NULL::bigint AS at, {measure} AS v, {no_splits} "
+                f"FROM {engine.CONTRIBUTIONS} x WHERE TRUE{where}",
+                params,
+            )
+        raise ValueError(f"unknown source {d.source!r}")
+
+    def _assistance_measure(self) -> tuple[str, list]:
+        d = self.d
+        if d.measure == Measure.RECORDS or d.measure == Measure.PROJECTS:
+            return "1", []
+        if d.measure == Measure.UNITS:
+            return "a.units", []
+        if d.measure == Measure.HOUSEHOLDS:
+            return "a.households", []
+        if not d.apply_multiplier:
+            return "a.people", []
+        if d.multiplier:
+            return "COALESCE(a.households * a.household_size, a.households * %s)", [d.multiplier]
+        case, params = self.multipliers.value_sql("a.delivered_on")
+        return f"COALESCE(a.households * a.household_size, a.households * {case})", params
+
+
+class _Totals:
+    """A figure's sums, added from the value table and from the records."""
+
+    def __init__(self):
+        self.cumulative = Decimal(0)
+        self.period = Decimal(0)
+        self.splits = dict.fromkeys(SPLIT_FIELDS, 0)
+
+    def add(self, cumulative, period, splits) -> None:
+        self.cumulative += Decimal(cumulative)
+        self.period += Decimal(period)
+        for column, count in zip(SPLIT_FIELDS, splits, strict=True):
+            self.splits[column] += int(count)

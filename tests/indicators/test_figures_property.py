@@ -1,0 +1,415 @@
+"""Property: ``figures()`` equals a plain scan of the records, for every
+source, every cut and any as-of day and period start; at a month end it
+equals the stored running total."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from beneficiaries.models import (
+    RECIPIENT_CELLS,
+    AssistanceRecord,
+    FeedbackResponse,
+    MonitoringVisit,
+    Survey,
+    recipient_field,
+)
+from indicators.engine import recompute_full
+from indicators.models import SPLIT_COLUMNS, HouseholdMultiplier, IndicatorValue
+from indicators.selectors import FigureQuery, figures
+from programmes.models import Contribution
+from tests.factories import (
+    ActivityTypeFactory,
+    DonorFactory,
+    ProgrammeFactory,
+    ProjectFactory,
+    UserFactory,
+    governorate,
+)
+from tests.indicators.conftest import define
+
+START = dt.date(2017, 1, 1)
+CELLS = [
+    ("f", "18-59", "idp"),
+    ("m", "0-5", "returnee"),
+    ("f", "60+", "host"),
+    ("m", "6-17", "refugee"),
+]
+STATUSES = ["approved", "approved", "approved", "submitted", "returned"]
+
+
+def _day(month: int, which: int) -> dt.date:
+    """A few days of each month (first, second, mid-month, last), so that
+    records fall on as-of days, on period starts and on month ends."""
+    first = dt.date(START.year + month // 12, month % 12 + 1, 1)
+    if which < 3:
+        return first + dt.timedelta(days=(0, 1, 14)[which])
+    return (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+# 15 months, to March 2018.
+day = st.builds(_day, st.integers(0, 14), st.integers(0, 3))
+status = st.sampled_from(STATUSES)
+assistance = st.fixed_dictionaries(
+    {
+        "project": st.integers(0, 2),
+        "activity": st.integers(0, 1),
+        "on": day,
+        "households": st.integers(0, 6),
+        "extra_people": st.integers(0, 4),
+        "size": st.one_of(st.none(), st.integers(1, 15)),
+        "status": status,
+        "recipients": st.lists(st.integers(0, 3), min_size=4, max_size=4),
+    }
+)
+visit = st.fixed_dictionaries({"project": st.integers(0, 2), "on": day, "status": status})
+feedback = st.fixed_dictionaries(
+    {
+        "project": st.integers(0, 2),
+        "on": day,
+        "status": status,
+        "sex": st.sampled_from(["f", "m", ""]),
+        "age": st.sampled_from(["0-5", "18-59", "60+", ""]),
+        "group": st.sampled_from(["idp", "host", ""]),
+    }
+)
+contribution = st.fixed_dictionaries(
+    {
+        "programme": st.integers(0, 1),
+        "donor": st.integers(0, 1),
+        "on": day,
+        "amount": st.integers(1, 9000),
+    }
+)
+cut = st.sampled_from(
+    [
+        {},
+        {"governorate": "IQG13"},
+        {"governorate": "IQG15"},
+        {"programmes": (0,)},
+        {"programmes": (0, 1)},
+        {"donor": 1},
+        {"governorate": "IQG13", "donor": 1},
+        {"project": 0},
+        {"project": 2},
+        {"activity_type": 0},
+        {"district": "Qayyarah"},
+        {"governorate": "IQG13", "programmes": (0,), "activity_type": 1},
+    ]
+)
+query = st.tuples(day, st.one_of(st.none(), day, day.map(lambda d: d.replace(day=1))), cut)
+
+
+class Rollback(Exception):
+    pass
+
+
+@pytest.mark.django_db
+@settings(
+    # No shrinking: with a database per example it takes minutes.
+    max_examples=25,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    assistance_specs=st.lists(assistance, max_size=10),
+    visit_specs=st.lists(visit, max_size=5),
+    feedback_specs=st.lists(feedback, max_size=6),
+    contribution_specs=st.lists(contribution, max_size=4),
+    project_days=st.lists(day, min_size=3, max_size=3),
+    queries=st.lists(query, min_size=1, max_size=6),
+)
+def test_figures_equal_a_plain_scan(
+    assistance_specs, visit_specs, feedback_specs, contribution_specs, project_days, queries
+):
+    try:
+        with transaction.atomic():
+            world = _World(project_days)
+            world.add(assistance_specs, visit_specs, feedback_specs, contribution_specs)
+            recompute_full()
+            asked = [
+                world.query(code, as_of, start, spec)
+                for code in world.definitions
+                for as_of, start, spec in queries
+            ]
+            answers = figures(asked)
+            for q in asked:
+                expected = world.scan(q)
+                got = answers[q]
+                assert (got.cumulative, got.period, got.splits, got.multiplier) == expected, q
+            raise Rollback
+    except Rollback:
+        pass
+
+
+class _World:
+    """Three projects, two programmes, two donors, two activity types, a
+    multiplier change mid-2017, and a definition of every source and measure."""
+
+    def __init__(self, project_days):
+        HouseholdMultiplier.objects.create(value=7, effective_from=dt.date(2017, 7, 1))
+        self.programmes = [ProgrammeFactory(), ProgrammeFactory()]
+        self.donors = [DonorFactory(), DonorFactory()]
+        places = [("IQG15", "Qayyarah"), ("IQG13", "Mosul"), ("IQG13", "")]
+        owners = [(0, 0), (1, 1), (0, 1)]
+        self.projects = [
+            ProjectFactory(
+                governorate=governorate(pcode),
+                district=district,
+                programme=self.programmes[p],
+                donor=self.donors[d],
+                start_date=start,
+                budget_usd=Decimal(1000 * (index + 1)),
+            )
+            for index, ((pcode, district), (p, d), start) in enumerate(
+                zip(places, owners, project_days, strict=True)
+            )
+        ]
+        self.activities = [
+            ActivityTypeFactory(code="bsp", name="BSP"),
+            ActivityTypeFactory(code="vt", name="VT"),
+        ]
+        a = "assistance"
+        self.definitions = {
+            d.code: d
+            for d in [
+                define("people-x", source=a, measure="people", apply_multiplier=True),
+                define(
+                    "people-own", source=a, measure="people", apply_multiplier=True, multiplier=5
+                ),
+                define("people", source=a, measure="people"),
+                define("bsp-units", source=a, measure="units", activity_types=[self.activities[0]]),
+                define("households", source=a, measure="households"),
+                define("records-monthly", source=a, measure="records", accumulation="periodic"),
+                define("active-projects", source=a, measure="projects", accumulation="periodic"),
+                define("visits", source="visits", measure="records"),
+                define("visited", source="visits", measure="projects", accumulation="periodic"),
+                define("feedback", source="feedback", measure="records"),
+                define("budget", source="projects", measure="usd"),
+                define("projects", source="projects", measure="records"),
+                define("funds", source="contributions", measure="usd"),
+                define("gifts", source="contributions", measure="records", accumulation="periodic"),
+            ]
+        }
+        self.records = []  # (source, day, project index or None, fields)
+
+    def add(self, assistance_specs, visit_specs, feedback_specs, contribution_specs):
+        monitor = UserFactory()
+        survey = Survey.objects.create(code="s", title="Survey")
+        for spec in assistance_specs:
+            split = spec["recipients"]
+            AssistanceRecord.objects.create(
+                project=self.projects[spec["project"]],
+                activity_type=self.activities[spec["activity"]],
+                delivered_on=spec["on"],
+                units=spec["households"] + 1,
+                households=spec["households"],
+                people=max(spec["households"], sum(split) + spec["extra_people"]),
+                household_size=spec["size"],
+                status=spec["status"],
+                **{recipient_field(*c): n for c, n in zip(CELLS, split, strict=True)},
+            )
+        for spec in visit_specs:
+            MonitoringVisit.objects.create(
+                project=self.projects[spec["project"]],
+                monitor=monitor,
+                visit_date=spec["on"],
+                status=spec["status"],
+                return_reason="Photos missing" if spec["status"] == "returned" else "",
+            )
+        for spec in feedback_specs:
+            FeedbackResponse.objects.create(
+                survey=survey,
+                project=self.projects[spec["project"]],
+                collected_on=spec["on"],
+                status=spec["status"],
+                sex=spec["sex"],
+                age_group=spec["age"],
+                population_group=spec["group"],
+            )
+        for spec in contribution_specs:
+            Contribution.objects.create(
+                programme=self.programmes[spec["programme"]],
+                donor=self.donors[spec["donor"]],
+                date=spec["on"],
+                period_start=spec["on"],
+                period_end=spec["on"],
+                amount_usd=Decimal(spec["amount"]),
+            )
+
+    def query(self, code, as_of, start, spec) -> FigureQuery:
+        return FigureQuery(
+            definition=code,
+            as_of=as_of,
+            period_start=start,
+            programmes=tuple(self.programmes[i].pk for i in spec.get("programmes", ())),
+            governorate=spec.get("governorate"),
+            donor=self.donors[spec["donor"]].pk if "donor" in spec else None,
+            project=self.projects[spec["project"]].pk if "project" in spec else None,
+            activity_type=(
+                self.activities[spec["activity_type"]].pk if "activity_type" in spec else None
+            ),
+            district=spec.get("district"),
+        )
+
+    # --- the plain scan -------------------------------------------------------
+
+    def _multiplier(self, on: dt.date) -> int:
+        return 7 if on >= dt.date(2017, 7, 1) else 6
+
+    def _facts(self, definition):
+        """(day, governorate P-code, programme, donor, district, project, activity,
+        value, {split column: people}) of every record the definition counts."""
+        if definition.source == "assistance":
+            kinds = set(definition.activity_types.values_list("pk", flat=True))
+            for r in AssistanceRecord.objects.filter(status="approved").select_related(
+                "project__governorate"
+            ):
+                if kinds and r.activity_type_id not in kinds:
+                    continue
+                measure = definition.measure
+                if measure == "people" and definition.apply_multiplier:
+                    size = (
+                        r.household_size
+                        or definition.multiplier
+                        or self._multiplier(r.delivered_on)
+                    )
+                    v = r.households * size
+                else:
+                    v = {
+                        "records": 1,
+                        "projects": 1,
+                        "units": r.units,
+                        "households": r.households,
+                        "people": r.people,
+                    }[measure]
+                splits = {}
+                if definition.has_splits:
+                    for dimension, columns in SPLIT_COLUMNS.items():
+                        index = ["sex", "age_group", "population_group"].index(dimension)
+                        for code, column in columns.items():
+                            splits[column] = sum(
+                                getattr(r, cell[3])
+                                for cell in RECIPIENT_CELLS
+                                if cell[index] == code
+                            )
+                yield (r.delivered_on, r.project, r.activity_type_id, v, splits)
+        elif definition.source in ("visits", "feedback"):
+            model = MonitoringVisit if definition.source == "visits" else FeedbackResponse
+            for r in model.objects.filter(status="approved").select_related("project"):
+                on = r.visit_date if definition.source == "visits" else r.collected_on
+                splits = {}
+                if definition.has_splits:
+                    for dimension, columns in SPLIT_COLUMNS.items():
+                        for code, column in columns.items():
+                            splits[column] = int(getattr(r, dimension) == code)
+                yield (on, r.project, None, 1, splits)
+        elif definition.source == "projects":
+            for p in self.projects:
+                p.refresh_from_db()
+                v = p.budget_usd if definition.measure == "usd" else 1
+                yield (p.start_date, p, None, v, {})
+        else:
+            for c in Contribution.objects.all():
+                v = c.amount_usd if definition.measure == "usd" else 1
+                yield (c.date, c, None, v, {})
+
+    def _in_cut(self, q: FigureQuery, owner, activity) -> bool:
+        is_project = not isinstance(owner, Contribution)
+        gov = owner.governorate.pcode if is_project else None
+        return (
+            (not q.programmes or owner.programme_id in q.programmes)
+            and (q.governorate is None or gov == q.governorate)
+            and (q.donor is None or owner.donor_id == q.donor)
+            and (q.project is None or (is_project and owner.pk == q.project))
+            and (q.district is None or (is_project and owner.district == q.district))
+            and (q.activity_type is None or activity == q.activity_type)
+        )
+
+    def scan(self, q: FigureQuery):
+        definition = self.definitions[q.definition]
+        cumulative, period = Decimal(0), Decimal(0)
+        splits = {column: 0 for columns in SPLIT_COLUMNS.values() for column in columns.values()}
+        projects_ever, projects_in_period = set(), set()
+        for on, owner, activity, v, split in self._facts(definition):
+            if on > q.as_of or not self._in_cut(q, owner, activity):
+                continue
+            cumulative += v
+            projects_ever.add(owner.pk)
+            for column, n in split.items():
+                splits[column] += n
+            if q.period_start is not None and on >= q.period_start:
+                period += v
+                projects_in_period.add(owner.pk)
+        if definition.measure == "projects":
+            cumulative, period = Decimal(len(projects_ever)), Decimal(len(projects_in_period))
+        multiplier = None
+        if definition.apply_multiplier:
+            multiplier = definition.multiplier or self._multiplier(q.as_of)
+        return (
+            cumulative,
+            period if q.period_start is not None else None,
+            splits if definition.has_splits else {},
+            multiplier,
+        )
+
+
+@pytest.mark.django_db
+def test_a_month_end_figure_is_the_stored_running_total(two_projects):
+    from tests.indicators.conftest import record
+
+    define("people", source="assistance", measure="people")
+    ninewa, baghdad = two_projects
+    record(ninewa, on=dt.date(2018, 1, 20), households=3, people=10)
+    record(ninewa, on=dt.date(2018, 2, 28), households=1, people=4)
+    record(baghdad, on=dt.date(2018, 2, 1), households=1, people=7)
+    recompute_full()
+    for as_of in (dt.date(2018, 1, 31), dt.date(2018, 2, 28)):
+        for pcode in (None, "IQG15", "IQG13"):
+            # Running totals are stored for the months in which a cell had data.
+            stored = (
+                IndicatorValue.objects.filter(
+                    definition__code="people",
+                    period_type="cumulative",
+                    period_end__lte=as_of,
+                    governorate=governorate(pcode) if pcode else None,
+                    programme=None,
+                    donor=None,
+                )
+                .order_by("-period_end")
+                .first()
+            )
+            by_table = figures([FigureQuery("people", as_of, governorate=pcode)])
+            [figure] = by_table.values()
+            assert figure.cumulative == (stored.value if stored else 0)
+            assert figure.splits["sex_f"] == (stored.sex_f if stored else 0)
+    # The project cut reads the records: it equals its governorate's stored total.
+    [ninewa_by_project] = figures(
+        [FigureQuery("people", dt.date(2018, 2, 28), project=ninewa.pk)]
+    ).values()
+    assert ninewa_by_project.cumulative == 14
+
+
+@pytest.mark.django_db
+def test_mid_month_figures_count_the_days_of_the_month(two_projects):
+    """ "As of 25 April" counts the records of 1 to 25 April, not the running
+    total of 31 March; the period's own value sits beside the cumulative one."""
+    from tests.indicators.conftest import record
+
+    define("people", source="assistance", measure="people")
+    ninewa, _ = two_projects
+    record(ninewa, on=dt.date(2017, 3, 10), households=1, people=100)
+    record(ninewa, on=dt.date(2017, 4, 15), households=1, people=150)
+    record(ninewa, on=dt.date(2017, 4, 26), households=1, people=660)
+    recompute_full()
+    q = FigureQuery("people", dt.date(2017, 4, 25), period_start=dt.date(2017, 4, 1))
+    figure = figures([q])[q]
+    assert (figure.period, figure.cumulative) == (150, 250)
+    assert figure.multiplier is None
