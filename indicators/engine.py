@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.utils import OperationalError
 from django.utils import timezone
+from psycopg2.sql import SQL, Identifier
 
 from beneficiaries.models import (
     RECIPIENT_CELLS,
@@ -68,7 +69,6 @@ CUBE_VISITS = "_iomdash_cube_visits"
 CUBE_FEEDBACK = "_iomdash_cube_feedback"
 CUBED_SOURCES = {Source.ASSISTANCE, Source.VISITS, Source.FEEDBACK}
 NEW_VALUES = f"{VALUES}_new"
-UNIQUE_CELL = "indicatorvalue_one_per_cell"
 LOCK_NAME = "indicators"
 
 # Every combination of governorate, programme and donor, each one or "all".
@@ -567,38 +567,83 @@ def _no_progress(percent: int, step: str) -> None:
 
 
 def _new_table(cursor) -> str:
-    """An empty copy of the value table, without its indexes, to fill."""
-    cursor.execute(f"DROP TABLE IF EXISTS {NEW_VALUES}")
+    """An empty copy of the value table (columns, defaults, identity, checks),
+    without its indexes, to fill: inserting into an unindexed table and then
+    building each index once costs a fraction of inserting through them."""
+    cursor.execute(SQL("DROP TABLE IF EXISTS {}").format(Identifier(NEW_VALUES)))
     cursor.execute(
-        f"CREATE TABLE {NEW_VALUES} (LIKE {VALUES} INCLUDING DEFAULTS INCLUDING IDENTITY "
-        f"INCLUDING CONSTRAINTS)"
+        SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL EXCLUDING INDEXES)").format(
+            Identifier(NEW_VALUES), Identifier(VALUES)
+        )
     )
     return NEW_VALUES
 
 
-def _swap_in(cursor) -> None:
-    """Index the filled copy and put it in the value table's place, with the
-    value table's own names, so the schema stays what the migrations made.
-    Readers wait only for the moment between the DROP and the commit."""
-    cursor.execute(f"ALTER TABLE {NEW_VALUES} ADD CONSTRAINT {NEW_VALUES}_pkey PRIMARY KEY (id)")
+def _indexes(cursor, table: str) -> list[tuple[str, bool, str]]:
+    """The indexes of ``table`` as the migrations made them: (name, whether a
+    constraint owns it, its definition: the constraint's for a constraint,
+    the part from USING on for a plain index)."""
     cursor.execute(
-        f"ALTER TABLE {NEW_VALUES} ADD CONSTRAINT {UNIQUE_CELL}_new UNIQUE NULLS NOT DISTINCT "
-        f"(definition_id, governorate_id, programme_id, donor_id, period_end, period_type)"
+        """
+        SELECT i.relname, c.conname IS NOT NULL,
+               COALESCE(pg_get_constraintdef(c.oid),
+                        (x.indisunique::text || ' ' ||
+                         substring(pg_get_indexdef(x.indexrelid) from ' USING .*$')))
+        FROM pg_index x
+        JOIN pg_class i ON i.oid = x.indexrelid
+        LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid
+        WHERE x.indrelid = %s::regclass
+        ORDER BY i.relname
+        """,
+        [table],
     )
+    return cursor.fetchall()
+
+
+def _swap_in(cursor) -> None:
+    """Build on the filled copy the indexes and constraints the value table
+    has (read from the catalog, so an index a migration adds is kept) and put
+    the copy in the value table's place under the value table's own names, so
+    the schema stays what the migrations made. Readers wait only for the
+    moment between the DROP and the commit."""
+    indexes = _indexes(cursor, VALUES)
+    new = Identifier(NEW_VALUES)
+    for name, is_constraint, definition in indexes:
+        temporary = Identifier(f"{name}_new")
+        if is_constraint:
+            cursor.execute(
+                SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(new, temporary, SQL(definition))
+            )
+        else:
+            unique, using = definition.split(" ", 1)
+            cursor.execute(
+                SQL("CREATE {}INDEX {} ON {} {}").format(
+                    SQL("UNIQUE " if unique == "true" else ""), temporary, new, SQL(using)
+                )
+            )
     # Statistics for the columns readers filter on, so the first dashboard
     # after the swap is planned well (the other columns are never filtered).
     cursor.execute(
-        f"ANALYZE {NEW_VALUES} (definition_id, period_type, governorate_id, programme_id, "
-        f"donor_id, period_end)"
+        SQL(
+            "ANALYZE {} (definition_id, period_type, governorate_id, programme_id, "
+            "donor_id, period_end)"
+        ).format(new)
     )
-    cursor.execute(f"DROP TABLE {VALUES}")
-    cursor.execute(f"ALTER TABLE {NEW_VALUES} RENAME TO {VALUES}")
-    cursor.execute(f"ALTER TABLE {VALUES} RENAME CONSTRAINT {NEW_VALUES}_pkey TO {VALUES}_pkey")
-    cursor.execute(f"ALTER TABLE {VALUES} RENAME CONSTRAINT {UNIQUE_CELL}_new TO {UNIQUE_CELL}")
+    cursor.execute(SQL("DROP TABLE {}").format(Identifier(VALUES)))
+    cursor.execute(SQL("ALTER TABLE {} RENAME TO {}").format(new, Identifier(VALUES)))
+    for name, _is_constraint, _definition in indexes:
+        # Renaming the index renames the constraint that owns it.
+        cursor.execute(
+            SQL("ALTER INDEX {} RENAME TO {}").format(Identifier(f"{name}_new"), Identifier(name))
+        )
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [VALUES])
     sequence = cursor.fetchone()[0]
     if sequence and sequence.split(".")[-1].strip('"') != f"{VALUES}_id_seq":
-        cursor.execute(f"ALTER SEQUENCE {sequence} RENAME TO {VALUES}_id_seq")
+        cursor.execute(
+            SQL("ALTER SEQUENCE {} RENAME TO {}").format(
+                SQL(sequence), Identifier(f"{VALUES}_id_seq")
+            )
+        )
 
 
 def recompute_full(

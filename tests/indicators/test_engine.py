@@ -406,21 +406,42 @@ class TestCrashSafetyAndLock:
     def test_the_value_table_keeps_its_schema_across_full_runs(self):
         from django.db import IntegrityError, connection, transaction
 
+        def schema(cursor):
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = 'indicators_indicatorvalue'::regclass"
+            )
+            constraints = set(cursor.fetchall())
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE tablename = 'indicators_indicatorvalue'"
+            )
+            return constraints, set(cursor.fetchall())
+
         define("a", source="assistance", measure="units")
         record(ProjectFactory(), on=dt.date(2018, 1, 1), units=2)
+        with connection.cursor() as cursor:
+            # An index a later migration would add: a full run keeps it.
+            cursor.execute(
+                "CREATE INDEX indicatorvalue_by_end ON indicators_indicatorvalue (period_end)"
+            )
+            migrated = schema(cursor)
         for _ in range(3):
             recompute_full()
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT conname FROM pg_constraint WHERE conrelid = 'indicators_indicatorvalue'::regclass"
-            )
-            names = {row[0] for row in cursor.fetchall()}
+            constraints, indexes = schema(cursor)
             cursor.execute("SELECT pg_get_serial_sequence('indicators_indicatorvalue', 'id')")
             sequence = cursor.fetchone()[0]
-        assert names == {
+        assert (constraints, indexes) == migrated
+        assert {name for name, _ in constraints} == {
             "indicators_indicatorvalue_pkey",
             "indicatorvalue_one_per_cell",
             "indicators_indicatorvalue_multiplier_value_check",
+        }
+        assert {name for name, _ in indexes} == {
+            "indicators_indicatorvalue_pkey",
+            "indicatorvalue_one_per_cell",
+            "indicatorvalue_by_end",
         }
         assert sequence == "public.indicators_indicatorvalue_id_seq"
         row = IndicatorValue.objects.filter(period_type="cumulative").first()
