@@ -51,9 +51,13 @@ from indicators.models import (
     IndicatorDefinition,
     IndicatorValue,
 )
+from indicators.periods import add_months, month_start, quarter_start
 from programmes.models import Contribution, Project
 
 log = logging.getLogger(__name__)
+
+# Importable from here too (the services and the tests use them).
+__all__ = ["add_months", "month_start", "quarter_start"]
 
 Source = IndicatorDefinition.Source
 Measure = IndicatorDefinition.Measure
@@ -130,19 +134,6 @@ class Scope:
             triples=frozenset(tuple(t) for t in data["triples"]),
             definition_ids=frozenset(ids) if ids is not None else None,
         )
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def quarter_start(day: dt.date) -> dt.date:
-    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass

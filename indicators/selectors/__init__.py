@@ -8,6 +8,7 @@
 
 Every name other modules use is importable from here."""
 
+from indicators.periods import quarter_end
 from indicators.selectors.dashboards import (
     CONTRIBUTIONS_CODE,
     HEADLINE_CODES,
@@ -35,7 +36,6 @@ from indicators.selectors.values import (
     _suppressed,
     _user_cells,
     default_as_of,
-    quarter_end,
     small_count_hidden,
     small_counts_hidden,
     value_as_of,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.breakdowns import STATUSES, project_breakdown
 from indicators.models import SPLIT_COLUMNS, IndicatorDefinition, IndicatorValue
+from indicators.periods import quarter_end
 from indicators.selectors.field import governorate_field_data
 from indicators.selectors.values import (
     _DIMENSIONS,
@@ -27,7 +28,6 @@ from indicators.selectors.values import (
     _series_figures,
     _user_cells,
     default_as_of,
-    quarter_end,
 )
 from programmes.access import programmes_for_user, projects_for_user, user_role
 from programmes.models import Donor, Governorate, Project, UserProfile

@@ -20,6 +20,7 @@ from django.db.models.functions import JSONObject
 from beneficiaries.models import Photo, Referral, ReviewStatus
 from beneficiaries.selectors import visits_for_user
 from indicators.breakdowns import feedback_distribution
+from indicators.periods import quarter_start
 from indicators.selectors.values import SMALL_COUNT, _figure, _figures
 from programmes.access import user_role
 from programmes.models import Project, UserProfile
@@ -235,8 +236,3 @@ def governorate_field_data(
         "referrals_more": len(referrals) > REFERRALS_LIMIT,
         **windows,
     }
-
-
-def quarter_start(day: dt.date) -> dt.date:
-    """The first day of ``day``'s quarter."""
-    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)

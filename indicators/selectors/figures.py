@@ -35,13 +35,13 @@ from django.db.models import Prefetch
 from beneficiaries.models import ActivityType, ReviewStatus
 from indicators import engine
 from indicators.models import SPLIT_COLUMNS, SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
+from indicators.periods import ONE_DAY, is_month_end, month_start
 from programmes.models import Governorate
 
 Source = IndicatorDefinition.Source
 Measure = IndicatorDefinition.Measure
 
 VALUES = IndicatorValue._meta.db_table
-ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def figures(queries: Iterable[FigureQuery]) -> dict[FigureQuery, Figure]:
 
 def _last_month_end(day: dt.date) -> dt.date:
     """The last day of the latest complete month on or before ``day``."""
-    return day if (day + ONE_DAY).day == 1 else day.replace(day=1) - ONE_DAY
+    return day if is_month_end(day) else month_start(day) - ONE_DAY
 
 
 class _Reader:

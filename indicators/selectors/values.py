@@ -13,6 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
+from indicators.periods import quarter_start
 from programmes.access import user_role
 from programmes.models import UserProfile
 
@@ -46,17 +47,9 @@ def value_as_of(
     )
 
 
-def quarter_end(day: dt.date) -> dt.date:
-    """The last day of ``day``'s quarter."""
-    first_of_next = dt.date(
-        day.year + (day.month > 9), (3 * ((day.month - 1) // 3) + 3) % 12 + 1, 1
-    )
-    return first_of_next - dt.timedelta(days=1)
-
-
 def default_as_of(today: dt.date) -> dt.date:
     """The end of the last complete quarter before ``today``."""
-    return dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1) - dt.timedelta(days=1)
+    return quarter_start(today) - dt.timedelta(days=1)
 
 
 # --- Cells ----------------------------------------------------------------------

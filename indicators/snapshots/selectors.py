@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import Answer, Photo, PopulationGroup, Question, ReviewStatus
 from indicators.models import SPLIT_COLUMNS, IndicatorDefinition
+from indicators.periods import quarter_label
 from indicators.selectors import (
     CONTRIBUTIONS_CODE,
     HEADLINE_CODES,
@@ -48,17 +49,8 @@ _UNITS = {
 }
 
 
-def quarter_label(day: dt.date) -> str:
-    """ "Q2 2018" for any day of the second quarter of 2018 (translated)."""
-    return _("Q%(quarter)s %(year)s") % {"quarter": (day.month - 1) // 3 + 1, "year": day.year}
-
-
 def is_quarter_end(day: dt.date) -> bool:
     return quarter_end(day) == day
-
-
-def quarter_start(day: dt.date) -> dt.date:
-    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
 def _unit(definition: IndicatorDefinition) -> str:

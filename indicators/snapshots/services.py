@@ -14,12 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indicators.periods import quarter_label, quarter_start
 from indicators.snapshots.models import Snapshot, SnapshotDownload, portfolio_key_for
 from indicators.snapshots.selectors import (
     is_quarter_end,
     published_before,
-    quarter_label,
-    quarter_start,
     snapshot_payload,
     snapshot_payload_build,
     snapshot_previous,
