@@ -1,6 +1,6 @@
 """Indicator definitions (data an administrator edits) and their derived values.
 
-The rules, as the engine (``indicators/engine.py``) applies them:
+The rules, as the engine (``indicators/engine/``) applies them:
 
 **What a definition reads.** ``source`` names the records; only approved
 assistance records, approved visits and approved feedback responses count.

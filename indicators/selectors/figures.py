@@ -33,7 +33,7 @@ from django.db import connection
 from django.db.models import Prefetch
 
 from beneficiaries.models import ActivityType, ReviewStatus
-from indicators import engine
+from indicators.engine import facts
 from indicators.models import SPLIT_COLUMNS, SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
 from indicators.periods import ONE_DAY, is_month_end, month_start
 from programmes.models import Governorate
@@ -109,7 +109,7 @@ def figures(queries: Iterable[FigureQuery]) -> dict[FigureQuery, Figure]:
         )
     pcodes = {q.governorate for q in queries if q.governorate}
     governorates = dict(Governorate.objects.filter(pcode__in=pcodes).values_list("pcode", "pk"))
-    multipliers = engine._Multipliers.load()
+    multipliers = facts.Multipliers.load()
     answers: dict[FigureQuery, Figure] = {}
     by_definition: dict[str, list[FigureQuery]] = defaultdict(list)
     for query in queries:
@@ -135,13 +135,7 @@ class _Reader:
         self.multipliers = multipliers
         self.governorates = governorates
         # The engine's filters, read from the prefetched relations.
-        self.sql = engine._DefinitionSQL.__new__(engine._DefinitionSQL)
-        self.sql.d = definition
-        self.sql.multipliers = multipliers
-        self.sql.ranges = None
-        self.sql.activity_types = [a.pk for a in definition.activity_types.all()]
-        self.sql.sectors = [s.pk for s in definition.sectors.all()]
-        self.sql.programmes = [p.pk for p in definition.programmes.all()]
+        self.sql = facts.DefinitionSQL(definition, multipliers, None)
 
     def _stored(self, query: FigureQuery) -> bool:
         return (
@@ -295,10 +289,10 @@ class _Reader:
         no_splits = ", ".join(f"NULL::bigint AS {c}" for c in SPLIT_FIELDS)
         if d.source == Source.ASSISTANCE:
             measure, measure_params = self._assistance_measure()
-            part, more = engine._in("a.activity_type_id", sql.activity_types)
+            part, more = facts.sql_in("a.activity_type_id", sql.activity_types)
             splits = (
                 ", ".join(
-                    f"({engine._marginal(dimension, code, 'a')}) AS {column}"
+                    f"({facts.marginal(dimension, code, 'a')}) AS {column}"
                     for dimension, columns in SPLIT_COLUMNS.items()
                     for code, column in columns.items()
                 )
@@ -307,8 +301,8 @@ class _Reader:
             )
             return (
                 f"SELECT a.delivered_on AS day, {project}, a.activity_type_id AS at, "
-                f"{measure} AS v, {splits} FROM {engine.ASSISTANCE} a "
-                f"JOIN {engine.PROJECTS} p ON p.id = a.project_id "
+                f"{measure} AS v, {splits} FROM {facts.ASSISTANCE} a "
+                f"JOIN {facts.PROJECTS} p ON p.id = a.project_id "
                 f"WHERE a.status = %s{where}{part}",
                 [*measure_params, ReviewStatus.APPROVED, *params, *more],
             )
@@ -316,14 +310,14 @@ class _Reader:
             measure = "p.budget_usd" if d.measure == Measure.USD else "1"
             return (
                 f"SELECT p.start_date AS day, {project}, NULL::bigint AS at, {measure} AS v, "
-                f"{no_splits} FROM {engine.PROJECTS} p WHERE TRUE{where}",
+                f"{no_splits} FROM {facts.PROJECTS} p WHERE TRUE{where}",
                 params,
             )
         if d.source in (Source.VISITS, Source.FEEDBACK):
             table, column = (
-                (engine.VISITS, "visit_date")
+                (facts.VISITS, "visit_date")
                 if d.source == Source.VISITS
-                else (engine.FEEDBACK, "collected_on")
+                else (facts.FEEDBACK, "collected_on")
             )
             splits = (
                 ", ".join(
@@ -336,18 +330,18 @@ class _Reader:
             )
             return (
                 f"SELECT x.{column} AS day, {project}, NULL::bigint AS at, 1 AS v, {splits} "
-                f"FROM {table} x JOIN {engine.PROJECTS} p ON p.id = x.project_id "
+                f"FROM {table} x JOIN {facts.PROJECTS} p ON p.id = x.project_id "
                 f"WHERE x.status = %s{where}",
                 [ReviewStatus.APPROVED, *params],
             )
         if d.source == Source.CONTRIBUTIONS:
             measure = "x.amount_usd" if d.measure == Measure.USD else "1"
-            where, params = engine._in("x.programme_id", sql.programmes)
+            where, params = facts.sql_in("x.programme_id", sql.programmes)
             return (
                 f"SELECT x.date AS day, NULL::bigint AS g, x.programme_id AS pr, "
                 f"x.donor_id AS d, NULL::text AS dist, NULL::bigint AS project_id, "
                 f"NULL::bigint AS at, {measure} AS v, {no_splits} "
-                f"FROM {engine.CONTRIBUTIONS} x WHERE TRUE{where}",
+                f"FROM {facts.CONTRIBUTIONS} x WHERE TRUE{where}",
                 params,
             )
         raise ValueError(f"unknown source {d.source!r}")

@@ -1,0 +1,225 @@
+"""The indicator engine: set-based SQL from the records to ``IndicatorValue`` rows.
+
+The rules it applies are in ``indicators/models.py``'s docstring. How:
+
+1. *Facts.* For each source, one SELECT gives rows of (governorate ``g``,
+   programme ``pr``, donor ``d``, month ``m``, ``project_id``, value ``v``,
+   split columns), already filtered by the definition (approved records
+   only). Assistance records, the big table, are first summed once per run
+   into a temporary "cube" per (project, activity type, month), with their
+   recipients summed by sex, by age group and by population group from the
+   record's breakdown columns, shared by every definition. The household multiplier is applied per month in SQL.
+2. *Values.* ``GROUP BY month, GROUPING SETS`` over (g, pr, d) gives every
+   cut ("all" = NULL) per month and per quarter; cumulative values are running
+   sums (a window) over the month values of each cell.
+3. *Writes.* A run deletes the values it recomputes and inserts the new ones
+   in one transaction: readers see the old values until it commits, a run that
+   dies leaves them untouched, and the next run writes the same table.
+
+A full run recomputes every active definition. An incremental run, after a
+change, recomputes the months and quarters the change touched (every cell of
+them, from the records of those quarters) and the running totals of the cells
+it touched from that month on. Both derive running totals from month values
+the same way, so an incremental run leaves the same table as a full one.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+from django.db.utils import OperationalError
+from django.utils import timezone
+
+from indicators.engine.facts import (
+    ASSISTANCE,
+    CONTRIBUTIONS,
+    CUBED_SOURCES,
+    FEEDBACK,
+    LOCK_NAME,
+    PROJECTS,
+    VALUES,
+    VISITS,
+    DefinitionSQL,
+    EngineBusy,
+    Multipliers,
+    NoMultiplier,
+    Scope,
+    Source,
+    build_cubes,
+)
+from indicators.engine.table import new_table, swap_in
+from indicators.engine.writes import (
+    cells_filter,
+    write_all_periods_additive,
+    write_cumulative,
+    write_periods,
+)
+from indicators.models import EngineLock, IndicatorDefinition
+from indicators.periods import add_months, month_start, quarter_start
+
+log = logging.getLogger(__name__)
+
+# What other modules use (the services, the benchmark, the tests).
+__all__ = [
+    "ASSISTANCE",
+    "CONTRIBUTIONS",
+    "FEEDBACK",
+    "PROJECTS",
+    "VISITS",
+    "EngineBusy",
+    "NoMultiplier",
+    "Scope",
+    "add_months",
+    "definitions_for",
+    "month_start",
+    "quarter_start",
+    "recompute_full",
+    "recompute_incremental",
+    "rollup_cells",
+]
+
+# Looked up here at each run, so a test can replace it.
+_write_all_periods_additive = write_all_periods_additive
+
+
+def _lock(cursor, *, wait: bool) -> None:
+    """Take the engine's lock for this transaction (and give the transaction
+    room for its hash aggregates)."""
+    EngineLock.objects.get_or_create(name=LOCK_NAME)
+    cursor.execute("SET LOCAL work_mem = '128MB'")
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    try:
+        if wait:
+            cursor.execute("SET LOCAL lock_timeout = '60s'")
+            cursor.execute(
+                f"SELECT 1 FROM {EngineLock._meta.db_table} WHERE name = %s FOR UPDATE", [LOCK_NAME]
+            )
+        else:
+            cursor.execute(
+                f"SELECT 1 FROM {EngineLock._meta.db_table} WHERE name = %s FOR UPDATE NOWAIT",
+                [LOCK_NAME],
+            )
+    except OperationalError as exc:
+        raise EngineBusy("another indicator recomputation is running") from exc
+
+
+Progress = Callable[[int, str], None]
+
+
+def _no_progress(percent: int, step: str) -> None:
+    log.info("recompute %s%% %s", percent, step)
+
+
+def recompute_full(
+    *, definitions: Iterable[IndicatorDefinition] | None = None, progress: Progress = _no_progress
+) -> int:
+    """Recompute every value of ``definitions`` (default: all active ones; the
+    values of inactive ones are removed). One transaction: on any failure the
+    previous values stay. Raises EngineBusy if another run holds the lock.
+    Returns the number of values written.
+
+    For all definitions, the values are written to a fresh table that then
+    takes the value table's place: a million inserts into an unindexed table
+    and one index build cost a fraction of deleting and re-inserting them
+    through the index."""
+    everything = definitions is None
+    if everything:
+        definitions = IndicatorDefinition.objects.filter(is_active=True)
+    definitions = list(definitions)
+    multipliers = Multipliers.load()
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock(cursor, wait=False)
+        progress(2, "summing approved assistance records")
+        needs_splits = any(d.has_splits and d.source == Source.ASSISTANCE for d in definitions)
+        build_cubes(
+            cursor,
+            None,
+            sources={d.source for d in definitions} & CUBED_SOURCES,
+            splits=needs_splits,
+        )
+        ids = [d.pk for d in definitions]
+        if everything:
+            table = new_table(cursor)
+        else:
+            table = VALUES
+            cursor.execute(f"DELETE FROM {VALUES} WHERE definition_id = ANY(%s)", [ids])
+        progress(20, "computing")
+        for index, definition in enumerate(definitions):
+            sql = DefinitionSQL(definition, multipliers, None)
+            if definition.adds_up_across_periods:
+                _write_all_periods_additive(cursor, sql, now, table)
+            else:
+                # A distinct count: never a running total (a constraint says so).
+                write_periods(cursor, sql, now, None, table=table)
+            progress(20 + int(70 * (index + 1) / max(len(definitions), 1)), definition.name)
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE definition_id = ANY(%s)", [ids])
+        written = cursor.fetchone()[0]
+        if everything:
+            progress(92, "indexing the new values")
+            swap_in(cursor)
+    progress(100, "done")
+    return written
+
+
+def rollup_cells(triples: Iterable[tuple]) -> set[tuple]:
+    """Every cut a record of each (g, pr, d) triple counts in: 8 per triple."""
+    cells = set()
+    for g, pr, d in triples:
+        for keep_g in (True, False):
+            for keep_pr in (True, False):
+                for keep_d in (True, False):
+                    cells.add(
+                        (g if keep_g else None, pr if keep_pr else None, d if keep_d else None)
+                    )
+    return cells
+
+
+def definitions_for(scope: Scope) -> list[IndicatorDefinition]:
+    definitions = IndicatorDefinition.objects.filter(is_active=True, source=scope.source)
+    if scope.definition_ids is not None:
+        definitions = definitions.filter(pk__in=scope.definition_ids)
+    return list(definitions)
+
+
+def recompute_incremental(scope: Scope) -> int:
+    """Recompute what ``scope`` touched: every cell of its months and quarters,
+    and the running totals of its cells from its earliest month on. Waits for
+    a running recomputation to finish. Returns the number of values written."""
+    definitions = definitions_for(scope)
+    if not definitions or not scope.months:
+        return 0
+    multipliers = Multipliers.load()
+    now = timezone.now()
+    quarters = sorted({quarter_start(m) for m in scope.months})
+    ranges = [(q, add_months(q, 3)) for q in quarters]
+    months = sorted({add_months(q, i) for q in quarters for i in range(3)})
+    since_month = min(scope.months)
+    since = add_months(since_month, 1) - dt.timedelta(days=1)
+    cells = rollup_cells(scope.triples)
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock(cursor, wait=True)
+        if scope.source in CUBED_SOURCES:
+            needs_splits = any(d.has_splits for d in definitions)
+            build_cubes(cursor, ranges, sources={scope.source}, splits=needs_splits)
+        ids = [d.pk for d in definitions]
+        cursor.execute(
+            f"DELETE FROM {VALUES} WHERE definition_id = ANY(%s) AND "
+            f"((period_type = 'month' AND period_start = ANY(%s)) OR "
+            f"(period_type = 'quarter' AND period_start = ANY(%s)))",
+            [ids, months, quarters],
+        )
+        for definition in definitions:
+            sql = DefinitionSQL(definition, multipliers, ranges)
+            written += write_periods(cursor, sql, now, quarters)
+            if definition.is_cumulative:
+                cell_sql, cell_params = cells_filter(cells)
+                cursor.execute(
+                    f"DELETE FROM {VALUES} t WHERE t.definition_id = %s AND t.period_type = 'cumulative' "
+                    f"AND t.period_end >= %s{cell_sql}",
+                    [definition.pk, since, *cell_params],
+                )
+                written += write_cumulative(cursor, definition, cells=cells, since=since)
+    return written

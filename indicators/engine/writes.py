@@ -1,0 +1,150 @@
+"""The engine's writes: the month, quarter and running-total values of one
+definition, from its facts (see ``indicators/engine/__init__.py``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from indicators.engine.facts import COLUMNS, SPLIT_FIELDS, SUM_SPLITS, VALUES, DefinitionSQL
+from indicators.models import IndicatorDefinition
+
+
+def running_totals(source: str, alias: str = "t") -> str:
+    """SELECT of running totals (value and splits) per cell over month rows."""
+    window = (
+        f"OVER (PARTITION BY {alias}.governorate_id, {alias}.programme_id, {alias}.donor_id "
+        f"ORDER BY {alias}.period_end)"
+    )
+    running = ", ".join(f"SUM({alias}.{column}) {window}" for column in ["value", *SPLIT_FIELDS])
+    return (
+        f"SELECT {alias}.definition_id, 'cumulative', NULL::date, {alias}.period_end, "
+        f"{alias}.governorate_id, {alias}.programme_id, {alias}.donor_id, {running}, "
+        f"{alias}.multiplier_id, {alias}.multiplier_value, {alias}.computed_at FROM {source} {alias}"
+    )
+
+
+def write_all_periods_additive(cursor, sql: DefinitionSQL, now: dt.datetime, table: str) -> None:
+    """Every period of a definition whose values add up across periods, in
+    one statement for a full run: the month values from one grouping pass over
+    the facts, then the quarters and the running totals from those month
+    values (the sums they are by definition), without a second pass."""
+    facts, facts_params = sql.facts()
+    grouping = ", ".join(f"(f.m{', ' + c if c else ''})" for c in sql.cut_sets)
+    split_sums = ", ".join(f"SUM(f.{column}) AS {column}" for column in SPLIT_FIELDS)
+    splits = ", ".join(SPLIT_FIELDS)
+
+    def month_end(start: str, length: str) -> str:
+        return f"({start} + interval '{length}' - interval '1 day')::date"
+
+    parts, params = [], []
+    parts.append(
+        f"WITH mo AS MATERIALIZED (SELECT f.m AS start, {sql.governorate_column} AS g, pr, d, "
+        f"{sql.aggregate} AS value, {split_sums} FROM ({facts}) f GROUP BY GROUPING SETS ({grouping}))"
+    )
+    params += facts_params
+    end = month_end("start", "1 month")
+    mult, mult_params = sql.multiplier_columns(end)
+    parts.append(
+        f", ins_month AS (INSERT INTO {table} ({COLUMNS}) SELECT %s, 'month', start, {end}, "
+        f"g, pr, d, value, {splits}, {mult}, %s::timestamptz FROM mo)"
+    )
+    params += [sql.d.pk, *mult_params, now]
+    q_end = month_end("q", "3 months")
+    mult, mult_params = sql.multiplier_columns(q_end)
+    quarter = (
+        f"INSERT INTO {table} ({COLUMNS}) SELECT %s, 'quarter', q, {q_end}, g, pr, d, "
+        f"SUM(value), {', '.join(f'SUM({c})' for c in SPLIT_FIELDS)}, {mult}, %s::timestamptz "
+        f"FROM (SELECT date_trunc('quarter', start)::date AS q, * FROM mo) x GROUP BY q, g, pr, d"
+    )
+    quarter_params = [sql.d.pk, *mult_params, now]
+    if not sql.d.is_cumulative:
+        cursor.execute(" ".join(parts) + " " + quarter, params + quarter_params)
+        return
+    parts.append(f", ins_quarter AS ({quarter})")
+    params += quarter_params
+    window = "OVER (PARTITION BY g, pr, d ORDER BY start)"
+    running = ", ".join(f"SUM({column}) {window}" for column in ["value", *SPLIT_FIELDS])
+    mult, mult_params = sql.multiplier_columns(end)
+    parts.append(
+        f"INSERT INTO {table} ({COLUMNS}) SELECT %s, 'cumulative', NULL::date, {end}, g, pr, d, "
+        f"{running}, {mult}, %s::timestamptz FROM mo"
+    )
+    params += [sql.d.pk, *mult_params, now]
+    cursor.execute(" ".join(parts), params)
+
+
+def write_periods(
+    cursor,
+    sql: DefinitionSQL,
+    now: dt.datetime,
+    quarters: list[dt.date] | None,
+    *,
+    table: str = VALUES,
+) -> int:
+    """Insert the month and quarter values of one definition into ``table``,
+    for the given ``quarters`` (and their months) or for every period when
+    None: one pass over the facts, grouped by month and by quarter, each with
+    every cut. Used by incremental runs, and by full runs for distinct counts,
+    whose quarters are not the sums of their months. Returns the rows inserted."""
+    facts, facts_params = sql.facts()
+    where, where_params = ("", []) if quarters is None else (" WHERE f.q = ANY(%s)", [quarters])
+    cut_sets = sql.cut_sets
+    grouping = ", ".join(
+        [f"(f.m{', ' + c if c else ''})" for c in cut_sets]
+        + [f"(f.q{', ' + c if c else ''})" for c in cut_sets]
+    )
+    is_month = "GROUPING(f.m) = 0"
+    start = f"(CASE WHEN {is_month} THEN f.m ELSE f.q END)"
+    end = (
+        f"(CASE WHEN {is_month} THEN f.m + interval '1 month' "
+        f"ELSE f.q + interval '3 months' END - interval '1 day')::date"
+    )
+    mult, mult_params = sql.multiplier_columns(end)
+    insert = (
+        f"INSERT INTO {table} ({COLUMNS}) "
+        f"SELECT %s, CASE WHEN {is_month} THEN 'month' ELSE 'quarter' END, {start}, {end}, "
+        f"{sql.governorate_column}, pr, d, {sql.aggregate}, {SUM_SPLITS}, {mult}, %s::timestamptz "
+        f"FROM ({facts}) f{where} GROUP BY GROUPING SETS ({grouping})"
+    )
+    params = [sql.d.pk, *mult_params, now, *facts_params, *where_params]
+    cursor.execute(insert, params)
+    return cursor.rowcount
+
+
+def cells_filter(cells: set[tuple] | None, alias: str = "t") -> tuple[str, list]:
+    if cells is None:
+        return "", []
+    if not cells:
+        return " AND FALSE", []
+    rows = ", ".join(["(%s::bigint, %s::bigint, %s::bigint)"] * len(cells))
+    params = [value for cell in sorted(cells, key=str) for value in cell]
+    sql = (
+        f" AND EXISTS (SELECT 1 FROM (VALUES {rows}) c(g, pr, d) "
+        f"WHERE c.g IS NOT DISTINCT FROM {alias}.governorate_id "
+        f"AND c.pr IS NOT DISTINCT FROM {alias}.programme_id "
+        f"AND c.d IS NOT DISTINCT FROM {alias}.donor_id)"
+    )
+    return sql, params
+
+
+def write_cumulative(
+    cursor, definition: IndicatorDefinition, *, cells: set[tuple] | None, since: dt.date | None
+) -> int:
+    """Running totals of a cumulative definition, from its month values, for
+    ``cells`` as of month ends from ``since`` on (all when None)."""
+    if not definition.is_cumulative:
+        return 0
+    cell_sql, cell_params = cells_filter(cells)
+    since_sql, since_params = ("", []) if since is None else (" WHERE s.period_end >= %s", [since])
+    cursor.execute(
+        f"""
+        INSERT INTO {VALUES} ({COLUMNS})
+        SELECT * FROM (
+            {running_totals(VALUES)}
+            WHERE t.definition_id = %s AND t.period_type = 'month'{cell_sql}
+        ) s ({COLUMNS})
+        {since_sql}
+        """,
+        [definition.pk, *cell_params, *since_params],
+    )
+    return cursor.rowcount
