@@ -64,12 +64,28 @@ class IndicatorDefinitionAdmin(SimpleHistoryAdmin):
         "apply_multiplier",
         "accumulation",
         "is_active",
+        "headline",
+        "dashboard_role",
+        "section",
     ]
-    list_filter = ["section", "source", "measure", "accumulation", "apply_multiplier", "is_active"]
+    list_filter = [
+        "headline",
+        "dashboard_role",
+        "section",
+        "source",
+        "measure",
+        "accumulation",
+        "apply_multiplier",
+        "is_active",
+    ]
     search_fields = ["code", "name"]
     filter_horizontal = ["activity_types", "sectors", "programmes"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "description", "section", "is_active", "position"]}),
+        (None, {"fields": ["code", "name", "description", "is_active"]}),
+        (
+            _("Where it appears"),
+            {"fields": ["headline", "dashboard_role", "section", "position"]},
+        ),
         (
             _("What it counts"),
             {"fields": ["source", "measure", "apply_multiplier", "multiplier", "accumulation"]},

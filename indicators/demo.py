@@ -65,6 +65,26 @@ SECTIONS = {
 }
 
 
+# Where the dashboards show the demo figures (see indicators/migrations/0005).
+HEADLINES = {
+    "people-reached",
+    "direct-recipients",
+    "households-reached",
+    "projects",
+    "monitoring-visits",
+    "feedback-responses",
+    "contributions-usd",
+}
+DASHBOARD_ROLES = {
+    "people-reached": "map",
+    "direct-recipients": "splits",
+    "contributions-usd": "contributions",
+    "projects": "projects",
+    "projects-completed": "projects_completed",
+    "projects-ongoing": "projects_ongoing",
+}
+
+
 def demo_definitions_ensure() -> int:
     """Create or update the demo definitions (idempotent, by code: a rerun
     writes nothing, history included); activity types missing from the
@@ -91,6 +111,8 @@ def demo_definitions_ensure() -> int:
             "position": position,
             "is_active": True,
             "section": SECTIONS.get(code, ""),
+            "headline": code in HEADLINES,
+            "dashboard_role": DASHBOARD_ROLES.get(code, ""),
         }
         definition = existing.get(code) or IndicatorDefinition(code=code)
         if definition.pk is None or any(getattr(definition, k) != v for k, v in fields.items()):

@@ -126,6 +126,17 @@ class IndicatorDefinition(models.Model):
         GOOD_GOVERNANCE = "good_governance", _("Promoting good governance")
         SAFER_COMMUNITIES = "safer_communities", _("Creating safer communities")
 
+    class DashboardRole(models.TextChoices):
+        """What a definition feeds on the dashboards besides a headline card;
+        at most one active definition per role."""
+
+        MAP = "map", _("Map and quarterly chart")
+        SPLITS = "splits", _("Split by sex, age and population group")
+        CONTRIBUTIONS = "contributions", _("Contributions by donor")
+        PROJECTS = "projects", _("Projects by status: all projects")
+        PROJECTS_COMPLETED = "projects_completed", _("Projects by status: completed")
+        PROJECTS_ONGOING = "projects_ongoing", _("Projects by status: ongoing")
+
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -167,6 +178,18 @@ class IndicatorDefinition(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    headline = models.BooleanField(
+        _("headline card"),
+        default=False,
+        help_text=_("Shown as a headline card on the dashboards and snapshots, in position order."),
+    )
+    dashboard_role = models.CharField(
+        _("dashboard role"),
+        max_length=30,
+        choices=DashboardRole,
+        blank=True,
+        help_text=_("What else it feeds on the dashboards; empty: nothing."),
+    )
 
     history = HistoricalRecords(m2m_fields=[activity_types, sectors, programmes])
 
@@ -182,6 +205,12 @@ class IndicatorDefinition(models.Model):
             models.CheckConstraint(
                 condition=Q(multiplier__isnull=True) | Q(multiplier__gte=1, multiplier__lte=30),
                 name="definition_multiplier_range",
+            ),
+            models.UniqueConstraint(
+                fields=["dashboard_role"],
+                condition=~Q(dashboard_role=""),
+                name="definition_one_per_dashboard_role",
+                violation_error_message=_("Another definition already has this dashboard role."),
             ),
             # A distinct count has no running total made of monthly values.
             models.CheckConstraint(

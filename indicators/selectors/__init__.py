@@ -10,15 +10,11 @@ Every name other modules use is importable from here."""
 
 from indicators.periods import quarter_end
 from indicators.selectors.dashboards import (
-    CONTRIBUTIONS_CODE,
-    HEADLINE_CODES,
-    MAP_CODE,
     MAP_SERIES,
-    PROJECT_STATUS_CODES,
     PROJECTS_LIMIT,
-    SERIES_CODE,
-    SPLITS_CODE,
     DashboardQuery,
+    DashboardSlots,
+    dashboard_slots,
     governorate_dashboard,
     mission_dashboard,
     programme_dashboard,
@@ -44,17 +40,13 @@ from indicators.selectors.values import (
 )
 
 __all__ = [
-    "CONTRIBUTIONS_CODE",
-    "HEADLINE_CODES",
-    "MAP_CODE",
     "MAP_SERIES",
     "PROJECTS_LIMIT",
-    "PROJECT_STATUS_CODES",
-    "SERIES_CODE",
     "SMALL_COUNT",
-    "SPLITS_CODE",
     "_DIMENSIONS",
     "DashboardQuery",
+    "DashboardSlots",
+    "dashboard_slots",
     "Figure",
     "FigureQuery",
     "_Cells",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.humanize.templatetags.humanize import intword
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,27 +32,16 @@ from indicators.selectors.values import (
 from programmes.access import programmes_for_user, projects_for_user, user_role
 from programmes.models import Donor, Governorate, Project, UserProfile
 
-HEADLINE_CODES = [
-    "people-reached",
-    "direct-recipients",
-    "households-reached",
-    "projects",
-    "monitoring-visits",
-    "feedback-responses",
-    "contributions-usd",
-]
-MAP_CODE = "people-reached"
-SERIES_CODE = "people-reached"
-SPLITS_CODE = "direct-recipients"
-CONTRIBUTIONS_CODE = "contributions-usd"
-PROJECT_STATUS_CODES = {
-    "all": "projects",
-    "completed": "projects-completed",
-    "ongoing": "projects-ongoing",
+Role = IndicatorDefinition.DashboardRole
+# Projects by status: the role of each status's definition.
+PROJECT_STATUS_ROLES = {
+    "all": Role.PROJECTS,
+    "completed": Role.PROJECTS_COMPLETED,
+    "ongoing": Role.PROJECTS_ONGOING,
 }
 PROJECTS_LIMIT = 50
-# The map's series, the first the default: people reached (MAP_CODE), projects
-# (the "projects" definition), both from the value table, and US$: the
+# The map's series, the first the default: people reached (the map role), projects
+# (the projects role), both from the value table, and US$: the
 # budgets of the projects started by the as-of date, from the project table
 # (contributions are recorded per programme, not per governorate).
 MAP_SERIES = ("people", "projects", "usd")
@@ -123,19 +112,40 @@ def _scoped_projects(user, chosen: dict, *, governorate: bool):
     return projects
 
 
+@dataclass(frozen=True)
+class DashboardSlots:
+    """The active definitions the dashboards show: ``headlines``, the
+    headline cards in position order; ``roles``, the definition of each
+    dashboard role that has one (``IndicatorDefinition.DashboardRole``)."""
+
+    headlines: list[IndicatorDefinition]
+    roles: dict[str, IndicatorDefinition]
+
+
+def dashboard_slots() -> DashboardSlots:
+    """Where each active definition appears on the dashboards, from the
+    definitions themselves (so a renamed code keeps its card). One query."""
+    definitions = IndicatorDefinition.objects.filter(is_active=True).filter(
+        Q(headline=True) | ~Q(dashboard_role="")
+    )
+    headlines, roles = [], {}
+    for d in definitions.order_by("position", "code"):
+        if d.headline:
+            headlines.append(d)
+        if d.dashboard_role:
+            roles[d.dashboard_role] = d
+    return DashboardSlots(headlines=headlines, roles=roles)
+
+
 def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> dict:
     """The figures every dashboard shows, for ``user``'s cells narrowed by the
     ``chosen`` programme, donor and governorate (see ``mission_dashboard``)."""
     role = user_role(user)
     protect = role == UserProfile.Role.DONOR
     programme, donor, governorate = chosen["programme"], chosen["donor"], chosen["governorate"]
-    definitions = {
-        d.code: d
-        for d in IndicatorDefinition.objects.filter(
-            is_active=True,
-            code__in={*HEADLINE_CODES, *PROJECT_STATUS_CODES.values(), MAP_CODE, SPLITS_CODE},
-        )
-    }
+    slots = dashboard_slots()
+    roles = slots.roles
+    definitions = {d.code: d for d in [*slots.headlines, *roles.values()]}
     cells = _user_cells(user)
     cells = cells.narrowed("programme", programme.pk if programme else None)
     cells = cells.narrowed("donor", donor.pk if donor else None)
@@ -144,7 +154,7 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
 
     # The quarters with data (per quarter values of the series definition),
     # for the as-of choices and the chart.
-    series_def = definitions.get(SERIES_CODE)
+    series_def = roles.get(Role.MAP)
     quarters = []
     if series_def is not None and cells.terms:
         quarters = list(
@@ -166,8 +176,8 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
 
     # Every running total the page shows, in one query: the cells' own, the
     # map's by governorate and the contributions by donor (a donor: by programme).
-    map_def, projects_def = definitions.get(MAP_CODE), definitions.get(PROJECT_STATUS_CODES["all"])
-    contributions_def = definitions.get(CONTRIBUTIONS_CODE)
+    map_def, projects_def = roles.get(Role.MAP), roles.get(Role.PROJECTS)
+    contributions_def = roles.get(Role.CONTRIBUTIONS)
     by = "programme" if protect else "donor"
     parts = _latest_parts(
         {
@@ -187,18 +197,19 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
         by_definition.setdefault(row["definition_id"], []).append(row)
     computed = [row["computed_at"] for part in parts.values() for row in part]
 
-    def total(code: str) -> Decimal | None:
-        d = definitions.get(code)
+    def total(d: IndicatorDefinition | None) -> Decimal | None:
         found = by_definition.get(d.pk) if d else None
         return sum((r["value"] for r in found), Decimal(0)) if found else None
 
     headlines = []
-    for code in HEADLINE_CODES:
-        d = definitions.get(code)
-        if d is None or (code == CONTRIBUTIONS_CODE and governorate is not None):
+    for d in slots.headlines:
+        if d.source == IndicatorDefinition.Source.CONTRIBUTIONS and governorate is not None:
             continue  # contributions are recorded per programme, not per governorate
         found = by_definition.get(d.pk, [])
-        value = total(code)
+        value = total(d)
+        if value is None:
+            continue  # no data for this page: no card rather than a "0"
+        code = d.code
         usd = d.measure == IndicatorDefinition.Measure.USD
         multiplier = next((r["multiplier_value"] for r in found if r["multiplier_value"]), None)
         headlines.append(
@@ -218,7 +229,7 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
 
     # Split of the direct recipients by sex and by population group.
     splits = {}
-    split_def = definitions.get(SPLITS_CODE)
+    split_def = roles.get(Role.SPLITS)
     split_rows = by_definition.get(split_def.pk, []) if split_def else []
     for dimension in ("sex", "population_group", "age_group"):
         columns = SPLIT_COLUMNS[dimension]
@@ -239,7 +250,7 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
         }
 
     # Projects by status: the projects definitions (all, completed, ongoing).
-    project_totals = {key: total(code) for key, code in PROJECT_STATUS_CODES.items()}
+    project_totals = {key: total(roles.get(role)) for key, role in PROJECT_STATUS_ROLES.items()}
     by_status = None
     if project_totals["all"] is not None:
         completed = project_totals["completed"] or 0

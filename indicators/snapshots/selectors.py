@@ -22,10 +22,6 @@ from beneficiaries.models import Answer, Photo, PopulationGroup, Question, Revie
 from indicators.models import SPLIT_COLUMNS, IndicatorDefinition
 from indicators.periods import quarter_label
 from indicators.selectors import (
-    CONTRIBUTIONS_CODE,
-    HEADLINE_CODES,
-    MAP_CODE,
-    SPLITS_CODE,
     _figure,
     _figures,
     _latest,
@@ -161,14 +157,20 @@ def _build(
 ) -> dict:
     programme_ids = [p.pk for p in programmes]
     previous = _previous_figures(previous_payload)
+    # The sections' figures and the dashboards' headline cards and roles
+    # (data on the definitions), in one query.
     definitions = list(
         IndicatorDefinition.objects.filter(
-            Q(section__gt="")
-            | Q(code__in={*HEADLINE_CODES, MAP_CODE, SPLITS_CODE, CONTRIBUTIONS_CODE}),
+            Q(section__gt="") | Q(headline=True) | ~Q(dashboard_role=""),
             is_active=True,
             accumulation=IndicatorDefinition.Accumulation.CUMULATIVE,
         ).order_by("position", "code")
     )
+    role = IndicatorDefinition.DashboardRole
+    headline_codes = [d.code for d in definitions if d.headline]
+    role_codes = {d.dashboard_role: d.code for d in definitions if d.dashboard_role}
+    map_code, splits_code = role_codes.get(role.MAP), role_codes.get(role.SPLITS)
+    contributions_code = role_codes.get(role.CONTRIBUTIONS)
     by_code = {d.code: d for d in definitions}
     portfolio = Q(programme_id__in=programme_ids, donor__isnull=True)
 
@@ -233,7 +235,7 @@ def _build(
 
     headlines = [
         f
-        for code in HEADLINE_CODES
+        for code in headline_codes
         if code in by_code and not by_code[code].section
         for f in [figure(by_code[code])]
         if f is not None
@@ -259,7 +261,7 @@ def _build(
         )
 
     # Direct recipients by population group and by sex (fine cuts: protected).
-    split = totals.get(by_code[SPLITS_CODE].pk) if SPLITS_CODE in by_code else None
+    split = totals.get(by_code[splits_code].pk) if splits_code in by_code else None
     population_groups = []
     if split:
         sums = {
@@ -284,7 +286,7 @@ def _build(
                 + _("%(text)s, where a record gives no household size of its own.")
                 % {"text": _multiplier_text(value)}
             )
-    areas, suppressed = _areas(by_code.get(MAP_CODE), programme_ids, as_of)
+    areas, suppressed = _areas(by_code.get(map_code), programme_ids, as_of)
     suppressed = suppressed or any(g["value"] is None for g in population_groups)
     period_start = min((p.start_date for p in programmes), default=as_of)
     footnotes.append(
@@ -331,7 +333,7 @@ def _build(
         "published_at": published_at.isoformat() if published_at else None,
         "multiplier": multiplier,
         "headlines": headlines,
-        "contributions": _contributions(by_code.get(CONTRIBUTIONS_CODE), programme_ids, as_of),
+        "contributions": _contributions(by_code.get(contributions_code), programme_ids, as_of),
         "areas": areas,
         "sections": sections,
         "feedback": _feedback(programme_ids, as_of),

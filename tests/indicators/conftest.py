@@ -62,6 +62,12 @@ def value(
 
 
 def define(code: str, **fields) -> IndicatorDefinition:
+    """A definition; one with a demo code gets the demo's dashboard places
+    (headline card, dashboard role) unless ``fields`` say otherwise."""
+    from indicators.demo import DASHBOARD_ROLES, HEADLINES
+
+    fields.setdefault("headline", code in HEADLINES)
+    fields.setdefault("dashboard_role", DASHBOARD_ROLES.get(code, ""))
     activity_types = fields.pop("activity_types", [])
     definition = IndicatorDefinition.objects.create(
         code=code, name=code.replace("-", " "), **fields

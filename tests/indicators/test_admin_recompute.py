@@ -71,3 +71,18 @@ def test_editing_a_record_in_the_admin_recomputes_it(
     with django_capture_on_commit_callbacks(execute=True):
         model_admin.delete_model(request, rec)
     assert value("hh") is None
+
+
+@pytest.mark.django_db
+def test_the_definition_list_shows_where_each_definition_appears(admin_client):
+    define("people-reached", source="assistance", measure="people", apply_multiplier=True)
+    define("nfi-kits", source="assistance", measure="units", section="social_services")
+    response = admin_client.get(reverse("admin:indicators_indicatordefinition_changelist"))
+    html = response.content.decode()
+    assert "Map and quarterly chart" in html
+    assert "Access to basic services" in html
+    response = admin_client.get(
+        reverse("admin:indicators_indicatordefinition_changelist"), {"headline__exact": "1"}
+    )
+    assert "people-reached" in response.content.decode()
+    assert "nfi-kits" not in response.content.decode()

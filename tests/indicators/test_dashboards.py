@@ -221,6 +221,37 @@ class TestAccess:
         assert f'href="{MISSION}"' not in response.content.decode()
 
 
+class TestCardsAreData:
+    """The dashboards pick their definitions by the places set on them, not by code."""
+
+    def test_a_renamed_code_keeps_its_card_and_its_map(self, client, portfolio):
+        people = portfolio["definitions"]["people-reached"]
+        people.code = "beneficiaries-reached"
+        people.save()
+        admin = user_with_role("admin")
+        response = login(client, admin).get(MISSION, {"as_of": "2018-06-30"})
+        assert headline(response, "beneficiaries-reached")["value"] == 363
+        codes = [h["code"] for h in response.context["data"]["headlines"]]
+        assert codes.index("beneficiaries-reached") < codes.index("direct-recipients")
+        assert response.context["data"]["map_name"] == people.name
+
+    def test_a_card_leaves_when_its_definition_is_no_longer_a_headline(self, client, portfolio):
+        IndicatorDefinition.objects.filter(code="direct-recipients").update(headline=False)
+        admin = user_with_role("admin")
+        response = login(client, admin).get(MISSION, {"as_of": "2018-06-30"})
+        codes = [h["code"] for h in response.context["data"]["headlines"]]
+        assert "direct-recipients" not in codes and "people-reached" in codes
+
+    def test_a_card_without_data_for_the_page_is_hidden_not_zero(self, client, portfolio):
+        define("monitoring-visits", source="visits", measure="records")
+        recompute_full()
+        admin = user_with_role("admin")
+        response = login(client, admin).get(MISSION, {"as_of": "2018-06-30"})
+        codes = [h["code"] for h in response.context["data"]["headlines"]]
+        assert "monitoring-visits" not in codes
+        assert "people-reached" in codes
+
+
 class TestMissionOverview:
     def test_admin_sees_the_whole_mission_as_stored(self, client, portfolio):
         admin = user_with_role("admin")
