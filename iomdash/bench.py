@@ -13,6 +13,10 @@ Figures (timings are medians after a warm-up, on this machine):
   and an incremental recomputation as tasks;
 - ``dashboard_p50_ms``, ``dashboard_p95_ms``, ``dashboard_queries_max``,
   ``dashboard_kb``: the mission and governorate dashboards for the manager;
+- ``figures_ms``: a snapshot's figures read with ``indicators.selectors.figures``
+  (12 definitions × 6 cuts, governorates, a project and an activity type
+  included, as of a mid-month day with the quarter's own value, and again as
+  of the previous quarter's end for the markers), median;
 - ``pdf_s``, ``pdf_kb``: one full snapshot PDF (every programme, the last
   quarter of the data, 8 phone-sized photos), median of 3, and its size.
 """
@@ -134,6 +138,9 @@ def main(argv: list[str]) -> int:
     for key in ("dashboard_p50_ms", "dashboard_p95_ms", "dashboard_queries_max", "dashboard_kb"):
         print(f"{key}: {results[key]}", flush=True)
 
+    results["figures_ms"] = round(_figures(args.repeat), 1)
+    print(f"figures_ms: {results['figures_ms']}", flush=True)
+
     results.update(_snapshot_pdf())
     print(f"pdf_s: {results['pdf_s']}", flush=True)
     print(f"pdf_kb: {results['pdf_kb']}", flush=True)
@@ -238,6 +245,40 @@ def _raw_scan() -> None:
             """
         )
         cursor.fetchall()
+
+
+def _figures(repeat: int) -> float:
+    """Median milliseconds of one ``figures()`` call as a snapshot makes it."""
+    import datetime as dt
+
+    from beneficiaries.models import ActivityType, AssistanceRecord
+    from indicators.models import IndicatorDefinition
+    from indicators.periods import quarter_start
+    from indicators.selectors import FigureQuery, figures
+    from programmes.models import Governorate, Project
+
+    last = AssistanceRecord.objects.order_by("-delivered_on").values_list(
+        "delivered_on", flat=True
+    )[0]
+    as_of = last.replace(day=min(last.day, 15))
+    previous = quarter_start(as_of) - dt.timedelta(days=1)
+    codes = list(
+        IndicatorDefinition.objects.filter(is_active=True, accumulation="cumulative")
+        .order_by("position")
+        .values_list("code", flat=True)[:12]
+    )
+    pcodes = list(Governorate.objects.order_by("pcode").values_list("pcode", flat=True)[:3])
+    project = Project.objects.order_by("pk").values_list("pk", flat=True)[0]
+    activity = ActivityType.objects.order_by("pk").values_list("pk", flat=True)[0]
+    cuts = [{}, *({"governorate": p} for p in pcodes), {"project": project}]
+    cuts.append({"activity_type": activity})
+    queries = [
+        FigureQuery(code, day, period_start=quarter_start(day), **cut)
+        for code in codes
+        for cut in cuts
+        for day in (as_of, previous)
+    ]
+    return _median(lambda: figures(queries), repeat) * 1000
 
 
 def _incremental(repeat: int) -> float:

@@ -35,7 +35,7 @@ from django.db.models import Prefetch
 from beneficiaries.models import ActivityType, ReviewStatus
 from indicators.engine import facts
 from indicators.models import SPLIT_COLUMNS, SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
-from indicators.periods import ONE_DAY, is_month_end, month_start
+from indicators.periods import ONE_DAY, add_months, is_month_end, month_end, month_start
 from programmes.models import Governorate
 
 Source = IndicatorDefinition.Source
@@ -232,24 +232,41 @@ class _Reader:
         return sql, params
 
     def _read_records(self, cursor, ranges: dict[FigureQuery, dt.date | None], totals) -> None:
-        """One statement: the day facts of the definition, joined to the
-        queries whose cut and dates they fall in, summed per query."""
+        """One statement: the definition's facts summed per month once, the
+        whole months of each query's window read from those sums, and only
+        the days of its incomplete months (its first, its last, the one its
+        period starts in) read from the records; summed per query. Distinct
+        projects are counted over both parts together."""
         queries = list(ranges)
-        facts, facts_params = self._day_facts()
-        rows = ", ".join(
-            [
-                "(%s::int, %s::date, %s::date, %s::date, %s::bigint[], %s::bigint, %s::text, "
-                "%s::bigint, %s::bigint, %s::bigint)"
-            ]
-            * len(queries)
-        )
-        params = []
+        day_facts, facts_params = self._day_facts()
+        rows, params, edges = [], [], set()
         for index, query in enumerate(queries):
+            lo, hi = ranges[query] or dt.date(1, 1, 1), query.as_of
+            plo = query.period_start or dt.date.max
+            mlo = lo if lo.day == 1 else add_months(lo, 1)  # first whole month
+            mhi = month_start(_last_month_end(hi) + ONE_DAY) - ONE_DAY  # last whole month's end
+            split = month_start(plo) if plo.day != 1 and mlo <= plo <= mhi else None
+            if mlo > mhi:
+                edges.add((lo, hi))
+            else:
+                if lo < mlo:
+                    edges.add((lo, mlo - ONE_DAY))
+                if mhi < hi:
+                    edges.add((mhi + ONE_DAY, hi))
+                if split:
+                    edges.add((split, month_end(split)))
+            rows.append(
+                "(%s::int, %s::date, %s::date, %s::date, %s::date, %s::date, %s::date, "
+                "%s::bigint[], %s::bigint, %s::text, %s::bigint, %s::bigint, %s::bigint)"
+            )
             params += [
                 index,
-                ranges[query] or dt.date.min,
-                query.as_of,
-                query.period_start or dt.date.max,
+                lo,
+                hi,
+                plo,
+                mlo,
+                month_start(mhi),
+                split,
                 list(query.programmes),
                 self._governorate(query),
                 query.district,
@@ -257,22 +274,42 @@ class _Reader:
                 query.project,
                 query.activity_type,
             ]
+        edges = sorted(edges)
+        edge_sql = " OR ".join(["(f.day >= %s AND f.day <= %s)"] * len(edges)) or "FALSE"
+        edge_params = [day for edge in edges for day in edge]
+        splits = ", ".join(SPLIT_FIELDS)
+        sum_splits = ", ".join(f"SUM(f.{c}) AS {c}" for c in SPLIT_FIELDS)
+        whole = "x.m >= q.mlo AND x.m <= q.mhi AND x.m IS DISTINCT FROM q.split"
+        cut = (
+            "(cardinality(q.progs) = 0 OR x.pr = ANY(q.progs)) "
+            "AND (q.g IS NULL OR x.g = q.g) AND (q.dist IS NULL OR x.dist = q.dist) "
+            "AND (q.d IS NULL OR x.d = q.d) AND (q.proj IS NULL OR x.project_id = q.proj) "
+            "AND (q.at IS NULL OR x.at = q.at)"
+        )
         if self.d.measure == Measure.PROJECTS:
-            cumulative = "COUNT(DISTINCT f.project_id)"
-            period = "COUNT(DISTINCT f.project_id) FILTER (WHERE f.day >= q.plo)"
+            cumulative = "COUNT(DISTINCT r.project_id)"
+            period = "COUNT(DISTINCT r.project_id) FILTER (WHERE r.in_period)"
         else:
-            cumulative = "COALESCE(SUM(f.v), 0)"
-            period = "COALESCE(SUM(f.v) FILTER (WHERE f.day >= q.plo), 0)"
-        split_sums = ", ".join(f"COALESCE(SUM(f.{c}), 0)" for c in SPLIT_FIELDS)
+            cumulative = "COALESCE(SUM(r.v), 0)"
+            period = "COALESCE(SUM(r.v) FILTER (WHERE r.in_period), 0)"
+        split_sums = ", ".join(f"COALESCE(SUM(r.{c}), 0)" for c in SPLIT_FIELDS)
+        keys = "g, pr, d, dist, project_id, at"
         cursor.execute(
-            f"SELECT q.i, {cumulative}, {period}, {split_sums} "
-            f"FROM (VALUES {rows}) q(i, lo, hi, plo, progs, g, dist, d, proj, at) "
-            f"JOIN ({facts}) f ON f.day >= q.lo AND f.day <= q.hi "
-            f"AND (cardinality(q.progs) = 0 OR f.pr = ANY(q.progs)) "
-            f"AND (q.g IS NULL OR f.g = q.g) AND (q.dist IS NULL OR f.dist = q.dist) "
-            f"AND (q.d IS NULL OR f.d = q.d) AND (q.proj IS NULL OR f.project_id = q.proj) "
-            f"AND (q.at IS NULL OR f.at = q.at) GROUP BY q.i",
-            params + facts_params,
+            f"WITH f AS MATERIALIZED ({day_facts}), "
+            f"q(i, lo, hi, plo, mlo, mhi, split, progs, g, dist, d, proj, at) AS "
+            f"(VALUES {', '.join(rows)}), "
+            f"fm AS (SELECT date_trunc('month', f.day)::date AS m, {keys}, SUM(f.v) AS v, "
+            f"{sum_splits} FROM f GROUP BY 1, {keys}), "
+            f"fe AS (SELECT * FROM f WHERE {edge_sql}), "
+            f"r AS (SELECT q.i, x.project_id, x.v, x.m >= q.plo AS in_period, {splits} "
+            f"FROM q JOIN fm x ON {whole} AND {cut} "
+            f"UNION ALL SELECT q.i, x.project_id, x.v, x.day >= q.plo, {splits} "
+            f"FROM q JOIN fe x ON x.day >= q.lo AND x.day <= q.hi "
+            f"AND NOT (date_trunc('month', x.day)::date >= q.mlo "
+            f"AND date_trunc('month', x.day)::date <= q.mhi "
+            f"AND date_trunc('month', x.day)::date IS DISTINCT FROM q.split) AND {cut}) "
+            f"SELECT r.i, {cumulative}, {period}, {split_sums} FROM r GROUP BY r.i",
+            facts_params + params + edge_params,
         )
         for index, cumulative, period, *splits in cursor.fetchall():
             totals[queries[index]].add(cumulative, period, splits)
