@@ -179,7 +179,9 @@ class DefinitionSQL:
 
     def facts(self) -> tuple[str, list]:
         """SELECT g, pr, d, m, project_id, v and the split columns — one row
-        per fact, filtered (split columns NULL for a definition without splits)."""
+        per fact, filtered (split columns NULL for a definition without splits);
+        facts from the cubes also give the project's district ``dist`` and
+        the activity type ``at`` (for the figures selector)."""
         d = self.d
         if d.source == Source.ASSISTANCE:
             measure, params = self._assistance_measure()
@@ -196,7 +198,8 @@ class DefinitionSQL:
             )
             sql = (
                 f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
-                f"c.project_id, {measure} AS v, {splits} "
+                f"c.project_id, {measure} AS v, {splits}, p.district AS dist, "
+                f"c.activity_type_id AS at "
                 f"FROM {CUBE} c JOIN {PROJECTS} p ON p.id = c.project_id "
                 f"WHERE TRUE{where}{part}"
             )
@@ -220,7 +223,7 @@ class DefinitionSQL:
             )
             sql = (
                 f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
-                f"c.project_id, c.n AS v, {splits} "
+                f"c.project_id, c.n AS v, {splits}, p.district AS dist, NULL::bigint AS at "
                 f"FROM {cube} c JOIN {PROJECTS} p ON p.id = c.project_id WHERE TRUE{where}"
             )
             return sql, params

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Prefetch
 
 from beneficiaries.models import ActivityType, ReviewStatus
@@ -114,11 +114,21 @@ def figures(queries: Iterable[FigureQuery]) -> dict[FigureQuery, Figure]:
     by_definition: dict[str, list[FigureQuery]] = defaultdict(list)
     for query in queries:
         by_definition[query.definition].append(query)
-    with connection.cursor() as cursor:
+    readers = {
+        code: _Reader(definitions[code], multipliers, governorates) for code in by_definition
+    }
+    cubed = {
+        r.d.source
+        for code, r in readers.items()
+        if r.d.source in facts.CUBED_SOURCES and any(not r._stored(q) for q in by_definition[code])
+    }
+    # The cubes are temporary tables dropped at the end of this transaction.
+    with transaction.atomic(), connection.cursor() as cursor:
+        if cubed:
+            splits = any(r.d.has_splits for r in readers.values())
+            facts.build_cubes(cursor, None, sources=cubed, splits=splits)
         for code, asked in by_definition.items():
-            definition = definitions[code]
-            reader = _Reader(definition, multipliers, governorates)
-            answers.update(reader.read(cursor, asked))
+            answers.update(readers[code].read(cursor, asked))
     return answers
 
 
@@ -238,14 +248,14 @@ class _Reader:
         period starts in) read from the records; summed per query. Distinct
         projects are counted over both parts together."""
         queries = list(ranges)
-        day_facts, facts_params = self._day_facts()
-        rows, params, edges = [], [], set()
+        rows, params, edges, whole_months = [], [], set(), []
         for index, query in enumerate(queries):
             lo, hi = ranges[query] or dt.date(1, 1, 1), query.as_of
             plo = query.period_start or dt.date.max
             mlo = lo if lo.day == 1 else add_months(lo, 1)  # first whole month
             mhi = month_start(_last_month_end(hi) + ONE_DAY) - ONE_DAY  # last whole month's end
             split = month_start(plo) if plo.day != 1 and mlo <= plo <= mhi else None
+            whole_months.append(_Window(mlo, mhi))
             if mlo > mhi:
                 edges.add((lo, hi))
             else:
@@ -274,9 +284,7 @@ class _Reader:
                 query.project,
                 query.activity_type,
             ]
-        edges = sorted(edges)
-        edge_sql = " OR ".join(["(f.day >= %s AND f.day <= %s)"] * len(edges)) or "FALSE"
-        edge_params = [day for edge in edges for day in edge]
+        day_facts, facts_params = self._day_facts(sorted(edges))
         splits = ", ".join(SPLIT_FIELDS)
         sum_splits = ", ".join(f"SUM(f.{c}) AS {c}" for c in SPLIT_FIELDS)
         whole = "x.m >= q.mlo AND x.m <= q.mhi AND x.m IS DISTINCT FROM q.split"
@@ -294,13 +302,20 @@ class _Reader:
             period = "COALESCE(SUM(r.v) FILTER (WHERE r.in_period), 0)"
         split_sums = ", ".join(f"COALESCE(SUM(r.{c}), 0)" for c in SPLIT_FIELDS)
         keys = "g, pr, d, dist, project_id, at"
+        if not any(q.mlo <= q.mhi for q in whole_months):
+            month_facts, month_params = self._day_facts([])  # no whole month asked
+        elif self.d.source in facts.CUBED_SOURCES:
+            # The month sums of the cubes figures() built, as the engine reads them.
+            month_facts, month_params = self.sql.facts()
+            month_facts = f"SELECT f.m AS day, {keys}, f.v, {splits} FROM ({month_facts}) f"
+        else:
+            month_facts, month_params = self._day_facts(None)
         cursor.execute(
-            f"WITH f AS MATERIALIZED ({day_facts}), "
-            f"q(i, lo, hi, plo, mlo, mhi, split, progs, g, dist, d, proj, at) AS "
+            f"WITH q(i, lo, hi, plo, mlo, mhi, split, progs, g, dist, d, proj, at) AS "
             f"(VALUES {', '.join(rows)}), "
             f"fm AS (SELECT date_trunc('month', f.day)::date AS m, {keys}, SUM(f.v) AS v, "
-            f"{sum_splits} FROM f GROUP BY 1, {keys}), "
-            f"fe AS (SELECT * FROM f WHERE {edge_sql}), "
+            f"{sum_splits} FROM ({month_facts}) f GROUP BY 1, {keys}), "
+            f"fe AS ({day_facts}), "
             f"r AS (SELECT q.i, x.project_id, x.v, x.m >= q.plo AS in_period, {splits} "
             f"FROM q JOIN fm x ON {whole} AND {cut} "
             f"UNION ALL SELECT q.i, x.project_id, x.v, x.day >= q.plo, {splits} "
@@ -309,14 +324,25 @@ class _Reader:
             f"AND date_trunc('month', x.day)::date <= q.mhi "
             f"AND date_trunc('month', x.day)::date IS DISTINCT FROM q.split) AND {cut}) "
             f"SELECT r.i, {cumulative}, {period}, {split_sums} FROM r GROUP BY r.i",
-            facts_params + params + edge_params,
+            params + month_params + facts_params,
         )
         for index, cumulative, period, *splits in cursor.fetchall():
             totals[queries[index]].add(cumulative, period, splits)
 
-    def _day_facts(self) -> tuple[str, list]:
+    def _day_facts(self, edges: list[tuple[dt.date, dt.date]] | None) -> tuple[str, list]:
         """SELECT day, g, pr, d, dist, project_id, at, v and the split
-        columns: one row per approved record the definition counts."""
+        columns: one row per approved record the definition counts, dated in
+        one of the ``edges`` (first and last days; None: any day)."""
+        facts_sql, params = self._record_facts()
+        if edges is None:
+            return facts_sql, params
+        dates = " OR ".join(["(f.day >= %s AND f.day <= %s)"] * len(edges)) or "FALSE"
+        return f"SELECT * FROM ({facts_sql}) f WHERE {dates}", [
+            *params,
+            *(day for edge in edges for day in edge),
+        ]
+
+    def _record_facts(self) -> tuple[str, list]:
         d, sql = self.d, self.sql
         where, params = sql.project_filters()
         project = (
@@ -397,6 +423,15 @@ class _Reader:
             return "COALESCE(a.households * a.household_size, a.households * %s)", [d.multiplier]
         case, params = self.multipliers.value_sql("a.delivered_on")
         return f"COALESCE(a.households * a.household_size, a.households * {case})", params
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The whole months of a query's window: from the month starting
+    ``mlo`` to the one ending ``mhi`` (none when ``mlo > mhi``)."""
+
+    mlo: dt.date
+    mhi: dt.date
 
 
 class _Totals:
