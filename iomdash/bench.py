@@ -138,7 +138,7 @@ def main(argv: list[str]) -> int:
     for key in ("dashboard_p50_ms", "dashboard_p95_ms", "dashboard_queries_max", "dashboard_kb"):
         print(f"{key}: {results[key]}", flush=True)
 
-    results["figures_ms"] = round(_figures(args.repeat), 1)
+    results["figures_ms"] = round(figures_shown(args.repeat), 1)
     print(f"figures_ms: {results['figures_ms']}", flush=True)
 
     results.update(_snapshot_pdf())
@@ -247,7 +247,7 @@ def _raw_scan() -> None:
         cursor.fetchall()
 
 
-def _figures(repeat: int) -> float:
+def figures_shown(repeat: int) -> float:
     """Median milliseconds of one ``figures()`` call as a snapshot makes it."""
     import datetime as dt
 

@@ -21,13 +21,13 @@ from indicators.models import SPLIT_COLUMNS, IndicatorDefinition, IndicatorValue
 from indicators.periods import quarter_end
 from indicators.selectors.field import governorate_field_data
 from indicators.selectors.values import (
-    _DIMENSIONS,
-    _figure,
-    _figures,
-    _latest_parts,
-    _series_figures,
-    _user_cells,
+    CELL_DIMENSIONS,
+    cells_for_user,
     default_as_of,
+    figure_shown,
+    figures_shown,
+    latest_value_parts,
+    series_figures_shown,
 )
 from programmes.access import programmes_for_user, projects_for_user, user_role
 from programmes.models import Donor, Governorate, Project, UserProfile
@@ -146,7 +146,7 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
     slots = dashboard_slots()
     roles = slots.roles
     definitions = {d.code: d for d in [*slots.headlines, *roles.values()]}
-    cells = _user_cells(user)
+    cells = cells_for_user(user)
     cells = cells.narrowed("programme", programme.pk if programme else None)
     cells = cells.narrowed("donor", donor.pk if donor else None)
     map_cells = cells
@@ -179,7 +179,7 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
     map_def, projects_def = roles.get(Role.MAP), roles.get(Role.PROJECTS)
     contributions_def = roles.get(Role.CONTRIBUTIONS)
     by = "programme" if protect else "donor"
-    parts = _latest_parts(
+    parts = latest_value_parts(
         {
             "cells": (list(definitions.values()), cells, None),
             "map": ([d for d in (map_def, projects_def) if d], map_cells, "governorate"),
@@ -219,7 +219,7 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
                 "starred": d.apply_multiplier,
                 "multiplier": (d.multiplier or multiplier or None) if d.apply_multiplier else None,
                 "as_of": shown_as_of,
-                **_figure(value if value is not None else 0, usd=usd, protect=protect),
+                **figure_shown(value if value is not None else 0, usd=usd, protect=protect),
                 "has_data": value is not None,
                 # A card has room for "US$ 19.3 million", not for every digit
                 # (below a million, intword gives the bare digits: no short form).
@@ -236,7 +236,7 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
         sums = {
             code: sum((r[column] or 0 for r in split_rows), 0) for code, column in columns.items()
         }
-        shown = _figures(sums, protect=protect)
+        shown = figures_shown(sums, protect=protect)
         splits[dimension] = {
             "categories": [
                 {
@@ -256,7 +256,7 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
         completed = project_totals["completed"] or 0
         ongoing = project_totals["ongoing"] or 0
         other = max(project_totals["all"] - completed - ongoing, 0)
-        shown = _figures(
+        shown = figures_shown(
             {"completed": completed, "ongoing": ongoing, "other": other}, protect=protect
         )
         labels = {
@@ -284,10 +284,12 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
         found[row["governorate_id"]] = found.get(row["governorate_id"], Decimal(0)) + row["value"]
     budgets = breakdown.budget_by_governorate()
     shown_series = {
-        key: _figures({g.pk: map_values[key].get(g.pk, 0) for g in governorates}, protect=protect)
+        key: figures_shown(
+            {g.pk: map_values[key].get(g.pk, 0) for g in governorates}, protect=protect
+        )
         for key in ("people", "projects")
     }
-    shown_series["usd"] = {g.pk: _figure(budgets.get(g.pk, 0), usd=True) for g in governorates}
+    shown_series["usd"] = {g.pk: figure_shown(budgets.get(g.pk, 0), usd=True) for g in governorates}
     areas = [
         {
             "pcode": g.pcode,
@@ -309,7 +311,7 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
     if parts["contributions"]:
         sums: dict[int, Decimal] = {}
         for row in parts["contributions"]:
-            key = row[_DIMENSIONS[by]]
+            key = row[CELL_DIMENSIONS[by]]
             if key is not None:
                 sums[key] = sums.get(key, Decimal(0)) + row["value"]
         names = {o.pk: o.name for o in choices[by + "s"]}
@@ -319,7 +321,7 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
                 {
                     "name": names.get(key, "?"),
                     "share": float(amount / grand * 100) if grand else 0.0,
-                    **_figure(amount, usd=True),
+                    **figure_shown(amount, usd=True),
                 }
             )
 
@@ -329,7 +331,7 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
         {"quarter": q["period_end"], "per_quarter": per, "cumulative": running}
         for q, (per, running) in zip(
             shown_quarters,
-            _series_figures([q["total"] for q in shown_quarters], protect=protect),
+            series_figures_shown([q["total"] for q in shown_quarters], protect=protect),
             strict=True,
         )
     ]
@@ -363,9 +365,9 @@ def _sector_status(sectors: list[dict], *, protect: bool) -> dict:
     """Projects by sector × status as the page shows them. For a donor, a
     count from 1 to 4 shows as "<5"; the page also shows the total of each
     status (projects by status), so within a status, one hidden sector hides
-    the smallest other one too (``_figures``)."""
+    the smallest other one too (``figures_shown``)."""
     columns = {
-        status: _figures({s["sector"]: s[status] for s in sectors}, protect=protect)
+        status: figures_shown({s["sector"]: s[status] for s in sectors}, protect=protect)
         for status in STATUSES
     }
     return {
@@ -403,8 +405,8 @@ def mission_dashboard(*, user, query: DashboardQuery) -> dict:
     and by sector × status; when the values were computed; the filter
     choices and the filters ignored. Only the cells ``user`` may see
     (programmes.access rules); for a donor, counts from 1 to 4 show as "<5",
-    with the cells that would give them away (``_figures``,
-    ``_series_figures``). At most eleven queries with the session's and
+    with the cells that would give them away (``figures_shown``,
+    ``series_figures_shown``). At most eleven queries with the session's and
     the user's."""
     role = user_role(user)
     choices = _choices(user, role)
@@ -482,9 +484,9 @@ def programme_dashboard(*, user, code: str, query: DashboardQuery) -> dict | Non
         "ignored": [name for name in ignored if name != "programme"],
         "programme": programme,
         "budget": {
-            "budget": _figure(budget, usd=True),
-            "contributions": _figure(contributed, usd=True),
-            "projects": _figure(count, protect=data["protect"]),
+            "budget": figure_shown(budget, usd=True),
+            "contributions": figure_shown(contributed, usd=True),
+            "projects": figure_shown(count, protect=data["protect"]),
             # How much of the projects' budgets the contributions cover.
             "covered": contributed / float(budget) * 100 if budget and contributed else None,
             "has_data": bool(count) or bool(data["contributions"]),

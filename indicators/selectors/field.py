@@ -21,7 +21,7 @@ from beneficiaries.models import Photo, Referral, ReviewStatus
 from beneficiaries.selectors import visits_for_user
 from indicators.breakdowns import feedback_distribution
 from indicators.periods import quarter_start
-from indicators.selectors.values import SMALL_COUNT, _figure, _figures
+from indicators.selectors.values import SMALL_COUNT, figure_shown, figures_shown
 from programmes.access import user_role
 from programmes.models import Project, UserProfile
 
@@ -157,13 +157,15 @@ def feedback_figures(distribution: list[dict], *, protect: bool) -> list[dict]:
     option its count and its share of the question's answers (``share``, a
     percentage; None when hidden). For a donor (``protect``), an option
     chosen 1 to 4 times is hidden, with the smallest other one when it alone
-    is (the total is shown: ``_figures``), and a question with fewer than 5
+    is (the total is shown: ``figures_shown``), and a question with fewer than 5
     answers in all shows no distribution (``hidden``)."""
     questions = []
     for question in distribution:
         total = question["total"]
         hidden = protect and 0 < total < SMALL_COUNT
-        counts = _figures({o["code"]: o["count"] for o in question["options"]}, protect=protect)
+        counts = figures_shown(
+            {o["code"]: o["count"] for o in question["options"]}, protect=protect
+        )
         options = []
         for option in question["options"]:
             figure = counts[option["code"]]
@@ -173,7 +175,7 @@ def feedback_figures(distribution: list[dict], *, protect: bool) -> list[dict]:
                 {
                     "code": option["code"],
                     "label": option["label"],
-                    "count": figure if not hidden else _figure(option["count"], protect=True),
+                    "count": figure if not hidden else figure_shown(option["count"], protect=True),
                     "share": share,
                     "share_display": f"{share:.0f}%" if share is not None else figure["display"],
                 }
@@ -183,7 +185,7 @@ def feedback_figures(distribution: list[dict], *, protect: bool) -> list[dict]:
                 "survey": question["survey"],
                 "question": question["question"],
                 "kind": question["kind"],
-                "total": _figure(total, protect=protect),
+                "total": figure_shown(total, protect=protect),
                 "hidden": hidden,
                 "options": options,
             }

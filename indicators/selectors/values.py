@@ -61,7 +61,11 @@ def default_as_of(today: dt.date) -> dt.date:
 # programmes and governorates. Filters narrow those cells; a chart "by
 # governorate" or "by donor" expands an "all" dimension into its values.
 
-_DIMENSIONS = {"governorate": "governorate_id", "programme": "programme_id", "donor": "donor_id"}
+CELL_DIMENSIONS = {
+    "governorate": "governorate_id",
+    "programme": "programme_id",
+    "donor": "donor_id",
+}
 
 
 def _spec_q(column: str, spec: tuple) -> Q:
@@ -86,14 +90,14 @@ def _spec_matches(value: int | None, spec: tuple) -> bool:
     return value is not None and value not in spec[1]
 
 
-class _Cells:
+class Cells:
     """A union of disjoint terms, each one spec per dimension: ("all",) the
     NULL "all" cell, ("in", ids), ("notin", ids) any value but those."""
 
     def __init__(self, terms: list[dict[str, tuple]]):
         self.terms = terms
 
-    def narrowed(self, dimension: str, pk: int | None) -> _Cells:
+    def narrowed(self, dimension: str, pk: int | None) -> Cells:
         """The cells within one value of ``dimension`` (unchanged for None)."""
         if pk is None:
             return self
@@ -105,10 +109,10 @@ class _Cells:
                 terms.append({**term, dimension: ("in", frozenset({pk}))})
             elif kind == "notin" and pk not in ids:
                 terms.append({**term, dimension: ("in", frozenset({pk}))})
-        return _Cells(terms)
+        return Cells(terms)
 
     def _specs(self, term: dict, by: str | None) -> Iterable[tuple[str, str, tuple]]:
-        for dimension, column in _DIMENSIONS.items():
+        for dimension, column in CELL_DIMENSIONS.items():
             spec = term[dimension]
             if dimension == by and spec[0] == "all":
                 spec = ("any",)
@@ -136,18 +140,18 @@ class _Cells:
         )
 
 
-def _user_cells(user) -> _Cells:
+def cells_for_user(user) -> Cells:
     """The cells of the value table ``user`` may read (see the section comment).
     At most one query (a manager's programmes and governorates together)."""
     role = user_role(user)
     every = {"governorate": ("all",), "programme": ("all",), "donor": ("all",)}
     if role == UserProfile.Role.ADMIN:
-        return _Cells([every])
+        return Cells([every])
     if role == UserProfile.Role.DONOR:
-        return _Cells([{**every, "donor": ("in", frozenset({user.profile.donor_id}))}])
+        return Cells([{**every, "donor": ("in", frozenset({user.profile.donor_id}))}])
     if role == UserProfile.Role.MONITOR:
         governorates = frozenset(user.profile.governorates.values_list("pk", flat=True))
-        return _Cells([{**every, "governorate": ("in", governorates)}] if governorates else [])
+        return Cells([{**every, "governorate": ("in", governorates)}] if governorates else [])
     if role == UserProfile.Role.MANAGER:
         profile = user.profile
         programme_links = UserProfile.programmes.through.objects.filter(userprofile_id=profile.pk)
@@ -166,17 +170,17 @@ def _user_cells(user) -> _Cells:
             terms.append(
                 {**every, "governorate": ("in", governorates), "programme": ("notin", programmes)}
             )
-        return _Cells(terms)
-    return _Cells([])
+        return Cells(terms)
+    return Cells([])
 
 
 def values_for_user(user):
     """The indicator values ``user`` may read, whatever the page: the cells of
-    ``_user_cells`` (a donor: only the cells of their organisation; a manager:
+    ``cells_for_user`` (a donor: only the cells of their organisation; a manager:
     their programmes, and their governorates outside those programmes; a
     monitor: their governorates). For the API and the exports; a donor's
     output must still show small counts as "<5" (``small_count_hidden``)."""
-    return IndicatorValue.objects.filter(_user_cells(user).q())
+    return IndicatorValue.objects.filter(cells_for_user(user).q())
 
 
 def values_in_cells(
@@ -188,7 +192,7 @@ def values_in_cells(
     narrow them. Disjoint cells: their values add up to the figure."""
     # With nothing narrowed this is values_for_user(user); narrowing uses the
     # dashboards' own cell algebra, so the API's figures are theirs.
-    cells = _user_cells(user)
+    cells = cells_for_user(user)
     for dimension, chosen in (
         ("programme", programme),
         ("donor", donor),
@@ -211,7 +215,7 @@ _LATEST_COLUMNS = (
 )
 
 
-def _latest(definitions: list[IndicatorDefinition], q: Q, as_of: dt.date) -> list[dict]:
+def latest_values(definitions: list[IndicatorDefinition], q: Q, as_of: dt.date) -> list[dict]:
     """The running totals as of ``as_of`` of every cell matching ``q``: per
     cell, the latest row on or before that date. One query."""
     if not definitions:
@@ -229,10 +233,10 @@ def _latest(definitions: list[IndicatorDefinition], q: Q, as_of: dt.date) -> lis
     )
 
 
-def _latest_parts(
-    parts: dict[str, tuple[list[IndicatorDefinition], _Cells, str | None]], as_of: dt.date
+def latest_value_parts(
+    parts: dict[str, tuple[list[IndicatorDefinition], Cells, str | None]], as_of: dt.date
 ) -> dict[str, list[dict]]:
-    """``_latest`` for several (definitions, cells, by) at once, in one query:
+    """``latest_values`` for several (definitions, cells, by) at once, in one query:
     the rows of each part by its name (a row may belong to several parts)."""
     found: dict[str, list[dict]] = {name: [] for name in parts}
     parts = {name: part for name, part in parts.items() if part[0] and part[1].terms}
@@ -242,7 +246,7 @@ def _latest_parts(
     for definitions, cells, by in parts.values():
         q |= Q(cells.q(by), definition__in=[d.pk for d in definitions])
     every = {d.pk: d for definitions, _c, _b in parts.values() for d in definitions}
-    rows = _latest(list(every.values()), q, as_of)
+    rows = latest_values(list(every.values()), q, as_of)
     for name, (definitions, cells, by) in parts.items():
         wanted = {d.pk for d in definitions}
         found[name] = [
@@ -254,25 +258,25 @@ def _latest_parts(
 # --- Numbers as shown -------------------------------------------------------------
 
 
-def _suppressed(value: Decimal | int | None, *, protect: bool) -> bool:
+def is_hidden_small(value: Decimal | int | None, *, protect: bool) -> bool:
     return protect and value is not None and 0 < value < SMALL_COUNT
 
 
 def small_count_hidden(value) -> bool:
     """Whether a donor-facing output shows ``value`` as "<5" (from 1 to 4)."""
-    return _suppressed(value, protect=True)
+    return is_hidden_small(value, protect=True)
 
 
 def _hidden(display=None) -> dict:
     return {"value": None, "display": display or _("not shown"), "suppressed": True}
 
 
-def _figure(value, *, usd: bool = False, protect: bool = False) -> dict:
+def figure_shown(value, *, usd: bool = False, protect: bool = False) -> dict:
     """A number as the page shows it: ``value`` for charts (None when hidden)
     and ``display``, the formatted text ("<5" for a small count a donor sees)."""
     if value is None:
         return {"value": None, "display": "–", "suppressed": False}
-    if not usd and _suppressed(value, protect=protect):
+    if not usd and is_hidden_small(value, protect=protect):
         return _hidden(f"<{SMALL_COUNT}")
     number = float(value)
     text = number_format(round(number), decimal_pos=0, force_grouping=True)
@@ -293,10 +297,10 @@ def small_counts_hidden(values: dict) -> set:
     return hidden
 
 
-def _figures(values: dict, *, protect: bool) -> dict:
-    """``_figure`` for each of a set of counts that add up to a shown total,
+def figures_shown(values: dict, *, protect: bool) -> dict:
+    """``figure_shown`` for each of a set of counts that add up to a shown total,
     by ``small_counts_hidden`` for a donor (``protect``)."""
-    shown = {key: _figure(v, protect=protect) for key, v in values.items()}
+    shown = {key: figure_shown(v, protect=protect) for key, v in values.items()}
     if protect:
         for key in small_counts_hidden(values):
             if not shown[key]["suppressed"]:
@@ -304,7 +308,7 @@ def _figures(values: dict, *, protect: bool) -> dict:
     return shown
 
 
-def _series_figures(per_quarter: list[Decimal], *, protect: bool) -> list[tuple[dict, dict]]:
+def series_figures_shown(per_quarter: list[Decimal], *, protect: bool) -> list[tuple[dict, dict]]:
     """The figures of a quarterly series and of its running total, as
     (per quarter, cumulative) pairs, for quarters given oldest first.
 
@@ -320,7 +324,7 @@ def _series_figures(per_quarter: list[Decimal], *, protect: bool) -> list[tuple[
        is hidden only give away their sum; when there is exactly one such
        quarter, the smallest non-zero value of the other quarters in between
        is hidden as well ("not shown"), as for the parts of any total
-       (``_figures``); when there is none, the running total opening the
+       (``figures_shown``); when there is none, the running total opening the
        stretch is hidden, which joins it to the stretch before.
 
     What remains known is the sum of two or more hidden quarters. The rule
@@ -332,17 +336,19 @@ def _series_figures(per_quarter: list[Decimal], *, protect: bool) -> list[tuple[
         running += value
         totals.append(running)
     if not protect:
-        return [(_figure(q), _figure(c)) for q, c in zip(per_quarter, totals, strict=True)]
-    hide_q = [_suppressed(q, protect=True) for q in per_quarter]
+        return [
+            (figure_shown(q), figure_shown(c)) for q, c in zip(per_quarter, totals, strict=True)
+        ]
+    hide_q = [is_hidden_small(q, protect=True) for q in per_quarter]
     secondary = [False] * n
-    hide_c = [hide_q[k] or _suppressed(totals[k], protect=True) for k in range(n)]
+    hide_c = [hide_q[k] or is_hidden_small(totals[k], protect=True) for k in range(n)]
     changed = True
     while changed:
         changed = False
         # Known running totals: the start (before the first quarter, 0), the
         # shown ones and the last one (the headline), unless it is small.
         known = [-1] + [k for k in range(n - 1) if not hide_c[k]]
-        if n and not _suppressed(totals[-1], protect=True):
+        if n and not is_hidden_small(totals[-1], protect=True):
             known.append(n - 1)
         for left, right in zip(known, known[1:], strict=False):
             stretch = range(left + 1, right + 1)
@@ -363,8 +369,8 @@ def _series_figures(per_quarter: list[Decimal], *, protect: bool) -> list[tuple[
             break
     result = []
     for k in range(n):
-        q = _hidden() if secondary[k] else _figure(per_quarter[k], protect=True)
-        c = _figure(totals[k], protect=True)
+        q = _hidden() if secondary[k] else figure_shown(per_quarter[k], protect=True)
+        c = figure_shown(totals[k], protect=True)
         if hide_c[k] and k < n - 1 and not c["suppressed"]:
             c = _hidden()
         result.append((q, c))

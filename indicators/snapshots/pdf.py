@@ -97,7 +97,7 @@ def _number(value: float | int | None) -> str:
     return number_format(int(value), force_grouping=True)
 
 
-def _figure(figure: dict) -> dict:
+def figure_shown(figure: dict) -> dict:
     marker = figure.get("marker")
     return {
         "code": figure.get("code"),
@@ -214,7 +214,7 @@ def _context(payload: dict, svgs: dict[str, dict], photos: list[dict]) -> dict:
         {
             "code": s.get("code"),
             "title": bidi(s.get("title")),
-            "figures": [_figure(f) for f in s.get("figures") or []],
+            "figures": [figure_shown(f) for f in s.get("figures") or []],
             "sectors_chart": svgs.get(f"section-{i}-sectors"),
             "sectors": s.get("projects_by_sector_status") or [],
             "gender_chart": svgs.get(f"section-{i}-gender"),
@@ -238,7 +238,7 @@ def _context(payload: dict, svgs: dict[str, dict], photos: list[dict]) -> dict:
         for q in payload.get("feedback") or []
     ]
     all_figures = [f for s in sections for f in s["figures"]] + [
-        _figure(f) for f in payload.get("headlines") or []
+        figure_shown(f) for f in payload.get("headlines") or []
     ]
     cover = photos[0] if photos else None
     return {
@@ -255,7 +255,7 @@ def _context(payload: dict, svgs: dict[str, dict], photos: list[dict]) -> dict:
         "period_start": _date(payload.get("period_start")),
         "quarter_end": _date(payload.get("quarter_end")),
         "published_at": _datetime(payload.get("published_at")),
-        "headlines": [_figure(f) for f in payload.get("headlines") or []],
+        "headlines": [figure_shown(f) for f in payload.get("headlines") or []],
         "contributions_total": snapshot_charts.usd_short(contributions.get("total_usd") or 0),
         "contributions_total_full": _number(round(contributions.get("total_usd") or 0)),
         "donors": donors,

@@ -22,9 +22,9 @@ from beneficiaries.models import Answer, Photo, PopulationGroup, Question, Revie
 from indicators.models import SPLIT_COLUMNS, IndicatorDefinition
 from indicators.periods import quarter_label
 from indicators.selectors import (
-    _figure,
-    _figures,
-    _latest,
+    figure_shown,
+    figures_shown,
+    latest_values,
     quarter_end,
     small_count_hidden,
 )
@@ -62,7 +62,7 @@ def _number(value: Decimal | None, *, usd: bool) -> int | float | None:
 
 
 def _shown(figures: dict) -> dict:
-    """``_figures``'s result with JSON-ready values: the number (None where
+    """``figures_shown``'s result with JSON-ready values: the number (None where
     hidden) and the display text."""
     return {
         key: {
@@ -176,14 +176,14 @@ def _build(
 
     # The figures: one query for every definition's portfolio total as of the
     # date, one more for the totals as of the previous snapshot's date.
-    totals = _sums(_latest(definitions, portfolio & Q(governorate__isnull=True), as_of))
+    totals = _sums(latest_values(definitions, portfolio & Q(governorate__isnull=True), as_of))
     previous_as_of = None
     recomputed: dict[int, dict] = {}
     if previous_payload:
         previous_as_of = dt.date.fromisoformat(previous_payload["as_of"])
         compared = [d for d in definitions if d.code in previous]
         recomputed = _sums(
-            _latest(compared, portfolio & Q(governorate__isnull=True), previous_as_of)
+            latest_values(compared, portfolio & Q(governorate__isnull=True), previous_as_of)
         )
 
     corrections: list[dict] = []
@@ -211,8 +211,8 @@ def _build(
                             "period": previous_payload.get("quarter_label", ""),
                             "old": old,
                             "new": new,
-                            "old_display": str(_figure(old, usd=usd)["display"]),
-                            "new_display": str(_figure(new, usd=usd)["display"]),
+                            "old_display": str(figure_shown(old, usd=usd)["display"]),
+                            "new_display": str(figure_shown(new, usd=usd)["display"]),
                         }
                     )
             elif value > old:
@@ -225,7 +225,7 @@ def _build(
             "code": definition.code,
             "label": definition.name,
             "value": value,
-            "display": str(_figure(value, usd=usd)["display"]),
+            "display": str(figure_shown(value, usd=usd)["display"]),
             "unit": _unit(definition),
             "starred": definition.apply_multiplier,
             "as_of": as_of.isoformat(),
@@ -269,7 +269,7 @@ def _build(
         }
         if any(sums.values()):
             labels = dict(PopulationGroup.choices)
-            shown = _shown(_figures(sums, protect=True))
+            shown = _shown(figures_shown(sums, protect=True))
             population_groups = [
                 {"code": code, "label": str(labels.get(code, code)), **shown[code]} for code in sums
             ]
@@ -361,7 +361,7 @@ def _areas(definition, programme_ids: list[int], as_of: dt.date) -> tuple[dict, 
     governorates = list(Governorate.objects.order_by("pcode"))
     values: dict[int, Decimal] = {}
     if definition is not None:
-        rows = _latest(
+        rows = latest_values(
             [definition],
             Q(programme_id__in=programme_ids, donor__isnull=True, governorate__isnull=False),
             as_of,
@@ -369,7 +369,7 @@ def _areas(definition, programme_ids: list[int], as_of: dt.date) -> tuple[dict, 
         for row in rows:
             gid = row["governorate_id"]
             values[gid] = values.get(gid, Decimal(0)) + row["value"]
-    shown = _shown(_figures({g.pk: values.get(g.pk, 0) for g in governorates}, protect=True))
+    shown = _shown(figures_shown({g.pk: values.get(g.pk, 0) for g in governorates}, protect=True))
     return (
         {
             "name": definition.name if definition else "",
@@ -388,7 +388,7 @@ def _contributions(definition, programme_ids: list[int], as_of: dt.date) -> dict
     if definition is None:
         return {"total_usd": 0.0, "donors": []}
     sums: dict[int, Decimal] = {}
-    rows = _latest(
+    rows = latest_values(
         [definition],
         Q(programme_id__in=programme_ids, donor__isnull=False, governorate__isnull=True),
         as_of,

@@ -15,7 +15,7 @@ from indicators.breakdowns import (
     project_breakdown,
     projects_by_sector_status,
 )
-from indicators.selectors import _series_figures
+from indicators.selectors import series_figures_shown
 from programmes.models import Project, Sector
 from tests.factories import ProjectFactory, governorate
 from tests.indicators.test_dashboards import SATISFACTION, feedback
@@ -120,28 +120,28 @@ def determined(per_quarter: list, shown: list[tuple[dict, dict]]) -> set[int]:
 
 class TestSeriesFigures:
     def test_staff_see_every_quarter_and_running_total(self):
-        shown = _series_figures([Decimal(30), Decimal(3)], protect=False)
+        shown = series_figures_shown([Decimal(30), Decimal(3)], protect=False)
         assert [(q["value"], c["value"]) for q, c in shown] == [(30, 30), (3, 33)]
 
     def test_a_hidden_quarter_hides_its_running_total_and_another_quarter(self):
-        shown = _series_figures([Decimal(v) for v in (100, 3, 50)], protect=True)
+        shown = series_figures_shown([Decimal(v) for v in (100, 3, 50)], protect=True)
         assert [q["display"] for q, _c in shown] == ["100", "<5", "not shown"]
         assert [c["display"] for _q, c in shown] == ["100", "not shown", "153"]
 
     def test_a_hidden_last_quarter_reaches_back(self):
         # The last running total is the headline: the one before must go,
         # and a quarter next to the hidden one with it.
-        shown = _series_figures([Decimal(v) for v in (100, 50, 3)], protect=True)
+        shown = series_figures_shown([Decimal(v) for v in (100, 50, 3)], protect=True)
         assert [q["display"] for q, _c in shown] == ["100", "not shown", "<5"]
         assert [c["display"] for _q, c in shown] == ["100", "not shown", "153"]
 
     def test_two_hidden_quarters_protect_each_other(self):
-        shown = _series_figures([Decimal(v) for v in (100, 3, 2, 50)], protect=True)
+        shown = series_figures_shown([Decimal(v) for v in (100, 3, 2, 50)], protect=True)
         assert [q["display"] for q, _c in shown] == ["100", "<5", "<5", "50"]
         assert [c["display"] for _q, c in shown] == ["100", "not shown", "not shown", "155"]
 
     def test_a_small_running_total_is_hidden(self):
-        shown = _series_figures([Decimal(0), Decimal(3)], protect=True)
+        shown = series_figures_shown([Decimal(0), Decimal(3)], protect=True)
         assert [c["display"] for _q, c in shown] == ["0", "<5"]
 
     def test_no_hidden_quarter_can_be_worked_out(self):
@@ -149,7 +149,7 @@ class TestSeriesFigures:
         values = [0, 0, 1, 2, 3, 4, 5, 7, 12, 40, 250]
         for _ in range(3000):
             per_quarter = [Decimal(rng.choice(values)) for _ in range(rng.randint(1, 9))]
-            shown = _series_figures(per_quarter, protect=True)
+            shown = series_figures_shown(per_quarter, protect=True)
             small = {k for k, v in enumerate(per_quarter) if 0 < v < 5}
             assert not (determined(per_quarter, shown) & small), per_quarter
             # Nothing hidden that need not be: quarters of 0 or 5 and more
