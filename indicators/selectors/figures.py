@@ -6,7 +6,7 @@ optionally the value of a period (records dated from ``period_start`` to the
 as-of day), within a cut: programmes, governorate, district, donor, project,
 activity type (each "all" when empty).
 
-How, per definition (two queries at most, whatever the number of figures):
+How, per definition (two statements at most, whatever the number of figures):
 
 - *From the value table* when the cut is one the table holds (governorate,
   programmes, donor), the definition adds up across periods and is active,
@@ -15,7 +15,10 @@ How, per definition (two queries at most, whatever the number of figures):
   as-of day's month, summed from the records at read time.
 - *From the records* otherwise (project, district or activity-type cuts,
   distinct-project counts, periods starting mid-month): the definition's own
-  rules applied to the approved records of the cut and the dates.
+  rules applied to the approved records of the cut and the dates. Whole
+  months come from the engine's cubes (the approved records summed per
+  project, activity type and month, built once per call in temporary
+  tables); the days of the incomplete months from the records themselves.
 
 Both give what a plain scan of the records gives (``tests/indicators/
 test_figures_property.py``), provided the value table is up to date.
@@ -81,8 +84,8 @@ class Figure:
 
 def figures(queries: Iterable[FigureQuery]) -> dict[FigureQuery, Figure]:
     """The figure of every query: approved records only, exact to the day for
-    every cut, at most two SQL statements per definition asked plus four to
-    load the definitions. An unknown definition code raises
+    every cut, at most two SQL statements per definition asked, plus four to
+    load the definitions and one per record table whose cube a figure needs. An unknown definition code raises
     ``IndicatorDefinition.DoesNotExist``; an unknown governorate P-code gives
     zeros (no record is in it). A cut a source cannot have (a governorate or
     project for contributions, an activity type for anything but assistance
