@@ -1,8 +1,8 @@
 """The import of beneficiary lists: a dry run that writes nothing and lists
 every error by row and column, a confirmation that writes every row or none,
 the files people really upload (encodings, fake workbooks, formulas, date and
-number spellings, Arabic names), who may import what, and the large-file
-path through a Celery task."""
+number spellings, Arabic names), who may import what, and the dry run and
+write in a Celery task (eager here; ``test_import_worker`` runs a real one)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -35,6 +36,11 @@ GOOD = ["KRK-01", "Kirkuk", "Business support package", "2018-03-01", "4", "4", 
 @pytest.fixture
 def world():
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(eager_tasks):
+    """The import's tasks run here, once the request's changes commit."""
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +71,8 @@ def xlsx_file(rows, *, header=HEADER, name="list.xlsx") -> SimpleUploadedFile:
 
 def upload(client, user, file):
     client.force_login(user)
-    return client.post(reverse("beneficiaries:import_upload"), {"file": file})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("beneficiaries:import_upload"), {"file": file})
 
 
 def batch_of(response) -> dict:
@@ -75,7 +82,8 @@ def batch_of(response) -> dict:
 
 
 def confirm(client, batch):
-    return client.post(reverse("beneficiaries:import_confirm", args=[batch["id"]]))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("beneficiaries:import_confirm", args=[batch["id"]]))
 
 
 def detail(client, batch):
@@ -369,14 +377,13 @@ def test_the_visit_list_links_to_the_import(client, world):
         assert reverse("beneficiaries:import_upload") in page
 
 
-# --- Large files ------------------------------------------------------------------
+# --- In a worker, with progress -------------------------------------------------
 
 
-def test_a_large_file_runs_in_a_task_with_progress(client, world, monkeypatch, eager_tasks):
-    monkeypatch.setattr(run, "INLINE_MAX_ROWS", 3)
+def test_the_dry_run_and_the_write_run_in_a_task_with_progress(client, world, monkeypatch):
     monkeypatch.setattr(run, "PROGRESS_EVERY", 2)
     progress = []
-    update = status._status_update
+    update = run._status_update
 
     def spy(batch_id, **changes):
         if "rows_done" in changes:
@@ -385,8 +392,8 @@ def test_a_large_file_runs_in_a_task_with_progress(client, world, monkeypatch, e
 
     monkeypatch.setattr(run, "_status_update", spy)
     batch = batch_of(upload(client, world["alice"], csv_file([GOOD] * 5)))
-    assert batch["background"] is True
     assert batch["state"] == "checked" and batch["counts"]["rows"] == 5
+    assert batch["rows_estimate"] == 5 and batch["attempts"] == 1
     assert 2 in progress and 4 in progress
 
     confirm(client, batch)
@@ -397,9 +404,17 @@ def test_a_large_file_runs_in_a_task_with_progress(client, world, monkeypatch, e
     assert "5 assistance records imported" in detail(client, batch).content.decode()
 
 
-def test_a_small_file_runs_in_the_request(client, world):
-    batch = batch_of(upload(client, world["alice"], csv_file([GOOD] * 5)))
-    assert batch["background"] is False and batch["state"] == "checked"
+def test_the_request_only_stores_the_file_and_queues_the_dry_run(client, world):
+    client.force_login(world["alice"])
+    with TestCase.captureOnCommitCallbacks(execute=False) as queued:
+        response = client.post(
+            reverse("beneficiaries:import_upload"), {"file": csv_file([GOOD] * 5)}
+        )
+    batch_id = re.search(r"/import/([0-9a-f-]{36})/", response["Location"]).group(1)
+    assert imports.status_read(batch_id)["state"] == "queued"
+    assert len(queued) == 1  # the dry run, sent once the row is committed
+    page = client.get(response["Location"]).content.decode()
+    assert "Waiting for a worker" in page and 'http-equiv="refresh"' in page
 
 
 def test_a_running_import_shows_a_progress_bar_that_refreshes(client, world):
