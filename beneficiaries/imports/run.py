@@ -25,6 +25,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -166,12 +167,19 @@ def _run(batch_id, *, step: str, from_states, body) -> dict | None:
     """Take the import from one of ``from_states`` into ``step`` (one
     conditional UPDATE: a second delivery of the task finds it taken or
     finished, and stops), then run ``body``."""
+    # Attempts of this step: 1 when it starts, one more each time it starts over.
+    attempts = Case(When(state=step, then=F("attempts") + 1), default=Value(1))
     if not batch_transition(
-        batch_id, from_states=from_states, to=step, progress=0, rows_done=0, message=""
+        batch_id,
+        from_states=from_states,
+        to=step,
+        progress=0,
+        rows_done=0,
+        message="",
+        attempts=attempts,
     ):
         log.info("import %s: not %s, nothing to do", batch_id, " or ".join(from_states))
         return status_read(batch_id)
-    _status_update_attempt(batch_id)
     status = status_read(batch_id)
     with translation.override(status.get("language") or settings.LANGUAGE_CODE):
         try:
@@ -187,14 +195,6 @@ def _run(batch_id, *, step: str, from_states, body) -> dict | None:
                 message=_("The import stopped on an unexpected error; nothing was written."),
             )
             raise
-
-
-def _status_update_attempt(batch_id) -> None:
-    from django.db.models import F
-
-    from beneficiaries.models import ImportBatch
-
-    ImportBatch.objects.filter(pk=batch_id).update(attempts=F("attempts") + 1)
 
 
 def import_check(*, batch_id) -> dict | None:

@@ -90,7 +90,8 @@ class RecordWriter:
         if not self._pending:
             return
         self._buffer.seek(0)
-        with connection.cursor() as cursor:
+        # Django's error classes (a second write of the batch: IntegrityError).
+        with connection.cursor() as cursor, connection.wrap_database_errors:
             cursor.cursor.copy_expert(
                 f"COPY {_TABLE} ({_quoted(_COLUMNS)}) FROM STDIN WITH (FORMAT csv)",
                 self._buffer,
