@@ -476,8 +476,8 @@ def imports_to_review(user, *, limit: int = 20) -> list[dict]:
 
 def import_review_for_user(user, batch_id) -> dict:
     """The import ``batch_id`` for review by ``user`` (a manager with records
-    of it waiting in their scope, or an administrator): its status file
-    (``filename``, ``owner`` ...) with ``owner_user``. Http404 otherwise."""
+    of it waiting in their scope, or an administrator): its ``ImportBatch``
+    row as a dict (``filename``, ``owner`` ...) with ``owner_user``. Http404 otherwise."""
     from beneficiaries.imports.status import status_read
 
     if not import_records_to_review(user, batch_id).exists():
