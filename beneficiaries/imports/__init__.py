@@ -31,6 +31,7 @@ from beneficiaries.imports.status import (
     import_cleanup,
     import_create,
     import_for_user,
+    import_redispatch,
     status_read,
 )
 from beneficiaries.imports.write import import_approve, import_return
@@ -51,6 +52,7 @@ __all__ = [
     "import_confirm",
     "import_create",
     "import_for_user",
+    "import_redispatch",
     "import_write",
     "parse_count",
     "parse_date",

@@ -40,6 +40,8 @@ RUNNING_STATES = ("receiving", "queued", "checking", "confirmed", "importing")
 KEEP_UNCONFIRMED = dt.timedelta(days=1)
 # A folder with no row (the request's transaction rolled back) after this long.
 KEEP_ORPHAN = dt.timedelta(hours=1)
+# A step still waiting for a worker after this long is sent again.
+WAIT_BEFORE_RESEND = dt.timedelta(minutes=10)
 
 _FIELDS = [field.name for field in ImportBatch._meta.concrete_fields]
 
@@ -153,21 +155,41 @@ def import_create(*, user, upload) -> dict:
     return status_read(batch.pk)
 
 
-def dispatch_on_commit(step: str, batch_id) -> None:
-    """Queue the ``step`` ("check" or "write") of the import for a worker
-    once the current transaction commits. A broker that cannot be reached is
-    logged, not raised: the change is saved and the page says it waits."""
+def _send(step: str, batch_id) -> bool:
     from beneficiaries import tasks
 
     task = tasks.import_check_task if step == "check" else tasks.import_write_task
+    try:
+        task.delay(str(batch_id))
+    except Exception:
+        log.exception("import %s: the %s could not be queued", batch_id, step)
+        return False
+    return True
 
-    def send() -> None:
-        try:
-            task.delay(str(batch_id))
-        except Exception:
-            log.exception("import %s: the %s could not be queued", batch_id, step)
 
-    transaction.on_commit(send)
+def dispatch_on_commit(step: str, batch_id) -> None:
+    """Queue the ``step`` ("check" or "write") of the import for a worker
+    once the current transaction commits. A broker that cannot be reached is
+    logged, not raised: the change is saved, the page says it waits, and
+    ``import_redispatch`` sends it again later."""
+    transaction.on_commit(lambda: _send(step, batch_id))
+
+
+def import_redispatch(*, now: dt.datetime | None = None) -> int:
+    """Send again the steps of imports waiting (queued or confirmed) for more
+    than ``WAIT_BEFORE_RESEND``, e.g. queued while the broker was down. A
+    step delivered twice runs once: each takes its import by a conditional
+    UPDATE. Returns how many were sent."""
+    now = now or timezone.now()
+    waiting = ImportBatch.objects.filter(
+        state__in=[State.QUEUED, State.CONFIRMED],
+        upload_deleted_at__isnull=True,
+        updated_at__lt=now - WAIT_BEFORE_RESEND,
+    ).values_list("pk", "state")
+    sent = 0
+    for batch_id, state in waiting:
+        sent += _send("check" if state == State.QUEUED else "write", batch_id)
+    return sent
 
 
 def upload_path(batch_id, status: dict) -> Path:

@@ -613,3 +613,27 @@ def test_the_copy_write_keeps_every_column_and_one_history_row_each(
     for record in records:
         row = record.history.get()
         assert (row.history_type, row.people, getattr(row, WOMEN_IDP)) == ("+", 6, 3)
+
+
+def test_an_upload_while_the_broker_is_down_is_saved_and_sent_later(client, world, monkeypatch):
+    from beneficiaries import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    send = tasks.import_check_task.delay
+    monkeypatch.setattr(tasks.import_check_task, "delay", broker_down)
+    response = upload(client, world["alice"], csv_file([GOOD]))
+    assert response.status_code == 302  # saved, not a 500
+    batch = imports.status_read(re.search(r"([0-9a-f-]{36})", response["Location"]).group(1))
+    assert batch["state"] == "queued"
+    assert "Waiting for a worker" in detail(client, batch).content.decode()
+
+    monkeypatch.setattr(tasks.import_check_task, "delay", send)
+    queued_at = dt.datetime.fromisoformat(batch["updated_at"])
+    assert imports.import_redispatch(now=queued_at + dt.timedelta(minutes=5)) == 0
+    assert imports.import_redispatch(now=queued_at + dt.timedelta(minutes=11)) == 1
+    assert status_read_of(batch)["state"] == "checked"
+    # Sent once more by mistake, it finds the import checked and does nothing.
+    tasks.import_check_task.delay(batch["id"])
+    assert status_read_of(batch)["attempts"] == 1
