@@ -19,7 +19,7 @@ from openpyxl import Workbook, load_workbook
 
 from beneficiaries import imports
 from beneficiaries.imports import run, status, write
-from beneficiaries.models import AssistanceRecord, recipient_field
+from beneficiaries.models import AssistanceRecord, ImportBatch, recipient_field
 from indicators.engine import recompute_full
 from tests.beneficiaries.test_services import build_world
 from tests.factories import ProjectFactory, governorate, user_with_role
@@ -637,3 +637,37 @@ def test_an_upload_while_the_broker_is_down_is_saved_and_sent_later(client, worl
     # Sent once more by mistake, it finds the import checked and does nothing.
     tasks.import_check_task.delay(batch["id"])
     assert status_read_of(batch)["attempts"] == 1
+
+
+def test_a_request_dying_mid_upload_leaves_a_row_the_clean_up_finds(world, settings):
+    class Dying(SimpleUploadedFile):
+        def chunks(self, chunk_size=None):
+            yield b"project,governorate\n"
+            raise ConnectionResetError("the phone lost its connection")
+
+    file = Dying("list.csv", b"project,governorate\nKRK-01,Kirkuk\n")
+    with pytest.raises(ConnectionResetError):
+        imports.import_create(user=world["alice"], upload=file)
+    batch = ImportBatch.objects.get()
+    assert batch.state == "receiving" and uploads(settings) == ["upload.csv"]
+
+    later = batch.updated_at + dt.timedelta(days=1, minutes=1)
+    assert imports.import_cleanup(now=later) == 1
+    assert uploads(settings) == []
+    batch.refresh_from_db()
+    assert batch.state == "expired" and batch.upload_deleted_at is not None
+
+
+def test_a_folder_no_import_knows_is_swept_after_an_hour(settings):
+    import os
+    import uuid
+
+    folder = settings.IMPORT_ROOT / str(uuid.uuid4())
+    folder.mkdir(parents=True)
+    (folder / "upload.csv").write_text("personal data")
+    an_hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=61)
+    os.utime(folder, (an_hour_ago.timestamp(), an_hour_ago.timestamp()))
+    assert imports.import_cleanup(now=an_hour_ago + dt.timedelta(minutes=30)) == 0
+    assert folder.exists()
+    assert imports.import_cleanup() == 1
+    assert not folder.exists()
