@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.imports.parse import ImportFileError, estimate_rows, read_rows
 from beneficiaries.imports.status import (
+    ProgressAside,
     Role,
     State,
     _status_update,
@@ -96,7 +97,18 @@ def _scan(batch_id, status: dict, user, *, record_status: str | None) -> dict:
     projects: set[int] = set()
     scope_keys: set[tuple] = set()
     writer = None
+    aside = None
+
+    def report(**progress) -> None:
+        if aside is not None:
+            aside.update(**progress)
+        else:
+            _status_update(batch_id, **progress)
+
     if record_status:
+        # Inside the write's transaction: its progress goes through another
+        # connection, or the page would see it only once it is done.
+        aside = ProgressAside(batch_id)
         writer = RecordWriter(
             batch_id=batch_id,
             user=user,
@@ -105,29 +117,29 @@ def _scan(batch_id, status: dict, user, *, record_status: str | None) -> dict:
         )
 
     count = 0
-    for count, (number, row) in enumerate(rows, start=1):  # noqa: B007
-        values, row_errors = check_row(row, rules)
-        if len(preview) < PREVIEW_ROWS:
-            preview.append(preview_row(number, values, row_errors))
-        if row_errors:
-            invalid += 1
-            errors_total += len(row_errors)
-            for column, message in row_errors:
-                if len(errors) < MAX_ERRORS:
-                    errors.append({"row": number, "column": column, "message": message})
-        else:
-            people += values["people"]
-            projects.add(values["project"].pk)
-            if writer is not None and not errors_total:
-                month = values["delivered_on"].replace(day=1)
-                scope_keys.add((values["project"], values["activity_type"].pk, month))
-                writer.add(values, row=number)
-        if count % PROGRESS_EVERY == 0:
-            _status_update(
-                batch_id,
-                progress=min(99, count * 100 // total) if total else 50,
-                rows_done=count,
-            )
+    try:
+        for count, (number, row) in enumerate(rows, start=1):  # noqa: B007
+            values, row_errors = check_row(row, rules)
+            if len(preview) < PREVIEW_ROWS:
+                preview.append(preview_row(number, values, row_errors))
+            if row_errors:
+                invalid += 1
+                errors_total += len(row_errors)
+                for column, message in row_errors:
+                    if len(errors) < MAX_ERRORS:
+                        errors.append({"row": number, "column": column, "message": message})
+            else:
+                people += values["people"]
+                projects.add(values["project"].pk)
+                if writer is not None and not errors_total:
+                    month = values["delivered_on"].replace(day=1)
+                    scope_keys.add((values["project"], values["activity_type"].pk, month))
+                    writer.add(values, row=number)
+            if count % PROGRESS_EVERY == 0:
+                report(progress=min(99, count * 100 // total) if total else 50, rows_done=count)
+    finally:
+        if aside is not None:
+            aside.close()
     if not count:
         raise ImportFileError(_("The file has column names but no rows of data."))
     result = {

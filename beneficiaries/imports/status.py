@@ -77,6 +77,34 @@ def _status_update(batch_id, **changes) -> dict | None:
     return status_read(batch_id)
 
 
+class ProgressAside:
+    """Progress of a step that runs inside one long transaction (the write),
+    written through a connection of its own so that the page sees it before
+    the commit: ``update(progress=..., rows_done=...)``, then ``close()``.
+    It only touches an import still ``importing``, and holds no lock."""
+
+    def __init__(self, batch_id):
+        from django.db import connections
+
+        self.batch_id = uuid.UUID(str(batch_id))
+        self._connection = connections.create_connection("default")
+
+    def update(self, *, progress: int, rows_done: int) -> None:
+        table = self._connection.ops.quote_name(ImportBatch._meta.db_table)
+        try:
+            with self._connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET progress = %s, rows_done = %s, updated_at = %s "
+                    "WHERE id = %s AND state = %s",
+                    [progress, rows_done, timezone.now(), self.batch_id, State.IMPORTING],
+                )
+        except Exception:  # progress is a courtesy: never fail the write for it
+            log.warning("import %s: progress not saved", self.batch_id, exc_info=True)
+
+    def close(self) -> None:
+        self._connection.close()
+
+
 def batch_transition(batch_id, *, from_states, to: str, **changes) -> bool:
     """Move the import from one of ``from_states`` to ``to`` (with ``changes``)
     in one conditional UPDATE; False when it was in none of them (another

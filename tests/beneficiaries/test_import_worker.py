@@ -132,3 +132,41 @@ def test_a_second_write_of_a_written_batch_is_refused_by_the_database(
 
     assert AssistanceRecord.objects.count() == 5
     assert AssistanceRecord.history.count() == 5
+
+
+def test_the_writes_progress_is_seen_before_its_commit(
+    django_db_serialized_rollback, transactional_db, settings, tmp_path, monkeypatch
+):
+    """The write is one transaction; its progress still reaches the page."""
+    from django.db import connections
+
+    from beneficiaries.imports import run, write
+
+    settings.IMPORT_ROOT = tmp_path / "imports"
+    monkeypatch.setattr(run, "PROGRESS_EVERY", 2)
+    world = build_world()
+    batch = imports.import_create(user=world["alice"], upload=csv_file(ROWS))
+    imports.import_check(batch_id=batch["id"])
+    imports.import_confirm(batch_id=batch["id"], user=world["alice"])
+    seen = []
+    add = write.RecordWriter.add
+    outside = connections.create_connection("default")
+
+    def add_and_look(self, values, *, row):
+        add(self, values, row=row)
+        with outside.cursor() as cursor:
+            cursor.execute(
+                "SELECT state, rows_done FROM beneficiaries_importbatch WHERE id = %s",
+                [batch["id"]],
+            )
+            seen.append(cursor.fetchone())
+
+    monkeypatch.setattr(write.RecordWriter, "add", add_and_look)
+    try:
+        imports.import_write(batch_id=batch["id"])
+    finally:
+        outside.close()
+
+    assert ("importing", 4) in seen  # rows 1-4 read, nothing committed yet
+    assert imports.status_read(batch["id"])["state"] == "done"
+    assert AssistanceRecord.objects.count() == 5
