@@ -27,6 +27,7 @@ from beneficiaries.models import (
     AssistanceRecord,
     Beneficiary,
     FeedbackResponse,
+    ImportBatch,
     MonitoringVisit,
     Photo,
     PopulationGroup,
@@ -412,3 +413,27 @@ class AnswerAdmin(admin.ModelAdmin):
     search_fields = ["value", "question__code", "question__text"]
     autocomplete_fields = ["response", "question"]
     ordering = ["-id"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Imports, read only: their state changes through the import's services
+    (a conditional UPDATE per step), never by hand."""
+
+    list_display = ("filename", "owner", "state", "created_at", "finished_at", "upload_deleted_at")
+    list_filter = ("state",)
+    search_fields = ("filename", "owner__username")
+    list_select_related = ("owner",)
+    exclude = ("errors", "preview")
+    readonly_fields = [
+        field.name for field in ImportBatch._meta.fields if field.name not in ("errors", "preview")
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -270,6 +270,13 @@ class AssistanceRecord(RecipientBreakdown):
         db_index=True,
         help_text=_("The beneficiary-list import that created this record, if any."),
     )
+    import_row = models.PositiveIntegerField(
+        _("row of the import"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The row of the imported sheet this record came from."),
+    )
     delivered_on = models.DateField(_("delivered on"))
     units = models.PositiveIntegerField(_("units"), default=0)
     households = models.PositiveIntegerField(_("households"), default=0)
@@ -302,6 +309,13 @@ class AssistanceRecord(RecipientBreakdown):
             models.CheckConstraint(
                 condition=Q(people__gte=_breakdown_total()),
                 name="assistance_breakdown_not_above_people",
+            ),
+            # A batch's rows are written once: a second write of the same import
+            # (a task delivered again) fails here rather than doubling the records.
+            models.UniqueConstraint(
+                fields=["import_batch", "import_row"],
+                condition=Q(import_batch__isnull=False),
+                name="assistance_import_row_once",
             ),
         ]
         indexes = [
@@ -466,3 +480,69 @@ class Answer(models.Model):
         super().clean()
         if self.question_id and self.value not in self.question.choice_codes():
             raise ValidationError({"value": _("This answer is not one of the question's options.")})
+
+
+class ImportBatch(models.Model):
+    """One upload of a beneficiary list, and the whole state of its import.
+
+    ``state`` moves queued → checking → checked → confirmed → importing →
+    done (or invalid, failed, expired), always by a conditional UPDATE
+    (``imports.status.batch_transition``); "done" is set in the transaction
+    that writes the records. The dry run's result (counts, errors by row and
+    column, the first rows), the progress and the reviews are on the row; the
+    uploaded file sits in ``IMPORT_ROOT/<id>/`` until ``upload_deleted_at``.
+    """
+
+    class State(models.TextChoices):
+        RECEIVING = "receiving", _("Receiving the file")
+        QUEUED = "queued", _("Waiting for a worker")
+        CHECKING = "checking", _("Checking the rows")
+        CHECKED = "checked", _("Checked")
+        CONFIRMED = "confirmed", _("Waiting for a worker")
+        IMPORTING = "importing", _("Writing the records")
+        DONE = "done", _("Imported")
+        INVALID = "invalid", _("The file cannot be read")
+        EXPIRED = "expired", _("Expired")
+        FAILED = "failed", _("Stopped")
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    format = models.CharField(max_length=4)
+    language = models.CharField(max_length=15)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.RECEIVING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    progress = models.PositiveSmallIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_estimate = models.PositiveIntegerField(null=True, blank=True)
+    message = models.TextField(blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    errors_total = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=list, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    columns = models.JSONField(default=list, blank=True)
+    ignored_columns = models.JSONField(default=list, blank=True)
+    record_status = models.CharField(max_length=10, blank=True)
+    returns = models.JSONField(default=list, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    upload_deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [models.Index(fields=["upload_deleted_at", "updated_at"])]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -436,9 +436,8 @@ def imports_to_review(user, *, limit: int = 20) -> list[dict]:
     """The monitors' imports with records waiting for ``user``'s review (a
     manager: in their scope), oldest first: ``id``, ``records``, ``people``,
     ``first`` and ``last`` delivery days, ``filename`` and ``owner`` (the
-    user who imported it, or None). Two queries, and one status file read
-    per import listed."""
-    from beneficiaries.imports.status import status_read
+    user who imported it, or None). Three queries."""
+    from beneficiaries.models import ImportBatch
 
     if user_role(user) not in (Role.MANAGER, Role.ADMIN):
         return []
@@ -458,9 +457,8 @@ def imports_to_review(user, *, limit: int = 20) -> list[dict]:
         )
         .order_by("created")[:limit]
     )
-    statuses = {row["import_batch"]: status_read(row["import_batch"]) or {} for row in rows}
-    owners = get_user_model().objects.in_bulk(
-        {status.get("owner") for status in statuses.values() if status.get("owner")}
+    batches = ImportBatch.objects.select_related("owner").in_bulk(
+        [row["import_batch"] for row in rows]
     )
     return [
         {
@@ -469,8 +467,8 @@ def imports_to_review(user, *, limit: int = 20) -> list[dict]:
             "people": row["people"] or 0,
             "first": row["first"],
             "last": row["last"],
-            "filename": statuses[row["import_batch"]].get("filename", ""),
-            "owner": owners.get(statuses[row["import_batch"]].get("owner")),
+            "filename": batch.filename if (batch := batches.get(row["import_batch"])) else "",
+            "owner": batch.owner if batch else None,
         }
         for row in rows
     ]
@@ -478,8 +476,8 @@ def imports_to_review(user, *, limit: int = 20) -> list[dict]:
 
 def import_review_for_user(user, batch_id) -> dict:
     """The import ``batch_id`` for review by ``user`` (a manager with records
-    of it waiting in their scope, or an administrator): its status file
-    (``filename``, ``owner`` ...) with ``owner_user``. Http404 otherwise."""
+    of it waiting in their scope, or an administrator): its ``ImportBatch``
+    row as a dict (``filename``, ``owner`` ...) with ``owner_user``. Http404 otherwise."""
     from beneficiaries.imports.status import status_read
 
     if not import_records_to_review(user, batch_id).exists():

@@ -47,5 +47,8 @@ def import_write_task(batch_id: str) -> None:
     ignore_result=True,
 )
 def import_cleanup_task() -> None:
-    """Delete the uploaded files of imports abandoned for more than a day."""
+    """Delete the uploaded files of imports abandoned for more than a day, and
+    send again the steps still waiting for a worker (queued while the broker
+    was down)."""
     imports.import_cleanup()
+    imports.import_redispatch()

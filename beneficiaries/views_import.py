@@ -25,17 +25,7 @@ from beneficiaries import imports, selectors
 from beneficiaries.models import ActivityType, AgeGroup, PopulationGroup, Sex, recipient_field
 
 RUNNING = imports.RUNNING_STATES
-STEPS = {
-    "queued": gettext_lazy("Waiting for a worker"),
-    "checking": gettext_lazy("Checking the rows"),
-    "checked": gettext_lazy("Checked"),
-    "confirmed": gettext_lazy("Waiting for a worker"),
-    "importing": gettext_lazy("Writing the records"),
-    "done": gettext_lazy("Imported"),
-    "invalid": gettext_lazy("The file cannot be read"),
-    "expired": gettext_lazy("Expired"),
-    "failed": gettext_lazy("Stopped"),
-}
+STEPS = dict(imports.State.choices)
 
 
 class UploadForm(forms.Form):
@@ -107,7 +97,8 @@ def _breakdown_columns() -> list[tuple[str, str, list[str]]]:
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     """The upload form, with the columns documented; a valid upload is
-    stored and checked (dry run), then the user is sent to its page."""
+    stored and queued for its dry run in a worker, and the user is sent to
+    its page, which shows the progress."""
     _require_importer(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -116,7 +107,6 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         except imports.ImportFileError as error:
             form.add_error("file", str(error))
         else:
-            imports.import_start_check(batch_id=status["id"])
             return redirect("beneficiaries:import_detail", batch_id=status["id"])
     return render(
         request,
@@ -127,7 +117,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             "breakdown": _breakdown_columns(),
             "groups": PopulationGroup.labels,
             "activity_types": ActivityType.objects.values_list("name", flat=True),
-            "inline_max_rows": imports.INLINE_MAX_ROWS,
+            "max_rows": f"{imports.MAX_ROWS:,}",
             "preview_rows": imports.PREVIEW_ROWS,
         },
         status=400 if form.errors else 200,

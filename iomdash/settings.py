@@ -332,9 +332,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.nightly_full_recompute",
         "schedule": crontab(hour=2, minute=0),
     },
-    # Uploaded import files left unconfirmed for a day are deleted (personal data).
+    # Uploaded import files left unconfirmed for a day are deleted (personal data),
+    # and import steps queued while the broker was down are sent again.
     "import-cleanup": {
         "task": "beneficiaries.import_cleanup",
-        "schedule": crontab(minute=15),
+        "schedule": crontab(minute="*/10"),
     },
 }

@@ -5,6 +5,7 @@ data in photos does not get in through an upload."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 from io import BytesIO
 
@@ -184,6 +185,20 @@ def records(project, activity_type, monitor, media):
     )
     RecomputeJob.objects.create(kind=RecomputeJob.Kind.FULL)
     recompute_full()
+    from django.utils import timezone
+
+    from beneficiaries.models import ImportBatch
+
+    ImportBatch.objects.create(
+        id=uuid.uuid4(),
+        owner=monitor,
+        filename="list.csv",
+        format="csv",
+        language="en",
+        state=ImportBatch.State.DONE,
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
 
 
 def test_every_model_of_the_domain_is_registered():
@@ -205,8 +220,8 @@ def test_changelist_opens(admin_client, model):
 def test_add_page_opens(admin_client, admin_user, rf, model):
     request = rf.get("/")
     request.user = admin_user
-    # django-axes' logs, indicator values and recomputation jobs are written
-    # only by their code: their admins refuse additions by design.
+    # django-axes' logs, indicator values, recomputation jobs and imports are
+    # written only by their code: their admins refuse additions by design.
     addable = admin.site._registry[model].has_add_permission(request)
     assert addable or model._meta.label in {
         "axes.AccessAttempt",
@@ -214,6 +229,7 @@ def test_add_page_opens(admin_client, admin_user, rf, model):
         "axes.AccessLog",
         "indicators.IndicatorValue",
         "indicators.RecomputeJob",
+        "beneficiaries.ImportBatch",
         "snapshots.Snapshot",  # made by services.snapshot_create only
         "snapshots.SnapshotDownload",  # a log
     }

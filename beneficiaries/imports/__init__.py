@@ -2,9 +2,9 @@
 
 Modules: ``parse`` (reading the file and its cells), ``validate`` (checking
 each row), ``write`` (COPY into the table with the history, and a manager's
-approval of a monitor's import), ``status`` (the import's folder and status
-file, who may see it, clean-up of uploaded files) and ``run`` (dry run,
-confirmation, write). The names other modules use are importable from here.
+approval of a monitor's import), ``status`` (the import's ``ImportBatch``
+row and its state transitions, who may see it, clean-up of uploaded files)
+and ``run`` (dry run, confirmation, write). The names other modules use are importable from here.
 
 Rows only for projects in the importer's scope (``projects_for_user``); a
 project outside it is reported exactly like a project that does not exist.
@@ -12,35 +12,37 @@ project outside it is reported exactly like a project that does not exist.
 
 from beneficiaries.imports.parse import (
     COLUMNS,
+    MAX_ROWS,
     REQUIRED_COLUMNS,
     ImportFileError,
     parse_count,
     parse_date,
 )
 from beneficiaries.imports.run import (
-    INLINE_MAX_ROWS,
     PREVIEW_ROWS,
     import_check,
     import_confirm,
-    import_start_check,
     import_write,
 )
 from beneficiaries.imports.status import (
     RUNNING_STATES,
+    State,
     import_can_start,
     import_cleanup,
     import_create,
     import_for_user,
+    import_redispatch,
     status_read,
 )
 from beneficiaries.imports.write import import_approve, import_return
 
 __all__ = [
     "COLUMNS",
-    "INLINE_MAX_ROWS",
+    "MAX_ROWS",
     "PREVIEW_ROWS",
     "REQUIRED_COLUMNS",
     "RUNNING_STATES",
+    "State",
     "ImportFileError",
     "import_approve",
     "import_return",
@@ -50,7 +52,7 @@ __all__ = [
     "import_confirm",
     "import_create",
     "import_for_user",
-    "import_start_check",
+    "import_redispatch",
     "import_write",
     "parse_count",
     "parse_date",

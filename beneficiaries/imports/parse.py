@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import struct
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,8 +46,109 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:([,\u066c\u00a0\u202f ])\d{3})(?:\1\d{3})*")
 _WHOLE = re.compile(r"\d+(?:\.0+)?")
 
 
+# Limits of what an upload may hold (a hostile workbook must not hold a worker):
+MAX_ROWS = 500_000
+MAX_CELLS = 20_000_000
+MAX_PARTS = 1_000  # files inside an XLSX archive (a real workbook has about 10)
+MAX_UNCOMPRESSED = 400 * 1024 * 1024  # all the parts of an XLSX, unpacked
+MAX_SHARED_STRINGS = 32 * 1024 * 1024  # its text table, read whole by any reader
+MAX_RATIO = 200  # unpacked / packed size of a part above RATIO_FROM
+RATIO_FROM = 4 * 1024 * 1024
+_EOCD = b"PK\x05\x06"
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be read; the message says why and what to do."""
+
+
+def _megabytes(size: int) -> str:
+    return f"{size // (1024 * 1024)}"
+
+
+def _entries_declared(file) -> int | None:
+    """The number of parts the archive's end record declares (read from its
+    last bytes, before any directory is loaded); None when there is no end
+    record (not a zip)."""
+    file.seek(0, 2)
+    size = file.tell()
+    tail = min(size, 22 + 65_535)
+    file.seek(size - tail)
+    data = file.read(tail)
+    at = data.rfind(_EOCD)
+    if at < 0 or len(data) - at < 22:
+        return None
+    _sig, _disk, _cd_disk, _here, total, _cd_size, _cd_at, _comment = struct.unpack(
+        "<4s4H2LH", data[at : at + 22]
+    )
+    return total
+
+
+def check_xlsx_archive(file) -> None:
+    """Refuse an XLSX archive above the limits before any reader opens it:
+    the number of parts, their unpacked size in all and of the text table,
+    and the packing ratio. Raises ImportFileError naming the limit."""
+    declared = _entries_declared(file)
+    if declared is None:
+        return  # not a zip at all: the reader says so in the user's terms
+    too_many = _(
+        "The workbook holds more than %(limit)s parts (the limit). Save it again from Excel."
+    )
+    if declared >= 0xFFFF or declared > MAX_PARTS:
+        raise ImportFileError(too_many % {"limit": MAX_PARTS})
+    file.seek(0)
+    try:
+        archive = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError):
+        return
+    with archive:
+        parts = archive.infolist()
+        if len(parts) > MAX_PARTS:
+            raise ImportFileError(too_many % {"limit": MAX_PARTS})
+        total = 0
+        for part in parts:
+            total += part.file_size
+            if part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * max(
+                part.compress_size, 1
+            ):
+                raise ImportFileError(
+                    _(
+                        "The workbook's part %(part)s unpacks to more than %(ratio)s times its "
+                        "size (the limit): it is not an ordinary sheet. Save the data as CSV."
+                    )
+                    % {"part": part.filename[:80], "ratio": MAX_RATIO}
+                )
+            if part.filename.lower().endswith("sharedstrings.xml") and (
+                part.file_size > MAX_SHARED_STRINGS
+            ):
+                raise ImportFileError(
+                    _(
+                        "The workbook's text table unpacks to more than %(size)s MB (the "
+                        "limit). Save the data as CSV, or split it into smaller files."
+                    )
+                    % {"size": _megabytes(MAX_SHARED_STRINGS)}
+                )
+        if total > MAX_UNCOMPRESSED:
+            raise ImportFileError(
+                _(
+                    "The workbook unpacks to more than %(size)s MB (the limit). Split it "
+                    "into smaller files."
+                )
+                % {"size": _megabytes(MAX_UNCOMPRESSED)}
+            )
+
+
+def check_upload(file, fmt: str) -> None:
+    """What can be refused from a file without reading its rows (an XLSX
+    archive's directory); raises ImportFileError naming the limit."""
+    if fmt == "xlsx":
+        check_xlsx_archive(file)
+
+
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(
+        _("The file has more than %(limit)s rows (the limit). Split it into smaller files.")
+        % {"limit": f"{MAX_ROWS:,}"}
+    )
 
 
 def estimate_rows(path: Path, fmt: str) -> int | None:
@@ -60,6 +162,8 @@ def estimate_rows(path: Path, fmt: str) -> int | None:
             return max(lines - 1, 0)
         from openpyxl import load_workbook
 
+        with path.open("rb") as file:
+            check_xlsx_archive(file)
         workbook = load_workbook(path, read_only=True)
         try:
             rows = workbook.worksheets[0].max_row
@@ -135,6 +239,8 @@ def _xlsx_lines(path: Path) -> Iterator[tuple]:
                 "(it may be text or CSV). Save it from Excel as .xlsx, or upload it as .csv."
             )
         )
+    with path.open("rb") as file:
+        check_xlsx_archive(file)
     from openpyxl import load_workbook
 
     try:
@@ -144,9 +250,27 @@ def _xlsx_lines(path: Path) -> Iterator[tuple]:
             _("This Excel workbook cannot be read. Open it in Excel, save it again as .xlsx.")
         ) from None
     try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
+        sheet = workbook.worksheets[0]
+        rows, columns = sheet.max_row or 0, sheet.max_column or 0
+        if rows > MAX_ROWS + 1:
+            raise _too_many_rows()
+        if rows * columns > MAX_CELLS:
+            raise _too_many_cells()
+        cells = 0
+        for values in sheet.iter_rows(values_only=True):
+            cells += len(values)
+            if cells > MAX_CELLS:  # the sheet's stated size may lie
+                raise _too_many_cells()
+            yield values
     finally:
         workbook.close()
+
+
+def _too_many_cells() -> ImportFileError:
+    return ImportFileError(
+        _("The sheet has more than %(limit)s cells (the limit). Split it into smaller files.")
+        % {"limit": f"{MAX_CELLS:,}"}
+    )
 
 
 def read_rows(path: Path, fmt: str) -> tuple[list[str], list[str], Iterator[tuple[int, dict]]]:
@@ -174,6 +298,8 @@ def read_rows(path: Path, fmt: str) -> tuple[list[str], list[str], Iterator[tupl
 
     def rows() -> Iterator[tuple[int, dict]]:
         for number, values in enumerate(lines, start=2):
+            if number > MAX_ROWS + 1:
+                raise _too_many_rows()
             row = {name: values[i] if i < len(values) else None for i, name in used}
             if any(value is not None and str(value).strip() for value in row.values()):
                 yield number, row

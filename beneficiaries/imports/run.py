@@ -1,10 +1,15 @@
-"""Running an import: the dry run, the confirmation and the write.
+"""Running an import: the dry run, the confirmation and the write, each in
+a Celery worker (never in the request: a hostile file holds a worker for at
+most the limits' time, never a web process).
 
 queued → checking → checked (or invalid: the file cannot be read) →
-confirmed → importing → done. The dry run (``import_check``) writes nothing;
-the write (``import_write``) checks every row again, against the data as it
-is then, and creates all the records in one transaction or none. Files of
-more than ``INLINE_MAX_ROWS`` rows run in a Celery task, others in the request.
+confirmed → importing → done. Each step takes the import by a conditional
+UPDATE of its row, so a second delivery of a task finds it taken or done.
+The dry run (``import_check``) writes no record; the write
+(``import_write``) checks every row again, against the data as it is then,
+and creates all the records in one transaction or none; that transaction
+also sets "done", and each record carries the import's id and its row, unique
+together, so the batch cannot be written twice.
 
 Records are created ``approved`` when a manager (or an administrator) imports
 them: every row is in their scope, and the dry run they confirmed is their
@@ -16,19 +21,22 @@ The uploaded file is deleted as soon as it is no longer needed.
 from __future__ import annotations
 
 import logging
-import os
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from beneficiaries.imports.parse import ImportFileError, read_rows
+from beneficiaries.imports.parse import ImportFileError, estimate_rows, read_rows
 from beneficiaries.imports.status import (
+    ProgressAside,
     Role,
-    _folder,
+    State,
     _status_update,
+    batch_transition,
+    dispatch_on_commit,
     import_for_user,
     status_read,
     upload_delete,
@@ -42,45 +50,32 @@ from programmes.access import user_role
 
 log = logging.getLogger(__name__)
 
-INLINE_MAX_ROWS = 2_000  # larger files are checked and written by a Celery task
 PREVIEW_ROWS = 200
 MAX_ERRORS = 10_000  # kept and shown; beyond that only counted
 PROGRESS_EVERY = 1_000
 
 
-def _run_or_queue(batch_id, status: dict, *, task, service) -> None:
-    if (status.get("rows_estimate") or 0) > INLINE_MAX_ROWS:
-        _status_update(batch_id, background=True)
-        task.delay(str(batch_id))
-    else:
-        service(batch_id=batch_id)
-
-
-def import_start_check(*, batch_id) -> None:
-    """Run the dry run now, or queue it for a worker when the file is large."""
-    from beneficiaries.tasks import import_check_task
-
-    _run_or_queue(batch_id, status_read(batch_id), task=import_check_task, service=import_check)
-
-
 def import_confirm(*, batch_id, user) -> bool:
-    """Confirm a checked import without errors and start writing it (now, or
-    in a worker when large). False when it cannot be confirmed (not checked,
-    errors, file gone, or already confirmed: the lock file makes a second
-    click a no-op)."""
-    from beneficiaries.tasks import import_write_task
-
-    status = import_for_user(user, batch_id)
-    if status["state"] != "checked" or status["errors_total"] or not status["counts"].get("rows"):
+    """Confirm a checked import without errors and queue its write. False
+    when it cannot be confirmed (not checked, errors, file gone, or already
+    confirmed: the conditional UPDATE makes a second click a no-op)."""
+    import_for_user(user, batch_id)
+    confirmed = batch_transition(
+        batch_id,
+        from_states=[State.CHECKED],
+        to=State.CONFIRMED,
+        progress=0,
+        rows_done=0,
+    )
+    if not confirmed:
         return False
-    if not upload_path(batch_id, status).exists():
+    status = status_read(batch_id)
+    if status["errors_total"] or not status["counts"].get("rows") or status["upload_deleted_at"]:
+        # Cannot happen through the pages (such an import is not confirmable);
+        # put it back rather than queue a write that would fail.
+        batch_transition(batch_id, from_states=[State.CONFIRMED], to=State.CHECKED)
         return False
-    try:
-        os.close(os.open(_folder(batch_id) / "confirm.lock", os.O_CREAT | os.O_EXCL))
-    except FileExistsError:
-        return False
-    status = _status_update(batch_id, state="confirmed", step="queued", progress=0)
-    _run_or_queue(batch_id, status, task=import_write_task, service=import_write)
+    dispatch_on_commit("write", batch_id)
     return True
 
 
@@ -102,7 +97,18 @@ def _scan(batch_id, status: dict, user, *, record_status: str | None) -> dict:
     projects: set[int] = set()
     scope_keys: set[tuple] = set()
     writer = None
+    aside = None
+
+    def report(**progress) -> None:
+        if aside is not None:
+            aside.update(**progress)
+        else:
+            _status_update(batch_id, **progress)
+
     if record_status:
+        # Inside the write's transaction: its progress goes through another
+        # connection, or the page would see it only once it is done.
+        aside = ProgressAside(batch_id)
         writer = RecordWriter(
             batch_id=batch_id,
             user=user,
@@ -111,29 +117,29 @@ def _scan(batch_id, status: dict, user, *, record_status: str | None) -> dict:
         )
 
     count = 0
-    for count, (number, row) in enumerate(rows, start=1):  # noqa: B007
-        values, row_errors = check_row(row, rules)
-        if len(preview) < PREVIEW_ROWS:
-            preview.append(preview_row(number, values, row_errors))
-        if row_errors:
-            invalid += 1
-            errors_total += len(row_errors)
-            for column, message in row_errors:
-                if len(errors) < MAX_ERRORS:
-                    errors.append({"row": number, "column": column, "message": message})
-        else:
-            people += values["people"]
-            projects.add(values["project"].pk)
-            if writer is not None and not errors_total:
-                month = values["delivered_on"].replace(day=1)
-                scope_keys.add((values["project"], values["activity_type"].pk, month))
-                writer.add(values)
-        if count % PROGRESS_EVERY == 0:
-            _status_update(
-                batch_id,
-                progress=min(99, count * 100 // total) if total else 50,
-                rows_done=count,
-            )
+    try:
+        for count, (number, row) in enumerate(rows, start=1):  # noqa: B007
+            values, row_errors = check_row(row, rules)
+            if len(preview) < PREVIEW_ROWS:
+                preview.append(preview_row(number, values, row_errors))
+            if row_errors:
+                invalid += 1
+                errors_total += len(row_errors)
+                for column, message in row_errors:
+                    if len(errors) < MAX_ERRORS:
+                        errors.append({"row": number, "column": column, "message": message})
+            else:
+                people += values["people"]
+                projects.add(values["project"].pk)
+                if writer is not None and not errors_total:
+                    month = values["delivered_on"].replace(day=1)
+                    scope_keys.add((values["project"], values["activity_type"].pk, month))
+                    writer.add(values, row=number)
+            if count % PROGRESS_EVERY == 0:
+                report(progress=min(99, count * 100 // total) if total else 50, rows_done=count)
+    finally:
+        if aside is not None:
+            aside.close()
     if not count:
         raise ImportFileError(_("The file has column names but no rows of data."))
     result = {
@@ -169,51 +175,73 @@ def _owner(status: dict):
     return get_user_model().objects.select_related("profile").get(pk=status["owner"])
 
 
-def _run(batch_id, *, step: str, body) -> dict:
+def _run(batch_id, *, step: str, from_states, body) -> dict | None:
+    """Take the import from one of ``from_states`` into ``step`` (one
+    conditional UPDATE: a second delivery of the task finds it taken or
+    finished, and stops), then run ``body``."""
+    # Attempts of this step: 1 when it starts, one more each time it starts over.
+    attempts = Case(When(state=step, then=F("attempts") + 1), default=Value(1))
+    if not batch_transition(
+        batch_id,
+        from_states=from_states,
+        to=step,
+        progress=0,
+        rows_done=0,
+        message="",
+        attempts=attempts,
+    ):
+        log.info("import %s: not %s, nothing to do", batch_id, " or ".join(from_states))
+        return status_read(batch_id)
     status = status_read(batch_id)
     with translation.override(status.get("language") or settings.LANGUAGE_CODE):
-        _status_update(batch_id, state=step, step=step, progress=0, rows_done=0)
         try:
             return body(status)
         except ImportFileError as exc:
             upload_delete(batch_id, status)  # unreadable: of no more use
-            return _status_update(batch_id, state="invalid", progress=100, message=str(exc))
+            return _status_update(batch_id, state=State.INVALID, progress=100, message=str(exc))
         except Exception:
             log.exception("import %s failed while %s", batch_id, step)
             _status_update(
                 batch_id,
-                state="failed",
+                state=State.FAILED,
                 message=_("The import stopped on an unexpected error; nothing was written."),
             )
             raise
 
 
-def import_check(*, batch_id) -> dict:
-    """The dry run: read and check every row, writing nothing to the database;
-    the status gets the counts, the first rows and every error by row and
-    column, and state ``checked`` (or ``invalid`` when the file is unreadable).
-    A file with errors cannot be confirmed, so it is deleted."""
+def import_check(*, batch_id) -> dict | None:
+    """The dry run, in a worker: check the archive against the limits, read
+    and check every row, writing no record; the row gets the counts, the
+    first rows and every error by row and column, and state ``checked`` (or
+    ``invalid`` when the file is unreadable or above a limit). A file with
+    errors cannot be confirmed, so it is deleted. A worker killed mid-check
+    leaves it ``checking``; the task delivered again starts it over."""
 
     def body(status: dict) -> dict:
+        path = upload_path(batch_id, status)
+        _status_update(batch_id, rows_estimate=estimate_rows(path, status["format"]))
+        status = status_read(batch_id)
         result = _scan(batch_id, status, _owner(status), record_status=None)
         if result["errors_total"]:
             upload_delete(batch_id, status)
-        return _status_update(batch_id, state="checked", step="checked", progress=100, **result)
+        _status_update(batch_id, progress=100, **result)
+        batch_transition(batch_id, from_states=[State.CHECKING], to=State.CHECKED)
+        return status_read(batch_id)
 
-    return _run(batch_id, step="checking", body=body)
+    return _run(
+        batch_id, step=State.CHECKING, from_states=[State.QUEUED, State.CHECKING], body=body
+    )
 
 
-def import_write(*, batch_id) -> dict:
+def import_write(*, batch_id) -> dict | None:
     """Create the records of a confirmed import, all in one transaction or
     none: every row is checked again, and one wrong row rolls back the lot
-    (the import goes back to ``checked`` with its errors). Approved records
-    ask for the recomputation of what they count in, after commit. The
-    uploaded file is deleted once the records are written."""
-    status = status_read(batch_id)
-    # "failed" too: a task retried after a lost database connection starts again
-    # (the failed attempt's transaction was rolled back).
-    if status is None or status["state"] not in ("confirmed", "importing", "failed"):
-        return status
+    (the import goes back to ``checked`` with its errors). The same
+    transaction moves the import to ``done``, so a worker killed after the
+    commit leaves it done, and the task delivered again writes nothing; a
+    second writer at the same time fails on the unique (import, row) of the
+    records. Approved records ask for the recomputation of what they count
+    in, after commit. The uploaded file is deleted once they are written."""
 
     def body(status: dict) -> dict:
         user = _owner(status)
@@ -225,22 +253,34 @@ def import_write(*, batch_id) -> dict:
         try:
             with transaction.atomic():
                 result = _scan(batch_id, status, user, record_status=record_status)
+                if not batch_transition(
+                    batch_id,
+                    from_states=[State.IMPORTING],
+                    to=State.DONE,
+                    progress=100,
+                    record_status=record_status,
+                    finished_at=timezone.now(),
+                    **result,
+                ):
+                    raise IntegrityError("the import was taken by another writer")
         except _RowsInvalid as invalid:
             upload_delete(batch_id, status)
-            return _status_update(
-                batch_id, state="checked", step="checked", progress=100, **invalid.result
-            )
-        done = _status_update(
-            batch_id,
-            state="done",
-            step="done",
-            progress=100,
-            record_status=record_status,
-            finished_at=timezone.now().isoformat(),
-            **result,
-        )
+            _status_update(batch_id, progress=100, **invalid.result)
+            batch_transition(batch_id, from_states=[State.IMPORTING], to=State.CHECKED)
+            return status_read(batch_id)
+        except IntegrityError:
+            # Written by another delivery of this task meanwhile: nothing to do.
+            log.warning("import %s: already written by another worker", batch_id)
+            return status_read(batch_id)
         # Once the records are committed (at once when not inside a transaction).
         transaction.on_commit(lambda: upload_delete(batch_id, status))
-        return done
+        return status_read(batch_id)
 
-    return _run(batch_id, step="importing", body=body)
+    # "failed" and "importing" too: a run stopped by a lost database connection
+    # or a killed worker was rolled back, and starts again.
+    return _run(
+        batch_id,
+        step=State.IMPORTING,
+        from_states=[State.CONFIRMED, State.IMPORTING, State.FAILED],
+        body=body,
+    )

@@ -1,70 +1,122 @@
-"""Where an import lives: a folder ``IMPORT_ROOT/<uuid>/`` holding the
-uploaded file and ``status.json`` (state, progress, step, counts, errors, a
-preview), rewritten atomically (temporary file + ``os.replace``) so that a
-page reading it never sees half of it. Who may see an import, how one is
-created, and the removal of uploaded files once they are no longer needed
-(they hold personal data)."""
+"""Where an import's state lives: one ``ImportBatch`` row per upload, its
+uploaded file in ``IMPORT_ROOT/<id>/`` until it is of no more use. Who may
+see an import, how one is created, its state transitions (conditional
+UPDATEs, never read-then-write) and the removal of uploaded files (they hold
+personal data), driven by the rows.
+
+The row is created (and committed) before the file is written, so a request
+that dies mid-upload leaves a row the clean-up finds; a folder with no row
+at all (its transaction rolled back) is swept too.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
-import tempfile
+import shutil
 import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from beneficiaries.imports.parse import ImportFileError, estimate_rows
+from beneficiaries.imports.parse import ImportFileError, check_upload
+from beneficiaries.models import ImportBatch
 from programmes.access import user_role
 from programmes.models import UserProfile
 
 log = logging.getLogger(__name__)
 Role = UserProfile.Role
+State = ImportBatch.State
 
 IMPORT_ROLES = (Role.MONITOR, Role.MANAGER, Role.ADMIN)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-RUNNING_STATES = ("queued", "checking", "confirmed", "importing")
+RUNNING_STATES = ("receiving", "queued", "checking", "confirmed", "importing")
 # An upload nobody confirmed (or whose run stopped) is deleted after this long.
 KEEP_UNCONFIRMED = dt.timedelta(days=1)
+# A folder with no row (the request's transaction rolled back) after this long.
+KEEP_ORPHAN = dt.timedelta(hours=1)
+# A step still waiting for a worker after this long is sent again.
+WAIT_BEFORE_RESEND = dt.timedelta(minutes=10)
+
+_FIELDS = [field.name for field in ImportBatch._meta.concrete_fields]
 
 
 def _folder(batch_id) -> Path:
     return Path(settings.IMPORT_ROOT) / str(uuid.UUID(str(batch_id)))
 
 
+def _as_dict(batch: ImportBatch) -> dict:
+    data = {name: getattr(batch, name) for name in _FIELDS if name not in ("owner", "reviewed_by")}
+    data["id"] = str(batch.pk)
+    data["owner"] = batch.owner_id
+    data["reviewed_by"] = batch.reviewed_by_id
+    for name in ("created_at", "updated_at", "finished_at", "reviewed_at", "upload_deleted_at"):
+        data[name] = data[name].isoformat() if data[name] else None
+    return data
+
+
 def status_read(batch_id) -> dict | None:
-    """The import's status, or None when there is no such import."""
+    """The import's state as a dict (the row's fields, times as ISO text),
+    or None when there is no such import."""
     try:
-        return json.loads((_folder(batch_id) / "status.json").read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+        batch = ImportBatch.objects.get(pk=uuid.UUID(str(batch_id)))
+    except (ImportBatch.DoesNotExist, ValueError):
         return None
+    return _as_dict(batch)
 
 
-def _status_write(batch_id, status: dict) -> dict:
-    folder = _folder(batch_id)
-    status["updated_at"] = timezone.now().isoformat()
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=folder, prefix=".status-", suffix=".tmp", delete=False
-    ) as tmp:
-        json.dump(status, tmp, ensure_ascii=False)
-    os.replace(tmp.name, folder / "status.json")
-    return status
+def _status_update(batch_id, **changes) -> dict | None:
+    """Set fields of the row unconditionally (progress, results of a step
+    this caller owns); returns the state as it is then."""
+    ImportBatch.objects.filter(pk=batch_id).update(**changes, updated_at=timezone.now())
+    return status_read(batch_id)
 
 
-def _status_update(batch_id, **changes) -> dict:
-    status = status_read(batch_id) or {}
-    status.update(changes)
-    return _status_write(batch_id, status)
+class ProgressAside:
+    """Progress of a step that runs inside one long transaction (the write),
+    written through a connection of its own so that the page sees it before
+    the commit: ``update(progress=..., rows_done=...)``, then ``close()``.
+    It only touches an import still ``importing``, and holds no lock."""
+
+    def __init__(self, batch_id):
+        from django.db import connections
+
+        self.batch_id = uuid.UUID(str(batch_id))
+        self._connection = connections.create_connection("default")
+
+    def update(self, *, progress: int, rows_done: int) -> None:
+        table = self._connection.ops.quote_name(ImportBatch._meta.db_table)
+        try:
+            with self._connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET progress = %s, rows_done = %s, updated_at = %s "
+                    "WHERE id = %s AND state = %s",
+                    [progress, rows_done, timezone.now(), self.batch_id, State.IMPORTING],
+                )
+        except Exception:  # progress is a courtesy: never fail the write for it
+            log.warning("import %s: progress not saved", self.batch_id, exc_info=True)
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def batch_transition(batch_id, *, from_states, to: str, **changes) -> bool:
+    """Move the import from one of ``from_states`` to ``to`` (with ``changes``)
+    in one conditional UPDATE; False when it was in none of them (another
+    request or worker moved it first), and nothing is changed then."""
+    updated = ImportBatch.objects.filter(pk=batch_id, state__in=list(from_states)).update(
+        state=to, updated_at=timezone.now(), **changes
+    )
+    return updated == 1
 
 
 def import_for_user(user, batch_id) -> dict:
-    """The status of import ``batch_id`` if ``user`` started it (and may still
+    """The state of import ``batch_id`` if ``user`` started it (and may still
     import); Http404 otherwise, so an import's existence is not disclosed."""
     if user_role(user) not in IMPORT_ROLES:
         raise Http404
@@ -79,10 +131,7 @@ def import_can_start(user) -> bool:
     return user_role(user) in IMPORT_ROLES
 
 
-def import_create(*, user, upload) -> dict:
-    """Store an uploaded file as a new import (queued) and return its status.
-    Raises ImportFileError for a file that is empty, too large or not CSV/XLSX."""
-    name = os.path.basename(upload.name or "")
+def _refuse_early(name: str, upload) -> str:
     suffix = Path(name).suffix.lower()
     if suffix == ".xls":
         raise ImportFileError(
@@ -97,79 +146,127 @@ def import_create(*, user, upload) -> dict:
             _("The file is larger than %(size)s MB. Split it into smaller files.")
             % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
         )
-    batch_id = uuid.uuid4()
-    folder = _folder(batch_id)
+    # The archive's directory only (a few reads): a spreadsheet bomb is refused
+    # here, before anything is stored or parsed.
+    upload.seek(0)
+    check_upload(upload, suffix[1:])
+    upload.seek(0)
+    return suffix
+
+
+def import_create(*, user, upload) -> dict:
+    """Store an uploaded file as a new import and return its state (queued);
+    the dry run is queued for a worker once the row is committed. Raises
+    ImportFileError, storing nothing, for a file that is empty, too large,
+    not CSV/XLSX, or an XLSX archive above the limits."""
+    name = os.path.basename(upload.name or "")
+    suffix = _refuse_early(name, upload)
+    now = timezone.now()
+    # The row first, in its own transaction: whatever happens to the request
+    # from here, the clean-up knows the file.
+    batch = ImportBatch.objects.create(
+        id=uuid.uuid4(),
+        owner=user,
+        filename=name[:255],
+        format=suffix[1:],
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        created_at=now,
+        updated_at=now,
+    )
+    folder = _folder(batch.pk)
     folder.mkdir(parents=True)
-    stored = folder / f"upload{suffix}"
-    with stored.open("wb") as out:
+    with (folder / f"upload{suffix}").open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
-    return _status_write(
-        batch_id,
-        {
-            "id": str(batch_id),
-            "owner": user.pk,
-            "filename": name,
-            "format": suffix[1:],
-            "language": translation.get_language() or settings.LANGUAGE_CODE,
-            "created_at": timezone.now().isoformat(),
-            "state": "queued",
-            "step": "queued",
-            "progress": 0,
-            "rows_estimate": estimate_rows(stored, suffix[1:]),
-            "background": False,
-            "message": "",
-            "errors": [],
-            "errors_total": 0,
-            "preview": [],
-            "counts": {},
-            "ignored_columns": [],
-        },
-    )
+    batch_transition(batch.pk, from_states=[State.RECEIVING], to=State.QUEUED)
+    dispatch_on_commit("check", batch.pk)
+    return status_read(batch.pk)
+
+
+def _send(step: str, batch_id) -> bool:
+    from beneficiaries import tasks
+
+    task = tasks.import_check_task if step == "check" else tasks.import_write_task
+    try:
+        task.delay(str(batch_id))
+    except Exception:
+        log.exception("import %s: the %s could not be queued", batch_id, step)
+        return False
+    return True
+
+
+def dispatch_on_commit(step: str, batch_id) -> None:
+    """Queue the ``step`` ("check" or "write") of the import for a worker
+    once the current transaction commits. A broker that cannot be reached is
+    logged, not raised: the change is saved, the page says it waits, and
+    ``import_redispatch`` sends it again later."""
+    transaction.on_commit(lambda: _send(step, batch_id))
+
+
+def import_redispatch(*, now: dt.datetime | None = None) -> int:
+    """Send again the steps of imports waiting (queued or confirmed) for more
+    than ``WAIT_BEFORE_RESEND``, e.g. queued while the broker was down. A
+    step delivered twice runs once: each takes its import by a conditional
+    UPDATE. Returns how many were sent."""
+    now = now or timezone.now()
+    waiting = ImportBatch.objects.filter(
+        state__in=[State.QUEUED, State.CONFIRMED],
+        upload_deleted_at__isnull=True,
+        updated_at__lt=now - WAIT_BEFORE_RESEND,
+    ).values_list("pk", "state")
+    sent = 0
+    for batch_id, state in waiting:
+        sent += _send("check" if state == State.QUEUED else "write", batch_id)
+    return sent
 
 
 def upload_path(batch_id, status: dict) -> Path:
     return _folder(batch_id) / f"upload.{status['format']}"
 
 
-def upload_delete(batch_id, status: dict) -> None:
+def upload_delete(batch_id, status: dict | None = None) -> None:
     """Delete the uploaded file of an import that no longer needs it (done,
-    unreadable, with errors, or abandoned); its status and result stay."""
-    try:
-        upload_path(batch_id, status).unlink()
-    except FileNotFoundError:
-        return
+    unreadable, with errors, or abandoned), and record that on its row."""
+    shutil.rmtree(_folder(batch_id), ignore_errors=True)
+    ImportBatch.objects.filter(pk=batch_id, upload_deleted_at__isnull=True).update(
+        upload_deleted_at=timezone.now()
+    )
     log.info("import %s: uploaded file deleted", batch_id)
 
 
 def import_cleanup(*, now: dt.datetime | None = None) -> int:
-    """Delete the uploaded files of imports left unconfirmed, or stopped,
-    for more than ``KEEP_UNCONFIRMED``; such an import becomes ``expired``
-    (upload again to import). Returns how many files were deleted. Imports
-    that are done, unreadable or with errors lost their file already."""
+    """Delete the uploaded files of imports left unconfirmed, or stopped, for
+    more than ``KEEP_UNCONFIRMED`` (such an import becomes ``expired``: upload
+    again to import), and folders no row knows, older than ``KEEP_ORPHAN``.
+    Returns how many uploads were deleted."""
     now = now or timezone.now()
-    root = Path(settings.IMPORT_ROOT)
-    if not root.is_dir():
-        return 0
     deleted = 0
-    for folder in root.iterdir():
-        try:
-            batch_id = uuid.UUID(folder.name)
-        except ValueError:
-            continue
-        status = status_read(batch_id)
-        if status is None or not upload_path(batch_id, status).exists():
-            continue
-        updated = dt.datetime.fromisoformat(status.get("updated_at") or status["created_at"])
-        if now - updated < KEEP_UNCONFIRMED:
-            continue
-        upload_delete(batch_id, status)
+    stale = ImportBatch.objects.filter(
+        upload_deleted_at__isnull=True, updated_at__lt=now - KEEP_UNCONFIRMED
+    ).values_list("pk", "state", "language")
+    for batch_id, state, language in stale:
+        upload_delete(batch_id)
         deleted += 1
-        if status["state"] != "done":
-            with translation.override(status.get("language") or settings.LANGUAGE_CODE):
-                message = _(
-                    "This import was not finished within a day and its file was deleted. "
-                    "Upload the file again to import it."
-                )
-            _status_update(batch_id, state="expired", progress=100, message=message)
+        if state == State.DONE:
+            continue
+        with translation.override(language or settings.LANGUAGE_CODE):
+            message = _(
+                "This import was not finished within a day and its file was deleted. "
+                "Upload the file again to import it."
+            )
+        ImportBatch.objects.filter(pk=batch_id).exclude(state=State.DONE).update(
+            state=State.EXPIRED, progress=100, message=message, updated_at=now
+        )
+    root = Path(settings.IMPORT_ROOT)
+    if root.is_dir():
+        for folder in root.iterdir():
+            try:
+                batch_id = uuid.UUID(folder.name)
+            except ValueError:
+                continue
+            age = now - dt.datetime.fromtimestamp(folder.stat().st_mtime, tz=dt.UTC)
+            if age > KEEP_ORPHAN and not ImportBatch.objects.filter(pk=batch_id).exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                log.info("import folder %s without a row deleted", batch_id)
+                deleted += 1
     return deleted

@@ -64,11 +64,13 @@ class RecordWriter:
             "beneficiary_id": None,
         }
 
-    def add(self, values: dict) -> None:
+    def add(self, values: dict, *, row: int) -> None:
         """One record: ``values`` as from ``validate.check_row`` (project and
-        activity type objects, the day, the counts)."""
+        activity type objects, the day, the counts), from row ``row`` of the
+        sheet (unique within the import: a second write of it fails)."""
         row = {
             **self._fixed,
+            "import_row": row,
             "project_id": values["project"].pk,
             "activity_type_id": values["activity_type"].pk,
             "delivered_on": values["delivered_on"].isoformat(),
@@ -88,7 +90,8 @@ class RecordWriter:
         if not self._pending:
             return
         self._buffer.seek(0)
-        with connection.cursor() as cursor:
+        # Django's error classes (a second write of the batch: IntegrityError).
+        with connection.cursor() as cursor, connection.wrap_database_errors:
             cursor.cursor.copy_expert(
                 f"COPY {_TABLE} ({_quoted(_COLUMNS)}) FROM STDIN WITH (FORMAT csv)",
                 self._buffer,
@@ -153,6 +156,11 @@ def import_approve(*, batch_id, user, reason: str) -> int:
         when=now,
     )
     recompute_after_change(scopes=[_scope_of_records(AssistanceRecord.objects.filter(pk__in=ids))])
+    from beneficiaries.models import ImportBatch
+
+    ImportBatch.objects.filter(pk=batch_id).update(
+        reviewed_by=user, reviewed_at=now, updated_at=now
+    )
     return len(ids)
 
 
@@ -165,7 +173,7 @@ def import_return(*, batch_id, user, reason: str) -> int:
     returned it and why, so that they can correct the file and import it
     again. Returns the number of records returned; raises ValidationError
     for an empty reason. Who may call it is decided by the caller."""
-    from beneficiaries.imports.status import _status_update, status_read
+    from beneficiaries.models import ImportBatch
     from beneficiaries.selectors import import_records_to_review
 
     reason = (reason or "").strip()
@@ -183,17 +191,23 @@ def import_return(*, batch_id, user, reason: str) -> int:
     _history_insert(
         where="id = ANY(%s)", params=[ids], history_type="~", user=user, reason=reason, when=now
     )
-    if status_read(batch_id) is not None:
-        returns = (status_read(batch_id) or {}).get("returns") or []
-        returns.append(
+    # The list of returns grows under the row's lock (two managers of
+    # different scopes may return parts of one list at the same time).
+    batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
+    if batch is not None:
+        batch.returns = [
+            *batch.returns,
             {
                 "by": user.get_full_name() or user.get_username(),
+                "by_id": user.pk,
                 "at": now.isoformat(),
                 "reason": reason,
                 "records": len(ids),
-            }
+            },
+        ]
+        ImportBatch.objects.filter(pk=batch_id).update(
+            returns=batch.returns, reviewed_by=user, reviewed_at=now, updated_at=now
         )
-        _status_update(batch_id, returns=returns)
     return len(ids)
 
 

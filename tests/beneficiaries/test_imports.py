@@ -1,8 +1,8 @@
 """The import of beneficiary lists: a dry run that writes nothing and lists
 every error by row and column, a confirmation that writes every row or none,
 the files people really upload (encodings, fake workbooks, formulas, date and
-number spellings, Arabic names), who may import what, and the large-file
-path through a Celery task."""
+number spellings, Arabic names), who may import what, and the dry run and
+write in a Celery task (eager here; ``test_import_worker`` runs a real one)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from beneficiaries import imports
 from beneficiaries.imports import run, status, write
-from beneficiaries.models import AssistanceRecord, recipient_field
+from beneficiaries.models import AssistanceRecord, ImportBatch, recipient_field
 from indicators.engine import recompute_full
 from tests.beneficiaries.test_services import build_world
 from tests.factories import ProjectFactory, governorate, user_with_role
@@ -35,6 +36,11 @@ GOOD = ["KRK-01", "Kirkuk", "Business support package", "2018-03-01", "4", "4", 
 @pytest.fixture
 def world():
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(eager_tasks):
+    """The import's tasks run here, once the request's changes commit."""
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +71,8 @@ def xlsx_file(rows, *, header=HEADER, name="list.xlsx") -> SimpleUploadedFile:
 
 def upload(client, user, file):
     client.force_login(user)
-    return client.post(reverse("beneficiaries:import_upload"), {"file": file})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("beneficiaries:import_upload"), {"file": file})
 
 
 def batch_of(response) -> dict:
@@ -75,7 +82,8 @@ def batch_of(response) -> dict:
 
 
 def confirm(client, batch):
-    return client.post(reverse("beneficiaries:import_confirm", args=[batch["id"]]))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("beneficiaries:import_confirm", args=[batch["id"]]))
 
 
 def detail(client, batch):
@@ -369,14 +377,13 @@ def test_the_visit_list_links_to_the_import(client, world):
         assert reverse("beneficiaries:import_upload") in page
 
 
-# --- Large files ------------------------------------------------------------------
+# --- In a worker, with progress -------------------------------------------------
 
 
-def test_a_large_file_runs_in_a_task_with_progress(client, world, monkeypatch, eager_tasks):
-    monkeypatch.setattr(run, "INLINE_MAX_ROWS", 3)
+def test_the_dry_run_and_the_write_run_in_a_task_with_progress(client, world, monkeypatch):
     monkeypatch.setattr(run, "PROGRESS_EVERY", 2)
     progress = []
-    update = status._status_update
+    update = run._status_update
 
     def spy(batch_id, **changes):
         if "rows_done" in changes:
@@ -385,8 +392,8 @@ def test_a_large_file_runs_in_a_task_with_progress(client, world, monkeypatch, e
 
     monkeypatch.setattr(run, "_status_update", spy)
     batch = batch_of(upload(client, world["alice"], csv_file([GOOD] * 5)))
-    assert batch["background"] is True
     assert batch["state"] == "checked" and batch["counts"]["rows"] == 5
+    assert batch["rows_estimate"] == 5 and batch["attempts"] == 1
     assert 2 in progress and 4 in progress
 
     confirm(client, batch)
@@ -397,9 +404,17 @@ def test_a_large_file_runs_in_a_task_with_progress(client, world, monkeypatch, e
     assert "5 assistance records imported" in detail(client, batch).content.decode()
 
 
-def test_a_small_file_runs_in_the_request(client, world):
-    batch = batch_of(upload(client, world["alice"], csv_file([GOOD] * 5)))
-    assert batch["background"] is False and batch["state"] == "checked"
+def test_the_request_only_stores_the_file_and_queues_the_dry_run(client, world):
+    client.force_login(world["alice"])
+    with TestCase.captureOnCommitCallbacks(execute=False) as queued:
+        response = client.post(
+            reverse("beneficiaries:import_upload"), {"file": csv_file([GOOD] * 5)}
+        )
+    batch_id = re.search(r"/import/([0-9a-f-]{36})/", response["Location"]).group(1)
+    assert imports.status_read(batch_id)["state"] == "queued"
+    assert len(queued) == 1  # the dry run, sent once the row is committed
+    page = client.get(response["Location"]).content.decode()
+    assert "Waiting for a worker" in page and 'http-equiv="refresh"' in page
 
 
 def test_a_running_import_shows_a_progress_bar_that_refreshes(client, world):
@@ -598,3 +613,61 @@ def test_the_copy_write_keeps_every_column_and_one_history_row_each(
     for record in records:
         row = record.history.get()
         assert (row.history_type, row.people, getattr(row, WOMEN_IDP)) == ("+", 6, 3)
+
+
+def test_an_upload_while_the_broker_is_down_is_saved_and_sent_later(client, world, monkeypatch):
+    from beneficiaries import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    send = tasks.import_check_task.delay
+    monkeypatch.setattr(tasks.import_check_task, "delay", broker_down)
+    response = upload(client, world["alice"], csv_file([GOOD]))
+    assert response.status_code == 302  # saved, not a 500
+    batch = imports.status_read(re.search(r"([0-9a-f-]{36})", response["Location"]).group(1))
+    assert batch["state"] == "queued"
+    assert "Waiting for a worker" in detail(client, batch).content.decode()
+
+    monkeypatch.setattr(tasks.import_check_task, "delay", send)
+    queued_at = dt.datetime.fromisoformat(batch["updated_at"])
+    assert imports.import_redispatch(now=queued_at + dt.timedelta(minutes=5)) == 0
+    assert imports.import_redispatch(now=queued_at + dt.timedelta(minutes=11)) == 1
+    assert status_read_of(batch)["state"] == "checked"
+    # Sent once more by mistake, it finds the import checked and does nothing.
+    tasks.import_check_task.delay(batch["id"])
+    assert status_read_of(batch)["attempts"] == 1
+
+
+def test_a_request_dying_mid_upload_leaves_a_row_the_clean_up_finds(world, settings):
+    class Dying(SimpleUploadedFile):
+        def chunks(self, chunk_size=None):
+            yield b"project,governorate\n"
+            raise ConnectionResetError("the phone lost its connection")
+
+    file = Dying("list.csv", b"project,governorate\nKRK-01,Kirkuk\n")
+    with pytest.raises(ConnectionResetError):
+        imports.import_create(user=world["alice"], upload=file)
+    batch = ImportBatch.objects.get()
+    assert batch.state == "receiving" and uploads(settings) == ["upload.csv"]
+
+    later = batch.updated_at + dt.timedelta(days=1, minutes=1)
+    assert imports.import_cleanup(now=later) == 1
+    assert uploads(settings) == []
+    batch.refresh_from_db()
+    assert batch.state == "expired" and batch.upload_deleted_at is not None
+
+
+def test_a_folder_no_import_knows_is_swept_after_an_hour(settings):
+    import os
+    import uuid
+
+    folder = settings.IMPORT_ROOT / str(uuid.uuid4())
+    folder.mkdir(parents=True)
+    (folder / "upload.csv").write_text("personal data")
+    an_hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=61)
+    os.utime(folder, (an_hour_ago.timestamp(), an_hour_ago.timestamp()))
+    assert imports.import_cleanup(now=an_hour_ago + dt.timedelta(minutes=30)) == 0
+    assert folder.exists()
+    assert imports.import_cleanup() == 1
+    assert not folder.exists()
