@@ -6,8 +6,12 @@ names the variable, instead of failing later on a page. Defaults are the safe
 production ones (``DEBUG`` off, secure cookies); ``make run`` asks for
 ``DEBUG=true`` explicitly.
 
-Without ``DATABASE_URL`` or ``REDIS_URL`` an embedded PostgreSQL or Redis is
-started (see ``iomdash.embedded``); there is no SQLite anywhere.
+With ``DEBUG`` on, a missing ``DATABASE_URL`` or ``REDIS_URL`` starts an
+embedded PostgreSQL or Redis (see ``iomdash.embedded``, a development tool that
+the production image does not even install). With ``DEBUG`` off, either one
+missing stops start-up: production never keeps its data in a server that lives
+inside the container. The test settings start the embedded servers themselves
+and pass their URLs. There is no SQLite anywhere.
 """
 
 from __future__ import annotations
@@ -145,8 +149,18 @@ TEMPLATES = [
 
 import dj_database_url  # noqa: E402
 
+
+def _required_in_production(name: str, example: str) -> None:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            f"{name} is not set. With DEBUG off it is required ({name}={example}); "
+            "the embedded server is for development only (DEBUG=true, as `make run` sets)."
+        )
+
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 if not DATABASE_URL:
+    _required_in_production("DATABASE_URL", "postgres://user:password@host:5432/iomdash")
     from iomdash import embedded
 
     DATABASE_URL = embedded.postgres_url()
@@ -166,6 +180,7 @@ DATABASES["default"]["TEST"] = {"NAME": os.environ.get("IOMDASH_TEST_DB") or Non
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if not REDIS_URL:
+    _required_in_production("REDIS_URL", "redis://host:6379/0")
     from iomdash import embedded
 
     REDIS_URL = embedded.redis_url()
