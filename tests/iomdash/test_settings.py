@@ -94,6 +94,7 @@ def test_production_settings_pass_check_deploy(urls):
         ({"DATABASE_URL": None}, "DATABASE_URL is not set. With DEBUG off it is required"),
         ({"DATABASE_URL": "  "}, "DATABASE_URL is not set. With DEBUG off it is required"),
         ({"REDIS_URL": None}, "REDIS_URL is not set. With DEBUG off it is required"),
+        ({"EMAIL_URL": "smtp://mail.example.org"}, "DEFAULT_FROM_EMAIL is not set"),
         ({"CELERY_TASK_TIME_LIMIT": "ten"}, "CELERY_TASK_TIME_LIMIT='ten' is not an integer"),
     ],
 )
@@ -108,6 +109,14 @@ def test_debug_is_off_unless_asked(urls):
     assert read_settings("print(settings.DEBUG)", DEBUG="", **urls) == "False"
     assert read_settings("print(settings.DEBUG)", DEBUG="true", **urls) == "True"
     assert read_settings("print(settings.DEBUG)", DEBUG="1", **urls) == "True"
+
+
+def test_email_from_the_environment_reaches_the_settings(urls):
+    code = "print(settings.EMAIL_CONFIGURED, settings.EMAIL_BACKEND.rsplit('.', 2)[1])"
+    assert read_settings(code, **urls) == "False dummy"
+    assert read_settings(code, DEBUG="true", **urls) == "True console"
+    configured = {"EMAIL_URL": "smtp+tls://mail.example.org", "DEFAULT_FROM_EMAIL": "a@b.org"}
+    assert read_settings(code, **configured, **urls) == "True smtp"
 
 
 def test_production_settings_never_load_the_embedded_servers(urls):
