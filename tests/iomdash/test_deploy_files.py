@@ -22,6 +22,8 @@ def test_compose_parses_and_names_the_stack():
         assert env["DEBUG"] == "false"
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["REDIS_URL"].startswith("redis://")
+        # Optional mail: empty unless the operator sets it, so reset stays hidden.
+        assert env["EMAIL_URL"] == "${EMAIL_URL:-}"
 
 
 def test_ci_and_make_use_the_two_commands():
