@@ -5,7 +5,7 @@ Either one ``EMAIL_URL``::
     smtp://user:password@mail.example.org:25      plain SMTP
     smtp+tls://user:password@mail.example.org:587 STARTTLS
     smtps://user:password@mail.example.org:465    SMTP over TLS
-    console://                                    printed on the console (development)
+    console://                                    printed on the console (development only)
 
 or Django's own variables: ``EMAIL_HOST`` with ``EMAIL_PORT``, ``EMAIL_HOST_USER``,
 ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``, ``EMAIL_USE_SSL``. Not both.
@@ -41,7 +41,7 @@ def email_settings(environ: Mapping[str, str], *, debug: bool) -> dict:
     """The ``EMAIL_*`` settings and ``EMAIL_CONFIGURED`` for this environment.
 
     ``EMAIL_CONFIGURED`` is True when mail reaches a person (SMTP) or, in
-    development, the console. Raises ``ImproperlyConfigured`` naming the
+    development only, the console. Raises ``ImproperlyConfigured`` naming the
     variable when a value cannot work.
     """
     url = environ.get("EMAIL_URL", "").strip()
@@ -49,7 +49,7 @@ def email_settings(environ: Mapping[str, str], *, debug: bool) -> dict:
     if url and host:
         raise ImproperlyConfigured("EMAIL_URL and EMAIL_HOST are both set: use one or the other.")
     if url:
-        result = _from_url(url)
+        result = _from_url(url, debug)
     elif host:
         result = _from_host(environ, host)
     else:
@@ -68,11 +68,12 @@ def email_settings(environ: Mapping[str, str], *, debug: bool) -> dict:
     return result
 
 
-def _from_url(url: str) -> dict:
+def _from_url(url: str, debug: bool) -> dict:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "console":
-        return {"EMAIL_BACKEND": CONSOLE, "EMAIL_CONFIGURED": True}
+        # Printed in a log, mail reaches no user: offered as sent only in development.
+        return {"EMAIL_BACKEND": CONSOLE, "EMAIL_CONFIGURED": debug}
     if scheme not in _SMTP_SCHEMES:
         raise ImproperlyConfigured(
             f"EMAIL_URL must start with smtp://, smtp+tls://, smtps:// or console://, "

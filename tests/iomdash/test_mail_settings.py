@@ -47,11 +47,13 @@ def test_credentials_in_the_url_are_decoded():
     assert result["EMAIL_TIMEOUT"] == 20
 
 
-def test_console_url_counts_as_configured():
-    assert settings_for(EMAIL_URL="console://") == {
+def test_console_mail_counts_as_email_in_development_only():
+    assert settings_for(debug=True, EMAIL_URL="console://") == {
         "EMAIL_BACKEND": CONSOLE,
         "EMAIL_CONFIGURED": True,
     }
+    # In production a console reaches no user: the reset pages stay hidden.
+    assert settings_for(EMAIL_URL="console://")["EMAIL_CONFIGURED"] is False
 
 
 def test_django_variables_give_the_smtp_server():
