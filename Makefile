@@ -2,18 +2,32 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+LOCKS := requirements.lock requirements-dev.lock
+# Reinstall whenever a lock changes: the stamp's name is the locks' checksum.
+STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) | cksum | cut -d' ' -f1)
+# Linux x86_64, Python 3.11: this machine, CI and the image (python:3.11-slim).
+LOCK_FLAGS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
+	--index-url https://pypi.org/simple --custom-compile-command "make lock" --quiet
 
-.PHONY: install run test bench lint format services stop clean
+.PHONY: install lock run test bench lint format services stop clean
 
-$(STAMP): requirements.txt
+## The development lock (runtime + tests + lint), every file checked against its hash.
+$(STAMP): $(LOCKS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+## Rewrite the locks from requirements.txt and requirements-dev.txt (pins already in a
+## lock are kept unless a requirement changed; `make lock UPGRADE=1` takes the newest).
+lock: install
+	$(VENV)/bin/uv pip compile requirements.txt -o requirements.lock $(LOCK_FLAGS) \
+		$(if $(UPGRADE),--upgrade)
+	$(VENV)/bin/uv pip compile requirements-dev.txt -c requirements.lock \
+		-o requirements-dev.lock $(LOCK_FLAGS) $(if $(UPGRADE),--upgrade)
 
 ## Serve on ${HOST:-127.0.0.1}:${PORT:-8000} with a Celery worker and beat; Ctrl-C stops all.
 run: install

@@ -227,15 +227,6 @@ class IndicatorDefinition(models.Model):
         return self.accumulation == self.Accumulation.CUMULATIVE
 
     @property
-    def adds_up_across_cuts(self) -> bool:
-        """True: the "all" value of a governorate, programme or donor cut is the
-        sum of that cut's values. It holds for every measure, distinct projects
-        included, because a record belongs to one project and a project to one
-        governorate, programme and funding donor (contributions have no
-        governorate: they are only in the "all governorates" cells)."""
-        return True
-
-    @property
     def adds_up_across_periods(self) -> bool:
         """Whether a quarter's value is the sum of its months' values, and a
         running total the sum of the months so far: true for every measure but

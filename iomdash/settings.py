@@ -6,8 +6,12 @@ names the variable, instead of failing later on a page. Defaults are the safe
 production ones (``DEBUG`` off, secure cookies); ``make run`` asks for
 ``DEBUG=true`` explicitly.
 
-Without ``DATABASE_URL`` or ``REDIS_URL`` an embedded PostgreSQL or Redis is
-started (see ``iomdash.embedded``); there is no SQLite anywhere.
+With ``DEBUG`` on, a missing ``DATABASE_URL`` or ``REDIS_URL`` starts an
+embedded PostgreSQL or Redis (see ``iomdash.embedded``, a development tool that
+the production image does not even install). With ``DEBUG`` off, either one
+missing stops start-up: production never keeps its data in a server that lives
+inside the container. The test settings start the embedded servers themselves
+and pass their URLs. There is no SQLite anywhere.
 """
 
 from __future__ import annotations
@@ -18,45 +22,9 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from iomdash.env import env_bool, env_int, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(
-        f"{name}={raw!r} is not a boolean: use one of true/false, 1/0, yes/no, on/off."
-    )
-
-
-def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from None
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    items = [item.strip() for item in raw.split(",") if item.strip()]
-    if not items:
-        raise ImproperlyConfigured(f"{name} is set but empty: give a comma-separated list.")
-    return items
-
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -145,8 +113,18 @@ TEMPLATES = [
 
 import dj_database_url  # noqa: E402
 
+
+def _required_in_production(name: str, example: str) -> None:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            f"{name} is not set. With DEBUG off it is required ({name}={example}); "
+            "the embedded server is for development only (DEBUG=true, as `make run` sets)."
+        )
+
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 if not DATABASE_URL:
+    _required_in_production("DATABASE_URL", "postgres://user:password@host:5432/iomdash")
     from iomdash import embedded
 
     DATABASE_URL = embedded.postgres_url()
@@ -166,6 +144,7 @@ DATABASES["default"]["TEST"] = {"NAME": os.environ.get("IOMDASH_TEST_DB") or Non
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if not REDIS_URL:
+    _required_in_production("REDIS_URL", "redis://host:6379/0")
     from iomdash import embedded
 
     REDIS_URL = embedded.redis_url()
@@ -213,6 +192,15 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+
+# --- Email ----------------------------------------------------------------------
+
+# EMAIL_URL, or EMAIL_HOST and Django's other EMAIL_* variables (iomdash/mail_settings.py):
+# sets EMAIL_BACKEND, EMAIL_HOST..., DEFAULT_FROM_EMAIL, and EMAIL_CONFIGURED, False when
+# nothing can send mail (production without email), which hides the password-reset pages.
+from iomdash.mail_settings import email_settings  # noqa: E402
+
+globals().update(email_settings(os.environ, debug=DEBUG))
 
 # --- Internationalisation -------------------------------------------------------
 

@@ -1,7 +1,21 @@
 """Settings for the test suite: the production settings, with what a test
-machine cannot have (HTTPS, a secret) filled in before they are read."""
+machine cannot have (HTTPS, a secret, a database and a broker) filled in
+before they are read.
+
+``make test`` (``iomdash.stack test``) starts the embedded PostgreSQL and Redis
+and passes their URLs; a bare ``pytest`` starts them here. Either way the
+settings below see the URLs, as production must (``DEBUG`` is off here too).
+"""
 
 import os
+
+if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
+    from iomdash import embedded
+
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = embedded.postgres_url()
+    if not os.environ.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = embedded.redis_url()
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-" + "x7Kq2pL9vR4mN8sT1wY6zB3cF5hJ0dG" * 2)

@@ -1,7 +1,12 @@
-"""Project-level pages: the home page and the health check."""
+"""Project-level pages: the home page, the health check, visit photos, and
+the login and password-reset pages."""
 
 from __future__ import annotations
 
+import functools
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -80,3 +85,27 @@ def media(request: HttpRequest, path: str) -> FileResponse:
     response = FileResponse(handle)
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, offering "forgot your password" only where mail can be sent."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["password_reset_offered"] = settings.EMAIL_CONFIGURED
+        return context
+
+
+def password_reset_step(view):
+    """``view`` (a step of Django's password reset) where email is configured;
+    elsewhere a 404 page saying to ask an administrator, so that no page
+    claims an email was sent when nothing can send one."""
+
+    @login_not_required
+    @functools.wraps(view)
+    def step(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not settings.EMAIL_CONFIGURED:
+            return render(request, "registration/password_reset_unavailable.html", status=404)
+        return view(request, *args, **kwargs)
+
+    return step

@@ -206,6 +206,19 @@ def map_fills(tab) -> list[str]:
     )
 
 
+def wait_for_new_fills(tab, before: list[str]) -> None:
+    """Until the map shows as many shapes as ``before``, coloured otherwise (Plotly
+    redraws after the click's handler returns), or Playwright's timeout."""
+    tab.page.wait_for_function(
+        """([selector, before]) => {
+            const now = [...document.querySelectorAll(selector)]
+                .map(e => getComputedStyle(e).fill);
+            return now.length === before.length && now.some((fill, i) => fill !== before[i]);
+        }""",
+        arg=[MAP_SHAPES, before],
+    )
+
+
 def test_mission_page_draws_and_a_filter_changes_the_figures(browser_page, portfolio):
     user_with_role("admin", username="hala")
     browser_page.login("hala", PASSWORD)
@@ -356,17 +369,14 @@ def test_the_map_switches_between_people_projects_and_dollars(browser_page, port
     page.wait_for_function(
         "document.querySelector('.map-toggle-button[data-map=projects]').classList.contains('is-chosen')"
     )
-    page.wait_for_function(
-        f"JSON.stringify([...document.querySelectorAll({MAP_SHAPES!r})]"
-        f".map(e => getComputedStyle(e).fill)) !== {str(people).replace(chr(39), chr(34))!r}"
-    )
+    wait_for_new_fills(browser_page, people)
     assert "map=projects" in page.url
     assert page.inner_text("#map-series-label") != label
     assert page.locator(MAP_SHAPES).count() == GOVERNORATES
     projects = map_fills(browser_page)
     page.click('.map-toggle-button[data-map="usd"]')
     page.wait_for_function("location.search.includes('map=usd')")
-    page.wait_for_timeout(300)
+    wait_for_new_fills(browser_page, projects)
     assert map_fills(browser_page) != projects
     assert page.locator(MAP_SHAPES).count() == GOVERNORATES
     # The filters keep the chosen series; a reload shows it again.

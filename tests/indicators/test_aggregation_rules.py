@@ -1,4 +1,4 @@
-"""Each measure adds up across cuts and periods as its definition declares."""
+"""Every measure adds up across cuts, and across periods as its definition declares."""
 
 import datetime as dt
 
@@ -51,9 +51,14 @@ def test_declared_rules_hold(data, measure, multiply, accumulation):
     values = IndicatorValue.objects.filter(definition=definition)
     quarter = values.filter(period_type="quarter", period_end=dt.date(2018, 3, 31))
     total = quarter.get(governorate=None, programme=None, donor=None).value
-    by_governorate = quarter.filter(governorate__isnull=False, programme=None, donor=None)
-    assert definition.adds_up_across_cuts
-    assert by_governorate.aggregate(s=Sum("value"))["s"] == total
+    # Every measure adds up across each cut, distinct projects included: a
+    # record belongs to one project, and a project to one governorate,
+    # programme and funding donor.
+    for cut in ("governorate", "programme", "donor"):
+        others = {other: None for other in ("governorate", "programme", "donor") if other != cut}
+        cells = quarter.filter(**{f"{cut}__isnull": False}, **others)
+        assert cells.count() > 1, cut  # the data spreads over several of each
+        assert cells.aggregate(s=Sum("value"))["s"] == total, cut
     months = values.filter(
         period_type="month",
         governorate=None,
