@@ -10,6 +10,7 @@ the network: every resource of the document is a ``data:`` URL.
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import io
 import logging
 import re
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 TEMPLATE = "snapshots/pdf/snapshot.html"
 COVER_PHOTO_PX = (1400, 900)
-PHOTO_PX = (900, 700)
+PHOTO_PX = (800, 600)
 JPEG_QUALITY = 78
 
 Progress = Callable[[int, int, str], None]
@@ -193,8 +194,8 @@ def _photo_uri(storage_name: str, size: tuple[int, int]) -> dict | None:
     }
 
 
-def _photo(photo: dict, size: tuple[int, int]) -> dict | None:
-    image = _photo_uri(photo.get("storage_name") or "", size) if photo.get("storage_name") else None
+def _photo(photo: dict, image: dict | None) -> dict | None:
+    """A photo of the payload with its decoded ``image`` (None when missing)."""
     if image is None:
         return None
     return {
@@ -437,15 +438,25 @@ def render_snapshot_pdf(payload: dict, *, progress: Progress | None = None) -> b
 
     if progress:
         progress(0, total, "photos")
+    # Every distinct (file, size) decoded once, two at a time (Pillow decodes
+    # outside the GIL): a story's photo is often also on the photo page.
+    wanted = [(p, COVER_PHOTO_PX if i == 0 else PHOTO_PX) for i, p in enumerate(photo_items)]
+    wanted += [(p, PHOTO_PX) for p in story_items.values()]
+    keys = {(p.get("storage_name") or "", size) for p, size in wanted}
+    images: dict[tuple, dict | None] = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {pool.submit(_photo_uri, name, size): (name, size) for name, size in keys if name}
+        for future in concurrent.futures.as_completed(futures):
+            images[futures[future]] = future.result()
     photos = []
-    for index, photo in enumerate(photo_items):
-        item = _photo(photo, COVER_PHOTO_PX if index == 0 else PHOTO_PX)
+    for photo, size in wanted[: len(photo_items)]:
+        item = _photo(photo, images.get((photo.get("storage_name") or "", size)))
         if item is not None:
             photos.append(item)
         tick("photos")
     story_photos = {}
     for key, photo in story_items.items():
-        item = _photo(photo, PHOTO_PX)
+        item = _photo(photo, images.get((photo.get("storage_name") or "", PHOTO_PX)))
         if item is not None:
             story_photos[key] = item
         tick("photos")

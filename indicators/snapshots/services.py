@@ -7,7 +7,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -287,13 +287,18 @@ def snapshot_download_log(*, snapshot: Snapshot, user) -> SnapshotDownload:
 
 
 def snapshot_pdf_render(
-    *, programmes: Iterable[Programme], quarter_end: dt.date, as_of: dt.date | None = None
+    *,
+    programmes: Iterable[Programme],
+    quarter_end: dt.date,
+    as_of: dt.date | None = None,
+    fill: Callable[[dict], dict] | None = None,
 ) -> bytes:
     """The PDF of a full snapshot of ``programmes`` for the quarter ending
     ``quarter_end`` as it would be published now, without storing anything
     (for the benchmark and for trying a layout): build the payload, compared
     with the latest published snapshot of the portfolio before that quarter,
-    and render it."""
+    and render it (after ``fill(payload)``, which the benchmark uses to fill
+    every section)."""
     programmes = list(programmes)
     previous = published_before(
         portfolio_key=portfolio_key_for(programmes), quarter_end=quarter_end
@@ -306,4 +311,4 @@ def snapshot_pdf_render(
         published_at=timezone.localtime(),
         previous_payload=previous.payload if previous else None,
     )
-    return _render(payload)
+    return _render(fill(payload) if fill else payload)
