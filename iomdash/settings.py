@@ -47,6 +47,11 @@ if not DEBUG and not ALLOWED_HOSTS:
         "ALLOWED_HOSTS is not set: give the host names this site answers to, comma-separated."
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The site's public address, printed in published snapshot PDFs with their
+# verification page (a PDF is read far from any request).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").strip().rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, got {SITE_URL!r}.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

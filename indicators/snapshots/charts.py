@@ -41,9 +41,13 @@ ACCENT = "#0b5cad"
 PALETTE = ["#0b5cad", "#4f8fd1", "#f2a541", "#3b9b74", "#b05d8c", "#7a8594", "#c9553f", "#9ab8dd"]
 STATUS_COLOURS = {"completed": "#3b9b74", "ongoing": "#0b5cad", "preparation": "#f2a541"}
 GENDER_COLOURS = {"female": "#b05d8c", "male": "#4f8fd1"}
-# Answers of a feedback question, in the order given: a ramp, not good/bad colours,
-# since the payload does not say which end of the scale is the better one.
-LIKERT = ["#0b4f94", "#2f74c0", "#6c9fd6", "#a9c6e8", "#d4e2f3", "#c9cfd8", "#9aa3ae", "#7a8594"]
+# The diverging scale of a feedback question's answers, ordered negative to
+# positive: red at the negative end, grey in the middle, green at the positive end.
+DIVERGING = {
+    "negative": ("#f4b8ad", "#b42318"),
+    "middle": "#c9cfd8",
+    "positive": ("#a8d5ba", "#1d6b47"),
+}
 FONT = {"family": "Noto Sans, DejaVu Sans, sans-serif", "color": INK, "size": 12}
 
 Progress = Callable[[str], None]
@@ -79,6 +83,32 @@ def _wrap(text: str, width: int) -> str:
 
 def _percent(share: float, decimals: int = 0) -> str:
     return f"{share:.{decimals}f}%" if share >= 1 or not share else f"{share:.1f}%"
+
+
+def _mix(light: str, dark: str, f: float) -> str:
+    rgb = [
+        round(int(light[k : k + 2], 16) * (1 - f) + int(dark[k : k + 2], 16) * f) for k in (1, 3, 5)
+    ]
+    return "#" + "".join(f"{v:02x}" for v in rgb)
+
+
+def diverging(count: int) -> list[tuple[str, bool]]:
+    """``count`` colours from the most negative answer to the most positive,
+    each with whether text on it should be white: the first is dark red, the
+    last dark green, a middle answer of an odd scale grey."""
+    if count <= 1:
+        return [(DIVERGING["middle"], False)] * count
+    colours = []
+    for i in range(count):
+        t = -1 + 2 * i / (count - 1)
+        if abs(t) < 1e-9:
+            colours.append((DIVERGING["middle"], False))
+            continue
+        light, dark = DIVERGING["negative" if t < 0 else "positive"]
+        # the answer next to the middle is never as pale as the middle itself
+        f = 0.25 + 0.75 * abs(t)
+        colours.append((_mix(light, dark, f), f > 0.6))
+    return colours
 
 
 def usd_short(usd: float) -> str:
@@ -161,6 +191,7 @@ _LABEL_NUDGE = {
 }
 
 
+MAP_LABEL_MAX = 14
 MAP_SCALE = [[0, "#eef3f9"], [0.35, "#9ab8dd"], [1, ACCENT]]
 
 
@@ -211,6 +242,8 @@ def areas_map(areas: dict) -> Chart | None:
     )
     lons, lats, names, colours = [], [], [], []
     for v in shown:
+        if len(v["name"] or "") > MAP_LABEL_MAX:
+            continue  # would run over its neighbours: the table beside the map names it
         lon, lat = _label_point(features[v["pcode"]]["geometry"])
         dx, dy = _LABEL_NUDGE.get(v["pcode"], (0.0, 0.0))
         lons.append(lon + dx)
@@ -239,63 +272,7 @@ def areas_map(areas: dict) -> Chart | None:
             },
         ),
     )
-    return Chart("map", figure, 400, 380)
-
-
-def sector_status_bars(key: str, rows: list[dict]) -> Chart | None:
-    if not rows:
-        return None
-    sectors = [_wrap(r["sector"], 24) for r in rows]
-    traces = []
-    for status, label in (
-        ("completed", _("Completed")),
-        ("ongoing", _("Ongoing")),
-        ("preparation", _("Preparation phase")),
-    ):
-        counts = [r.get(status) or 0 for r in rows]
-        traces.append(
-            go.Bar(
-                name=label,
-                orientation="h",
-                y=sectors,
-                x=counts,
-                text=[str(c) if c else "" for c in counts],
-                textposition="inside",
-                insidetextanchor="middle",
-                textangle=0,
-                textfont={"color": "#ffffff", "size": 11},
-                marker={"color": STATUS_COLOURS[status]},
-            )
-        )
-    height = 92 + 30 * len(rows)
-    figure = go.Figure(
-        traces,
-        layout=_layout(
-            barmode="stack",
-            showlegend=True,
-            legend={
-                "orientation": "h",
-                "xref": "container",
-                "yref": "container",
-                "x": 0,
-                "y": 1,
-                "yanchor": "top",
-                "traceorder": "normal",
-                "font": {"size": 11},
-            },
-            margin={"l": 10, "r": 20, "t": 34, "b": 40},
-            bargap=0.3,
-            xaxis={
-                "title": {"text": _("Projects"), "font": {"size": 11}},
-                "gridcolor": GRID,
-                "zeroline": False,
-                "tickformat": ",d",
-                "automargin": True,
-            },
-            yaxis={"autorange": "reversed", "automargin": True, "ticksuffix": " "},
-        ),
-    )
-    return Chart(key, figure, 560, height)
+    return Chart("map", figure, 360, 342)
 
 
 def gender_donut(key: str, split: dict | None) -> Chart | None:
@@ -333,72 +310,6 @@ def gender_donut(key: str, split: dict | None) -> Chart | None:
     return Chart(key, figure, 200, 200)
 
 
-def feedback_likert(feedback: list[dict]) -> Chart | None:
-    """One horizontal 100 % bar per question, a segment per answer."""
-    questions = [q for q in feedback if q.get("answers")]
-    if not questions:
-        return None
-    answers: list[str] = []
-    for question in questions:
-        for answer in question["answers"]:
-            if answer["label"] not in answers:
-                answers.append(answer["label"])
-    rows = [
-        _wrap(q["question"], 44)
-        + "<br>"
-        + _("n = %(responses)s") % {"responses": f"{q['responses']:,}"}
-        for q in questions
-    ]
-    traces = []
-    for index, label in enumerate(answers):
-        shares = []
-        for question in questions:
-            found = next((a for a in question["answers"] if a["label"] == label), None)
-            shares.append(found["share"] if found else 0)
-        colour = LIKERT[index % len(LIKERT)]
-        traces.append(
-            go.Bar(
-                name=label,
-                orientation="h",
-                y=rows,
-                x=shares,
-                text=[_percent(s) if s >= 4 else "" for s in shares],
-                textposition="inside",
-                insidetextanchor="middle",
-                textangle=0,
-                textfont={"size": 10, "color": "#ffffff" if index < 3 else INK},
-                marker={"color": colour, "line": {"color": "#ffffff", "width": 0.5}},
-            )
-        )
-    per_row = max(38, 15 * max(r.count("<br>") + 1 for r in rows))
-    figure = go.Figure(
-        traces,
-        layout=_layout(
-            barmode="stack",
-            showlegend=True,
-            legend={
-                "orientation": "h",
-                "traceorder": "normal",
-                "x": 0,
-                "y": 1.0,
-                "yanchor": "bottom",
-                "font": {"size": 11},
-            },
-            margin={"l": 10, "r": 20, "t": 32, "b": 34},
-            bargap=0.35,
-            xaxis={
-                "range": [0, 100],
-                "ticksuffix": "%",
-                "gridcolor": GRID,
-                "zeroline": False,
-                "title": {"text": _("Share of answers"), "font": {"size": 11}},
-            },
-            yaxis={"autorange": "reversed", "automargin": True, "ticksuffix": " "},
-        ),
-    )
-    return Chart("feedback", figure, 680, 84 + per_row * len(rows))
-
-
 def population_bars(groups: list[dict]) -> Chart | None:
     if not groups:
         return None
@@ -431,19 +342,16 @@ def population_bars(groups: list[dict]) -> Chart | None:
 
 
 def snapshot_charts(payload: dict) -> list[Chart]:
-    """Every chart the PDF of ``payload`` shows, keyed for the template."""
+    """Every chart the PDF of the version-2 ``payload`` shows, keyed for the
+    template (a section's gender block is ``section-<i>-block-<j>``)."""
     charts = [
         contributions_donut(payload.get("contributions") or {}),
         areas_map(payload.get("areas") or {}),
     ]
-    for index, section in enumerate(payload.get("sections") or []):
-        charts.append(
-            sector_status_bars(
-                f"section-{index}-sectors", section.get("projects_by_sector_status") or []
-            )
-        )
-        charts.append(gender_donut(f"section-{index}-gender", section.get("gender_split")))
-    charts.append(feedback_likert(payload.get("feedback") or []))
+    for i, section in enumerate(payload.get("sections") or []):
+        for j, block in enumerate(section.get("blocks") or []):
+            if block.get("type") == "gender":
+                charts.append(gender_donut(f"section-{i}-block-{j}", block))
     charts.append(population_bars(payload.get("population_groups") or []))
     charts.append(gender_donut("gender", payload.get("gender")))
     return [c for c in charts if c is not None]

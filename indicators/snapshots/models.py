@@ -89,7 +89,26 @@ class Snapshot(models.Model):
         related_name="next_snapshots",
         verbose_name=_("previous published snapshot"),
     )
+    fingerprint = models.CharField(
+        _("fingerprint"),
+        max_length=16,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_(
+            "Set on publish from the frozen payload and the PDF template version; "
+            "printed in the PDF's footer and looked up by the verification page."
+        ),
+    )
     pdf = models.FileField(_("PDF"), upload_to=snapshot_pdf_path, blank=True, editable=False)
+    pdf_sha256 = models.CharField(
+        _("PDF SHA-256"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Of the stored PDF: the verification page compares an uploaded file with it."),
+    )
     pdf_status = models.CharField(
         _("PDF status"), max_length=10, choices=PdfStatus, default=PdfStatus.NONE
     )

@@ -1,7 +1,7 @@
-"""The PDF of a quarterly snapshot, laid out by WeasyPrint from a Django template.
+"""The PDF of a snapshot, laid out by WeasyPrint from a Django template.
 
-``render_snapshot_pdf`` renders exactly the payload it is given (see the payload
-contract) and reads nothing else but the photos, from Django's default storage.
+``render_snapshot_pdf`` renders exactly the payload it is given (version 2 of the
+contract in docs/snapshot_payload.md, or version 1 adapted by ``payload_v2``) and reads nothing else but the photos, from Django's default storage.
 Charts and the map are Plotly figures exported to SVG (``charts.py``) and embedded
 as SVG, so they stay vectors and their labels stay text. Nothing is fetched from
 the network: every resource of the document is a ``data:`` URL.
@@ -10,6 +10,7 @@ the network: every resource of the document is a ``data:`` URL.
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import io
 import logging
 import re
@@ -25,12 +26,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from . import charts as snapshot_charts
+from .fingerprint import fingerprint_display
+from .pdf_payload import clean_html, payload_v2
 
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "snapshots/pdf/snapshot.html"
 COVER_PHOTO_PX = (1400, 900)
-PHOTO_PX = (900, 700)
+PHOTO_PX = (800, 600)
 JPEG_QUALITY = 78
 
 Progress = Callable[[int, int, str], None]
@@ -97,30 +100,47 @@ def _number(value: float | int | None) -> str:
     return number_format(int(value), force_grouping=True)
 
 
-def figure_shown(figure: dict) -> dict:
+def _value_size(text: str) -> str:
+    """The class that sizes a figure's value to its card: a long figure
+    ("US$ 149,391,000", ten digits) is set smaller, and the longest wrap."""
+    length = len(text)
+    if length <= 8:
+        return "size-l"
+    if length <= 11:
+        return "size-m"
+    if length <= 15:
+        return "size-s"
+    return "size-xs"
+
+
+def _figure(figure: dict) -> dict:
     marker = figure.get("marker")
+    display = figure.get("display") or _number(figure.get("value"))
     return {
         "code": figure.get("code"),
         "label": bidi(figure.get("label")),
-        "display": figure.get("display") or _number(figure.get("value")),
+        "place": bidi(figure.get("place")),
+        "display": display,
+        "size": _value_size(display + ("*" if figure.get("starred") else "")),
+        "period_display": figure.get("period_display") or "",
         "starred": bool(figure.get("starred")),
-        "as_of": _date(figure.get("as_of")),
         "increased": marker == "increased",
         "corrected": marker == "corrected",
         "previous": _number(figure.get("previous")) if figure.get("previous") is not None else "",
         "unit": figure.get("unit"),
+        "footnote": figure.get("footnote") or "",
     }
 
 
 def _watermark_uri(word: str) -> str:
-    """A page-sized SVG with ``word`` across it for the page background, drawn on
-    every page behind the content. (Backgrounds are patterns, whose text PDF readers
-    do not extract: the page header carries the word as text too.)"""
+    """An SVG the size of the page area with ``word`` across it, laid over
+    every page above everything, cover photo included (the page header carries
+    the word as text too: text in an image is not extracted)."""
     svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" viewBox="0 0 210 297">'
-        '<text x="105" y="160" text-anchor="middle" transform="rotate(-40 105 148.5)" '
+        '<svg xmlns="http://www.w3.org/2000/svg" width="180mm" height="258mm" viewBox="0 0 180 258">'
+        '<text x="90" y="140" text-anchor="middle" transform="rotate(-40 90 129)" '
         'font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="46" font-weight="700" '
-        'letter-spacing="4" fill="#b42318" fill-opacity="0.13">{}</text></svg>'
+        'letter-spacing="4" fill="#b42318" fill-opacity="0.16">{}</text></svg>'
     )
     return _svg_uri(format_html(svg, word))
 
@@ -174,8 +194,8 @@ def _photo_uri(storage_name: str, size: tuple[int, int]) -> dict | None:
     }
 
 
-def _photo(photo: dict, size: tuple[int, int]) -> dict | None:
-    image = _photo_uri(photo.get("storage_name") or "", size) if photo.get("storage_name") else None
+def _photo(photo: dict, image: dict | None) -> dict | None:
+    """A photo of the payload with its decoded ``image`` (None when missing)."""
     if image is None:
         return None
     return {
@@ -197,50 +217,120 @@ def _footnotes(payload: dict, figures: list[dict]) -> list[str]:
     return notes
 
 
-def _context(payload: dict, svgs: dict[str, dict], photos: list[dict]) -> dict:
+def _block(block: dict, key: str, svgs: dict[str, dict], photos: dict[str, dict]) -> dict | None:
+    kind = block.get("type")
+    if kind == "narrative":
+        return {"type": kind, "html": mark_safe(clean_html(block.get("html")))}  # noqa: S308 - cleaned
+    if kind == "figures":
+        return {"type": kind, "items": [_figure(f) for f in block.get("items") or []]}
+    if kind == "table":
+        columns = [
+            {"label": bidi(c.get("label")), "numeric": bool(c.get("numeric"))}
+            for c in block.get("columns") or []
+        ]
+        numeric = [c["numeric"] for c in columns]
+
+        def cells(row):
+            return [
+                {"text": bidi(str(cell)), "numeric": numeric[i] if i < len(numeric) else False}
+                for i, cell in enumerate(row)
+            ]
+
+        return {
+            "type": kind,
+            "title": bidi(block.get("title")),
+            "columns": columns,
+            "rows": [cells(r) for r in block.get("rows") or []],
+            "footer": cells(block["footer"]) if block.get("footer") else None,
+        }
+    if kind == "gender":
+        shown = {k: block.get(f"{k}_display") or _number(block.get(k)) for k in ("female", "male")}
+        return {"type": kind, "chart": svgs.get(key), **shown}
+    if kind == "story":
+        photo = photos.get(key)
+        return {
+            "type": kind,
+            "title": bidi(block.get("title")),
+            "html": mark_safe(clean_html(block.get("text"))),  # noqa: S308 - cleaned
+            "photo": photo,
+        }
+    return None  # a newer block type: skipped, see the contract
+
+
+def _likert(question: dict) -> dict:
+    answers = question.get("answers") or []
+    ordered = question.get("kind") == "likert"
+    colours = (
+        snapshot_charts.diverging(len(answers))
+        if ordered
+        else [
+            (snapshot_charts.PALETTE[i % len(snapshot_charts.PALETTE)], i in (0, 3, 4, 6))
+            for i in range(len(answers))
+        ]
+    )
+    total = sum(max(a.get("share") or 0, 0) for a in answers) or 1
+    average = question.get("average")
+    return {
+        "question": bidi(question.get("question")),
+        "base": _number(question.get("base")),
+        "aggregate": question.get("aggregate"),
+        "average": (
+            _("%(average)s out of %(max)s")
+            % {
+                "average": number_format(round(average, 1), decimal_pos=1),
+                "max": question.get("scale_max"),
+            }
+            if average is not None and question.get("scale_max")
+            else ""
+        ),
+        "answers": [
+            {
+                "label": bidi(a.get("label")),
+                "share": a.get("display") or _percent(a.get("share")),
+                # a share under 12 % is too narrow for its number: the legend has it
+                "inside": (a.get("share") or 0) >= 12,
+                "width": f"{max(a.get('share') or 0, 0) / total * 100:.3f}",
+                "colour": colour,
+                "white": white,
+            }
+            for a, (colour, white) in zip(answers, colours, strict=True)
+        ],
+    }
+
+
+def _context(payload: dict, svgs: dict[str, dict], photos: list[dict], story_photos: dict) -> dict:
     contributions = payload.get("contributions") or {}
+    period = payload.get("period") or {}
     donors = [
         {
             "name": bidi(d.get("name")),
             "usd": snapshot_charts.usd_short(d.get("usd") or 0),
-            "usd_full": _number(round(d.get("usd") or 0)),
             "share": number_format(round(d.get("share") or 0, 1), decimal_pos=1),
             "colour": snapshot_charts.PALETTE[i % len(snapshot_charts.PALETTE)],
         }
         for i, d in enumerate(contributions.get("donors") or [])
     ]
     areas = payload.get("areas") or {}
-    sections = [
-        {
-            "code": s.get("code"),
-            "title": bidi(s.get("title")),
-            "figures": [figure_shown(f) for f in s.get("figures") or []],
-            "sectors_chart": svgs.get(f"section-{i}-sectors"),
-            "sectors": s.get("projects_by_sector_status") or [],
-            "gender_chart": svgs.get(f"section-{i}-gender"),
-            "gender": {k: _number(v) for k, v in (s.get("gender_split") or {}).items()},
-        }
-        for i, s in enumerate(payload.get("sections") or [])
+    sections, section_notes = [], []
+    for i, s in enumerate(payload.get("sections") or []):
+        blocks = []
+        for j, b in enumerate(s.get("blocks") or []):
+            block = _block(b, f"section-{i}-block-{j}", svgs, story_photos)
+            if block is not None:
+                blocks.append(block)
+        sections.append({"key": s.get("key"), "title": bidi(s.get("title")), "blocks": blocks})
+    section_figures = [
+        item for s in sections for b in s["blocks"] if b["type"] == "figures" for item in b["items"]
     ]
-    feedback = [
-        {
-            "question": bidi(q.get("question")),
-            "responses": _number(q.get("responses")),
-            "answers": [
-                {
-                    "label": bidi(a.get("label")),
-                    "count": _number(a.get("count")),
-                    "share": _percent(a.get("share")),
-                }
-                for a in q.get("answers") or []
-            ],
-        }
-        for q in payload.get("feedback") or []
-    ]
-    all_figures = [f for s in sections for f in s["figures"]] + [
-        figure_shown(f) for f in payload.get("headlines") or []
-    ]
-    cover = photos[0] if photos else None
+    for item in section_figures:
+        if item["footnote"] and item["footnote"] not in section_notes:
+            section_notes.append(item["footnote"])
+    headlines = [_figure(f) for f in payload.get("headlines") or []]
+    all_figures = section_figures + headlines
+    cadence = period.get("cadence") or "quarterly"
+    as_of = _date(payload.get("as_of"))
+    fingerprint = payload.get("fingerprint") if payload.get("status") == "published" else None
+    verify_url = payload.get("verify_url") or ""
     return {
         "p": payload,
         "title": bidi(payload.get("title")),
@@ -250,14 +340,19 @@ def _context(payload: dict, svgs: dict[str, dict], photos: list[dict]) -> dict:
         ],
         "draft": payload.get("status") == "draft",
         "watermark": _watermark_uri(_("DRAFT")) if payload.get("status") == "draft" else "",
-        "quarter_label": payload.get("quarter_label"),
-        "as_of": _date(payload.get("as_of")),
-        "period_start": _date(payload.get("period_start")),
-        "quarter_end": _date(payload.get("quarter_end")),
+        "kicker": {
+            "monthly": _("Monthly snapshot"),
+            "quarterly": _("Quarterly snapshot"),
+            "annual": _("Annual snapshot"),
+        }.get(cadence, _("Snapshot")),
+        "period_label": period.get("label") or "",
+        "as_of_note": period.get("as_of_note") or "",
+        "compared_label": period.get("compared_label") or _("since last snapshot"),
+        "as_of": as_of,
+        "period_start": _date(period.get("start")),
         "published_at": _datetime(payload.get("published_at")),
-        "headlines": [figure_shown(f) for f in payload.get("headlines") or []],
+        "headlines": headlines,
         "contributions_total": snapshot_charts.usd_short(contributions.get("total_usd") or 0),
-        "contributions_total_full": _number(round(contributions.get("total_usd") or 0)),
         "donors": donors,
         "areas_name": bidi(areas.get("name")),
         "map_legend": [
@@ -266,7 +361,6 @@ def _context(payload: dict, svgs: dict[str, dict], photos: list[dict]) -> dict:
         ],
         "areas": [
             {
-                "pcode": v.get("pcode"),
                 "name": bidi(v.get("name")),
                 "name_ar": v.get("name_ar") or "",
                 "display": v.get("display") or _number(v.get("value")),
@@ -274,11 +368,8 @@ def _context(payload: dict, svgs: dict[str, dict], photos: list[dict]) -> dict:
             for v in areas.get("values") or []
         ],
         "sections": sections,
-        "feedback": feedback,
-        "population_groups": [
-            {"label": bidi(g.get("label")), "display": g.get("display") or _number(g.get("value"))}
-            for g in payload.get("population_groups") or []
-        ],
+        "feedback": [_likert(q) for q in payload.get("feedback") or [] if q.get("answers")],
+        "population_groups": payload.get("population_groups") or [],
         "gender": payload.get("gender"),
         "gender_display": {k: _number(v) for k, v in (payload.get("gender") or {}).items()},
         "corrections": [
@@ -290,16 +381,19 @@ def _context(payload: dict, svgs: dict[str, dict], photos: list[dict]) -> dict:
             }
             for c in payload.get("corrections") or []
         ],
-        "cover_photo": cover,
+        "cover_photo": photos[0] if photos else None,
         "photos": photos,
-        "footnotes": [bidi(n) for n in _footnotes(payload, all_figures)],
+        "footnotes": [bidi(n) for n in _footnotes(payload, all_figures) + section_notes],
+        "disclaimer": bidi(payload.get("disclaimer")),
+        "contact": [bidi(line) for line in (payload.get("contact") or "").splitlines()],
         "attribution": bidi(payload.get("attribution")),
+        "fingerprint": fingerprint_display(fingerprint) if fingerprint else "",
+        "verify_link": f"{verify_url}?f={fingerprint}" if fingerprint and verify_url else "",
         "charts": svgs,
         "any_increased": any(f["increased"] for f in all_figures),
         "any_corrected": any(f["corrected"] for f in all_figures),
-        "any_starred": any(f["starred"] for f in all_figures),
-        "doc_title": _("%(title)s — %(quarter)s snapshot")
-        % {"title": payload.get("title") or "", "quarter": payload.get("quarter_label") or ""},
+        "doc_title": _("%(title)s — %(period)s")
+        % {"title": payload.get("title") or "", "period": period.get("label") or ""},
         "lang": translation.get_language() or "en",
         "rtl": translation.get_language_bidi(),
     }
@@ -309,19 +403,31 @@ def _percent(share: float | None) -> str:
     return number_format(round(share or 0, 1), decimal_pos=1) + "%"
 
 
+def _story_photos(payload: dict) -> dict[str, dict]:
+    """The photo of every story block, by its block key."""
+    return {
+        f"section-{i}-block-{j}": b["photo"]
+        for i, s in enumerate(payload.get("sections") or [])
+        for j, b in enumerate(s.get("blocks") or [])
+        if b.get("type") == "story" and b.get("photo")
+    }
+
+
 def render_snapshot_pdf(payload: dict, *, progress: Progress | None = None) -> bytes:
     """The PDF (A4, text selectable, charts as vectors) of a snapshot payload.
 
     ``progress(done, total, step)`` is called, in the caller's thread, after each
     photo ("photos"), each chart ("charts") and the layout ("layout"). Raises
     ``charts.ChartExportError`` when Chromium cannot draw the charts."""
+    payload = payload_v2(payload)
     charts = snapshot_charts.snapshot_charts(payload)
     export = snapshot_charts.ChartExport(charts)  # Chromium starts now, in the background
     from weasyprint import HTML  # imported meanwhile: a second or so the first time
     from weasyprint.urls import URLFetcher
 
     photo_items = payload.get("photos") or []
-    total = len(charts) + len(photo_items) + 1
+    story_items = _story_photos(payload)
+    total = len(charts) + len(photo_items) + len(story_items) + 1
     done = 0
 
     def tick(step: str) -> None:
@@ -332,14 +438,31 @@ def render_snapshot_pdf(payload: dict, *, progress: Progress | None = None) -> b
 
     if progress:
         progress(0, total, "photos")
+    # Every distinct (file, size) decoded once, two at a time (Pillow decodes
+    # outside the GIL): a story's photo is often also on the photo page.
+    wanted = [(p, COVER_PHOTO_PX if i == 0 else PHOTO_PX) for i, p in enumerate(photo_items)]
+    wanted += [(p, PHOTO_PX) for p in story_items.values()]
+    keys = {(p.get("storage_name") or "", size) for p, size in wanted}
+    images: dict[tuple, dict | None] = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {pool.submit(_photo_uri, name, size): (name, size) for name, size in keys if name}
+        for future in concurrent.futures.as_completed(futures):
+            images[futures[future]] = future.result()
     photos = []
-    for index, photo in enumerate(photo_items):
-        item = _photo(photo, COVER_PHOTO_PX if index == 0 else PHOTO_PX)
+    for photo, size in wanted[: len(photo_items)]:
+        item = _photo(photo, images.get((photo.get("storage_name") or "", size)))
         if item is not None:
             photos.append(item)
         tick("photos")
+    story_photos = {}
+    for key, photo in story_items.items():
+        item = _photo(photo, images.get((photo.get("storage_name") or "", PHOTO_PX)))
+        if item is not None:
+            story_photos[key] = item
+        tick("photos")
     svgs = export.result(on_chart=lambda _n: tick("charts"))
-    html = render_to_string(TEMPLATE, _context(payload, _chart_context(charts, svgs), photos))
+    context = _context(payload, _chart_context(charts, svgs), photos, story_photos)
+    html = render_to_string(TEMPLATE, context)
     # Only data: URLs: the document must never reach out to the network.
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     document = HTML(string=html, url_fetcher=fetcher)

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.periods import quarter_label, quarter_start
+from indicators.snapshots.fingerprint import payload_sealed
 from indicators.snapshots.models import Snapshot, SnapshotDownload, portfolio_key_for
 from indicators.snapshots.selectors import (
     is_quarter_end,
@@ -124,12 +128,16 @@ def snapshot_publish(*, snapshot: Snapshot, user) -> Snapshot:
         published_at=timezone.localtime(now),
         previous_payload=previous.payload if previous else None,
     )
+    snapshot.payload, snapshot.fingerprint = payload_sealed(
+        snapshot.payload, verify_url=settings.SITE_URL + reverse("snapshots:verify")
+    )
     old_pdf = snapshot.pdf.name
     snapshot.status = Snapshot.Status.PUBLISHED
     snapshot.previous = previous
     snapshot.published_by = user
     snapshot.published_at = now
     snapshot.pdf = ""
+    snapshot.pdf_sha256 = ""
     snapshot.pdf_status = Snapshot.PdfStatus.QUEUED
     snapshot.pdf_progress = 0
     snapshot.pdf_error = ""
@@ -247,12 +255,21 @@ def _store(snapshot_id: int, *, status: str, content: bytes) -> bool:
     old = snapshot.pdf.name
     name = f"{snapshot.portfolio_key}-{snapshot.quarter_end:%Y-%m-%d}-{status}.pdf"
     snapshot.pdf.save(name, ContentFile(content), save=False)
+    # What the verification page compares an uploaded PDF with.
+    snapshot.pdf_sha256 = hashlib.sha256(content).hexdigest()
     snapshot.pdf_status = Snapshot.PdfStatus.DONE
     snapshot.pdf_progress = 100
     snapshot.pdf_error = ""
     snapshot.pdf_generated_at = timezone.now()
     snapshot.save(
-        update_fields=["pdf", "pdf_status", "pdf_progress", "pdf_error", "pdf_generated_at"]
+        update_fields=[
+            "pdf",
+            "pdf_sha256",
+            "pdf_status",
+            "pdf_progress",
+            "pdf_error",
+            "pdf_generated_at",
+        ]
     )
     if old and old != snapshot.pdf.name:
         transaction.on_commit(lambda: _delete_file(old))
@@ -269,13 +286,18 @@ def snapshot_download_log(*, snapshot: Snapshot, user) -> SnapshotDownload:
 
 
 def snapshot_pdf_render(
-    *, programmes: Iterable[Programme], quarter_end: dt.date, as_of: dt.date | None = None
+    *,
+    programmes: Iterable[Programme],
+    quarter_end: dt.date,
+    as_of: dt.date | None = None,
+    fill: Callable[[dict], dict] | None = None,
 ) -> bytes:
     """The PDF of a full snapshot of ``programmes`` for the quarter ending
     ``quarter_end`` as it would be published now, without storing anything
     (for the benchmark and for trying a layout): build the payload, compared
     with the latest published snapshot of the portfolio before that quarter,
-    and render it."""
+    and render it (after ``fill(payload)``, which the benchmark uses to fill
+    every section)."""
     programmes = list(programmes)
     previous = published_before(
         portfolio_key=portfolio_key_for(programmes), quarter_end=quarter_end
@@ -288,4 +310,4 @@ def snapshot_pdf_render(
         published_at=timezone.localtime(),
         previous_payload=previous.payload if previous else None,
     )
-    return _render(payload)
+    return _render(fill(payload) if fill else payload)

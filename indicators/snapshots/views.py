@@ -5,6 +5,7 @@ is fetched through ``access.snapshot_for_user``; out of scope is a 404."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,9 +18,11 @@ from indicators.snapshots.access import (
     snapshot_for_user,
     snapshots_for_user,
 )
+from indicators.snapshots.fingerprint import fingerprint_display
 from indicators.snapshots.forms import SnapshotCreateForm
 from indicators.snapshots.models import Snapshot
 from indicators.snapshots.selectors import snapshot_payload, snapshot_previous
+from indicators.snapshots.verify import MAX_UPLOAD_BYTES, file_sha256, snapshot_verification
 from programmes.access import user_role
 
 
@@ -176,3 +179,39 @@ def snapshot_pdf_response(*, snapshot, user) -> FileResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def snapshot_verify(request: HttpRequest) -> HttpResponse:
+    """The verification page, open to anyone: a fingerprint (typed, or ``?f=``
+    from the address printed in a PDF) and/or an uploaded PDF, and which
+    published snapshot it is. Only the title, period and publication day are
+    shown, and a link to the snapshot for those who may open it."""
+    typed = (request.POST.get("fingerprint") or request.GET.get("f") or "")[:64]
+    upload = request.FILES.get("pdf") if request.method == "POST" else None
+    result, error = None, ""
+    if upload is not None and upload.size > MAX_UPLOAD_BYTES:
+        error = _("This file is too large to be a snapshot PDF.")
+    elif upload is not None or typed.strip():
+        digest = file_sha256(upload) if upload is not None else ""
+        result = snapshot_verification(user=request.user, fingerprint=typed, pdf_sha256=digest)
+    response = render(
+        request,
+        "snapshots/verify.html",
+        {
+            "typed": typed,
+            "result": result,
+            "error": error,
+            "fingerprint_shown": fingerprint_display(result.fingerprint) if result else "",
+            "period_label": _period_label(result.snapshot) if result and result.snapshot else "",
+            "uploaded": upload.name if upload is not None else "",
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _period_label(snapshot: Snapshot) -> str:
+    payload = snapshot.payload or {}
+    return (payload.get("period") or {}).get("label") or payload.get("quarter_label") or ""

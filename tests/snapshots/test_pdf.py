@@ -172,7 +172,7 @@ def test_every_page_renders_on_a4_with_the_page_number_and_attribution(full_pdf,
         assert "Administrative boundaries: Iraq Central Statistics Organization" in text
     cover = _flat(_text(path, 1))
     assert "Headline figures" in cover and "Donor contributions" not in cover
-    assert "Donor contributions" in _text(path, 2) and "Areas of implementation" in _text(path, 2)
+    assert "Donor contributions" in _text(path, 2) and "Areas of implementation" in _text(path, 3)
 
 
 def test_charts_and_map_are_vectors_and_only_photos_are_images(full_pdf):
@@ -181,8 +181,7 @@ def test_charts_and_map_are_vectors_and_only_photos_are_images(full_pdf):
     # labels drawn inside the Plotly SVGs: chart legends and axes, map names
     for label in (
         "Preparation phase",
-        "Share of answers",
-        "n = 340",
+        "340 answers",
         "Host community members",
         "Female",
     ):
@@ -224,8 +223,8 @@ def test_empty_payload_renders_its_empty_states(media, tmp_path):
     path.write_bytes(data)
     text = _flat(_text(path))
     assert "No donor contributions are recorded for this portfolio." in text
-    assert "No figures are recorded for this quarter." in text
-    assert "No beneficiary feedback was collected this quarter." in text
+    assert "No figures are recorded for this period." in text
+    assert "No beneficiary feedback was collected this period." in text
     assert "Photos" not in text
     pages = _render_pages(path, tmp_path / "png")
     assert len(pages) == _page_count(path) >= 2
@@ -253,3 +252,79 @@ def test_starred_figures_get_the_multiplier_footnote_when_the_payload_has_none()
     assert _footnotes(payload, starred) == ["* Multiplied by 6 (average household size in Iraq)."]
     assert _footnotes(full_payload(), starred) == [FOOTNOTE]
     assert _footnotes(payload, [{"starred": False}]) == []
+
+
+def test_feedback_colours_run_from_red_to_green_and_dissatisfied_is_never_green():
+    from indicators.snapshots.pdf import _likert
+    from indicators.snapshots.pdf_payload import payload_v2
+
+    question = payload_v2(full_payload())["feedback"][0]
+    # version 1 listed "Very satisfied" first: version 2 reads negative to positive
+    assert [a["label"] for a in question["answers"]][0] == "Dissatisfied"
+    assert question["kind"] == "likert"
+    answers = _likert(question)["answers"]
+
+    def red_minus_green(colour):
+        return int(colour[1:3], 16) - int(colour[3:5], 16)
+
+    assert red_minus_green(answers[0]["colour"]) > 0  # Dissatisfied: red
+    assert red_minus_green(answers[-1]["colour"]) < 0  # Very satisfied: green
+    shares = [float(a["width"]) for a in answers]
+    assert abs(sum(shares) - 100) < 0.01
+
+
+def test_average_score_is_shown_where_the_scale_is_numeric():
+    from indicators.snapshots.pdf import _likert
+    from tests.snapshots.fixtures_hostile import hostile_payload
+
+    question = hostile_payload()["feedback"][0]
+    assert _likert(question)["average"] == f"{question['average']:.1f} out of 5"
+
+
+def test_narrative_keeps_only_the_allowed_markup():
+    from indicators.snapshots.pdf_payload import clean_html
+
+    dirty = (
+        '<p onclick="x">A <strong>b</strong> <span class="ref">918*</span>'
+        '<img src="http://x/y.png"><script>alert(1)</script><a href="http://x">c</a>'
+    )
+    assert clean_html(dirty) == '<p>A <strong>b</strong> <span class="ref">918*</span>c</p>'
+
+
+def test_long_figures_are_set_smaller_to_fit_their_cards():
+    from indicators.snapshots.pdf import _value_size
+
+    assert _value_size("31,346*") == "size-l"
+    assert _value_size("1,234,567,890") == "size-s"
+    assert _value_size("US$ 149,391,000") == "size-s"
+    assert _value_size("4,444,444,444,444*") == "size-xs"
+
+
+def test_bench_snapshot_with_every_section_filled_renders_under_5_mb(media, tmp_path):
+    """The benchmark's document (issue 13): 6 sections, 12 headline figures, 4
+    tables, 5 stories with photos, 20 references. Its time is written to
+    artifacts/snapshots/bench.txt (the machine is shared: not asserted here)."""
+    import time
+
+    from iomdash.bench_pdf import filled_payload
+
+    _require_tools()
+    names = [p[0] for p in PHOTOS if p[0] != MISSING_PHOTO]
+    payload = filled_payload(full_payload(), names)
+    sections = payload["sections"]
+    blocks = [b for s in sections for b in s["blocks"]]
+    assert len(sections) == 6 and len(payload["headlines"]) == 12
+    assert sum(b["type"] == "table" for b in blocks) == 4
+    assert sum(b["type"] == "story" for b in blocks) == 5
+    assert sum(b["html"].count('class="ref"') for b in blocks if b["type"] == "narrative") == 20
+    with override_settings(MEDIA_ROOT=str(media)):
+        start = time.monotonic()
+        data = render_snapshot_pdf(payload)
+        seconds = time.monotonic() - start
+    assert len(data) < 5 * 1024 * 1024
+    path = tmp_path / "bench.pdf"
+    path.write_bytes(data)
+    text = _flat(_text(path))
+    assert text.count("Photo: IOM Iraq — Donor: USA — Governorate: Ninewa") == 5
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "bench.txt").write_text(f"pdf_s: {seconds:.2f}\npdf_kb: {len(data) / 1024:.1f}\n")
