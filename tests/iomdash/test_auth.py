@@ -1,4 +1,4 @@
-"""Every page needs a login except /healthz and the login page; failed logins
+"""Every page needs a login except /healthz, the login page and the snapshot verification page; failed logins
 are throttled; passwords go through Django's validators."""
 
 import pytest
@@ -19,6 +19,7 @@ PUBLIC = {
     "/admin/login/",
     "/api/schema/",  # the OpenAPI schema: no data, fetched by client generators
     "/api/v1/auth/token/",  # scripts obtain a token here; the API answers 401, never a redirect
+    "/snapshots/verify/",  # anyone holding a PDF checks it here; it shows no figures
 }
 
 
