@@ -16,8 +16,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.test import override_settings
 
-from indicators.snapshots import charts as snapshot_charts
-from indicators.snapshots.pdf import bidi, render_snapshot_pdf
+from snapshots import charts as snapshot_charts
+from snapshots.pdf import bidi, render_snapshot_pdf
 from tests.snapshots.fixtures_pdf import (
     ARABIC_QUOTE,
     FOOTNOTE,
@@ -246,7 +246,7 @@ def test_arabic_runs_are_marked_right_to_left():
 
 
 def test_starred_figures_get_the_multiplier_footnote_when_the_payload_has_none():
-    from indicators.snapshots.pdf import _footnotes
+    from snapshots.pdf import _footnotes
 
     payload = full_payload(footnotes=[])
     starred = [{"starred": True}]
