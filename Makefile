@@ -41,9 +41,11 @@ test: install
 bench: install
 	$(PY) -m iomdash.stack bench $(BENCH_ARGS)
 
+## ruff, ruff format and the import-linter layer contracts (pyproject.toml); CI runs it first.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -38,8 +38,8 @@ from beneficiaries.models import (
     recipient_field,
 )
 from beneficiaries.services import strip_photo_metadata
-from indicators.admin import RecomputeAfterChangeMixin
 from programmes.admin import GOVERNORATE_BOUNDARY, GovernorateFilter
+from programmes.hooks import RecomputeAfterChangeMixin
 from programmes.models import Programme
 
 

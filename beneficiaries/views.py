@@ -12,14 +12,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from beneficiaries import selectors, services
+from beneficiaries.access import photo_for_user
 from beneficiaries.forms import (
     AGE_HEADERS,
     FeedbackFormSet,
@@ -453,3 +454,21 @@ def referral_close(request: HttpRequest, pk: int, referral_pk: int) -> HttpRespo
             return redirect(f"{reverse('beneficiaries:visit_detail', args=[pk])}#referrals")
     visit = selectors.visit_for_user(request.user, pk)
     return _detail(request, visit, close_form=form, close_errors_for=referral.pk)
+
+
+@require_GET
+def media(request: HttpRequest, path: str) -> FileResponse:
+    """A stored visit photo, for a user who may see its visit (see
+    ``photo_for_user``); anything else under MEDIA_ROOT, such as snapshot
+    PDFs (served by their logged download view), is a 404. Photos show
+    vulnerable people, so no web server serves the media folder directly."""
+    photo = photo_for_user(request.user, path)
+    if photo is None:
+        raise Http404
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

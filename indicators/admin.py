@@ -1,5 +1,5 @@
 """Admin for indicator definitions, the household multiplier and recomputations,
-and the hooks that recompute indicators after an edit in any admin page."""
+(the admin mixins that recompute after an edit live in ``programmes.hooks``)."""
 
 from __future__ import annotations
 
@@ -12,46 +12,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from indicators import services
 from indicators.models import HouseholdMultiplier, IndicatorDefinition, IndicatorValue, RecomputeJob
-
-
-class RecomputeAfterChangeMixin:
-    """For records that feed indicators (assistance, visits, feedback,
-    contributions): after a save or delete, recompute what the record counted
-    in before and after the change (queued after commit)."""
-
-    def _before(self, obj):
-        if obj.pk is None:
-            return None
-        return services.scope_of(type(obj).objects.get(pk=obj.pk))
-
-    def save_model(self, request, obj, form, change):
-        before = self._before(obj) if change else None
-        super().save_model(request, obj, form, change)
-        services.recompute_after_change(scopes=[before, services.scope_of(obj)])
-
-    def delete_model(self, request, obj):
-        before = self._before(obj)
-        super().delete_model(request, obj)
-        services.recompute_after_change(scopes=[before])
-
-    def delete_queryset(self, request, queryset):
-        scopes = [services.scope_of(obj) for obj in queryset]
-        super().delete_queryset(request, queryset)
-        services.recompute_after_change(scopes=scopes)
-
-
-class FullRecomputeAfterChangeMixin:
-    """For reference records whose change can move many records in or out of a
-    definition (a project's status or sector, a programme): queue a full
-    recomputation after commit."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.recompute_request_full(user=request.user)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.recompute_request_full(user=request.user)
 
 
 @admin.register(IndicatorDefinition)

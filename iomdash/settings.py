@@ -71,7 +71,11 @@ INSTALLED_APPS = [
     "programmes",
     "beneficiaries",
     "indicators",
-    "indicators.snapshots",
+    "snapshots",
+    "dashboards",
+    "exports",
+    "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -259,15 +263,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["iomdash.api.plumbing.LimitedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.plumbing.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "iomdash.api.plumbing.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "api.plumbing.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "iomdash.api.plumbing.exception_handler",
+    "EXCEPTION_HANDLER": "api.plumbing.exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
 }
 
@@ -298,7 +302,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "iomdash.api.schema.csv_responses",
+        "api.schema.csv_responses",
     ],
 }
 

@@ -5,7 +5,7 @@
   run a Celery worker, Celery beat and the web server until Ctrl-C, which
   stops everything this command started.
 - ``test [pytest args]``: the same services, then pytest; prints pytest's summary.
-- ``bench [--records N]``: the same services, then ``iomdash.bench``.
+- ``bench [--records N]``: the same services, then ``demo.bench``.
 - ``services``: start the embedded services and print the URLs to export.
 - ``stop``: stop the embedded services.
 
@@ -129,9 +129,7 @@ def bench(args: list[str]) -> int:
     env, started = start_services()
     env.pop("DJANGO_SETTINGS_MODULE", None)
     try:
-        return subprocess.run(
-            [PYTHON, "-m", "iomdash.bench", *args], cwd=BASE_DIR, env=env
-        ).returncode
+        return subprocess.run([PYTHON, "-m", "demo.bench", *args], cwd=BASE_DIR, env=env).returncode
     finally:
         stop_services(started)
 

@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.admin import FullRecomputeAfterChangeMixin, RecomputeAfterChangeMixin
+from programmes.hooks import FullRecomputeAfterChangeMixin, RecomputeAfterChangeMixin
 from programmes.models import (
     Contribution,
     Donor,

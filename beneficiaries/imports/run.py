@@ -45,8 +45,8 @@ from beneficiaries.imports.status import (
 from beneficiaries.imports.validate import Rules, check_row, preview_row
 from beneficiaries.imports.write import RecordWriter
 from beneficiaries.models import AssistanceRecord, ReviewStatus
-from indicators.services import assistance_scope, recompute_after_change
 from programmes.access import user_role
+from programmes.hooks import assistance_scope, recompute_after_change
 
 log = logging.getLogger(__name__)
 

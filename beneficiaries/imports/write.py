@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import RECIPIENT_FIELDS, AssistanceRecord, ReviewStatus
-from indicators.services import assistance_scope, recompute_after_change
+from programmes.hooks import assistance_scope, recompute_after_change
 from programmes.models import Project
 
 BATCH_SIZE = 20_000  # rows per COPY

@@ -20,8 +20,8 @@ from beneficiaries.models import (
     ReviewStatus,
 )
 from beneficiaries.services.common import _day, _locked, _raise_if, _require_editable, _save
-from indicators.services import assistance_scope, recompute_after_change, scope_of
 from programmes.access import projects_for_user
+from programmes.hooks import assistance_scope, recompute_after_change, scope_of
 from programmes.models import Project
 
 # --- Rules ------------------------------------------------------------------------

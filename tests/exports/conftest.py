@@ -292,7 +292,7 @@ def download(client, user, slug: str, fmt: str = "csv", **params) -> list[list]:
 
 def column(rows: list[list], key: str) -> list:
     """The data cells of the column tagged with the HXL hashtag of ``key``."""
-    from iomdash.exports.hxl import hxl_tag
+    from exports.hxl import hxl_tag
 
     index = rows[1].index(hxl_tag(key))
     return [row[index] for row in rows[2:]]

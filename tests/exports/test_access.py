@@ -123,7 +123,7 @@ class TestDownloads:
         assert "year" in html and "cumulative" in html
 
     def test_a_too_large_xlsx_points_to_the_csv(self, client, users, monkeypatch):
-        from iomdash.exports import views
+        from exports import views
 
         client.force_login(users["admin"])
         columns = 55  # more than the records export has: at most one row fits

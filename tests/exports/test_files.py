@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from iomdash.exports.cells import csv_cell, safe_cell, xlsx_cell
-from iomdash.exports.hxl import HXL
+from exports.cells import csv_cell, safe_cell, xlsx_cell
+from exports.hxl import HXL
 from tests.exports.conftest import (
     ARABIC_NAME,
     FORMULA_NAME,

@@ -64,7 +64,7 @@ def value(
 def define(code: str, **fields) -> IndicatorDefinition:
     """A definition; one with a demo code gets the demo's dashboard places
     (headline card, dashboard role) unless ``fields`` say otherwise."""
-    from indicators.demo import DASHBOARD_ROLES, HEADLINES
+    from demo.indicators import DASHBOARD_ROLES, HEADLINES
 
     fields.setdefault("headline", code in HEADLINES)
     fields.setdefault("dashboard_role", DASHBOARD_ROLES.get(code, ""))

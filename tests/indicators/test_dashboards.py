@@ -39,7 +39,7 @@ from tests.indicators.conftest import define, record
 pytestmark = pytest.mark.django_db
 
 Q1_END, Q2_END = dt.date(2018, 3, 31), dt.date(2018, 6, 30)
-MISSION = reverse("indicators:mission")
+MISSION = reverse("dashboards:mission")
 # Session, user, profile, the user's scope and the dashboard's own reads: a
 # page must not grow with the number of governorates, programmes or rows.
 # The governorate page reads its projects list, the feedback answers and the
@@ -49,11 +49,11 @@ MAX_QUERIES_GOVERNORATE = 14
 
 
 def governorate_url(pcode: str) -> str:
-    return reverse("indicators:governorate", args=[pcode])
+    return reverse("dashboards:governorate", args=[pcode])
 
 
 def programme_url(code: str) -> str:
-    return reverse("indicators:programme", args=[code])
+    return reverse("dashboards:programme", args=[code])
 
 
 @pytest.fixture
@@ -666,7 +666,7 @@ class TestQueryCounts:
 
 def test_the_boundaries_are_served_for_the_map(client, portfolio):
     login(client, user_with_role("admin"))
-    response = client.get(reverse("indicators:governorates_geojson"))
+    response = client.get(reverse("dashboards:governorates_geojson"))
     assert response.status_code == 200
     features = json.loads(b"".join(response.streaming_content))["features"]
     assert sorted(f["properties"]["pcode"] for f in features) == [

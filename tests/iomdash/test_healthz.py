@@ -47,7 +47,7 @@ class _DownDatabase:
 
 
 def test_database_down_gives_503(client, db, monkeypatch):
-    monkeypatch.setattr("iomdash.views.connection", _DownDatabase())
+    monkeypatch.setattr("iomdash.health.connection", _DownDatabase())
     response = client.get("/healthz")
     assert response.status_code == 503
     assert "connection refused" in response.json()["database"]

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 
+import demo
 from beneficiaries.models import (
     RECIPIENT_CELLS,
     RECIPIENT_FIELDS,
@@ -27,12 +28,11 @@ from beneficiaries.models import (
     Question,
     Referral,
 )
-from indicators.demo import DEFINITIONS
+from demo.indicators import DEFINITIONS
 from indicators.models import IndicatorDefinition
-from indicators.snapshots.access import snapshots_for_user
-from indicators.snapshots.models import Snapshot
-from programmes import demo
 from programmes.models import Contribution, Donor, Governorate, Programme, Project, Sector
+from snapshots.access import snapshots_for_user
+from snapshots.models import Snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""A full snapshot payload (the contract in ``indicators/snapshots``), modelled on the
+"""A full snapshot payload (the contract in ``snapshots``), modelled on the
 mission's second-quarter 2018 snapshot, with Arabic names and an Arabic quote; and
 photos written to the default storage for it.
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from indicators.snapshots import services
-from indicators.snapshots.models import SnapshotDownload
+from snapshots import services
+from snapshots.models import SnapshotDownload
 from tests.snapshots.conftest import Q1
 
 pytestmark = pytest.mark.django_db

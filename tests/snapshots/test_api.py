@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from indicators.snapshots.models import SnapshotDownload
+from snapshots.models import SnapshotDownload
 from tests.snapshots.test_views import ROLES, SEES_DRAFT, SEES_PUBLISHED, no_pdf, snapshots  # noqa: F401
 
 pytestmark = pytest.mark.django_db

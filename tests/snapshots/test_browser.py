@@ -9,8 +9,8 @@ import datetime as dt
 
 import pytest
 
-from indicators.snapshots import services
-from indicators.snapshots.models import Snapshot
+from snapshots import services
+from snapshots.models import Snapshot
 from tests.browser.fixtures import LAPTOP, PHONE, Page
 from tests.factories import PASSWORD
 from tests.snapshots.conftest import Q1, Q2, photo, recompute

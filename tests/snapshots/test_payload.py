@@ -9,7 +9,7 @@ import json
 import pytest
 
 from indicators.models import IndicatorValue
-from indicators.snapshots.selectors import snapshot_payload_build
+from snapshots.selectors import snapshot_payload_build
 from tests.snapshots.conftest import Q1, Q2, feedback, photo, recompute
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.test import override_settings
 
-from indicators.snapshots import charts as snapshot_charts
-from indicators.snapshots.pdf import bidi, render_snapshot_pdf
+from snapshots import charts as snapshot_charts
+from snapshots.pdf import bidi, render_snapshot_pdf
 from tests.snapshots.fixtures_pdf import (
     ARABIC_QUOTE,
     FOOTNOTE,
@@ -245,7 +245,7 @@ def test_arabic_runs_are_marked_right_to_left():
 
 
 def test_starred_figures_get_the_multiplier_footnote_when_the_payload_has_none():
-    from indicators.snapshots.pdf import _footnotes
+    from snapshots.pdf import _footnotes
 
     payload = full_payload(footnotes=[])
     starred = [{"starred": True}]
@@ -255,8 +255,8 @@ def test_starred_figures_get_the_multiplier_footnote_when_the_payload_has_none()
 
 
 def test_feedback_colours_run_from_red_to_green_and_dissatisfied_is_never_green():
-    from indicators.snapshots.pdf import _likert
-    from indicators.snapshots.pdf_payload import payload_v2
+    from snapshots.pdf import _likert
+    from snapshots.pdf_payload import payload_v2
 
     question = payload_v2(full_payload())["feedback"][0]
     # version 1 listed "Very satisfied" first: version 2 reads negative to positive
@@ -274,7 +274,7 @@ def test_feedback_colours_run_from_red_to_green_and_dissatisfied_is_never_green(
 
 
 def test_average_score_is_shown_where_the_scale_is_numeric():
-    from indicators.snapshots.pdf import _likert
+    from snapshots.pdf import _likert
     from tests.snapshots.fixtures_hostile import hostile_payload
 
     question = hostile_payload()["feedback"][0]
@@ -282,7 +282,7 @@ def test_average_score_is_shown_where_the_scale_is_numeric():
 
 
 def test_narrative_keeps_only_the_allowed_markup():
-    from indicators.snapshots.pdf_payload import clean_html
+    from snapshots.pdf_payload import clean_html
 
     dirty = (
         '<p onclick="x">A <strong>b</strong> <span class="ref">918*</span>'
@@ -292,7 +292,7 @@ def test_narrative_keeps_only_the_allowed_markup():
 
 
 def test_long_figures_are_set_smaller_to_fit_their_cards():
-    from indicators.snapshots.pdf import _value_size
+    from snapshots.pdf import _value_size
 
     assert _value_size("31,346*") == "size-l"
     assert _value_size("1,234,567,890") == "size-s"
@@ -306,7 +306,7 @@ def test_bench_snapshot_with_every_section_filled_renders_under_5_mb(media, tmp_
     artifacts/snapshots/bench.txt (the machine is shared: not asserted here)."""
     import time
 
-    from iomdash.bench_pdf import filled_payload
+    from demo.bench_pdf import filled_payload
 
     _require_tools()
     names = [p[0] for p in PHOTOS if p[0] != MISSING_PHOTO]

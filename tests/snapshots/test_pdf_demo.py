@@ -9,9 +9,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from indicators.snapshots.fingerprint import fingerprint_display, snapshot_fingerprint
-from indicators.snapshots.models import Snapshot
-from indicators.snapshots.pdf import render_snapshot_pdf
+from snapshots.fingerprint import fingerprint_display, snapshot_fingerprint
+from snapshots.models import Snapshot
+from snapshots.pdf import render_snapshot_pdf
 from tests.snapshots.test_pdf import ARTIFACTS, _flat, _require_tools, _run, _text
 from tests.snapshots.test_pdf_geometry import PRINTABLE_INSET, _overlaps, _pages
 

@@ -11,8 +11,8 @@ import subprocess
 import pytest
 
 from beneficiaries.models import AssistanceRecord
-from indicators.snapshots import services
-from indicators.snapshots.models import Snapshot
+from snapshots import services
+from snapshots.models import Snapshot
 from tests.snapshots.conftest import Q1, photo, recompute
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.test import override_settings
 
-from indicators.snapshots.pdf import render_snapshot_pdf
+from snapshots.pdf import render_snapshot_pdf
 from tests.snapshots.fixtures_hostile import hostile_payload, write_photos
 from tests.snapshots.test_pdf import (  # noqa: F401 - full_pdf and media are fixtures
     ARTIFACTS,

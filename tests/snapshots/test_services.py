@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from beneficiaries.models import AssistanceRecord
-from indicators.snapshots import services
-from indicators.snapshots.models import Snapshot
-from indicators.snapshots.selectors import snapshot_payload
+from snapshots import services
+from snapshots.models import Snapshot
+from snapshots.selectors import snapshot_payload
 from tests.snapshots.conftest import Q1, Q2, Q3, recompute
 from tests.snapshots.test_payload import figures
 

@@ -10,13 +10,13 @@ import hashlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from indicators.snapshots import services
-from indicators.snapshots.fingerprint import (
+from snapshots import services
+from snapshots.fingerprint import (
     fingerprint_display,
     normalise_fingerprint,
     snapshot_fingerprint,
 )
-from indicators.snapshots.models import Snapshot
+from snapshots.models import Snapshot
 from tests.snapshots.conftest import Q1, Q2, recompute
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.core.files.base import ContentFile
 
-from indicators.snapshots import services
-from indicators.snapshots.access import snapshots_for_user
-from indicators.snapshots.models import Snapshot, SnapshotDownload
+from snapshots import services
+from snapshots.access import snapshots_for_user
+from snapshots.models import Snapshot, SnapshotDownload
 from tests.snapshots.conftest import Q1, Q2, recompute
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from indicators.snapshots import services
-from indicators.snapshots.models import Snapshot
+from snapshots import services
+from snapshots.models import Snapshot
 from tests.snapshots.conftest import Q1, recompute
 
 

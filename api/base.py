@@ -1,0 +1,100 @@
+"""What every endpoint of the API shares: the model checks before a write,
+the role checks and the base viewset (pagination, the body-size limit and the
+error handler are in ``plumbing``).
+
+Every viewset reads its objects through one queryset built from the access
+helpers of its app (``programmes.access``, ``beneficiaries.selectors``,
+``indicators.selectors``), so a list, a detail and an action all see the same
+scope; an object outside it is "not found" (404), never "forbidden", so that
+its existence is not disclosed either.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers, viewsets
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.renderers import JSONRenderer
+
+from api.plumbing import django_errors
+from api.renderers import CSVRenderer
+from programmes.access import user_role
+from programmes.models import UserProfile
+
+Role = UserProfile.Role
+
+
+def validate_with_model(serializer: serializers.ModelSerializer, attrs: dict) -> dict:
+    """Run the model's own checks (``full_clean``: field rules, ``clean()``
+    and the database's check and unique constraints) on the instance as it
+    would be saved, so that a bad value is a 400 by field and never reaches
+    the database as an IntegrityError."""
+    model = serializer.Meta.model
+    instance = (
+        model() if serializer.instance is None else model.objects.get(pk=serializer.instance.pk)
+    )
+    many_to_many = {f.name for f in model._meta.many_to_many}
+    for name, value in attrs.items():
+        if name not in many_to_many:
+            setattr(instance, name, value)
+    try:
+        instance.full_clean(validate_unique=True)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(django_errors(error)) from None
+    return attrs
+
+
+class HasRole(BasePermission):
+    """Signed in, with a role (a user without a profile sees nothing)."""
+
+    message = _("Your account has no role yet: ask an administrator.")
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated) and (
+            user_role(request.user) is not None
+        )
+
+
+class AdminWrites(BasePermission):
+    """Reads for every role (in their scope); writes for administrators only.
+    Used for records with no write service of their own, written through
+    ``serializer.save()`` after the model's own checks. A change to an object
+    is refused only once the object was found in the user's scope, so that
+    one outside it stays "not found"."""
+
+    message = _("Only an administrator can change this.")
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS or view.lookup_url_kwarg_value() is not None:
+            return True
+        return user_role(request.user) == Role.ADMIN
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return request.method in SAFE_METHODS or user_role(request.user) == Role.ADMIN
+
+
+class ApiViewSet(viewsets.GenericViewSet):
+    """The base of every viewset: signed in with a role, filters and
+    ordering, JSON; lists also in CSV where ``csv_list`` is set.
+
+    ``get_queryset`` must return only what ``request.user`` may see: it is
+    used by lists, details and actions alike."""
+
+    permission_classes = [HasRole]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    csv_list = True
+    hxl_tags: dict[str, str] = {}
+
+    def lookup_url_kwarg_value(self):
+        """The object named in the URL, or None for a collection."""
+        return self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if not (self.csv_list and self.action == "list"):
+            renderers = [r for r in renderers if not isinstance(r, CSVRenderer)]
+        return renderers

@@ -1,0 +1,243 @@
+"""Assistance records over the API: what was delivered, to how many people,
+by sex × age group × population group (the 32 ``recipient_field`` columns,
+e.g. ``f_18_59_idp``), and the activity types they are of.
+
+A record is written as a line of a monitoring visit, through
+``services.assistance_line_save`` and ``assistance_line_delete``: only the
+visit's monitor (or an administrator) while the visit is a draft or returned.
+Records are record-level data: donors never see them (their figures are the
+indicator values); the beneficiary a record names is never exposed.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, mixins, serializers
+
+from api.base import ApiViewSet, Role
+from api.beneficiaries.filters import ProjectRecordFilter
+from beneficiaries import selectors, services
+from beneficiaries.models import (
+    HOUSEHOLD_SIZE_MAX,
+    HOUSEHOLD_SIZE_MIN,
+    RECIPIENT_FIELDS,
+    ActivityType,
+    AssistanceRecord,
+)
+from programmes.access import user_role
+
+# --- Scope --------------------------------------------------------------------
+
+
+def may_write(user, record) -> bool:
+    """Whether ``user`` changes what ``record`` (an assistance line or a
+    feedback response) adds to its visit: the visit's monitor or an
+    administrator (whether the visit can still change is the service's rule);
+    a record without a visit is changed in the admin only."""
+    role = user_role(user)
+    if record.visit_id is None:
+        return False
+    return role == Role.ADMIN or (role == Role.MONITOR and record.visit.monitor_id == user.pk)
+
+
+# --- Serializers --------------------------------------------------------------
+
+
+class ActivityTypeSerializer(serializers.ModelSerializer):
+    sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = ActivityType
+        fields = ["code", "name", "unit", "sectors"]
+
+
+class WritableVisitField(serializers.PrimaryKeyRelatedField):
+    """A visit whose lines the user may write: their own (an administrator:
+    any) while draft or returned. Any other id is "does not exist"."""
+
+    def get_queryset(self):
+        user = self.context["request"].user
+        if user_role(user) not in (Role.MONITOR, Role.ADMIN):
+            return selectors.visits_for_user(user).none()
+        visits = selectors.visits_for_user(user).filter(status__in=selectors.EDITABLE_STATUSES)
+        return visits.select_related("project")
+
+
+class AssistanceRecordSerializer(serializers.ModelSerializer):
+    visit = WritableVisitField(
+        help_text=_("The id of the draft or returned visit this line belongs to.")
+    )
+    project = serializers.CharField(source="project.code", read_only=True)
+    governorate = serializers.CharField(source="project.governorate.pcode", read_only=True)
+    programme = serializers.CharField(source="project.programme.code", read_only=True)
+    donor = serializers.CharField(source="project.donor.code", read_only=True)
+    activity_type = serializers.SlugRelatedField(
+        slug_field="code", queryset=ActivityType.objects.all()
+    )
+
+    class Meta:
+        model = AssistanceRecord
+        fields = [
+            "id",
+            "visit",
+            "project",
+            "governorate",
+            "programme",
+            "donor",
+            "activity_type",
+            "delivered_on",
+            "status",
+            "units",
+            "households",
+            "people",
+            "household_size",
+            *RECIPIENT_FIELDS,
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["delivered_on", "status", "created_at", "updated_at"]
+        extra_kwargs = {
+            "household_size": {"min_value": HOUSEHOLD_SIZE_MIN, "max_value": HOUSEHOLD_SIZE_MAX}
+        }
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | QuerySet):
+            fields["visit"].read_only = True  # a line stays on its visit
+        return fields
+
+    def _save(self, record: AssistanceRecord | None, data: dict) -> AssistanceRecord:
+        def given(name):
+            if name in data:
+                return data[name]
+            return getattr(record, name) if record is not None else None
+
+        return services.assistance_line_save(
+            visit=record.visit if record is not None else data["visit"],
+            user=self.context["request"].user,
+            record=record,
+            activity_type=given("activity_type"),
+            units=given("units") or 0,
+            households=given("households") or 0,
+            people=given("people") or 0,
+            household_size=given("household_size"),
+            recipients={column: given(column) or 0 for column in RECIPIENT_FIELDS},
+        )
+
+    def create(self, validated_data):
+        return self._save(None, validated_data)
+
+    def update(self, instance, validated_data):
+        return self._save(instance, validated_data)
+
+
+# --- Filters ------------------------------------------------------------------
+
+
+class AssistanceFilter(ProjectRecordFilter):
+    activity_type = django_filters.ModelChoiceFilter(
+        queryset=ActivityType.objects.all(), to_field_name="code"
+    )
+    visit = django_filters.NumberFilter(field_name="visit_id", help_text=_("A visit id."))
+    delivered_after = django_filters.DateFilter(field_name="delivered_on", lookup_expr="gte")
+    delivered_before = django_filters.DateFilter(field_name="delivered_on", lookup_expr="lte")
+
+    class Meta:
+        model = AssistanceRecord
+        fields = [
+            "status",
+            "governorate",
+            "programme",
+            "donor",
+            "activity_type",
+            "visit",
+            "delivered_after",
+            "delivered_before",
+        ]
+
+
+# --- Views --------------------------------------------------------------------
+
+
+class ActivityTypeViewSet(mixins.ListModelMixin, ApiViewSet):
+    """The kinds of assistance (business support package, vocational
+    training ...) by code, with the project sectors each fits."""
+
+    queryset = ActivityType.objects.prefetch_related("sectors")
+    serializer_class = ActivityTypeSerializer
+    ordering_fields = ["code", "name"]
+    ordering = ["name"]
+    hxl_tags = {"code": "#activity+type+code", "name": "#activity+type+name"}
+
+
+class AssistanceRecordViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ApiViewSet,
+):
+    """Assistance records (``selectors.assistance_for_user``). Created, changed and
+    deleted as lines of a draft or returned visit by its monitor or an
+    administrator; a record imported without a visit is read-only here."""
+
+    serializer_class = AssistanceRecordSerializer
+    filterset_class = AssistanceFilter
+    ordering_fields = ["delivered_on", "id", "people", "units"]
+    ordering = ["-delivered_on", "-id"]
+    hxl_tags = {
+        "project": "#activity+code",
+        "governorate": "#adm1+code",
+        "programme": "#activity+programme+code",
+        "donor": "#org+funder+code",
+        "activity_type": "#activity+type+code",
+        "delivered_on": "#date",
+        "status": "#status",
+        "units": "#output+units",
+        "households": "#affected+hh",
+        "people": "#affected+total",
+        **{
+            column: "#affected"
+            + ("+f" if column.startswith("f_") else "+m")
+            + {
+                "idp": "+idps",
+                "returnee": "+returnees",
+                "host": "+hostcommunity",
+                "refugee": "+refugees",
+            }[column.rsplit("_", 1)[1]]
+            + "+age"
+            + column[2:].rsplit("_", 1)[0]
+            for column in RECIPIENT_FIELDS
+        },
+    }
+
+    def get_queryset(self):
+        return (
+            selectors.assistance_for_user(self.request.user)
+            .select_related(
+                "project__governorate", "project__programme", "project__donor", "activity_type"
+            )
+            .defer("project__governorate__boundary", "project__governorate__aliases")
+        )
+
+    def get_object(self):
+        record = super().get_object()
+        if self.action in ("update", "partial_update", "destroy"):
+            if not may_write(self.request.user, record):
+                raise exceptions.PermissionDenied(
+                    _("Only the visit's monitor changes its assistance lines.")
+                )
+        return record
+
+    def create(self, request, *args, **kwargs):
+        if user_role(request.user) not in (Role.MONITOR, Role.ADMIN):
+            raise exceptions.PermissionDenied(_("Only field staff record assistance."))
+        return super().create(request, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        services.assistance_line_delete(
+            visit=instance.visit, user=self.request.user, record=instance
+        )

@@ -1,0 +1,411 @@
+"""The portfolio over the API: governorates (with their boundaries as
+GeoJSON), sectors, donors, programmes, contributions and projects.
+
+Reads follow ``programmes.access``: projects and programmes as
+``projects_for_user`` and ``programmes_for_user`` give them, donors and
+contributions as the dashboards show them. Governorates and sectors are
+reference data every role reads.
+
+There is no write service for this reference data: administrators write it
+through ``serializer.save()``, after the model's own checks
+(``validate_with_model``: field rules, ``clean()`` and the database
+constraints) and, like the admin, asking for the recomputation the change
+needs (``indicators.services``). Nothing is deleted through the API but
+contributions: the other records are referred to by others (the admin
+deletes what can be deleted).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import django_filters
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api.base import AdminWrites, ApiViewSet, HasRole, Role, validate_with_model
+from programmes.access import programmes_for_user, projects_for_user, user_role
+from programmes.hooks import recompute_after_change, recompute_request_full, scope_of
+from programmes.models import Contribution, Donor, Governorate, Programme, Project, Sector
+
+# --- Serializers --------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "description": "A GeoJSON geometry (Polygon or MultiPolygon), WGS 84.",
+        "properties": {"type": {"type": "string"}, "coordinates": {"type": "array"}},
+    }
+)
+class GeometryField(serializers.JSONField):
+    pass
+
+
+class GovernorateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Governorate
+        fields = ["pcode", "iso_3166_2", "name_en", "name_ar", "name_iom", "aliases"]
+
+
+class GovernorateDetailSerializer(GovernorateSerializer):
+    boundary = GeometryField(read_only=True)
+
+    class Meta(GovernorateSerializer.Meta):
+        fields = [*GovernorateSerializer.Meta.fields, "boundary"]
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Sector
+        fields = ["code", "name"]
+
+
+class ModelChecked(serializers.ModelSerializer):
+    """A model serializer that runs the model's own checks before saving."""
+
+    def validate(self, attrs):
+        return validate_with_model(self, super().validate(attrs))
+
+
+class DonorSerializer(ModelChecked):
+    class Meta:
+        model = Donor
+        fields = ["id", "code", "name", "kind"]
+
+
+class ProgrammeSerializer(ModelChecked):
+    class Meta:
+        model = Programme
+        fields = ["id", "code", "name", "outcome_area", "description", "start_date", "end_date"]
+
+
+class ContributionSerializer(ModelChecked):
+    donor = serializers.SlugRelatedField(slug_field="code", queryset=Donor.objects.all())
+    programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "id",
+            "donor",
+            "programme",
+            "amount_usd",
+            "date",
+            "period_start",
+            "period_end",
+            "reference",
+        ]
+        extra_kwargs = {"amount_usd": {"min_value": Decimal("0.01")}}
+
+
+class ProjectSerializer(ModelChecked):
+    programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
+    governorate = serializers.SlugRelatedField(
+        slug_field="pcode", queryset=Governorate.objects.defer("boundary")
+    )
+    sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all())
+    donor = serializers.SlugRelatedField(slug_field="code", queryset=Donor.objects.all())
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "code",
+            "name",
+            "programme",
+            "governorate",
+            "district",
+            "community",
+            "sector",
+            "kind",
+            "status",
+            "donor",
+            "start_date",
+            "end_date",
+            "budget_usd",
+        ]
+        extra_kwargs = {"budget_usd": {"min_value": Decimal("0")}}
+
+
+# --- Scopes -------------------------------------------------------------------
+
+
+def donors_for_user(user) -> QuerySet[Donor]:
+    """The donors ``user`` may see: a donor user their own organisation;
+    staff every donor (the dashboards' filter lists them all)."""
+    role = user_role(user)
+    if role == Role.DONOR:
+        return Donor.objects.filter(pk=user.profile.donor_id)
+    if role is None:
+        return Donor.objects.none()
+    return Donor.objects.all()
+
+
+def contributions_for_user(user) -> QuerySet[Contribution]:
+    """The contributions ``user`` may see, as the dashboards show them: an
+    administrator all; a donor their organisation's; a manager those to the
+    programmes they manage; a monitor none (contributions are recorded per
+    programme, not per governorate)."""
+    role = user_role(user)
+    contributions = Contribution.objects.all()
+    if role == Role.ADMIN:
+        return contributions
+    if role == Role.DONOR:
+        return contributions.filter(donor_id=user.profile.donor_id)
+    if role == Role.MANAGER:
+        return contributions.filter(programme__in=user.profile.programmes.all())
+    return contributions.none()
+
+
+# --- Filters ------------------------------------------------------------------
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    code = django_filters.CharFilter(help_text=_("The programme's code, e.g. CRP."))
+
+    class Meta:
+        model = Programme
+        fields = ["code", "outcome_area"]
+
+
+class ContributionFilter(django_filters.FilterSet):
+    donor = django_filters.ModelChoiceFilter(
+        queryset=Donor.objects.all(), to_field_name="code", help_text=_("A donor code.")
+    )
+    programme = django_filters.ModelChoiceFilter(
+        queryset=Programme.objects.all(), to_field_name="code", help_text=_("A programme code.")
+    )
+    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Contribution
+        fields = ["donor", "programme", "date_after", "date_before"]
+
+
+class ProjectFilter(django_filters.FilterSet):
+    programme = django_filters.ModelChoiceFilter(
+        queryset=Programme.objects.all(), to_field_name="code", help_text=_("A programme code.")
+    )
+    governorate = django_filters.ModelChoiceFilter(
+        queryset=Governorate.objects.defer("boundary"),
+        to_field_name="pcode",
+        help_text=_("A governorate P-code, e.g. IQG13."),
+    )
+    donor = django_filters.ModelChoiceFilter(
+        queryset=Donor.objects.all(), to_field_name="code", help_text=_("A donor code.")
+    )
+    sector = django_filters.ModelChoiceFilter(
+        queryset=Sector.objects.all(), to_field_name="code", help_text=_("A sector code.")
+    )
+
+    class Meta:
+        model = Project
+        fields = ["programme", "governorate", "donor", "sector", "status", "kind"]
+
+
+# --- Views --------------------------------------------------------------------
+
+
+class GovernorateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Iraq's 18 governorates, by OCHA P-code. The detail has the boundary
+    (a GeoJSON geometry); ``geojson/`` gives all 18 as a FeatureCollection."""
+
+    lookup_field = "pcode"
+    ordering_fields = ["pcode", "name_en", "name_iom"]
+    ordering = ["pcode"]
+    hxl_tags = {
+        "pcode": "#adm1+code",
+        "name_en": "#adm1+name+i_en",
+        "name_ar": "#adm1+name+i_ar",
+        "name_iom": "#adm1+name",
+    }
+
+    def get_queryset(self):
+        queryset = Governorate.objects.order_by("pcode")
+        if self.action != "retrieve":
+            queryset = queryset.defer("boundary")
+        return queryset
+
+    def get_serializer_class(self):
+        return GovernorateDetailSerializer if self.action == "retrieve" else GovernorateSerializer
+
+    @extend_schema(
+        filters=False,
+        responses={
+            200: {
+                "type": "object",
+                "description": "A GeoJSON FeatureCollection of the 18 governorates; each "
+                "feature's properties are its P-code and names.",
+                "properties": {
+                    "type": {"type": "string", "enum": ["FeatureCollection"]},
+                    "features": {"type": "array", "items": {"type": "object"}},
+                },
+                "required": ["type", "features"],
+            }
+        },
+    )
+    @action(detail=False, pagination_class=None, filter_backends=[])
+    def geojson(self, request):
+        features = [
+            {
+                "type": "Feature",
+                "id": g.pcode,
+                "properties": {
+                    "pcode": g.pcode,
+                    "name_en": g.name_en,
+                    "name_ar": g.name_ar,
+                    "name_iom": g.name_iom,
+                },
+                "geometry": g.boundary,
+            }
+            for g in Governorate.objects.order_by("pcode")
+        ]
+        return Response({"type": "FeatureCollection", "features": features})
+
+
+class SectorViewSet(mixins.ListModelMixin, ApiViewSet):
+    """The project sectors (education, health, livelihoods ...), by code."""
+
+    queryset = Sector.objects.all()
+    serializer_class = SectorSerializer
+    ordering_fields = ["code", "name"]
+    ordering = ["name"]
+    hxl_tags = {"code": "#sector+code", "name": "#sector+name"}
+
+
+class AdminWritesViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ApiViewSet,
+):
+    """Read in scope; created and changed by administrators only."""
+
+    permission_classes = [HasRole, AdminWrites]
+
+    @transaction.atomic
+    def perform_create(self, serializer):
+        serializer.save()
+        self.after_write(serializer.instance, before=None)
+
+    @transaction.atomic
+    def perform_update(self, serializer):
+        before = scope_of(type(serializer.instance).objects.get(pk=serializer.instance.pk))
+        serializer.save()
+        self.after_write(serializer.instance, before=before)
+
+    def after_write(self, instance, *, before) -> None:
+        """Ask for the recomputation the change needs (nothing by default)."""
+
+
+class DonorViewSet(AdminWritesViewSet):
+    """Donors: a donor user sees their own organisation, staff all of them."""
+
+    serializer_class = DonorSerializer
+    filterset_fields = ["code", "kind"]
+    ordering_fields = ["name", "code"]
+    ordering = ["name"]
+    hxl_tags = {"code": "#org+funder+code", "name": "#org+funder+name", "kind": "#org+type"}
+
+    def get_queryset(self):
+        return donors_for_user(self.request.user)
+
+
+class ProgrammeViewSet(AdminWritesViewSet):
+    """Programmes in the user's scope (``programmes_for_user``). A change
+    queues a full recomputation, as in the admin."""
+
+    serializer_class = ProgrammeSerializer
+    filterset_class = ProgrammeFilter
+    ordering_fields = ["code", "name", "start_date"]
+    ordering = ["code"]
+    hxl_tags = {"code": "#activity+programme+code", "name": "#activity+programme+name"}
+
+    def get_queryset(self):
+        return programmes_for_user(self.request.user).order_by("code")
+
+    def after_write(self, instance, *, before) -> None:
+        recompute_request_full(user=self.request.user)
+
+
+class ContributionViewSet(mixins.DestroyModelMixin, AdminWritesViewSet):
+    """Money from a donor to a programme (``contributions_for_user``). A
+    change or a deletion recomputes what the contribution counted in."""
+
+    serializer_class = ContributionSerializer
+    filterset_class = ContributionFilter
+    ordering_fields = ["date", "amount_usd", "id"]
+    ordering = ["-date", "-id"]
+    hxl_tags = {
+        "donor": "#org+funder+code",
+        "programme": "#activity+programme+code",
+        "amount_usd": "#value+usd",
+        "date": "#date",
+    }
+
+    def get_queryset(self):
+        return contributions_for_user(self.request.user).select_related("donor", "programme")
+
+    def after_write(self, instance, *, before) -> None:
+        recompute_after_change(scopes=[before, scope_of(instance)])
+
+    @transaction.atomic
+    def perform_destroy(self, instance):
+        before = scope_of(instance)
+        instance._history_user = self.request.user
+        instance.delete()
+        recompute_after_change(scopes=[before])
+
+
+class ProjectViewSet(AdminWritesViewSet):
+    """Projects in the user's scope (``projects_for_user``): a donor's are
+    those their organisation funds. A change queues a full recomputation, as
+    in the admin (a status or sector moves records between definitions)."""
+
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilter
+    ordering_fields = ["code", "name", "start_date", "budget_usd", "status"]
+    ordering = ["code"]
+    hxl_tags = {
+        "code": "#activity+code",
+        "name": "#activity+name",
+        "programme": "#activity+programme+code",
+        "governorate": "#adm1+code",
+        "district": "#adm2+name",
+        "community": "#loc+name",
+        "sector": "#sector+code",
+        "status": "#status",
+        "donor": "#org+funder+code",
+        "start_date": "#date+start",
+        "end_date": "#date+end",
+        "budget_usd": "#value+usd",
+    }
+
+    def get_queryset(self):
+        return (
+            projects_for_user(self.request.user)
+            .select_related("programme", "governorate", "sector", "donor")
+            .defer("governorate__boundary", "governorate__aliases")
+        )
+
+    def after_write(self, instance, *, before) -> None:
+        recompute_request_full(user=self.request.user)
+
+
+ROUTES = [
+    ("governorates", GovernorateViewSet, "governorate"),
+    ("sectors", SectorViewSet, "sector"),
+    ("donors", DonorViewSet, "donor"),
+    ("programmes", ProgrammeViewSet, "programme"),
+    ("contributions", ContributionViewSet, "contribution"),
+    ("projects", ProjectViewSet, "project"),
+]

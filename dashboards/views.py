@@ -1,0 +1,187 @@
+"""Dashboards: the mission overview, the governorate and the programme pages.
+
+Each page asks one selector for its data; the figures the charts need go to
+the browser through ``json_script`` and ``static/js/dashboard.js`` draws them
+with the bundled plotly.js.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+import programmes
+from dashboards.selectors import home_summary
+from indicators.selectors import (
+    MAP_SERIES,
+    DashboardQuery,
+    governorate_dashboard,
+    mission_dashboard,
+    programme_dashboard,
+)
+from programmes.access import user_role
+
+GEOJSON = Path(programmes.__file__).resolve().parent / "data" / "iraq_governorates.geojson"
+
+
+def _query(request: HttpRequest) -> tuple[DashboardQuery, bool]:
+    """The dashboard query from the URL, and whether its as-of date was unreadable."""
+    get = request.GET
+    raw = (get.get("as_of") or "").strip()
+    as_of, unreadable = None, False
+    if raw:
+        try:
+            as_of = dt.date.fromisoformat(raw)
+        except ValueError:
+            unreadable = True
+    return (
+        DashboardQuery(
+            as_of=as_of,
+            programme=get.get("programme") or None,
+            donor=get.get("donor") or None,
+            governorate=get.get("governorate") or None,
+            map=get.get("map") or None,
+        ),
+        unreadable,
+    )
+
+
+def _no_role(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboards/no_role.html", status=403)
+
+
+def _chart_data(data: dict, request: HttpRequest) -> dict:
+    """What dashboard.js needs, with every label already translated. A click
+    on the map opens the governorate page under the same filters (on a
+    programme page, its programme)."""
+    query = request.GET.copy()
+    query.pop("governorate", None)
+    if data.get("programme"):
+        query["programme"] = data["programme"].code
+    return {
+        "geojson_url": reverse("dashboards:governorates_geojson"),
+        "topojson_url": static("vendor/plotly/topojson/"),
+        "governorate_url": reverse("dashboards:governorate", args=["PCODE"]),
+        "query": query.urlencode(),
+        "areas": data["areas"],
+        "map": data["map"],
+        "map_series": data["map_series"],
+        "contributions": data["contributions"],
+        "series": [
+            {
+                "quarter": s["quarter"],
+                "per_quarter": s["per_quarter"],
+                "cumulative": s["cumulative"],
+            }
+            for s in data["series"]
+        ],
+        "splits": data["splits"],
+        "projects_by_status": data["projects_by_status"],
+        "projects_by_sector": data["projects_by_sector"],
+        "feedback": data.get("feedback"),
+        "budget": _budget_bars(data.get("budget")),
+        "labels": {
+            "map": data["map_name"],
+            "per_quarter": _("In the quarter"),
+            "cumulative": _("Cumulative"),
+            "people": _("People"),
+            "projects": _("Projects"),
+            "total": _("Total"),
+            "quarter": _("Q%(quarter)s %(year)s"),
+            "answers": _("answers"),
+        },
+    }
+
+
+def _budget_bars(budget: dict | None) -> list[dict] | None:
+    """The programme page's budget and contributions as two bars."""
+    if not budget or not budget["has_data"]:
+        return None
+    return [
+        {"code": "budget", "label": _("Budget of the projects"), **budget["budget"]},
+        {"code": "contributions", "label": _("Contributions"), **budget["contributions"]},
+    ]
+
+
+def _page(request: HttpRequest, template: str, data: dict, unreadable_as_of: bool) -> HttpResponse:
+    if unreadable_as_of and "as_of" not in data["ignored"]:
+        data["ignored"].append("as_of")
+    # Links to a programme page keep the other filters.
+    links_query = request.GET.copy()
+    links_query.pop("programme", None)
+    # The map's series switches by link (and, with JavaScript, in place).
+    map_links = []
+    for series in data["map_series"]:
+        query = request.GET.copy()
+        query.pop("map", None)
+        if series["code"] != MAP_SERIES[0]:
+            query["map"] = series["code"]
+        map_links.append(
+            {**series, "query": query.urlencode(), "chosen": series["code"] == data["map"]}
+        )
+    return render(
+        request,
+        template,
+        {
+            "data": data,
+            "chart_data": _chart_data(data, request),
+            "links_query": links_query.urlencode(),
+            "map_links": map_links,
+        },
+    )
+
+
+@require_GET
+def mission(request: HttpRequest) -> HttpResponse:
+    """The mission overview: the whole portfolio in the user's scope."""
+    if user_role(request.user) is None:
+        return _no_role(request)
+    query, unreadable = _query(request)
+    data = mission_dashboard(user=request.user, query=query)
+    return _page(request, "dashboards/mission.html", data, unreadable)
+
+
+@require_GET
+def governorate(request: HttpRequest, pcode: str) -> HttpResponse:
+    """One governorate: the same figures cut by it, and its projects."""
+    if user_role(request.user) is None:
+        return _no_role(request)
+    query, unreadable = _query(request)
+    data = governorate_dashboard(user=request.user, pcode=pcode.upper(), query=query)
+    if data is None:
+        raise Http404(_("There is no governorate with this P-code."))
+    return _page(request, "dashboards/governorate.html", data, unreadable)
+
+
+@require_GET
+def programme(request: HttpRequest, code: str) -> HttpResponse:
+    """One programme: the same figures cut by it, its donors and its budget."""
+    if user_role(request.user) is None:
+        return _no_role(request)
+    query, unreadable = _query(request)
+    data = programme_dashboard(user=request.user, code=code, query=query)
+    if data is None:
+        # The same answer for a programme that does not exist and one the
+        # user may not see, so that the page does not tell which codes exist.
+        raise Http404(_("There is no programme with this code that you can see."))
+    return _page(request, "dashboards/programme.html", data, unreadable)
+
+
+@require_GET
+@cache_control(private=True, max_age=24 * 3600)
+def governorates_geojson(request: HttpRequest) -> FileResponse:
+    """The 18 governorates' boundaries as shipped (clockwise rings, for plotly's
+    geo maps: never rewound), for the dashboards' maps."""
+    return FileResponse(GEOJSON.open("rb"), content_type="application/geo+json")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", {"summary": home_summary(user=request.user)})

@@ -1,0 +1,205 @@
+"""The assistance records and monitoring visits downloads."""
+
+from __future__ import annotations
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.models import RECIPIENT_FIELDS, AssistanceRecord, Photo, Referral, ReviewStatus
+from beneficiaries.selectors import assistance_for_user, visits_for_user
+from exports.selectors.base import (
+    Column,
+    ExportQueryError,
+    Table,
+    _choice,
+    _codes,
+    _date,
+)
+
+# --- Assistance records ------------------------------------------------------------
+
+
+def records_for_user(user) -> QuerySet[AssistanceRecord]:
+    """The assistance records ``user`` may download: the API's rule
+    (``beneficiaries.selectors.assistance_for_user``)."""
+    return assistance_for_user(user)
+
+
+def _recipient_labels() -> dict[str, str]:
+    return {
+        column: AssistanceRecord._meta.get_field(column).verbose_name for column in RECIPIENT_FIELDS
+    }
+
+
+def _project_filters(params: QueryDict, prefix: str = "project__") -> Q:
+    q = Q()
+    for name, column in (
+        ("project", "code"),
+        ("programme", "programme__code"),
+        ("governorate", "governorate__pcode"),
+        ("donor", "donor__code"),
+        ("sector", "sector__code"),
+    ):
+        if codes := _codes(params, name):
+            q &= Q(**{f"{prefix}{column}__in": codes})
+    return q
+
+
+def assistance_records_table(*, user, params: QueryDict) -> Table:
+    """The assistance records ``user`` may download (``records_for_user``),
+    filtered by ``project``, ``programme``, ``governorate`` (P-code),
+    ``donor``, ``sector``, ``activity_type`` (codes), ``status`` and
+    ``delivered_after`` / ``delivered_before`` (inclusive); oldest first.
+    No personal data: the beneficiary a record may name is left out.
+    Raises ExportQueryError for an unreadable filter."""
+    errors: list = []
+    statuses = _choice(params, "status", ReviewStatus, errors)
+    after = _date(params, "delivered_after", errors)
+    before = _date(params, "delivered_before", errors)
+    if errors:
+        raise ExportQueryError(errors)
+    records = records_for_user(user).filter(_project_filters(params))
+    if codes := _codes(params, "activity_type"):
+        records = records.filter(activity_type__code__in=codes)
+    if statuses:
+        records = records.filter(status__in=statuses)
+    if after:
+        records = records.filter(delivered_on__gte=after)
+    if before:
+        records = records.filter(delivered_on__lte=before)
+
+    recipients = _recipient_labels()
+    columns = [
+        Column("record_id", _("record")),
+        Column("project_code", _("project code")),
+        Column("project_name", _("project")),
+        Column("programme_code", _("programme")),
+        Column("sector_code", _("sector code")),
+        Column("sector_name", _("sector")),
+        Column("adm1_code", _("governorate P-code")),
+        Column("adm1_name", _("governorate")),
+        Column("adm1_name_ar", _("governorate (Arabic)")),
+        Column("adm2_name", _("district")),
+        Column("loc_name", _("community")),
+        Column("donor_code", _("funding donor")),
+        Column("activity_code", _("activity type code")),
+        Column("activity_name", _("activity type")),
+        Column("unit", _("unit")),
+        Column("delivered_on", _("delivered on")),
+        Column("status", _("status")),
+        Column("units", _("units")),
+        Column("households", _("households")),
+        Column("household_size", _("recorded household size")),
+        Column("people", _("people (direct recipients)")),
+        *(Column(column, label) for column, label in recipients.items()),
+        Column("visit_id", _("verified by visit")),
+    ]
+    rows = records.order_by("pk").values_list(
+        "pk",
+        "project__code",
+        "project__name",
+        "project__programme__code",
+        "project__sector__code",
+        "project__sector__name",
+        "project__governorate__pcode",
+        "project__governorate__name_iom",
+        "project__governorate__name_ar",
+        "project__district",
+        "project__community",
+        "project__donor__code",
+        "activity_type__code",
+        "activity_type__name",
+        "activity_type__unit",
+        "delivered_on",
+        "status",
+        "units",
+        "households",
+        "household_size",
+        "people",
+        *recipients,
+        "visit_id",
+    )
+    return Table(columns=columns, rows=rows, shape=list)
+
+
+# --- Monitoring visits -------------------------------------------------------------
+
+
+def _count_of(model, *, extra: Q | None = None) -> Coalesce:
+    related = model.objects.filter(visit=OuterRef("pk"))
+    if extra is not None:
+        related = related.filter(extra)
+    counted = related.order_by().values("visit").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def visits_table(*, user, params: QueryDict) -> Table:
+    """The monitoring visits ``user`` may see (``visits_for_user``), filtered
+    by ``project``, ``programme``, ``governorate``, ``donor``, ``sector``,
+    ``status`` and ``visit_after`` / ``visit_before`` (inclusive): dates,
+    status and counts of referrals, photos and assistance lines, without the
+    findings (free text that may name people) or who made the visit.
+    Raises ExportQueryError for an unreadable filter."""
+    errors: list = []
+    statuses = _choice(params, "status", ReviewStatus, errors)
+    after = _date(params, "visit_after", errors)
+    before = _date(params, "visit_before", errors)
+    if errors:
+        raise ExportQueryError(errors)
+    visits = visits_for_user(user).filter(_project_filters(params))
+    if statuses:
+        visits = visits.filter(status__in=statuses)
+    if after:
+        visits = visits.filter(visit_date__gte=after)
+    if before:
+        visits = visits.filter(visit_date__lte=before)
+    columns = [
+        Column("visit_id", _("visit")),
+        Column("project_code", _("project code")),
+        Column("project_name", _("project")),
+        Column("programme_code", _("programme")),
+        Column("sector_name", _("sector")),
+        Column("adm1_code", _("governorate P-code")),
+        Column("adm1_name", _("governorate")),
+        Column("adm1_name_ar", _("governorate (Arabic)")),
+        Column("donor_code", _("funding donor")),
+        Column("visit_date", _("visit date")),
+        Column("status", _("status")),
+        Column("submitted_at", _("submitted at")),
+        Column("reviewed_at", _("reviewed at")),
+        Column("referrals", _("referrals")),
+        Column("referrals_open", _("open referrals")),
+        Column("photos", _("photos")),
+        Column("assistance_lines", _("assistance lines")),
+    ]
+    rows = (
+        visits.annotate(
+            n_referrals=_count_of(Referral),
+            n_open=_count_of(Referral, extra=Q(closed_on__isnull=True)),
+            n_photos=_count_of(Photo),
+            n_lines=_count_of(AssistanceRecord),
+        )
+        .order_by("visit_date", "pk")
+        .values_list(
+            "pk",
+            "project__code",
+            "project__name",
+            "project__programme__code",
+            "project__sector__name",
+            "project__governorate__pcode",
+            "project__governorate__name_iom",
+            "project__governorate__name_ar",
+            "project__donor__code",
+            "visit_date",
+            "status",
+            "submitted_at",
+            "reviewed_at",
+            "n_referrals",
+            "n_open",
+            "n_photos",
+            "n_lines",
+        )
+    )
+    return Table(columns=columns, rows=rows, shape=list)

@@ -1,0 +1,70 @@
+"""Who may see which snapshot: the one access helper every snapshot view uses.
+
+- an administrator: every snapshot, drafts included;
+- a manager: the drafts and published snapshots of portfolios whose every
+  programme they manage (``profile.programmes``);
+- a donor: the published snapshots of portfolios whose every programme their
+  organisation funds (``programmes.access.programmes_for_user``);
+- a monitor, a user without a role, an anonymous user: none.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from programmes.access import programmes_for_user, user_role
+from programmes.models import Programme, UserProfile
+from snapshots.models import Snapshot
+
+Role = UserProfile.Role
+WRITE_ROLES = (Role.ADMIN, Role.MANAGER)
+
+
+def programmes_for_snapshots(user) -> QuerySet[Programme]:
+    """The programmes ``user`` may make snapshots of: an administrator all, a
+    manager those they manage, anyone else none."""
+    role = user_role(user)
+    if role == Role.ADMIN:
+        return Programme.objects.all()
+    if role == Role.MANAGER:
+        return user.profile.programmes.all()
+    return Programme.objects.none()
+
+
+def _within(snapshots: QuerySet[Snapshot], programmes: QuerySet[Programme]) -> QuerySet[Snapshot]:
+    """The snapshots all of whose programmes are in ``programmes``."""
+    return snapshots.exclude(programmes__in=Programme.objects.exclude(pk__in=programmes))
+
+
+def snapshots_for_user(user) -> QuerySet[Snapshot]:
+    """The snapshots ``user`` may see (the rules of this module's docstring)."""
+    role = user_role(user)
+    snapshots = Snapshot.objects.all()
+    if role == Role.ADMIN:
+        return snapshots
+    if role == Role.MANAGER:
+        return _within(snapshots, user.profile.programmes.all())
+    if role == Role.DONOR:
+        published = snapshots.filter(status=Snapshot.Status.PUBLISHED)
+        return _within(published, programmes_for_user(user))
+    return snapshots.none()
+
+
+def snapshot_for_user(user, pk, *, write: bool = False) -> Snapshot:
+    """The snapshot ``pk`` if ``user`` may see it; with ``write``, only if they
+    may also change it (publish it, ask for its draft PDF): a manager of its
+    programmes or an administrator. Raises Http404 otherwise, so that a
+    snapshot's existence is not disclosed."""
+    snapshots = snapshots_for_user(user)
+    if write and user_role(user) not in WRITE_ROLES:
+        raise Http404
+    try:
+        return snapshots.select_related("previous", "created_by", "published_by").get(pk=pk)
+    except (Snapshot.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def snapshot_can_create(user) -> bool:
+    """Whether ``user`` makes snapshots: managers and administrators."""
+    return user_role(user) in WRITE_ROLES

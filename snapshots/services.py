@@ -1,0 +1,313 @@
+"""Writes of snapshots: create a draft, publish it (freezing its figures), ask
+for its PDF and generate it (in a Celery task, ``tasks.snapshot_pdf``)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.periods import quarter_label, quarter_start
+from programmes.models import Programme
+from snapshots.fingerprint import payload_sealed
+from snapshots.models import Snapshot, SnapshotDownload, portfolio_key_for
+from snapshots.selectors import (
+    is_quarter_end,
+    published_before,
+    snapshot_payload,
+    snapshot_payload_build,
+    snapshot_previous,
+)
+
+log = logging.getLogger(__name__)
+
+_IN_PROGRESS = (Snapshot.PdfStatus.QUEUED, Snapshot.PdfStatus.RUNNING)
+# A generation queued or running for longer than this was lost (a worker died
+# and the task was not redelivered): a new request queues it again.
+STALE_AFTER = dt.timedelta(minutes=30)
+
+
+def _render(payload: dict, progress=None) -> bytes:
+    # Imported here: the renderer pulls in WeasyPrint and Plotly, which the
+    # web pages and the rest of this module do not need.
+    from snapshots.pdf import render_snapshot_pdf
+
+    if progress is None:
+        return render_snapshot_pdf(payload)
+    return render_snapshot_pdf(payload, progress=progress)
+
+
+@transaction.atomic
+def snapshot_create(
+    *,
+    programmes: Iterable[Programme],
+    quarter_end: dt.date,
+    as_of: dt.date | None = None,
+    title: str | None = None,
+    user,
+) -> Snapshot:
+    """A new draft snapshot of the portfolio ``programmes`` for the quarter
+    ending ``quarter_end``, with figures as of ``as_of`` (default: the quarter
+    end; a day of that quarter) and ``title`` (default: the programme names).
+    Raises ValidationError for no programme, a day that ends no quarter, an
+    as-of date outside the quarter, or a quarter already published for the
+    portfolio."""
+    programmes = sorted(set(programmes), key=lambda p: p.code)
+    if not programmes:
+        raise ValidationError({"programmes": _("Choose at least one programme.")})
+    if not is_quarter_end(quarter_end):
+        raise ValidationError({"quarter_end": _("Choose the last day of a quarter.")})
+    as_of = as_of or quarter_end
+    if not quarter_start(quarter_end) <= as_of <= quarter_end:
+        raise ValidationError(
+            {
+                "as_of": _("The figures’ date must fall in %(quarter)s.")
+                % {"quarter": quarter_label(quarter_end)}
+            }
+        )
+    key = portfolio_key_for(programmes)
+    if Snapshot.objects.filter(
+        portfolio_key=key, quarter_end=quarter_end, status=Snapshot.Status.PUBLISHED
+    ).exists():
+        raise ValidationError(
+            _("The snapshot of this portfolio for %(quarter)s is already published.")
+            % {"quarter": quarter_label(quarter_end)}
+        )
+    snapshot = Snapshot.objects.create(
+        portfolio_key=key,
+        title=(title or "").strip() or ", ".join(p.name for p in programmes),
+        quarter_end=quarter_end,
+        as_of=as_of,
+        created_by=user,
+    )
+    snapshot.programmes.set(programmes)
+    return snapshot
+
+
+@transaction.atomic
+def snapshot_publish(*, snapshot: Snapshot, user) -> Snapshot:
+    """Publish the draft ``snapshot``: freeze its figures (compared with the
+    previous published snapshot of the same portfolio, which it then points
+    to) into its payload, which nothing changes afterwards, and queue its PDF
+    after commit (a draft preview PDF is discarded). Raises ValidationError
+    if it is already published, if its quarter is already published for the
+    portfolio, or if a later quarter is (snapshots are published in order, so
+    that each is compared with the one before it)."""
+    snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
+    if snapshot.is_published:
+        raise ValidationError(_("This snapshot is already published."))
+    published = Snapshot.objects.filter(
+        portfolio_key=snapshot.portfolio_key, status=Snapshot.Status.PUBLISHED
+    )
+    if published.filter(quarter_end__gte=snapshot.quarter_end).exists():
+        raise ValidationError(
+            _(
+                "A snapshot of this portfolio for %(quarter)s or a later quarter is already "
+                "published: snapshots are published quarter after quarter."
+            )
+            % {"quarter": quarter_label(snapshot.quarter_end)}
+        )
+    previous = snapshot_previous(snapshot)
+    now = timezone.now()
+    snapshot.payload = snapshot_payload_build(
+        programmes=list(snapshot.programmes.all()),
+        quarter_end=snapshot.quarter_end,
+        as_of=snapshot.as_of,
+        title=snapshot.title,
+        status=Snapshot.Status.PUBLISHED,
+        published_at=timezone.localtime(now),
+        previous_payload=previous.payload if previous else None,
+    )
+    snapshot.payload, snapshot.fingerprint = payload_sealed(
+        snapshot.payload, verify_url=settings.SITE_URL + reverse("snapshots:verify")
+    )
+    old_pdf = snapshot.pdf.name
+    snapshot.status = Snapshot.Status.PUBLISHED
+    snapshot.previous = previous
+    snapshot.published_by = user
+    snapshot.published_at = now
+    snapshot.pdf = ""
+    snapshot.pdf_sha256 = ""
+    snapshot.pdf_status = Snapshot.PdfStatus.QUEUED
+    snapshot.pdf_progress = 0
+    snapshot.pdf_error = ""
+    snapshot.pdf_attempts = 0
+    snapshot.pdf_requested_at = now
+    snapshot.pdf_generated_at = None
+    snapshot.save()
+    _queue_pdf(snapshot.pk, delete=old_pdf)
+    return snapshot
+
+
+def _queue_pdf(snapshot_id: int, *, delete: str = "") -> None:
+    from snapshots.tasks import snapshot_pdf
+
+    def after_commit() -> None:
+        if delete:
+            _delete_file(delete)
+        snapshot_pdf.delay(snapshot_id)
+
+    transaction.on_commit(after_commit)
+
+
+def _delete_file(name: str) -> None:
+    from django.core.files.storage import default_storage
+
+    try:
+        default_storage.delete(name)
+    except OSError:  # already gone: nothing to clean up
+        log.warning("snapshot PDF %s could not be deleted", name)
+
+
+@transaction.atomic
+def snapshot_pdf_request(*, snapshot: Snapshot, user) -> Snapshot:
+    """Ask for ``snapshot``'s PDF: for a draft, a new preview of its live
+    figures marked DRAFT (replacing the previous preview); for a published
+    snapshot, its PDF from the frozen payload only if it has none yet (it is
+    generated once, then served from storage: after a failure, this retries).
+    Nothing is queued while a generation is queued or running. Queued after
+    commit."""
+    snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
+    now = timezone.now()
+    stale = snapshot.pdf_requested_at is None or now - snapshot.pdf_requested_at > STALE_AFTER
+    if snapshot.pdf_status in _IN_PROGRESS and not stale:
+        return snapshot
+    if snapshot.is_published and snapshot.pdf_ready:
+        return snapshot
+    snapshot.pdf_status = Snapshot.PdfStatus.QUEUED
+    snapshot.pdf_progress = 0
+    snapshot.pdf_error = ""
+    snapshot.pdf_requested_at = now
+    snapshot.save(update_fields=["pdf_status", "pdf_progress", "pdf_error", "pdf_requested_at"])
+    _queue_pdf(snapshot.pk)
+    return snapshot
+
+
+def _progress(snapshot_id: int, status: str, percent: int, **fields) -> None:
+    # Only while the snapshot is as it was rendered for: a publish meanwhile
+    # has queued its own PDF, whose progress this must not overwrite.
+    Snapshot.objects.filter(pk=snapshot_id, status=status).update(pdf_progress=percent, **fields)
+
+
+def snapshot_pdf_generate(*, snapshot_id: int) -> bool:
+    """Generate the PDF of snapshot ``snapshot_id`` and store it in the
+    default storage: a published snapshot's from its frozen payload (once: a
+    rerun after it is done does nothing), a draft's from its live figures,
+    marked DRAFT. Progress and a failure's error are written to the snapshot
+    as it goes. Not one transaction: the rendering takes seconds and the
+    progress must show meanwhile; each write is its own short transaction,
+    and the file is kept only if the snapshot is still in the state it was
+    rendered for (a draft preview finishing after the snapshot was published
+    is dropped). Returns whether a PDF was stored."""
+    with transaction.atomic():
+        snapshot = Snapshot.objects.select_for_update().filter(pk=snapshot_id).first()
+        if snapshot is None:
+            return False
+        if snapshot.is_published and snapshot.pdf_ready:
+            return False
+        status = snapshot.status
+        snapshot.pdf_status = Snapshot.PdfStatus.RUNNING
+        snapshot.pdf_progress = 5
+        snapshot.pdf_attempts += 1
+        snapshot.save(update_fields=["pdf_status", "pdf_progress", "pdf_attempts"])
+    try:
+        payload = snapshot_payload(snapshot)
+        _progress(snapshot_id, status, 20)
+
+        def step(done: int, total: int, _step: str) -> None:
+            # The charts are drawn in an event loop, where Django refuses a
+            # query: their progress shows at the next step outside it.
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                _progress(snapshot_id, status, 20 + 70 * done // max(total, 1))
+
+        content = _render(payload, step)
+        _progress(snapshot_id, status, 90)
+    except Exception as error:
+        log.exception("snapshot %s: PDF generation failed", snapshot_id)
+        _progress(
+            snapshot_id,
+            status,
+            0,
+            pdf_status=Snapshot.PdfStatus.FAILED,
+            pdf_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        return False
+    return _store(snapshot_id, status=status, content=content)
+
+
+@transaction.atomic
+def _store(snapshot_id: int, *, status: str, content: bytes) -> bool:
+    snapshot = Snapshot.objects.select_for_update().get(pk=snapshot_id)
+    if snapshot.status != status or (snapshot.is_published and snapshot.pdf_ready):
+        return False
+    old = snapshot.pdf.name
+    name = f"{snapshot.portfolio_key}-{snapshot.quarter_end:%Y-%m-%d}-{status}.pdf"
+    snapshot.pdf.save(name, ContentFile(content), save=False)
+    # What the verification page compares an uploaded PDF with.
+    snapshot.pdf_sha256 = hashlib.sha256(content).hexdigest()
+    snapshot.pdf_status = Snapshot.PdfStatus.DONE
+    snapshot.pdf_progress = 100
+    snapshot.pdf_error = ""
+    snapshot.pdf_generated_at = timezone.now()
+    snapshot.save(
+        update_fields=[
+            "pdf",
+            "pdf_sha256",
+            "pdf_status",
+            "pdf_progress",
+            "pdf_error",
+            "pdf_generated_at",
+        ]
+    )
+    if old and old != snapshot.pdf.name:
+        transaction.on_commit(lambda: _delete_file(old))
+    return True
+
+
+@transaction.atomic
+def snapshot_download_log(*, snapshot: Snapshot, user) -> SnapshotDownload:
+    """Record that ``user`` downloaded ``snapshot``'s PDF (who, when, which,
+    and whether it was a draft preview)."""
+    return SnapshotDownload.objects.create(
+        snapshot=snapshot, user=user, kind=SnapshotDownload.Kind.PDF, status=snapshot.status
+    )
+
+
+def snapshot_pdf_render(
+    *,
+    programmes: Iterable[Programme],
+    quarter_end: dt.date,
+    as_of: dt.date | None = None,
+    fill: Callable[[dict], dict] | None = None,
+) -> bytes:
+    """The PDF of a full snapshot of ``programmes`` for the quarter ending
+    ``quarter_end`` as it would be published now, without storing anything
+    (for the benchmark and for trying a layout): build the payload, compared
+    with the latest published snapshot of the portfolio before that quarter,
+    and render it (after ``fill(payload)``, which the benchmark uses to fill
+    every section)."""
+    programmes = list(programmes)
+    previous = published_before(
+        portfolio_key=portfolio_key_for(programmes), quarter_end=quarter_end
+    )
+    payload = snapshot_payload_build(
+        programmes=programmes,
+        quarter_end=quarter_end,
+        as_of=as_of or quarter_end,
+        status=Snapshot.Status.PUBLISHED,
+        published_at=timezone.localtime(),
+        previous_payload=previous.payload if previous else None,
+    )
+    return _render(fill(payload) if fill else payload)
