@@ -157,7 +157,7 @@ def main(argv: list[str]) -> int:
 
 
 def _generator_version():
-    import demo
+    from demo import generate as demo
 
     return getattr(demo, "GENERATOR_VERSION", 0)
 
@@ -386,8 +386,8 @@ def _snapshot_pdf(repeat: int = 3) -> dict:
     headline figures, 4 tables, 5 stories with photos, 20 references), charts
     exported by kaleido in one browser session."""
     from beneficiaries.models import Photo
-    from demo import AS_OF
     from demo.bench_pdf import filled_payload
+    from demo.generate import AS_OF
     from programmes.models import Programme
     from snapshots.services import snapshot_pdf_render
 

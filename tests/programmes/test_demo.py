@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 
-import demo
 from beneficiaries.models import (
     RECIPIENT_CELLS,
     RECIPIENT_FIELDS,
@@ -28,6 +27,7 @@ from beneficiaries.models import (
     Question,
     Referral,
 )
+from demo import generate as demo
 from demo.indicators import DEFINITIONS
 from indicators.models import IndicatorDefinition
 from programmes.models import Contribution, Donor, Governorate, Programme, Project, Sector

@@ -10,7 +10,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-import demo
+from demo import generate as demo
 from demo.indicators import demo_definitions_ensure
 from demo.snapshots import demo_snapshots_ensure
 from indicators.engine import recompute_full
