@@ -35,7 +35,9 @@ class SnapshotSerializer(serializers.ModelSerializer):
             "id",
             "title",
             "programmes",
-            "quarter_end",
+            "series",
+            "period_start",
+            "period_end",
             "as_of",
             "status",
             "published_at",
@@ -74,9 +76,9 @@ class SnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     """Quarterly snapshots you may see, newest quarter first."""
 
     serializer_class = SnapshotSerializer
-    filterset_fields = ["status", "quarter_end"]
-    ordering_fields = ["quarter_end", "published_at", "id"]
-    ordering = ["-quarter_end", "-id"]
+    filterset_fields = ["status", "series", "period_end"]
+    ordering_fields = ["period_end", "published_at", "id"]
+    ordering = ["-period_end", "-id"]
     csv_list = False  # a snapshot is a document, not a table row
 
     def get_queryset(self):

@@ -400,7 +400,7 @@ def _snapshot_pdf(repeat: int = 3) -> dict:
         return filled_payload(payload, names)
 
     def render():
-        sizes.append(len(snapshot_pdf_render(programmes=programmes, quarter_end=AS_OF, fill=fill)))
+        sizes.append(len(snapshot_pdf_render(programmes=programmes, period_end=AS_OF, fill=fill)))
 
     seconds = _median(render, repeat, warmup=0)
     return {"pdf_s": round(seconds, 2), "pdf_kb": round(max(sizes) / 1024, 1)}

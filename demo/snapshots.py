@@ -36,7 +36,7 @@ def demo_snapshots_ensure(*, last_quarter_end: dt.date) -> int:
         return 0
     published = 0
     for quarter_end in (_quarter_before(last_quarter_end), last_quarter_end):
-        draft = snapshot_create(programmes=programmes, quarter_end=quarter_end, user=manager)
+        draft = snapshot_create(programmes=programmes, period_end=quarter_end, user=manager)
         snapshot_publish(snapshot=draft, user=manager)
         published += 1
     return published

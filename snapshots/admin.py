@@ -16,13 +16,13 @@ from snapshots.models import Snapshot, SnapshotDownload
 class SnapshotAdmin(admin.ModelAdmin):
     # Who created and published it are fields of the snapshot; its history
     # rows (HistoricalSnapshot) are kept for audit without an admin page.
-    list_display = ["title", "portfolio_key", "quarter_end", "as_of", "status", "pdf_status"]
-    list_filter = ["status", "pdf_status", "quarter_end"]
+    list_display = ["title", "portfolio_key", "period_end", "as_of", "status", "pdf_status"]
+    list_filter = ["status", "pdf_status", "period_end"]
     search_fields = ["title", "portfolio_key"]
-    date_hierarchy = "quarter_end"
+    date_hierarchy = "period_end"
     readonly_fields = [
         "programmes",
-        "quarter_end",
+        "period_end",
         "as_of",
         "portfolio_key",
         "status",

@@ -1,9 +1,12 @@
-"""A snapshot: the quarterly report of a portfolio (one or more programmes).
+"""A snapshot: the report of a portfolio (one or more programmes) for one
+period of its series (a month, a quarter or a year).
 
-A draft shows live figures; publishing freezes them into ``payload`` (the
-contract in ``notes/snapshot_payload.md``, rendered as it is by ``pdf.py``),
-compared with the previous published snapshot of the same portfolio, which
-it points to. The payload of a published snapshot is never written again, and
+A series is a portfolio plus a cadence. A draft is made of ordered sections of
+blocks (narrative, headline figures, tables, stories) written by the reporting
+officer, and shows live figures; publishing freezes everything into
+``payload`` (the contract in ``docs/snapshot_payload.md``, rendered as it is by
+``pdf.py``), compared with the previous published snapshot of the same
+series, which it points to. The payload of a published snapshot is never written again, and
 its PDF is generated once, stored in the default storage and served from it.
 """
 
@@ -18,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programmes.models import Programme
+from snapshots.cadence import Cadence, Period
 
 
 def portfolio_key_for(programmes) -> str:
@@ -29,6 +33,51 @@ def portfolio_key_for(programmes) -> str:
 def snapshot_pdf_path(instance: Snapshot, filename: str) -> str:
     # An unguessable name: the file is served only through the download view.
     return f"snapshots/{instance.pk or 'new'}/{uuid.uuid4().hex}.pdf"
+
+
+class SnapshotSeries(models.Model):
+    """The snapshots of one portfolio at one cadence ("CRP, quarterly"). A
+    new draft of a series starts as a copy of its latest snapshot."""
+
+    name = models.CharField(_("name"), max_length=200)
+    programmes = models.ManyToManyField(
+        Programme, related_name="snapshot_series", verbose_name=_("programmes")
+    )
+    portfolio_key = models.CharField(
+        _("portfolio"),
+        max_length=300,
+        db_index=True,
+        help_text=_("The programme codes, sorted and joined: the same portfolio, the same key."),
+    )
+    cadence = models.CharField(_("cadence"), max_length=10, choices=Cadence)
+    disclaimer = models.TextField(
+        _("disclaimer"), blank=True, help_text=_("The default disclaimer of new drafts.")
+    )
+    contact = models.TextField(
+        _("contact"), blank=True, help_text=_("The default contact block of new drafts.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("snapshot series")
+        verbose_name_plural = _("snapshot series")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["portfolio_key", "cadence"], name="snapshot_series_one_per_cadence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_cadence_display()})"
 
 
 class Snapshot(models.Model):
@@ -43,6 +92,12 @@ class Snapshot(models.Model):
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
 
+    series = models.ForeignKey(
+        SnapshotSeries,
+        on_delete=models.PROTECT,
+        related_name="snapshots",
+        verbose_name=_("series"),
+    )
     programmes = models.ManyToManyField(
         Programme, related_name="snapshots", verbose_name=_("programmes")
     )
@@ -53,8 +108,11 @@ class Snapshot(models.Model):
         help_text=_("The programme codes, sorted and joined: the same portfolio, the same key."),
     )
     title = models.CharField(_("title"), max_length=300)
-    quarter_end = models.DateField(_("quarter ending"))
+    period_start = models.DateField(_("period starting"))
+    period_end = models.DateField(_("period ending"))
     as_of = models.DateField(_("figures as of"))
+    disclaimer = models.TextField(_("disclaimer"), blank=True, default="")
+    contact = models.TextField(_("contact"), blank=True, default="")
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,14 +180,18 @@ class Snapshot(models.Model):
     history = HistoricalRecords(excluded_fields=["payload"], m2m_fields=[programmes])
 
     class Meta:
-        ordering = ["-quarter_end", "-created_at"]
+        ordering = ["-period_end", "-created_at"]
         verbose_name = _("snapshot")
         verbose_name_plural = _("snapshots")
         constraints = [
             models.UniqueConstraint(
-                fields=["portfolio_key", "quarter_end"],
+                fields=["series", "period_end"],
                 condition=Q(status="published"),
-                name="snapshot_one_published_per_portfolio_quarter",
+                name="snapshot_one_published_per_series_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__lte=models.F("as_of"), as_of__lte=models.F("period_end")),
+                name="snapshot_as_of_in_period",
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(payload__isnull=False, published_at__isnull=False),
@@ -141,22 +203,102 @@ class Snapshot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} — {self.quarter_end} ({self.get_status_display()})"
+        return f"{self.title} — {self.period_end} ({self.get_status_display()})"
 
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
     @property
-    def quarter_label(self) -> str:
-        """ "Q2 2018" (translated)."""
-        from snapshots.selectors import quarter_label
+    def period(self) -> Period:
+        return Period(cadence=self.series.cadence, start=self.period_start, end=self.period_end)
 
-        return quarter_label(self.quarter_end)
+    @property
+    def period_label(self) -> str:
+        """ "April 2017", "Q2 2018" or "2018" (translated)."""
+        return self.period.label
 
     @property
     def pdf_ready(self) -> bool:
         return self.pdf_status == self.PdfStatus.DONE and bool(self.pdf)
+
+
+class SnapshotSection(models.Model):
+    """One section of a snapshot (an outcome area, usually a page), in order.
+    A hidden section stays in the draft (and is copied forward) but is left
+    out of the document."""
+
+    snapshot = models.ForeignKey(
+        Snapshot, on_delete=models.CASCADE, related_name="sections", verbose_name=_("snapshot")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    key = models.SlugField(_("key"), max_length=50)
+    title = models.CharField(_("title"), max_length=200)
+    hidden = models.BooleanField(_("hidden"), default=False)
+    footnotes = models.TextField(
+        _("footnotes"), blank=True, help_text=_("One footnote per line, printed under the section.")
+    )
+
+    class Meta:
+        ordering = ["snapshot", "position"]
+        verbose_name = _("snapshot section")
+        verbose_name_plural = _("snapshot sections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "position"],
+                name="snapshot_section_position",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.UniqueConstraint(fields=["snapshot", "key"], name="snapshot_section_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SnapshotBlock(models.Model):
+    """One block of a section, in order. ``content`` by kind (checked by the
+    services, documented in ``docs/snapshot_authoring.md``):
+
+    - narrative: ``{"text": markup}``: paragraphs, ``**bold**``, ``*italic*``,
+      ``- `` lists, and live references ``{people-reached governorate=IQG15}``;
+    - figures: ``{"items": [{"ref": "people-reached district=IQG15Q05",
+      "label": str (optional), "footnote": str (optional)}]}``;
+    - table: ``{"kind": "sector_status", "title", "sectors": [codes]}``,
+      ``{"kind": "population_groups", "title", "ref": "direct-recipients"}`` or
+      ``{"kind": "custom", "title", "rows": [{"label", "ref"}]}``;
+    - gender: ``{"ref": "direct-recipients"}``;
+    - story: ``{"photo": Photo pk | null, "title", "text": markup, "caption"}``.
+    """
+
+    class Kind(models.TextChoices):
+        NARRATIVE = "narrative", _("Narrative")
+        FIGURES = "figures", _("Headline figures")
+        TABLE = "table", _("Table")
+        GENDER = "gender", _("Women and men")
+        STORY = "story", _("Story")
+
+    section = models.ForeignKey(
+        SnapshotSection, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("section")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    content = models.JSONField(_("content"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["section", "position"]
+        verbose_name = _("snapshot block")
+        verbose_name_plural = _("snapshot blocks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "position"],
+                name="snapshot_block_position",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.position}"
 
 
 class SnapshotDownload(models.Model):

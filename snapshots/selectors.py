@@ -118,7 +118,7 @@ def _previous_figures(previous_payload: dict | None) -> dict[str, dict]:
 def snapshot_payload_build(
     *,
     programmes: Iterable[Programme],
-    quarter_end: dt.date,
+    period_end: dt.date,
     as_of: dt.date,
     title: str | None = None,
     status: str = Snapshot.Status.DRAFT,
@@ -127,7 +127,7 @@ def snapshot_payload_build(
     language: str | None = None,
 ) -> dict:
     """The payload of a snapshot of ``programmes`` for the quarter ending
-    ``quarter_end`` with figures as of ``as_of`` (see the contract in
+    ``period_end`` with figures as of ``as_of`` (see the contract in
     ``notes/snapshot_payload.md``): every figure is the running total as of
     ``as_of`` of the programmes' "all donors, all governorates" cells of the
     indicator value table (the sum of the programmes' cells), so only approved
@@ -143,7 +143,7 @@ def snapshot_payload_build(
     with translation.override(language or settings.LANGUAGE_CODE):
         return _build(
             programmes=programmes,
-            quarter_end=quarter_end,
+            quarter_end=period_end,
             as_of=as_of,
             title=title,
             status=status,
@@ -493,24 +493,24 @@ def _photos(programme_ids: list[int], as_of: dt.date) -> list[dict]:
 # --- Snapshots ------------------------------------------------------------------
 
 
-def published_before(*, portfolio_key: str, quarter_end: dt.date) -> Snapshot | None:
-    """The latest published snapshot of the portfolio ``portfolio_key`` for a
-    quarter before the one ending ``quarter_end`` (None if there is none):
-    what a snapshot of that quarter is compared with. One query."""
+def published_before(*, series_id: int, period_end: dt.date) -> Snapshot | None:
+    """The latest published snapshot of the series ``series_id`` for a period
+    before the one ending ``period_end`` (None if there is none): what a
+    snapshot of that period is compared with. One query."""
     return (
         Snapshot.objects.filter(
-            portfolio_key=portfolio_key,
+            series_id=series_id,
             status=Snapshot.Status.PUBLISHED,
-            quarter_end__lt=quarter_end,
+            period_end__lt=period_end,
         )
-        .order_by("-quarter_end")
+        .order_by("-period_end")
         .first()
     )
 
 
 def snapshot_previous(snapshot: Snapshot) -> Snapshot | None:
     """The snapshot ``snapshot`` is compared with (``published_before``)."""
-    return published_before(portfolio_key=snapshot.portfolio_key, quarter_end=snapshot.quarter_end)
+    return published_before(series_id=snapshot.series_id, period_end=snapshot.period_end)
 
 
 def snapshot_payload(snapshot: Snapshot, *, previous: Snapshot | None = None) -> dict:
@@ -523,7 +523,7 @@ def snapshot_payload(snapshot: Snapshot, *, previous: Snapshot | None = None) ->
         previous = snapshot_previous(snapshot)
     return snapshot_payload_build(
         programmes=list(snapshot.programmes.all()),
-        quarter_end=snapshot.quarter_end,
+        period_end=snapshot.period_end,
         as_of=snapshot.as_of,
         title=snapshot.title,
         status=Snapshot.Status.DRAFT,

@@ -15,14 +15,15 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from indicators.periods import quarter_label, quarter_start
 from programmes.models import Programme
+from snapshots.authoring import snapshot_create  # noqa: F401 (re-exported: the pages call it here)
+from snapshots.cadence import Cadence
 from snapshots.fingerprint import payload_sealed
-from snapshots.models import Snapshot, SnapshotDownload, portfolio_key_for
+from snapshots.models import Snapshot, SnapshotDownload, SnapshotSeries, portfolio_key_for
 from snapshots.selectors import (
-    is_quarter_end,
     published_before,
     snapshot_payload,
     snapshot_payload_build,
@@ -48,80 +49,24 @@ def _render(payload: dict, progress=None) -> bytes:
 
 
 @transaction.atomic
-def snapshot_create(
-    *,
-    programmes: Iterable[Programme],
-    quarter_end: dt.date,
-    as_of: dt.date | None = None,
-    title: str | None = None,
-    user,
-) -> Snapshot:
-    """A new draft snapshot of the portfolio ``programmes`` for the quarter
-    ending ``quarter_end``, with figures as of ``as_of`` (default: the quarter
-    end; a day of that quarter) and ``title`` (default: the programme names).
-    Raises ValidationError for no programme, a day that ends no quarter, an
-    as-of date outside the quarter, or a quarter already published for the
-    portfolio."""
-    programmes = sorted(set(programmes), key=lambda p: p.code)
-    if not programmes:
-        raise ValidationError({"programmes": _("Choose at least one programme.")})
-    if not is_quarter_end(quarter_end):
-        raise ValidationError({"quarter_end": _("Choose the last day of a quarter.")})
-    as_of = as_of or quarter_end
-    if not quarter_start(quarter_end) <= as_of <= quarter_end:
-        raise ValidationError(
-            {
-                "as_of": _("The figures’ date must fall in %(quarter)s.")
-                % {"quarter": quarter_label(quarter_end)}
-            }
-        )
-    key = portfolio_key_for(programmes)
-    if Snapshot.objects.filter(
-        portfolio_key=key, quarter_end=quarter_end, status=Snapshot.Status.PUBLISHED
-    ).exists():
-        raise ValidationError(
-            _("The snapshot of this portfolio for %(quarter)s is already published.")
-            % {"quarter": quarter_label(quarter_end)}
-        )
-    snapshot = Snapshot.objects.create(
-        portfolio_key=key,
-        title=(title or "").strip() or ", ".join(p.name for p in programmes),
-        quarter_end=quarter_end,
-        as_of=as_of,
-        created_by=user,
-    )
-    snapshot.programmes.set(programmes)
-    return snapshot
-
-
-@transaction.atomic
-def snapshot_publish(*, snapshot: Snapshot, user) -> Snapshot:
-    """Publish the draft ``snapshot``: freeze its figures (compared with the
-    previous published snapshot of the same portfolio, which it then points
-    to) into its payload, which nothing changes afterwards, and queue its PDF
-    after commit (a draft preview PDF is discarded). Raises ValidationError
-    if it is already published, if its quarter is already published for the
-    portfolio, or if a later quarter is (snapshots are published in order, so
-    that each is compared with the one before it)."""
-    snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
-    if snapshot.is_published:
-        raise ValidationError(_("This snapshot is already published."))
-    published = Snapshot.objects.filter(
-        portfolio_key=snapshot.portfolio_key, status=Snapshot.Status.PUBLISHED
-    )
-    if published.filter(quarter_end__gte=snapshot.quarter_end).exists():
-        raise ValidationError(
-            _(
-                "A snapshot of this portfolio for %(quarter)s or a later quarter is already "
-                "published: snapshots are published quarter after quarter."
-            )
-            % {"quarter": quarter_label(snapshot.quarter_end)}
-        )
+def snapshot_publish(*, snapshot: Snapshot, user, today: dt.date | None = None) -> Snapshot:
+    """Publish the draft ``snapshot``: freeze everything (texts, references,
+    photos, layout choices and figures, compared with the previous published
+    snapshot of the same series, which it then points to) into its payload,
+    which nothing changes afterwards, and queue its PDF after commit (a draft
+    preview PDF is discarded). Raises ValidationError (``publish_guard``)
+    if it is already published, if its figures' day is after ``today``, if
+    its period has not ended and its figures are not as of ``today``, or if
+    this period or a later one of the series is already published
+    (snapshots are published in order, so that each is compared with the one
+    before it)."""
+    snapshot = Snapshot.objects.select_for_update().select_related("series").get(pk=snapshot.pk)
+    publish_guard(snapshot, today=today or timezone.localdate())
     previous = snapshot_previous(snapshot)
     now = timezone.now()
     snapshot.payload = snapshot_payload_build(
         programmes=list(snapshot.programmes.all()),
-        quarter_end=snapshot.quarter_end,
+        period_end=snapshot.period_end,
         as_of=snapshot.as_of,
         title=snapshot.title,
         status=Snapshot.Status.PUBLISHED,
@@ -147,6 +92,45 @@ def snapshot_publish(*, snapshot: Snapshot, user) -> Snapshot:
     snapshot.save()
     _queue_pdf(snapshot.pk, delete=old_pdf)
     return snapshot
+
+
+def publish_guard(snapshot: Snapshot, *, today: dt.date) -> None:
+    """Raise ValidationError when ``snapshot`` may not be published ``today``
+    (see ``snapshot_publish``); say nothing otherwise."""
+    if snapshot.is_published:
+        raise ValidationError(_("This snapshot is already published."))
+    if snapshot.as_of > today:
+        raise ValidationError(
+            {
+                "as_of": _(
+                    "The figures’ date (%(as_of)s) is after today: a snapshot shows only "
+                    "figures that exist."
+                )
+                % {"as_of": date_format(snapshot.as_of, "j F Y")}
+            }
+        )
+    if snapshot.period_end > today and snapshot.as_of != today:
+        raise ValidationError(
+            {
+                "as_of": _(
+                    "%(period)s has not ended: it can only be published with figures as of "
+                    "today, %(today)s."
+                )
+                % {"period": snapshot.period_label, "today": date_format(today, "j F Y")}
+            }
+        )
+    if Snapshot.objects.filter(
+        series_id=snapshot.series_id,
+        status=Snapshot.Status.PUBLISHED,
+        period_end__gte=snapshot.period_end,
+    ).exists():
+        raise ValidationError(
+            _(
+                "A snapshot of this series for %(period)s or a later period is already "
+                "published: snapshots are published period after period."
+            )
+            % {"period": snapshot.period_label}
+        )
 
 
 def _queue_pdf(snapshot_id: int, *, delete: str = "") -> None:
@@ -253,7 +237,7 @@ def _store(snapshot_id: int, *, status: str, content: bytes) -> bool:
     if snapshot.status != status or (snapshot.is_published and snapshot.pdf_ready):
         return False
     old = snapshot.pdf.name
-    name = f"{snapshot.portfolio_key}-{snapshot.quarter_end:%Y-%m-%d}-{status}.pdf"
+    name = f"{snapshot.portfolio_key}-{snapshot.period_end:%Y-%m-%d}-{status}.pdf"
     snapshot.pdf.save(name, ContentFile(content), save=False)
     # What the verification page compares an uploaded PDF with.
     snapshot.pdf_sha256 = hashlib.sha256(content).hexdigest()
@@ -288,24 +272,25 @@ def snapshot_download_log(*, snapshot: Snapshot, user) -> SnapshotDownload:
 def snapshot_pdf_render(
     *,
     programmes: Iterable[Programme],
-    quarter_end: dt.date,
+    period_end: dt.date,
     as_of: dt.date | None = None,
     fill: Callable[[dict], dict] | None = None,
 ) -> bytes:
     """The PDF of a full snapshot of ``programmes`` for the quarter ending
-    ``quarter_end`` as it would be published now, without storing anything
+    ``period_end`` as it would be published now, without storing anything
     (for the benchmark and for trying a layout): build the payload, compared
     with the latest published snapshot of the portfolio before that quarter,
     and render it (after ``fill(payload)``, which the benchmark uses to fill
     every section)."""
     programmes = list(programmes)
-    previous = published_before(
-        portfolio_key=portfolio_key_for(programmes), quarter_end=quarter_end
-    )
+    series = SnapshotSeries.objects.filter(
+        portfolio_key=portfolio_key_for(programmes), cadence=Cadence.QUARTERLY
+    ).first()
+    previous = series and published_before(series_id=series.pk, period_end=period_end)
     payload = snapshot_payload_build(
         programmes=programmes,
-        quarter_end=quarter_end,
-        as_of=as_of or quarter_end,
+        period_end=period_end,
+        as_of=as_of or period_end,
         status=Snapshot.Status.PUBLISHED,
         published_at=timezone.localtime(),
         previous_payload=previous.payload if previous else None,

@@ -35,7 +35,7 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
     snapshots = list(
         snapshots_for_user(request.user)
         .prefetch_related("programmes")
-        .order_by("-quarter_end", "portfolio_key", "-created_at")
+        .order_by("-period_end", "portfolio_key", "-created_at")
     )
     return render(
         request,
@@ -57,7 +57,7 @@ def snapshot_create(request: HttpRequest) -> HttpResponse:
         try:
             snapshot = services.snapshot_create(
                 programmes=form.cleaned_data["programmes"],
-                quarter_end=form.cleaned_data["quarter_end"],
+                period_end=form.cleaned_data["quarter_end"],
                 as_of=form.cleaned_data["as_of"],
                 title=form.cleaned_data["title"],
                 user=request.user,
@@ -172,8 +172,8 @@ def snapshot_pdf_response(*, snapshot, user) -> FileResponse:
         raise Http404 from None
     services.snapshot_download_log(snapshot=snapshot, user=user)
     suffix = "" if snapshot.is_published else "-draft"
-    filename = f"snapshot-{snapshot.portfolio_key}-{snapshot.quarter_end:%Y-Q}"
-    filename += f"{(snapshot.quarter_end.month - 1) // 3 + 1}{suffix}.pdf"
+    filename = f"snapshot-{snapshot.portfolio_key}-{snapshot.period_start:%Y-%m}-"
+    filename += f"{snapshot.period_end:%Y-%m}{suffix}.pdf"
     response = FileResponse(
         handle, as_attachment=True, filename=filename, content_type="application/pdf"
     )

@@ -264,8 +264,8 @@ def test_default_mode_loads_every_kind_of_data_and_the_demo_logins(client):
     )
     # Two published snapshots of CRP, the second compared with the first, that
     # the demo donor (USA funds CRP) may download.
-    snapshots = list(Snapshot.objects.order_by("quarter_end"))
-    assert [(s.status, s.quarter_end) for s in snapshots] == [
+    snapshots = list(Snapshot.objects.order_by("period_end"))
+    assert [(s.status, s.period_end) for s in snapshots] == [
         ("published", date(2026, 6, 30)),
         ("published", date(2026, 9, 30)),
     ]

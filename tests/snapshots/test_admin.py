@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_published_snapshot_is_read_only_in_the_admin(admin_client, world, users):
     draft = services.snapshot_create(
-        programmes=[world.programme], quarter_end=Q1, user=users.manager
+        programmes=[world.programme], period_end=Q1, user=users.manager
     )
     snapshot = services.snapshot_publish(snapshot=draft, user=users.manager)
     services.snapshot_download_log(snapshot=snapshot, user=users.donor)

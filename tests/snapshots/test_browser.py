@@ -37,7 +37,7 @@ def test_manager_previews_publishes_and_downloads(tab, world, users, eager_tasks
     world.deliver(on=dt.date(2018, 3, 1), activity=world.cfw, households=9, people=9)
     photo(world, on=dt.date(2018, 3, 2), caption="A shop re-opened")
     recompute()
-    q1 = services.snapshot_create(programmes=[world.programme], quarter_end=Q1, user=users.manager)
+    q1 = services.snapshot_create(programmes=[world.programme], period_end=Q1, user=users.manager)
     services.snapshot_publish(snapshot=q1, user=users.manager)
     # After Q1: a backdated delivery and more cash for work.
     world.deliver(on=dt.date(2018, 3, 20), households=3, units=3)

@@ -92,7 +92,7 @@ def delivered(world):
 
 
 def test_payload_has_every_contract_key_and_is_json(delivered):
-    payload = snapshot_payload_build(programmes=[delivered.programme], quarter_end=Q1, as_of=Q1)
+    payload = snapshot_payload_build(programmes=[delivered.programme], period_end=Q1, as_of=Q1)
     assert set(payload) == CONTRACT_KEYS
     json.dumps(payload)  # plain JSON
     for figure in figures(payload).values():
@@ -106,7 +106,7 @@ def test_payload_has_every_contract_key_and_is_json(delivered):
 
 def test_figures_match_the_value_table(delivered):
     world = delivered
-    payload = snapshot_payload_build(programmes=[world.programme], quarter_end=Q1, as_of=Q1)
+    payload = snapshot_payload_build(programmes=[world.programme], period_end=Q1, as_of=Q1)
     shown = figures(payload)
     for code, figure in shown.items():
         stored = (
@@ -140,16 +140,16 @@ def test_figures_match_the_value_table(delivered):
 
 def test_multi_programme_portfolio_sums_the_programmes(delivered):
     world = delivered
-    alone = figures(snapshot_payload_build(programmes=[world.programme], quarter_end=Q1, as_of=Q1))
+    alone = figures(snapshot_payload_build(programmes=[world.programme], period_end=Q1, as_of=Q1))
     both = snapshot_payload_build(
-        programmes=[world.programme, world.other], quarter_end=Q1, as_of=Q1
+        programmes=[world.programme, world.other], period_end=Q1, as_of=Q1
     )
     assert figures(both)["bsp-packages"]["value"] == alone["bsp-packages"]["value"] + 500
     assert both["title"] == "Community Revitalization Programme, Rapid Recovery Programme"
 
 
 def test_contributions_by_donor_with_shares(delivered):
-    payload = snapshot_payload_build(programmes=[delivered.programme], quarter_end=Q1, as_of=Q1)
+    payload = snapshot_payload_build(programmes=[delivered.programme], period_end=Q1, as_of=Q1)
     contributions = payload["contributions"]
     assert contributions["total_usd"] == 1_000_000.0
     assert contributions["donors"] == [
@@ -159,7 +159,7 @@ def test_contributions_by_donor_with_shares(delivered):
 
 
 def test_areas_all_governorates_with_small_counts_hidden(delivered):
-    payload = snapshot_payload_build(programmes=[delivered.programme], quarter_end=Q1, as_of=Q1)
+    payload = snapshot_payload_build(programmes=[delivered.programme], period_end=Q1, as_of=Q1)
     values = {v["pcode"]: v for v in payload["areas"]["values"]}
     assert len(values) == 18
     # Kirkuk: 10 households × 6 = 60; Ninewa: 3 × 4 = 12; elsewhere 0.
@@ -184,7 +184,7 @@ def test_areas_all_governorates_with_small_counts_hidden(delivered):
 
 
 def test_population_groups_and_gender_protect_small_counts(delivered):
-    payload = snapshot_payload_build(programmes=[delivered.programme], quarter_end=Q1, as_of=Q1)
+    payload = snapshot_payload_build(programmes=[delivered.programme], period_end=Q1, as_of=Q1)
     groups = {g["code"]: g for g in payload["population_groups"]}
     assert groups["idp"]["value"] == 10 and groups["idp"]["display"] == "10"
     assert groups["returnee"]["value"] is None and groups["returnee"]["display"] == "<5"
@@ -202,12 +202,12 @@ def test_gender_hidden_when_a_count_is_small(world):
         recipients={("f", "18-59", "idp"): 8, ("m", "18-59", "idp"): 1},
     )
     recompute()
-    payload = snapshot_payload_build(programmes=[world.programme], quarter_end=Q1, as_of=Q1)
+    payload = snapshot_payload_build(programmes=[world.programme], period_end=Q1, as_of=Q1)
     assert payload["gender"] is None
 
 
 def test_projects_by_sector_and_status(delivered):
-    payload = snapshot_payload_build(programmes=[delivered.programme], quarter_end=Q1, as_of=Q1)
+    payload = snapshot_payload_build(programmes=[delivered.programme], period_end=Q1, as_of=Q1)
     section = next(s for s in payload["sections"] if s["code"] == "social_services")
     assert section["projects_by_sector_status"] == [
         {"sector": "Education", "preparation": 0, "ongoing": 0, "completed": 1},
@@ -222,7 +222,7 @@ def test_feedback_distribution_and_photos(delivered):
     photo(world, on=dt.date(2018, 2, 1), caption="Older")
     photo(world, on=dt.date(2018, 3, 20), caption="A shop re-opened")
     photo(world, on=dt.date(2018, 3, 25), caption="Not approved", status="submitted")
-    payload = snapshot_payload_build(programmes=[world.programme], quarter_end=Q1, as_of=Q1)
+    payload = snapshot_payload_build(programmes=[world.programme], period_end=Q1, as_of=Q1)
     [question] = payload["feedback"]
     assert question["responses"] == 4
     assert question["answers"] == [
@@ -241,13 +241,13 @@ def test_payload_build_query_count_is_bounded(delivered, django_assert_max_num_q
     world = delivered
     feedback(world, on=dt.date(2018, 3, 1), answers=["5", "4"])
     photo(world, on=dt.date(2018, 3, 20), caption="A shop")
-    previous = snapshot_payload_build(programmes=[world.programme], quarter_end=Q1, as_of=Q1)
+    previous = snapshot_payload_build(programmes=[world.programme], period_end=Q1, as_of=Q1)
     # Definitions, totals now and as of the previous snapshot, projects, map,
     # governorates, contributions, donors, answers, questions, photos.
     with django_assert_max_num_queries(11):
         snapshot_payload_build(
             programmes=[world.programme, world.other],
-            quarter_end=Q2,
+            period_end=Q2,
             as_of=Q2,
             previous_payload=previous,
         )

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_snapshots_print_their_fingerprint_and_hold_together(tmp_path):
     _require_tools()
     call_command("demo_data", "--if-empty", stdout=io.StringIO())
-    snapshots = list(Snapshot.objects.filter(status="published").order_by("quarter_end"))
+    snapshots = list(Snapshot.objects.filter(status="published").order_by("period_end"))
     assert len(snapshots) == 2
     out = ARTIFACTS / "demo"
     out.mkdir(parents=True, exist_ok=True)
@@ -31,7 +31,7 @@ def test_demo_snapshots_print_their_fingerprint_and_hold_together(tmp_path):
         assert snapshot.fingerprint == snapshot_fingerprint(snapshot.payload)
         path = tmp_path / f"{snapshot.pk}.pdf"
         path.write_bytes(render_snapshot_pdf(snapshot.payload))
-        name = f"{snapshot.quarter_end:%Y-%m-%d}"
+        name = f"{snapshot.period_end:%Y-%m-%d}"
         (ARTIFACTS / f"demo-{name}.pdf").write_bytes(path.read_bytes())
         _run("pdftoppm", "-r", "50", "-png", str(path), str(out / name))
         text = _flat(_text(path))

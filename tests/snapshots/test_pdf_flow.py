@@ -32,7 +32,7 @@ def test_published_pdf_is_stored_once_and_never_changes(
     photo(world, on=dt.date(2018, 3, 1), caption="A shop re-opened")
     recompute()
     draft = services.snapshot_create(
-        programmes=[world.programme], quarter_end=Q1, user=users.manager
+        programmes=[world.programme], period_end=Q1, user=users.manager
     )
 
     # The draft preview, from live figures, is marked DRAFT.

@@ -36,7 +36,7 @@ def no_pdf(monkeypatch):
 
 def publish(world, quarter, user, **kw) -> Snapshot:
     snapshot = services.snapshot_create(
-        programmes=[world.programme], quarter_end=quarter, user=user, **kw
+        programmes=[world.programme], period_end=quarter, user=user, **kw
     )
     return services.snapshot_publish(snapshot=snapshot, user=user)
 
@@ -143,7 +143,7 @@ def test_published_payload_does_not_change_when_records_change(world, users):
     assert snapshot_payload(q1) == frozen
     # The live figures did change: the next quarter's draft reports it.
     draft = services.snapshot_create(
-        programmes=[world.programme], quarter_end=Q2, user=users.manager
+        programmes=[world.programme], period_end=Q2, user=users.manager
     )
     shown = figures(snapshot_payload(draft))["bsp-packages"]
     assert (shown["previous"], shown["value"], shown["marker"]) == (10, 99, "corrected")
@@ -152,19 +152,19 @@ def test_published_payload_does_not_change_when_records_change(world, users):
 def test_create_checks_the_quarter_and_the_portfolio(world, users):
     with pytest.raises(ValidationError):
         services.snapshot_create(
-            programmes=[world.programme], quarter_end=dt.date(2018, 5, 31), user=users.manager
+            programmes=[world.programme], period_end=dt.date(2018, 5, 31), user=users.manager
         )
     with pytest.raises(ValidationError):
         services.snapshot_create(
             programmes=[world.programme],
-            quarter_end=Q1,
+            period_end=Q1,
             as_of=dt.date(2018, 4, 2),
             user=users.manager,
         )
     with pytest.raises(ValidationError):
-        services.snapshot_create(programmes=[], quarter_end=Q1, user=users.manager)
+        services.snapshot_create(programmes=[], period_end=Q1, user=users.manager)
     snapshot = services.snapshot_create(
-        programmes=[world.programme, world.other], quarter_end=Q1, user=users.manager
+        programmes=[world.programme, world.other], period_end=Q1, user=users.manager
     )
     assert snapshot.portfolio_key == "CRP+RRP"
     assert snapshot.as_of == Q1
@@ -174,15 +174,15 @@ def test_create_checks_the_quarter_and_the_portfolio(world, users):
 def test_one_published_snapshot_per_portfolio_and_quarter(world, users):
     publish(world, Q2, users.manager)
     with pytest.raises(ValidationError):
-        services.snapshot_create(programmes=[world.programme], quarter_end=Q2, user=users.manager)
+        services.snapshot_create(programmes=[world.programme], period_end=Q2, user=users.manager)
     earlier = services.snapshot_create(
-        programmes=[world.programme], quarter_end=Q1, user=users.manager
+        programmes=[world.programme], period_end=Q1, user=users.manager
     )
     with pytest.raises(ValidationError):  # published in order
         services.snapshot_publish(snapshot=earlier, user=users.manager)
     with pytest.raises(IntegrityError), transaction.atomic():
         Snapshot.objects.filter(pk=earlier.pk).update(
-            quarter_end=Q2, status="published", payload={}, published_at=dt.datetime.now(dt.UTC)
+            period_end=Q2, status="published", payload={}, published_at=dt.datetime.now(dt.UTC)
         )
 
 
@@ -196,7 +196,7 @@ def test_publish_queues_the_pdf_after_commit(
     world, users, django_capture_on_commit_callbacks, eager_tasks, no_pdf
 ):
     draft = services.snapshot_create(
-        programmes=[world.programme], quarter_end=Q1, user=users.manager
+        programmes=[world.programme], period_end=Q1, user=users.manager
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.snapshot_publish(snapshot=draft, user=users.manager)
@@ -210,7 +210,7 @@ def test_draft_preview_is_built_from_live_figures_and_marked_draft(
     world, users, django_capture_on_commit_callbacks, eager_tasks, no_pdf
 ):
     draft = services.snapshot_create(
-        programmes=[world.programme], quarter_end=Q1, user=users.manager
+        programmes=[world.programme], period_end=Q1, user=users.manager
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.snapshot_pdf_request(snapshot=draft, user=users.manager)
@@ -229,7 +229,7 @@ def test_draft_preview_is_built_from_live_figures_and_marked_draft(
 def test_published_pdf_is_generated_once(
     world, users, django_capture_on_commit_callbacks, eager_tasks, no_pdf
 ):
-    q1 = services.snapshot_create(programmes=[world.programme], quarter_end=Q1, user=users.manager)
+    q1 = services.snapshot_create(programmes=[world.programme], period_end=Q1, user=users.manager)
     with django_capture_on_commit_callbacks(execute=True):
         services.snapshot_publish(snapshot=q1, user=users.manager)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -246,7 +246,7 @@ def test_a_failed_pdf_says_so_and_can_be_retried(
         raise RuntimeError("Chromium is not there")
 
     monkeypatch.setattr(services, "_render", broken)
-    q1 = services.snapshot_create(programmes=[world.programme], quarter_end=Q1, user=users.manager)
+    q1 = services.snapshot_create(programmes=[world.programme], period_end=Q1, user=users.manager)
     with django_capture_on_commit_callbacks(execute=True):
         services.snapshot_publish(snapshot=q1, user=users.manager)
     q1.refresh_from_db()
@@ -260,7 +260,7 @@ def test_a_failed_pdf_says_so_and_can_be_retried(
 
 def test_a_draft_preview_finishing_after_publish_is_dropped(world, users, no_pdf):
     draft = services.snapshot_create(
-        programmes=[world.programme], quarter_end=Q1, user=users.manager
+        programmes=[world.programme], period_end=Q1, user=users.manager
     )
     services.snapshot_pdf_request(snapshot=draft, user=users.manager)
     # The preview renders while the manager publishes.
@@ -276,7 +276,7 @@ def test_render_for_the_benchmark_stores_nothing(world, users, no_pdf):
     publish(world, Q1, users.manager)
     world.deliver(on=dt.date(2018, 5, 1), households=2, units=2)
     recompute()
-    content = services.snapshot_pdf_render(programmes=[world.programme], quarter_end=Q2)
+    content = services.snapshot_pdf_render(programmes=[world.programme], period_end=Q2)
     assert content.startswith(b"%PDF")
     payload = no_pdf[-1]
     assert payload["status"] == "published" and payload["as_of"] == "2018-06-30"

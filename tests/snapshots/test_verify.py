@@ -34,7 +34,7 @@ def published(world, users) -> Snapshot:
     world.deliver(on=dt.date(2018, 2, 1), households=10, units=10)
     recompute()
     draft = services.snapshot_create(
-        programmes=[world.programme], quarter_end=Q1, user=users.manager
+        programmes=[world.programme], period_end=Q1, user=users.manager
     )
     snapshot = services.snapshot_publish(snapshot=draft, user=users.manager)
     assert services.snapshot_pdf_generate(snapshot_id=snapshot.pk)
@@ -108,7 +108,7 @@ def test_unknown_fingerprint_or_file_is_unknown_and_names_nothing(client, publis
 
 def test_a_drafts_preview_is_never_found(client, world, users, published):
     draft = services.snapshot_create(
-        programmes=[world.programme], quarter_end=Q2, user=users.manager
+        programmes=[world.programme], period_end=Q2, user=users.manager
     )
     assert services.snapshot_pdf_generate(snapshot_id=draft.pk)
     draft.refresh_from_db()

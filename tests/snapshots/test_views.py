@@ -38,11 +38,11 @@ def snapshots(world, users):
     world.deliver(on=dt.date(2018, 2, 1), households=10, units=10)
     recompute()
     published = services.snapshot_create(
-        programmes=[world.programme], quarter_end=Q1, user=users.manager
+        programmes=[world.programme], period_end=Q1, user=users.manager
     )
     published = with_pdf(services.snapshot_publish(snapshot=published, user=users.manager))
     draft = with_pdf(
-        services.snapshot_create(programmes=[world.programme], quarter_end=Q2, user=users.manager),
+        services.snapshot_create(programmes=[world.programme], period_end=Q2, user=users.manager),
         b"%PDF-1.7 draft preview",
     )
     return {"published": published, "draft": draft}
@@ -165,7 +165,7 @@ def test_manager_creates_a_draft_of_their_programme_only(client, users, world):
     )
     snapshot = Snapshot.objects.get()
     assert response["Location"] == f"/snapshots/{snapshot.pk}/"
-    assert (snapshot.title, snapshot.quarter_end, snapshot.created_by) == (
+    assert (snapshot.title, snapshot.period_end, snapshot.created_by) == (
         "RRP Q1",
         Q1,
         users.manager,
@@ -174,7 +174,7 @@ def test_manager_creates_a_draft_of_their_programme_only(client, users, world):
 
 def test_donor_does_not_see_a_portfolio_with_a_programme_it_does_not_fund(users, world):
     both = services.snapshot_create(
-        programmes=[world.programme, world.other], quarter_end=Q1, user=users.admin
+        programmes=[world.programme, world.other], period_end=Q1, user=users.admin
     )
     services.snapshot_publish(snapshot=both, user=users.admin)
     assert not snapshots_for_user(users.donor).filter(pk=both.pk).exists()

@@ -18,7 +18,7 @@ def test_publish_has_the_worker_make_the_pdf(celery_worker_process, world, users
     world.deliver(on=dt.date(2018, 2, 1), households=10, units=10)
     recompute()
     draft = services.snapshot_create(
-        programmes=[world.programme], quarter_end=Q1, user=users.manager
+        programmes=[world.programme], period_end=Q1, user=users.manager
     )
     services.snapshot_publish(snapshot=draft, user=users.manager)
 
