@@ -177,6 +177,27 @@ def test_live_figures_equal_the_exact_figures_of_the_day_at_every_cut(places):
     assert whole.marker is None and whole.previous is None
 
 
+def test_places_activities_and_donors_are_found_by_any_of_their_names(places):
+    world = places
+    world.deliver(on=dt.date(2018, 4, 2), project=world.ninewa, activity=world.cfw, people=12)
+    recompute()
+    found = resolve(
+        world,
+        '{cash-for-work district="Al Qayyarah"} {cash-for-work district=al-qayyarah}'
+        f' {{cash-for-work activity="Cash for work"}} {{cash-for-work activity={world.cfw.pk}}}'
+        f" {{cash-for-work donor={world.canada.pk}}} {{cash-for-work donor=can}}"
+        " {cash-for-work governorate=IQ-NI}",
+    )
+    assert {key: f.shown for key, f in found.items()} == dict.fromkeys(found, "12")
+    figures_asked = {f.figure for f in found.values()}
+    assert figures_asked == {
+        "cash-for-work district=Qayyarah",
+        "cash-for-work activity=cash-for-work",
+        "cash-for-work donor=CAN",
+        "cash-for-work governorate=IQG15",
+    }
+
+
 def test_small_counts_in_fine_cuts_are_shown_as_less_than_five(places):
     world = places
     world.deliver(on=dt.date(2018, 4, 3), project=world.ninewa, activity=world.cfw, people=3)
