@@ -118,9 +118,8 @@ def proposed_sentences(
     if governorates > 0:
         pcodes = list(Governorate.objects.order_by("pcode").values_list("pcode", flat=True))
         for reference in wanted:
-            if isinstance(found[reference.key], Resolved) and not _PLACED & {
-                name for name, _value in reference.params
-            }:
+            cut = {name for name, _value in reference.params}
+            if isinstance(found[reference.key], Resolved) and not _PLACED & cut:
                 by_place[reference] = [
                     replace(
                         reference, params=tuple(sorted((*reference.params, ("governorate", p))))
