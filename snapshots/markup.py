@@ -22,6 +22,7 @@ import re
 from html import escape
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from snapshots.references import Reference, ReferenceError, Resolved, parse_text
 
@@ -30,6 +31,14 @@ _NUMBER = re.compile(r"^\s*[0-9]{1,3}\.\s+")
 _BR = object()  # a line break inside a paragraph or a list item
 
 Part = str | Reference | ReferenceError
+
+# The markup in one breath, for a form's help text.
+MARKUP_HELP = gettext_lazy(
+    "A blank line starts a paragraph. **bold**, *italic*. Lines starting "
+    '"- " or "1. " make a list. A live figure: {people-reached governorate=IQG15} '
+    "(also district, programme, project, activity, donor; show=period, change or "
+    'previous); a value with spaces in quotes: district="Al Qayyarah". "{{" prints a brace.'
+)
 
 
 def text_references(text: str) -> tuple[list[Reference], list[ReferenceError]]:

@@ -150,10 +150,14 @@ def _words(body: str) -> list[tuple[str, str | None]] | str:
 def parse_reference(
     body: str, *, source: str | None = None, offset: int = 0, line: int = 1, column: int = 1
 ) -> Reference | ReferenceError:
-    """The reference ``body`` writes (``code key=value ...``, without braces),
-    or a positioned ``ReferenceError`` for a syntax error, an unknown key, a
-    key given twice or a ``show`` that is not one of ``SHOWS``. No database."""
+    """The reference ``body`` writes (``code key=value ...``, as a figures
+    item's ``ref``; braces around it are allowed), or a positioned
+    ``ReferenceError`` for a syntax error, an unknown key, a key given twice
+    or a ``show`` that is not one of ``SHOWS``. No database."""
     source = body if source is None else source
+    stripped = body.strip()
+    if stripped.startswith("{") and stripped.endswith("}") and not stripped.startswith("{{"):
+        body = stripped[1:-1]
     position = (offset, line, column)
     words = _words(body)
     if isinstance(words, str):

@@ -32,8 +32,8 @@ from django.utils.translation import gettext as _
 from beneficiaries.models import ActivityType
 from indicators.models import IndicatorDefinition
 from indicators.selectors import FigureQuery, figure_shown, figures
-from programmes.models import Donor, Programme, Project, normalise_place_name
-from programmes.selectors import governorate_lookup, governorate_resolve
+from programmes.models import Donor, Governorate, Programme, Project, normalise_place_name
+from programmes.selectors import governorate_resolve
 from snapshots.reference_syntax import (
     CUTS,
     FINE_CUTS,
@@ -147,33 +147,56 @@ def _district(value: str) -> str | None:
     ``Project.district``, a name, matched whatever its spelling ("qayyarah",
     "Al-Qayyarah"). One query."""
     key = normalise_place_name(value)
-    names = Project.objects.exclude(district="").values_list("district", flat=True).distinct()
-    return next((name for name in names if normalise_place_name(name) == key), None)
+    names = (
+        Project.objects.exclude(district="")
+        .order_by()
+        .values_list("district", flat=True)
+        .distinct()
+    )
+    return next((name for name in sorted(names) if normalise_place_name(name) == key), None)
 
 
 def _district_place(district: str) -> tuple[str, frozenset[str]]:
     """The name a page shows for ``district`` (as ``_district`` gives it) and
     the P-codes of the governorates it lies in. One query."""
-    pcodes = Project.objects.filter(district=district).values_list("governorate__pcode", flat=True)
+    pcodes = (
+        Project.objects.filter(district=district)
+        .order_by()
+        .values_list("governorate__pcode", flat=True)
+        .distinct()
+    )
     return district, frozenset(pcodes)
 
 
-def _by(queryset, values: set[str], *fields: str) -> dict[str, object]:
-    """The rows whose ``fields`` (case-insensitive) or pk is one of
-    ``values``, by every such spelling in capitals. One query (none when
-    nothing is asked)."""
+def _governorates() -> dict[str, Governorate]:
+    """Every spelling of every governorate, normalised (as
+    ``governorate_lookup``, without loading the boundaries). One query."""
+    return {
+        normalise_place_name(name): governorate
+        for governorate in Governorate.objects.defer("boundary")
+        for name in governorate.names()
+        if name
+    }
+
+
+def _by(queryset, values: set[str], *fields: str, pk: bool = False) -> dict[str, object]:
+    """The rows whose ``fields`` (case-insensitive), or pk when ``pk``, is
+    one of ``values``, by every such spelling in capitals; a spelling that
+    is a field of one row and the pk of another is the field's. One query
+    (none when nothing is asked)."""
     if not values:
         return {}
     upper = {v.upper() for v in values}
-    pks = {int(v) for v in values if v.isdigit()}
+    pks = {int(v) for v in values if pk and v.isdigit()}
     annotations = {f"_{name}": Upper(name) for name in fields}
     condition = Q(pk__in=pks)
     for name in fields:
         condition |= Q(**{f"_{name}__in": upper})
-    found: dict[str, object] = {}
-    for row in queryset.annotate(**annotations).filter(condition):
-        for spelling in [str(row.pk), *(getattr(row, f"_{name}") for name in fields)]:
-            found.setdefault(spelling, row)
+    rows = list(queryset.annotate(**annotations).filter(condition))
+    found: dict[str, object] = {str(row.pk): row for row in rows if row.pk in pks}
+    for row in rows:
+        for name in fields:
+            found[getattr(row, f"_{name}")] = row
     return found
 
 
@@ -185,11 +208,13 @@ class _Lookups:
         for reference in references:
             for name, value in reference.params:
                 wanted[name].add(value)
-        self.governorates = governorate_lookup() if wanted["governorate"] else {}
+        self.governorates = _governorates() if wanted["governorate"] else {}
         self.programmes = _by(Programme.objects.all(), wanted["programme"], "code")
         self.projects = _by(Project.objects.all(), wanted["project"], "code")
-        self.activities = _by(ActivityType.objects.all(), wanted["activity"], "code", "name")
-        self.donors = _by(Donor.objects.all(), wanted["donor"], "code", "name")
+        self.activities = _by(
+            ActivityType.objects.all(), wanted["activity"], "code", "name", pk=True
+        )
+        self.donors = _by(Donor.objects.all(), wanted["donor"], "code", "name", pk=True)
         self.districts = {value: _district(value) for value in wanted["district"]}
         self.district_places = {d: _district_place(d) for d in set(self.districts.values()) if d}
 

@@ -8,7 +8,13 @@ from html.parser import HTMLParser
 
 import pytest
 
-from snapshots.markup import markup_check, markup_errors, render_markup, text_references
+from snapshots.markup import (
+    MARKUP_HELP,
+    markup_check,
+    markup_errors,
+    render_markup,
+    text_references,
+)
 from snapshots.pdf_payload import clean_html
 from snapshots.references import FigureContext, ReferenceError, resolve_references
 from tests.snapshots.conftest import recompute
@@ -172,3 +178,13 @@ def test_live_references_render_the_figures_and_each_occurrence_of_an_error(worl
     # The frozen dicts render the same HTML as the live figures they froze.
     frozen = {key: f.as_dict() for key, f in found.items()}
     assert render_markup(text, frozen) == html
+
+
+def test_the_help_text_examples_are_valid_markup():
+    refs, errors = text_references(str(MARKUP_HELP))
+    assert errors == []
+    assert [r.key for r in refs] == [
+        "people-reached governorate=IQG15",
+    ]
+    html = render_markup(str(MARKUP_HELP), {"people-reached governorate=IQG15": {"shown": "918"}})
+    assert "<strong>bold</strong>, <em>italic</em>" in html and '"{" prints' in html

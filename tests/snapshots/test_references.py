@@ -5,6 +5,7 @@ snapshot, and anything that cannot be shown is a positioned error."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import connection
@@ -61,6 +62,13 @@ def test_a_reference_has_one_canonical_key_whatever_the_order_and_case():
     assert a == b and len({a, b}) == 1
     assert parse_reference("people-reached show=cumulative").key == "people-reached"
     assert parse_reference("people-reached show=Change").key == "people-reached show=change"
+
+
+def test_a_figures_item_may_write_its_reference_with_or_without_braces():
+    assert parse_reference("{people-reached governorate=IQG15}") == parse_reference(
+        " people-reached governorate=IQG15 "
+    )
+    assert isinstance(parse_reference("{{people-reached}}"), ReferenceError)
 
 
 def test_quoted_values_keep_their_spaces_and_braces_print_with_a_double_brace():
@@ -175,6 +183,29 @@ def test_live_figures_equal_the_exact_figures_of_the_day_at_every_cut(places):
     )
     assert whole.starred and whole.label == "people reached" and whole.unit == "people"
     assert whole.marker is None and whole.previous is None
+    # What publishing freezes is plain JSON.
+    assert json.loads(json.dumps(whole.as_dict())) == whole.as_dict()
+
+
+def test_places_activities_and_donors_are_found_by_any_of_their_names(places):
+    world = places
+    world.deliver(on=dt.date(2018, 4, 2), project=world.ninewa, activity=world.cfw, people=12)
+    recompute()
+    found = resolve(
+        world,
+        '{cash-for-work district="Al Qayyarah"} {cash-for-work district=al-qayyarah}'
+        f' {{cash-for-work activity="Cash for work"}} {{cash-for-work activity={world.cfw.pk}}}'
+        f" {{cash-for-work donor={world.canada.pk}}} {{cash-for-work donor=can}}"
+        " {cash-for-work governorate=IQ-NI}",
+    )
+    assert {key: f.shown for key, f in found.items()} == dict.fromkeys(found, "12")
+    figures_asked = {f.figure for f in found.values()}
+    assert figures_asked == {
+        "cash-for-work district=Qayyarah",
+        "cash-for-work activity=cash-for-work",
+        "cash-for-work donor=CAN",
+        "cash-for-work governorate=IQG15",
+    }
 
 
 def test_small_counts_in_fine_cuts_are_shown_as_less_than_five(places):
