@@ -6,21 +6,21 @@ Reads follow ``programmes.access``: projects and programmes as
 contributions as the dashboards show them. Governorates and sectors are
 reference data every role reads.
 
-There is no write service for this reference data: administrators write it
-through ``serializer.save()``, after the model's own checks
-(``validate_with_model``: field rules, ``clean()`` and the database
-constraints) and, like the admin, asking for the recomputation the change
-needs (``indicators.services``). Nothing is deleted through the API but
-contributions: the other records are referred to by others (the admin
-deletes what can be deleted).
+Administrators write this data through ``programmes.services``, as the admin
+does: the serializer checks the input by field (``validate_with_model``: the
+model's field rules, ``clean()`` and the database constraints), the service
+saves it with the user in the history and asks for the recomputation the
+change needs. Nothing is deleted through the API but contributions: the other
+records are referred to by others (the admin deletes what can be deleted).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import django_filters
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -29,8 +29,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import AdminWrites, ApiViewSet, HasRole, Role, validate_with_model
+from programmes import services
 from programmes.access import programmes_for_user, projects_for_user, user_role
-from programmes.hooks import recompute_after_change, recompute_request_full, scope_of
 from programmes.models import Contribution, Donor, Governorate, Programme, Project, Sector
 
 # --- Serializers --------------------------------------------------------------
@@ -291,26 +291,33 @@ class AdminWritesViewSet(
     """Read in scope; created and changed by administrators only."""
 
     permission_classes = [HasRole, AdminWrites]
+    # The write services of the model (``programmes.services``): create(user,
+    # fields), update(<model>, user, fields) and, where deletion is offered,
+    # delete(<model>, user).
+    create_service: Callable[..., Any]
+    update_service: Callable[..., Any]
+    instance_name: str
 
-    @transaction.atomic
     def perform_create(self, serializer):
-        serializer.save()
-        self.after_write(serializer.instance, before=None)
+        serializer.instance = type(self).create_service(
+            user=self.request.user, fields=serializer.validated_data
+        )
 
-    @transaction.atomic
     def perform_update(self, serializer):
-        before = scope_of(type(serializer.instance).objects.get(pk=serializer.instance.pk))
-        serializer.save()
-        self.after_write(serializer.instance, before=before)
-
-    def after_write(self, instance, *, before) -> None:
-        """Ask for the recomputation the change needs (nothing by default)."""
+        serializer.instance = type(self).update_service(
+            **{self.instance_name: serializer.instance},
+            user=self.request.user,
+            fields=serializer.validated_data,
+        )
 
 
 class DonorViewSet(AdminWritesViewSet):
     """Donors: a donor user sees their own organisation, staff all of them."""
 
     serializer_class = DonorSerializer
+    create_service = services.donor_create
+    update_service = services.donor_update
+    instance_name = "donor"
     filterset_fields = ["code", "kind"]
     ordering_fields = ["name", "code"]
     ordering = ["name"]
@@ -325,6 +332,9 @@ class ProgrammeViewSet(AdminWritesViewSet):
     queues a full recomputation, as in the admin."""
 
     serializer_class = ProgrammeSerializer
+    create_service = services.programme_create
+    update_service = services.programme_update
+    instance_name = "programme"
     filterset_class = ProgrammeFilter
     ordering_fields = ["code", "name", "start_date"]
     ordering = ["code"]
@@ -333,15 +343,15 @@ class ProgrammeViewSet(AdminWritesViewSet):
     def get_queryset(self):
         return programmes_for_user(self.request.user).order_by("code")
 
-    def after_write(self, instance, *, before) -> None:
-        recompute_request_full(user=self.request.user)
-
 
 class ContributionViewSet(mixins.DestroyModelMixin, AdminWritesViewSet):
     """Money from a donor to a programme (``contributions_for_user``). A
     change or a deletion recomputes what the contribution counted in."""
 
     serializer_class = ContributionSerializer
+    create_service = services.contribution_create
+    update_service = services.contribution_update
+    instance_name = "contribution"
     filterset_class = ContributionFilter
     ordering_fields = ["date", "amount_usd", "id"]
     ordering = ["-date", "-id"]
@@ -355,15 +365,8 @@ class ContributionViewSet(mixins.DestroyModelMixin, AdminWritesViewSet):
     def get_queryset(self):
         return contributions_for_user(self.request.user).select_related("donor", "programme")
 
-    def after_write(self, instance, *, before) -> None:
-        recompute_after_change(scopes=[before, scope_of(instance)])
-
-    @transaction.atomic
     def perform_destroy(self, instance):
-        before = scope_of(instance)
-        instance._history_user = self.request.user
-        instance.delete()
-        recompute_after_change(scopes=[before])
+        services.contribution_delete(contribution=instance, user=self.request.user)
 
 
 class ProjectViewSet(AdminWritesViewSet):
@@ -372,6 +375,9 @@ class ProjectViewSet(AdminWritesViewSet):
     in the admin (a status or sector moves records between definitions)."""
 
     serializer_class = ProjectSerializer
+    create_service = services.project_create
+    update_service = services.project_update
+    instance_name = "project"
     filterset_class = ProjectFilter
     ordering_fields = ["code", "name", "start_date", "budget_usd", "status"]
     ordering = ["code"]
@@ -396,9 +402,6 @@ class ProjectViewSet(AdminWritesViewSet):
             .select_related("programme", "governorate", "sector", "donor")
             .defer("governorate__boundary", "governorate__aliases")
         )
-
-    def after_write(self, instance, *, before) -> None:
-        recompute_request_full(user=self.request.user)
 
 
 ROUTES = [
