@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -98,84 +97,80 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 # --- Recording a visit ------------------------------------------------------------
 
 
-def _save_lines(*, visit: MonitoringVisit, user, formset) -> None:
-    existing = {record.pk: record for record in visit.assistance.all()}
+def _line_changes(formset) -> list[services.LineChange]:
+    """What the lines formset changes: removed lines, and lines added or edited."""
     deleted = set(formset.deleted_forms)
+    changes = []
     for form in formset.forms:
         pk = form.cleaned_data.get("id")
-        if pk is not None and pk not in existing:
-            raise ValidationError(_("An assistance line of this visit no longer exists."))
         if form in deleted:
             if pk is not None:
-                services.assistance_line_delete(visit=visit, user=user, record=existing[pk])
+                changes.append(services.LineChange(record_id=pk, delete=True))
             continue
         if pk is None and not form.has_changed():
             continue
         data = form.cleaned_data
-        services.assistance_line_save(
-            visit=visit,
-            user=user,
-            record=existing.get(pk),
-            activity_type=data["activity_type"],
-            units=data["units"],
-            households=data["households"],
-            people=data["people"],
-            household_size=data.get("household_size"),
-            recipients=form.recipients(),
+        changes.append(
+            services.LineChange(
+                record_id=pk,
+                activity_type=data["activity_type"],
+                units=data["units"],
+                households=data["households"],
+                people=data["people"],
+                household_size=data.get("household_size"),
+                recipients=form.recipients(),
+            )
         )
+    return changes
 
 
-def _save_referrals(*, visit: MonitoringVisit, user, formset) -> None:
-    existing = {referral.pk: referral for referral in visit.referrals.all()}
+def _referral_changes(formset) -> list[services.ReferralChange]:
     deleted = set(formset.deleted_forms)
+    changes = []
     for form in formset.forms:
         pk = form.cleaned_data.get("id")
-        if pk is not None and pk not in existing:
-            raise ValidationError(_("A referral of this visit no longer exists."))
         if form in deleted:
             if pk is not None:
-                services.referral_delete(visit=visit, user=user, referral=existing[pk])
+                changes.append(services.ReferralChange(referral_id=pk, delete=True))
             continue
         if pk is None and not form.has_changed():
             continue
-        referral = existing.get(pk)
-        services.referral_save(
-            visit=visit,
-            user=user,
-            referral=referral,
-            issue=form.cleaned_data["issue"],
-            referred_to=form.cleaned_data["referred_to"],
-            # Editing the issue does not reopen a referral a manager closed.
-            closed_on=referral.closed_on if referral else None,
+        changes.append(
+            services.ReferralChange(
+                referral_id=pk,
+                issue=form.cleaned_data["issue"],
+                referred_to=form.cleaned_data["referred_to"],
+            )
         )
+    return changes
 
 
-def _save_feedback(*, visit: MonitoringVisit, user, formsets) -> None:
-    existing = {response.pk: response for response in visit.feedback.all()}
+def _feedback_changes(formsets) -> list[services.FeedbackChange]:
+    changes = []
     for formset in formsets:
         deleted = set(formset.deleted_forms)
         for form in formset.forms:
             pk = form.cleaned_data.get("id")
-            response = existing.get(pk)
-            if pk is not None and (response is None or response.survey_id != formset.survey.pk):
-                raise ValidationError(_("A feedback response of this visit no longer exists."))
             if form in deleted:
-                if response is not None:
-                    services.feedback_response_delete(visit=visit, user=user, response=response)
+                if pk is not None:
+                    changes.append(
+                        services.FeedbackChange(survey=formset.survey, response_id=pk, delete=True)
+                    )
                 continue
             if not form.has_changed():  # untouched: no new version in its history
                 continue
             data = form.cleaned_data
-            services.feedback_response_save(
-                visit=visit,
-                user=user,
-                response=response,
-                survey=formset.survey,
-                answers=form.answers(),
-                sex=data.get("sex", ""),
-                age_group=data.get("age_group", ""),
-                population_group=data.get("population_group", ""),
+            changes.append(
+                services.FeedbackChange(
+                    survey=formset.survey,
+                    response_id=pk,
+                    answers=form.answers(),
+                    sex=data.get("sex", ""),
+                    age_group=data.get("age_group", ""),
+                    population_group=data.get("population_group", ""),
+                )
             )
+    return changes
 
 
 def _feedback_formset(data, survey) -> FeedbackFormSet:
@@ -214,27 +209,17 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
         if all(valid):
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    if visit is None:
-                        visit = services.visit_create(
-                            user=user,
-                            project=data["project"],
-                            visit_date=data["visit_date"],
-                            findings=data["findings"],
-                        )
-                    else:
-                        visit = services.visit_update(
-                            visit=visit,
-                            user=user,
-                            project=data["project"],
-                            visit_date=data["visit_date"],
-                            findings=data["findings"],
-                        )
-                    _save_lines(visit=visit, user=user, formset=lines)
-                    _save_referrals(visit=visit, user=user, formset=referrals)
-                    _save_feedback(visit=visit, user=user, formsets=feedback)
-                    if submitting:
-                        services.visit_submit(visit=visit, user=user)
+                visit = services.visit_save(
+                    user=user,
+                    visit=visit,
+                    project=data["project"],
+                    visit_date=data["visit_date"],
+                    findings=data["findings"],
+                    lines=_line_changes(lines),
+                    referrals=_referral_changes(referrals),
+                    feedback=_feedback_changes(feedback),
+                    submit=submitting,
+                )
             except ValidationError as error:
                 visit = original  # everything was rolled back
                 form.add_error(None, _messages_of(error))

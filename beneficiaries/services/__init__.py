@@ -15,7 +15,8 @@ messages, from the same functions (``visit_errors``, ``assistance_line_errors``,
 ``feedback_errors``).
 
 Modules: ``visits`` (the rules, the workflow, assistance lines, referrals),
-``feedback`` and ``photos``; every service is importable from here.
+``feedback``, ``photos`` and ``visit_save`` (the visit form's one
+transaction); every service is importable from here.
 """
 
 from beneficiaries.services.feedback import (
@@ -31,6 +32,12 @@ from beneficiaries.services.photos import (
     photo_check,
     photo_delete,
     strip_photo_metadata,
+)
+from beneficiaries.services.visit_save import (
+    FeedbackChange,
+    LineChange,
+    ReferralChange,
+    visit_save,
 )
 from beneficiaries.services.visits import (
     activity_fits_sector,
@@ -49,6 +56,9 @@ from beneficiaries.services.visits import (
 )
 
 __all__ = [
+    "FeedbackChange",
+    "LineChange",
+    "ReferralChange",
     "PHOTO_DISPLAY_PX",
     "PHOTO_FORMATS",
     "PHOTO_MAX_BYTES",
@@ -70,6 +80,7 @@ __all__ = [
     "visit_create",
     "visit_errors",
     "visit_return",
+    "visit_save",
     "visit_submit",
     "visit_update",
 ]
