@@ -3,7 +3,7 @@
 **Which values a user reads.** The value table holds one row per
 definition, period and cut (governorate, programme, donor; NULL = "all").
 A user reads the cells the dashboards read for them
-(``indicators.selectors.values_for_user``): an administrator the "all"
+(``indicators.access.values_for_user``): an administrator the "all"
 cell, a donor their organisation's, a monitor their governorates', a manager
 their programmes' and their governorates' outside those programmes. The rows
 returned are disjoint cells whose values add up: a figure is the sum of the

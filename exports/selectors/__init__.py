@@ -43,7 +43,7 @@ from exports.selectors.records import (
     records_for_user,
     visits_table,
 )
-from exports.selectors.values import indicator_values_table, values_readable_by
+from exports.selectors.values import indicator_values_table
 from indicators.models import IndicatorDefinition, IndicatorValue
 from programmes.access import programmes_for_user, user_role
 from programmes.models import Donor, Governorate, Sector
@@ -62,7 +62,6 @@ __all__ = [
     "exports_for_user",
     "indicator_values_table",
     "records_for_user",
-    "values_readable_by",
     "visits_table",
 ]
 
