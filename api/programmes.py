@@ -21,16 +21,20 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.base import AdminWrites, ApiViewSet, HasRole, Role, validate_with_model
+from api.base import AdminWrites, ApiViewSet, HasRole, validate_with_model
 from programmes import services
-from programmes.access import programmes_for_user, projects_for_user, user_role
+from programmes.access import (
+    contributions_for_user,
+    donors_for_user,
+    programmes_for_user,
+    projects_for_user,
+)
 from programmes.models import Contribution, Donor, Governorate, Programme, Project, Sector
 
 # --- Serializers --------------------------------------------------------------
@@ -132,36 +136,6 @@ class ProjectSerializer(ModelChecked):
             "budget_usd",
         ]
         extra_kwargs = {"budget_usd": {"min_value": Decimal("0")}}
-
-
-# --- Scopes -------------------------------------------------------------------
-
-
-def donors_for_user(user) -> QuerySet[Donor]:
-    """The donors ``user`` may see: a donor user their own organisation;
-    staff every donor (the dashboards' filter lists them all)."""
-    role = user_role(user)
-    if role == Role.DONOR:
-        return Donor.objects.filter(pk=user.profile.donor_id)
-    if role is None:
-        return Donor.objects.none()
-    return Donor.objects.all()
-
-
-def contributions_for_user(user) -> QuerySet[Contribution]:
-    """The contributions ``user`` may see, as the dashboards show them: an
-    administrator all; a donor their organisation's; a manager those to the
-    programmes they manage; a monitor none (contributions are recorded per
-    programme, not per governorate)."""
-    role = user_role(user)
-    contributions = Contribution.objects.all()
-    if role == Role.ADMIN:
-        return contributions
-    if role == Role.DONOR:
-        return contributions.filter(donor_id=user.profile.donor_id)
-    if role == Role.MANAGER:
-        return contributions.filter(programme__in=user.profile.programmes.all())
-    return contributions.none()
 
 
 # --- Filters ------------------------------------------------------------------

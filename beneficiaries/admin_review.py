@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from beneficiaries import services
-from beneficiaries.selectors import visit_for_user
+from beneficiaries.access import visit_for_user
 
 
 class ReturnForm(forms.Form):

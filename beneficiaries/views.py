@@ -1,7 +1,7 @@
 """Pages of field data entry: a monitor records visits (draft, submit, correct
 a returned one); a manager reviews them (approve, return with a reason).
 
-Every visit is fetched through ``selectors.visit_for_user``; a donor, or
+Every visit is fetched through ``access.visit_for_user``; a donor, or
 anyone outside a visit's scope, gets "not found". Writes go through
 ``beneficiaries.services``.
 """
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from beneficiaries import selectors, services
+from beneficiaries import access, selectors, services
 from beneficiaries.access import photo_for_user
 from beneficiaries.forms import (
     AGE_HEADERS,
@@ -88,7 +88,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             "tabs": tabs,
             "status": status,
             "filtered": bool(governorate or programme or status != default_status),
-            "can_create": selectors.visit_can_create(user),
+            "can_create": access.visit_can_create(user),
             "imports_to_review": selectors.imports_to_review(user) if reviewer else [],
         },
     )
@@ -283,14 +283,14 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def visit_new(request: HttpRequest) -> HttpResponse:
-    if not selectors.visit_can_create(request.user):
+    if not access.visit_can_create(request.user):
         raise Http404
     return _visit_form_page(request, None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = selectors.visit_for_user(request.user, pk, write=True)
+    visit = access.visit_for_user(request.user, pk, write=True)
     return _visit_form_page(request, visit)
 
 
@@ -307,8 +307,8 @@ def _detail(
     close_errors_for: int | None = None,
 ) -> HttpResponse:
     user = request.user
-    can_write = selectors.visit_can_write(user, visit)
-    can_review = selectors.visit_can_review(user, visit)
+    can_write = access.visit_can_write(user, visit)
+    can_review = access.visit_can_review(user, visit)
     return render(
         request,
         "beneficiaries/visit_detail.html",
@@ -319,7 +319,7 @@ def _detail(
             "can_write": can_write,
             "can_review": can_review,
             "can_approve": can_review and visit.status == ReviewStatus.SUBMITTED,
-            "can_close_referrals": selectors.visit_can_close_referrals(user, visit),
+            "can_close_referrals": access.visit_can_close_referrals(user, visit),
             "close_form": close_form
             or ReferralCloseForm(initial={"closed_on": timezone.localdate()}),
             "close_errors_for": close_errors_for,
@@ -331,7 +331,7 @@ def _detail(
 
 @require_http_methods(["GET", "HEAD"])
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, selectors.visit_for_user(request.user, pk))
+    return _detail(request, access.visit_for_user(request.user, pk))
 
 
 def _transition(request: HttpRequest, service, visit: MonitoringVisit, done: str, **kwargs):
@@ -347,14 +347,14 @@ def _transition(request: HttpRequest, service, visit: MonitoringVisit, done: str
 
 @require_POST
 def visit_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = selectors.visit_for_user(request.user, pk, write=True)
+    visit = access.visit_for_user(request.user, pk, write=True)
     _transition(request, services.visit_submit, visit, _("The visit was submitted for review."))
     return redirect("beneficiaries:visit_detail", pk=visit.pk)
 
 
 @require_POST
 def visit_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = selectors.visit_for_user(request.user, pk, review=True)
+    visit = access.visit_for_user(request.user, pk, review=True)
     if _transition(
         request,
         services.visit_approve,
@@ -367,7 +367,7 @@ def visit_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def visit_return(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = selectors.visit_for_user(request.user, pk, review=True)
+    visit = access.visit_for_user(request.user, pk, review=True)
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
@@ -384,7 +384,7 @@ def visit_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = selectors.visit_for_user(request.user, pk, write=True)
+    visit = access.visit_for_user(request.user, pk, write=True)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -405,7 +405,7 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def photo_delete(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
-    visit = selectors.visit_for_user(request.user, pk, write=True)
+    visit = access.visit_for_user(request.user, pk, write=True)
     photo = visit.photos.filter(pk=photo_pk).first()
     if photo is None:
         raise Http404
@@ -421,7 +421,7 @@ def photo_delete(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
 @require_POST
 def referral_close(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
     """A manager of the visit's scope marks one of its referrals closed."""
-    referral = selectors.referral_for_user(request.user, pk, referral_pk)
+    referral = access.referral_for_user(request.user, pk, referral_pk)
     form = ReferralCloseForm(request.POST)
     if form.is_valid():
         try:
@@ -437,7 +437,7 @@ def referral_close(request: HttpRequest, pk: int, referral_pk: int) -> HttpRespo
         else:
             messages.success(request, _("Referral marked closed."))
             return redirect(f"{reverse('beneficiaries:visit_detail', args=[pk])}#referrals")
-    visit = selectors.visit_for_user(request.user, pk)
+    visit = access.visit_for_user(request.user, pk)
     return _detail(request, visit, close_form=form, close_errors_for=referral.pk)
 
 

@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import ApiViewSet
-from beneficiaries import selectors, services
+from beneficiaries import access, services
 from beneficiaries.models import Referral
 from programmes.models import Governorate, Programme
 
@@ -90,9 +90,9 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     }
 
     def get_queryset(self):
-        return Referral.objects.filter(
-            visit__in=selectors.visits_for_user(self.request.user)
-        ).select_related("visit__project__governorate", "visit__project__programme")
+        return access.referrals_for_user(self.request.user).select_related(
+            "visit__project__governorate", "visit__project__programme"
+        )
 
     @extend_schema(
         request=CloseSerializer,
@@ -102,7 +102,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         referral = self.get_object()
-        if not selectors.visit_can_close_referrals(request.user, referral.visit):
+        if not access.visit_can_close_referrals(request.user, referral.visit):
             raise exceptions.NotFound()
         form = CloseSerializer(data=request.data)
         form.is_valid(raise_exception=True)

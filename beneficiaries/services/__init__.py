@@ -7,7 +7,7 @@ The visit's assistance records and feedback responses follow its status, so
 only those of an approved visit count in indicators; approving, and returning
 an approved visit, ask for the incremental recomputation of what they count in.
 
-Who may call what is decided before, by ``selectors.visit_for_user``; these
+Who may call what is decided before, by ``access.visit_for_user``; these
 services check the data and the state. Every save names its user in the
 record's history. A rule broken raises ``ValidationError`` with a message a
 monitor understands, by field where there is one; the forms show the same

@@ -7,8 +7,8 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from beneficiaries.access import assistance_for_user, visits_for_user
 from beneficiaries.models import RECIPIENT_FIELDS, AssistanceRecord, Photo, Referral, ReviewStatus
-from beneficiaries.selectors import assistance_for_user, visits_for_user
 from exports.selectors.base import (
     Column,
     ExportQueryError,
@@ -23,7 +23,7 @@ from exports.selectors.base import (
 
 def records_for_user(user) -> QuerySet[AssistanceRecord]:
     """The assistance records ``user`` may download: the API's rule
-    (``beneficiaries.selectors.assistance_for_user``)."""
+    (``beneficiaries.access.assistance_for_user``)."""
     return assistance_for_user(user)
 
 
