@@ -28,6 +28,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import AdminWrites, ApiViewSet, HasRole, validate_with_model
+from exports import hxl
 from programmes import services
 from programmes.access import (
     contributions_for_user,
@@ -195,12 +196,9 @@ class GovernorateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
     lookup_field = "pcode"
     ordering_fields = ["pcode", "name_en", "name_iom"]
     ordering = ["pcode"]
-    hxl_tags = {
-        "pcode": "#adm1+code",
-        "name_en": "#adm1+name+i_en",
-        "name_ar": "#adm1+name+i_ar",
-        "name_iom": "#adm1+name",
-    }
+    hxl_tags = hxl.hxl_tags(
+        pcode="adm1_code", name_en="adm1_name_en", name_ar="adm1_name_ar", name_iom="adm1_name"
+    )
 
     def get_queryset(self):
         queryset = Governorate.objects.order_by("pcode")
@@ -252,7 +250,7 @@ class SectorViewSet(mixins.ListModelMixin, ApiViewSet):
     serializer_class = SectorSerializer
     ordering_fields = ["code", "name"]
     ordering = ["name"]
-    hxl_tags = {"code": "#sector+code", "name": "#sector+name"}
+    hxl_tags = hxl.hxl_tags(code="sector_code", name="sector_name")
 
 
 class AdminWritesViewSet(
@@ -295,7 +293,7 @@ class DonorViewSet(AdminWritesViewSet):
     filterset_fields = ["code", "kind"]
     ordering_fields = ["name", "code"]
     ordering = ["name"]
-    hxl_tags = {"code": "#org+funder+code", "name": "#org+funder+name", "kind": "#org+type"}
+    hxl_tags = hxl.hxl_tags(code="donor_code", name="donor_name", kind="donor_kind")
 
     def get_queryset(self):
         return donors_for_user(self.request.user)
@@ -312,7 +310,7 @@ class ProgrammeViewSet(AdminWritesViewSet):
     filterset_class = ProgrammeFilter
     ordering_fields = ["code", "name", "start_date"]
     ordering = ["code"]
-    hxl_tags = {"code": "#activity+programme+code", "name": "#activity+programme+name"}
+    hxl_tags = hxl.hxl_tags(code="programme_code", name="programme_name")
 
     def get_queryset(self):
         return programmes_for_user(self.request.user).order_by("code")
@@ -329,12 +327,9 @@ class ContributionViewSet(mixins.DestroyModelMixin, AdminWritesViewSet):
     filterset_class = ContributionFilter
     ordering_fields = ["date", "amount_usd", "id"]
     ordering = ["-date", "-id"]
-    hxl_tags = {
-        "donor": "#org+funder+code",
-        "programme": "#activity+programme+code",
-        "amount_usd": "#value+usd",
-        "date": "#date",
-    }
+    hxl_tags = hxl.hxl_tags(
+        "amount_usd", donor="donor_code", programme="programme_code", date="contribution_date"
+    )
 
     def get_queryset(self):
         return contributions_for_user(self.request.user).select_related("donor", "programme")
@@ -355,20 +350,20 @@ class ProjectViewSet(AdminWritesViewSet):
     filterset_class = ProjectFilter
     ordering_fields = ["code", "name", "start_date", "budget_usd", "status"]
     ordering = ["code"]
-    hxl_tags = {
-        "code": "#activity+code",
-        "name": "#activity+name",
-        "programme": "#activity+programme+code",
-        "governorate": "#adm1+code",
-        "district": "#adm2+name",
-        "community": "#loc+name",
-        "sector": "#sector+code",
-        "status": "#status",
-        "donor": "#org+funder+code",
-        "start_date": "#date+start",
-        "end_date": "#date+end",
-        "budget_usd": "#value+usd",
-    }
+    hxl_tags = hxl.hxl_tags(
+        "status",
+        "start_date",
+        "end_date",
+        "budget_usd",
+        code="project_code",
+        name="project_name",
+        programme="programme_code",
+        governorate="adm1_code",
+        district="adm2_name",
+        community="loc_name",
+        sector="sector_code",
+        donor="donor_code",
+    )
 
     def get_queryset(self):
         return (

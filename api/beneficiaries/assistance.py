@@ -26,6 +26,7 @@ from beneficiaries.models import (
     ActivityType,
     AssistanceRecord,
 )
+from exports import hxl
 from programmes.access import user_role
 
 # --- Serializers --------------------------------------------------------------
@@ -155,7 +156,7 @@ class ActivityTypeViewSet(mixins.ListModelMixin, ApiViewSet):
     serializer_class = ActivityTypeSerializer
     ordering_fields = ["code", "name"]
     ordering = ["name"]
-    hxl_tags = {"code": "#activity+type+code", "name": "#activity+type+name"}
+    hxl_tags = hxl.hxl_tags(code="activity_code", name="activity_name")
 
 
 class AssistanceRecordViewSet(
@@ -174,31 +175,19 @@ class AssistanceRecordViewSet(
     filterset_class = AssistanceFilter
     ordering_fields = ["delivered_on", "id", "people", "units"]
     ordering = ["-delivered_on", "-id"]
-    hxl_tags = {
-        "project": "#activity+code",
-        "governorate": "#adm1+code",
-        "programme": "#activity+programme+code",
-        "donor": "#org+funder+code",
-        "activity_type": "#activity+type+code",
-        "delivered_on": "#date",
-        "status": "#status",
-        "units": "#output+units",
-        "households": "#affected+hh",
-        "people": "#affected+total",
-        **{
-            column: "#affected"
-            + ("+f" if column.startswith("f_") else "+m")
-            + {
-                "idp": "+idps",
-                "returnee": "+returnees",
-                "host": "+hostcommunity",
-                "refugee": "+refugees",
-            }[column.rsplit("_", 1)[1]]
-            + "+age"
-            + column[2:].rsplit("_", 1)[0]
-            for column in RECIPIENT_FIELDS
-        },
-    }
+    hxl_tags = hxl.hxl_tags(
+        "delivered_on",
+        "status",
+        "units",
+        "households",
+        "people",
+        *RECIPIENT_FIELDS,
+        project="project_code",
+        governorate="adm1_code",
+        programme="programme_code",
+        donor="donor_code",
+        activity_type="activity_code",
+    )
 
     def get_queryset(self):
         return (

@@ -31,6 +31,7 @@ from beneficiaries.models import (
     Question,
     Survey,
 )
+from exports import hxl
 from programmes.access import user_role
 
 # --- Serializers --------------------------------------------------------------
@@ -216,15 +217,15 @@ class FeedbackResponseViewSet(
     filterset_class = FeedbackFilter
     ordering_fields = ["collected_on", "id"]
     ordering = ["-collected_on", "-id"]
-    hxl_tags = {
-        "project": "#activity+code",
-        "governorate": "#adm1+code",
-        "collected_on": "#date",
-        "sex": "#affected+sex",
-        "age_group": "#affected+age",
-        "population_group": "#affected+type",
-        "status": "#status",
-    }
+    hxl_tags = hxl.hxl_tags(
+        "collected_on",
+        "status",
+        project="project_code",
+        governorate="adm1_code",
+        sex="respondent_sex",
+        age_group="respondent_age_group",
+        population_group="respondent_population_group",
+    )
 
     def get_queryset(self):
         return (

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from api.base import ApiViewSet
 from beneficiaries import access, services
 from beneficiaries.models import Referral
+from exports import hxl
 from programmes.models import Governorate, Programme
 
 
@@ -79,15 +80,15 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     filterset_class = ReferralFilter
     ordering_fields = ["id", "closed_on", "visit__visit_date"]
     ordering = ["-visit__visit_date", "-id"]
-    hxl_tags = {
-        "project_code": "#activity+code",
-        "governorate": "#adm1+code",
-        "programme": "#activity+programme+code",
-        "visit_date": "#date",
-        "issue": "#description",
-        "referred_to": "#org+referral",
-        "closed_on": "#date+closed",
-    }
+    hxl_tags = hxl.hxl_tags(
+        "project_code",
+        "visit_date",
+        "issue",
+        "referred_to",
+        "closed_on",
+        governorate="adm1_code",
+        programme="programme_code",
+    )
 
     def get_queryset(self):
         return access.referrals_for_user(self.request.user).select_related(

@@ -22,6 +22,7 @@ from api.base import ApiViewSet
 from api.beneficiaries.filters import ProjectRecordFilter
 from beneficiaries import access, services
 from beneficiaries.models import MonitoringVisit
+from exports import hxl
 
 
 class ProjectChoiceField(serializers.PrimaryKeyRelatedField):
@@ -134,13 +135,13 @@ class VisitViewSet(
     filterset_class = VisitFilter
     ordering_fields = ["visit_date", "id", "status"]
     ordering = ["-visit_date", "-id"]
-    hxl_tags = {
-        "project_code": "#activity+code",
-        "governorate": "#adm1+code",
-        "programme": "#activity+programme+code",
-        "visit_date": "#date",
-        "status": "#status",
-    }
+    hxl_tags = hxl.hxl_tags(
+        "project_code",
+        "visit_date",
+        "status",
+        governorate="adm1_code",
+        programme="programme_code",
+    )
 
     def get_queryset(self):
         return (
