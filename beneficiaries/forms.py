@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import services
+from beneficiaries.access import visit_projects
 from beneficiaries.models import (
     HOUSEHOLD_SIZE_MAX,
     HOUSEHOLD_SIZE_MIN,
@@ -25,7 +26,6 @@ from beneficiaries.models import (
     Sex,
     recipient_field,
 )
-from beneficiaries.selectors import visit_projects
 
 MAX_LINES = 50
 

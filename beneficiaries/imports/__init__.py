@@ -27,10 +27,8 @@ from beneficiaries.imports.run import (
 from beneficiaries.imports.status import (
     RUNNING_STATES,
     State,
-    import_can_start,
     import_cleanup,
     import_create,
-    import_for_user,
     import_redispatch,
     status_read,
 )
@@ -46,12 +44,10 @@ __all__ = [
     "ImportFileError",
     "import_approve",
     "import_return",
-    "import_can_start",
     "import_check",
     "import_cleanup",
     "import_confirm",
     "import_create",
-    "import_for_user",
     "import_redispatch",
     "import_write",
     "parse_count",

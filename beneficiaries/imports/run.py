@@ -29,6 +29,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from beneficiaries.access import import_for_user
 from beneficiaries.imports.parse import ImportFileError, estimate_rows, read_rows
 from beneficiaries.imports.status import (
     ProgressAside,
@@ -37,7 +38,6 @@ from beneficiaries.imports.status import (
     _status_update,
     batch_transition,
     dispatch_on_commit,
-    import_for_user,
     status_read,
     upload_delete,
     upload_path,

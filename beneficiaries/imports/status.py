@@ -20,20 +20,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from beneficiaries.imports.parse import ImportFileError, check_upload
 from beneficiaries.models import ImportBatch
-from programmes.access import user_role
 from programmes.models import UserProfile
 
 log = logging.getLogger(__name__)
 Role = UserProfile.Role
 State = ImportBatch.State
 
-IMPORT_ROLES = (Role.MONITOR, Role.MANAGER, Role.ADMIN)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 RUNNING_STATES = ("receiving", "queued", "checking", "confirmed", "importing")
 # An upload nobody confirmed (or whose run stopped) is deleted after this long.
@@ -113,22 +110,6 @@ def batch_transition(batch_id, *, from_states, to: str, **changes) -> bool:
         state=to, updated_at=timezone.now(), **changes
     )
     return updated == 1
-
-
-def import_for_user(user, batch_id) -> dict:
-    """The state of import ``batch_id`` if ``user`` started it (and may still
-    import); Http404 otherwise, so an import's existence is not disclosed."""
-    if user_role(user) not in IMPORT_ROLES:
-        raise Http404
-    status = status_read(batch_id)
-    if status is None or status.get("owner") != user.pk:
-        raise Http404
-    return status
-
-
-def import_can_start(user) -> bool:
-    """Whether ``user`` imports lists: field staff, managers and administrators."""
-    return user_role(user) in IMPORT_ROLES
 
 
 def _refuse_early(name: str, upload) -> str:
