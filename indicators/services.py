@@ -18,6 +18,7 @@ from beneficiaries.models import AssistanceRecord
 from indicators import engine
 from indicators.engine import Scope
 from indicators.models import HouseholdMultiplier, IndicatorDefinition, RecomputeJob
+from programmes.outbox import outbox_enqueue
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +75,9 @@ def record_scope(*, source: str, day: dt.date, governorate_id, programme_id, don
 def recompute_after_change(*, scopes: Iterable[Scope | None]) -> None:
     """Queue, after the current transaction commits, an incremental
     recomputation of what ``scopes`` touched (before and after a change: pass
-    both). Nothing is queued if the transaction rolls back."""
-    from indicators.tasks import incremental_recompute
-
+    both). The request is an outbox row of the same transaction: nothing is
+    queued if it rolls back, and it waits in the table while the broker is
+    down (``programmes.outbox``)."""
     merged: dict[str, Scope] = {}
     for scope in scopes:
         if scope is None:
@@ -87,21 +88,24 @@ def recompute_after_change(*, scopes: Iterable[Scope | None]) -> None:
     for scope in merged.values():
         if scope.definition_ids is not None and not scope.definition_ids:
             continue
-        payload = scope.to_json()
-        transaction.on_commit(lambda payload=payload: incremental_recompute.delay(payload))
+        outbox_enqueue(kind="indicators.incremental_recompute", payload={"scope": scope.to_json()})
 
 
+@transaction.atomic
 def recompute_request_full(*, user=None, definition_ids: list[int] | None = None) -> RecomputeJob:
-    """Create a queued full recomputation job and start it after commit."""
-    from indicators.tasks import full_recompute
-
+    """Create a queued full recomputation job and start it after commit
+    (through the outbox: it starts when the broker is back if it is down)."""
     job = RecomputeJob.objects.create(
         kind=RecomputeJob.Kind.FULL,
         requested_by=user if user is not None and user.is_authenticated else None,
         params={"definition_ids": definition_ids},
         step="queued",
     )
-    transaction.on_commit(lambda: full_recompute.delay(job.pk))
+    outbox_enqueue(
+        kind="indicators.full_recompute",
+        payload={"job_id": job.pk},
+        dedupe_key=f"recompute-job:{job.pk}",
+    )
     return job
 
 

@@ -176,6 +176,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task taken by a worker that then died (killed, machine lost) is given to
+# another worker after the visibility timeout. It must outlast the longest
+# hard time limit (a running task is never handed out twice), and no more:
+# the job rows' leases (heartbeats) restart such work much sooner anyway.
+TASK_MAX_TIME_LIMIT = env_int("TASK_MAX_TIME_LIMIT", 30 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TASK_MAX_TIME_LIMIT + 5 * 60,
+    "socket_connect_timeout": 5,
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(
     Path(os.environ.get("IOMDASH_DATA_DIR", BASE_DIR / ".data")) / "celerybeat-schedule"
 )
@@ -325,6 +334,13 @@ LOGGING = {
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
+    # Background work saved while the broker was down (programmes.outbox).
+    # A tick nobody took within its interval is dropped: the next one does it.
+    "outbox-dispatch": {
+        "task": "programmes.outbox_dispatch",
+        "schedule": env_int("OUTBOX_DISPATCH_EVERY_S", 5),
+        "options": {"expires": env_int("OUTBOX_DISPATCH_EVERY_S", 5)},
+    },
     "nightly-full-recompute": {
         "task": "indicators.nightly_full_recompute",
         "schedule": crontab(hour=2, minute=0),

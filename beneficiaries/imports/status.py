@@ -19,7 +19,6 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from beneficiaries.imports.parse import ImportFileError, check_upload
 from beneficiaries.models import ImportBatch
 from programmes.access import user_role
 from programmes.models import UserProfile
+from programmes.outbox import outbox_enqueue
 
 log = logging.getLogger(__name__)
 Role = UserProfile.Role
@@ -183,31 +183,27 @@ def import_create(*, user, upload) -> dict:
     return status_read(batch.pk)
 
 
-def _send(step: str, batch_id) -> bool:
-    from beneficiaries import tasks
-
-    task = tasks.import_check_task if step == "check" else tasks.import_write_task
-    try:
-        task.delay(str(batch_id))
-    except Exception:
-        log.exception("import %s: the %s could not be queued", batch_id, step)
-        return False
-    return True
+STEP_TASKS = {"check": "beneficiaries.import_check", "write": "beneficiaries.import_write"}
 
 
 def dispatch_on_commit(step: str, batch_id) -> None:
-    """Queue the ``step`` ("check" or "write") of the import for a worker
-    once the current transaction commits. A broker that cannot be reached is
-    logged, not raised: the change is saved, the page says it waits, and
-    ``import_redispatch`` sends it again later."""
-    transaction.on_commit(lambda: _send(step, batch_id))
+    """Queue the ``step`` ("check" or "write") of the import for a worker:
+    an outbox row of the current transaction, sent once it commits. A broker
+    that cannot be reached is logged, not raised: the change is saved, the
+    page says it waits, and the outbox sends it when the broker is back."""
+    outbox_enqueue(
+        kind=STEP_TASKS[step],
+        payload={"batch_id": str(batch_id)},
+        dedupe_key=f"import-{step}:{batch_id}",
+    )
 
 
 def import_redispatch(*, now: dt.datetime | None = None) -> int:
-    """Send again the steps of imports waiting (queued or confirmed) for more
-    than ``WAIT_BEFORE_RESEND``, e.g. queued while the broker was down. A
-    step delivered twice runs once: each takes its import by a conditional
-    UPDATE. Returns how many were sent."""
+    """Queue again (through the outbox) the steps of imports waiting (queued
+    or confirmed) for more than ``WAIT_BEFORE_RESEND``: a message the broker
+    lost (a broker that was down is the outbox's business). A step delivered
+    twice runs once: each takes its import by a conditional UPDATE. Returns
+    how many were queued."""
     now = now or timezone.now()
     waiting = ImportBatch.objects.filter(
         state__in=[State.QUEUED, State.CONFIRMED],
@@ -216,7 +212,8 @@ def import_redispatch(*, now: dt.datetime | None = None) -> int:
     ).values_list("pk", "state")
     sent = 0
     for batch_id, state in waiting:
-        sent += _send("check" if state == State.QUEUED else "write", batch_id)
+        dispatch_on_commit("check" if state == State.QUEUED else "write", batch_id)
+        sent += 1
     return sent
 
 
