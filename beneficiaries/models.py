@@ -538,6 +538,9 @@ class ImportBatch(models.Model):
     updated_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     upload_deleted_at = models.DateTimeField(null=True, blank=True)
+    # Stamped every few seconds by the worker running a step (programmes.leases);
+    # None once an interrupted step has been queued again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")

@@ -181,6 +181,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # hard time limit (a running task is never handed out twice), and no more:
 # the job rows' leases (heartbeats) restart such work much sooner anyway.
 TASK_MAX_TIME_LIMIT = env_int("TASK_MAX_TIME_LIMIT", 30 * 60)
+# A job (recomputation, import step) whose worker stopped stamping its row
+# for this long is taken again (programmes.leases).
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": TASK_MAX_TIME_LIMIT + 5 * 60,
     "socket_connect_timeout": 5,
@@ -347,6 +350,17 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Uploaded import files left unconfirmed for a day are deleted (personal data),
     # and import steps queued while the broker was down are sent again.
+    # Jobs whose worker died (expired lease) are queued again.
+    "reclaim-recompute-jobs": {
+        "task": "indicators.recompute_reclaim",
+        "schedule": env_int("RECLAIM_EVERY_S", 20),
+        "options": {"expires": env_int("RECLAIM_EVERY_S", 20)},
+    },
+    "reclaim-imports": {
+        "task": "beneficiaries.import_reclaim",
+        "schedule": env_int("RECLAIM_EVERY_S", 20),
+        "options": {"expires": env_int("RECLAIM_EVERY_S", 20)},
+    },
     "import-cleanup": {
         "task": "beneficiaries.import_cleanup",
         "schedule": crontab(minute="*/10"),

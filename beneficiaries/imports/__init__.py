@@ -31,6 +31,7 @@ from beneficiaries.imports.status import (
     import_cleanup,
     import_create,
     import_for_user,
+    import_reclaim,
     import_redispatch,
     status_read,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "import_confirm",
     "import_create",
     "import_for_user",
+    "import_reclaim",
     "import_redispatch",
     "import_write",
     "parse_count",

@@ -19,6 +19,8 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,6 +28,7 @@ from django.utils.translation import gettext as _
 from beneficiaries.imports.parse import ImportFileError, check_upload
 from beneficiaries.models import ImportBatch
 from programmes.access import user_role
+from programmes.leases import lease_expired_before
 from programmes.models import UserProfile
 from programmes.outbox import outbox_enqueue
 
@@ -55,7 +58,18 @@ def _as_dict(batch: ImportBatch) -> dict:
     data["id"] = str(batch.pk)
     data["owner"] = batch.owner_id
     data["reviewed_by"] = batch.reviewed_by_id
-    for name in ("created_at", "updated_at", "finished_at", "reviewed_at", "upload_deleted_at"):
+    # A step whose worker stopped (lease expired, or queued again after that).
+    data["interrupted"] = batch.state in (State.CHECKING, State.IMPORTING) and (
+        batch.heartbeat_at is None or batch.heartbeat_at < lease_expired_before()
+    )
+    for name in (
+        "created_at",
+        "updated_at",
+        "finished_at",
+        "reviewed_at",
+        "upload_deleted_at",
+        "heartbeat_at",
+    ):
         data[name] = data[name].isoformat() if data[name] else None
     return data
 
@@ -113,6 +127,44 @@ def batch_transition(batch_id, *, from_states, to: str, **changes) -> bool:
         state=to, updated_at=timezone.now(), **changes
     )
     return updated == 1
+
+
+def batch_take(batch_id, *, from_states, step: str, **changes) -> bool:
+    """Move the import into ``step`` from one of ``from_states``, with a
+    fresh lease, in one conditional UPDATE. An import already in ``step`` is
+    taken only if its lease expired or was released (its worker died): a
+    second delivery of the task while a worker holds it changes nothing.
+    False when it was not taken."""
+    now = timezone.now()
+    held = Q(state=step, heartbeat_at__gte=lease_expired_before(now))
+    updated = (
+        ImportBatch.objects.filter(pk=batch_id, state__in=list(from_states))
+        .exclude(held)
+        .update(state=step, heartbeat_at=now, updated_at=now, **changes)
+    )
+    return updated == 1
+
+
+def import_reclaim() -> list[str]:
+    """Queue again the steps (dry run, write) whose worker stopped holding
+    them (lease expired: killed, or its machine lost). The lease is
+    released, so the page says "interrupted, restarting" and the step
+    delivered again takes the import. Returns the imports' ids."""
+    reclaimed = []
+    stale = ImportBatch.objects.filter(
+        state__in=[State.CHECKING, State.IMPORTING], heartbeat_at__lt=lease_expired_before()
+    ).values_list("pk", "state", "heartbeat_at")
+    for batch_id, state, heartbeat_at in stale:
+        with transaction.atomic():
+            released = ImportBatch.objects.filter(
+                pk=batch_id, state=state, heartbeat_at=heartbeat_at
+            ).update(heartbeat_at=None, updated_at=timezone.now())
+            if released:
+                log.warning("import %s: its worker stopped while %s; queued again", batch_id,
+                            state)  # fmt: skip
+                dispatch_on_commit("check" if state == State.CHECKING else "write", batch_id)
+                reclaimed.append(str(batch_id))
+    return reclaimed
 
 
 def import_for_user(user, batch_id) -> dict:
@@ -200,19 +252,22 @@ def dispatch_on_commit(step: str, batch_id) -> None:
 
 def import_redispatch(*, now: dt.datetime | None = None) -> int:
     """Queue again (through the outbox) the steps of imports waiting (queued
-    or confirmed) for more than ``WAIT_BEFORE_RESEND``: a message the broker
+    or confirmed, or interrupted and released) for more than
+    ``WAIT_BEFORE_RESEND``: a message the broker
     lost (a broker that was down is the outbox's business). A step delivered
     twice runs once: each takes its import by a conditional UPDATE. Returns
     how many were queued."""
     now = now or timezone.now()
     waiting = ImportBatch.objects.filter(
-        state__in=[State.QUEUED, State.CONFIRMED],
+        Q(state__in=[State.QUEUED, State.CONFIRMED])
+        | Q(state__in=[State.CHECKING, State.IMPORTING], heartbeat_at__isnull=True),
         upload_deleted_at__isnull=True,
         updated_at__lt=now - WAIT_BEFORE_RESEND,
     ).values_list("pk", "state")
     sent = 0
     for batch_id, state in waiting:
-        dispatch_on_commit("check" if state == State.QUEUED else "write", batch_id)
+        step = "check" if state in (State.QUEUED, State.CHECKING) else "write"
+        dispatch_on_commit(step, batch_id)
         sent += 1
     return sent
 
