@@ -184,6 +184,8 @@ TASK_MAX_TIME_LIMIT = env_int("TASK_MAX_TIME_LIMIT", 30 * 60)
 # A job (recomputation, import step) whose worker stopped stamping its row
 # for this long is taken again (programmes.leases).
 JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 60)
+# /healthz answers 503 when background work has waited longer than this.
+OUTBOX_STALE_AFTER_S = env_int("OUTBOX_STALE_AFTER_S", 120)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": TASK_MAX_TIME_LIMIT + 5 * 60,
     "socket_connect_timeout": 5,
