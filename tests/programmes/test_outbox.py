@@ -150,3 +150,45 @@ def test_the_oldest_pending_row_has_an_age():
     assert outbox.outbox_oldest_pending_age() is None
     OutboxTask.objects.create(kind="iomdash.ping")
     assert outbox.outbox_oldest_pending_age() >= 0
+
+
+@pytest.mark.worker
+def test_redis_stopped_then_started_the_approval_is_recomputed_once_by_the_worker(
+    client, celery_worker_process
+):
+    """Against the real stack: Redis really stopped while a visit is approved,
+    then started again; beat's round sends the work and the worker runs it."""
+    from iomdash import embedded
+
+    world = build_world()
+    define("people-x", source="assistance", measure="people")
+    visit = visit_of(world, status="submitted")
+    recompute_full()
+    before = value("people-x") or 0
+    OutboxTask.objects.all().delete()
+    client.force_login(world["maria"])
+
+    embedded.redis_stop()
+    try:
+        assert not embedded._redis_alive()
+        response = client.post(reverse("beneficiaries:visit_approve", args=[visit.pk]))
+        assert response.status_code == 302
+        waiting = pending()
+        # The first after-commit send failed; the next one did not even try.
+        assert len(waiting) == 2 and "redis.sock" in waiting[0].last_error
+        assert waiting[1].attempts == 0
+        assert outbox.outbox_dispatch() == 0  # beat's round while Redis is down
+    finally:
+        embedded.redis_url()  # started again, with its data
+        outbox._broker_down_until = 0.0
+        # This process's pooled connections died with the server.
+        celery_app._pool = celery_app.amqp._producer_pool = None
+    celery_worker_process.wait_ready()
+
+    assert outbox.outbox_dispatch() == len(waiting)
+    deadline = time.monotonic() + 30
+    while value("people-x") != before + 6 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert value("people-x") == before + 6
+    assert pending() == [] and outbox.outbox_dispatch() == 0
+    assert not RecomputeJob.objects.exists()
