@@ -139,7 +139,7 @@ class IndicatorDefinition(models.Model):
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=10_000)
     section = models.CharField(
         _("snapshot section"),
         max_length=30,
