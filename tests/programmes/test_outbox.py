@@ -192,3 +192,12 @@ def test_redis_stopped_then_started_the_approval_is_recomputed_once_by_the_worke
     assert value("people-x") == before + 6
     assert pending() == [] and outbox.outbox_dispatch() == 0
     assert not RecomputeJob.objects.exists()
+
+
+def test_an_administrator_sees_what_waits_for_the_broker_and_why(admin_client):
+    OutboxTask.objects.create(
+        kind="indicators.full_recompute", last_error="OperationalError: Connection refused"
+    )
+    page = admin_client.get(reverse("admin:programmes_outboxtask_changelist")).content.decode()
+    assert "indicators.full_recompute" in page and "Connection refused" in page
+    assert "Waiting for the broker" in page
