@@ -28,6 +28,7 @@ from programmes.models import (
     Contribution,
     Donor,
     Governorate,
+    OutboxTask,
     Programme,
     Project,
     Sector,
@@ -398,3 +399,20 @@ class UserAdmin(DjangoUserAdmin):
     def role(self, obj: User) -> str | None:
         profile = getattr(obj, "profile", None)
         return profile.get_role_display() if profile else None
+
+
+@admin.register(OutboxTask)
+class OutboxTaskAdmin(admin.ModelAdmin):
+    """Background work: what waits for the broker (and since when, with the
+    last error), and what was sent in the last week. Read only: the outbox
+    sends it by itself."""
+
+    list_display = ["id", "kind", "state", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = ["state", "kind"]
+    readonly_fields = [f.name for f in OutboxTask._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

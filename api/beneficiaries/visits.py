@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from api.base import ApiViewSet
 from api.beneficiaries.filters import ProjectRecordFilter
 from beneficiaries import access, services
-from beneficiaries.models import MonitoringVisit
+from beneficiaries.models import RETURN_REASON_MAX_LENGTH, MonitoringVisit
 from exports import hxl
 
 
@@ -93,7 +93,8 @@ class VisitSerializer(serializers.ModelSerializer):
 
 class ReturnSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=2000, help_text=_("What the monitor must correct: they will read it.")
+        max_length=RETURN_REASON_MAX_LENGTH,
+        help_text=_("What the monitor must correct: they will read it."),
     )
 
 

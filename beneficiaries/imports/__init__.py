@@ -29,6 +29,7 @@ from beneficiaries.imports.status import (
     State,
     import_cleanup,
     import_create,
+    import_reclaim,
     import_redispatch,
     status_read,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "import_cleanup",
     "import_confirm",
     "import_create",
+    "import_reclaim",
     "import_redispatch",
     "import_write",
     "parse_count",
