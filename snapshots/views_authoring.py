@@ -297,7 +297,11 @@ def _back(snapshot_pk: int, anchor: str = "") -> HttpResponse:
 
 
 def _refused(request, snapshot, bound: dict) -> HttpResponse:
-    """The draft page again, with the refused form's errors (400)."""
+    """The draft page again, with the refused form's errors (400); for a
+    snapshot published meanwhile, its read view and why nothing changed."""
+    if snapshot.is_published:
+        messages.error(request, _("A published snapshot never changes."))
+        return _back(snapshot.pk)
     return draft_page(request, snapshot, bound=bound, status=400)
 
 

@@ -364,6 +364,12 @@ def test_publish_a_finished_period(manager, draft):
     narrative = draft.sections.first().blocks.first()
     response = manager.post(url(draft, f"blocks/{narrative.pk}/delete/"))
     assert SnapshotBlock.objects.filter(pk=narrative.pk).exists()
+    response = manager.post(
+        url(draft, f"blocks/{narrative.pk}/"), {f"b{narrative.pk}-text": "Changed"}, follow=True
+    )
+    assert "A published snapshot never changes." in response.text
+    assert "Add block" not in response.text
+    assert SnapshotBlock.objects.get(pk=narrative.pk).content == narrative.content
 
 
 # --- The preview and the proposed sentences ---------------------------------------------
