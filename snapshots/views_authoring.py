@@ -48,8 +48,7 @@ from snapshots.forms import (
     form_errors_from,
 )
 from snapshots.models import Snapshot, SnapshotBlock, SnapshotSection
-from snapshots.pdf_payload import clean_html
-from snapshots.selectors import snapshot_payload, snapshot_previous
+from snapshots.selectors import snapshot_previous
 
 log = logging.getLogger(__name__)
 Kind = SnapshotBlock.Kind
@@ -76,57 +75,88 @@ class DraftPreview:
     failed: bool = False
 
 
-def draft_preview(snapshot: Snapshot, sections: list[SnapshotSection]) -> DraftPreview:
+def draft_preview(
+    snapshot: Snapshot,
+    sections: list[SnapshotSection],
+    *,
+    previous: Snapshot | None = None,
+    propose: SnapshotSection | None = None,
+) -> DraftPreview:
     """The preview of the draft ``snapshot`` whose ``sections`` (with their
-    blocks prefetched) the page shows. Empty (no payload) while the builder
-    is not there; ``failed`` when it raised (logged: the page stays usable)."""
+    blocks prefetched) the page shows, compared with ``previous`` (default:
+    the previous published snapshot of its series), with the sentences
+    proposed for the section ``propose`` (asked for one section at a time:
+    each costs the resolution of its figures in every governorate). Empty
+    (no payload) where the builder is missing; ``failed`` when it raised
+    (logged: the page stays usable for editing)."""
     preview = DraftPreview()
     try:
         from snapshots.build import snapshot_document
     except ImportError:
         return preview
     try:
-        preview.payload, preview.errors = snapshot_document(snapshot)
+        preview.payload, preview.errors = snapshot_document(snapshot, previous=previous)
     except Exception:
         log.exception("snapshot %s: the draft preview failed", snapshot.pk)
         preview.failed = True
         return preview
     _preview_by_block(preview, sections)
-    preview.sentences = _sentences(snapshot, sections)
+    if propose is not None:
+        preview.sentences = _sentences(snapshot, [propose], previous)
     return preview
 
 
 def _preview_by_block(preview: DraftPreview, sections: list[SnapshotSection]) -> None:
-    rendered = {
-        s.get("key"): s.get("blocks") or [] for s in (preview.payload or {}).get("sections", [])
-    }
-    for section in sections:
-        blocks = list(section.blocks.all())
-        shown = rendered.get(section.key) or []
-        by_pk = {b.get("block"): b for b in shown if isinstance(b, dict) and b.get("block")}
-        if by_pk:
-            preview.blocks.update({b.pk: by_pk[b.pk] for b in blocks if b.pk in by_pk})
-        elif len(shown) == len(blocks):  # printed in order, one for one
-            preview.blocks.update({b.pk: p for b, p in zip(blocks, shown, strict=True)})
+    """Each block's part of the payload and its errors. The builder leaves
+    out hidden sections and blocks with nothing to print (an empty text, no
+    figure that resolves), so a payload block is matched with the next
+    block of its kind that has something to print (or by its ``block`` id
+    where the builder gives one)."""
     for error in preview.errors:
         message = str(error.get("message", ""))
         if error.get("block"):
             preview.block_errors.setdefault(error["block"], []).append(message)
         else:
             preview.section_errors.setdefault(str(error.get("section", "")), []).append(message)
-    for block in preview.blocks.values():
-        for key in ("html", "text"):
-            if isinstance(block.get(key), str):
-                block[f"{key}_clean"] = clean_html(block[key])
+    rendered = {
+        s.get("key"): s.get("blocks") or [] for s in (preview.payload or {}).get("sections", [])
+    }
+    for section in sections:
+        shown = list(rendered.get(section.key) or [])
+        by_pk = {b.get("block"): b for b in shown if isinstance(b, dict) and b.get("block")}
+        for block in section.blocks.all():
+            if by_pk:
+                found = by_pk.get(block.pk)
+            elif shown and shown[0].get("type") == block.kind and _prints(block, preview):
+                found = shown.pop(0)
+            else:
+                found = None
+            if found is not None:
+                preview.blocks[block.pk] = found
 
 
-def _sentences(snapshot: Snapshot, sections: list[SnapshotSection]) -> dict[str, list[str]]:
+def _prints(block: SnapshotBlock, preview: DraftPreview) -> bool:
+    """Whether the builder prints something for ``block`` (see ``snapshots.build``)."""
+    content = block.content or {}
+    if block.kind == Kind.NARRATIVE:
+        return bool((content.get("text") or "").strip())
+    if block.kind == Kind.FIGURES:
+        items = content.get("items") or []
+        return len(items) > len(preview.block_errors.get(block.pk, []))
+    return True
+
+
+def _sentences(
+    snapshot: Snapshot, sections: list[SnapshotSection], previous: Snapshot | None
+) -> dict[str, list[str]]:
+    """The sentences proposed for each visible section with figures, about
+    its figures (resolved as the builder resolves them)."""
     try:
         from snapshots.references import FigureContext
         from snapshots.sentences import proposed_sentences
     except ImportError:
         return {}
-    previous = snapshot_previous(snapshot)
+    previous = previous if previous is not None else snapshot_previous(snapshot)
     context = FigureContext(
         programmes=tuple(p.pk for p in snapshot.programmes.all()),
         period_start=snapshot.period_start,
@@ -143,9 +173,9 @@ def _sentences(snapshot: Snapshot, sections: list[SnapshotSection]) -> dict[str,
             if block.kind == Kind.FIGURES
             for item in block.content.get("items") or []
         ]
-        if refs and not section.hidden:
+        if not section.hidden:
             try:
-                found[section.key] = proposed_sentences(refs, context)
+                found[section.key] = proposed_sentences(refs, context) if refs else []
             except Exception:
                 log.exception("snapshot %s: sentences of %s failed", snapshot.pk, section.key)
     return found
@@ -209,6 +239,7 @@ class SectionView:
     blocks: list[BlockView]
     add_block: BlockAddForm
     sentences: list[str]
+    proposed: bool
     errors: list[str]
     first: bool
     last: bool
@@ -225,11 +256,15 @@ def draft_page(
     """The authoring page of the draft ``snapshot``; ``bound`` holds the
     posted form of a refused write (by "snapshot", ("section", pk),
     ("block", pk), "add_section" or ("add_block", pk)), shown with its
-    errors in place of the saved values."""
+    errors in place of the saved values. ``?propose=<section id>`` shows
+    the sentences proposed for that section."""
     bound = bound or {}
     today = timezone.localdate()
     sections = list(snapshot.sections.prefetch_related("blocks"))
-    preview = draft_preview(snapshot, sections)
+    previous = snapshot_previous(snapshot)
+    asked = request.GET.get("propose", "")
+    propose = next((s for s in sections if str(s.pk) == asked), None)
+    preview = draft_preview(snapshot, sections, previous=previous, propose=propose)
     choices = editor_choices(user=request.user, snapshot=snapshot)
     views = []
     for i, section in enumerate(sections):
@@ -253,16 +288,19 @@ def draft_page(
                 add_block=bound.get(("add_block", section.pk))
                 or BlockAddForm(prefix=f"add{section.pk}"),
                 sentences=preview.sentences.get(section.key, []),
+                proposed=section.key in preview.sentences,
                 errors=preview.section_errors.get(section.key, []),
                 first=i == 0,
                 last=i == len(sections) - 1,
             )
         )
-    previous = snapshot_previous(snapshot)
-    payload = snapshot_payload(snapshot, previous=previous)
+    payload = preview.payload or {}
     running = snapshot.period_end > today
     markers = {"increased": 0, "corrected": 0}
-    for figure in payload.get("headlines") or []:
+    for figure in [
+        *(payload.get("headlines") or []),
+        *(f for b in preview.blocks.values() if b.get("type") == "figures" for f in b["items"]),
+    ]:
         if figure.get("marker") in markers:
             markers[figure["marker"]] += 1
     return render(

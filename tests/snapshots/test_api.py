@@ -136,8 +136,24 @@ def test_create_patch_edit_and_publish_a_draft(users, world):
     assert blocks[-1]["id"] == block["id"]
     assert client.delete(f"{base}/blocks/{block['id']}/").status_code == 204
 
-    preview = client.get(f"{base}/preview/").json()
-    assert preview == {"payload": None, "errors": []}  # no builder on this branch yet
+    client.post(
+        f"{base}/blocks/",
+        {
+            "section": sections[1]["id"],
+            "kind": "narrative",
+            "content": {"text": "{no-such-figure}"},
+        },
+        format="json",
+    )
+    preview = client.get(f"{base}/preview/").json()  # (human capital is hidden)
+    assert preview["payload"]["status"] == "draft" and preview["payload"]["version"] == 2
+    assert [e["section"] for e in preview["errors"]] == [sections[1]["key"]]
+    assert "no-such-figure" in preview["errors"][0]["message"]
+    refused = client.post(f"{base}/publish/")
+    assert refused.status_code == 400
+    blocks = client.get(f"{base}/blocks/").json()
+    narrative = [b for b in blocks if b["section"] == sections[1]["id"]][-1]
+    client.delete(f"{base}/blocks/{narrative['id']}/")
 
     response = client.post(f"{base}/publish/")
     assert response.status_code == 200 and response.json()["status"] == "published"

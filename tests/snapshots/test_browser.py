@@ -59,6 +59,12 @@ def test_manager_previews_publishes_and_downloads(tab, world, users, eager_tasks
     page.page.wait_for_load_state()
     draft = Snapshot.objects.get(status="draft")
     assert page.page.url.endswith(f"/snapshots/{draft.pk}/")
+    card = page.page.locator(".card[data-code='bsp-packages']")
+    assert "corrected from previous snapshot" in card.inner_text()
+    assert (
+        "increased since last quarter"
+        in page.page.locator(".card[data-code='cash-for-work']").inner_text()
+    )
     assert page.page.locator("#corrections tr[data-code='bsp-packages']").count() == 1
     page.screenshot("snapshot-draft-laptop")
     # The authoring page at 360px: no sideways scroll.

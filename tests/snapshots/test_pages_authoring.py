@@ -14,7 +14,7 @@ from django.utils import timezone
 from snapshots import authoring, services, views_authoring
 from snapshots.cadence import Period
 from snapshots.models import Snapshot, SnapshotBlock, SnapshotSection
-from tests.snapshots.conftest import Q1, photo
+from tests.snapshots.conftest import Q1, photo, recompute
 
 pytestmark = pytest.mark.django_db
 
@@ -121,8 +121,8 @@ def test_the_draft_page_is_the_authoring_page(manager, draft):
     ]
     assert "Add section" in page.text and "Add block" in page.text
     assert f'action="/snapshots/{draft.pk}/publish/"' in page.text
-    # No preview builder yet: the page works without it.
-    assert page.context["preview"].payload is None
+    # The live document, built once for the whole page.
+    assert page.context["preview"].payload["status"] == "draft"
 
 
 @pytest.mark.parametrize("role", ["donor", "other_donor", "outsider_manager", "monitor"])
@@ -375,46 +375,43 @@ def test_publish_a_finished_period(manager, draft):
 # --- The preview and the proposed sentences ---------------------------------------------
 
 
-def fake_preview(snapshot, sections):
-    """What the builder and the sentences give, as the adapter hands it over."""
-    human = next(s for s in sections if s.key == "human_capital")
-    narrative = next(b for b in human.blocks.all() if b.kind == "narrative")
-    preview = views_authoring.DraftPreview(
-        payload={"version": 2},
-        errors=[
-            {
-                "section": "human_capital",
-                "block": narrative.pk,
-                "message": "Unknown figure «nope» (line 1, column 4)",
-            }
-        ],
+def test_the_preview_shows_live_figures_and_errors_where_they_are(manager, draft, world):
+    world.deliver(on=dt.date(2018, 2, 1), households=10, units=10)
+    recompute()
+    narrative = block(draft, "human_capital", "narrative")
+    authoring.block_update(
+        block=narrative, content={"text": "We reached **{people-reached}** and {no-such-figure}."}
     )
-    preview.blocks[narrative.pk] = {
-        "type": "narrative",
-        "html": '<p>We reached <span class="ref">2,664*</span></p><script>x</script>',
-        "html_clean": '<p>We reached <span class="ref">2,664*</span></p>',
-    }
-    preview.block_errors[narrative.pk] = [preview.errors[0]["message"]]
-    preview.sentences["human_capital"] = [
-        "People reached rose by 12% since last quarter, to {people-reached}."
-    ]
-    return preview
-
-
-def test_previews_errors_and_sentences_are_shown_and_a_sentence_is_added(
-    manager, draft, monkeypatch
-):
-    monkeypatch.setattr(views_authoring, "draft_preview", fake_preview)
     page = manager.get(url(draft))
-    assert '<span class="ref">2,664*</span>' in page.text and "<script>x" not in page.text
-    assert "Unknown figure «nope» (line 1, column 4)" in page.text
+    view = next(b for s in page.context["sections"] for b in s.blocks if b.block == narrative)
+    assert '<span class="ref">' in view.preview["html"]  # the live figure
+    assert 'class="ref-error"' in page.text  # marked where it is written
+    assert any("no-such-figure" in e for e in view.errors)
     assert "1 reference cannot be shown" in page.text
+    # The figures block of local economies shows its cards.
+    figures = block(draft, "local_economies", "figures")
+    assert 'data-code="bsp-packages"' in page.text
+    assert page.context["preview"].blocks[figures.pk]["type"] == "figures"
+    # Publishing waits until the reference is fixed.
+    response = manager.post(url(draft, "publish/"))
+    assert response.status_code == 400 and Snapshot.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_proposed_sentences_are_asked_for_and_added_to_the_narrative(manager, draft, world):
+    world.deliver(on=dt.date(2018, 2, 1), households=10, units=10)
+    recompute()
+    economies = section(draft, "local_economies")
+    page = manager.get(url(draft))
+    assert "Propose sentences" in page.text and "Add to narrative" not in page.text
+    page = manager.get(url(draft) + f"?propose={economies.pk}")
+    view = next(s for s in page.context["sections"] if s.section == economies)
+    assert view.proposed and view.sentences
     assert "Add to narrative" in page.text
-    human = section(draft, "human_capital")
-    sentence = "People reached rose by 12% since last quarter, to {people-reached}."
-    manager.post(url(draft, f"sections/{human.pk}/sentence/"), {"sentence": sentence})
-    manager.post(url(draft, f"sections/{human.pk}/sentence/"), {"sentence": "Again."})
-    assert block(draft, "human_capital", "narrative").content["text"] == f"{sentence}\n\nAgain."
+    sentence = view.sentences[0]
+    assert "{" in sentence  # its numbers are live references
+    manager.post(url(draft, f"sections/{economies.pk}/sentence/"), {"sentence": sentence})
+    manager.post(url(draft, f"sections/{economies.pk}/sentence/"), {"sentence": "Again."})
+    assert block(draft, "local_economies", "narrative").content["text"] == f"{sentence}\n\nAgain."
 
 
 def test_a_sentence_for_a_section_without_narrative_starts_one(manager, draft):
@@ -428,6 +425,9 @@ def test_the_preview_adapter_maps_payload_blocks_and_errors(draft, monkeypatch):
     import sys
     import types
 
+    authoring.block_update(
+        block=block(draft, "human_capital", "narrative"), content={"text": "Some text"}
+    )
     sections = list(draft.sections.prefetch_related("blocks"))
     human = sections[0]
     blocks = list(human.blocks.all())
@@ -444,15 +444,15 @@ def test_the_preview_adapter_maps_payload_blocks_and_errors(draft, monkeypatch):
         {"section": "human_capital", "block": None, "message": "Footnote"},
     ]
     module = types.ModuleType("snapshots.build")
-    module.snapshot_document = lambda snapshot: (payload, errors)
+    module.snapshot_document = lambda snapshot, previous=None: (payload, errors)
     monkeypatch.setitem(sys.modules, "snapshots.build", module)
     preview = views_authoring.draft_preview(draft, sections)
     assert set(preview.blocks) == {b.pk for b in blocks}
-    assert preview.blocks[blocks[0].pk]["html_clean"] == "<p>x</p>"
+    assert preview.blocks[blocks[0].pk]["html"] == "<p>x</p>"
     assert preview.block_errors == {blocks[0].pk: ["Unknown"]}
     assert preview.section_errors == {"human_capital": ["Footnote"]}
 
-    def broken(snapshot):
+    def broken(snapshot, previous=None):
         raise RuntimeError("boom")
 
     module.snapshot_document = broken
@@ -466,6 +466,6 @@ def test_the_page_does_not_grow_in_queries_with_its_blocks(
     social = section(draft, "social_services")
     for kind in ["narrative", "figures", "table", "gender", "story"] * 2:
         authoring.block_add(section=social, kind=kind)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(52):
         page = manager.get(url(draft))
     assert page.status_code == 200
