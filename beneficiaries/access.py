@@ -253,3 +253,23 @@ def import_review_for_user(user, batch_id) -> dict:
     owner = status.get("owner")
     status["owner_user"] = get_user_model().objects.filter(pk=owner).first() if owner else None
     return status
+
+
+def approved_photos_for_user(user, programmes):
+    """The photos of approved visits to projects of ``programmes`` that
+    ``user`` may see (a monitor, manager or administrator, projects in their
+    scope; nobody else any), newest visit first, with their visit's project,
+    donor and governorate: what a snapshot's story may show."""
+    role = user_role(user)
+    if role not in (UserProfile.Role.MONITOR, UserProfile.Role.MANAGER, UserProfile.Role.ADMIN):
+        return Photo.objects.none()
+    return (
+        Photo.objects.filter(
+            visit__status=ReviewStatus.APPROVED,
+            visit__project__in=projects_for_user(user),
+            visit__project__programme__in=programmes,
+        )
+        .select_related("visit__project__governorate", "visit__project__donor")
+        .defer("visit__project__governorate__boundary")
+        .order_by("-visit__visit_date", "-pk")
+    )

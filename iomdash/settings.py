@@ -314,6 +314,8 @@ SPECTACULAR_SETTINGS = {
         "AgeGroupEnum": "beneficiaries.models.AgeGroup",
         "PopulationGroupEnum": "beneficiaries.models.PopulationGroup",
         "PeriodTypeEnum": "indicators.models.IndicatorValue.PeriodType",
+        "SnapshotBlockKindEnum": "snapshots.models.SnapshotBlock.Kind",
+        "CadenceEnum": "snapshots.cadence.Cadence",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

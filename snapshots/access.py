@@ -15,7 +15,7 @@ from django.http import Http404
 
 from programmes.access import programmes_for_user, user_role
 from programmes.models import Programme, UserProfile
-from snapshots.models import Snapshot
+from snapshots.models import Snapshot, SnapshotBlock, SnapshotSection, SnapshotSeries
 
 Role = UserProfile.Role
 WRITE_ROLES = (Role.ADMIN, Role.MANAGER)
@@ -68,3 +68,57 @@ def snapshot_for_user(user, pk, *, write: bool = False) -> Snapshot:
 def snapshot_can_create(user) -> bool:
     """Whether ``user`` makes snapshots: managers and administrators."""
     return user_role(user) in WRITE_ROLES
+
+
+def series_for_user(user) -> QuerySet[SnapshotSeries]:
+    """The series ``user`` may see: of portfolios whose every programme an
+    administrator (all), a manager (those they manage) or a donor (those
+    their organisation funds) may see; none for anyone else."""
+    role = user_role(user)
+    series = SnapshotSeries.objects.all()
+    if role == Role.ADMIN:
+        return series
+    if role == Role.MANAGER:
+        programmes = user.profile.programmes.all()
+    elif role == Role.DONOR:
+        programmes = programmes_for_user(user)
+    else:
+        return series.none()
+    return series.exclude(programmes__in=Programme.objects.exclude(pk__in=programmes))
+
+
+def series_for_writer(user, pk) -> SnapshotSeries:
+    """The series ``pk`` if ``user`` may start drafts of it (a manager of all
+    its programmes, an administrator); Http404 otherwise."""
+    if user_role(user) not in WRITE_ROLES:
+        raise Http404
+    try:
+        return series_for_user(user).get(pk=pk)
+    except (SnapshotSeries.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def section_for_user(user, snapshot_pk, section_pk) -> SnapshotSection:
+    """A section of the snapshot ``snapshot_pk`` that ``user`` may change
+    (``snapshot_for_user(..., write=True)``); Http404 otherwise."""
+    snapshot = snapshot_for_user(user, snapshot_pk, write=True)
+    try:
+        section = snapshot.sections.get(pk=section_pk)
+    except (SnapshotSection.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    section.snapshot = snapshot
+    return section
+
+
+def block_for_user(user, snapshot_pk, block_pk) -> SnapshotBlock:
+    """A block of the snapshot ``snapshot_pk`` that ``user`` may change;
+    Http404 otherwise."""
+    snapshot = snapshot_for_user(user, snapshot_pk, write=True)
+    try:
+        block = SnapshotBlock.objects.select_related("section").get(
+            pk=block_pk, section__snapshot=snapshot
+        )
+    except (SnapshotBlock.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    block.section.snapshot = snapshot
+    return block

@@ -1,10 +1,10 @@
-"""Snapshot pages: the list, a new draft, a snapshot (draft preview or
-published), publishing, the PDF's progress and its download. Every snapshot
+"""Snapshot pages: the list, a published snapshot, the PDF's progress and
+its download, the verification page (the authoring pages of drafts are in
+``views_authoring``). Every snapshot
 is fetched through ``access.snapshot_for_user``; out of scope is a 404."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -20,10 +20,10 @@ from snapshots.access import (
     snapshots_for_user,
 )
 from snapshots.fingerprint import fingerprint_display
-from snapshots.forms import SnapshotCreateForm
 from snapshots.models import Snapshot
-from snapshots.selectors import snapshot_payload, snapshot_previous
+from snapshots.selectors import snapshot_payload
 from snapshots.verify import MAX_UPLOAD_BYTES, file_sha256, snapshot_verification
+from snapshots.views_authoring import draft_page
 
 
 def _errors(error: ValidationError) -> list[str]:
@@ -48,38 +48,15 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-def snapshot_create(request: HttpRequest) -> HttpResponse:
-    if not snapshot_can_create(request.user):
-        raise Http404
-    form = SnapshotCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            snapshot = services.snapshot_create(
-                programmes=form.cleaned_data["programmes"],
-                period_end=form.cleaned_data["quarter_end"],
-                as_of=form.cleaned_data["as_of"],
-                title=form.cleaned_data["title"],
-                user=request.user,
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("Draft created: check the figures, then publish it when they are right.")
-            )
-            return redirect("snapshots:detail", pk=snapshot.pk)
-    return render(request, "snapshots/create.html", {"form": form})
-
-
 @require_GET
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published snapshot's read view; a draft's authoring page
+    (``views_authoring.draft_page``: only its writers see a draft)."""
     snapshot = snapshot_for_user(request.user, pk)
-    previous = snapshot.previous if snapshot.is_published else snapshot_previous(snapshot)
+    if not snapshot.is_published:
+        # Only its writers see a draft (snapshots_for_user already says so).
+        return draft_page(request, snapshot)
+    previous = snapshot.previous
     payload = snapshot_payload(snapshot, previous=previous)
     can_write = user_role(request.user) in ("admin", "manager")
     markers = {"increased": 0, "corrected": 0}
@@ -100,22 +77,6 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "downloads": snapshot.downloads.count() if can_write else None,
         },
     )
-
-
-@require_POST
-def snapshot_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    snapshot = snapshot_for_user(request.user, pk, write=True)
-    try:
-        services.snapshot_publish(snapshot=snapshot, user=request.user)
-    except ValidationError as error:
-        for message in _errors(error):
-            messages.error(request, message)
-        return redirect("snapshots:detail", pk=snapshot.pk)
-    messages.success(
-        request,
-        _("Published: its figures are frozen. The PDF is being generated."),
-    )
-    return redirect("snapshots:pdf_status", pk=snapshot.pk)
 
 
 @require_POST

@@ -1,5 +1,6 @@
 """The snapshot pages in a real browser: a manager creates a draft, sees the
-markers against the previous snapshot, publishes it (confirming), and the
+corrections against the previous snapshot, the authoring page fits a phone,
+the manager publishes it (confirming), and the
 progress page follows the PDF until it can be downloaded. Screenshots go to
 artifacts/screenshots/snapshot-*.png."""
 
@@ -48,7 +49,11 @@ def test_manager_previews_publishes_and_downloads(tab, world, users, eager_tasks
     page.login("alice", PASSWORD)
     page.goto("/snapshots/new/")
     page.page.check(f"input[name=programmes][value='{world.programme.pk}']")
-    page.page.select_option("select[name=quarter_end]", Q2.isoformat())
+    page.page.check("input[name=cadence][value=monthly]")
+    # The script shows only the chosen cadence's periods.
+    assert page.page.locator("optgroup[label=Quarterly]").get_attribute("disabled") is not None
+    page.page.check("input[name=cadence][value=quarterly]")
+    page.page.select_option("select[name=period]", f"quarterly:{Q2.isoformat()}")
     page.screenshot("snapshot-create")
     page.page.click("main button[type=submit]")
     page.page.wait_for_load_state()
@@ -62,6 +67,14 @@ def test_manager_previews_publishes_and_downloads(tab, world, users, eager_tasks
     )
     assert page.page.locator("#corrections tr[data-code='bsp-packages']").count() == 1
     page.screenshot("snapshot-draft-laptop")
+    # The authoring page at 360px: no sideways scroll.
+    phone = tab(PHONE)
+    phone.login("alice", PASSWORD)
+    phone.goto(f"/snapshots/{draft.pk}/")
+    phone.screenshot("snapshot-draft-phone")
+    width = phone.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1, f"draft page scrolls sideways ({width}px)"
+    assert phone.errors == []
 
     page.page.on("dialog", lambda dialog: dialog.accept())
     page.page.click("button:has-text('Publish')")

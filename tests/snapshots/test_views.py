@@ -156,12 +156,18 @@ def test_create_page(client, users, world, role):
 def test_manager_creates_a_draft_of_their_programme_only(client, users, world):
     client.force_login(users.manager)
     response = client.post(
-        "/snapshots/new/", {"programmes": [world.other.pk], "quarter_end": "2018-03-31"}
+        "/snapshots/new/",
+        {"programmes": [world.other.pk], "cadence": "quarterly", "period": "quarterly:2018-03-31"},
     )
     assert response.status_code == 200 and not Snapshot.objects.exists()
     response = client.post(
         "/snapshots/new/",
-        {"programmes": [world.programme.pk], "quarter_end": Q1.isoformat(), "title": "RRP Q1"},
+        {
+            "programmes": [world.programme.pk],
+            "cadence": "quarterly",
+            "period": f"quarterly:{Q1.isoformat()}",
+            "title": "RRP Q1",
+        },
     )
     snapshot = Snapshot.objects.get()
     assert response["Location"] == f"/snapshots/{snapshot.pk}/"
@@ -226,8 +232,9 @@ def test_page_query_counts(client, users, snapshots, django_assert_max_num_queri
     with django_assert_max_num_queries(12):
         client.get(f"/snapshots/{snapshots['published'].pk}/")
     # A draft resolves its live figures: about ten queries for the sections
-    # and the cover, and a fixed number for every reference at once.
-    with django_assert_max_num_queries(48):
+    # and the cover, and a fixed number for every reference at once; its
+    # authoring page adds the editors' choices (sectors, photos, definitions).
+    with django_assert_max_num_queries(52):
         client.get(f"/snapshots/{snapshots['draft'].pk}/")
 
 
