@@ -5,16 +5,13 @@ the demo donor."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
-from beneficiaries.models import ActivityType, Photo
+from beneficiaries.models import Photo
 from demo import generate as demo
-from demo.indicators import demo_definitions_ensure
 from demo.snapshot_content import (
     CONTACT,
     INFRASTRUCTURE_SECTORS,
@@ -22,16 +19,14 @@ from demo.snapshot_content import (
     QUARTERLY_EDITS,
 )
 from demo.snapshots import demo_snapshots_ensure
-from indicators.engine import recompute_full
 from indicators.models import IndicatorDefinition
-from programmes.models import Governorate, Project
-from snapshots import services
 from snapshots.access import snapshots_for_user
 from snapshots.models import Snapshot, SnapshotBlock, SnapshotSeries
+from snapshots.references import ReferenceError
+from tests.demo.conftest import TODAY, resolved
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date(2026, 12, 1)
 QUARTERLY_KEYS = [
     "accountability",
     "social_services",
@@ -40,28 +35,6 @@ QUARTERLY_KEYS = [
     "good_governance",
     "safer_communities",
 ]
-
-
-@pytest.fixture(scope="module")
-def demo_world(django_db_setup, django_db_blocker):
-    """The demo (smaller than ``make run``'s: the series do not depend on
-    its size) with its snapshots, made once for this module and rolled back
-    after it; PDFs are not rendered. The number of snapshots published."""
-    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
-        patch.setattr(services, "_render", lambda payload, progress=None: b"%PDF-1.7")
-        with transaction.atomic():
-            demo.demo_load(
-                seed=demo.DEFAULT_SEED, log=lambda _m: None, n_records=1500, n_visits=300
-            )
-            demo_definitions_ensure()
-            recompute_full(progress=lambda *_: None)
-            yield demo_snapshots_ensure(last_quarter_end=demo.AS_OF, today=TODAY)
-            transaction.set_rollback(True)
-
-
-@pytest.fixture
-def published(demo_world, db):
-    return demo_world
 
 
 def series(cadence: str) -> list[Snapshot]:
@@ -77,56 +50,6 @@ def layout(snapshot: Snapshot) -> list[tuple]:
         (s.key, s.title, s.hidden, s.footnotes, [(b.kind, b.content) for b in s.blocks.all()])
         for s in snapshot.sections.all()
     ]
-
-
-# A reference as the officer writes it: {code key=value ...}, values quoted when spaced.
-REFERENCE = re.compile(r"\{([a-z0-9-]+)((?:\s+[a-z]+=(?:\"[^\"]*\"|[^\s}\"]+))*)\s*\}")
-PARAM = re.compile(r"([a-z]+)=(\"[^\"]*\"|[^\s}\"]+)")
-
-
-def references(snapshot: Snapshot) -> list[str]:
-    """Every reference of ``snapshot``'s blocks, as written (without braces)."""
-    found = []
-    for section in snapshot.sections.all():
-        for block in section.blocks.all():
-            content = block.content
-            texts = [content.get("text", "")]
-            refs = [content.get("ref")] if content.get("ref") else []
-            refs += [item["ref"] for item in content.get("items", []) + content.get("rows", [])]
-            for text in texts:
-                assert text.count("{") == text.count("}"), text
-                refs += [m.group(0)[1:-1].strip() for m in REFERENCE.finditer(text)]
-                assert len(REFERENCE.findall(text)) == text.count("{"), text  # none malformed
-            found += refs
-    return found
-
-
-def unresolved(reference: str, portfolio: set[str]) -> str | None:
-    """Why ``reference`` would not resolve in the portfolio ``portfolio``
-    (programme codes), or None."""
-    code, _, rest = reference.partition(" ")
-    if not IndicatorDefinition.objects.filter(code=code, is_active=True).exists():
-        return f"no definition {code}"
-    params = {k: v.strip('"') for k, v in PARAM.findall(rest)}
-    if len(PARAM.findall(rest)) != len(rest.split()) and rest.count('"') == 0:
-        return f"bad parameters in {reference}"
-    for key, value in params.items():
-        if key == "governorate" and not Governorate.objects.filter(pcode=value).exists():
-            return f"no governorate {value}"
-        if (
-            key == "district"
-            and not Project.objects.filter(programme__code__in=portfolio, district=value).exists()
-        ):
-            return f"no project of the portfolio in {value}"
-        if key == "programme" and value not in portfolio:
-            return f"{value} is not in the portfolio"
-        if key == "activity" and not ActivityType.objects.filter(code=value).exists():
-            return f"no activity {value}"
-        if key not in {"governorate", "district", "programme", "activity", "show"}:
-            return f"unknown key {key}"
-        if key == "show" and value not in {"cumulative", "period", "change", "previous"}:
-            return f"unknown show={value}"
-    return None
 
 
 def test_the_demo_publishes_a_quarterly_crp_series_written_like_seed_000(published):
@@ -222,12 +145,18 @@ def test_the_demo_publishes_a_monthly_series_written_like_seed_001(published):
 
 
 def test_every_reference_of_the_demo_snapshots_resolves(published):
-    for snapshot in Snapshot.objects.prefetch_related("sections__blocks", "programmes"):
-        portfolio = {p.code for p in snapshot.programmes.all()}
-        found = references(snapshot)
+    for snapshot in Snapshot.objects.prefetch_related("sections__blocks"):
+        found = resolved(snapshot)
         assert len(found) >= 20, snapshot
-        problems = {ref: unresolved(ref, portfolio) for ref in set(found)}
-        assert {ref: why for ref, why in problems.items() if why} == {}, snapshot
+        errors = {k: v.message for k, v in found.items() if isinstance(v, ReferenceError)}
+        assert errors == {}, snapshot
+    # The monthly's named places show figures, starred where the multiplier applies.
+    september = series("monthly")[-1]
+    found = resolved(september)
+    places = [r for r in found.values() if r.place and "district=" in r.key]
+    assert {r.place for r in places} >= {"Muqdadiya", "Baquba", "Sinjar"}
+    assert all(r.value for r in places if r.starred)
+    assert sum(r.starred for r in places) >= 4
 
 
 def test_the_demo_donor_downloads_the_published_snapshots_and_a_rerun_adds_nothing(published):
