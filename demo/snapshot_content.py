@@ -429,7 +429,7 @@ MONTHLY_EDITS = [
         Edit(
             "social_services",
             "on the priorities of communities and local authorities.",
-            "on the priorities of communities and local authorities. Two more facilities were handed over this month.",
+            "on the priorities of communities and local authorities. Rehabilitation works continued in Wassit and Thi-Qar this month.",
         ),
     ],
 ]
