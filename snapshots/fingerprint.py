@@ -13,7 +13,7 @@ import json
 
 # Bump whenever the printed layout changes (templates/snapshots/pdf/*, pdf.py,
 # charts.py): the same content printed by another template is another document.
-TEMPLATE_VERSION = "pdf-2"
+TEMPLATE_VERSION = "pdf-3"
 FINGERPRINT_LENGTH = 16
 # Keys that carry the fingerprint itself or where to check it: not content.
 _NOT_CONTENT = ("fingerprint", "verify_url")

@@ -318,7 +318,14 @@ def _context(payload: dict, svgs: dict[str, dict], photos: list[dict], story_pho
             block = _block(b, f"section-{i}-block-{j}", svgs, story_photos)
             if block is not None:
                 blocks.append(block)
-        sections.append({"key": s.get("key"), "title": bidi(s.get("title")), "blocks": blocks})
+        sections.append(
+            {
+                "key": s.get("key"),
+                "title": bidi(s.get("title")),
+                "blocks": blocks,
+                "footnotes": [bidi(n) for n in s.get("footnotes") or []],
+            }
+        )
     section_figures = [
         item for s in sections for b in s["blocks"] if b["type"] == "figures" for item in b["items"]
     ]

@@ -136,6 +136,10 @@ class Resolved:
     marker: str | None
     previous: int | float | None
     shown: str
+    # The people of the cumulative value by split column ("sex_f", "pop_idp"...),
+    # raw, for definitions with splits ({} otherwise): the gender and
+    # population-group blocks show them with the small-count rule.
+    splits: dict = field(default_factory=dict, hash=False, compare=False)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -495,4 +499,5 @@ def _resolved(reference, definition, cut, now, before, old, context) -> Resolved
         marker=marker,
         previous=previous,
         shown=shown,
+        splits={k: int(v) for k, v in (now.splits or {}).items() if v is not None},
     )

@@ -112,6 +112,9 @@ def _previous_figures(previous_payload: dict | None) -> dict[str, dict]:
     figures = list(previous_payload.get("headlines", []))
     for section in previous_payload.get("sections", []):
         figures.extend(section.get("figures", []))
+        for block in section.get("blocks", []):  # version 2: portfolio-wide items
+            if block.get("type") == "figures":
+                figures.extend(f for f in block["items"] if not f.get("place"))
     return {f["code"]: f for f in figures}
 
 
@@ -279,12 +282,12 @@ def _build(
     multiplier = None
     if multipliers:
         most = max(set(multipliers), key=multipliers.count)
-        multiplier = {"value": most, "footnote": _multiplier_text(most)}
+        multiplier = {"value": most, "footnote": multiplier_text(most)}
         for value in sorted(set(multipliers), key=lambda v: (v != most, v)):
             footnotes.append(
                 "* "
                 + _("%(text)s, where a record gives no household size of its own.")
-                % {"text": _multiplier_text(value)}
+                % {"text": multiplier_text(value)}
             )
     areas, suppressed = _areas(by_code.get(map_code), programme_ids, as_of)
     suppressed = suppressed or any(g["value"] is None for g in population_groups)
@@ -336,22 +339,27 @@ def _build(
         "contributions": _contributions(by_code.get(contributions_code), programme_ids, as_of),
         "areas": areas,
         "sections": sections,
-        "feedback": _feedback(programme_ids, as_of),
+        "feedback": feedback_answers(programme_ids, as_of),
         "population_groups": population_groups,
         "gender": gender,
         "corrections": corrections,
-        "photos": _photos(programme_ids, as_of),
+        "photos": visit_photos(programme_ids, as_of),
         "footnotes": footnotes,
-        "attribution": _(
-            "Administrative boundaries: Iraq Central Statistics Organization (CSO) / UN OCHA, "
-            "“Iraq – Subnational Administrative Boundaries” (HDX, cod-ab-irq, 2019-06-03), "
-            "CC BY-IGO 3.0. Simplified by this project. The boundaries and names shown do not "
-            "imply official endorsement or acceptance by the United Nations."
-        ),
+        "attribution": attribution(),
     }
 
 
-def _multiplier_text(value: int) -> str:
+def attribution() -> str:
+    """The map's attribution, printed in every page's footer (translated)."""
+    return _(
+        "Administrative boundaries: Iraq Central Statistics Organization (CSO) / UN OCHA, "
+        "“Iraq – Subnational Administrative Boundaries” (HDX, cod-ab-irq, 2019-06-03), "
+        "CC BY-IGO 3.0. Simplified by this project. The boundaries and names shown do not "
+        "imply official endorsement or acceptance by the United Nations."
+    )
+
+
+def multiplier_text(value: int) -> str:
     return _("Multiplied by %(n)s (average household size in Iraq)") % {"n": value}
 
 
@@ -421,7 +429,7 @@ def _projects_by_sector_status(programme_ids: list[int], as_of: dt.date) -> list
     return [{"sector": row["sector__name"], **{s: row[s] for s in statuses}} for row in rows]
 
 
-def _feedback(programme_ids: list[int], as_of: dt.date) -> list[dict]:
+def feedback_answers(programme_ids: list[int], as_of: dt.date) -> list[dict]:
     """The distribution of the answers to each question, from the approved
     feedback responses collected by the date on the portfolio's projects.
     Two queries (one GROUP BY, then the questions)."""
@@ -466,7 +474,7 @@ def _feedback(programme_ids: list[int], as_of: dt.date) -> list[dict]:
     return result
 
 
-def _photos(programme_ids: list[int], as_of: dt.date) -> list[dict]:
+def visit_photos(programme_ids: list[int], as_of: dt.date) -> list[dict]:
     """Up to PHOTOS_LIMIT photos of approved visits to the portfolio's
     projects by the date, newest first. One query."""
     photos = (
@@ -514,18 +522,13 @@ def snapshot_previous(snapshot: Snapshot) -> Snapshot | None:
 
 
 def snapshot_payload(snapshot: Snapshot, *, previous: Snapshot | None = None) -> dict:
-    """What ``snapshot`` shows: for a published one its frozen payload (no
-    query), for a draft the live figures compared with the previous published
-    snapshot (``previous``, looked up when not given)."""
+    """What ``snapshot`` shows, as payload version 2: for a published one its
+    frozen payload (no query; a version 1 payload adapted), for a draft its
+    document with live figures compared with the previous published snapshot
+    of its series (``previous``, looked up when not given)."""
+    from snapshots.build import snapshot_document
+    from snapshots.pdf_payload import payload_v2
+
     if snapshot.is_published:
-        return snapshot.payload
-    if previous is None:
-        previous = snapshot_previous(snapshot)
-    return snapshot_payload_build(
-        programmes=list(snapshot.programmes.all()),
-        period_end=snapshot.period_end,
-        as_of=snapshot.as_of,
-        title=snapshot.title,
-        status=Snapshot.Status.DRAFT,
-        previous_payload=previous.payload if previous else None,
-    )
+        return payload_v2(snapshot.payload)
+    return snapshot_document(snapshot, previous=previous)[0]

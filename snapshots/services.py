@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from programmes.models import Programme
 from snapshots.authoring import snapshot_create  # noqa: F401 (re-exported: the pages call it here)
+from snapshots.build import snapshot_document
 from snapshots.cadence import Cadence
 from snapshots.fingerprint import payload_sealed
 from snapshots.models import Snapshot, SnapshotDownload, SnapshotSeries, portfolio_key_for
@@ -64,17 +65,21 @@ def snapshot_publish(*, snapshot: Snapshot, user, today: dt.date | None = None) 
     publish_guard(snapshot, today=today or timezone.localdate())
     previous = snapshot_previous(snapshot)
     now = timezone.now()
-    snapshot.payload = snapshot_payload_build(
-        programmes=list(snapshot.programmes.all()),
-        period_end=snapshot.period_end,
-        as_of=snapshot.as_of,
-        title=snapshot.title,
+    payload, errors = snapshot_document(
+        snapshot,
         status=Snapshot.Status.PUBLISHED,
         published_at=timezone.localtime(now),
-        previous_payload=previous.payload if previous else None,
+        previous=previous,
     )
+    if errors:
+        raise ValidationError(
+            [
+                _("%(section)s: %(message)s") % {"section": e["section"], "message": e["message"]}
+                for e in errors
+            ]
+        )
     snapshot.payload, snapshot.fingerprint = payload_sealed(
-        snapshot.payload, verify_url=settings.SITE_URL + reverse("snapshots:verify")
+        payload, verify_url=settings.SITE_URL + reverse("snapshots:verify")
     )
     old_pdf = snapshot.pdf.name
     snapshot.status = Snapshot.Status.PUBLISHED

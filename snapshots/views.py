@@ -83,7 +83,8 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     payload = snapshot_payload(snapshot, previous=previous)
     can_write = user_role(request.user) in ("admin", "manager")
     markers = {"increased": 0, "corrected": 0}
-    for figure in [*payload["headlines"], *(f for s in payload["sections"] for f in s["figures"])]:
+    blocks = [b for s in payload["sections"] for b in s["blocks"] if b["type"] == "figures"]
+    for figure in [*payload["headlines"], *(f for b in blocks for f in b["items"])]:
         if figure["marker"] in markers:
             markers[figure["marker"]] += 1
     return render(

@@ -21,7 +21,7 @@ def test_published_snapshot_is_read_only_in_the_admin(admin_client, world, users
     url = f"/admin/snapshots/snapshot/{snapshot.pk}/change/"
     page = admin_client.get(url)
     assert page.status_code == 200
-    assert "Rapid Recovery Programme" in page.text and "quarter_label" in page.text
+    assert "Rapid Recovery Programme" in page.text and "compared_label" in page.text
     assert page.context["adminform"].form.fields == {}  # nothing editable
     frozen = snapshot.payload
     admin_client.post(url, {"title": "Changed"})

@@ -84,7 +84,9 @@ def test_a_new_draft_copies_the_previous_one_of_its_series(world, users):
     )
     human = april.sections.get(key="human_capital")
     narrative = human.blocks.get(kind="narrative")
-    authoring.block_update(block=narrative, content={"text": "We trained **{vt-trainees}**."})
+    authoring.block_update(
+        block=narrative, content={"text": "We supported **{bsp-beneficiaries}** people."}
+    )
     authoring.block_add(
         section=human,
         kind="figures",
@@ -112,7 +114,9 @@ def test_a_new_draft_copies_the_previous_one_of_its_series(world, users):
         block=may.sections.get(key="human_capital").blocks.get(kind="narrative"),
         content={"text": "Changed"},
     )
-    assert narrative.__class__.objects.get(pk=narrative.pk).content["text"].startswith("We trained")
+    assert (
+        narrative.__class__.objects.get(pk=narrative.pk).content["text"].startswith("We supported")
+    )
 
 
 def test_a_published_snapshot_never_changes(world, users):

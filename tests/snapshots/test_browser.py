@@ -57,7 +57,7 @@ def test_manager_previews_publishes_and_downloads(tab, world, users, eager_tasks
     card = page.page.locator(".card[data-code='bsp-packages']")
     assert "corrected from previous snapshot" in card.inner_text()
     assert (
-        "increased since last snapshot"
+        "increased since last quarter"
         in page.page.locator(".card[data-code='cash-for-work']").inner_text()
     )
     assert page.page.locator("#corrections tr[data-code='bsp-packages']").count() == 1

@@ -51,9 +51,16 @@ FIGURE_KEYS = {
 
 
 def figures(payload: dict) -> dict[str, dict]:
+    """The portfolio-wide figures of a payload (version 1, or version 2's
+    figures blocks without a place), by definition code."""
     found = {f["code"]: f for f in payload["headlines"]}
     for section in payload["sections"]:
-        found.update({f["code"]: f for f in section["figures"]})
+        if "blocks" not in section:
+            found.update({f["code"]: f for f in section["figures"]})
+            continue
+        for block in section["blocks"]:
+            if block["type"] == "figures":
+                found.update({f["code"]: f for f in block["items"] if not f.get("place")})
     return found
 
 

@@ -225,5 +225,39 @@ def test_page_query_counts(client, users, snapshots, django_assert_max_num_queri
         client.get("/snapshots/")
     with django_assert_max_num_queries(12):
         client.get(f"/snapshots/{snapshots['published'].pk}/")
-    with django_assert_max_num_queries(22):
+    # A draft resolves its live figures: about ten queries for the sections
+    # and the cover, and a fixed number for every reference at once.
+    with django_assert_max_num_queries(48):
         client.get(f"/snapshots/{snapshots['draft'].pk}/")
+
+
+def test_a_drafts_queries_do_not_grow_with_its_references(client, users, snapshots):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from snapshots import authoring
+
+    draft = snapshots["draft"]
+    client.force_login(users.manager)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/snapshots/{draft.pk}/").status_code == 200
+        return len(queries)
+
+    section = draft.sections.get(key="local_economies")
+    narrative = section.blocks.get(kind="narrative")
+    one = "{bsp-beneficiaries governorate=IQG13} {cash-for-work governorate=IQG13 show=period}"
+    authoring.block_update(block=narrative, content={"text": one})
+    before = count()
+    refs = " ".join(
+        f"{{bsp-beneficiaries governorate={g}}} {{cash-for-work governorate={g} show=period}}"
+        for g in ("IQG13", "IQG15", "IQG07", "IQG08", "IQG10")
+    )
+    authoring.block_update(block=narrative, content={"text": refs})
+    figures = section.blocks.get(kind="figures")
+    items = figures.content["items"] + [
+        {"ref": f"people-reached governorate={g}"} for g in ("IQG13", "IQG15")
+    ]
+    authoring.block_update(block=figures, content={"items": items})
+    assert count() == before
