@@ -11,6 +11,7 @@ from demo.bench_pdf import BENCH, HEADLINES, REFERENCES, STORIES, TABLES, bench_
 from demo.snapshot_content import StoryTemplate
 from demo.snapshots import portfolio_photos
 from programmes.models import Programme
+from snapshots.build import snapshot_document
 from snapshots.markup import text_references
 from snapshots.models import SnapshotBlock
 from snapshots.references import ReferenceError
@@ -46,3 +47,10 @@ def test_the_bench_draft_is_written_through_the_services_and_resolves(published)
     assert len({s["photo"] for s in stories}) == 5  # five different photos
     found = resolved(draft)
     assert not [r for r in found.values() if isinstance(r, ReferenceError)]
+    payload, errors = snapshot_document(draft)  # what make bench renders
+    assert errors == []
+    assert len(payload["sections"]) == 6
+    narratives = [
+        b["html"] for s in payload["sections"] for b in s["blocks"] if b["type"] == "narrative"
+    ]
+    assert sum(html.count('class="ref"') for html in narratives) == 20

@@ -21,6 +21,7 @@ from demo.snapshot_content import (
 from demo.snapshots import demo_snapshots_ensure
 from indicators.models import IndicatorDefinition
 from snapshots.access import snapshots_for_user
+from snapshots.build import snapshot_document
 from snapshots.models import Snapshot, SnapshotBlock, SnapshotSeries
 from snapshots.references import ReferenceError
 from tests.demo.conftest import TODAY, resolved
@@ -150,6 +151,8 @@ def test_every_reference_of_the_demo_snapshots_resolves(published):
         assert len(found) >= 20, snapshot
         errors = {k: v.message for k, v in found.items() if isinstance(v, ReferenceError)}
         assert errors == {}, snapshot
+        _payload, errors = snapshot_document(snapshot)
+        assert errors == [], snapshot  # the draft too: it can be published as it is
     # The monthly's named places show figures, starred where the multiplier applies.
     september = series("monthly")[-1]
     found = resolved(september)
@@ -175,3 +178,30 @@ def test_the_demo_donor_downloads_the_published_snapshots_and_a_rerun_adds_nothi
         Snapshot.objects.count(),
         SnapshotBlock.objects.count(),
     ) == counts
+
+
+def test_the_published_documents_show_the_sections_and_what_grew_since_last_period(published):
+    july, august, september = series("monthly")
+    payload = september.payload
+    assert payload["period"]["label"] == "September 2026"
+    assert payload["period"]["compared_label"] == "since last month"
+    titles = [s["title"] for s in payload["sections"]]
+    assert len(titles) == 5 and titles[0].startswith("Mosul Response")  # hidden ones left out
+    items = [
+        item
+        for section in payload["sections"]
+        for block in section["blocks"]
+        if block["type"] == "figures"
+        for item in block["items"]
+    ]
+    assert any(item["marker"] == "increased" for item in items)
+    named = [i for i in items if i["place"] and i["starred"]]
+    assert {i["place"] for i in named} >= {"Muqdadiya", "Baquba"}
+    assert not any(item["marker"] for item in july.payload["sections"][0]["blocks"][1]["items"])
+
+    q2, q3, _q4 = series("quarterly")
+    assert q3.payload["period"]["compared_label"] == "since last quarter"
+    assert [s["title"] for s in q3.payload["sections"]] == [s.title for s in q3.sections.all()]
+    stories = [b for s in q3.payload["sections"] for b in s["blocks"] if b["type"] == "story"]
+    assert len(stories) == 4 and all(story["photo"] for story in stories)
+    assert q3.payload["contact"] == CONTACT and "example.org" in q3.payload["contact"]
