@@ -142,6 +142,34 @@ def draft_edit(*, snapshot: Snapshot, edits: Iterable[Edit]) -> None:
         block_update(block=block, content={"text": text.replace(edit.old, edit.new, 1)})
 
 
+def drafts_repair(*, series: SnapshotSeries) -> int:
+    """Give the stories of ``series``' drafts whose photo is gone (a rerun of
+    the generator makes the demo's photos again) another approved photo of
+    the portfolio, not yet used in that draft, through ``block_update``.
+    Published snapshots are left as they are: frozen. Returns how many
+    stories changed."""
+    programmes = list(series.programmes.all())
+    changed = 0
+    for draft in series.snapshots.filter(status=Snapshot.Status.DRAFT):
+        stories = list(
+            SnapshotBlock.objects.filter(
+                section__snapshot=draft, kind=SnapshotBlock.Kind.STORY
+            ).order_by("section__position", "position")
+        )
+        photos = {p.pk: p for p in portfolio_photos(programmes, until=draft.as_of)}
+        used = {b.content.get("photo") for b in stories} & photos.keys()
+        spare = iter([pk for pk in photos if pk not in used])
+        for block in stories:
+            if block.content.get("photo") in photos:
+                continue
+            photo = next(spare, None)
+            if photo is None:
+                break
+            block_update(block=block, content={**block.content, "photo": photo})
+            changed += 1
+    return changed
+
+
 # --- The two series ------------------------------------------------------------------------
 
 
@@ -151,16 +179,22 @@ def _portfolio(codes: Sequence[str]) -> list[Programme] | None:
 
 
 def _series_new(programmes: list[Programme], cadence: str) -> bool:
-    return not SnapshotSeries.objects.filter(
+    """Whether the portfolio has no series at ``cadence``; when it has one,
+    its drafts' stories get photos again if a rerun took theirs away."""
+    series = SnapshotSeries.objects.filter(
         portfolio_key=portfolio_key_for(programmes), cadence=cadence
-    ).exists()
+    ).first()
+    if series is not None:
+        drafts_repair(series=series)
+    return series is None
 
 
 def demo_quarterly_ensure(*, last_quarter_end: dt.date, user, today: dt.date | None = None) -> int:
     """The quarterly CRP series: the quarter before ``last_quarter_end``
     written and published, the quarter ending ``last_quarter_end`` copied
-    forward, edited and published, and the next quarter as a draft. Nothing
-    when the series exists. Returns how many were published."""
+    forward, edited and published, and the next quarter as a draft. When
+    the series exists, only its drafts' missing photos are replaced
+    (``drafts_repair``). Returns how many were published."""
     programmes = _portfolio(DEMO_PORTFOLIO)
     if programmes is None or not _series_new(programmes, Cadence.QUARTERLY):
         return 0
@@ -194,7 +228,8 @@ def demo_monthly_ensure(*, last_month_end: dt.date, user, today: dt.date | None 
     """The monthly "Community Transition and Recovery" series (CRP and RRP):
     the ``MONTHS`` months ending ``last_month_end``, the first written, each
     later one copied forward from the one before and edited, all published.
-    Nothing when the series exists. Returns how many were published."""
+    When the series exists, only its drafts' missing photos are replaced.
+    Returns how many were published."""
     programmes = _portfolio(MONTHLY_PROGRAMMES)
     if programmes is None or not _series_new(programmes, Cadence.MONTHLY):
         return 0
