@@ -9,19 +9,39 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from snapshots.models import Snapshot, SnapshotDownload
+from snapshots.models import Snapshot, SnapshotDownload, SnapshotSeries
+
+
+@admin.register(SnapshotSeries)
+class SnapshotSeriesAdmin(admin.ModelAdmin):
+    """Series are named, and their default disclaimer and contact edited,
+    here; their portfolio and cadence are fixed once snapshots exist."""
+
+    list_display = ["name", "cadence", "portfolio_key", "created_at"]
+    list_filter = ["cadence"]
+    search_fields = ["name", "portfolio_key"]
+    readonly_fields = ["portfolio_key", "created_by", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["programmes", "cadence"] if obj is not None and obj.snapshots.exists() else []
+        return [*self.readonly_fields, *fixed]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # made by the snapshot pages and API, which set the portfolio key
 
 
 @admin.register(Snapshot)
 class SnapshotAdmin(admin.ModelAdmin):
     # Who created and published it are fields of the snapshot; its history
     # rows (HistoricalSnapshot) are kept for audit without an admin page.
-    list_display = ["title", "portfolio_key", "period_end", "as_of", "status", "pdf_status"]
-    list_filter = ["status", "pdf_status", "period_end"]
+    list_display = ["title", "series", "period_end", "as_of", "status", "pdf_status"]
+    list_filter = ["status", "pdf_status", "series__cadence", "period_end"]
     search_fields = ["title", "portfolio_key"]
     date_hierarchy = "period_end"
     readonly_fields = [
+        "series",
         "programmes",
+        "period_start",
         "period_end",
         "as_of",
         "portfolio_key",

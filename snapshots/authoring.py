@@ -170,9 +170,9 @@ def snapshot_create(
         created_by=user,
     )
     snapshot.programmes.set(series.programmes.all())
-    if source is not None:
+    if source is not None and source.sections.exists():
         _copy_sections(source, snapshot)
-    else:
+    else:  # a series' first draft, or one after snapshots made before sections existed
         _default_sections(snapshot)
     return snapshot
 

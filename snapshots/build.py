@@ -27,6 +27,7 @@ from programmes.models import Contribution, Donor, Governorate, Project, Sector
 from snapshots.cadence import Period
 from snapshots.markup import render_markup, text_references
 from snapshots.models import Snapshot, SnapshotBlock
+from snapshots.pdf_payload import feedback_v2
 from snapshots.reference_syntax import Reference, ReferenceError, parse_reference
 from snapshots.references import FigureContext, Resolved, resolve_references
 from snapshots.selectors import (
@@ -66,6 +67,34 @@ def snapshot_document(
         return _Document(
             snapshot, status=status, published_at=published_at, previous=previous
         ).build()
+
+
+def _feedback(question: dict) -> dict:
+    """A question's answers as payload v2 wants them: ordered from the most
+    negative to the most positive (by score when every answer code is a
+    number, 1 the lowest; else by the words, as ``feedback_v2`` does), with
+    the average score and the scale's top when the codes are numbers."""
+    shaped = feedback_v2({"question": question["question"], "answers": question["answers"]})
+    answers = question["answers"]
+    numeric = answers and all(str(a["code"]).isdigit() for a in answers)
+    base = question["responses"]
+    average = scale_max = None
+    if numeric:
+        answers = sorted(answers, key=lambda a: int(a["code"]))
+        scale_max = max(int(a["code"]) for a in answers)
+        if base:
+            average = round(sum(int(a["code"]) * a["count"] for a in answers) / base, 1)
+        shaped["answers"] = [
+            {**a, "display": f"{a['share']:.1f}%".replace(".0%", "%")} for a in answers
+        ]
+        shaped["kind"] = "likert"
+    return {
+        **shaped,
+        "code": str(question.get("code") or ""),
+        "base": base,
+        "average": average,
+        "scale_max": scale_max,
+    }
 
 
 class _Document:
@@ -218,7 +247,10 @@ class _Document:
             "areas": self._areas_payload,
             "headlines": [h for h in headlines if h],
             "sections": sections,
-            "feedback": feedback_answers(list(self.programme_ids), self.snapshot.as_of),
+            "feedback": [
+                _feedback(q)
+                for q in feedback_answers(list(self.programme_ids), self.snapshot.as_of)
+            ],
             "population_groups": [],
             "gender": None,
             "corrections": self._corrections(used),

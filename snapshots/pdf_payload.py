@@ -136,7 +136,7 @@ def _section_v2(section: dict) -> dict:
     return {"key": section.get("code"), "title": section.get("title"), "blocks": blocks}
 
 
-def _feedback_v2(question: dict) -> dict:
+def feedback_v2(question: dict) -> dict:
     answers = [
         {
             "code": a.get("code", a.get("label")),
@@ -170,7 +170,7 @@ def payload_v2(payload: dict) -> dict:
     """``payload`` as version 2: unchanged (its feedback normalised) if it is
     version 2, else adapted from version 1 (a quarterly snapshot)."""
     if payload.get("version") == 2:
-        return {**payload, "feedback": [_feedback_v2(q) for q in payload.get("feedback") or []]}
+        return {**payload, "feedback": [feedback_v2(q) for q in payload.get("feedback") or []]}
     as_of = payload.get("as_of")
     return {
         **payload,
@@ -186,7 +186,7 @@ def payload_v2(payload: dict) -> dict:
         "as_of": as_of,
         "headlines": [_figure_v2(f) for f in payload.get("headlines") or []],
         "sections": [_section_v2(s) for s in payload.get("sections") or []],
-        "feedback": [_feedback_v2(q) for q in payload.get("feedback") or []],
+        "feedback": [feedback_v2(q) for q in payload.get("feedback") or []],
         "disclaimer": payload.get("disclaimer") or "",
         "contact": payload.get("contact") or "",
         "fingerprint": payload.get("fingerprint"),

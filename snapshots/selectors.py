@@ -460,9 +460,12 @@ def feedback_answers(programme_ids: list[int], as_of: dt.date) -> list[dict]:
         result.append(
             {
                 "question": question.text,
+                "code": question.code,
                 "responses": responses,
+                "kind": question.kind,
                 "answers": [
                     {
+                        "code": code,
                         "label": label,
                         "count": found.get(code, 0),
                         "share": round(found.get(code, 0) / responses * 100, 1),

@@ -231,6 +231,7 @@ def test_add_page_opens(admin_client, admin_user, rf, model):
         "indicators.RecomputeJob",
         "beneficiaries.ImportBatch",
         "snapshots.Snapshot",  # made by services.snapshot_create only
+        "snapshots.SnapshotSeries",  # made by the snapshot pages and API (its portfolio key)
         "snapshots.SnapshotDownload",  # a log
     }
 

@@ -222,3 +222,13 @@ def test_blocks_are_reordered_and_renumbered(world, users):
     assert kinds[-1] == "story"
     authoring.block_delete(block=section.blocks.first())
     assert [b.position for b in section.blocks.all()] == list(range(len(kinds) - 1))
+
+
+def test_a_draft_after_a_snapshot_without_sections_starts_from_the_defaults(world, users):
+    """Snapshots published before sections existed have none: the next
+    draft starts with the outcome areas rather than empty."""
+    q1 = authoring.snapshot_create(programmes=[world.programme], period_end=Q1, user=users.manager)
+    q1.sections.all().delete()
+    services.snapshot_publish(snapshot=q1, user=users.manager, today=dt.date(2018, 4, 2))
+    q2 = authoring.snapshot_create(programmes=[world.programme], period_end=Q2, user=users.manager)
+    assert q2.sections.count() == len(authoring.DEFAULT_SECTIONS)

@@ -233,9 +233,9 @@ def test_feedback_distribution_and_photos(delivered):
     [question] = payload["feedback"]
     assert question["responses"] == 4
     assert question["answers"] == [
-        {"label": "Very satisfied", "count": 3, "share": 75.0},
-        {"label": "Satisfied", "count": 1, "share": 25.0},
-        {"label": "Not satisfied", "count": 0, "share": 0.0},
+        {"code": "5", "label": "Very satisfied", "count": 3, "share": 75.0},
+        {"code": "4", "label": "Satisfied", "count": 1, "share": 25.0},
+        {"code": "1", "label": "Not satisfied", "count": 0, "share": 0.0},
     ]
     assert [p["caption"] for p in payload["photos"]] == ["A shop re-opened", "Older"]
     cover = payload["photos"][0]
