@@ -20,6 +20,7 @@ from demo.snapshot_content import (
 )
 from demo.snapshots import demo_snapshots_ensure
 from indicators.models import IndicatorDefinition
+from snapshots import services
 from snapshots.access import snapshots_for_user
 from snapshots.build import snapshot_document
 from snapshots.models import Snapshot, SnapshotBlock, SnapshotSeries
@@ -222,3 +223,16 @@ def test_a_rerun_that_remade_the_photos_gives_the_draft_photos_again(published):
     assert gone in [  # the published one is frozen
         b.content["photo"] for b in SnapshotBlock.objects.filter(section__snapshot=q3, kind="story")
     ]
+
+
+def test_the_demo_donor_downloads_the_pdfs_the_worker_makes_and_never_the_draft(published, client):
+    client.force_login(get_user_model().objects.get(username="donor"))
+    for snapshot in Snapshot.objects.filter(status="published"):
+        assert services.snapshot_pdf_generate(snapshot_id=snapshot.pk)  # the worker's task
+        response = client.get(f"/snapshots/{snapshot.pk}/pdf/download/")
+        assert response.status_code == 200, snapshot
+        assert response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+    draft = Snapshot.objects.get(status="draft")
+    assert client.get(f"/snapshots/{draft.pk}/").status_code == 404
+    assert client.get(f"/snapshots/{draft.pk}/pdf/download/").status_code == 404
