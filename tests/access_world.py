@@ -26,6 +26,7 @@ from tests.factories import (
 
 STANDING = ["owner", "colleague", "outsider", "manager", "other_manager", "donor", "admin"]
 NO_ONE = ["nobody", "anonymous"]
+EVERYONE = [*STANDING, *NO_ONE]
 
 
 def access_world() -> dict:

@@ -22,22 +22,11 @@ from beneficiaries.models import (
     Referral,
     Survey,
 )
-from tests.access_world import access_world, codes
+from tests.access_world import EVERYONE, access_world, codes
 from tests.factories import ActivityTypeFactory, AssistanceRecordFactory
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = [
-    "owner",
-    "colleague",
-    "outsider",
-    "manager",
-    "other_manager",
-    "donor",
-    "admin",
-    "nobody",
-    "anonymous",
-]
 DAY = "2018-03-01"
 
 

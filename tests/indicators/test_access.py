@@ -12,22 +12,11 @@ from django.utils import timezone
 
 from indicators.access import cells_for_user, values_for_user, values_readable_by
 from indicators.models import IndicatorValue
-from tests.access_world import access_world
+from tests.access_world import EVERYONE, access_world
 from tests.indicators.conftest import define
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = [
-    "owner",
-    "colleague",
-    "outsider",
-    "manager",
-    "other_manager",
-    "donor",
-    "admin",
-    "nobody",
-    "anonymous",
-]
 END = dt.date(2018, 12, 31)
 
 
