@@ -71,6 +71,83 @@ class Governorate(models.Model):
         ]
 
 
+class District(models.Model):
+    """One of Iraq's 101 second-level divisions (ADM2), inside one governorate;
+    its OCHA P-code starts with the governorate's (``IQG15Q05`` in ``IQG15``)."""
+
+    pcode = models.CharField(_("P-code"), max_length=8, unique=True)
+    governorate = models.ForeignKey(
+        Governorate,
+        on_delete=models.PROTECT,
+        related_name="districts",
+        verbose_name=_("governorate"),
+    )
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=100)
+    aliases = models.JSONField(
+        _("aliases"),
+        default=list,
+        blank=True,
+        help_text=_("Other spellings found in reports, matched on import."),
+    )
+    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pcode"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pcode__regex=r"^IQG[0-9]{2}Q[0-9]{2}$"), name="district_pcode_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def names(self) -> list[str]:
+        return [self.pcode, self.name_en, self.name_ar, *self.aliases]
+
+
+class SubDistrict(models.Model):
+    """One of Iraq's 294 third-level divisions (ADM3, "nahiya"), inside one
+    district; its P-code starts with the district's (``IQG15Q05N01``)."""
+
+    pcode = models.CharField(_("P-code"), max_length=11, unique=True)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="subdistricts",
+        verbose_name=_("district"),
+    )
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=100)
+    aliases = models.JSONField(
+        _("aliases"),
+        default=list,
+        blank=True,
+        help_text=_("Other spellings found in reports, matched on import."),
+    )
+    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pcode"]
+        verbose_name = _("sub-district")
+        verbose_name_plural = _("sub-districts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pcode__regex=r"^IQG[0-9]{2}Q[0-9]{2}N[0-9]{2}$"),
+                name="subdistrict_pcode_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def names(self) -> list[str]:
+        return [self.pcode, self.name_en, self.name_ar, *self.aliases]
+
+
 class Donor(models.Model):
     """A government or institution that funds programmes."""
 
