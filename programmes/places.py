@@ -141,12 +141,14 @@ def place_index() -> PlaceIndex:
     by every spelling; three queries."""
     index = PlaceIndex()
     districts = {}
-    for governorate in Governorate.objects.all():
+    for governorate in Governorate.objects.defer("boundary"):
         index.add(governorate)
-    for district in District.objects.select_related("governorate"):
+    for district in District.objects.select_related("governorate").defer(
+        "boundary", "governorate__boundary"
+    ):
         districts[district.pk] = district
         index.add(district)
-    for subdistrict in SubDistrict.objects.all():
+    for subdistrict in SubDistrict.objects.defer("boundary"):
         subdistrict.district = districts[subdistrict.district_id]
         index.add(subdistrict)
     return index

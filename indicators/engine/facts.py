@@ -198,7 +198,7 @@ class DefinitionSQL:
             )
             sql = (
                 f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
-                f"c.project_id, {measure} AS v, {splits}, p.district AS dist, "
+                f"c.project_id, {measure} AS v, {splits}, p.district_id AS dist, "
                 f"c.activity_type_id AS at "
                 f"FROM {CUBE} c JOIN {PROJECTS} p ON p.id = c.project_id "
                 f"WHERE TRUE{where}{part}"
@@ -223,7 +223,7 @@ class DefinitionSQL:
             )
             sql = (
                 f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
-                f"c.project_id, c.n AS v, {splits}, p.district AS dist, NULL::bigint AS at "
+                f"c.project_id, c.n AS v, {splits}, p.district_id AS dist, NULL::bigint AS at "
                 f"FROM {cube} c JOIN {PROJECTS} p ON p.id = c.project_id WHERE TRUE{where}"
             )
             return sql, params

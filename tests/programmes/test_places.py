@@ -120,3 +120,17 @@ def test_every_shipped_spelling_resolves_to_its_place_at_its_level(index):
         for name in place.names():
             if name.strip():
                 assert place_resolve(name, levels=(level,), index=index).pcode == place.pcode, name
+
+
+def test_every_demo_place_name_is_in_the_district_the_demo_gives_it(index):
+    from demo.spec import GOVERNORATES
+
+    for pcode, (_weight, places) in GOVERNORATES.items():
+        governorate = Governorate.objects.get(pcode=pcode)
+        for town, district in places:
+            place = place_resolve(
+                town, levels=(DISTRICT, SUBDISTRICT), within=governorate, index=index
+            )
+            assert (
+                place.pcode if isinstance(place, District) else place.district.pcode
+            ) == district, town
