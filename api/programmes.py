@@ -20,6 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +32,16 @@ from rest_framework.response import Response
 from api.base import AdminWrites, ApiViewSet, HasRole, Role, validate_with_model
 from programmes.access import programmes_for_user, projects_for_user, user_role
 from programmes.hooks import recompute_after_change, recompute_request_full, scope_of
-from programmes.models import Contribution, Donor, Governorate, Programme, Project, Sector
+from programmes.models import (
+    Contribution,
+    District,
+    Donor,
+    Governorate,
+    Programme,
+    Project,
+    Sector,
+)
+from programmes.places import DISTRICT, place_resolve
 
 # --- Serializers --------------------------------------------------------------
 
@@ -105,11 +115,42 @@ class ContributionSerializer(ModelChecked):
         extra_kwargs = {"amount_usd": {"min_value": Decimal("0.01")}}
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "description": "A district's P-code, e.g. IQG15Q05. On writes, also its English or "
+        "Arabic name or an alias (Mosul, الموصل).",
+    }
+)
+class DistrictField(serializers.RelatedField):
+    """A district, written as its P-code, read from a P-code or any name the
+    place matcher knows (``programmes.places``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=District.objects.defer("boundary"), **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError(_("Give the district's P-code or name."))
+        try:
+            return place_resolve(data, levels=(DISTRICT,))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+
+    def to_representation(self, value):
+        return value.pcode
+
+
 class ProjectSerializer(ModelChecked):
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
     governorate = serializers.SlugRelatedField(
-        slug_field="pcode", queryset=Governorate.objects.defer("boundary")
+        slug_field="pcode",
+        queryset=Governorate.objects.defer("boundary"),
+        required=False,
+        help_text=_("A governorate P-code; taken from the district when a district is given."),
     )
+    district = DistrictField(required=False, allow_null=True)
     sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all())
     donor = serializers.SlugRelatedField(slug_field="code", queryset=Donor.objects.all())
 
@@ -122,6 +163,7 @@ class ProjectSerializer(ModelChecked):
             "programme",
             "governorate",
             "district",
+            "location_note",
             "community",
             "sector",
             "kind",
@@ -132,6 +174,13 @@ class ProjectSerializer(ModelChecked):
             "budget_usd",
         ]
         extra_kwargs = {"budget_usd": {"min_value": Decimal("0")}}
+
+    def validate(self, attrs):
+        # A coarser place is derived from the finer one, never entered twice.
+        district = attrs.get("district")
+        if district is not None and "governorate" not in attrs:
+            attrs["governorate"] = district.governorate
+        return super().validate(attrs)
 
 
 # --- Scopes -------------------------------------------------------------------
@@ -199,6 +248,11 @@ class ProjectFilter(django_filters.FilterSet):
         to_field_name="pcode",
         help_text=_("A governorate P-code, e.g. IQG13."),
     )
+    district = django_filters.ModelChoiceFilter(
+        queryset=District.objects.defer("boundary"),
+        to_field_name="pcode",
+        help_text=_("A district P-code, e.g. IQG15Q05."),
+    )
     donor = django_filters.ModelChoiceFilter(
         queryset=Donor.objects.all(), to_field_name="code", help_text=_("A donor code.")
     )
@@ -208,7 +262,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     class Meta:
         model = Project
-        fields = ["programme", "governorate", "donor", "sector", "status", "kind"]
+        fields = ["programme", "governorate", "district", "donor", "sector", "status", "kind"]
 
 
 # --- Views --------------------------------------------------------------------
@@ -380,7 +434,8 @@ class ProjectViewSet(AdminWritesViewSet):
         "name": "#activity+name",
         "programme": "#activity+programme+code",
         "governorate": "#adm1+code",
-        "district": "#adm2+name",
+        "district": "#adm2+code",
+        "location_note": "#loc+name+note",
         "community": "#loc+name",
         "sector": "#sector+code",
         "status": "#status",
@@ -393,8 +448,13 @@ class ProjectViewSet(AdminWritesViewSet):
     def get_queryset(self):
         return (
             projects_for_user(self.request.user)
-            .select_related("programme", "governorate", "sector", "donor")
-            .defer("governorate__boundary", "governorate__aliases")
+            .select_related("programme", "governorate", "district", "sector", "donor")
+            .defer(
+                "governorate__boundary",
+                "governorate__aliases",
+                "district__boundary",
+                "district__aliases",
+            )
         )
 
     def after_write(self, instance, *, before) -> None:

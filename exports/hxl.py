@@ -35,7 +35,9 @@ HXL: dict[str, str] = {
     "adm1_code": "#adm1+code",
     "adm1_name": "#adm1+name",
     "adm1_name_ar": "#adm1+name+i_ar",
+    "adm2_code": "#adm2+code",
     "adm2_name": "#adm2+name",
+    "adm2_name_ar": "#adm2+name+i_ar",
     "loc_name": "#loc+name",
     # Portfolio
     "programme_code": "#activity+programme+code",
