@@ -132,7 +132,10 @@ def figures(queries: Iterable[FigureQuery]) -> dict[FigureQuery, Figure]:
     with transaction.atomic(), connection.cursor() as cursor:
         if cubed:
             splits = any(r.d.has_splits for r in readers.values())
-            facts.build_cubes(cursor, None, sources=cubed, splits=splits)
+            # Figures that all read one governorate need only its projects' records.
+            within = {q.governorate for q in queries}
+            only = governorates.get(next(iter(within))) if len(within) == 1 else None
+            facts.build_cubes(cursor, None, sources=cubed, splits=splits, governorate_id=only)
         for code, asked in by_definition.items():
             answers.update(readers[code].read(cursor, asked))
     return answers

@@ -170,6 +170,46 @@
       });
   }
 
+  /* The governorate page's districts, keyed by P-code: people reached, with
+     projects and US$ on hover (data.districts). */
+  function districtMap() {
+    var info = data.districts;
+    var el = document.getElementById("chart-districts");
+    if (!el || !info) return;
+    fetch(info.geojson_url, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("district boundaries: HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (geojson) {
+        var rows = info.rows;
+        Plotly.newPlot(el, [{
+          type: "choropleth",
+          geojson: geojson,
+          featureidkey: "properties.pcode",
+          locations: rows.map(function (r) { return r.pcode; }),
+          z: rows.map(function (r) { return r.people.value === null ? 0 : r.people.value; }),
+          text: rows.map(function (r) { return r.name; }),
+          customdata: rows.map(function (r) { return [r.people.display, r.projects.display, r.usd.display]; }),
+          hovertemplate: "<b>%{text}</b><br>" + info.label + ": %{customdata[0]}<br>" +
+            labels.projects + ": %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
+          colorscale: [[0, "#eef3f9"], [0.35, "#9ab8dd"], [1, ACCENT]],
+          zmin: 0,
+          marker: { line: { color: "#ffffff", width: 0.8 } },
+          colorbar: narrow(el)
+            ? { orientation: "h", x: 0.5, xanchor: "center", y: 0, yanchor: "top", thickness: 8, len: 0.9, outlinewidth: 0, tickformat: "~s", tickfont: { size: 10 } }
+            : { thickness: 10, len: 0.8, outlinewidth: 0, tickformat: "~s", tickfont: { size: 10 } }
+        }], layout({
+          margin: { l: 0, r: 0, t: 0, b: narrow(el) ? 40 : 0 },
+          geo: { fitbounds: "locations", visible: false, projection: { type: "mercator" }, bgcolor: "rgba(0,0,0,0)" }
+        }), CONFIG);
+      })
+      .catch(function (error) {
+        el.classList.add("chart-error");
+        el.textContent = error.message;
+      });
+  }
+
   /* Projects by sector: one stacked bar per sector, one colour per status;
      a hidden small count has no segment (its "<5" shows on hover). */
   function sectors() {
@@ -289,6 +329,7 @@
   }
 
   map();
+  districtMap();
   contributions();
   series();
   var splits = data.splits || {};
