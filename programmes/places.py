@@ -90,6 +90,15 @@ def place_governorate_id(place: Place) -> int:
     return place.district.governorate_id
 
 
+def place_governorate(place: Place) -> Governorate:
+    """The governorate holding ``place`` (itself for a governorate)."""
+    if isinstance(place, Governorate):
+        return place
+    if isinstance(place, District):
+        return place.governorate
+    return place.district.governorate
+
+
 def place_label(place: Place) -> str:
     """How an error message names a place: "Al-Qayarra (IQG15Q05N01, sub-district of Al-Mosul)"."""
     if isinstance(place, Governorate):
