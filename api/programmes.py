@@ -40,6 +40,7 @@ from programmes.models import (
     Programme,
     Project,
     Sector,
+    SubDistrict,
 )
 from programmes.places import DISTRICT, place_resolve
 
@@ -119,22 +120,24 @@ class ContributionSerializer(ModelChecked):
     {
         "type": "string",
         "nullable": True,
-        "description": "A district's P-code, e.g. IQG15Q05. On writes, also its English or "
-        "Arabic name or an alias (Mosul, الموصل).",
+        "description": "A P-code (a district IQG15Q05, a sub-district IQG15Q05N01). On "
+        "writes, also its English or Arabic name or an alias (Mosul, الموصل, Qayyarah).",
     }
 )
-class DistrictField(serializers.RelatedField):
-    """A district, written as its P-code, read from a P-code or any name the
-    place matcher knows (``programmes.places``)."""
+class PlaceField(serializers.RelatedField):
+    """A district or sub-district (``level``), written as its P-code, read from
+    a P-code or any name the place matcher knows (``programmes.places``)."""
 
-    def __init__(self, **kwargs):
-        super().__init__(queryset=District.objects.defer("boundary"), **kwargs)
+    def __init__(self, *, level: str = DISTRICT, **kwargs):
+        self.level = level
+        model = District if level == DISTRICT else SubDistrict
+        super().__init__(queryset=model.objects.defer("boundary"), **kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            raise serializers.ValidationError(_("Give the district's P-code or name."))
+            raise serializers.ValidationError(_("Give the place's P-code or name."))
         try:
-            return place_resolve(data, levels=(DISTRICT,))
+            return place_resolve(data, levels=(self.level,))
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from None
 
@@ -150,7 +153,7 @@ class ProjectSerializer(ModelChecked):
         required=False,
         help_text=_("A governorate P-code; taken from the district when a district is given."),
     )
-    district = DistrictField(required=False, allow_null=True)
+    district = PlaceField(required=False, allow_null=True)
     sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all())
     donor = serializers.SlugRelatedField(slug_field="code", queryset=Donor.objects.all())
 

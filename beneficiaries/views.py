@@ -221,6 +221,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
                             project=data["project"],
                             visit_date=data["visit_date"],
                             findings=data["findings"],
+                            subdistrict=data["subdistrict"],
                         )
                     else:
                         visit = services.visit_update(
@@ -229,6 +230,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
                             project=data["project"],
                             visit_date=data["visit_date"],
                             findings=data["findings"],
+                            subdistrict=data["subdistrict"],
                         )
                     _save_lines(visit=visit, user=user, formset=lines)
                     _save_referrals(visit=visit, user=user, formset=referrals)
@@ -257,6 +259,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
                 "project": visit.project_id,
                 "visit_date": visit.visit_date,
                 "findings": visit.findings,
+                "subdistrict": visit.subdistrict.pcode if visit.subdistrict_id else "",
             }
             if visit
             else {"visit_date": timezone.localdate()}

@@ -38,6 +38,8 @@ HXL: dict[str, str] = {
     "adm2_code": "#adm2+code",
     "adm2_name": "#adm2+name",
     "adm2_name_ar": "#adm2+name+i_ar",
+    "adm3_code": "#adm3+code",
+    "adm3_name": "#adm3+name",
     "loc_name": "#loc+name",
     # Portfolio
     "programme_code": "#activity+programme+code",

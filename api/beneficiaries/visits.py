@@ -20,8 +20,10 @@ from rest_framework.response import Response
 
 from api.base import ApiViewSet
 from api.beneficiaries.filters import ProjectRecordFilter
+from api.programmes import PlaceField
 from beneficiaries import selectors, services
 from beneficiaries.models import MonitoringVisit
+from programmes.places import SUBDISTRICT
 
 
 class ProjectChoiceField(serializers.PrimaryKeyRelatedField):
@@ -39,6 +41,7 @@ class VisitSerializer(serializers.ModelSerializer):
         source="project.governorate.pcode", read_only=True, help_text=_("P-code.")
     )
     programme = serializers.CharField(source="project.programme.code", read_only=True)
+    subdistrict = PlaceField(level=SUBDISTRICT, required=False, allow_null=True)
     monitor = serializers.CharField(source="monitor.username", read_only=True)
     reviewed_by = serializers.CharField(
         source="reviewed_by.username", read_only=True, allow_null=True, default=None
@@ -52,6 +55,7 @@ class VisitSerializer(serializers.ModelSerializer):
             "project_code",
             "governorate",
             "programme",
+            "subdistrict",
             "monitor",
             "visit_date",
             "findings",
@@ -78,6 +82,7 @@ class VisitSerializer(serializers.ModelSerializer):
             project=validated_data["project"],
             visit_date=validated_data["visit_date"],
             findings=validated_data.get("findings", ""),
+            subdistrict=validated_data.get("subdistrict"),
         )
 
     def update(self, instance, validated_data):
@@ -87,6 +92,7 @@ class VisitSerializer(serializers.ModelSerializer):
             project=validated_data.get("project", instance.project),
             visit_date=validated_data.get("visit_date", instance.visit_date),
             findings=validated_data.get("findings", instance.findings),
+            subdistrict=validated_data.get("subdistrict", instance.subdistrict),
         )
 
 

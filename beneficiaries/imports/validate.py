@@ -90,7 +90,9 @@ def check_row(row: dict, rules: Rules) -> tuple[dict, list[tuple[str, str]]]:
         message = _("No project “%(code)s” among the projects you enter data for.")
         fail("project", message, code, code=code)
     # The governorate (required) and the district or sub-district (optional)
-    # may each be any place name the matcher knows, inside the project's place.
+    # may each be any place name the matcher knows, inside the project's place;
+    # a sub-district is kept on the record.
+    subdistrict = None
     for column in ("governorate", "district"):
         name = cell_text(row.get(column))
         if column in formulas or (not name and column == "district"):
@@ -102,6 +104,8 @@ def check_row(row: dict, rules: Rules) -> tuple[dict, list[tuple[str, str]]]:
         problem = problem or (project is not None and _place_error(project, place, column))
         if problem:
             errors.append((column, problem))
+        elif column == "district" and place_level(place) == SUBDISTRICT:
+            subdistrict = place
     activity_name = cell_text(row.get("activity_type"))
     activity = rules.activities.get(activity_name.casefold())
     if activity is None:
@@ -147,6 +151,7 @@ def check_row(row: dict, rules: Rules) -> tuple[dict, list[tuple[str, str]]]:
             errors.append(("activity_type", message))
     values = {
         "project": project,
+        "subdistrict": subdistrict,
         "activity_type": activity,
         "delivered_on": day,
         **{column: counts.get(column) or 0 for column in COUNT_COLUMNS},

@@ -327,6 +327,18 @@ def test_a_district_column_is_checked_against_the_projects_place(
     assert errors_by_cell(batch).get((2, "district")) == error
 
 
+def test_a_subdistrict_in_the_district_column_is_kept_on_the_record(client, world):
+    header = [*HEADER, "district"]
+    rows = [[*GOOD, "Markaz Al-Hawiga"], [*with_cells(GOOD, delivered_on="2018-03-02"), ""]]
+    batch = batch_of(upload(client, world["alice"], csv_file(rows, header=header)))
+    assert batch["errors"] == []
+    confirm(client, batch)
+    places = AssistanceRecord.objects.order_by("delivered_on").values_list(
+        "subdistrict__pcode", flat=True
+    )
+    assert list(places) == ["IQG13Q01N01", None]
+
+
 def test_the_filled_in_template_imports(client, world):
     client.force_login(world["alice"])
     response = client.get(reverse("beneficiaries:import_template_xlsx"))

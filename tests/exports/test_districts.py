@@ -34,3 +34,15 @@ def test_visits_filtered_by_district(client, users, portfolio, in_mosul):
     assert set(column(rows, "project_code")) == {in_mosul.code}
     assert set(column(rows, "adm2_name")) == {"Al-Mosul"}
     assert download(client, users["admin"], "monitoring-visits", district="IQG13Q01")[2:] == []
+
+
+def test_records_name_their_subdistrict(client, users, portfolio, in_mosul):
+    from beneficiaries.models import AssistanceRecord
+    from programmes.models import SubDistrict
+
+    AssistanceRecord.objects.filter(project=in_mosul).update(
+        subdistrict=SubDistrict.objects.get(pcode="IQG15Q05N01")
+    )
+    rows = download(client, users["admin"], "assistance-records", district="IQG15Q05")
+    assert set(column(rows, "adm3_code")) == {"IQG15Q05N01"}
+    assert set(column(rows, "adm3_name")) == {"Al-Qayarra"}
