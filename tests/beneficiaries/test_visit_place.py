@@ -113,3 +113,23 @@ def test_the_api_takes_a_subdistrict_by_name_and_gives_its_pcode(world, api_clie
     response = api_client.post("/api/v1/visits/", body, format="json")
     assert response.status_code == 400
     assert "Kirkuk" in str(response.json()["subdistrict"])
+
+
+def test_the_visit_page_takes_a_subdistrict_by_name(client, world):
+    from django.urls import reverse
+
+    from beneficiaries.models import AssistanceRecord, MonitoringVisit
+    from tests.beneficiaries.test_views import form_data
+
+    client.force_login(world["alice"])
+    new = reverse("beneficiaries:visit_new")
+    page = client.post(new, form_data(world, subdistrict="Qayyarah")).content.decode()
+    assert "Al-Qayarra is not in the project&#x27;s governorate, Kirkuk." in page
+    assert not MonitoringVisit.objects.exists()
+    response = client.post(new, form_data(world, subdistrict="markaz al hawiga"))
+    assert response.status_code == 302
+    visit = MonitoringVisit.objects.get()
+    assert visit.subdistrict.pcode == "IQG13Q01N01"
+    assert AssistanceRecord.objects.get(visit=visit).subdistrict == visit.subdistrict
+    page = client.get(reverse("beneficiaries:visit_edit", args=[visit.pk])).content.decode()
+    assert 'value="IQG13Q01N01"' in page
