@@ -97,7 +97,8 @@ def feedback_distribution(
     collected on or before ``until`` (and on or after ``since``, if given)
     for ``projects``: one dict per question
     (survey order, then question order) with ``survey``, ``question``,
-    ``kind``, ``total`` and ``options``, the question's answer options in
+    ``kind``, ``total``, ``average`` and ``scale_max`` (``feedback_average``:
+    None unless the options are a numeric scale) and ``options``, the question's answer options in
     their order, each ``{"code", "label", "count"}`` (options nobody chose
     count 0; an answer no longer among the options is listed after them).
 
@@ -162,4 +163,21 @@ def feedback_distribution(
             question["options"].append(option)
         option["count"] += row["count"]
         question["total"] += row["count"]
+    for question in questions.values():
+        question["average"], question["scale_max"] = feedback_average(question["options"])
     return list(questions.values())
+
+
+def feedback_average(options: list[dict]) -> tuple[float | None, int | None]:
+    """The average score of a numeric scale and its top (``(4.1, 5)`` for
+    "4.1 out of 5"), from options ``{"code", "count"}``: only when every
+    option's code is a whole number (1 the lowest, as the surveys' scales
+    are), else ``(None, None)``; the average is None when nobody answered.
+    Rounded to one decimal, as the reports print it."""
+    if not options or not all(str(o["code"]).isdigit() for o in options):
+        return None, None
+    scale_max = max(int(o["code"]) for o in options)
+    answered = sum(o["count"] for o in options)
+    if not answered:
+        return None, scale_max
+    return round(sum(int(o["code"]) * o["count"] for o in options) / answered, 1), scale_max

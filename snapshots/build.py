@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Photo, PopulationGroup, ReviewStatus
+from indicators.breakdowns import feedback_average
 from indicators.models import SPLIT_COLUMNS, HouseholdMultiplier, IndicatorDefinition
 from indicators.selectors import FigureQuery, figure_shown, figures, figures_shown
 from programmes.models import Contribution, Donor, Governorate, Project, Sector
@@ -81,9 +82,8 @@ def _feedback(question: dict) -> dict:
     average = scale_max = None
     if numeric:
         answers = sorted(answers, key=lambda a: int(a["code"]))
-        scale_max = max(int(a["code"]) for a in answers)
-        if base:
-            average = round(sum(int(a["code"]) * a["count"] for a in answers) / base, 1)
+        # The dashboards' average, so that page and snapshot agree.
+        average, scale_max = feedback_average(answers)
         shaped["answers"] = [
             {**a, "display": f"{a['share']:.1f}%".replace(".0%", "%")} for a in answers
         ]

@@ -22,7 +22,7 @@ from indicators.cells import CELL_DIMENSIONS
 from indicators.models import SPLIT_COLUMNS, IndicatorDefinition, IndicatorValue
 from indicators.periods import quarter_end
 from indicators.selectors.districts import governorate_districts
-from indicators.selectors.field import governorate_field_data
+from indicators.selectors.field import feedback_panel, governorate_field_data
 from indicators.selectors.values import (
     default_as_of,
     figure_shown,
@@ -408,13 +408,19 @@ def mission_dashboard(*, user, query: DashboardQuery) -> dict:
     choices and the filters ignored. Only the cells ``user`` may see
     (programmes.access rules); for a donor, counts from 1 to 4 show as "<5",
     with the cells that would give them away (``figures_shown``,
-    ``series_figures_shown``). At most eleven queries with the session's and
-    the user's."""
+    ``series_figures_shown``). ``feedback`` and ``feedback_since``: the
+    feedback panel of the projects under the filters (``feedback_panel``).
+    At most twelve queries with the session's and the user's."""
     role = user_role(user)
     choices = _choices(user, role)
     chosen, ignored = _resolve(query, choices)
     data = _dashboard(user=user, query=query, choices=choices, chosen=chosen)
-    return {**data, "choices": choices, "chosen": chosen, "ignored": ignored}
+    feedback = feedback_panel(
+        projects=_scoped_projects(user, chosen, governorate=True),
+        until=data["as_of"],
+        protect=data["protect"],
+    )
+    return {**data, **feedback, "choices": choices, "chosen": chosen, "ignored": ignored}
 
 
 def governorate_dashboard(*, user, pcode: str, query: DashboardQuery) -> dict | None:
@@ -476,8 +482,8 @@ def programme_dashboard(*, user, code: str, query: DashboardQuery) -> dict | Non
     projects in ``user``'s scope started by the as-of date, under the
     donor and governorate filters, next to its contributions. Contributions
     are recorded per programme, so a governorate filter leaves them out. For
-    a donor, a project count from 1 to 4 shows as "<5". As many queries as
-    the mission overview."""
+    a donor, a project count from 1 to 4 shows as "<5"; with the programme's
+    feedback panel. As many queries as the mission overview."""
     role = user_role(user)
     choices = _choices(user, role)
     programme = next((p for p in choices["programmes"] if p.code == code), None)
@@ -486,6 +492,11 @@ def programme_dashboard(*, user, code: str, query: DashboardQuery) -> dict | Non
     chosen, ignored = _resolve(query, choices)
     chosen["programme"] = programme
     data = _dashboard(user=user, query=query, choices=choices, chosen=chosen)
+    feedback = feedback_panel(
+        projects=_scoped_projects(user, chosen, governorate=True),
+        until=data["as_of"],
+        protect=data["protect"],
+    )
 
     # The breakdown holds the programme's projects started by the as-of date.
     governorate = chosen["governorate"]
@@ -493,6 +504,7 @@ def programme_dashboard(*, user, code: str, query: DashboardQuery) -> dict | Non
     contributed = None if governorate else sum((c["value"] for c in data["contributions"]), 0.0)
     return {
         **data,
+        **feedback,
         "choices": choices,
         "chosen": chosen,
         "ignored": [name for name in ignored if name != "programme"],

@@ -158,7 +158,9 @@ def feedback_figures(distribution: list[dict], *, protect: bool) -> list[dict]:
     percentage; None when hidden). For a donor (``protect``), an option
     chosen 1 to 4 times is hidden, with the smallest other one when it alone
     is (the total is shown: ``figures_shown``), and a question with fewer than 5
-    answers in all shows no distribution (``hidden``)."""
+    answers in all shows no distribution (``hidden``) and no average.
+    ``average`` and ``scale_max``: a numeric scale's average score and top
+    ("4.1 out of 5"), else None."""
     questions = []
     for question in distribution:
         total = question["total"]
@@ -187,10 +189,27 @@ def feedback_figures(distribution: list[dict], *, protect: bool) -> list[dict]:
                 "kind": question["kind"],
                 "total": figure_shown(total, protect=protect),
                 "hidden": hidden,
+                # "4.1 out of 5": not for a donor when the distribution is hidden.
+                "average": None if hidden else question.get("average"),
+                "scale_max": question.get("scale_max"),
                 "options": options,
             }
         )
     return questions
+
+
+def feedback_panel(*, projects: QuerySet[Project], until: dt.date, protect: bool) -> dict:
+    """The feedback panel of every dashboard (mission, programme, governorate)
+    for ``projects`` (those of the page, in the user's scope) as of
+    ``until`` (a quarter end): ``feedback``, the distributions and average
+    scores of the four quarters to ``until`` (``feedback_figures``; for a
+    donor, ``protect``, small counts hidden), and ``feedback_since``, the
+    first day of that window. One query."""
+    since = quarter_start(until.replace(year=until.year - 1) + dt.timedelta(days=1))
+    feedback = feedback_figures(
+        feedback_distribution(projects=projects, since=since, until=until), protect=protect
+    )
+    return {"feedback": feedback, "feedback_since": since}
 
 
 def governorate_field_data(
@@ -207,12 +226,9 @@ def governorate_field_data(
     (None): no personal or operational detail. The windows keep the rows
     read bounded whatever the length of the history. One query for a donor,
     two (three when the quarter has no visit) for staff."""
-    feedback_since = quarter_start(until.replace(year=until.year - 1) + dt.timedelta(days=1))
-    feedback = feedback_figures(
-        feedback_distribution(projects=projects, since=feedback_since, until=until),
-        protect=protect,
-    )
-    windows = {"feedback_since": feedback_since, "visits_since": quarter_start(until)}
+    found = feedback_panel(projects=projects, until=until, protect=protect)
+    feedback = found["feedback"]
+    windows = {"feedback_since": found["feedback_since"], "visits_since": quarter_start(until)}
     if protect or user_role(user) == UserProfile.Role.DONOR:
         return {"feedback": feedback, "visits": None, "photos": None, "referrals": None, **windows}
     visits, count, referrals = latest_visits(
