@@ -49,13 +49,28 @@ from beneficiaries.models import ActivityType
 from programmes.models import Donor, Governorate, Programme, Project, Sector
 
 
+def validate_first_of_month(day) -> None:
+    """A field error on a date that is not the first of a month: a multiplier
+    is in force from a month on. On the field (admin form, API serializers of
+    the model) rather than the database constraint's bare message."""
+    if day is not None and day.day != 1:
+        raise ValidationError(
+            _("A multiplier must start on the first of a month (%(first)s, not %(day)s)."),
+            code="first_of_month",
+            params={"first": day.replace(day=1).isoformat(), "day": day.isoformat()},
+        )
+
+
 class HouseholdMultiplier(models.Model):
     """The average household size that turns households into people, from a
     month on. The one in force on a record's date applies to that record."""
 
     value = models.PositiveSmallIntegerField(_("people per household"))
     effective_from = models.DateField(
-        _("effective from"), unique=True, help_text=_("The first day of a month.")
+        _("effective from"),
+        unique=True,
+        help_text=_("The first day of a month."),
+        validators=[validate_first_of_month],
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
@@ -70,7 +85,9 @@ class HouseholdMultiplier(models.Model):
                 condition=Q(value__gte=1, value__lte=30), name="multiplier_value_range"
             ),
             models.CheckConstraint(
-                condition=Q(effective_from__day=1), name="multiplier_starts_on_first_of_month"
+                condition=Q(effective_from__day=1),
+                name="multiplier_starts_on_first_of_month",
+                violation_error_message=_("A multiplier must start on the first of a month."),
             ),
         ]
 
