@@ -136,9 +136,19 @@ class AssistanceLineForm(forms.Form):
         help_text=_("Only if you were told it; leave empty otherwise."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+    delivered_on = forms.DateField(
+        label=_("Delivered on"),
+        required=False,
+        help_text=_(
+            "Only if delivered before the visit, within the visit's quarter; leave empty "
+            "for the visit's day."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
-    def __init__(self, *args, project=None, **kwargs):
+    def __init__(self, *args, project=None, visit_date=None, **kwargs):
         self.project = project
+        self.visit_date = visit_date
         super().__init__(*args, **kwargs)
         for column in RECIPIENT_FIELDS:
             self.fields[column] = _count(
@@ -163,6 +173,12 @@ class AssistanceLineForm(forms.Form):
             household_size=data.get("household_size"),
             recipients=self.recipients(),
         )
+        if self.visit_date is not None:
+            errors |= services.line_date_errors(
+                project=self.project,
+                visit_date=self.visit_date,
+                delivered_on=data.get("delivered_on"),
+            )
         for field, message in errors.items():
             if field in self.fields and field not in self.errors:
                 self.add_error(field, message)
@@ -233,11 +249,14 @@ ReferralFormSet = forms.formset_factory(
 )
 
 
-def line_initial(records: list[AssistanceRecord]) -> list[dict]:
-    """Initial data of the line formset for a visit's records; zero cells are blank."""
+def line_initial(records: list[AssistanceRecord], visit_date=None) -> list[dict]:
+    """Initial data of the line formset for a visit's records; zero cells are
+    blank, and so is the date of a line dated the visit's day (it moves with
+    the visit)."""
     return [
         {
             "id": record.pk,
+            "delivered_on": None if record.delivered_on == visit_date else record.delivered_on,
             "activity_type": record.activity_type_id,
             "units": record.units,
             "households": record.households,

@@ -119,6 +119,7 @@ def _line_changes(formset) -> list[services.LineChange]:
                 people=data["people"],
                 household_size=data.get("household_size"),
                 recipients=form.recipients(),
+                delivered_on=data.get("delivered_on"),
             )
         )
     return changes
@@ -194,7 +195,11 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
         form = VisitForm(request.POST, user=user)
         form.is_valid()
         project = form.cleaned_data.get("project") or (visit.project if visit else None)
-        lines = LineFormSet(request.POST, prefix="lines", form_kwargs={"project": project})
+        lines = LineFormSet(
+            request.POST,
+            prefix="lines",
+            form_kwargs={"project": project, "visit_date": form.cleaned_data.get("visit_date")},
+        )
         referrals = ReferralFormSet(request.POST, prefix="referrals")
         feedback = [_feedback_formset(request.POST, survey) for survey in surveys]
         submitting = "submit" in request.POST
@@ -251,7 +256,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
         form = VisitForm(initial=initial, user=user)
         lines = LineFormSet(
             prefix="lines",
-            initial=line_initial(contents["lines"]),
+            initial=line_initial(contents["lines"], visit.visit_date if visit else None),
             form_kwargs={"project": visit.project if visit else None},
         )
         referrals = ReferralFormSet(

@@ -84,9 +84,16 @@ class AssistanceRecordSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["delivered_on", "status", "created_at", "updated_at"]
+        read_only_fields = ["status", "created_at", "updated_at"]
         extra_kwargs = {
-            "household_size": {"min_value": HOUSEHOLD_SIZE_MIN, "max_value": HOUSEHOLD_SIZE_MAX}
+            "household_size": {"min_value": HOUSEHOLD_SIZE_MIN, "max_value": HOUSEHOLD_SIZE_MAX},
+            "delivered_on": {
+                "required": False,
+                "help_text": _(
+                    "The day delivered: by default the visit's day; an earlier day within "
+                    "the visit's period (its quarter, up to the visit's day)."
+                ),
+            },
         }
 
     def get_fields(self):
@@ -111,6 +118,7 @@ class AssistanceRecordSerializer(serializers.ModelSerializer):
             people=given("people") or 0,
             household_size=given("household_size"),
             recipients={column: given(column) or 0 for column in RECIPIENT_FIELDS},
+            delivered_on=given("delivered_on"),
         )
 
     def create(self, validated_data):

@@ -44,6 +44,7 @@ class LineChange:
     people: int = 0
     household_size: int | None = None
     recipients: Mapping[str, int | None] = field(default_factory=dict)
+    delivered_on: dt.date | None = None  # None: the visit's day
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ def visit_save(
             people=change.people,
             household_size=change.household_size,
             recipients=change.recipients,
+            delivered_on=change.delivered_on,
         )
 
     existing_referrals = {referral.pk: referral for referral in visit.referrals.all()}

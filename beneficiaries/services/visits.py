@@ -75,6 +75,35 @@ def visit_errors(
     return errors
 
 
+def _quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def line_date_errors(
+    *, project: Project | None, visit_date: dt.date, delivered_on: dt.date | None
+) -> dict[str, str]:
+    """What is wrong with the date an assistance line carries, as {field:
+    message}. A line verified on a visit may be dated earlier than the visit
+    (assistance delivered before the monitor saw it), within the visit's
+    period: from the first day of the visit's quarter to the visit's day,
+    and not before the project started. None (the visit's day) is always
+    fine. Empty when all is well."""
+    if delivered_on is None or delivered_on == visit_date:
+        return {}
+    first = _quarter_start(visit_date)
+    if project is not None and project.start_date > first:
+        first = project.start_date
+    if first <= delivered_on <= visit_date:
+        return {}
+    return {
+        "delivered_on": _(
+            "A line of this visit must be dated within the visit's period, from %(first)s "
+            "to the visit's day, %(day)s."
+        )
+        % {"first": _day(first), "day": _day(visit_date)}
+    }
+
+
 def activity_fits_sector(activity_type: ActivityType, project: Project) -> bool:
     """Whether ``activity_type`` is delivered in ``project``'s sector; an
     activity type that lists no sectors fits every sector. One query."""
@@ -175,16 +204,32 @@ def visit_update(
             **place_errors(project=project, subdistrict=subdistrict),
         }
     )
+    # A line dated the visit's day moves with it; a line with its own date
+    # keeps it, if it is still within the visit's period.
+    old_date = visit.visit_date
+    records = list(visit.assistance.all())
+    dates = {r.pk: visit_date if r.delivered_on == old_date else r.delivered_on for r in records}
+    for record in records:
+        if line_date_errors(project=project, visit_date=visit_date, delivered_on=dates[record.pk]):
+            raise ValidationError(
+                {
+                    "visit_date": _(
+                        "A line of this visit is dated %(day)s, outside the period of a visit "
+                        "on this day. Change the line's date first."
+                    )
+                    % {"day": _day(dates[record.pk])}
+                }
+            )
     visit.project, visit.visit_date, visit.findings = project, visit_date, findings
     visit.subdistrict = subdistrict
     _save(visit, user=user)
-    for record in visit.assistance.all():
+    for record in records:
         if (record.project_id, record.delivered_on, record.subdistrict_id) != (
             project.pk,
-            visit_date,
+            dates[record.pk],
             visit.subdistrict_id,
         ):
-            record.project, record.delivered_on = project, visit_date
+            record.project, record.delivered_on = project, dates[record.pk]
             record.subdistrict = subdistrict
             _save(record, user=user)
     for response in visit.feedback.exclude(project=project, collected_on=visit_date):
@@ -307,11 +352,14 @@ def assistance_line_save(
     people: int,
     household_size: int | None,
     recipients: Mapping[str, int | None],
+    delivered_on: dt.date | None = None,
 ) -> AssistanceRecord:
     """Create (``record`` None) or change one line of assistance a draft or
-    returned visit verifies: delivered to the visit's project, dated the
-    visit's day, in the visit's sub-district, with the visit's status. ``recipients`` maps breakdown
-    columns (``recipient_field``) to counts; columns not given are 0."""
+    returned visit verifies: delivered to the visit's project, dated
+    ``delivered_on`` (None: the visit's day; an earlier day must be within
+    the visit's period, ``line_date_errors``), in the visit's sub-district,
+    with the visit's status. ``recipients`` maps breakdown columns
+    (``recipient_field``) to counts; columns not given are 0."""
     _require_editable(visit)
     if record is not None and record.visit_id != visit.pk:
         raise ValidationError(_("This assistance line belongs to another visit."))
@@ -325,10 +373,13 @@ def assistance_line_save(
             household_size=household_size,
             recipients=recipients,
         )
+        | line_date_errors(
+            project=visit.project, visit_date=visit.visit_date, delivered_on=delivered_on
+        )
     )
     record = record or AssistanceRecord(visit=visit)
     record.project = visit.project
-    record.delivered_on = visit.visit_date
+    record.delivered_on = delivered_on or visit.visit_date
     record.subdistrict_id = visit.subdistrict_id
     record.status = visit.status
     record.activity_type = activity_type
