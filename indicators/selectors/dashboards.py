@@ -208,8 +208,10 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
             continue  # contributions are recorded per programme, not per governorate
         found = by_definition.get(d.pk, [])
         value = total(d)
-        if value is None:
-            continue  # no data for this page: no card rather than a "0"
+        if not value:
+            # No data for this page, or only zeros (a portfolio that reports
+            # packages counts no people): no card rather than a "0*".
+            continue
         code = d.code
         usd = d.measure == IndicatorDefinition.Measure.USD
         multiplier = next((r["multiplier_value"] for r in found if r["multiplier_value"]), None)

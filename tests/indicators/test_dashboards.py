@@ -39,6 +39,7 @@ from tests.indicators.conftest import define, record
 pytestmark = pytest.mark.django_db
 
 Q1_END, Q2_END = dt.date(2018, 3, 31), dt.date(2018, 6, 30)
+AS_OF_Q2 = {"as_of": "2018-06-30"}
 MISSION = reverse("dashboards:mission")
 # Session, user, profile, the user's scope and the dashboard's own reads: a
 # page must not grow with the number of governorates, programmes or rows.
@@ -252,6 +253,21 @@ class TestCardsAreData:
         codes = [h["code"] for h in response.context["data"]["headlines"]]
         assert "monitoring-visits" not in codes
         assert "people-reached" in codes
+
+    def test_a_portfolio_of_packages_only_shows_no_zero_people_cards(self, client, portfolio):
+        define("packages", source="assistance", measure="units", headline=True)
+        programme = ProgrammeFactory(code="PKG", name="Packages only")
+        project = ProjectFactory(programme=programme, governorate=governorate("IQG13"))
+        record(project, on=dt.date(2018, 2, 1), units=5, households=0, people=0)
+        recompute_full()
+        # The engine stores a zero for people: the page must not show "0*".
+        assert stored(portfolio, "people-reached", programme=programme) == 0
+        response = login(client, user_with_role("admin")).get(programme_url("PKG"), AS_OF_Q2)
+        codes = [h["code"] for h in response.context["data"]["headlines"]]
+        assert "people-reached" not in codes and "direct-recipients" not in codes
+        assert "packages" in codes
+        assert "0*" not in response.content.decode()
+        assert headline(response, "packages")["value"] == 5
 
 
 class TestMissionOverview:
