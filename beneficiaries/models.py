@@ -576,3 +576,8 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+# Aggregate survey results live in their own module; imported here so that
+# Django finds them as models of this app.
+from beneficiaries.survey_results import SurveyResult, SurveyResultCount  # noqa: E402, F401

@@ -33,6 +33,7 @@ from beneficiaries.services.photos import (
     photo_delete,
     strip_photo_metadata,
 )
+from beneficiaries.services.survey_results import counts_from_shares, survey_result_save
 from beneficiaries.services.visit_save import (
     FeedbackChange,
     LineChange,
@@ -68,6 +69,8 @@ __all__ = [
     "assistance_line_delete",
     "assistance_line_errors",
     "assistance_line_save",
+    "counts_from_shares",
+    "survey_result_save",
     "feedback_errors",
     "line_date_errors",
     "feedback_response_delete",
