@@ -16,6 +16,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import JSONObject
 
 from beneficiaries.models import Answer, Question, ReviewStatus
+from beneficiaries.survey_results import SurveyResultCount
 from programmes.models import Project
 
 STATUSES = [
@@ -94,15 +95,18 @@ def feedback_distribution(
     *, projects: QuerySet[Project], until: dt.date, since: dt.date | None = None
 ) -> list[dict]:
     """The answers to each survey question in the approved feedback responses
-    collected on or before ``until`` (and on or after ``since``, if given)
-    for ``projects``: one dict per question
-    (survey order, then question order) with ``survey``, ``question``,
-    ``kind``, ``total``, ``average`` and ``scale_max`` (``feedback_average``:
-    None unless the options are a numeric scale) and ``options``, the question's answer options in
-    their order, each ``{"code", "label", "count"}`` (options nobody chose
-    count 0; an answer no longer among the options is listed after them).
+    and the aggregate survey results (``SurveyResult``) collected on or
+    before ``until`` (and on or after ``since``, if given) for ``projects``:
+    one dict per question (survey order, then question order) with
+    ``survey``, ``question``, ``kind``, ``total``, ``aggregate`` (True when
+    some of the counts come from aggregate results), ``average`` and
+    ``scale_max`` (``feedback_average``: None unless the options are a
+    numeric scale) and ``options``, the question's answer options in their
+    order, each ``{"code", "label", "count"}`` (options nobody chose count
+    0; an answer no longer among the options is listed after them).
 
-    One GROUP BY query. It reads the answers of the projects it is given (on
+    Two GROUP BY queries: the answers, and the aggregate results' counts.
+    It reads the answers of the projects it is given (on
     the governorate page: one governorate's projects in the user's scope),
     not the whole answer table: the filter goes through the responses'
     project index, then the answers' (response, question) index, with a plain
@@ -133,8 +137,20 @@ def feedback_distribution(
         .annotate(count=Count("pk"))
         .annotate(question=Subquery(question))
     )
+    # Aggregate results ("273 surveyed: 46% very satisfied"), as counts.
+    aggregated = (
+        SurveyResultCount.objects.filter(
+            result__project__in=projects.order_by().values("pk"),
+            result__collected_on__lte=until,
+            **({"result__collected_on__gte": since} if since else {}),
+        )
+        .order_by()
+        .values("question_id", "value")
+        .annotate(count=Sum("count"))
+        .annotate(question=Subquery(question))
+    )
     rows = sorted(
-        grouped,
+        [*grouped, *({**row, "aggregate": True} for row in aggregated)],
         key=lambda r: (
             r["question"]["survey_id"],
             r["question"]["position"],
@@ -153,6 +169,7 @@ def feedback_distribution(
                 "question": meta["text"],
                 "kind": meta["kind"],
                 "total": 0,
+                "aggregate": False,
                 "options": [
                     {"code": str(code), "label": str(label), "count": 0} for code, label in choices
                 ],
@@ -163,6 +180,7 @@ def feedback_distribution(
             question["options"].append(option)
         option["count"] += row["count"]
         question["total"] += row["count"]
+        question["aggregate"] |= row.get("aggregate", False)
     for question in questions.values():
         question["average"], question["scale_max"] = feedback_average(question["options"])
     return list(questions.values())

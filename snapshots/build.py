@@ -91,6 +91,7 @@ def _feedback(question: dict) -> dict:
     return {
         **shaped,
         "code": str(question.get("code") or ""),
+        "aggregate": bool(question.get("aggregate")),
         "base": base,
         "average": average,
         "scale_max": scale_max,

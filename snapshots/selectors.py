@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Answer, Photo, PopulationGroup, Question, ReviewStatus
+from beneficiaries.survey_results import SurveyResultCount
 from indicators.models import SPLIT_COLUMNS, IndicatorDefinition
 from indicators.periods import quarter_label
 from indicators.selectors import (
@@ -431,8 +432,10 @@ def _projects_by_sector_status(programme_ids: list[int], as_of: dt.date) -> list
 
 def feedback_answers(programme_ids: list[int], as_of: dt.date) -> list[dict]:
     """The distribution of the answers to each question, from the approved
-    feedback responses collected by the date on the portfolio's projects.
-    Two queries (one GROUP BY, then the questions)."""
+    feedback responses collected by the date on the portfolio's projects and
+    the aggregate survey results (``SurveyResult``) collected by then;
+    ``aggregate`` says whether a question's counts include any. Three
+    queries (two GROUP BY, then the questions)."""
     counts = list(
         Answer.objects.filter(
             response__status=ReviewStatus.APPROVED,
@@ -443,11 +446,22 @@ def feedback_answers(programme_ids: list[int], as_of: dt.date) -> list[dict]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    if not counts:
+    aggregated = list(
+        SurveyResultCount.objects.filter(
+            result__project__programme_id__in=programme_ids,
+            result__collected_on__lte=as_of,
+        )
+        .values("question_id", "value")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    if not counts and not aggregated:
         return []
     by_question: dict[int, dict[str, int]] = {}
-    for row in counts:
-        by_question.setdefault(row["question_id"], {})[row["value"]] = row["n"]
+    for row in [*counts, *aggregated]:
+        found = by_question.setdefault(row["question_id"], {})
+        found[row["value"]] = found.get(row["value"], 0) + row["n"]
+    with_aggregates = {row["question_id"] for row in aggregated}
     result = []
     for question in Question.objects.filter(
         pk__in=by_question, kind__in=[Question.Kind.LIKERT, Question.Kind.CHOICE]
@@ -463,6 +477,7 @@ def feedback_answers(programme_ids: list[int], as_of: dt.date) -> list[dict]:
                 "code": question.code,
                 "responses": responses,
                 "kind": question.kind,
+                "aggregate": question.pk in with_aggregates,
                 "answers": [
                     {
                         "code": code,

@@ -412,7 +412,7 @@ def mission_dashboard(*, user, query: DashboardQuery) -> dict:
     with the cells that would give them away (``figures_shown``,
     ``series_figures_shown``). ``feedback`` and ``feedback_since``: the
     feedback panel of the projects under the filters (``feedback_panel``).
-    At most twelve queries with the session's and the user's."""
+    At most thirteen queries with the session's and the user's."""
     role = user_role(user)
     choices = _choices(user, role)
     chosen, ignored = _resolve(query, choices)
@@ -435,7 +435,7 @@ def governorate_dashboard(*, user, pcode: str, query: DashboardQuery) -> dict | 
     hidden). Contributions are recorded per programme, so this page has none.
     ``districts``: its districts by P-code with people reached, projects and
     budgets (``governorate_districts``).
-    At most fourteen queries with the session's and the user's; fifteen
+    At most fifteen queries with the session's and the user's; sixteen
     when the quarter has no visit to carry the open referrals."""
     role = user_role(user)
     choices = _choices(user, role)

@@ -189,6 +189,7 @@ def feedback_figures(distribution: list[dict], *, protect: bool) -> list[dict]:
                 "kind": question["kind"],
                 "total": figure_shown(total, protect=protect),
                 "hidden": hidden,
+                "aggregate": question.get("aggregate", False),
                 # "4.1 out of 5": not for a donor when the distribution is hidden.
                 "average": None if hidden else question.get("average"),
                 "scale_max": question.get("scale_max"),
@@ -204,7 +205,7 @@ def feedback_panel(*, projects: QuerySet[Project], until: dt.date, protect: bool
     ``until`` (a quarter end): ``feedback``, the distributions and average
     scores of the four quarters to ``until`` (``feedback_figures``; for a
     donor, ``protect``, small counts hidden), and ``feedback_since``, the
-    first day of that window. One query."""
+    first day of that window. Two queries (answers, aggregate results)."""
     since = quarter_start(until.replace(year=until.year - 1) + dt.timedelta(days=1))
     feedback = feedback_figures(
         feedback_distribution(projects=projects, since=since, until=until), protect=protect

@@ -102,3 +102,26 @@ def test_only_a_numeric_scale_has_an_average():
     )
     assert feedback_average([{"code": "1", "count": 0}, {"code": "3", "count": 0}]) == (None, 3)
     assert feedback_average([{"code": "1", "count": 1}, {"code": "3", "count": 2}]) == (2.3, 3)
+
+
+def test_aggregate_results_count_in_the_distribution_and_say_so(client, portfolio, answers):  # noqa: F811
+    from beneficiaries.models import Question
+    from beneficiaries.survey_results import SurveyResult, SurveyResultCount
+
+    question = Question.objects.get(code="satisfaction")
+    result = SurveyResult.objects.create(
+        survey=question.survey,
+        project=Project.objects.get(code="CRP-KRK-1"),
+        collected_on=dt.date(2018, 5, 31),
+        base=10,
+    )
+    SurveyResultCount.objects.create(result=result, question=question, value="5", count=10)
+    response = login(client, user_with_role("admin")).get(programme_url("CRP"), AS_OF)
+    (shown,) = response.context["data"]["feedback"]
+    # 19 answers + 10 aggregate: (81 + 50) / 29 = 4.52
+    assert shown["total"]["value"] == 29 and shown["aggregate"] is True
+    assert shown["average"] == 4.5
+    assert "includes aggregate survey results" in response.content.decode()
+    assert page_json(response)["feedback"][0]["aggregate"] is True
+    rrp = client.get(programme_url("RRP"), AS_OF).context["data"]["feedback"][0]
+    assert rrp["aggregate"] is False
