@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from beneficiaries import views
+from beneficiaries import views, views_survey_results
 
 app_name = "beneficiaries"
 
@@ -27,6 +27,7 @@ from beneficiaries import views_import  # noqa: E402
 
 urlpatterns += [
     path("import/", views_import.import_upload, name="import_upload"),
+    path("survey-results/", views_survey_results.survey_result_new, name="survey_result_new"),
     path(
         "import/template.csv",
         views_import.import_template,

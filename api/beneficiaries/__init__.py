@@ -6,6 +6,7 @@ assistance they verify, feedback responses, referrals (closed by managers), and 
 from api.beneficiaries.assistance import ActivityTypeViewSet, AssistanceRecordViewSet
 from api.beneficiaries.feedback import FeedbackResponseViewSet, SurveyViewSet
 from api.beneficiaries.referrals import ReferralViewSet
+from api.beneficiaries.survey_results import SurveyResultViewSet
 from api.beneficiaries.visits import VisitViewSet
 
 ROUTES = [
@@ -15,4 +16,5 @@ ROUTES = [
     ("assistance-records", AssistanceRecordViewSet, "assistance-record"),
     ("feedback-responses", FeedbackResponseViewSet, "feedback-response"),
     ("referrals", ReferralViewSet, "referral"),
+    ("survey-results", SurveyResultViewSet, "survey-result"),
 ]
