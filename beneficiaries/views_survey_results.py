@@ -5,6 +5,10 @@ them (``services.survey_result_save``)."""
 
 from __future__ import annotations
 
+import csv
+import io
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -47,6 +51,15 @@ class SurveyResultForm(forms.Form):
         widget=forms.RadioSelect,
     )
     source = forms.CharField(label=gettext_lazy("Source"), max_length=200, required=False)
+    file = forms.FileField(
+        label=gettext_lazy("Or a file (.csv)"),
+        required=False,
+        help_text=gettext_lazy(
+            "Columns question, option and value (a question code, an option code, a count "
+            "or a percentage): replaces the figures typed below."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv"}),
+    )
 
     def __init__(self, *args, user, survey: Survey, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,8 +88,41 @@ class SurveyResultForm(forms.Form):
             for q in self.questions
         ]
 
+    def clean_file(self):
+        """The uploaded CSV's figures, by question and option (None without a file)."""
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        if upload.size > 1_000_000:
+            raise forms.ValidationError(_("The file is larger than 1 MB."))
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        found: dict[str, dict[str, Decimal]] = {}
+        reader = csv.DictReader(io.StringIO(text))
+        names = {(n or "").strip().lower() for n in reader.fieldnames or []}
+        if not {"question", "option", "value"} <= names:
+            raise forms.ValidationError(_("The file needs the columns question, option and value."))
+        for number, row in enumerate(reader, start=2):
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+            try:
+                value = Decimal(row["value"])
+            except InvalidOperation:
+                raise forms.ValidationError(
+                    _("Row %(row)s: “%(value)s” is not a number.")
+                    % {"row": number, "value": row["value"]}
+                ) from None
+            found.setdefault(row["question"], {})[row["option"]] = value
+        if not found:
+            raise forms.ValidationError(_("The file has no rows."))
+        return found
+
     def answers(self) -> dict[str, dict[str, object]]:
-        """The figures given, by question and option; questions left blank are left out."""
+        """The figures given, by question and option: the file's if one was
+        uploaded; otherwise those typed, questions left blank left out."""
+        if self.cleaned_data.get("file"):
+            return self.cleaned_data["file"]
         found: dict[str, dict[str, object]] = {}
         for question in self.questions:
             given = {
@@ -101,7 +147,9 @@ def survey_result_new(request: HttpRequest) -> HttpResponse:
     survey = next((s for s in surveys if s.code == code), surveys[0] if surveys else None)
     form = None
     if survey is not None:
-        form = SurveyResultForm(request.POST or None, user=user, survey=survey)
+        form = SurveyResultForm(
+            request.POST or None, request.FILES or None, user=user, survey=survey
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:

@@ -4,6 +4,7 @@ percentages of the base, saved as counts, listed with who entered them."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from beneficiaries.survey_results import SurveyResult
@@ -58,4 +59,25 @@ def test_a_project_of_another_programme_is_not_offered(client, world):  # noqa: 
     client.force_login(world["maria"])
     response = client.post(URL, post(world, project=world["bsr"].pk))
     assert response.status_code == 400
+    assert not SurveyResult.objects.exists()
+
+
+def test_results_are_imported_from_a_file(client, world):  # noqa: F811
+    client.force_login(world["maria"])
+    upload = SimpleUploadedFile(
+        "pdm.csv", b"question,option,value\nsatisfied,3,46\nsatisfied,2,54\n", "text/csv"
+    )
+    data = {k: v for k, v in post(world).items() if not k.startswith("q__")}
+    response = client.post(URL, {**data, "file": upload})
+    assert response.status_code == 302
+    result = SurveyResult.objects.get()
+    assert {c.value: c.count for c in result.counts.all()} == {"3": 126, "2": 147}
+
+
+def test_a_bad_file_says_which_row(client, world):  # noqa: F811
+    client.force_login(world["maria"])
+    upload = SimpleUploadedFile("pdm.csv", b"question,option,value\nsatisfied,3,many\n")
+    response = client.post(URL, {**post(world), "file": upload})
+    assert response.status_code == 400
+    assert "Row 2: “many” is not a number." in response.content.decode()
     assert not SurveyResult.objects.exists()
