@@ -172,6 +172,21 @@ def feedback_for_user(user) -> QuerySet[FeedbackResponse]:
     return responses.none()
 
 
+def survey_results_for_user(user) -> QuerySet:
+    """The aggregate survey results (``SurveyResult``) ``user`` may read: an
+    administrator all; a manager or a monitor those of the projects in their
+    scope; a donor none (they see them in the dashboards' distributions)."""
+    from beneficiaries.survey_results import SurveyResult
+
+    results = SurveyResult.objects.all()
+    role = user_role(user)
+    if role == Role.ADMIN:
+        return results
+    if role in (Role.MANAGER, Role.MONITOR):
+        return results.filter(project__in=projects_for_user(user).order_by().values("pk"))
+    return results.none()
+
+
 def record_can_write(user, record) -> bool:
     """Whether ``user`` changes what ``record`` (an assistance line or a
     feedback response) adds to its visit: the visit's monitor or an

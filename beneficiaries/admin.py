@@ -39,6 +39,7 @@ from beneficiaries.models import (
     recipient_field,
 )
 from beneficiaries.services import strip_photo_metadata
+from beneficiaries.survey_results import SurveyResult, SurveyResultCount
 from programmes.admin import GOVERNORATE_BOUNDARY, GovernorateFilter
 from programmes.hooks import RecomputeAfterChangeMixin
 from programmes.models import Programme
@@ -447,3 +448,30 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class SurveyResultCountInline(admin.TabularInline):
+    model = SurveyResultCount
+    extra = 0
+    autocomplete_fields = ()
+    raw_id_fields = ("question",)
+
+
+@admin.register(SurveyResult)
+class SurveyResultAdmin(SimpleHistoryAdmin):
+    """Aggregate survey results, for corrections; officers enter them on
+    their page or through the API (``services.survey_result_save``)."""
+
+    list_display = ("survey", "project", "collected_on", "base", "entered_by", "created_at")
+    list_filter = ("survey",)
+    search_fields = ("project__code", "source")
+    list_select_related = ("survey", "project", "entered_by")
+    raw_id_fields = ("project", "entered_by")
+    inlines = [SurveyResultCountInline]
+
+
+@admin.register(SurveyResultCount)
+class SurveyResultCountAdmin(SimpleHistoryAdmin):
+    list_display = ("result", "question", "value", "count")
+    list_select_related = ("result__survey", "result__project", "question")
+    raw_id_fields = ("result", "question")

@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from beneficiaries import services
+from beneficiaries import access, services
 from beneficiaries.models import Survey
 from beneficiaries.services.survey_results import WRITERS
-from beneficiaries.survey_results import SurveyResult
 from programmes.access import projects_for_user, user_role
 
 LATEST = 20
@@ -170,7 +169,7 @@ def survey_result_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The survey results were saved as counts."))
                 return redirect(f"{request.path}?survey={survey.code}")
     latest = (
-        SurveyResult.objects.filter(project__in=projects_for_user(user).order_by().values("pk"))
+        access.survey_results_for_user(user)
         .select_related("survey", "project", "entered_by")
         .prefetch_related("counts__question")
         .order_by("-created_at", "-pk")[:LATEST]

@@ -177,6 +177,12 @@ def records(project, activity_type, monitor, media):
         survey=survey, project=project, visit=visit, collected_on=datetime.date(2024, 5, 12)
     )
     Answer.objects.create(response=response, question=question, value="5")
+    from beneficiaries.survey_results import SurveyResult, SurveyResultCount
+
+    result = SurveyResult.objects.create(
+        survey=survey, project=project, collected_on=datetime.date(2024, 5, 31), base=273
+    )
+    SurveyResultCount.objects.create(result=result, question=question, value="5", count=126)
     from indicators.engine import recompute_full
     from indicators.models import IndicatorDefinition, RecomputeJob
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers
 
-from api.base import ApiViewSet, Role
-from beneficiaries import services
+from api.base import ApiViewSet
+from beneficiaries import access, services
 from beneficiaries.models import Survey
 from beneficiaries.survey_results import SurveyResult
-from programmes.access import projects_for_user, user_role
+from programmes.access import projects_for_user
 
 
 class ProjectInScopeField(serializers.SlugRelatedField):
@@ -102,10 +102,8 @@ class SurveyResultViewSet(
     csv_list = False
 
     def get_queryset(self):
-        user = self.request.user
-        results = SurveyResult.objects.select_related("survey", "project", "entered_by")
-        if user_role(user) == Role.DONOR:
-            return results.none()
-        return results.filter(
-            project__in=projects_for_user(user).order_by().values("pk")
-        ).prefetch_related("counts__question")
+        return (
+            access.survey_results_for_user(self.request.user)
+            .select_related("survey", "project", "entered_by")
+            .prefetch_related("counts__question")
+        )
