@@ -158,6 +158,11 @@ def visit_contents(visit: MonitoringVisit) -> dict[str, list]:
     }
 
 
+def visit_photos(visit: MonitoringVisit | None) -> list:
+    """The photos of ``visit`` (none for a visit not saved yet), oldest first."""
+    return list(visit.photos.order_by("id")) if visit is not None else []
+
+
 # --- History ----------------------------------------------------------------------
 
 # Bookkeeping columns a person never changes by hand.

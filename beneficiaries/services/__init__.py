@@ -36,6 +36,7 @@ from beneficiaries.services.photos import (
 from beneficiaries.services.visit_save import (
     FeedbackChange,
     LineChange,
+    PhotoAdd,
     ReferralChange,
     visit_save,
 )
@@ -58,6 +59,7 @@ from beneficiaries.services.visits import (
 __all__ = [
     "FeedbackChange",
     "LineChange",
+    "PhotoAdd",
     "ReferralChange",
     "PHOTO_DISPLAY_PX",
     "PHOTO_FORMATS",
