@@ -10,6 +10,7 @@ it all through the services of each part, or nothing: any rule broken raises
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -103,6 +104,7 @@ def visit_save(
     feedback: Sequence[FeedbackChange] = (),
     photos: Sequence[PhotoAdd] = (),
     submit: bool = False,
+    client_id: uuid.UUID | None = None,
 ) -> MonitoringVisit:
     """Create (``visit`` None) or change a draft or returned visit by ``user``
     with the changes to its lines, referrals and feedback, in one transaction;
@@ -111,7 +113,13 @@ def visit_save(
     line, referral or response named by an id the visit no longer has raises
     ``ValidationError``, as any broken rule does, and nothing is saved."""
     if visit is None:
-        visit = visit_create(user=user, project=project, visit_date=visit_date, findings=findings)
+        visit = visit_create(
+            user=user,
+            project=project,
+            visit_date=visit_date,
+            findings=findings,
+            client_id=client_id,
+        )
     else:
         visit = visit_update(
             visit=visit, user=user, project=project, visit_date=visit_date, findings=findings

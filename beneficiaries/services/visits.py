@@ -4,6 +4,7 @@ the rules a monitor is told about, and the review workflow."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
@@ -101,13 +102,26 @@ def assistance_line_errors(
 
 @transaction.atomic
 def visit_create(
-    *, user, project: Project, visit_date: dt.date, findings: str = ""
+    *,
+    user,
+    project: Project,
+    visit_date: dt.date,
+    findings: str = "",
+    client_id: uuid.UUID | None = None,
 ) -> MonitoringVisit:
-    """A new draft visit by ``user`` to ``project``, which must be in their scope."""
+    """A new draft visit by ``user`` to ``project``, which must be in their
+    scope; ``client_id`` (the phone's id of it) is unique: a second visit
+    with it raises ``IntegrityError``."""
     if not projects_for_user(user).filter(pk=project.pk).exists():
         raise ValidationError({"project": _("This project is not in your governorates.")})
     _raise_if(visit_errors(project=project, visit_date=visit_date))
-    visit = MonitoringVisit(project=project, monitor=user, visit_date=visit_date, findings=findings)
+    visit = MonitoringVisit(
+        project=project,
+        monitor=user,
+        visit_date=visit_date,
+        findings=findings,
+        client_id=client_id,
+    )
     _save(visit, user=user)
     return visit
 
