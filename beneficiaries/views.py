@@ -37,6 +37,7 @@ from beneficiaries.forms import (
     referral_initial,
 )
 from beneficiaries.models import MonitoringVisit, ReviewStatus
+from beneficiaries.views_offline import offline_text
 from programmes.access import user_role
 from programmes.models import UserProfile
 
@@ -308,6 +309,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
             "feedback": feedback,
             "photos": photos,
             "saved_photos": selectors.visit_photos(visit),
+            "offline_text": offline_text() if visit is None else None,
             "age_headers": AGE_HEADERS,
             "has_errors": has_errors,
         },

@@ -24,7 +24,13 @@ from rest_framework.response import Response
 from api.base import ApiViewSet
 from api.beneficiaries.filters import ProjectRecordFilter
 from beneficiaries import access, services
-from beneficiaries.models import RETURN_REASON_MAX_LENGTH, ActivityType, MonitoringVisit
+from beneficiaries.models import (
+    ISSUE_MAX_LENGTH,
+    RETURN_REASON_MAX_LENGTH,
+    ActivityType,
+    MonitoringVisit,
+    Survey,
+)
 from exports import hxl
 
 
@@ -46,6 +52,39 @@ class VisitLineSerializer(serializers.Serializer):
     household_size = serializers.IntegerField(required=False, allow_null=True)
 
 
+class VisitReferralSerializer(serializers.Serializer):
+    """An issue found on a new visit and whom it was referred to."""
+
+    issue = serializers.CharField(max_length=ISSUE_MAX_LENGTH)
+    referred_to = serializers.CharField(max_length=200)
+
+
+class VisitFeedbackSerializer(serializers.Serializer):
+    """One beneficiary's answers to a survey, collected on a new visit:
+    ``answers`` maps question ids to answer codes."""
+
+    survey = serializers.PrimaryKeyRelatedField(queryset=Survey.objects.all())
+    sex = serializers.CharField(required=False, allow_blank=True, default="")
+    age_group = serializers.CharField(required=False, allow_blank=True, default="")
+    population_group = serializers.CharField(required=False, allow_blank=True, default="")
+    answers = serializers.DictField(child=serializers.CharField(allow_blank=True), default=dict)
+
+    def validate(self, data):
+        questions = {str(q.pk): q for q in data["survey"].questions.all()}
+        unknown = set(data["answers"]) - set(questions)
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    "answers": [
+                        _("These questions are not in the survey: %(ids)s.")
+                        % {"ids": ", ".join(sorted(unknown))}
+                    ]
+                }
+            )
+        data["answers"] = {questions[key]: value for key, value in data["answers"].items()}
+        return data
+
+
 class VisitSerializer(serializers.ModelSerializer):
     project = ProjectChoiceField(help_text=_("The id of the project visited."))
     client_id = serializers.UUIDField(
@@ -62,6 +101,8 @@ class VisitSerializer(serializers.ModelSerializer):
         required=False,
         help_text=_("Assistance lines of a new visit, saved with it in one transaction."),
     )
+    referrals = VisitReferralSerializer(many=True, write_only=True, required=False)
+    feedback = VisitFeedbackSerializer(many=True, write_only=True, required=False)
     submit = serializers.BooleanField(
         write_only=True,
         required=False,
@@ -98,6 +139,8 @@ class VisitSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "lines",
+            "referrals",
+            "feedback",
             "submit",
         ]
         read_only_fields = [
@@ -125,6 +168,20 @@ class VisitSerializer(serializers.ModelSerializer):
                     household_size=line.get("household_size"),
                 )
                 for line in validated_data.get("lines", [])
+            ],
+            referrals=[
+                services.ReferralChange(issue=item["issue"], referred_to=item["referred_to"])
+                for item in validated_data.get("referrals", [])
+            ],
+            feedback=[
+                services.FeedbackChange(
+                    survey=item["survey"],
+                    answers=item["answers"],
+                    sex=item["sex"],
+                    age_group=item["age_group"],
+                    population_group=item["population_group"],
+                )
+                for item in validated_data.get("feedback", [])
             ],
             submit=validated_data.get("submit", False),
             client_id=validated_data.get("client_id"),
@@ -235,14 +292,12 @@ class VisitViewSet(
             client_id = uuid.UUID(str(client_id))
         except ValueError:
             return None  # the serializer says what is wrong with it
-        visit = MonitoringVisit.objects.filter(client_id=client_id).only("monitor_id").first()
-        if visit is None:
-            return None
-        if visit.monitor_id != self.request.user.pk:
+        visit, taken = access.visit_sent_before(self.request.user, client_id)
+        if taken:
             raise serializers.ValidationError(
                 {"client_id": [_("This id is already used by another visit. Make a new one.")]}
             )
-        return self._moved(visit)
+        return Response(self.get_serializer(visit).data) if visit is not None else None
 
     def _moved(self, visit: MonitoringVisit) -> Response:
         visit = access.visit_for_user(self.request.user, visit.pk)
