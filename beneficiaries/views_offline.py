@@ -93,6 +93,9 @@ def offline_text() -> dict[str, str]:
             "This visit was changed on the server meanwhile (returned by a manager, or "
             "already reviewed). Open it there; what you typed is kept here."
         ),
+        "project_gone": _(
+            "The project of this draft is no longer in your list: choose the project again."
+        ),
         "photo_refused": _("The photo “%(caption)s” was refused: choose it again."),
         "field_project": _("Project"),
         "field_visit_date": _("Visit date"),

@@ -448,7 +448,19 @@
       status(t("draft_restored"));
     }
   });
-  ready.then(render).then(function () {
+  /* The lists kept on the phone (fresh when online, the last ones when not):
+     a draft whose project left the monitor's list is said so at once. */
+  function checkReference() {
+    return fetch(root.dataset.reference, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (lists) {
+        if (!lists || !draft || !draft.fields || !draft.fields.project) return;
+        var known = lists.projects.some(function (p) { return String(p.id) === draft.fields.project; });
+        if (!known) status(t("project_gone"));
+      }).catch(function () {});
+  }
+
+  ready.then(render).then(checkReference).then(function () {
     root.dataset.ready = "1";
     if (!navigator.onLine) status(t("offline"));
     return sendAll();

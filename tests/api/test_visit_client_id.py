@@ -70,7 +70,7 @@ def test_another_users_id_is_refused_and_reveals_nothing(world, api):
     assert MonitoringVisit.objects.filter(findings="Bakery open.").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_sends_at_once_make_one_visit(world):
     client_id = uuid.uuid4()
 
@@ -88,3 +88,38 @@ def test_two_sends_at_once_make_one_visit(world):
     visit = MonitoringVisit.objects.get(findings="Bakery open.")
     assert visit.client_id == client_id
     assert AssistanceRecord.objects.filter(visit=visit).count() == 2
+
+
+def test_a_new_visit_carries_its_referrals_and_feedback(world, api):
+    from beneficiaries.models import Question, Referral, Survey
+
+    survey = Survey.objects.create(code="sat", title="Satisfaction")
+    question = Question.objects.create(
+        survey=survey,
+        code="sat",
+        text="Satisfied?",
+        kind=Question.Kind.LIKERT,
+        choices=[["5", "Very satisfied"], ["4", "Satisfied"]],
+    )
+    data = body(
+        world,
+        uuid.uuid4(),
+        referrals=[{"issue": "Pump broken", "referred_to": "Water directorate"}],
+        feedback=[{"survey": survey.pk, "sex": "f", "answers": {str(question.pk): "5"}}],
+    )
+    response = api(world["alice"]).post("/api/v1/visits/", data, format="json")
+    assert response.status_code == 201, response.content
+    visit = MonitoringVisit.objects.get(pk=response.json()["id"])
+    assert Referral.objects.get(visit=visit).referred_to == "Water directorate"
+    answer = visit.feedback.get().answers.get()
+    assert (answer.question, answer.value) == (question, "5")
+
+
+def test_feedback_naming_a_question_of_no_survey_is_a_400(world, api):
+    from beneficiaries.models import Survey
+
+    survey = Survey.objects.create(code="sat", title="Satisfaction")
+    data = body(world, uuid.uuid4(), feedback=[{"survey": survey.pk, "answers": {"999999": "5"}}])
+    response = api(world["alice"]).post("/api/v1/visits/", data, format="json")
+    assert response.status_code == 400 and "999999" in response.content.decode()
+    assert not MonitoringVisit.objects.filter(findings="Bakery open.").exists()

@@ -232,3 +232,20 @@ def test_a_logged_out_session_keeps_the_queue_until_login(phone_without_worker, 
     phone.new_visit_form()
     page.wait_for_selector("#offline-queue", state="hidden", timeout=15_000)
     assert MonitoringVisit.objects.get().status == "draft"
+
+
+def test_a_visit_posted_online_keeps_its_photo_and_leaves_no_draft(phone_without_worker, world):
+    phone = phone_without_worker
+    phone.login("alice")
+    phone.new_visit_form()
+    page = phone.page
+    fill_visit(page, world, photos=1)
+    with page.expect_navigation():
+        page.click("button[name=submit]")  # online: posted as usual
+    visit = MonitoringVisit.objects.get()
+    assert page.url.endswith(f"/visits/{visit.pk}/")
+    assert visit.status == "submitted" and visit.photos.count() == 1
+    page.wait_for_timeout(300)
+    phone.new_visit_form()
+    assert page.input_value("textarea[name=findings]") == ""  # the draft was dropped
+    assert phone.errors == []
