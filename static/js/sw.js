@@ -53,8 +53,14 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(cacheFirst(request));
   } else if (url.pathname === REFERENCE) {
     event.respondWith(networkFirst(request));
+  } else if (request.mode === "navigate" && url.pathname === FORM) {
+    event.respondWith(networkFirst(request));
   } else if (request.mode === "navigate" && url.pathname.indexOf("/visits/") === 0) {
-    event.respondWith(networkFirst(request, FORM));
+    // Other visit pages are not kept on the phone (less data on a lost
+    // phone); with no connection they open the new-visit form instead.
+    event.respondWith(fetch(request).catch(function () {
+      return caches.match(FORM).then(function (hit) { return hit || Response.error(); });
+    }));
   }
 });
 
