@@ -90,3 +90,14 @@ def test_chart_toolbar_is_hidden_on_a_phone(phone_page, transactional_db):
     phone_page.goto("/dashboards/?as_of=2018-06-30")
     wait_for_charts(phone_page, "chart-series")
     assert phone_page.page.locator("#chart-series .modebar-btn").count() == 0
+
+
+def test_the_review_pages_of_a_manager_fit_360_px(phone_page, world):
+    visit = visit_of(world, status="submitted")
+    phone_page.login("maria", PASSWORD)
+    page = phone_page.page
+    for path in ("/", "/visits/", f"/visits/{visit.pk}/", "/visits/import/", "/exports/"):
+        phone_page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (path, width)
+    assert phone_page.errors == []
