@@ -10,6 +10,7 @@ from tests.beneficiaries.test_services import build_world
 from tests.beneficiaries.test_views import visit_of
 from tests.browser.test_dashboards import build_portfolio, wait_for_charts
 from tests.factories import PASSWORD, user_with_role
+from tests.indicators.conftest import define
 
 
 @pytest.fixture
@@ -94,6 +95,10 @@ def test_chart_toolbar_is_hidden_on_a_phone(phone_page, transactional_db):
 
 def test_the_review_pages_of_a_manager_fit_360_px(phone_page, world):
     visit = visit_of(world, status="submitted")
+    # A long indicator name in the Exports page's select, as the demo's are.
+    definition = define("bsp-people", source="assistance", measure="people")
+    definition.name = "Beneficiaries supported through business support packages (households × 6)"
+    definition.save()
     phone_page.login("maria", PASSWORD)
     page = phone_page.page
     for path in ("/", "/visits/", f"/visits/{visit.pk}/", "/visits/import/", "/exports/"):
