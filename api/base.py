@@ -60,8 +60,8 @@ class HasRole(BasePermission):
 
 class AdminWrites(BasePermission):
     """Reads for every role (in their scope); writes for administrators only.
-    Used for records with no write service of their own, written through
-    ``serializer.save()`` after the model's own checks. A change to an object
+    Used for the reference data and funding, written through
+    ``programmes.services`` after the model's own checks. A change to an object
     is refused only once the object was found in the user's scope, so that
     one outside it stays "not found"."""
 

@@ -3,7 +3,7 @@
 **Which values a user reads.** The value table holds one row per
 definition, period and cut (governorate, programme, donor; NULL = "all").
 A user reads the cells the dashboards read for them
-(``indicators.selectors.values_for_user``): an administrator the "all"
+(``indicators.access.values_for_user``): an administrator the "all"
 cell, a donor their organisation's, a monitor their governorates', a manager
 their programmes' and their governorates' outside those programmes. The rows
 returned are disjoint cells whose values add up: a figure is the sum of the
@@ -34,6 +34,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers
 
 from api.base import ApiViewSet, Role
+from exports import hxl
 from indicators.models import SPLIT_COLUMNS, SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
 from indicators.selectors import small_count_hidden, small_counts_hidden, values_in_cells
 from programmes.access import user_role
@@ -308,7 +309,7 @@ class DefinitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     lookup_field = "code"
     ordering_fields = ["position", "code", "name"]
     ordering = ["position", "code"]
-    hxl_tags = {"code": "#indicator+code", "name": "#indicator+name"}
+    hxl_tags = hxl.hxl_tags(code="indicator_code", name="indicator_name")
 
     def get_queryset(self):
         definitions = IndicatorDefinition.objects.all()
@@ -327,28 +328,19 @@ class ValueViewSet(mixins.ListModelMixin, ApiViewSet):
     filterset_class = ValueFilter
     ordering_fields = ["definition_code", "period_end", "value", "governorate_pcode"]
     ordering = ["definition_code", "period_type", "period_end", "governorate_pcode", "id"]
-    hxl_tags = {
-        "definition": "#indicator+code",
-        "period_type": "#date+type",
-        "period_start": "#date+start",
-        "period_end": "#date+end",
-        "governorate": "#adm1+code",
-        "programme": "#activity+programme+code",
-        "donor": "#org+funder+code",
-        "value": "#indicator+value+num",
-        "sex_f": "#affected+f",
-        "sex_m": "#affected+m",
-        "age_0_5": "#affected+age0_5",
-        "age_6_17": "#affected+age6_17",
-        "age_18_59": "#affected+age18_59",
-        "age_60_plus": "#affected+age60plus",
-        "pop_idp": "#affected+idps",
-        "pop_returnee": "#affected+returnees",
-        "pop_host": "#affected+hostcommunity",
-        "pop_refugee": "#affected+refugees",
-        "split_value": "#affected+selected",
-        "multiplier_value": "#indicator+multiplier",
-    }
+    hxl_tags = hxl.hxl_tags(
+        "period_type",
+        "period_start",
+        "period_end",
+        "value",
+        "split_value",
+        *SPLIT_FIELDS,
+        definition="indicator_code",
+        governorate="adm1_code",
+        programme="programme_code",
+        donor="donor_code",
+        multiplier_value="multiplier",
+    )
 
     def _params(self) -> dict:
         form = ValueFilter(self.request.query_params, queryset=IndicatorValue.objects.none())

@@ -46,7 +46,9 @@ class Conflict(exceptions.APIException):
 
 
 class LimitedJSONParser(JSONParser):
-    """JSON bodies of at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes (2.5 MB).
+    """JSON bodies of at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes (2.5 MB),
+    nested at most ``MAX_JSON_DEPTH`` levels (a deeper body is a 400, never
+    the parser's RecursionError as a 500).
 
     DRF reads the body from the request stream, which skips Django's own size
     check on ``request.body``: without this, a 10 MB body would be read and
@@ -67,7 +69,39 @@ class LimitedJSONParser(JSONParser):
             if len(data) > limit:
                 raise RequestTooLarge()
             stream = BytesIO(data)
-        return super().parse(stream, media_type, parser_context)
+        try:
+            parsed = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            parsed = None
+        else:
+            if _depth_at_most(parsed, MAX_JSON_DEPTH):
+                return parsed
+        raise exceptions.ParseError(
+            _("The JSON body is nested deeper than %(depth)s levels.") % {"depth": MAX_JSON_DEPTH}
+        )
+
+
+# No body of this API nests deeper than a few levels (a visit's lines, the
+# answers of a feedback response).
+MAX_JSON_DEPTH = 20
+
+
+def _depth_at_most(value, limit: int) -> bool:
+    """Whether ``value`` (parsed JSON) nests at most ``limit`` levels of lists
+    and objects; walked without recursion."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return False
+        stack.extend((child, depth + 1) for child in children)
+    return True
 
 
 def django_errors(error: DjangoValidationError) -> dict | list:

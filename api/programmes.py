@@ -6,31 +6,36 @@ Reads follow ``programmes.access``: projects and programmes as
 contributions as the dashboards show them. Governorates and sectors are
 reference data every role reads.
 
-There is no write service for this reference data: administrators write it
-through ``serializer.save()``, after the model's own checks
-(``validate_with_model``: field rules, ``clean()`` and the database
-constraints) and, like the admin, asking for the recomputation the change
-needs (``indicators.services``). Nothing is deleted through the API but
-contributions: the other records are referred to by others (the admin
-deletes what can be deleted).
+Administrators write this data through ``programmes.services``, as the admin
+does: the serializer checks the input by field (``validate_with_model``: the
+model's field rules, ``clean()`` and the database constraints), the service
+saves it with the user in the history and asks for the recomputation the
+change needs. Nothing is deleted through the API but contributions: the other
+records are referred to by others (the admin deletes what can be deleted).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import django_filters
-from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.base import AdminWrites, ApiViewSet, HasRole, Role, validate_with_model
-from programmes.access import programmes_for_user, projects_for_user, user_role
-from programmes.hooks import recompute_after_change, recompute_request_full, scope_of
+from api.base import AdminWrites, ApiViewSet, HasRole, validate_with_model
+from exports import hxl
+from programmes import services
+from programmes.access import (
+    contributions_for_user,
+    donors_for_user,
+    programmes_for_user,
+    projects_for_user,
+)
 from programmes.models import Contribution, Donor, Governorate, Programme, Project, Sector
 
 # --- Serializers --------------------------------------------------------------
@@ -134,36 +139,6 @@ class ProjectSerializer(ModelChecked):
         extra_kwargs = {"budget_usd": {"min_value": Decimal("0")}}
 
 
-# --- Scopes -------------------------------------------------------------------
-
-
-def donors_for_user(user) -> QuerySet[Donor]:
-    """The donors ``user`` may see: a donor user their own organisation;
-    staff every donor (the dashboards' filter lists them all)."""
-    role = user_role(user)
-    if role == Role.DONOR:
-        return Donor.objects.filter(pk=user.profile.donor_id)
-    if role is None:
-        return Donor.objects.none()
-    return Donor.objects.all()
-
-
-def contributions_for_user(user) -> QuerySet[Contribution]:
-    """The contributions ``user`` may see, as the dashboards show them: an
-    administrator all; a donor their organisation's; a manager those to the
-    programmes they manage; a monitor none (contributions are recorded per
-    programme, not per governorate)."""
-    role = user_role(user)
-    contributions = Contribution.objects.all()
-    if role == Role.ADMIN:
-        return contributions
-    if role == Role.DONOR:
-        return contributions.filter(donor_id=user.profile.donor_id)
-    if role == Role.MANAGER:
-        return contributions.filter(programme__in=user.profile.programmes.all())
-    return contributions.none()
-
-
 # --- Filters ------------------------------------------------------------------
 
 
@@ -221,12 +196,9 @@ class GovernorateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
     lookup_field = "pcode"
     ordering_fields = ["pcode", "name_en", "name_iom"]
     ordering = ["pcode"]
-    hxl_tags = {
-        "pcode": "#adm1+code",
-        "name_en": "#adm1+name+i_en",
-        "name_ar": "#adm1+name+i_ar",
-        "name_iom": "#adm1+name",
-    }
+    hxl_tags = hxl.hxl_tags(
+        pcode="adm1_code", name_en="adm1_name_en", name_ar="adm1_name_ar", name_iom="adm1_name"
+    )
 
     def get_queryset(self):
         queryset = Governorate.objects.order_by("pcode")
@@ -278,7 +250,7 @@ class SectorViewSet(mixins.ListModelMixin, ApiViewSet):
     serializer_class = SectorSerializer
     ordering_fields = ["code", "name"]
     ordering = ["name"]
-    hxl_tags = {"code": "#sector+code", "name": "#sector+name"}
+    hxl_tags = hxl.hxl_tags(code="sector_code", name="sector_name")
 
 
 class AdminWritesViewSet(
@@ -291,30 +263,37 @@ class AdminWritesViewSet(
     """Read in scope; created and changed by administrators only."""
 
     permission_classes = [HasRole, AdminWrites]
+    # The write services of the model (``programmes.services``): create(user,
+    # fields), update(<model>, user, fields) and, where deletion is offered,
+    # delete(<model>, user).
+    create_service: Callable[..., Any]
+    update_service: Callable[..., Any]
+    instance_name: str
 
-    @transaction.atomic
     def perform_create(self, serializer):
-        serializer.save()
-        self.after_write(serializer.instance, before=None)
+        serializer.instance = type(self).create_service(
+            user=self.request.user, fields=serializer.validated_data
+        )
 
-    @transaction.atomic
     def perform_update(self, serializer):
-        before = scope_of(type(serializer.instance).objects.get(pk=serializer.instance.pk))
-        serializer.save()
-        self.after_write(serializer.instance, before=before)
-
-    def after_write(self, instance, *, before) -> None:
-        """Ask for the recomputation the change needs (nothing by default)."""
+        serializer.instance = type(self).update_service(
+            **{self.instance_name: serializer.instance},
+            user=self.request.user,
+            fields=serializer.validated_data,
+        )
 
 
 class DonorViewSet(AdminWritesViewSet):
     """Donors: a donor user sees their own organisation, staff all of them."""
 
     serializer_class = DonorSerializer
+    create_service = services.donor_create
+    update_service = services.donor_update
+    instance_name = "donor"
     filterset_fields = ["code", "kind"]
     ordering_fields = ["name", "code"]
     ordering = ["name"]
-    hxl_tags = {"code": "#org+funder+code", "name": "#org+funder+name", "kind": "#org+type"}
+    hxl_tags = hxl.hxl_tags(code="donor_code", name="donor_name", kind="donor_kind")
 
     def get_queryset(self):
         return donors_for_user(self.request.user)
@@ -325,16 +304,16 @@ class ProgrammeViewSet(AdminWritesViewSet):
     queues a full recomputation, as in the admin."""
 
     serializer_class = ProgrammeSerializer
+    create_service = services.programme_create
+    update_service = services.programme_update
+    instance_name = "programme"
     filterset_class = ProgrammeFilter
     ordering_fields = ["code", "name", "start_date"]
     ordering = ["code"]
-    hxl_tags = {"code": "#activity+programme+code", "name": "#activity+programme+name"}
+    hxl_tags = hxl.hxl_tags(code="programme_code", name="programme_name")
 
     def get_queryset(self):
         return programmes_for_user(self.request.user).order_by("code")
-
-    def after_write(self, instance, *, before) -> None:
-        recompute_request_full(user=self.request.user)
 
 
 class ContributionViewSet(mixins.DestroyModelMixin, AdminWritesViewSet):
@@ -342,28 +321,21 @@ class ContributionViewSet(mixins.DestroyModelMixin, AdminWritesViewSet):
     change or a deletion recomputes what the contribution counted in."""
 
     serializer_class = ContributionSerializer
+    create_service = services.contribution_create
+    update_service = services.contribution_update
+    instance_name = "contribution"
     filterset_class = ContributionFilter
     ordering_fields = ["date", "amount_usd", "id"]
     ordering = ["-date", "-id"]
-    hxl_tags = {
-        "donor": "#org+funder+code",
-        "programme": "#activity+programme+code",
-        "amount_usd": "#value+usd",
-        "date": "#date",
-    }
+    hxl_tags = hxl.hxl_tags(
+        "amount_usd", donor="donor_code", programme="programme_code", date="contribution_date"
+    )
 
     def get_queryset(self):
         return contributions_for_user(self.request.user).select_related("donor", "programme")
 
-    def after_write(self, instance, *, before) -> None:
-        recompute_after_change(scopes=[before, scope_of(instance)])
-
-    @transaction.atomic
     def perform_destroy(self, instance):
-        before = scope_of(instance)
-        instance._history_user = self.request.user
-        instance.delete()
-        recompute_after_change(scopes=[before])
+        services.contribution_delete(contribution=instance, user=self.request.user)
 
 
 class ProjectViewSet(AdminWritesViewSet):
@@ -372,23 +344,26 @@ class ProjectViewSet(AdminWritesViewSet):
     in the admin (a status or sector moves records between definitions)."""
 
     serializer_class = ProjectSerializer
+    create_service = services.project_create
+    update_service = services.project_update
+    instance_name = "project"
     filterset_class = ProjectFilter
     ordering_fields = ["code", "name", "start_date", "budget_usd", "status"]
     ordering = ["code"]
-    hxl_tags = {
-        "code": "#activity+code",
-        "name": "#activity+name",
-        "programme": "#activity+programme+code",
-        "governorate": "#adm1+code",
-        "district": "#adm2+name",
-        "community": "#loc+name",
-        "sector": "#sector+code",
-        "status": "#status",
-        "donor": "#org+funder+code",
-        "start_date": "#date+start",
-        "end_date": "#date+end",
-        "budget_usd": "#value+usd",
-    }
+    hxl_tags = hxl.hxl_tags(
+        "status",
+        "start_date",
+        "end_date",
+        "budget_usd",
+        code="project_code",
+        name="project_name",
+        programme="programme_code",
+        governorate="adm1_code",
+        district="adm2_name",
+        community="loc_name",
+        sector="sector_code",
+        donor="donor_code",
+    )
 
     def get_queryset(self):
         return (
@@ -396,9 +371,6 @@ class ProjectViewSet(AdminWritesViewSet):
             .select_related("programme", "governorate", "sector", "donor")
             .defer("governorate__boundary", "governorate__aliases")
         )
-
-    def after_write(self, instance, *, before) -> None:
-        recompute_request_full(user=self.request.user)
 
 
 ROUTES = [

@@ -20,6 +20,7 @@ from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from beneficiaries.admin_review import ReviewActionsMixin
 from beneficiaries.models import (
     ActivityType,
     AgeGroup,
@@ -167,8 +168,14 @@ class PhotoInline(admin.TabularInline):
     extra = 0
 
 
+# The review workflow's fields: they change through the workflow's services
+# only (the actions below, or the pages), so that approving or returning keeps
+# the records in step, the history and the recomputation.
+WORKFLOW_FIELDS = ["status", "return_reason", "submitted_at", "reviewed_at", "reviewed_by"]
+
+
 @admin.register(MonitoringVisit)
-class MonitoringVisitAdmin(RecomputeAfterChangeMixin, SimpleHistoryAdmin):
+class MonitoringVisitAdmin(ReviewActionsMixin, RecomputeAfterChangeMixin, SimpleHistoryAdmin):
     list_display = [
         "visit_date",
         "project",
@@ -193,10 +200,10 @@ class MonitoringVisitAdmin(RecomputeAfterChangeMixin, SimpleHistoryAdmin):
         "monitor__last_name",
         "findings",
     ]
-    autocomplete_fields = ["project", "monitor", "reviewed_by"]
+    autocomplete_fields = ["project", "monitor"]
     date_hierarchy = "visit_date"
     ordering = ["-visit_date", "-id"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = [*WORKFLOW_FIELDS, "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["project", "monitor", "visit_date", "findings"]}),
         (
@@ -319,7 +326,8 @@ class AssistanceRecordAdmin(RecomputeAfterChangeMixin, BigTableMixin, SimpleHist
     # Newest entries first, read backwards along the primary key: ordering a
     # million rows by delivery date takes half a second with no index on it.
     ordering = ["-id"]
-    readonly_fields = ["created_at", "updated_at"]
+    # A record's status follows its visit's (or its import's) review.
+    readonly_fields = ["status", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["project", "activity_type", "delivered_on", "status"]}),
         (_("Reached"), {"fields": ["units", "households", "people", "household_size"]}),
@@ -402,6 +410,8 @@ class FeedbackResponseAdmin(RecomputeAfterChangeMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["project", "visit"]
     date_hierarchy = "collected_on"
     ordering = ["-collected_on", "-id"]
+    # A response's status follows its visit's review.
+    readonly_fields = ["status"]
     inlines = [AnswerInline]
 
 

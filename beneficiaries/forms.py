@@ -5,14 +5,19 @@ the services; they never save anything themselves."""
 from __future__ import annotations
 
 from django import forms
-from django.utils.text import capfirst
+from django.utils.formats import number_format
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import services
+from beneficiaries.access import visit_projects
 from beneficiaries.models import (
+    FINDINGS_MAX_LENGTH,
     HOUSEHOLD_SIZE_MAX,
     HOUSEHOLD_SIZE_MIN,
+    ISSUE_MAX_LENGTH,
     RECIPIENT_FIELDS,
+    RETURN_REASON_MAX_LENGTH,
     ActivityType,
     AgeGroup,
     AssistanceRecord,
@@ -25,7 +30,6 @@ from beneficiaries.models import (
     Sex,
     recipient_field,
 )
-from beneficiaries.selectors import visit_projects
 
 MAX_LINES = 50
 
@@ -58,12 +62,20 @@ class VisitForm(forms.Form):
     findings = forms.CharField(
         label=_label(MonitoringVisit, "findings"),
         required=False,
+        max_length=FINDINGS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What you saw and heard. Needed before you submit the visit."),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        findings = self.fields["findings"]
+        findings.help_text = format_lazy(
+            "{} {}",
+            findings.help_text,
+            _("Up to %(count)s characters.")
+            % {"count": number_format(FINDINGS_MAX_LENGTH, force_grouping=True)},
+        )
         self.fields["project"].queryset = visit_projects(user)
         self.fields["project"].label_from_instance = lambda project: (
             f"{project.code} — {project.name} ({project.governorate.name_iom})"
@@ -179,7 +191,9 @@ class ReferralForm(forms.Form):
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     issue = forms.CharField(
-        label=_label(Referral, "issue"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_label(Referral, "issue"),
+        max_length=ISSUE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     referred_to = forms.CharField(
         label=_label(Referral, "referred_to"),
@@ -349,6 +363,7 @@ class ReturnForm(forms.Form):
 
     reason = forms.CharField(
         label=_("What must be corrected"),
+        max_length=RETURN_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say what the monitor must correct: they will read it.")},
     )

@@ -21,6 +21,13 @@ HOUSEHOLD_SIZE_MIN = 1
 HOUSEHOLD_SIZE_MAX = 30
 
 
+# Free text typed by people: limits the forms, the API and its schema state
+# (a visit's findings run to a few pages, never to megabytes).
+FINDINGS_MAX_LENGTH = 20_000
+ISSUE_MAX_LENGTH = 5_000
+RETURN_REASON_MAX_LENGTH = 2_000
+
+
 class ReviewStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -110,11 +117,13 @@ class MonitoringVisit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits"
     )
     visit_date = models.DateField(_("visit date"))
-    findings = models.TextField(_("findings"), blank=True)
+    findings = models.TextField(_("findings"), blank=True, max_length=FINDINGS_MAX_LENGTH)
     status = models.CharField(
         _("status"), max_length=10, choices=ReviewStatus, default=ReviewStatus.DRAFT
     )
-    return_reason = models.TextField(_("reason for return"), blank=True)
+    return_reason = models.TextField(
+        _("reason for return"), blank=True, max_length=RETURN_REASON_MAX_LENGTH
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -149,7 +158,7 @@ class Referral(models.Model):
     """An issue found on a visit and who it was referred to; open until closed."""
 
     visit = models.ForeignKey(MonitoringVisit, on_delete=models.CASCADE, related_name="referrals")
-    issue = models.TextField(_("issue found"))
+    issue = models.TextField(_("issue found"), max_length=ISSUE_MAX_LENGTH)
     referred_to = models.CharField(_("referred to"), max_length=200)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
@@ -538,6 +547,9 @@ class ImportBatch(models.Model):
     updated_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     upload_deleted_at = models.DateTimeField(null=True, blank=True)
+    # Stamped every few seconds by the worker running a step (programmes.leases);
+    # None once an interrupted step has been queued again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")

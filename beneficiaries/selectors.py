@@ -1,9 +1,7 @@
-"""Reads of field data entry: who may see which monitoring visit, the visit
-lists and their counts, and a visit's page with its history.
+"""Reads of field data entry: the visit lists and their counts, a visit's
+page with its history, and the imports waiting for review.
 
-Every view fetches a visit through ``visit_for_user``, so none forgets the
-permission check; an object outside a user's reach is "not found" (404),
-never "forbidden", so that its existence is not disclosed either.
+Who may see which visit is ``beneficiaries.access``; these read within it.
 """
 
 from __future__ import annotations
@@ -13,12 +11,12 @@ from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
-from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beneficiaries.access import import_records_to_review, visits_for_user
 from beneficiaries.models import (
     RECIPIENT_FIELDS,
     ActivityType,
@@ -36,124 +34,6 @@ from programmes.access import projects_for_user, user_role
 from programmes.models import Governorate, Programme, Project, UserProfile
 
 Role = UserProfile.Role
-EDITABLE_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
-
-
-def visits_for_user(user) -> QuerySet[MonitoringVisit]:
-    """The visits ``user`` may see: a monitor their own, in their governorates;
-    a manager those of the projects in their scope except drafts (a draft is
-    its monitor's until submitted); an administrator all; a donor, or a user
-    without a role, none (donors see approved figures, never the visits)."""
-    role = user_role(user)
-    visits = MonitoringVisit.objects.all()
-    if role == Role.ADMIN:
-        return visits
-    if role == Role.MANAGER:
-        return visits.filter(project__in=projects_for_user(user)).exclude(status=ReviewStatus.DRAFT)
-    if role == Role.MONITOR:
-        return visits.filter(monitor=user, project__in=projects_for_user(user))
-    return visits.none()
-
-
-def assistance_for_user(user) -> QuerySet[AssistanceRecord]:
-    """The assistance records ``user`` may read, for the API and the exports:
-    an administrator all; a manager those of the projects in their scope but
-    drafts (a draft is its monitor's until submitted); a monitor the lines of
-    their own visits (``visits_for_user``); a donor (aggregates only) or a
-    user without a role none."""
-    role = user_role(user)
-    records = AssistanceRecord.objects.all()
-    if role == Role.ADMIN:
-        return records
-    if role == Role.MANAGER:
-        return records.filter(project__in=projects_for_user(user)).exclude(
-            status=ReviewStatus.DRAFT
-        )
-    if role == Role.MONITOR:
-        return records.filter(visit__in=visits_for_user(user))
-    return records.none()
-
-
-def visit_for_user(user, pk, *, write: bool = False, review: bool = False) -> MonitoringVisit:
-    """The visit ``pk`` if ``user`` may see it; with ``write``, only if they may
-    change it (its monitor, or an administrator, while it is a draft or
-    returned); with ``review``, only if they may approve or return it (a
-    manager of its scope or an administrator, not its own monitor). Raises
-    Http404 otherwise."""
-    visits = visits_for_user(user).select_related(
-        "project__programme",
-        "project__governorate",
-        "project__sector",
-        "project__donor",
-        "monitor",
-        "reviewed_by",
-    )
-    role = user_role(user)
-    if write:
-        if role not in (Role.MONITOR, Role.ADMIN):
-            raise Http404
-        visits = visits.filter(status__in=EDITABLE_STATUSES)
-    if review:
-        if role not in (Role.MANAGER, Role.ADMIN):
-            raise Http404
-        visits = visits.exclude(monitor=user)
-    try:
-        return visits.defer("project__governorate__boundary").get(pk=pk)
-    except (MonitoringVisit.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def visit_can_write(user, visit: MonitoringVisit) -> bool:
-    """Whether ``user`` may change ``visit`` (see ``visit_for_user``); no query."""
-    role = user_role(user)
-    if visit.status not in EDITABLE_STATUSES:
-        return False
-    return role == Role.ADMIN or (role == Role.MONITOR and visit.monitor_id == user.pk)
-
-
-def visit_can_review(user, visit: MonitoringVisit) -> bool:
-    """Whether ``user`` may approve or return ``visit`` now; no query."""
-    return (
-        user_role(user) in (Role.MANAGER, Role.ADMIN)
-        and visit.monitor_id != user.pk
-        and visit.status in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED)
-    )
-
-
-def visit_can_close_referrals(user, visit: MonitoringVisit) -> bool:
-    """Whether ``user`` may mark the referrals of ``visit`` closed: a manager
-    of its scope or an administrator, once the visit is no longer a draft
-    (the visit was fetched through ``visit_for_user``); no query."""
-    return user_role(user) in (Role.MANAGER, Role.ADMIN) and visit.status != ReviewStatus.DRAFT
-
-
-def referral_for_user(user, visit_pk, pk) -> Referral:
-    """The referral ``pk`` of visit ``visit_pk`` if ``user`` may close it (see
-    ``visit_can_close_referrals``); Http404 otherwise."""
-    visit = visit_for_user(user, visit_pk)
-    if not visit_can_close_referrals(user, visit):
-        raise Http404
-    try:
-        return visit.referrals.select_related("visit").get(pk=pk)
-    except (Referral.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def visit_can_create(user) -> bool:
-    """Whether ``user`` records visits: field staff and administrators."""
-    return user_role(user) in (Role.MONITOR, Role.ADMIN)
-
-
-def visit_projects(user) -> QuerySet[Project]:
-    """The projects ``user`` may record a visit to (a monitor: those in their
-    governorates), with what the choice list shows."""
-    if not visit_can_create(user):
-        return Project.objects.none()
-    return (
-        projects_for_user(user)
-        .select_related("governorate")
-        .only("code", "name", "start_date", "end_date", "sector_id", "governorate__name_iom")
-    )
 
 
 def _listed(user) -> QuerySet[MonitoringVisit]:
@@ -420,18 +300,6 @@ def visit_history(visit: MonitoringVisit) -> list[dict]:
 # --- Monitors' imports, reviewed by managers --------------------------------------
 
 
-def import_records_to_review(user, batch_id) -> QuerySet[AssistanceRecord]:
-    """The records of import ``batch_id`` waiting for review (submitted) in
-    ``user``'s scope; none for a user who does not review."""
-    if user_role(user) not in (Role.MANAGER, Role.ADMIN):
-        return AssistanceRecord.objects.none()
-    return AssistanceRecord.objects.filter(
-        import_batch=batch_id,
-        status=ReviewStatus.SUBMITTED,
-        project__in=projects_for_user(user),
-    )
-
-
 def imports_to_review(user, *, limit: int = 20) -> list[dict]:
     """The monitors' imports with records waiting for ``user``'s review (a
     manager: in their scope), oldest first: ``id``, ``records``, ``people``,
@@ -472,20 +340,6 @@ def imports_to_review(user, *, limit: int = 20) -> list[dict]:
         }
         for row in rows
     ]
-
-
-def import_review_for_user(user, batch_id) -> dict:
-    """The import ``batch_id`` for review by ``user`` (a manager with records
-    of it waiting in their scope, or an administrator): its ``ImportBatch``
-    row as a dict (``filename``, ``owner`` ...) with ``owner_user``. Http404 otherwise."""
-    from beneficiaries.imports.status import status_read
-
-    if not import_records_to_review(user, batch_id).exists():
-        raise Http404
-    status = status_read(batch_id) or {"id": str(batch_id), "filename": ""}
-    owner = status.get("owner")
-    status["owner_user"] = get_user_model().objects.filter(pk=owner).first() if owner else None
-    return status
 
 
 def import_review_summary(user, batch_id) -> dict:

@@ -1,7 +1,7 @@
 """Pages of field data entry: a monitor records visits (draft, submit, correct
 a returned one); a manager reviews them (approve, return with a reason).
 
-Every visit is fetched through ``selectors.visit_for_user``; a donor, or
+Every visit is fetched through ``access.visit_for_user``; a donor, or
 anyone outside a visit's scope, gets "not found". Writes go through
 ``beneficiaries.services``.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from beneficiaries import selectors, services
+from beneficiaries import access, selectors, services
 from beneficiaries.access import photo_for_user
 from beneficiaries.forms import (
     AGE_HEADERS,
@@ -89,7 +88,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             "tabs": tabs,
             "status": status,
             "filtered": bool(governorate or programme or status != default_status),
-            "can_create": selectors.visit_can_create(user),
+            "can_create": access.visit_can_create(user),
             "imports_to_review": selectors.imports_to_review(user) if reviewer else [],
         },
     )
@@ -98,84 +97,80 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 # --- Recording a visit ------------------------------------------------------------
 
 
-def _save_lines(*, visit: MonitoringVisit, user, formset) -> None:
-    existing = {record.pk: record for record in visit.assistance.all()}
+def _line_changes(formset) -> list[services.LineChange]:
+    """What the lines formset changes: removed lines, and lines added or edited."""
     deleted = set(formset.deleted_forms)
+    changes = []
     for form in formset.forms:
         pk = form.cleaned_data.get("id")
-        if pk is not None and pk not in existing:
-            raise ValidationError(_("An assistance line of this visit no longer exists."))
         if form in deleted:
             if pk is not None:
-                services.assistance_line_delete(visit=visit, user=user, record=existing[pk])
+                changes.append(services.LineChange(record_id=pk, delete=True))
             continue
         if pk is None and not form.has_changed():
             continue
         data = form.cleaned_data
-        services.assistance_line_save(
-            visit=visit,
-            user=user,
-            record=existing.get(pk),
-            activity_type=data["activity_type"],
-            units=data["units"],
-            households=data["households"],
-            people=data["people"],
-            household_size=data.get("household_size"),
-            recipients=form.recipients(),
+        changes.append(
+            services.LineChange(
+                record_id=pk,
+                activity_type=data["activity_type"],
+                units=data["units"],
+                households=data["households"],
+                people=data["people"],
+                household_size=data.get("household_size"),
+                recipients=form.recipients(),
+            )
         )
+    return changes
 
 
-def _save_referrals(*, visit: MonitoringVisit, user, formset) -> None:
-    existing = {referral.pk: referral for referral in visit.referrals.all()}
+def _referral_changes(formset) -> list[services.ReferralChange]:
     deleted = set(formset.deleted_forms)
+    changes = []
     for form in formset.forms:
         pk = form.cleaned_data.get("id")
-        if pk is not None and pk not in existing:
-            raise ValidationError(_("A referral of this visit no longer exists."))
         if form in deleted:
             if pk is not None:
-                services.referral_delete(visit=visit, user=user, referral=existing[pk])
+                changes.append(services.ReferralChange(referral_id=pk, delete=True))
             continue
         if pk is None and not form.has_changed():
             continue
-        referral = existing.get(pk)
-        services.referral_save(
-            visit=visit,
-            user=user,
-            referral=referral,
-            issue=form.cleaned_data["issue"],
-            referred_to=form.cleaned_data["referred_to"],
-            # Editing the issue does not reopen a referral a manager closed.
-            closed_on=referral.closed_on if referral else None,
+        changes.append(
+            services.ReferralChange(
+                referral_id=pk,
+                issue=form.cleaned_data["issue"],
+                referred_to=form.cleaned_data["referred_to"],
+            )
         )
+    return changes
 
 
-def _save_feedback(*, visit: MonitoringVisit, user, formsets) -> None:
-    existing = {response.pk: response for response in visit.feedback.all()}
+def _feedback_changes(formsets) -> list[services.FeedbackChange]:
+    changes = []
     for formset in formsets:
         deleted = set(formset.deleted_forms)
         for form in formset.forms:
             pk = form.cleaned_data.get("id")
-            response = existing.get(pk)
-            if pk is not None and (response is None or response.survey_id != formset.survey.pk):
-                raise ValidationError(_("A feedback response of this visit no longer exists."))
             if form in deleted:
-                if response is not None:
-                    services.feedback_response_delete(visit=visit, user=user, response=response)
+                if pk is not None:
+                    changes.append(
+                        services.FeedbackChange(survey=formset.survey, response_id=pk, delete=True)
+                    )
                 continue
             if not form.has_changed():  # untouched: no new version in its history
                 continue
             data = form.cleaned_data
-            services.feedback_response_save(
-                visit=visit,
-                user=user,
-                response=response,
-                survey=formset.survey,
-                answers=form.answers(),
-                sex=data.get("sex", ""),
-                age_group=data.get("age_group", ""),
-                population_group=data.get("population_group", ""),
+            changes.append(
+                services.FeedbackChange(
+                    survey=formset.survey,
+                    response_id=pk,
+                    answers=form.answers(),
+                    sex=data.get("sex", ""),
+                    age_group=data.get("age_group", ""),
+                    population_group=data.get("population_group", ""),
+                )
             )
+    return changes
 
 
 def _feedback_formset(data, survey) -> FeedbackFormSet:
@@ -214,27 +209,17 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
         if all(valid):
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    if visit is None:
-                        visit = services.visit_create(
-                            user=user,
-                            project=data["project"],
-                            visit_date=data["visit_date"],
-                            findings=data["findings"],
-                        )
-                    else:
-                        visit = services.visit_update(
-                            visit=visit,
-                            user=user,
-                            project=data["project"],
-                            visit_date=data["visit_date"],
-                            findings=data["findings"],
-                        )
-                    _save_lines(visit=visit, user=user, formset=lines)
-                    _save_referrals(visit=visit, user=user, formset=referrals)
-                    _save_feedback(visit=visit, user=user, formsets=feedback)
-                    if submitting:
-                        services.visit_submit(visit=visit, user=user)
+                visit = services.visit_save(
+                    user=user,
+                    visit=visit,
+                    project=data["project"],
+                    visit_date=data["visit_date"],
+                    findings=data["findings"],
+                    lines=_line_changes(lines),
+                    referrals=_referral_changes(referrals),
+                    feedback=_feedback_changes(feedback),
+                    submit=submitting,
+                )
             except ValidationError as error:
                 visit = original  # everything was rolled back
                 form.add_error(None, _messages_of(error))
@@ -298,14 +283,14 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def visit_new(request: HttpRequest) -> HttpResponse:
-    if not selectors.visit_can_create(request.user):
+    if not access.visit_can_create(request.user):
         raise Http404
     return _visit_form_page(request, None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = selectors.visit_for_user(request.user, pk, write=True)
+    visit = access.visit_for_user(request.user, pk, write=True)
     return _visit_form_page(request, visit)
 
 
@@ -322,8 +307,8 @@ def _detail(
     close_errors_for: int | None = None,
 ) -> HttpResponse:
     user = request.user
-    can_write = selectors.visit_can_write(user, visit)
-    can_review = selectors.visit_can_review(user, visit)
+    can_write = access.visit_can_write(user, visit)
+    can_review = access.visit_can_review(user, visit)
     return render(
         request,
         "beneficiaries/visit_detail.html",
@@ -334,7 +319,7 @@ def _detail(
             "can_write": can_write,
             "can_review": can_review,
             "can_approve": can_review and visit.status == ReviewStatus.SUBMITTED,
-            "can_close_referrals": selectors.visit_can_close_referrals(user, visit),
+            "can_close_referrals": access.visit_can_close_referrals(user, visit),
             "close_form": close_form
             or ReferralCloseForm(initial={"closed_on": timezone.localdate()}),
             "close_errors_for": close_errors_for,
@@ -346,7 +331,7 @@ def _detail(
 
 @require_http_methods(["GET", "HEAD"])
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, selectors.visit_for_user(request.user, pk))
+    return _detail(request, access.visit_for_user(request.user, pk))
 
 
 def _transition(request: HttpRequest, service, visit: MonitoringVisit, done: str, **kwargs):
@@ -362,14 +347,14 @@ def _transition(request: HttpRequest, service, visit: MonitoringVisit, done: str
 
 @require_POST
 def visit_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = selectors.visit_for_user(request.user, pk, write=True)
+    visit = access.visit_for_user(request.user, pk, write=True)
     _transition(request, services.visit_submit, visit, _("The visit was submitted for review."))
     return redirect("beneficiaries:visit_detail", pk=visit.pk)
 
 
 @require_POST
 def visit_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = selectors.visit_for_user(request.user, pk, review=True)
+    visit = access.visit_for_user(request.user, pk, review=True)
     if _transition(
         request,
         services.visit_approve,
@@ -382,7 +367,7 @@ def visit_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def visit_return(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = selectors.visit_for_user(request.user, pk, review=True)
+    visit = access.visit_for_user(request.user, pk, review=True)
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
@@ -399,7 +384,7 @@ def visit_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = selectors.visit_for_user(request.user, pk, write=True)
+    visit = access.visit_for_user(request.user, pk, write=True)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -420,7 +405,7 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def photo_delete(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
-    visit = selectors.visit_for_user(request.user, pk, write=True)
+    visit = access.visit_for_user(request.user, pk, write=True)
     photo = visit.photos.filter(pk=photo_pk).first()
     if photo is None:
         raise Http404
@@ -436,7 +421,7 @@ def photo_delete(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
 @require_POST
 def referral_close(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
     """A manager of the visit's scope marks one of its referrals closed."""
-    referral = selectors.referral_for_user(request.user, pk, referral_pk)
+    referral = access.referral_for_user(request.user, pk, referral_pk)
     form = ReferralCloseForm(request.POST)
     if form.is_valid():
         try:
@@ -452,7 +437,7 @@ def referral_close(request: HttpRequest, pk: int, referral_pk: int) -> HttpRespo
         else:
             messages.success(request, _("Referral marked closed."))
             return redirect(f"{reverse('beneficiaries:visit_detail', args=[pk])}#referrals")
-    visit = selectors.visit_for_user(request.user, pk)
+    visit = access.visit_for_user(request.user, pk)
     return _detail(request, visit, close_form=form, close_errors_for=referral.pk)
 
 

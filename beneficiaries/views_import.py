@@ -1,7 +1,7 @@
 """Pages of the beneficiary-list import: upload, dry-run result with its
 errors, confirmation, progress and result, and the template.
 
-Every import is fetched through ``imports.import_for_user``: only the user
+Every import is fetched through ``access.import_for_user``: only the user
 who uploaded it sees it; a donor, or a user without a role, gets "not found".
 """
 
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from beneficiaries import imports, selectors
+from beneficiaries import access, imports, selectors
 from beneficiaries.models import ActivityType, AgeGroup, PopulationGroup, Sex, recipient_field
 
 RUNNING = imports.RUNNING_STATES
@@ -81,7 +81,7 @@ def template_xlsx() -> bytes:
 
 
 def _require_importer(request: HttpRequest) -> None:
-    if not imports.import_can_start(request.user):
+    if not access.import_can_start(request.user):
         raise Http404
 
 
@@ -144,7 +144,7 @@ def import_detail(request: HttpRequest, batch_id) -> HttpResponse:
     """An import's page: progress while it runs (the page refreshes itself),
     then the dry-run result (counts, first rows, every error by row and
     column, Confirm when there is none) or the final result."""
-    status = imports.import_for_user(request.user, batch_id)
+    status = access.import_for_user(request.user, batch_id)
     state = status["state"]
     return render(
         request,
@@ -169,7 +169,7 @@ def import_detail(request: HttpRequest, batch_id) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, batch_id) -> HttpResponse:
     """Write a checked import without errors (all rows or none)."""
-    imports.import_for_user(request.user, batch_id)
+    access.import_for_user(request.user, batch_id)
     if not imports.import_confirm(batch_id=batch_id, user=request.user):
         messages.error(request, _("This import cannot be confirmed (again)."))
     return redirect("beneficiaries:import_detail", batch_id=batch_id)
@@ -179,7 +179,7 @@ def import_confirm(request: HttpRequest, batch_id) -> HttpResponse:
 def import_review(request: HttpRequest, batch_id) -> HttpResponse:
     """A manager's review of a monitor's import: what waits for approval in
     their scope, by project and activity type, and one button to approve it."""
-    batch = selectors.import_review_for_user(request.user, batch_id)
+    batch = access.import_review_for_user(request.user, batch_id)
     return _review_page(request, batch, batch_id)
 
 
@@ -201,7 +201,7 @@ def _review_page(request, batch, batch_id, *, reason: str = "", reason_error: st
 @require_POST
 def import_approve(request: HttpRequest, batch_id) -> HttpResponse:
     """Approve every record of the import waiting in the manager's scope."""
-    batch = selectors.import_review_for_user(request.user, batch_id)
+    batch = access.import_review_for_user(request.user, batch_id)
     approved = imports.import_approve(
         batch_id=batch_id,
         user=request.user,
@@ -224,7 +224,7 @@ def import_return(request: HttpRequest, batch_id) -> HttpResponse:
     """Return every record of the import waiting in the manager's scope to
     its monitor, with a reason (the page comes back with a message when the
     reason is missing)."""
-    batch = selectors.import_review_for_user(request.user, batch_id)
+    batch = access.import_review_for_user(request.user, batch_id)
     reason = request.POST.get("reason", "")
     try:
         returned = imports.import_return(batch_id=batch_id, user=request.user, reason=reason)

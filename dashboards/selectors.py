@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from beneficiaries.models import MonitoringVisit, ReviewStatus
+from beneficiaries.access import visits_for_user
+from beneficiaries.models import ReviewStatus
 from programmes.access import programmes_for_user, projects_for_user, user_role
 
 
@@ -22,9 +23,9 @@ def home_summary(*, user) -> dict:
         "projects": projects.count(),
         "visits": None,
     }
-    visits = MonitoringVisit.objects.filter(project__in=projects)
+    visits = visits_for_user(user)
     if role == "monitor":
-        summary["visits"] = visits.filter(monitor=user).aggregate(
+        summary["visits"] = visits.aggregate(
             draft=Count("pk", filter=Q(status=ReviewStatus.DRAFT)),
             returned=Count("pk", filter=Q(status=ReviewStatus.RETURNED)),
             submitted=Count("pk", filter=Q(status=ReviewStatus.SUBMITTED)),

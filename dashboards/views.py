@@ -8,8 +8,10 @@ with the bundled plotly.js.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -30,6 +32,8 @@ from indicators.selectors import (
 from programmes.access import user_role
 
 GEOJSON = Path(programmes.__file__).resolve().parent / "data" / "iraq_governorates.geojson"
+# The charts' colours, shared with the snapshot PDFs' charts (snapshots/charts.py).
+COLOURS = json.loads((Path(settings.BASE_DIR) / "static" / "js" / "chart-colours.json").read_text())
 
 
 def _query(request: HttpRequest) -> tuple[DashboardQuery, bool]:
@@ -71,6 +75,7 @@ def _chart_data(data: dict, request: HttpRequest) -> dict:
         "topojson_url": static("vendor/plotly/topojson/"),
         "governorate_url": reverse("dashboards:governorate", args=["PCODE"]),
         "query": query.urlencode(),
+        "colours": COLOURS,
         "areas": data["areas"],
         "map": data["map"],
         "map_series": data["map_series"],

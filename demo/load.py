@@ -25,7 +25,6 @@ from beneficiaries.models import (
     Referral,
 )
 from demo.build import (
-    Calendar,
     ProjectTable,
     Reference,
     Slot,
@@ -37,11 +36,14 @@ from demo.build import (
     _project_table,
     _save_projects,
     _to_dates,
+    reference_ensure,
+    users_ensure,
+)
+from demo.columns import (
+    Calendar,
     feedback_generate,
     records_generate,
-    reference_ensure,
     referrals_generate,
-    users_ensure,
     visit_links,
     visits_generate,
 )

@@ -22,18 +22,20 @@ from beneficiaries.models import (
     Referral,
 )
 from demo.build import (
-    Calendar,
     _allocate,
     _capped_weights,
     _date_strings,
     _plan_projects,
     _project_table,
     _save_projects,
+    reference_ensure,
+    users_ensure,
+)
+from demo.columns import (
+    Calendar,
     feedback_generate,
     records_generate,
-    reference_ensure,
     referrals_generate,
-    users_ensure,
     visit_links,
     visits_generate,
 )

@@ -3,8 +3,9 @@
 HXL (Humanitarian Exchange Language, https://hxlstandard.org) puts a row of
 hashtags under the headers so that other tools recognise the columns whatever
 their header text or language. One key means the same thing in every export
-(``adm1_code`` is a governorate's P-code wherever it appears), so the API can
-import ``HXL`` or ``hxl_tag`` and tag its own CSV the same way.
+(``adm1_code`` is a governorate's P-code wherever it appears). The API tags
+its CSV from this table too (``hxl_tags``), so one column has one hashtag
+in the downloads and over the API alike.
 
 Age groups use HXL's ``+ageN_M`` / ``+ageNplus`` attributes; languages
 ``+i_en`` / ``+i_ar``. ``+host`` (host community) has no core HXL attribute
@@ -30,10 +31,12 @@ HXL: dict[str, str] = {
     "period_end": "#date+end",
     "value": "#indicator+value+num",
     "multiplier": "#indicator+multiplier+num",
+    "split_value": "#affected+selected",
     "computed_at": "#date+updated",
     # Places
     "adm1_code": "#adm1+code",
     "adm1_name": "#adm1+name",
+    "adm1_name_en": "#adm1+name+i_en",
     "adm1_name_ar": "#adm1+name+i_ar",
     "adm2_name": "#adm2+name",
     "loc_name": "#loc+name",
@@ -46,6 +49,10 @@ HXL: dict[str, str] = {
     "sector_name": "#sector",
     "donor_code": "#org+funder+code",
     "donor_name": "#org+funder+name",
+    "donor_kind": "#org+type",
+    "start_date": "#date+start",
+    "end_date": "#date+end",
+    "contribution_date": "#date",
     "budget_usd": "#value+usd",
     "amount_usd": "#value+usd",
     # Assistance records and visits
@@ -67,6 +74,14 @@ HXL: dict[str, str] = {
     "referrals_open": "#meta+referrals+open+num",
     "photos": "#meta+photos+num",
     "assistance_lines": "#meta+assistance+num",
+    "issue": "#description",
+    "referred_to": "#org+referral",
+    "closed_on": "#date+closed",
+    # Feedback responses
+    "collected_on": "#date",
+    "respondent_sex": "#affected+sex",
+    "respondent_age_group": "#affected+age",
+    "respondent_population_group": "#affected+type",
 }
 
 # The split columns of an indicator value: sex_f -> "#affected+f", pop_idp -> "#affected+idps".
@@ -83,3 +98,14 @@ for _sex, _age, _group, _column in RECIPIENT_CELLS:
 def hxl_tag(column: str) -> str:
     """The HXL hashtag of ``column``; "" for a column without one."""
     return HXL.get(column, "")
+
+
+def hxl_tags(*columns: str, **renamed: str) -> dict[str, str]:
+    """``{field: hashtag}`` for a table whose fields are named as here
+    (``columns``) or otherwise (``renamed``: ``field="column"``), e.g.
+    ``hxl_tags("status", code="project_code")``. Raises KeyError for a column
+    this table does not know, so no caller invents a hashtag of its own."""
+    return {
+        **{column: HXL[column] for column in columns},
+        **{field: HXL[column] for field, column in renamed.items()},
+    }

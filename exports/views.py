@@ -24,13 +24,12 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from exports.access import export_for_user, exports_for_user
 from exports.selectors import (
     EXPORTS,
     TOTAL,
     ExportQueryError,
     export_choices,
-    export_for_user,
-    exports_for_user,
 )
 from exports.writers import csv_lines, xlsx_file
 from programmes.access import user_role

@@ -115,6 +115,8 @@ class RecomputeJobAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("progress"))
     def progress_bar(self, obj: RecomputeJob) -> str:
+        if obj.interrupted:
+            return _("Interrupted, restarting")
         return format_html(
             '<progress max="100" value="{}" aria-label="{}"></progress> {}%',
             obj.progress,

@@ -139,7 +139,7 @@ class IndicatorDefinition(models.Model):
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=10_000)
     section = models.CharField(
         _("snapshot section"),
         max_length=30,
@@ -384,7 +384,8 @@ class IndicatorValue(models.Model):
 class RecomputeJob(models.Model):
     """One recomputation: a full one (all definitions) or an incremental one
     (the months and definitions a change touched). Its row shows progress and
-    keeps the attempts and the error of a failed run."""
+    keeps the attempts and the error of a failed run. A running job holds a
+    lease (``heartbeat_at``); one whose lease expired is queued again."""
 
     class Kind(models.TextChoices):
         FULL = "full", _("Full")
@@ -410,6 +411,10 @@ class RecomputeJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     values_written = models.PositiveIntegerField(default=0)
+    # Stamped every few seconds by the worker running it (programmes.leases).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    STEP_INTERRUPTED = "interrupted, restarting"
 
     class Meta:
         ordering = ["-created_at"]
@@ -418,6 +423,20 @@ class RecomputeJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def interrupted(self) -> bool:
+        """Its worker stopped: queued again after that, or still marked
+        running under an expired lease (until the reclaim queues it again)."""
+        from programmes.leases import lease_expired_before
+
+        if self.status == self.Status.QUEUED:
+            return self.step == self.STEP_INTERRUPTED
+        return (
+            self.status == self.Status.RUNNING
+            and self.heartbeat_at is not None
+            and self.heartbeat_at < lease_expired_before()
+        )
 
 
 class EngineLock(models.Model):  # noqa: DJ008 (a lock row has nothing to show)

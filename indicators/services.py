@@ -12,12 +12,15 @@ import logging
 from collections.abc import Iterable
 
 from django.db import connections, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from beneficiaries.models import AssistanceRecord
 from indicators import engine
 from indicators.engine import Scope
 from indicators.models import HouseholdMultiplier, IndicatorDefinition, RecomputeJob
+from programmes.leases import Heartbeat, lease_expired_before
+from programmes.outbox import outbox_enqueue
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +77,9 @@ def record_scope(*, source: str, day: dt.date, governorate_id, programme_id, don
 def recompute_after_change(*, scopes: Iterable[Scope | None]) -> None:
     """Queue, after the current transaction commits, an incremental
     recomputation of what ``scopes`` touched (before and after a change: pass
-    both). Nothing is queued if the transaction rolls back."""
-    from indicators.tasks import incremental_recompute
-
+    both). The request is an outbox row of the same transaction: nothing is
+    queued if it rolls back, and it waits in the table while the broker is
+    down (``programmes.outbox``)."""
     merged: dict[str, Scope] = {}
     for scope in scopes:
         if scope is None:
@@ -87,21 +90,24 @@ def recompute_after_change(*, scopes: Iterable[Scope | None]) -> None:
     for scope in merged.values():
         if scope.definition_ids is not None and not scope.definition_ids:
             continue
-        payload = scope.to_json()
-        transaction.on_commit(lambda payload=payload: incremental_recompute.delay(payload))
+        outbox_enqueue(kind="indicators.incremental_recompute", payload={"scope": scope.to_json()})
 
 
+@transaction.atomic
 def recompute_request_full(*, user=None, definition_ids: list[int] | None = None) -> RecomputeJob:
-    """Create a queued full recomputation job and start it after commit."""
-    from indicators.tasks import full_recompute
-
+    """Create a queued full recomputation job and start it after commit
+    (through the outbox: it starts when the broker is back if it is down)."""
     job = RecomputeJob.objects.create(
         kind=RecomputeJob.Kind.FULL,
         requested_by=user if user is not None and user.is_authenticated else None,
         params={"definition_ids": definition_ids},
         step="queued",
     )
-    transaction.on_commit(lambda: full_recompute.delay(job.pk))
+    outbox_enqueue(
+        kind="indicators.full_recompute",
+        payload={"job_id": job.pk},
+        dedupe_key=f"recompute-job:{job.pk}",
+    )
     return job
 
 
@@ -124,28 +130,46 @@ class _ProgressWriter:
         self.connection.close()
 
 
-def recompute_job_run(*, job_id: int) -> RecomputeJob:
-    """Run a full recomputation job: marks it running (counting the attempt),
-    reports progress, and ends it done or failed with the error. Raises
-    EngineBusy, leaving the job queued, when another run holds the lock."""
-    job = RecomputeJob.objects.get(pk=job_id)
-    if job.status == RecomputeJob.Status.DONE:
-        return job
-    RecomputeJob.objects.filter(pk=job_id).update(
+def _job_take(job_id: int) -> bool:
+    """Mark the job running (counting the attempt, with a fresh lease) if it
+    is queued, failed, or running under an expired lease; False when it is
+    done or another worker holds it (a second delivery of the task)."""
+    takeable = Q(status__in=[RecomputeJob.Status.QUEUED, RecomputeJob.Status.FAILED]) | Q(
+        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=lease_expired_before()),
         status=RecomputeJob.Status.RUNNING,
-        attempts=job.attempts + 1,
-        started_at=timezone.now(),
-        error="",
-        progress=0,
-        step="starting",
     )
+    return (
+        RecomputeJob.objects.filter(takeable, pk=job_id).update(
+            status=RecomputeJob.Status.RUNNING,
+            attempts=F("attempts") + 1,
+            started_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+            error="",
+            progress=0,
+            step="starting",
+        )
+        == 1
+    )
+
+
+def recompute_job_run(*, job_id: int) -> RecomputeJob:
+    """Run a full recomputation job: takes it (see ``_job_take``; a job
+    another worker holds, or done, is left alone), holds its lease while it
+    runs, reports progress, and ends it done or failed with the error.
+    Raises EngineBusy, leaving the job queued, when another run holds the
+    engine's lock."""
+    if not _job_take(job_id):
+        log.info("recomputation %s: done or held by another worker, nothing to do", job_id)
+        return RecomputeJob.objects.get(pk=job_id)
+    job = RecomputeJob.objects.get(pk=job_id)
     ids = (job.params or {}).get("definition_ids")
     definitions = (
         None if ids is None else IndicatorDefinition.objects.filter(pk__in=ids, is_active=True)
     )
     writer = _ProgressWriter(job_id)
     try:
-        written = engine.recompute_full(definitions=definitions, progress=writer)
+        with Heartbeat(RecomputeJob, job_id):
+            written = engine.recompute_full(definitions=definitions, progress=writer)
     except engine.EngineBusy:
         RecomputeJob.objects.filter(pk=job_id).update(
             status=RecomputeJob.Status.QUEUED, step="waiting for the running recomputation"
@@ -170,6 +194,31 @@ def recompute_job_run(*, job_id: int) -> RecomputeJob:
     )
     job.refresh_from_db()
     return job
+
+
+@transaction.atomic
+def recompute_reclaim() -> list[int]:
+    """Queue again the full recomputations whose worker stopped holding
+    them (lease expired: killed, or its machine lost); their page says
+    "interrupted, restarting". Returns their ids."""
+    ids = list(
+        RecomputeJob.objects.select_for_update(skip_locked=True)
+        .filter(status=RecomputeJob.Status.RUNNING, heartbeat_at__lt=lease_expired_before())
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return []
+    RecomputeJob.objects.filter(pk__in=ids).update(
+        status=RecomputeJob.Status.QUEUED, step=RecomputeJob.STEP_INTERRUPTED
+    )
+    for job_id in ids:
+        log.warning("recomputation %s: its worker stopped; queued again", job_id)
+        outbox_enqueue(
+            kind="indicators.full_recompute",
+            payload={"job_id": job_id},
+            dedupe_key=f"recompute-job:{job_id}",
+        )
+    return ids
 
 
 def recompute_incremental_run(*, scope: dict) -> int:

@@ -44,3 +44,9 @@ def incremental_recompute(scope: dict) -> None:
 @shared_task(name="indicators.nightly_full_recompute", ignore_result=True)
 def nightly_full_recompute() -> None:
     services.recompute_request_full(user=None)
+
+
+@shared_task(name="indicators.recompute_reclaim", ignore_result=True, time_limit=60)
+def recompute_reclaim() -> None:
+    """Queue again the recomputations whose worker died (run by beat)."""
+    services.recompute_reclaim()

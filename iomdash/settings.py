@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "iomdash.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -176,6 +177,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task taken by a worker that then died (killed, machine lost) is given to
+# another worker after the visibility timeout. It must outlast the longest
+# hard time limit (a running task is never handed out twice), and no more:
+# the job rows' leases (heartbeats) restart such work much sooner anyway.
+TASK_MAX_TIME_LIMIT = env_int("TASK_MAX_TIME_LIMIT", 30 * 60)
+# A job (recomputation, import step) whose worker stopped stamping its row
+# for this long is taken again (programmes.leases).
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 60)
+# /healthz answers 503 when background work has waited longer than this.
+OUTBOX_STALE_AFTER_S = env_int("OUTBOX_STALE_AFTER_S", 120)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TASK_MAX_TIME_LIMIT + 5 * 60,
+    "socket_connect_timeout": 5,
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(
     Path(os.environ.get("IOMDASH_DATA_DIR", BASE_DIR / ".data")) / "celerybeat-schedule"
 )
@@ -327,12 +342,30 @@ LOGGING = {
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
+    # Background work saved while the broker was down (programmes.outbox).
+    # A tick nobody took within its interval is dropped: the next one does it.
+    "outbox-dispatch": {
+        "task": "programmes.outbox_dispatch",
+        "schedule": env_int("OUTBOX_DISPATCH_EVERY_S", 5),
+        "options": {"expires": env_int("OUTBOX_DISPATCH_EVERY_S", 5)},
+    },
     "nightly-full-recompute": {
         "task": "indicators.nightly_full_recompute",
         "schedule": crontab(hour=2, minute=0),
     },
     # Uploaded import files left unconfirmed for a day are deleted (personal data),
     # and import steps queued while the broker was down are sent again.
+    # Jobs whose worker died (expired lease) are queued again.
+    "reclaim-recompute-jobs": {
+        "task": "indicators.recompute_reclaim",
+        "schedule": env_int("RECLAIM_EVERY_S", 20),
+        "options": {"expires": env_int("RECLAIM_EVERY_S", 20)},
+    },
+    "reclaim-imports": {
+        "task": "beneficiaries.import_reclaim",
+        "schedule": env_int("RECLAIM_EVERY_S", 20),
+        "options": {"expires": env_int("RECLAIM_EVERY_S", 20)},
+    },
     "import-cleanup": {
         "task": "beneficiaries.import_cleanup",
         "schedule": crontab(minute="*/10"),

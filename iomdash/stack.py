@@ -1,9 +1,13 @@
 """Run the whole stack on one machine: ``python -m iomdash.stack run|test|services|stop``.
 
 - ``run``: start the embedded PostgreSQL and Redis (unless ``DATABASE_URL`` /
-  ``REDIS_URL`` are set), migrate, load the demo data on the first run, then
-  run a Celery worker, Celery beat and the web server until Ctrl-C, which
-  stops everything this command started.
+  ``REDIS_URL`` are set), migrate, load the demo data on the first run
+  (unless ``DEMO_DATA=false``), then run a Celery worker, Celery beat and the
+  web server until Ctrl-C or SIGTERM, which stop everything this command
+  started: the web server, beat and the worker, then Redis and PostgreSQL.
+  A worker or beat that dies is started again after a pause that grows; one
+  that keeps dying, or a web server that exits, stops the lot
+  (``iomdash.supervise``).
 - ``test [pytest args]``: the same services, then pytest; prints pytest's summary.
 - ``bench [--records N]``: the same services, then ``demo.bench``.
 - ``services``: start the embedded services and print the URLs to export.
@@ -30,24 +34,26 @@ def log(message: str) -> None:
     print(f"[iomdash] {message}", flush=True)
 
 
-def start_services() -> tuple[dict[str, str], list[str]]:
-    """Environment for the children, and which embedded services were started."""
+def start_services(started: list[str] | None = None) -> tuple[dict[str, str], list[str]]:
+    """Environment for the children, and which embedded services were started
+    (appended to ``started`` as each one starts, so that a stop signal during
+    start-up still stops what was started)."""
     from iomdash import embedded
 
     env = dict(os.environ)
-    started = []
+    started = [] if started is None else started
     if not env.get("DATABASE_URL"):
         t0 = time.monotonic()
-        env["DATABASE_URL"] = embedded.postgres_url()
         started.append("postgres")
+        env["DATABASE_URL"] = embedded.postgres_url()
         log(
             f"embedded PostgreSQL ready in {time.monotonic() - t0:.1f}s (data in {embedded.DATA_DIR})"
         )
     else:
         log("using DATABASE_URL")
     if not env.get("REDIS_URL"):
-        env["REDIS_URL"] = embedded.redis_url()
         started.append("redis")
+        env["REDIS_URL"] = embedded.redis_url()
         log("embedded Redis ready")
     else:
         log("using REDIS_URL")
@@ -69,49 +75,71 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
 
+class Stop(Exception):
+    """Raised in the main thread by the first SIGINT, SIGTERM or SIGHUP."""
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def ignore_stop_signals() -> None:
+    """From here on, stopping cannot be interrupted: a second Ctrl-C or
+    ``kill -TERM`` while the children and services stop is ignored."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+def _on_stop_signal(signum, frame) -> None:
+    ignore_stop_signals()
+    raise Stop(signal.Signals(signum).name)
+
+
 def run() -> int:
-    env, started = start_services()
-    env.setdefault("DEBUG", "true")
-    host = env.get("HOST", "127.0.0.1")
-    port = env.get("PORT", "8000")
-    children: list[subprocess.Popen] = []
+    from iomdash.supervise import Supervisor, stale_processes_stop
+
+    signal.signal(signal.SIGINT, _on_stop_signal)
+    signal.signal(signal.SIGTERM, _on_stop_signal)
+    signal.signal(signal.SIGHUP, _on_stop_signal)
+    supervisor = None
+    started: list[str] = []
     try:
+        refusal = stale_processes_stop(log=log)
+        if refusal:
+            log(refusal)
+            return 1
+        env, _ = start_services(started)
+        env.setdefault("DEBUG", "true")
+        host = env.get("HOST", "127.0.0.1")
+        port = env.get("PORT", "8000")
         manage(env, "migrate", "--noinput")
-        manage(env, "demo_data", "--if-empty")
-        commands = {
-            "worker": [PYTHON, "-m", "celery", "-A", "iomdash", "worker", "-l", "info", "-c", "2"],
-            "beat": [PYTHON, "-m", "celery", "-A", "iomdash", "beat", "-l", "info"],
-            "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
-        }
-        for name, command in commands.items():
-            # Own session: Ctrl-C reaches only this process, which then stops
-            # the children in order instead of racing them.
-            children.append(
-                subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
-            )
-            log(f"started {name} (pid {children[-1].pid})")
+        if env.get("DEMO_DATA", "true").lower() not in ("0", "false", "no"):
+            manage(env, "demo_data", "--if-empty")
+        # Started in this order, stopped in the reverse one (web first).
+        supervisor = Supervisor(
+            {
+                "worker": [PYTHON, "-m", "celery", "-A", "iomdash", "worker", "-l", "info", "-c", "2"],
+                "beat": [PYTHON, "-m", "celery", "-A", "iomdash", "beat", "-l", "info"],
+                "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
+            },
+            env=env,
+            restartable=("worker", "beat"),
+            log=log,
+        )  # fmt: skip
+        supervisor.start()
         log(f"serving on http://{host}:{port}/ — press Ctrl-C to stop")
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        log("a process exited; stopping the others")
-        return 1
-    except KeyboardInterrupt:
-        log("stopping")
+        return supervisor.watch()
+    except Stop as stop:
+        log(f"{stop.args[0]} received: stopping")
         return 0
     except subprocess.CalledProcessError as exc:
         log(f"set-up step failed: {' '.join(exc.cmd[1:])}")
         return exc.returncode or 1
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-        for child in children:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        ignore_stop_signals()
+        if supervisor is not None:
+            supervisor.stop()
         stop_services(started)
+        log("stopped")
 
 
 def test(args: list[str]) -> int:

@@ -37,8 +37,13 @@ class WorkerProcess:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the Celery worker exited with {self.process.returncode}")
-            if app.control.ping(destination=[self.hostname], timeout=0.5):
-                return
+            try:
+                if app.control.ping(destination=[self.hostname], timeout=0.5):
+                    return
+            except Exception:  # redis, kombu and OS errors alike
+                # A broker just restarted: this process's old connection broke;
+                # the next ping opens a new one.
+                time.sleep(0.2)
         raise RuntimeError(f"the Celery worker did not answer within {timeout}s")
 
     def stop(self) -> None:

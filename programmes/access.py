@@ -1,4 +1,7 @@
-"""Who may see what: one helper per object type, used by every view and endpoint.
+"""Who may see what of the portfolio: one helper per object type (projects,
+programmes, donors, contributions), used by every page, endpoint, export,
+admin action and snapshot. Governorates and sectors are reference data
+every role reads.
 
 A user with no profile sees nothing unless they are a superuser.
 """
@@ -7,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from programmes.models import Programme, Project, UserProfile
+from programmes.models import Contribution, Donor, Programme, Project, UserProfile
 
 
 def user_role(user) -> str | None:
@@ -57,3 +60,30 @@ def programmes_for_user(user) -> QuerySet[Programme]:
     if role is None:
         return Programme.objects.none()
     return Programme.objects.filter(scope).distinct()
+
+
+def donors_for_user(user) -> QuerySet[Donor]:
+    """The donors ``user`` may see: a donor user their own organisation;
+    staff every donor (the dashboards' filter lists them all)."""
+    role = user_role(user)
+    if role == UserProfile.Role.DONOR:
+        return Donor.objects.filter(pk=user.profile.donor_id)
+    if role is None:
+        return Donor.objects.none()
+    return Donor.objects.all()
+
+
+def contributions_for_user(user) -> QuerySet[Contribution]:
+    """The contributions ``user`` may see, as the dashboards show them: an
+    administrator all; a donor their organisation's; a manager those to the
+    programmes they manage; a monitor none (contributions are recorded per
+    programme, not per governorate)."""
+    role = user_role(user)
+    contributions = Contribution.objects.all()
+    if role == UserProfile.Role.ADMIN:
+        return contributions
+    if role == UserProfile.Role.DONOR:
+        return contributions.filter(donor_id=user.profile.donor_id)
+    if role == UserProfile.Role.MANAGER:
+        return contributions.filter(programme__in=user.profile.programmes.all())
+    return contributions.none()

@@ -2,10 +2,16 @@
 
 The admin is the administrators' tool (see docs/PRODUCT.md): it shows
 everything. Models with ``history`` use ``SimpleHistoryAdmin`` so that the
-"History" page says who changed what and when.
+"History" page says who changed what and when. Donors, programmes, projects
+and contributions (also those inline on a programme) are written through
+``programmes.services``, as over the API: the same checks, the same history
+and the same recomputation.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import admin
@@ -17,11 +23,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from programmes.hooks import FullRecomputeAfterChangeMixin, RecomputeAfterChangeMixin
+from programmes import services
 from programmes.models import (
     Contribution,
     Donor,
     Governorate,
+    OutboxTask,
     Programme,
     Project,
     Sector,
@@ -38,6 +45,55 @@ def usd(amount) -> str | None:
     if amount is None:
         return None
     return number_format(amount, decimal_pos=0, force_grouping=True)
+
+
+def model_fields(obj, names) -> dict[str, Any]:
+    """``{name: value}`` of ``obj`` for the names that are the model's own
+    concrete, editable fields (a form may have others)."""
+    own = {
+        f.name
+        for f in obj._meta.concrete_fields
+        if f.editable and not f.primary_key and not f.many_to_many
+    }
+    return {name: getattr(obj, name) for name in names if name in own}
+
+
+def created_as(obj, created) -> None:
+    """Make the admin's unsaved ``obj`` the row the create service saved, so
+    that the admin's log and redirect name it."""
+    obj.pk = created.pk
+    obj._state = created._state
+
+
+class ServiceWritesAdmin(SimpleHistoryAdmin):
+    """An admin whose saves and deletions go through the model's services:
+    ``create(user, fields)``, ``update(<name>=obj, user, fields)``,
+    ``delete(<name>=obj, user)`` (see ``programmes.services``)."""
+
+    create_service: Callable[..., Any]
+    update_service: Callable[..., Any]
+    delete_service: Callable[..., None]
+    instance_name: str
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            type(self).update_service(
+                **{self.instance_name: obj},
+                user=request.user,
+                fields=model_fields(obj, form.changed_data),
+            )
+        else:
+            created = type(self).create_service(
+                user=request.user, fields=model_fields(obj, form.cleaned_data)
+            )
+            created_as(obj, created)
+
+    def delete_model(self, request, obj):
+        type(self).delete_service(**{self.instance_name: obj}, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            type(self).delete_service(**{self.instance_name: obj}, user=request.user)
 
 
 class GovernorateFilter(admin.RelatedFieldListFilter):
@@ -137,7 +193,11 @@ class GovernorateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Donor)
-class DonorAdmin(SimpleHistoryAdmin):
+class DonorAdmin(ServiceWritesAdmin):
+    create_service = services.donor_create
+    update_service = services.donor_update
+    delete_service = services.donor_delete
+    instance_name = "donor"
     list_display = ["name", "code", "kind", "total_contributed"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
@@ -159,7 +219,11 @@ class ContributionInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(FullRecomputeAfterChangeMixin, SimpleHistoryAdmin):
+class ProgrammeAdmin(ServiceWritesAdmin):
+    create_service = services.programme_create
+    update_service = services.programme_update
+    delete_service = services.programme_delete
+    instance_name = "programme"
     list_display = ["code", "name", "outcome_area", "start_date", "end_date"]
     list_filter = ["outcome_area"]
     search_fields = ["code", "name"]
@@ -167,9 +231,33 @@ class ProgrammeAdmin(FullRecomputeAfterChangeMixin, SimpleHistoryAdmin):
     ordering = ["code"]
     inlines = [ContributionInline]
 
+    def save_formset(self, request, form, formset, change):
+        """The contributions inline, written through the contribution services."""
+        if formset.model is not Contribution:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for contribution in formset.deleted_objects:
+            services.contribution_delete(contribution=contribution, user=request.user)
+        for contribution, changed in formset.changed_objects:
+            services.contribution_update(
+                contribution=contribution,
+                user=request.user,
+                fields=model_fields(contribution, changed),
+            )
+        for contribution in formset.new_objects:
+            names = [*formset.form.base_fields, "programme"]
+            created = services.contribution_create(
+                user=request.user, fields=model_fields(contribution, names)
+            )
+            created_as(contribution, created)
+
 
 @admin.register(Contribution)
-class ContributionAdmin(RecomputeAfterChangeMixin, SimpleHistoryAdmin):
+class ContributionAdmin(ServiceWritesAdmin):
+    create_service = services.contribution_create
+    update_service = services.contribution_update
+    delete_service = services.contribution_delete
+    instance_name = "contribution"
     list_display = [
         "donor",
         "programme",
@@ -208,7 +296,11 @@ class SectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(FullRecomputeAfterChangeMixin, SimpleHistoryAdmin):
+class ProjectAdmin(ServiceWritesAdmin):
+    create_service = services.project_create
+    update_service = services.project_update
+    delete_service = services.project_delete
+    instance_name = "project"
     list_display = [
         "code",
         "name",
@@ -307,3 +399,20 @@ class UserAdmin(DjangoUserAdmin):
     def role(self, obj: User) -> str | None:
         profile = getattr(obj, "profile", None)
         return profile.get_role_display() if profile else None
+
+
+@admin.register(OutboxTask)
+class OutboxTaskAdmin(admin.ModelAdmin):
+    """Background work: what waits for the broker (and since when, with the
+    last error), and what was sent in the last week. Read only: the outbox
+    sends it by itself."""
+
+    list_display = ["id", "kind", "state", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = ["state", "kind"]
+    readonly_fields = [f.name for f in OutboxTask._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

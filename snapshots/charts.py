@@ -33,20 +33,18 @@ GEOJSON_PATH = Path(settings.BASE_DIR) / "programmes" / "data" / "iraq_governora
 TOPOJSON_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "plotly" / "topojson"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
-# The dashboards' palette (static/js/dashboard.js, static/css/iomdash.css).
-INK = "#1f2a37"
-MUTED = "#5b6675"
-GRID = "#e6e9ee"
-ACCENT = "#0b5cad"
-PALETTE = ["#0b5cad", "#4f8fd1", "#f2a541", "#3b9b74", "#b05d8c", "#7a8594", "#c9553f", "#9ab8dd"]
-STATUS_COLOURS = {"completed": "#3b9b74", "ongoing": "#0b5cad", "preparation": "#f2a541"}
-GENDER_COLOURS = {"female": "#b05d8c", "male": "#4f8fd1"}
+# The dashboards' colours: one file, read by static/js/dashboard.js too.
+COLOURS = json.loads((Path(settings.BASE_DIR) / "static" / "js" / "chart-colours.json").read_text())
+INK, MUTED, GRID, ACCENT = (COLOURS[key] for key in ("ink", "muted", "grid", "accent"))
+PALETTE = COLOURS["palette"]
+STATUS_COLOURS = {code: COLOURS["status"][code] for code in ("completed", "ongoing", "preparation")}
+GENDER_COLOURS = COLOURS["gender"]
 # The diverging scale of a feedback question's answers, ordered negative to
 # positive: red at the negative end, grey in the middle, green at the positive end.
 DIVERGING = {
-    "negative": ("#f4b8ad", "#b42318"),
-    "middle": "#c9cfd8",
-    "positive": ("#a8d5ba", "#1d6b47"),
+    "negative": tuple(COLOURS["diverging"]["negative"]),
+    "middle": COLOURS["diverging"]["middle"],
+    "positive": tuple(COLOURS["diverging"]["positive"]),
 }
 FONT = {"family": "Noto Sans, DejaVu Sans, sans-serif", "color": INK, "size": 12}
 
@@ -192,7 +190,7 @@ _LABEL_NUDGE = {
 
 
 MAP_LABEL_MAX = 14
-MAP_SCALE = [[0, "#eef3f9"], [0.35, "#9ab8dd"], [1, ACCENT]]
+MAP_SCALE = COLOURS["map_scale"]
 
 
 def _scale_colour(t: float) -> str:

@@ -199,6 +199,9 @@ def records(project, activity_type, monitor, media):
         created_at=timezone.now(),
         updated_at=timezone.now(),
     )
+    from programmes.models import OutboxTask
+
+    OutboxTask.objects.create(kind="indicators.full_recompute", payload={"job_id": 1})
 
 
 def test_every_model_of_the_domain_is_registered():
@@ -220,8 +223,8 @@ def test_changelist_opens(admin_client, model):
 def test_add_page_opens(admin_client, admin_user, rf, model):
     request = rf.get("/")
     request.user = admin_user
-    # django-axes' logs, indicator values, recomputation jobs and imports are
-    # written only by their code: their admins refuse additions by design.
+    # django-axes' logs, indicator values, recomputation jobs, imports and the
+    # outbox are written only by their code: their admins refuse additions by design.
     addable = admin.site._registry[model].has_add_permission(request)
     assert addable or model._meta.label in {
         "axes.AccessAttempt",
@@ -230,7 +233,9 @@ def test_add_page_opens(admin_client, admin_user, rf, model):
         "indicators.IndicatorValue",
         "indicators.RecomputeJob",
         "beneficiaries.ImportBatch",
+        "programmes.OutboxTask",  # written with the change that asks for the work
         "snapshots.Snapshot",  # made by services.snapshot_create only
+        "snapshots.SnapshotSeries",  # made by the snapshot pages and API (its portfolio key)
         "snapshots.SnapshotDownload",  # a log
     }
 

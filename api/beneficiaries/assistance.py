@@ -18,7 +18,7 @@ from rest_framework import exceptions, mixins, serializers
 
 from api.base import ApiViewSet, Role
 from api.beneficiaries.filters import ProjectRecordFilter
-from beneficiaries import selectors, services
+from beneficiaries import access, services
 from beneficiaries.models import (
     HOUSEHOLD_SIZE_MAX,
     HOUSEHOLD_SIZE_MIN,
@@ -26,21 +26,8 @@ from beneficiaries.models import (
     ActivityType,
     AssistanceRecord,
 )
+from exports import hxl
 from programmes.access import user_role
-
-# --- Scope --------------------------------------------------------------------
-
-
-def may_write(user, record) -> bool:
-    """Whether ``user`` changes what ``record`` (an assistance line or a
-    feedback response) adds to its visit: the visit's monitor or an
-    administrator (whether the visit can still change is the service's rule);
-    a record without a visit is changed in the admin only."""
-    role = user_role(user)
-    if record.visit_id is None:
-        return False
-    return role == Role.ADMIN or (role == Role.MONITOR and record.visit.monitor_id == user.pk)
-
 
 # --- Serializers --------------------------------------------------------------
 
@@ -60,8 +47,8 @@ class WritableVisitField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         user = self.context["request"].user
         if user_role(user) not in (Role.MONITOR, Role.ADMIN):
-            return selectors.visits_for_user(user).none()
-        visits = selectors.visits_for_user(user).filter(status__in=selectors.EDITABLE_STATUSES)
+            return access.visits_for_user(user).none()
+        visits = access.visits_for_user(user).filter(status__in=access.EDITABLE_STATUSES)
         return visits.select_related("project")
 
 
@@ -169,7 +156,7 @@ class ActivityTypeViewSet(mixins.ListModelMixin, ApiViewSet):
     serializer_class = ActivityTypeSerializer
     ordering_fields = ["code", "name"]
     ordering = ["name"]
-    hxl_tags = {"code": "#activity+type+code", "name": "#activity+type+name"}
+    hxl_tags = hxl.hxl_tags(code="activity_code", name="activity_name")
 
 
 class AssistanceRecordViewSet(
@@ -180,7 +167,7 @@ class AssistanceRecordViewSet(
     mixins.DestroyModelMixin,
     ApiViewSet,
 ):
-    """Assistance records (``selectors.assistance_for_user``). Created, changed and
+    """Assistance records (``access.assistance_for_user``). Created, changed and
     deleted as lines of a draft or returned visit by its monitor or an
     administrator; a record imported without a visit is read-only here."""
 
@@ -188,35 +175,23 @@ class AssistanceRecordViewSet(
     filterset_class = AssistanceFilter
     ordering_fields = ["delivered_on", "id", "people", "units"]
     ordering = ["-delivered_on", "-id"]
-    hxl_tags = {
-        "project": "#activity+code",
-        "governorate": "#adm1+code",
-        "programme": "#activity+programme+code",
-        "donor": "#org+funder+code",
-        "activity_type": "#activity+type+code",
-        "delivered_on": "#date",
-        "status": "#status",
-        "units": "#output+units",
-        "households": "#affected+hh",
-        "people": "#affected+total",
-        **{
-            column: "#affected"
-            + ("+f" if column.startswith("f_") else "+m")
-            + {
-                "idp": "+idps",
-                "returnee": "+returnees",
-                "host": "+hostcommunity",
-                "refugee": "+refugees",
-            }[column.rsplit("_", 1)[1]]
-            + "+age"
-            + column[2:].rsplit("_", 1)[0]
-            for column in RECIPIENT_FIELDS
-        },
-    }
+    hxl_tags = hxl.hxl_tags(
+        "delivered_on",
+        "status",
+        "units",
+        "households",
+        "people",
+        *RECIPIENT_FIELDS,
+        project="project_code",
+        governorate="adm1_code",
+        programme="programme_code",
+        donor="donor_code",
+        activity_type="activity_code",
+    )
 
     def get_queryset(self):
         return (
-            selectors.assistance_for_user(self.request.user)
+            access.assistance_for_user(self.request.user)
             .select_related(
                 "project__governorate", "project__programme", "project__donor", "activity_type"
             )
@@ -226,7 +201,7 @@ class AssistanceRecordViewSet(
     def get_object(self):
         record = super().get_object()
         if self.action in ("update", "partial_update", "destroy"):
-            if not may_write(self.request.user, record):
+            if not access.record_can_write(self.request.user, record):
                 raise exceptions.PermissionDenied(
                     _("Only the visit's monitor changes its assistance lines.")
                 )

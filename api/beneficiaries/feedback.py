@@ -22,37 +22,17 @@ from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, mixins, serializers
 
 from api.base import ApiViewSet, Role
-from api.beneficiaries.assistance import WritableVisitField, may_write
+from api.beneficiaries.assistance import WritableVisitField
 from api.beneficiaries.filters import ProjectRecordFilter
 from api.plumbing import django_errors
-from beneficiaries import selectors, services
+from beneficiaries import access, services
 from beneficiaries.models import (
     FeedbackResponse,
     Question,
-    ReviewStatus,
     Survey,
 )
-from programmes.access import projects_for_user, user_role
-
-# --- Scope --------------------------------------------------------------------
-
-
-def feedback_for_user(user) -> QuerySet[FeedbackResponse]:
-    """The feedback responses ``user`` may read, as the assistance lines: an
-    administrator all; a manager those of the projects in their scope but
-    drafts; a monitor those of their own visits; a donor none."""
-    role = user_role(user)
-    responses = FeedbackResponse.objects.all()
-    if role == Role.ADMIN:
-        return responses
-    if role == Role.MANAGER:
-        return responses.filter(project__in=projects_for_user(user)).exclude(
-            status=ReviewStatus.DRAFT
-        )
-    if role == Role.MONITOR:
-        return responses.filter(visit__in=selectors.visits_for_user(user))
-    return responses.none()
-
+from exports import hxl
+from programmes.access import user_role
 
 # --- Serializers --------------------------------------------------------------
 
@@ -237,19 +217,19 @@ class FeedbackResponseViewSet(
     filterset_class = FeedbackFilter
     ordering_fields = ["collected_on", "id"]
     ordering = ["-collected_on", "-id"]
-    hxl_tags = {
-        "project": "#activity+code",
-        "governorate": "#adm1+code",
-        "collected_on": "#date",
-        "sex": "#affected+sex",
-        "age_group": "#affected+age",
-        "population_group": "#affected+type",
-        "status": "#status",
-    }
+    hxl_tags = hxl.hxl_tags(
+        "collected_on",
+        "status",
+        project="project_code",
+        governorate="adm1_code",
+        sex="respondent_sex",
+        age_group="respondent_age_group",
+        population_group="respondent_population_group",
+    )
 
     def get_queryset(self):
         return (
-            feedback_for_user(self.request.user)
+            access.feedback_for_user(self.request.user)
             .select_related("survey", "visit", "project__governorate")
             .defer("project__governorate__boundary", "project__governorate__aliases")
             .prefetch_related("answers__question")
@@ -258,7 +238,7 @@ class FeedbackResponseViewSet(
     def get_object(self):
         response = super().get_object()
         if self.action in ("update", "partial_update", "destroy"):
-            if not may_write(self.request.user, response):
+            if not access.record_can_write(self.request.user, response):
                 raise exceptions.PermissionDenied(
                     _("Only the visit's monitor changes its feedback responses.")
                 )

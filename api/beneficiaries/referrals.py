@@ -14,8 +14,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import ApiViewSet
-from beneficiaries import selectors, services
+from beneficiaries import access, services
 from beneficiaries.models import Referral
+from exports import hxl
 from programmes.models import Governorate, Programme
 
 
@@ -79,20 +80,20 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     filterset_class = ReferralFilter
     ordering_fields = ["id", "closed_on", "visit__visit_date"]
     ordering = ["-visit__visit_date", "-id"]
-    hxl_tags = {
-        "project_code": "#activity+code",
-        "governorate": "#adm1+code",
-        "programme": "#activity+programme+code",
-        "visit_date": "#date",
-        "issue": "#description",
-        "referred_to": "#org+referral",
-        "closed_on": "#date+closed",
-    }
+    hxl_tags = hxl.hxl_tags(
+        "project_code",
+        "visit_date",
+        "issue",
+        "referred_to",
+        "closed_on",
+        governorate="adm1_code",
+        programme="programme_code",
+    )
 
     def get_queryset(self):
-        return Referral.objects.filter(
-            visit__in=selectors.visits_for_user(self.request.user)
-        ).select_related("visit__project__governorate", "visit__project__programme")
+        return access.referrals_for_user(self.request.user).select_related(
+            "visit__project__governorate", "visit__project__programme"
+        )
 
     @extend_schema(
         request=CloseSerializer,
@@ -102,7 +103,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         referral = self.get_object()
-        if not selectors.visit_can_close_referrals(request.user, referral.visit):
+        if not access.visit_can_close_referrals(request.user, referral.visit):
             raise exceptions.NotFound()
         form = CloseSerializer(data=request.data)
         form.is_valid(raise_exception=True)

@@ -1,6 +1,6 @@
 """Monitoring visits over the API, with the review workflow as actions.
 
-Every visit is fetched through ``beneficiaries.selectors.visit_for_user``,
+Every visit is fetched through ``beneficiaries.access.visit_for_user``,
 as the pages do: reading needs the visit in the user's scope; changing and
 submitting need it to be theirs (or an administrator's) and still a draft or
 returned (``write``); approving and returning need a manager of its scope or
@@ -20,8 +20,9 @@ from rest_framework.response import Response
 
 from api.base import ApiViewSet
 from api.beneficiaries.filters import ProjectRecordFilter
-from beneficiaries import selectors, services
-from beneficiaries.models import MonitoringVisit
+from beneficiaries import access, services
+from beneficiaries.models import RETURN_REASON_MAX_LENGTH, MonitoringVisit
+from exports import hxl
 
 
 class ProjectChoiceField(serializers.PrimaryKeyRelatedField):
@@ -29,7 +30,7 @@ class ProjectChoiceField(serializers.PrimaryKeyRelatedField):
     other id, in scope or not, is "does not exist"."""
 
     def get_queryset(self):
-        return selectors.visit_projects(self.context["request"].user)
+        return access.visit_projects(self.context["request"].user)
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -92,7 +93,8 @@ class VisitSerializer(serializers.ModelSerializer):
 
 class ReturnSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=2000, help_text=_("What the monitor must correct: they will read it.")
+        max_length=RETURN_REASON_MAX_LENGTH,
+        help_text=_("What the monitor must correct: they will read it."),
     )
 
 
@@ -134,17 +136,17 @@ class VisitViewSet(
     filterset_class = VisitFilter
     ordering_fields = ["visit_date", "id", "status"]
     ordering = ["-visit_date", "-id"]
-    hxl_tags = {
-        "project_code": "#activity+code",
-        "governorate": "#adm1+code",
-        "programme": "#activity+programme+code",
-        "visit_date": "#date",
-        "status": "#status",
-    }
+    hxl_tags = hxl.hxl_tags(
+        "project_code",
+        "visit_date",
+        "status",
+        governorate="adm1_code",
+        programme="programme_code",
+    )
 
     def get_queryset(self):
         return (
-            selectors.visits_for_user(self.request.user)
+            access.visits_for_user(self.request.user)
             .select_related("project__governorate", "project__programme", "monitor", "reviewed_by")
             .defer("project__governorate__boundary", "project__governorate__aliases")
         )
@@ -153,18 +155,18 @@ class VisitViewSet(
         pk = self.kwargs["pk"]
         user = self.request.user
         if self.action in ("update", "partial_update", "submit"):
-            return selectors.visit_for_user(user, pk, write=True)
+            return access.visit_for_user(user, pk, write=True)
         if self.action in ("approve", "return_"):
-            return selectors.visit_for_user(user, pk, review=True)
-        return selectors.visit_for_user(user, pk)
+            return access.visit_for_user(user, pk, review=True)
+        return access.visit_for_user(user, pk)
 
     def create(self, request, *args, **kwargs):
-        if not selectors.visit_can_create(request.user):
+        if not access.visit_can_create(request.user):
             raise exceptions.PermissionDenied(_("Only field staff record visits."))
         return super().create(request, *args, **kwargs)
 
     def _moved(self, visit: MonitoringVisit) -> Response:
-        visit = selectors.visit_for_user(self.request.user, visit.pk)
+        visit = access.visit_for_user(self.request.user, visit.pk)
         return Response(self.get_serializer(visit).data)
 
     @extend_schema(

@@ -21,6 +21,7 @@ The uploaded file is deleted as soon as it is no longer needed.
 from __future__ import annotations
 
 import logging
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,24 +30,26 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from beneficiaries.access import import_for_user
 from beneficiaries.imports.parse import ImportFileError, estimate_rows, read_rows
 from beneficiaries.imports.status import (
     ProgressAside,
     Role,
     State,
     _status_update,
+    batch_take,
     batch_transition,
     dispatch_on_commit,
-    import_for_user,
     status_read,
     upload_delete,
     upload_path,
 )
 from beneficiaries.imports.validate import Rules, check_row, preview_row
 from beneficiaries.imports.write import RecordWriter
-from beneficiaries.models import AssistanceRecord, ReviewStatus
+from beneficiaries.models import AssistanceRecord, ImportBatch, ReviewStatus
 from programmes.access import user_role
 from programmes.hooks import assistance_scope, recompute_after_change
+from programmes.leases import Heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -181,21 +184,23 @@ def _run(batch_id, *, step: str, from_states, body) -> dict | None:
     finished, and stops), then run ``body``."""
     # Attempts of this step: 1 when it starts, one more each time it starts over.
     attempts = Case(When(state=step, then=F("attempts") + 1), default=Value(1))
-    if not batch_transition(
+    if not batch_take(
         batch_id,
         from_states=from_states,
-        to=step,
+        step=step,
         progress=0,
         rows_done=0,
         message="",
         attempts=attempts,
     ):
-        log.info("import %s: not %s, nothing to do", batch_id, " or ".join(from_states))
+        log.info("import %s: not %s (or held by a worker), nothing to do", batch_id,
+                 " or ".join(from_states))  # fmt: skip
         return status_read(batch_id)
     status = status_read(batch_id)
     with translation.override(status.get("language") or settings.LANGUAGE_CODE):
         try:
-            return body(status)
+            with Heartbeat(ImportBatch, uuid.UUID(str(batch_id))):
+                return body(status)
         except ImportFileError as exc:
             upload_delete(batch_id, status)  # unreadable: of no more use
             return _status_update(batch_id, state=State.INVALID, progress=100, message=str(exc))

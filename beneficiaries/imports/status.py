@@ -20,20 +20,20 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from beneficiaries.imports.parse import ImportFileError, check_upload
 from beneficiaries.models import ImportBatch
-from programmes.access import user_role
+from programmes.leases import lease_expired_before
 from programmes.models import UserProfile
+from programmes.outbox import outbox_enqueue
 
 log = logging.getLogger(__name__)
 Role = UserProfile.Role
 State = ImportBatch.State
 
-IMPORT_ROLES = (Role.MONITOR, Role.MANAGER, Role.ADMIN)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 RUNNING_STATES = ("receiving", "queued", "checking", "confirmed", "importing")
 # An upload nobody confirmed (or whose run stopped) is deleted after this long.
@@ -55,7 +55,18 @@ def _as_dict(batch: ImportBatch) -> dict:
     data["id"] = str(batch.pk)
     data["owner"] = batch.owner_id
     data["reviewed_by"] = batch.reviewed_by_id
-    for name in ("created_at", "updated_at", "finished_at", "reviewed_at", "upload_deleted_at"):
+    # A step whose worker stopped (lease expired, or queued again after that).
+    data["interrupted"] = batch.state in (State.CHECKING, State.IMPORTING) and (
+        batch.heartbeat_at is None or batch.heartbeat_at < lease_expired_before()
+    )
+    for name in (
+        "created_at",
+        "updated_at",
+        "finished_at",
+        "reviewed_at",
+        "upload_deleted_at",
+        "heartbeat_at",
+    ):
         data[name] = data[name].isoformat() if data[name] else None
     return data
 
@@ -115,20 +126,42 @@ def batch_transition(batch_id, *, from_states, to: str, **changes) -> bool:
     return updated == 1
 
 
-def import_for_user(user, batch_id) -> dict:
-    """The state of import ``batch_id`` if ``user`` started it (and may still
-    import); Http404 otherwise, so an import's existence is not disclosed."""
-    if user_role(user) not in IMPORT_ROLES:
-        raise Http404
-    status = status_read(batch_id)
-    if status is None or status.get("owner") != user.pk:
-        raise Http404
-    return status
+def batch_take(batch_id, *, from_states, step: str, **changes) -> bool:
+    """Move the import into ``step`` from one of ``from_states``, with a
+    fresh lease, in one conditional UPDATE. An import already in ``step`` is
+    taken only if its lease expired or was released (its worker died): a
+    second delivery of the task while a worker holds it changes nothing.
+    False when it was not taken."""
+    now = timezone.now()
+    held = Q(state=step, heartbeat_at__gte=lease_expired_before(now))
+    updated = (
+        ImportBatch.objects.filter(pk=batch_id, state__in=list(from_states))
+        .exclude(held)
+        .update(state=step, heartbeat_at=now, updated_at=now, **changes)
+    )
+    return updated == 1
 
 
-def import_can_start(user) -> bool:
-    """Whether ``user`` imports lists: field staff, managers and administrators."""
-    return user_role(user) in IMPORT_ROLES
+def import_reclaim() -> list[str]:
+    """Queue again the steps (dry run, write) whose worker stopped holding
+    them (lease expired: killed, or its machine lost). The lease is
+    released, so the page says "interrupted, restarting" and the step
+    delivered again takes the import. Returns the imports' ids."""
+    reclaimed = []
+    stale = ImportBatch.objects.filter(
+        state__in=[State.CHECKING, State.IMPORTING], heartbeat_at__lt=lease_expired_before()
+    ).values_list("pk", "state", "heartbeat_at")
+    for batch_id, state, heartbeat_at in stale:
+        with transaction.atomic():
+            released = ImportBatch.objects.filter(
+                pk=batch_id, state=state, heartbeat_at=heartbeat_at
+            ).update(heartbeat_at=None, updated_at=timezone.now())
+            if released:
+                log.warning("import %s: its worker stopped while %s; queued again", batch_id,
+                            state)  # fmt: skip
+                dispatch_on_commit("check" if state == State.CHECKING else "write", batch_id)
+                reclaimed.append(str(batch_id))
+    return reclaimed
 
 
 def _refuse_early(name: str, upload) -> str:
@@ -183,40 +216,40 @@ def import_create(*, user, upload) -> dict:
     return status_read(batch.pk)
 
 
-def _send(step: str, batch_id) -> bool:
-    from beneficiaries import tasks
-
-    task = tasks.import_check_task if step == "check" else tasks.import_write_task
-    try:
-        task.delay(str(batch_id))
-    except Exception:
-        log.exception("import %s: the %s could not be queued", batch_id, step)
-        return False
-    return True
+STEP_TASKS = {"check": "beneficiaries.import_check", "write": "beneficiaries.import_write"}
 
 
 def dispatch_on_commit(step: str, batch_id) -> None:
-    """Queue the ``step`` ("check" or "write") of the import for a worker
-    once the current transaction commits. A broker that cannot be reached is
-    logged, not raised: the change is saved, the page says it waits, and
-    ``import_redispatch`` sends it again later."""
-    transaction.on_commit(lambda: _send(step, batch_id))
+    """Queue the ``step`` ("check" or "write") of the import for a worker:
+    an outbox row of the current transaction, sent once it commits. A broker
+    that cannot be reached is logged, not raised: the change is saved, the
+    page says it waits, and the outbox sends it when the broker is back."""
+    outbox_enqueue(
+        kind=STEP_TASKS[step],
+        payload={"batch_id": str(batch_id)},
+        dedupe_key=f"import-{step}:{batch_id}",
+    )
 
 
 def import_redispatch(*, now: dt.datetime | None = None) -> int:
-    """Send again the steps of imports waiting (queued or confirmed) for more
-    than ``WAIT_BEFORE_RESEND``, e.g. queued while the broker was down. A
-    step delivered twice runs once: each takes its import by a conditional
-    UPDATE. Returns how many were sent."""
+    """Queue again (through the outbox) the steps of imports waiting (queued
+    or confirmed, or interrupted and released) for more than
+    ``WAIT_BEFORE_RESEND``: a message the broker
+    lost (a broker that was down is the outbox's business). A step delivered
+    twice runs once: each takes its import by a conditional UPDATE. Returns
+    how many were queued."""
     now = now or timezone.now()
     waiting = ImportBatch.objects.filter(
-        state__in=[State.QUEUED, State.CONFIRMED],
+        Q(state__in=[State.QUEUED, State.CONFIRMED])
+        | Q(state__in=[State.CHECKING, State.IMPORTING], heartbeat_at__isnull=True),
         upload_deleted_at__isnull=True,
         updated_at__lt=now - WAIT_BEFORE_RESEND,
     ).values_list("pk", "state")
     sent = 0
     for batch_id, state in waiting:
-        sent += _send("check" if state == State.QUEUED else "write", batch_id)
+        step = "check" if state in (State.QUEUED, State.CHECKING) else "write"
+        dispatch_on_commit(step, batch_id)
+        sent += 1
     return sent
 
 

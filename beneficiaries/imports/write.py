@@ -137,8 +137,8 @@ def import_approve(*, batch_id, user, reason: str) -> int:
     a history row naming ``user`` with ``reason``, and the indicators they
     count in are recomputed after commit. Returns the number of records
     approved. Who may call it is decided by the caller
-    (``selectors.import_review_for_user``)."""
-    from beneficiaries.selectors import import_records_to_review
+    (``access.import_review_for_user``)."""
+    from beneficiaries.access import import_records_to_review
 
     batch_id = uuid.UUID(str(batch_id))
     records = import_records_to_review(user, batch_id)
@@ -173,8 +173,8 @@ def import_return(*, batch_id, user, reason: str) -> int:
     returned it and why, so that they can correct the file and import it
     again. Returns the number of records returned; raises ValidationError
     for an empty reason. Who may call it is decided by the caller."""
+    from beneficiaries.access import import_records_to_review
     from beneficiaries.models import ImportBatch
-    from beneficiaries.selectors import import_records_to_review
 
     reason = (reason or "").strip()
     if not reason:

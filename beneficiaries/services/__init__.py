@@ -7,7 +7,7 @@ The visit's assistance records and feedback responses follow its status, so
 only those of an approved visit count in indicators; approving, and returning
 an approved visit, ask for the incremental recomputation of what they count in.
 
-Who may call what is decided before, by ``selectors.visit_for_user``; these
+Who may call what is decided before, by ``access.visit_for_user``; these
 services check the data and the state. Every save names its user in the
 record's history. A rule broken raises ``ValidationError`` with a message a
 monitor understands, by field where there is one; the forms show the same
@@ -15,7 +15,8 @@ messages, from the same functions (``visit_errors``, ``assistance_line_errors``,
 ``feedback_errors``).
 
 Modules: ``visits`` (the rules, the workflow, assistance lines, referrals),
-``feedback`` and ``photos``; every service is importable from here.
+``feedback``, ``photos`` and ``visit_save`` (the visit form's one
+transaction); every service is importable from here.
 """
 
 from beneficiaries.services.feedback import (
@@ -31,6 +32,12 @@ from beneficiaries.services.photos import (
     photo_check,
     photo_delete,
     strip_photo_metadata,
+)
+from beneficiaries.services.visit_save import (
+    FeedbackChange,
+    LineChange,
+    ReferralChange,
+    visit_save,
 )
 from beneficiaries.services.visits import (
     activity_fits_sector,
@@ -49,6 +56,9 @@ from beneficiaries.services.visits import (
 )
 
 __all__ = [
+    "FeedbackChange",
+    "LineChange",
+    "ReferralChange",
     "PHOTO_DISPLAY_PX",
     "PHOTO_FORMATS",
     "PHOTO_MAX_BYTES",
@@ -70,6 +80,7 @@ __all__ = [
     "visit_create",
     "visit_errors",
     "visit_return",
+    "visit_save",
     "visit_submit",
     "visit_update",
 ]

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from beneficiaries.access import EDITABLE_STATUSES
 from beneficiaries.models import MonitoringVisit
-from beneficiaries.selectors import EDITABLE_STATUSES
 
 
 def _day(value: dt.date) -> str:

@@ -329,7 +329,7 @@ def referral_close(*, referral: Referral, user, closed_on: dt.date) -> Referral:
     whom it was referred to). Any time after the visit was submitted: a
     referral lives on after the review. Who may do it (a manager of the
     visit's scope, or an administrator) is decided by the caller
-    (``selectors.referral_for_user``)."""
+    (``access.referral_for_user``)."""
     referral = Referral.objects.select_for_update().select_related("visit").get(pk=referral.pk)
     if referral.visit.status == ReviewStatus.DRAFT:
         raise ValidationError(_("A referral of a draft visit is closed by editing the visit."))

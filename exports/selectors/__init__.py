@@ -1,4 +1,4 @@
-"""What each download holds and who may take it.
+"""What each download holds (who may take which: ``exports.access``).
 
 An export is a ``Table``: its columns (a translated header and the key of its
 HXL hashtag, ``exports.hxl``) and a ``values_list`` query read in
@@ -9,8 +9,8 @@ export reads through the same access rules as the pages:
   for a donor the cells their dashboards show (``values_for_user``, narrowed
   by governorate or programme), counts from 1 to 4 as "<5", in the split
   columns too;
-- assistance records: ``records_for_user`` (the API's rule: the records of
-  ``projects_for_user`` for staff, a monitor's own visits' lines, no draft for
+- assistance records: ``assistance_for_user`` (the API's rule: the records
+  of ``projects_for_user`` for staff, a monitor's own visits' lines, no draft for
   a manager), never for donors (aggregates only); no beneficiary's name or
   phone, ever;
 - monitoring visits: ``visits_for_user`` (a monitor: their own; a manager:
@@ -40,13 +40,12 @@ from exports.selectors.base import (
 )
 from exports.selectors.records import (
     assistance_records_table,
-    records_for_user,
     visits_table,
 )
-from exports.selectors.values import indicator_values_table, values_readable_by
+from exports.selectors.values import indicator_values_table
 from indicators.models import IndicatorDefinition, IndicatorValue
-from programmes.access import programmes_for_user, user_role
-from programmes.models import Donor, Governorate, Sector
+from programmes.access import donors_for_user, programmes_for_user
+from programmes.models import Governorate, Sector
 
 __all__ = [
     "CHUNK_SIZE",
@@ -58,11 +57,7 @@ __all__ = [
     "Table",
     "assistance_records_table",
     "export_choices",
-    "export_for_user",
-    "exports_for_user",
     "indicator_values_table",
-    "records_for_user",
-    "values_readable_by",
     "visits_table",
 ]
 
@@ -117,29 +112,12 @@ EXPORTS = {
 }
 
 
-def exports_for_user(user) -> list[Export]:
-    """The downloads ``user`` may take: a donor the indicator values only
-    (aggregates); staff all three; a user without a role none."""
-    role = user_role(user)
-    return [export for export in EXPORTS.values() if role in export.roles]
-
-
-def export_for_user(user, slug: str) -> Export | None:
-    """The export ``slug`` if ``user`` may take it, else None."""
-    export = EXPORTS.get(slug)
-    return export if export is not None and user_role(user) in export.roles else None
-
-
 def export_choices(user) -> dict:
     """What the export page's filters offer ``user``: the active indicator
     definitions, the 18 governorates, the programmes in their scope, the
     donors (a donor: their own), sectors, activity types, review statuses and
     period types."""
-    role = user_role(user)
-    if role == Role.DONOR:
-        donors = list(Donor.objects.filter(pk=user.profile.donor_id))
-    else:
-        donors = list(Donor.objects.order_by("name"))
+    donors = list(donors_for_user(user).order_by("name"))
     return {
         "definitions": list(
             IndicatorDefinition.objects.filter(is_active=True).only("code", "name", "position")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from beneficiaries.access import assistance_for_user, visits_for_user
 from beneficiaries.models import RECIPIENT_FIELDS, AssistanceRecord, Photo, Referral, ReviewStatus
-from beneficiaries.selectors import assistance_for_user, visits_for_user
 from exports.selectors.base import (
     Column,
     ExportQueryError,
@@ -19,12 +19,6 @@ from exports.selectors.base import (
 )
 
 # --- Assistance records ------------------------------------------------------------
-
-
-def records_for_user(user) -> QuerySet[AssistanceRecord]:
-    """The assistance records ``user`` may download: the API's rule
-    (``beneficiaries.selectors.assistance_for_user``)."""
-    return assistance_for_user(user)
 
 
 def _recipient_labels() -> dict[str, str]:
@@ -48,7 +42,7 @@ def _project_filters(params: QueryDict, prefix: str = "project__") -> Q:
 
 
 def assistance_records_table(*, user, params: QueryDict) -> Table:
-    """The assistance records ``user`` may download (``records_for_user``),
+    """The assistance records ``user`` may download (``beneficiaries.access.assistance_for_user``),
     filtered by ``project``, ``programme``, ``governorate`` (P-code),
     ``donor``, ``sector``, ``activity_type`` (codes), ``status`` and
     ``delivered_after`` / ``delivered_before`` (inclusive); oldest first.
@@ -60,7 +54,7 @@ def assistance_records_table(*, user, params: QueryDict) -> Table:
     before = _date(params, "delivered_before", errors)
     if errors:
         raise ExportQueryError(errors)
-    records = records_for_user(user).filter(_project_filters(params))
+    records = assistance_for_user(user).filter(_project_filters(params))
     if codes := _codes(params, "activity_type"):
         records = records.filter(activity_type__code__in=codes)
     if statuses:

@@ -19,12 +19,12 @@ from exports.selectors.base import (
     _codes,
     _date,
 )
+from indicators.access import values_for_user, values_readable_by
 from indicators.models import SPLIT_COLUMNS, IndicatorDefinition, IndicatorValue
 from indicators.selectors import (
     SMALL_COUNT,
     small_count_hidden,
     small_counts_hidden,
-    values_for_user,
 )
 from programmes.access import user_role
 
@@ -55,32 +55,6 @@ def _protected_splits(values: list) -> list:
         (f"<{SMALL_COUNT}" if small_count_hidden(v) else not_shown) if i in hidden else v
         for i, v in enumerate(values)
     ]
-
-
-def values_readable_by(user) -> QuerySet[IndicatorValue]:
-    """Every value row ``user`` may read in full, at any cut: the rows made
-    only of records in their scope. An administrator all; a manager the rows
-    of their programmes and of their governorates (any other cut); a monitor
-    those of their governorates; a donor those of their organisation; anyone
-    else none. A superset of ``values_for_user`` (the disjoint cells the
-    dashboards add up), with the finer cuts too. For staff exports; a donor's
-    export keeps to the dashboards' cells (``indicator_values_table``)."""
-    role = user_role(user)
-    values = IndicatorValue.objects.all()
-    if role == Role.ADMIN:
-        return values
-    if role == Role.DONOR:
-        return values.filter(donor_id=user.profile.donor_id)
-    if role == Role.MONITOR:
-        return values.filter(
-            governorate_id__in=list(user.profile.governorates.values_list("pk", flat=True))
-        )
-    if role == Role.MANAGER:
-        return values.filter(
-            Q(programme_id__in=list(user.profile.programmes.values_list("pk", flat=True)))
-            | Q(governorate_id__in=list(user.profile.governorates.values_list("pk", flat=True)))
-        )
-    return values.none()
 
 
 def _donor_values(user, params: QueryDict) -> QuerySet[IndicatorValue]:

@@ -21,10 +21,7 @@ from indicators.selectors.dashboards import (
 )
 from indicators.selectors.figures import Figure, FigureQuery, figures
 from indicators.selectors.values import (
-    CELL_DIMENSIONS,
     SMALL_COUNT,
-    Cells,
-    cells_for_user,
     default_as_of,
     figure_shown,
     figures_shown,
@@ -35,7 +32,6 @@ from indicators.selectors.values import (
     small_count_hidden,
     small_counts_hidden,
     value_as_of,
-    values_for_user,
     values_in_cells,
 )
 
@@ -43,20 +39,17 @@ __all__ = [
     "MAP_SERIES",
     "PROJECTS_LIMIT",
     "SMALL_COUNT",
-    "CELL_DIMENSIONS",
     "DashboardQuery",
     "DashboardSlots",
     "dashboard_slots",
     "Figure",
     "FigureQuery",
-    "Cells",
     "figure_shown",
     "figures_shown",
     "latest_values",
     "latest_value_parts",
     "series_figures_shown",
     "is_hidden_small",
-    "cells_for_user",
     "default_as_of",
     "figures",
     "governorate_dashboard",
@@ -66,6 +59,5 @@ __all__ = [
     "small_count_hidden",
     "small_counts_hidden",
     "value_as_of",
-    "values_for_user",
     "values_in_cells",
 ]

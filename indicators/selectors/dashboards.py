@@ -16,13 +16,13 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from indicators.access import cells_for_user
 from indicators.breakdowns import STATUSES, project_breakdown
+from indicators.cells import CELL_DIMENSIONS
 from indicators.models import SPLIT_COLUMNS, IndicatorDefinition, IndicatorValue
 from indicators.periods import quarter_end
 from indicators.selectors.field import governorate_field_data
 from indicators.selectors.values import (
-    CELL_DIMENSIONS,
-    cells_for_user,
     default_as_of,
     figure_shown,
     figures_shown,

@@ -17,8 +17,8 @@ from django.core.files.storage import default_storage
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import JSONObject
 
+from beneficiaries.access import visits_for_user
 from beneficiaries.models import Photo, Referral, ReviewStatus
-from beneficiaries.selectors import visits_for_user
 from indicators.breakdowns import feedback_distribution
 from indicators.periods import quarter_start
 from indicators.selectors.values import SMALL_COUNT, figure_shown, figures_shown

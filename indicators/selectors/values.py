@@ -1,21 +1,20 @@
-"""Reads of indicator values: the cells of the value table a user may read,
-the latest running totals, and numbers as a page shows them (with the donor
+"""Reads of indicator values: the values of a user's cells narrowed as a page
+narrows them (the cells themselves: ``indicators.access``), the latest running totals, and numbers as a page shows them (with the donor
 small-count rule). Pages and exports ask these, never the table."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from indicators.access import cells_for_user
+from indicators.cells import Cells
 from indicators.models import SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
 from indicators.periods import quarter_start
-from programmes.access import user_role
-from programmes.models import UserProfile
 
 SMALL_COUNT = 5  # counts from 1 to SMALL_COUNT - 1 are shown to donors as "<5"
 
@@ -54,133 +53,8 @@ def default_as_of(today: dt.date) -> dt.date:
 
 # --- Cells ----------------------------------------------------------------------
 #
-# What a user may see is a set of disjoint "cells" of the value table whose
-# values add up (every measure adds up across cuts, see indicators/models.py):
-# an administrator reads the "all" cell, a donor the cells of their
-# organisation, a manager the finest (governorate, programme) cells of their
-# programmes and governorates. Filters narrow those cells; a chart "by
-# governorate" or "by donor" expands an "all" dimension into its values.
-
-CELL_DIMENSIONS = {
-    "governorate": "governorate_id",
-    "programme": "programme_id",
-    "donor": "donor_id",
-}
-
-
-def _spec_q(column: str, spec: tuple) -> Q:
-    kind = spec[0]
-    if kind == "all":
-        return Q(**{f"{column}__isnull": True})
-    if kind == "any":
-        return Q(**{f"{column}__isnull": False})
-    if kind == "in":
-        return Q(**{f"{column}__in": sorted(spec[1])})
-    return Q(**{f"{column}__isnull": False}) & ~Q(**{f"{column}__in": sorted(spec[1])})
-
-
-def _spec_matches(value: int | None, spec: tuple) -> bool:
-    kind = spec[0]
-    if kind == "all":
-        return value is None
-    if kind == "any":
-        return value is not None
-    if kind == "in":
-        return value in spec[1]
-    return value is not None and value not in spec[1]
-
-
-class Cells:
-    """A union of disjoint terms, each one spec per dimension: ("all",) the
-    NULL "all" cell, ("in", ids), ("notin", ids) any value but those."""
-
-    def __init__(self, terms: list[dict[str, tuple]]):
-        self.terms = terms
-
-    def narrowed(self, dimension: str, pk: int | None) -> Cells:
-        """The cells within one value of ``dimension`` (unchanged for None)."""
-        if pk is None:
-            return self
-        terms = []
-        for term in self.terms:
-            kind, *ids = term[dimension]
-            ids = ids[0] if ids else frozenset()
-            if kind == "all" or kind == "any" or (kind == "in" and pk in ids):
-                terms.append({**term, dimension: ("in", frozenset({pk}))})
-            elif kind == "notin" and pk not in ids:
-                terms.append({**term, dimension: ("in", frozenset({pk}))})
-        return Cells(terms)
-
-    def _specs(self, term: dict, by: str | None) -> Iterable[tuple[str, str, tuple]]:
-        for dimension, column in CELL_DIMENSIONS.items():
-            spec = term[dimension]
-            if dimension == by and spec[0] == "all":
-                spec = ("any",)
-            yield dimension, column, spec
-
-    def q(self, by: str | None = None) -> Q:
-        """The rows of these cells, with the "all" cells of dimension ``by``
-        replaced by its values. Nothing for no terms."""
-        if not self.terms:
-            return Q(pk__in=[])
-        result = Q()
-        for term in self.terms:
-            part = Q()
-            for _dimension, column, spec in self._specs(term, by):
-                part &= _spec_q(column, spec)
-            result |= part
-        return result
-
-    def matches(self, row: dict, by: str | None = None) -> bool:
-        """Whether a value row (a dict with the cut columns) is one of
-        ``self.q(by)``'s, without a query."""
-        return any(
-            all(_spec_matches(row[column], spec) for _d, column, spec in self._specs(term, by))
-            for term in self.terms
-        )
-
-
-def cells_for_user(user) -> Cells:
-    """The cells of the value table ``user`` may read (see the section comment).
-    At most one query (a manager's programmes and governorates together)."""
-    role = user_role(user)
-    every = {"governorate": ("all",), "programme": ("all",), "donor": ("all",)}
-    if role == UserProfile.Role.ADMIN:
-        return Cells([every])
-    if role == UserProfile.Role.DONOR:
-        return Cells([{**every, "donor": ("in", frozenset({user.profile.donor_id}))}])
-    if role == UserProfile.Role.MONITOR:
-        governorates = frozenset(user.profile.governorates.values_list("pk", flat=True))
-        return Cells([{**every, "governorate": ("in", governorates)}] if governorates else [])
-    if role == UserProfile.Role.MANAGER:
-        profile = user.profile
-        programme_links = UserProfile.programmes.through.objects.filter(userprofile_id=profile.pk)
-        governorate_links = UserProfile.governorates.through.objects.filter(
-            userprofile_id=profile.pk
-        )
-        scope = programme_links.values_list(Value("p"), "programme_id").union(
-            governorate_links.values_list(Value("g"), "governorate_id"), all=True
-        )
-        programmes = frozenset(pk for kind, pk in scope if kind == "p")
-        governorates = frozenset(pk for kind, pk in scope if kind == "g")
-        terms = []
-        if programmes:
-            terms.append({**every, "programme": ("in", programmes)})
-        if governorates:
-            terms.append(
-                {**every, "governorate": ("in", governorates), "programme": ("notin", programmes)}
-            )
-        return Cells(terms)
-    return Cells([])
-
-
-def values_for_user(user):
-    """The indicator values ``user`` may read, whatever the page: the cells of
-    ``cells_for_user`` (a donor: only the cells of their organisation; a manager:
-    their programmes, and their governorates outside those programmes; a
-    monitor: their governorates). For the API and the exports; a donor's
-    output must still show small counts as "<5" (``small_count_hidden``)."""
-    return IndicatorValue.objects.filter(cells_for_user(user).q())
+# Which cells a user may read is an access rule (``indicators.access``); the
+# algebra of cells is ``indicators.cells``.
 
 
 def values_in_cells(

@@ -7,9 +7,12 @@
   if (!source || !window.Plotly) return;
   var data = JSON.parse(source.textContent);
   var labels = data.labels || {};
-  var ACCENT = "#0b5cad";
-  var PALETTE = ["#0b5cad", "#4f8fd1", "#f2a541", "#3b9b74", "#b05d8c", "#7a8594", "#c9553f", "#9ab8dd"];
-  var FONT = { family: 'system-ui, "Segoe UI", "Noto Sans", "Noto Sans Arabic", sans-serif', color: "#1f2a37", size: 12 };
+  /* The colours come from static/js/chart-colours.json (through the page),
+     the same file the snapshot PDFs' charts read. */
+  var COLOURS = data.colours;
+  var ACCENT = COLOURS.accent;
+  var PALETTE = COLOURS.palette;
+  var FONT = { family: 'system-ui, "Segoe UI", "Noto Sans", "Noto Sans Arabic", sans-serif', color: COLOURS.ink, size: 12 };
   var CONFIG = {
     displaylogo: false,
     responsive: true,
@@ -55,7 +58,7 @@
     // Room on the right for the longest text outside its bar ("US$ 900,000").
     var longest = text.reduce(function (n, t) { return Math.max(n, String(t).length); }, 0);
     var right = Math.max(60, Math.ceil(longest * 7.5) + 10);
-    var valueAxis = { showgrid: true, gridcolor: "#e6e9ee", zeroline: false, showticklabels: false, rangemode: "tozero" };
+    var valueAxis = { showgrid: true, gridcolor: COLOURS.grid, zeroline: false, showticklabels: false, rangemode: "tozero" };
     draw(id, [trace], horizontal
       ? { xaxis: valueAxis, yaxis: Object.assign({ autorange: "reversed" }, axis), margin: { l: 10, r: right, t: 10, b: 10 } }
       : { xaxis: axis, yaxis: valueAxis, margin: { l: 10, r: 10, t: 20, b: 30 } });
@@ -83,11 +86,11 @@
       text: areas.map(function (a) { return a.name; }),
       customdata: areas.map(function (a) { return figure(a).display; }),
       hovertemplate: "<b>%{text}</b><br>%{customdata}<extra></extra>",
-      colorscale: [[0, "#eef3f9"], [0.35, "#9ab8dd"], [1, ACCENT]],
+      colorscale: COLOURS.map_scale,
       zmin: 0,
       marker: {
         line: {
-          color: areas.map(function (a) { return a.selected ? "#1f2a37" : "#ffffff"; }),
+          color: areas.map(function (a) { return a.selected ? COLOURS.ink : "#ffffff"; }),
           width: areas.map(function (a) { return a.selected ? 2.5 : 0.8; })
         }
       },
@@ -107,8 +110,8 @@
         scope: "asia",
         fitbounds: "locations",
         projection: { type: "mercator" },
-        showland: true, landcolor: "#f1f3f6",
-        showcountries: true, countrycolor: "#c9cfd8",
+        showland: true, landcolor: COLOURS.land,
+        showcountries: true, countrycolor: COLOURS.borders,
         showcoastlines: false, showlakes: false, showframe: false,
         bgcolor: "rgba(0,0,0,0)"
       }
@@ -178,7 +181,7 @@
     if (!el || !info || !info.has_data) return;
     var rows = info.sectors;
     el.style.height = Math.max(160, 70 + rows.length * 30) + "px";
-    var colours = { completed: "#3b9b74", ongoing: ACCENT, preparation: "#f2a541" };
+    var colours = COLOURS.status;
     var names = rows.map(function (r) { return r.sector; });
     var traces = info.statuses.map(function (status) {
       return {
@@ -187,7 +190,7 @@
         x: rows.map(function (r) { return r[status.code].value === null ? 0 : r[status.code].value; }),
         customdata: rows.map(function (r) { return r[status.code].display; }),
         hovertemplate: "%{y}: %{customdata}<extra>" + status.label + "</extra>",
-        marker: { color: colours[status.code] || "#7a8594" }
+        marker: { color: colours[status.code] || colours.other }
       };
     });
     // Whole projects on the axis: a step of 1 where plotly would pick 0.5.
@@ -200,7 +203,7 @@
       legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", traceorder: "normal" },
       margin: { l: 10, r: 20, t: narrow(el) ? 52 : 30, b: 30 },
       xaxis: Object.assign(
-        { gridcolor: "#e6e9ee", zeroline: false, rangemode: "tozero", tickformat: ",d" },
+        { gridcolor: COLOURS.grid, zeroline: false, rangemode: "tozero", tickformat: ",d" },
         most <= 8 ? { dtick: 1 } : {}
       ),
       yaxis: { automargin: true, autorange: "reversed" }
@@ -226,7 +229,7 @@
         hovertemplate: "%{y}: %{text} (%{customdata} " + (labels.answers || "") + ")<extra></extra>",
         marker: { color: question.options.map(function (_, i) { return PALETTE[i % PALETTE.length]; }) }
       }], {
-        xaxis: { range: [0, 100], showgrid: true, gridcolor: "#e6e9ee", zeroline: false, showticklabels: false },
+        xaxis: { range: [0, 100], showgrid: true, gridcolor: COLOURS.grid, zeroline: false, showticklabels: false },
         yaxis: { automargin: true, autorange: "reversed" },
         margin: { l: 10, r: Math.max(40, longest * 8 + 10), t: 4, b: 4 }
       });
@@ -268,7 +271,7 @@
         y: items.map(function (s) { return s.per_quarter.value; }),
         customdata: items.map(function (s) { return s.per_quarter.display; }),
         hovertemplate: "%{x}: %{customdata}<extra>" + labels.per_quarter + "</extra>",
-        marker: { color: "#9ab8dd" }
+        marker: { color: COLOURS.light }
       },
       {
         type: "scatter", mode: "lines+markers", name: labels.cumulative, x: x, yaxis: "y2",
@@ -282,7 +285,7 @@
       legend: small ? { orientation: "h", x: 0, y: -0.15, yanchor: "top" } : { orientation: "h", y: 1.12, x: 0 },
       margin: small ? { l: 45, r: 45, t: 10, b: 40 } : { l: 55, r: 60, t: 30, b: 40 },
       xaxis: { type: "category", showgrid: false },
-      yaxis: { title: { text: labels.per_quarter }, gridcolor: "#e6e9ee", rangemode: "tozero", tickmode: "auto" },
+      yaxis: { title: { text: labels.per_quarter }, gridcolor: COLOURS.grid, rangemode: "tozero", tickmode: "auto" },
       yaxis2: { title: { text: labels.cumulative }, overlaying: "y", side: "right", showgrid: false, rangemode: "tozero", tickmode: "auto" },
       hovermode: "x unified"
     });

@@ -93,3 +93,27 @@ def test_errors_and_details_are_not_csv_tables(world, api):
     assert table(response)[0] == ["field", "message"]
     assert client.get(f"/api/v1/projects/{world['krk'].pk}/", {"format": "csv"}).status_code == 404
     assert client.get("/api/v1/surveys/", {"format": "csv"}).status_code == 404
+
+
+def test_a_column_has_the_same_hashtag_over_the_api_as_in_the_downloads(world, api):
+    # The API's CSV and the exports' files are tagged from one table
+    # (exports.hxl): a project code is "#activity+project+code" in both.
+    from exports.hxl import HXL
+
+    client = api(world["admin"])
+    header, tags, *_rows = table(client.get("/api/v1/projects/", {"format": "csv"}))
+    tag_of = dict(zip(header, tags, strict=True))
+    assert tag_of["code"] == HXL["project_code"] == "#activity+project+code"
+    header, tags, *_rows = table(client.get("/api/v1/sectors/", {"format": "csv"}))
+    assert dict(zip(header, tags, strict=True))["name"] == HXL["sector_name"] == "#sector"
+    header, tags, *_rows = table(client.get("/api/v1/assistance-records/", {"format": "csv"}))
+    tag_of = dict(zip(header, tags, strict=True))
+    assert tag_of["people"] == HXL["people"]
+    assert tag_of["f_18_59_idp"] == HXL["f_18_59_idp"] == "#affected+f+age18_59+idps"
+
+
+def test_a_table_cannot_invent_a_hashtag():
+    from exports.hxl import hxl_tags
+
+    with pytest.raises(KeyError):
+        hxl_tags(code="project_kode")

@@ -615,27 +615,29 @@ def test_the_copy_write_keeps_every_column_and_one_history_row_each(
         assert (row.history_type, row.people, getattr(row, WOMEN_IDP)) == ("+", 6, 3)
 
 
-def test_an_upload_while_the_broker_is_down_is_saved_and_sent_later(client, world, monkeypatch):
-    from beneficiaries import tasks
+def test_an_upload_while_the_broker_is_down_is_saved_and_sent_later(client, world):
+    from iomdash.celery import app as celery_app
+    from programmes import outbox
+    from programmes.models import OutboxTask
+    from tests.programmes.test_outbox import broker_down
 
-    def broker_down(*args, **kwargs):
-        raise ConnectionError("Redis is down")
-
-    send = tasks.import_check_task.delay
-    monkeypatch.setattr(tasks.import_check_task, "delay", broker_down)
-    response = upload(client, world["alice"], csv_file([GOOD]))
+    celery_app.conf.task_always_eager = False  # a real publish, to a dead broker
+    with broker_down():
+        response = upload(client, world["alice"], csv_file([GOOD]))
     assert response.status_code == 302  # saved, not a 500
     batch = imports.status_read(re.search(r"([0-9a-f-]{36})", response["Location"]).group(1))
     assert batch["state"] == "queued"
     assert "Waiting for a worker" in detail(client, batch).content.decode()
+    assert OutboxTask.objects.get(state="pending").payload == {"batch_id": batch["id"]}
 
-    monkeypatch.setattr(tasks.import_check_task, "delay", send)
+    # The broker is back: beat's next round sends the check, once.
+    celery_app.conf.task_always_eager = True
+    assert outbox.outbox_dispatch() == 1
+    assert status_read_of(batch)["state"] == "checked"
+    assert outbox.outbox_dispatch() == 0
+    # Queued again by the clean-up's safety net, it finds the import checked.
     queued_at = dt.datetime.fromisoformat(batch["updated_at"])
     assert imports.import_redispatch(now=queued_at + dt.timedelta(minutes=5)) == 0
-    assert imports.import_redispatch(now=queued_at + dt.timedelta(minutes=11)) == 1
-    assert status_read_of(batch)["state"] == "checked"
-    # Sent once more by mistake, it finds the import checked and does nothing.
-    tasks.import_check_task.delay(batch["id"])
     assert status_read_of(batch)["attempts"] == 1
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from indicators.selectors import values_for_user
+from indicators.access import values_for_user
 from tests.exports.conftest import column, download
 
 pytestmark = pytest.mark.django_db

@@ -262,15 +262,15 @@ def test_default_mode_loads_every_kind_of_data_and_the_demo_logins(client):
     assert definitions.get(code="bsp-beneficiaries").activity_types.get().code == (
         "business-support-package"
     )
-    # Two published snapshots of CRP, the second compared with the first, that
-    # the demo donor (USA funds CRP) may download.
-    snapshots = list(Snapshot.objects.order_by("period_end"))
-    assert [(s.status, s.period_end) for s in snapshots] == [
-        ("published", date(2026, 6, 30)),
-        ("published", date(2026, 9, 30)),
-    ]
-    assert snapshots[1].previous == snapshots[0]
-    assert any(f["marker"] == "increased" for f in snapshots[1].payload["headlines"])
+    # Two series published (tests/demo/test_snapshots.py checks their content):
+    # quarterly CRP, the second quarter compared with the first, and monthly
+    # CRP and RRP; the demo donor (USA funds both) may download them.
+    snapshots = list(Snapshot.objects.filter(status="published").order_by("period_end"))
+    quarterly = [s for s in snapshots if s.series.cadence == "quarterly"]
+    assert [s.period_end for s in quarterly] == [date(2026, 6, 30), date(2026, 9, 30)]
+    assert quarterly[1].previous == quarterly[0]
+    assert any(f["marker"] == "increased" for f in quarterly[1].payload["headlines"])
+    assert len([s for s in snapshots if s.series.cadence == "monthly"]) == 3
     # Drawn illustrations on the latest approved visits: one per governorate,
     # and the snapshots' photo page and cover.
     photos = Photo.objects.select_related("visit__project__governorate")
@@ -278,13 +278,13 @@ def test_default_mode_loads_every_kind_of_data_and_the_demo_logins(client):
         Governorate.objects.values_list("pcode", flat=True)
     )
     assert all(p.visit.status == "approved" and "Illustration" in p.caption for p in photos)
-    assert len(snapshots[1].payload["photos"]) == 8
+    assert len(quarterly[1].payload["photos"]) == 4  # its stories' photos
     with photos[0].image.open("rb") as handle:
         assert handle.read(3) == b"\xff\xd8\xff"  # a JPEG
     donor_user = User.objects.get(username="donor")
     assert set(snapshots_for_user(donor_user)) == set(snapshots)
     printed = out.getvalue()
-    assert "2 snapshots published" in printed
+    assert "5 snapshots published" in printed
     assert demo.DEMO_PASSWORD in printed
     assert all(name in printed for name in ("admin", "manager", "field", "donor"))
     assert "monitor.kri" not in printed  # cannot log in: not listed

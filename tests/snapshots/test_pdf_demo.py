@@ -21,8 +21,10 @@ pytestmark = pytest.mark.django_db
 def test_demo_snapshots_print_their_fingerprint_and_hold_together(tmp_path):
     _require_tools()
     call_command("demo_data", "--if-empty", stdout=io.StringIO())
-    snapshots = list(Snapshot.objects.filter(status="published").order_by("period_end"))
-    assert len(snapshots) == 2
+    snapshots = list(
+        Snapshot.objects.filter(status="published").select_related("series").order_by("period_end")
+    )
+    assert len(snapshots) == 5  # two quarters and three months
     out = ARTIFACTS / "demo"
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.png"):
@@ -31,7 +33,7 @@ def test_demo_snapshots_print_their_fingerprint_and_hold_together(tmp_path):
         assert snapshot.fingerprint == snapshot_fingerprint(snapshot.payload)
         path = tmp_path / f"{snapshot.pk}.pdf"
         path.write_bytes(render_snapshot_pdf(snapshot.payload))
-        name = f"{snapshot.period_end:%Y-%m-%d}"
+        name = f"{snapshot.series.cadence}-{snapshot.period_end:%Y-%m-%d}"
         (ARTIFACTS / f"demo-{name}.pdf").write_bytes(path.read_bytes())
         _run("pdftoppm", "-r", "50", "-png", str(path), str(out / name))
         text = _flat(_text(path))

@@ -1,0 +1,172 @@
+"""The visit form's one transaction: a visit with its assistance lines,
+referrals and feedback responses saved together, and submitted if asked.
+
+The page (or any other caller) says what changed, line by line, in plain data
+(``LineChange``, ``ReferralChange``, ``FeedbackChange``); ``visit_save`` applies
+it all through the services of each part, or nothing: any rule broken raises
+``ValidationError`` and rolls the whole visit back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from beneficiaries.models import ActivityType, MonitoringVisit, Question, Survey
+from beneficiaries.services.feedback import feedback_response_delete, feedback_response_save
+from beneficiaries.services.visits import (
+    assistance_line_delete,
+    assistance_line_save,
+    referral_delete,
+    referral_save,
+    visit_create,
+    visit_submit,
+    visit_update,
+)
+from programmes.models import Project
+
+
+@dataclass(frozen=True)
+class LineChange:
+    """One assistance line added (``record_id`` None), changed, or removed
+    (``delete``; then only ``record_id`` counts)."""
+
+    record_id: int | None = None
+    delete: bool = False
+    activity_type: ActivityType | None = None
+    units: int = 0
+    households: int = 0
+    people: int = 0
+    household_size: int | None = None
+    recipients: Mapping[str, int | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReferralChange:
+    """One referral added (``referral_id`` None), changed, or removed. A change
+    keeps the day a manager closed it."""
+
+    referral_id: int | None = None
+    delete: bool = False
+    issue: str = ""
+    referred_to: str = ""
+
+
+@dataclass(frozen=True)
+class FeedbackChange:
+    """One feedback response to ``survey`` added (``response_id`` None),
+    changed, or removed."""
+
+    survey: Survey
+    response_id: int | None = None
+    delete: bool = False
+    answers: Mapping[Question, str | None] = field(default_factory=dict)
+    sex: str = ""
+    age_group: str = ""
+    population_group: str = ""
+
+
+def _existing(rows, pk, message: str):
+    if pk is None:
+        return None
+    if pk not in rows:
+        raise ValidationError(message)
+    return rows[pk]
+
+
+@transaction.atomic
+def visit_save(
+    *,
+    user,
+    visit: MonitoringVisit | None,
+    project: Project,
+    visit_date: dt.date,
+    findings: str,
+    lines: Sequence[LineChange] = (),
+    referrals: Sequence[ReferralChange] = (),
+    feedback: Sequence[FeedbackChange] = (),
+    submit: bool = False,
+) -> MonitoringVisit:
+    """Create (``visit`` None) or change a draft or returned visit by ``user``
+    with the changes to its lines, referrals and feedback, in one transaction;
+    with ``submit``, send it for review too. Returns the visit as saved. A
+    line, referral or response named by an id the visit no longer has raises
+    ``ValidationError``, as any broken rule does, and nothing is saved."""
+    if visit is None:
+        visit = visit_create(user=user, project=project, visit_date=visit_date, findings=findings)
+    else:
+        visit = visit_update(
+            visit=visit, user=user, project=project, visit_date=visit_date, findings=findings
+        )
+
+    records = {record.pk: record for record in visit.assistance.all()}
+    for change in lines:
+        record = _existing(
+            records, change.record_id, _("An assistance line of this visit no longer exists.")
+        )
+        if change.delete:
+            if record is not None:
+                assistance_line_delete(visit=visit, user=user, record=record)
+            continue
+        assistance_line_save(
+            visit=visit,
+            user=user,
+            record=record,
+            activity_type=change.activity_type,
+            units=change.units,
+            households=change.households,
+            people=change.people,
+            household_size=change.household_size,
+            recipients=change.recipients,
+        )
+
+    existing_referrals = {referral.pk: referral for referral in visit.referrals.all()}
+    for change in referrals:
+        referral = _existing(
+            existing_referrals,
+            change.referral_id,
+            _("A referral of this visit no longer exists."),
+        )
+        if change.delete:
+            if referral is not None:
+                referral_delete(visit=visit, user=user, referral=referral)
+            continue
+        referral_save(
+            visit=visit,
+            user=user,
+            referral=referral,
+            issue=change.issue,
+            referred_to=change.referred_to,
+            # Editing the issue does not reopen a referral a manager closed.
+            closed_on=referral.closed_on if referral else None,
+        )
+
+    responses = {response.pk: response for response in visit.feedback.all()}
+    gone = _("A feedback response of this visit no longer exists.")
+    for change in feedback:
+        response = _existing(responses, change.response_id, gone)
+        if response is not None and response.survey_id != change.survey.pk:
+            raise ValidationError(gone)
+        if change.delete:
+            if response is not None:
+                feedback_response_delete(visit=visit, user=user, response=response)
+            continue
+        feedback_response_save(
+            visit=visit,
+            user=user,
+            response=response,
+            survey=change.survey,
+            answers=change.answers,
+            sex=change.sex,
+            age_group=change.age_group,
+            population_group=change.population_group,
+        )
+
+    if submit:
+        visit = visit_submit(visit=visit, user=user)
+    return visit

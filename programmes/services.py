@@ -1,0 +1,177 @@
+"""Writes of the portfolio's reference data and funding: donors, programmes,
+projects and contributions.
+
+The API, the admin and any page call these, never ``save()`` or ``delete()``
+on the models themselves, so that every write is checked the same way, names
+its user in the record's history and asks for the recomputation it needs:
+
+- a contribution counts in the funding figures: its change or deletion
+  recomputes what it counted in before and after (``hooks.scope_of``);
+- a programme or a project can move many records in or out of a definition
+  (a project's status or sector): its change queues a full recomputation;
+- a donor counts in nothing by itself: no recomputation.
+
+Each service is atomic and keyword-only; ``fields`` maps model field names to
+values (a foreign key by its object). The model's own checks run before the
+write (``full_clean``: field rules, ``clean()`` and the unique and check
+constraints): a broken rule raises ``ValidationError`` by field, never an
+``IntegrityError``. A deletion of a record others refer to raises Django's
+``ProtectedError``. Who may call them (administrators) is decided before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
+
+from programmes.hooks import recompute_after_change, recompute_request_full, scope_of
+from programmes.models import Contribution, Donor, Programme, Project
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _apply(instance: M, fields: Mapping[str, Any]) -> M:
+    """Set ``fields`` on ``instance``: concrete, editable fields only, so that
+    a caller cannot slip in ``pk`` or a name the model does not have."""
+    for name, value in fields.items():
+        try:
+            field = instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            raise TypeError(f"{type(instance).__name__} has no field {name!r}") from None
+        if not field.concrete or not field.editable or field.primary_key or field.many_to_many:
+            raise TypeError(f"{type(instance).__name__}.{name} is not written by this service")
+        setattr(instance, name, value)
+    return instance
+
+
+def _save(instance: M, *, user) -> M:
+    instance.full_clean(validate_unique=True)
+    instance._history_user = user
+    instance.save()
+    return instance
+
+
+def _delete(instance: models.Model, *, user) -> None:
+    instance._history_user = user
+    instance.delete()
+
+
+def _stored(instance: M) -> M:
+    """The row as stored now, under a row lock (the caller's copy may already
+    hold the new values, as an admin form's does)."""
+    return type(instance).objects.select_for_update().get(pk=instance.pk)
+
+
+# --- Donors -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def donor_create(*, user, fields: Mapping[str, Any]) -> Donor:
+    """A new donor, checked and saved with ``user`` in its history."""
+    return _save(_apply(Donor(), fields), user=user)
+
+
+@transaction.atomic
+def donor_update(*, donor: Donor, user, fields: Mapping[str, Any]) -> Donor:
+    """``donor`` changed by ``fields``, checked and saved."""
+    _stored(donor)
+    return _save(_apply(donor, fields), user=user)
+
+
+@transaction.atomic
+def donor_delete(*, donor: Donor, user) -> None:
+    """Delete ``donor``; ProtectedError when a project, contribution or user
+    refers to it."""
+    _delete(donor, user=user)
+
+
+# --- Programmes ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_create(*, user, fields: Mapping[str, Any]) -> Programme:
+    """A new programme; queues a full recomputation after commit."""
+    programme = _save(_apply(Programme(), fields), user=user)
+    recompute_request_full(user=user)
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, programme: Programme, user, fields: Mapping[str, Any]) -> Programme:
+    """``programme`` changed by ``fields``; queues a full recomputation."""
+    _stored(programme)
+    _save(_apply(programme, fields), user=user)
+    recompute_request_full(user=user)
+    return programme
+
+
+@transaction.atomic
+def programme_delete(*, programme: Programme, user) -> None:
+    """Delete ``programme`` (ProtectedError while it has projects or
+    contributions); queues a full recomputation."""
+    _delete(programme, user=user)
+    recompute_request_full(user=user)
+
+
+# --- Projects -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_create(*, user, fields: Mapping[str, Any]) -> Project:
+    """A new project, inside its programme's period; queues a full
+    recomputation after commit."""
+    project = _save(_apply(Project(), fields), user=user)
+    recompute_request_full(user=user)
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, user, fields: Mapping[str, Any]) -> Project:
+    """``project`` changed by ``fields``; queues a full recomputation (a status
+    or sector moves its records between definitions)."""
+    _stored(project)
+    _save(_apply(project, fields), user=user)
+    recompute_request_full(user=user)
+    return project
+
+
+@transaction.atomic
+def project_delete(*, project: Project, user) -> None:
+    """Delete ``project`` (ProtectedError while visits or records refer to
+    it); queues a full recomputation."""
+    _delete(project, user=user)
+    recompute_request_full(user=user)
+
+
+# --- Contributions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def contribution_create(*, user, fields: Mapping[str, Any]) -> Contribution:
+    """A new contribution; recomputes what it counts in after commit."""
+    contribution = _save(_apply(Contribution(), fields), user=user)
+    recompute_after_change(scopes=[scope_of(contribution)])
+    return contribution
+
+
+@transaction.atomic
+def contribution_update(
+    *, contribution: Contribution, user, fields: Mapping[str, Any]
+) -> Contribution:
+    """``contribution`` changed by ``fields``; recomputes what it counted in
+    before the change and counts in after."""
+    before = scope_of(_stored(contribution))
+    _save(_apply(contribution, fields), user=user)
+    recompute_after_change(scopes=[before, scope_of(contribution)])
+    return contribution
+
+
+@transaction.atomic
+def contribution_delete(*, contribution: Contribution, user) -> None:
+    """Delete ``contribution``; recomputes what it counted in."""
+    before = scope_of(_stored(contribution))
+    _delete(contribution, user=user)
+    recompute_after_change(scopes=[before])
