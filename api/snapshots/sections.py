@@ -13,14 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from api.base import ApiViewSet
 from api.snapshots.documents import NOT_FOUND, REFUSED
 from beneficiaries.access import approved_photos_for_user
 from snapshots import authoring
-from snapshots.access import snapshot_for_user
+from snapshots.access import (
+    block_for_user,
+    blocks_for_user,
+    section_for_user,
+    sections_for_user,
+    snapshot_for_user,
+)
 from snapshots.models import SnapshotBlock, SnapshotSection
 
 SNAPSHOT_ID = OpenApiParameter(
@@ -125,7 +130,7 @@ class SectionViewSet(NestedViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return SnapshotSection.objects.none()
-        return self.snapshot().sections.order_by("position")
+        return sections_for_user(self.request.user, self.kwargs.get("snapshot_id"))
 
     @extend_schema(
         request=SectionCreateSerializer,
@@ -156,7 +161,8 @@ class SectionViewSet(NestedViewSet):
         if position is not None:
             rows = list(snapshot.sections.order_by("position"))
             authoring.section_move(section=section, offset=self._offset(rows, section, position))
-        return Response(SectionSerializer(SnapshotSection.objects.get(pk=section.pk)).data)
+        section = section_for_user(request.user, snapshot.pk, section.pk)
+        return Response(SectionSerializer(section).data)
 
     @extend_schema(responses={204: None, 400: REFUSED, 404: NOT_FOUND})
     def destroy(self, request, snapshot_id=None, pk=None):
@@ -165,11 +171,7 @@ class SectionViewSet(NestedViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _section(self, snapshot, pk) -> SnapshotSection:
-        section = snapshot.sections.filter(pk=pk).first()
-        if section is None:
-            raise NotFound
-        section.snapshot = snapshot
-        return section
+        return section_for_user(self.request.user, snapshot.pk, pk)
 
 
 @extend_schema(parameters=[SNAPSHOT_ID])
@@ -181,9 +183,7 @@ class BlockViewSet(NestedViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return SnapshotBlock.objects.none()
-        return SnapshotBlock.objects.filter(section__snapshot=self.snapshot()).order_by(
-            "section__position", "position"
-        )
+        return blocks_for_user(self.request.user, self.kwargs.get("snapshot_id"))
 
     def _check_photo(self, snapshot, kind: str, content: dict | None) -> None:
         photo = (content or {}).get("photo") if kind == SnapshotBlock.Kind.STORY else None
@@ -234,7 +234,7 @@ class BlockViewSet(NestedViewSet):
         if data.get("position") is not None:
             rows = list(block.section.blocks.order_by("position"))
             authoring.block_move(block=block, offset=self._offset(rows, block, data["position"]))
-        return Response(BlockSerializer(SnapshotBlock.objects.get(pk=block.pk)).data)
+        return Response(BlockSerializer(block_for_user(request.user, snapshot.pk, block.pk)).data)
 
     @extend_schema(responses={204: None, 400: REFUSED, 404: NOT_FOUND})
     def destroy(self, request, snapshot_id=None, pk=None):
@@ -243,12 +243,4 @@ class BlockViewSet(NestedViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _block(self, snapshot, pk) -> SnapshotBlock:
-        block = (
-            SnapshotBlock.objects.select_related("section")
-            .filter(pk=pk, section__snapshot=snapshot)
-            .first()
-        )
-        if block is None:
-            raise NotFound
-        block.section.snapshot = snapshot
-        return block
+        return block_for_user(self.request.user, snapshot.pk, pk)
