@@ -125,14 +125,14 @@ def block_for_user(user, snapshot_pk, block_pk) -> SnapshotBlock:
 
 
 def sections_for_user(user, snapshot_pk) -> QuerySet[SnapshotSection]:
-    """The sections, in order, of the snapshot ``snapshot_pk`` if ``user``
-    may see it (``snapshot_for_user``); Http404 otherwise."""
+    """The sections, in order, of the snapshot ``snapshot_pk`` that ``user``
+    may see (``snapshot_for_user``); Http404 otherwise."""
     return snapshot_for_user(user, snapshot_pk).sections.order_by("position")
 
 
 def blocks_for_user(user, snapshot_pk) -> QuerySet[SnapshotBlock]:
-    """The blocks, section by section in order, of the snapshot
-    ``snapshot_pk`` if ``user`` may see it; Http404 otherwise."""
+    """The blocks of the snapshot ``snapshot_pk`` that ``user`` may see,
+    section by section, in order; Http404 otherwise."""
     snapshot = snapshot_for_user(user, snapshot_pk)
     return SnapshotBlock.objects.filter(section__snapshot=snapshot).order_by(
         "section__position", "position"

@@ -9,23 +9,19 @@ story's photo must be one of an approved visit in the writer's scope."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from api.base import ApiViewSet
 from api.snapshots.documents import NOT_FOUND, REFUSED
 from beneficiaries.access import approved_photos_for_user
-from snapshots import authoring
-from snapshots.access import (
-    block_for_user,
-    blocks_for_user,
-    section_for_user,
-    sections_for_user,
-    snapshot_for_user,
-)
+from snapshots import access, authoring
+from snapshots.access import snapshot_for_user
 from snapshots.models import SnapshotBlock, SnapshotSection
 
 SNAPSHOT_ID = OpenApiParameter(
@@ -130,7 +126,7 @@ class SectionViewSet(NestedViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return SnapshotSection.objects.none()
-        return sections_for_user(self.request.user, self.kwargs.get("snapshot_id"))
+        return access.sections_for_user(self.request.user, self.kwargs.get("snapshot_id"))
 
     @extend_schema(
         request=SectionCreateSerializer,
@@ -161,7 +157,7 @@ class SectionViewSet(NestedViewSet):
         if position is not None:
             rows = list(snapshot.sections.order_by("position"))
             authoring.section_move(section=section, offset=self._offset(rows, section, position))
-        section = section_for_user(request.user, snapshot.pk, section.pk)
+        section.refresh_from_db()
         return Response(SectionSerializer(section).data)
 
     @extend_schema(responses={204: None, 400: REFUSED, 404: NOT_FOUND})
@@ -171,7 +167,11 @@ class SectionViewSet(NestedViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _section(self, snapshot, pk) -> SnapshotSection:
-        return section_for_user(self.request.user, snapshot.pk, pk)
+        section = snapshot.sections.filter(pk=pk).first()
+        if section is None:
+            raise NotFound
+        section.snapshot = snapshot
+        return section
 
 
 @extend_schema(parameters=[SNAPSHOT_ID])
@@ -183,7 +183,7 @@ class BlockViewSet(NestedViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return SnapshotBlock.objects.none()
-        return blocks_for_user(self.request.user, self.kwargs.get("snapshot_id"))
+        return access.blocks_for_user(self.request.user, self.kwargs.get("snapshot_id"))
 
     def _check_photo(self, snapshot, kind: str, content: dict | None) -> None:
         photo = (content or {}).get("photo") if kind == SnapshotBlock.Kind.STORY else None
@@ -234,7 +234,8 @@ class BlockViewSet(NestedViewSet):
         if data.get("position") is not None:
             rows = list(block.section.blocks.order_by("position"))
             authoring.block_move(block=block, offset=self._offset(rows, block, data["position"]))
-        return Response(BlockSerializer(block_for_user(request.user, snapshot.pk, block.pk)).data)
+        block.refresh_from_db()
+        return Response(BlockSerializer(block).data)
 
     @extend_schema(responses={204: None, 400: REFUSED, 404: NOT_FOUND})
     def destroy(self, request, snapshot_id=None, pk=None):
@@ -243,4 +244,7 @@ class BlockViewSet(NestedViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _block(self, snapshot, pk) -> SnapshotBlock:
-        return block_for_user(self.request.user, snapshot.pk, pk)
+        try:
+            return access.block_for_user(self.request.user, snapshot.pk, pk)
+        except Http404:
+            raise NotFound from None

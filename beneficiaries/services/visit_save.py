@@ -28,7 +28,7 @@ from beneficiaries.services.visits import (
     visit_submit,
     visit_update,
 )
-from programmes.models import Project
+from programmes.models import Project, SubDistrict
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,7 @@ def visit_save(
     project: Project,
     visit_date: dt.date,
     findings: str,
+    subdistrict: SubDistrict | None = None,
     lines: Sequence[LineChange] = (),
     referrals: Sequence[ReferralChange] = (),
     feedback: Sequence[FeedbackChange] = (),
@@ -98,10 +99,21 @@ def visit_save(
     line, referral or response named by an id the visit no longer has raises
     ``ValidationError``, as any broken rule does, and nothing is saved."""
     if visit is None:
-        visit = visit_create(user=user, project=project, visit_date=visit_date, findings=findings)
+        visit = visit_create(
+            user=user,
+            project=project,
+            visit_date=visit_date,
+            findings=findings,
+            subdistrict=subdistrict,
+        )
     else:
         visit = visit_update(
-            visit=visit, user=user, project=project, visit_date=visit_date, findings=findings
+            visit=visit,
+            user=user,
+            project=project,
+            visit_date=visit_date,
+            findings=findings,
+            subdistrict=subdistrict,
         )
 
     records = {record.pk: record for record in visit.assistance.all()}
