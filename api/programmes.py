@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
@@ -36,7 +37,17 @@ from programmes.access import (
     programmes_for_user,
     projects_for_user,
 )
-from programmes.models import Contribution, Donor, Governorate, Programme, Project, Sector
+from programmes.models import (
+    Contribution,
+    District,
+    Donor,
+    Governorate,
+    Programme,
+    Project,
+    Sector,
+    SubDistrict,
+)
+from programmes.places import DISTRICT, place_resolve
 
 # --- Serializers --------------------------------------------------------------
 
@@ -110,11 +121,44 @@ class ContributionSerializer(ModelChecked):
         extra_kwargs = {"amount_usd": {"min_value": Decimal("0.01")}}
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "description": "A P-code (a district IQG15Q05, a sub-district IQG15Q05N01). On "
+        "writes, also its English or Arabic name or an alias (Mosul, الموصل, Qayyarah).",
+    }
+)
+class PlaceField(serializers.RelatedField):
+    """A district or sub-district (``level``), written as its P-code, read from
+    a P-code or any name the place matcher knows (``programmes.places``)."""
+
+    def __init__(self, *, level: str = DISTRICT, **kwargs):
+        self.level = level
+        model = District if level == DISTRICT else SubDistrict
+        super().__init__(queryset=model.objects.defer("boundary"), **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError(_("Give the place's P-code or name."))
+        try:
+            return place_resolve(data, levels=(self.level,))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+
+    def to_representation(self, value):
+        return value.pcode
+
+
 class ProjectSerializer(ModelChecked):
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
     governorate = serializers.SlugRelatedField(
-        slug_field="pcode", queryset=Governorate.objects.defer("boundary")
+        slug_field="pcode",
+        queryset=Governorate.objects.defer("boundary"),
+        required=False,
+        help_text=_("A governorate P-code; taken from the district when a district is given."),
     )
+    district = PlaceField(required=False, allow_null=True)
     sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all())
     donor = serializers.SlugRelatedField(slug_field="code", queryset=Donor.objects.all())
 
@@ -127,6 +171,7 @@ class ProjectSerializer(ModelChecked):
             "programme",
             "governorate",
             "district",
+            "location_note",
             "community",
             "sector",
             "kind",
@@ -137,6 +182,13 @@ class ProjectSerializer(ModelChecked):
             "budget_usd",
         ]
         extra_kwargs = {"budget_usd": {"min_value": Decimal("0")}}
+
+    def validate(self, attrs):
+        # A coarser place is derived from the finer one, never entered twice.
+        district = attrs.get("district")
+        if district is not None and "governorate" not in attrs:
+            attrs["governorate"] = district.governorate
+        return super().validate(attrs)
 
 
 # --- Filters ------------------------------------------------------------------
@@ -174,6 +226,11 @@ class ProjectFilter(django_filters.FilterSet):
         to_field_name="pcode",
         help_text=_("A governorate P-code, e.g. IQG13."),
     )
+    district = django_filters.ModelChoiceFilter(
+        queryset=District.objects.defer("boundary"),
+        to_field_name="pcode",
+        help_text=_("A district P-code, e.g. IQG15Q05."),
+    )
     donor = django_filters.ModelChoiceFilter(
         queryset=Donor.objects.all(), to_field_name="code", help_text=_("A donor code.")
     )
@@ -183,7 +240,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     class Meta:
         model = Project
-        fields = ["programme", "governorate", "donor", "sector", "status", "kind"]
+        fields = ["programme", "governorate", "district", "donor", "sector", "status", "kind"]
 
 
 # --- Views --------------------------------------------------------------------
@@ -359,7 +416,8 @@ class ProjectViewSet(AdminWritesViewSet):
         name="project_name",
         programme="programme_code",
         governorate="adm1_code",
-        district="adm2_name",
+        district="adm2_code",
+        location_note="loc_note",
         community="loc_name",
         sector="sector_code",
         donor="donor_code",
@@ -368,8 +426,13 @@ class ProjectViewSet(AdminWritesViewSet):
     def get_queryset(self):
         return (
             projects_for_user(self.request.user)
-            .select_related("programme", "governorate", "sector", "donor")
-            .defer("governorate__boundary", "governorate__aliases")
+            .select_related("programme", "governorate", "district", "sector", "donor")
+            .defer(
+                "governorate__boundary",
+                "governorate__aliases",
+                "district__boundary",
+                "district__aliases",
+            )
         )
 
 

@@ -5,6 +5,7 @@ the services; they never save anything themselves."""
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,7 @@ from beneficiaries.models import (
     Sex,
     recipient_field,
 )
+from programmes.places import SUBDISTRICT, place_resolve
 
 MAX_LINES = 50
 MAX_PHOTOS = 10
@@ -102,6 +104,15 @@ class VisitForm(forms.Form):
         label=_label(MonitoringVisit, "visit_date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    subdistrict = forms.CharField(
+        label=_label(MonitoringVisit, "subdistrict"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Optional: the sub-district you went to, by name or P-code (e.g. Qayyarah, "
+            "IQG15Q05N01), when finer than the project's district."
+        ),
+    )
     findings = forms.CharField(
         label=_label(MonitoringVisit, "findings"),
         required=False,
@@ -124,11 +135,23 @@ class VisitForm(forms.Form):
             f"{project.code} — {project.name} ({project.governorate.name_iom})"
         )
 
+    def clean_subdistrict(self):
+        name = self.cleaned_data["subdistrict"].strip()
+        if not name:
+            return None
+        try:
+            return place_resolve(name, levels=(SUBDISTRICT,))
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+
     def clean(self):
         data = super().clean()
-        errors = services.visit_errors(
-            project=data.get("project"), visit_date=data.get("visit_date")
-        )
+        errors = {
+            **services.visit_errors(project=data.get("project"), visit_date=data.get("visit_date")),
+            **services.place_errors(
+                project=data.get("project"), subdistrict=data.get("subdistrict")
+            ),
+        }
         for field, message in errors.items():
             self.add_error(field, message)
         return data

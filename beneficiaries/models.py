@@ -15,7 +15,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from programmes.models import Governorate, Project, Sector
+from programmes.models import Governorate, Project, Sector, SubDistrict
 
 HOUSEHOLD_SIZE_MIN = 1
 HOUSEHOLD_SIZE_MAX = 30
@@ -117,6 +117,15 @@ class MonitoringVisit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits"
     )
     visit_date = models.DateField(_("visit date"))
+    subdistrict = models.ForeignKey(
+        SubDistrict,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("sub-district"),
+        help_text=_("Where the visit went, when finer than the project's district."),
+    )
     findings = models.TextField(_("findings"), blank=True, max_length=FINDINGS_MAX_LENGTH)
     status = models.CharField(
         _("status"), max_length=10, choices=ReviewStatus, default=ReviewStatus.DRAFT
@@ -268,6 +277,15 @@ class AssistanceRecord(RecipientBreakdown):
     """
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="assistance")
+    subdistrict = models.ForeignKey(
+        SubDistrict,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assistance",
+        verbose_name=_("sub-district"),
+        help_text=_("Where it was delivered, when finer than the project's district."),
+    )
     activity_type = models.ForeignKey(
         ActivityType, on_delete=models.PROTECT, related_name="records"
     )

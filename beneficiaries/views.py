@@ -245,6 +245,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
                     project=data["project"],
                     visit_date=data["visit_date"],
                     findings=data["findings"],
+                    subdistrict=data["subdistrict"],
                     lines=_line_changes(lines),
                     referrals=_referral_changes(referrals),
                     feedback=_feedback_changes(feedback),
@@ -273,6 +274,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
                 "project": visit.project_id,
                 "visit_date": visit.visit_date,
                 "findings": visit.findings,
+                "subdistrict": visit.subdistrict.pcode if visit.subdistrict_id else "",
             }
             if visit
             else {"visit_date": timezone.localdate()}

@@ -43,6 +43,11 @@ def column_docs() -> list[tuple[str, bool, str]]:
             "The project's governorate: P-code (IQG13), English or Arabic name, or a "
             "usual spelling (Dahuk, Thi-Qar, نينوى)."
         ),
+        "district": _(
+            "Optional: the district or sub-district, by P-code (IQG15Q05), English or Arabic "
+            "name, or a usual spelling (Hawija, Qayyarah); it must be in the project's district, "
+            "or in its governorate when the project names no district."
+        ),
         "activity_type": _("Activity type, by name (e.g. Business support package)."),
         "delivered_on": _("Day of delivery: 2018-03-01, 01/03/2018 (day first) or 1 March 2018."),
         "people": _("Direct recipients (a whole number; 1,234 is read as 1234)."),

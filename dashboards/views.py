@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -30,6 +30,7 @@ from indicators.selectors import (
     programme_dashboard,
 )
 from programmes.access import user_role
+from programmes.selectors import district_boundaries
 
 GEOJSON = Path(programmes.__file__).resolve().parent / "data" / "iraq_governorates.geojson"
 # The charts' colours, shared with the snapshot PDFs' charts (snapshots/charts.py).
@@ -93,6 +94,7 @@ def _chart_data(data: dict, request: HttpRequest) -> dict:
         "projects_by_sector": data["projects_by_sector"],
         "feedback": data.get("feedback"),
         "budget": _budget_bars(data.get("budget")),
+        "districts": _district_map(data),
         "labels": {
             "map": data["map_name"],
             "per_quarter": _("In the quarter"),
@@ -103,6 +105,18 @@ def _chart_data(data: dict, request: HttpRequest) -> dict:
             "quarter": _("Q%(quarter)s %(year)s"),
             "answers": _("answers"),
         },
+    }
+
+
+def _district_map(data: dict) -> dict | None:
+    """The governorate page's district map: its rows and where its boundaries are."""
+    districts = data.get("districts")
+    if not districts:
+        return None
+    return {
+        "geojson_url": reverse("dashboards:districts_geojson", args=[data["governorate"].pcode]),
+        "rows": districts["districts"],
+        "label": str(districts["people_label"]),
     }
 
 
@@ -186,6 +200,17 @@ def governorates_geojson(request: HttpRequest) -> FileResponse:
     """The 18 governorates' boundaries as shipped (clockwise rings, for plotly's
     geo maps: never rewound), for the dashboards' maps."""
     return FileResponse(GEOJSON.open("rb"), content_type="application/geo+json")
+
+
+@require_GET
+@cache_control(private=True, max_age=24 * 3600)
+def districts_geojson(request: HttpRequest, pcode: str) -> JsonResponse:
+    """The districts of the governorate ``pcode`` as a GeoJSON FeatureCollection
+    keyed by P-code (clockwise rings as shipped, for plotly's geo maps)."""
+    collection = district_boundaries(pcode.upper())
+    if collection is None:
+        raise Http404(_("There is no governorate with this P-code."))
+    return JsonResponse(collection, content_type="application/geo+json")
 
 
 def home(request: HttpRequest) -> HttpResponse:

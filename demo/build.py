@@ -49,6 +49,7 @@ from demo.spec import (
 )
 from programmes.models import (
     Contribution,
+    District,
     Donor,
     Governorate,
     Programme,
@@ -372,14 +373,14 @@ def _plan_projects(
             if end < AS_OF
             else Project.Status.ONGOING
         )
-        district = rng.choice(GOVERNORATES[pcode][1])
+        town, district = rng.choice(GOVERNORATES[pcode][1])
         low, high = BUDGETS[kind]
         if donor is None:
             donor = rng.choices(spec.donors, weights=[DONOR_WEIGHTS[d] for d in spec.donors])[0]
         plans.append(
             {
                 "code": code,
-                "name": f"{rng.choice(SECTOR_PROJECT_NAMES[sector])} — {district}",
+                "name": f"{rng.choice(SECTOR_PROJECT_NAMES[sector])} — {town}",
                 "programme": programme_code,
                 "governorate": pcode,
                 "district": district,
@@ -397,11 +398,13 @@ def _plan_projects(
 
 
 def _save_projects(ref: Reference, plans: list[dict[str, Any]]) -> dict[str, Project]:
+    districts = dict(District.objects.values_list("pcode", "pk"))
     rows = []
     for plan in plans:
         row = dict(plan)
         row["programme_id"] = ref.programmes[row.pop("programme")].pk
         row["governorate_id"] = ref.governorates[row.pop("governorate")].pk
+        row["district_id"] = districts[row.pop("district")]
         row["sector_id"] = ref.sectors[row.pop("sector")].pk
         row["donor_id"] = ref.donors[row.pop("donor")].pk
         rows.append(row)

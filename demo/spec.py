@@ -258,26 +258,98 @@ PROGRAMME_DESCRIPTIONS = {
     "FAP": "Cash, kits and psychosocial support to families returning from camps.",
 }
 
-# Where operations concentrate (relative weights) and the districts named in project names.
+# Where operations concentrate (relative weights), and the places named in project names
+# with the P-code of their district (Qayyarah, a sub-district, is in Al-Mosul).
 GOVERNORATES = {
-    "IQG01": (1.6, ("Ramadi", "Falluja", "Heet", "Al-Qaim")),
-    "IQG02": (0.8, ("Basrah", "Abu Al-Khaseeb", "Zubair")),
-    "IQG03": (0.3, ("Samawa", "Rumaitha")),
-    "IQG04": (0.5, ("Najaf", "Kufa")),
-    "IQG05": (0.4, ("Diwaniya", "Afaq")),
-    "IQG06": (1.0, ("Sulaymaniyah", "Halabja", "Kalar", "Darbandikhan")),
-    "IQG07": (0.6, ("Hilla", "Mahawil", "Musayab")),
-    "IQG08": (1.2, ("Karkh", "Resafa", "Abu Ghraib", "Mahmoudiya")),
-    "IQG09": (1.3, ("Duhok", "Zakho", "Sumel", "Amedi")),
-    "IQG10": (1.0, ("Baquba", "Khanaqin", "Muqdadiya")),
-    "IQG11": (1.3, ("Erbil", "Makhmour", "Koysinjaq", "Shaqlawa")),
-    "IQG12": (0.5, ("Kerbala", "Al-Hindiya")),
-    "IQG13": (1.4, ("Kirkuk", "Hawija", "Daquq", "Dibis")),
-    "IQG14": (0.5, ("Amara", "Al-Maimouna")),
-    "IQG15": (3.0, ("Mosul", "Al-Hamdaniya", "Telafar", "Sinjar", "Qayyarah")),
-    "IQG16": (1.5, ("Tikrit", "Samarra", "Baiji", "Tooz")),
-    "IQG17": (0.6, ("Nassriya", "Al-Shatra", "Suq Al-Shoyokh")),
-    "IQG18": (0.4, ("Kut", "Al-Suwaira")),
+    "IQG01": (
+        1.6,
+        (
+            ("Ramadi", "IQG01Q03"),
+            ("Falluja", "IQG01Q01"),
+            ("Heet", "IQG01Q07"),
+            ("Al-Qaim", "IQG01Q02"),
+        ),
+    ),
+    "IQG02": (
+        0.8,
+        (("Basrah", "IQG02Q02"), ("Abu Al-Khaseeb", "IQG02Q01"), ("Zubair", "IQG02Q06")),
+    ),
+    "IQG03": (0.3, (("Samawa", "IQG03Q04"), ("Rumaitha", "IQG03Q02"))),
+    "IQG04": (0.5, (("Najaf", "IQG04Q03"), ("Kufa", "IQG04Q01"))),
+    "IQG05": (0.4, (("Diwaniya", "IQG05Q02"), ("Afaq", "IQG05Q01"))),
+    "IQG06": (
+        1.0,
+        (
+            ("Sulaymaniyah", "IQG06Q01"),
+            ("Halabja", "IQG06Q05"),
+            ("Kalar", "IQG06Q06"),
+            ("Darbandikhan", "IQG06Q03"),
+        ),
+    ),
+    "IQG07": (0.6, (("Hilla", "IQG07Q02"), ("Mahawil", "IQG07Q03"), ("Musayab", "IQG07Q04"))),
+    "IQG08": (
+        1.2,
+        (
+            ("Karkh", "IQG08Q03"),
+            ("Resafa", "IQG08Q06"),
+            ("Abu Ghraib", "IQG08Q02"),
+            ("Mahmoudiya", "IQG08Q05"),
+        ),
+    ),
+    "IQG09": (
+        1.3,
+        (
+            ("Duhok", "IQG09Q02"),
+            ("Zakho", "IQG09Q04"),
+            ("Sumel", "IQG09Q03"),
+            ("Amedi", "IQG09Q01"),
+        ),
+    ),
+    "IQG10": (1.0, (("Baquba", "IQG10Q04"), ("Khanaqin", "IQG10Q05"), ("Muqdadiya", "IQG10Q02"))),
+    "IQG11": (
+        1.3,
+        (
+            ("Erbil", "IQG11Q02"),
+            ("Makhmour", "IQG11Q04"),
+            ("Koysinjaq", "IQG11Q03"),
+            ("Shaqlawa", "IQG11Q06"),
+        ),
+    ),
+    "IQG12": (0.5, (("Kerbala", "IQG12Q03"), ("Al-Hindiya", "IQG12Q02"))),
+    "IQG13": (
+        1.4,
+        (
+            ("Kirkuk", "IQG13Q04"),
+            ("Hawija", "IQG13Q01"),
+            ("Daquq", "IQG13Q02"),
+            ("Dibis", "IQG13Q03"),
+        ),
+    ),
+    "IQG14": (0.5, (("Amara", "IQG14Q01"), ("Al-Maimouna", "IQG14Q04"))),
+    "IQG15": (
+        3.0,
+        (
+            ("Mosul", "IQG15Q05"),
+            ("Al-Hamdaniya", "IQG15Q03"),
+            ("Telafar", "IQG15Q08"),
+            ("Sinjar", "IQG15Q07"),
+            ("Qayyarah", "IQG15Q05"),
+        ),
+    ),
+    "IQG16": (
+        1.5,
+        (
+            ("Tikrit", "IQG16Q06"),
+            ("Samarra", "IQG16Q05"),
+            ("Baiji", "IQG16Q03"),
+            ("Tooz", "IQG16Q07"),
+        ),
+    ),
+    "IQG17": (
+        0.6,
+        (("Nassriya", "IQG17Q04"), ("Al-Shatra", "IQG17Q03"), ("Suq Al-Shoyokh", "IQG17Q05")),
+    ),
+    "IQG18": (0.4, (("Kut", "IQG18Q02"), ("Al-Suwaira", "IQG18Q04"))),
 }
 # Shares of IDPs, returnees, host community and refugees among recipients, by area.
 POPULATION_BY_AREA = {

@@ -38,8 +38,13 @@ HXL: dict[str, str] = {
     "adm1_name": "#adm1+name",
     "adm1_name_en": "#adm1+name+i_en",
     "adm1_name_ar": "#adm1+name+i_ar",
+    "adm2_code": "#adm2+code",
     "adm2_name": "#adm2+name",
+    "adm2_name_ar": "#adm2+name+i_ar",
+    "adm3_code": "#adm3+code",
+    "adm3_name": "#adm3+name",
     "loc_name": "#loc+name",
+    "loc_note": "#loc+name+note",
     # Portfolio
     "programme_code": "#activity+programme+code",
     "programme_name": "#activity+programme+name",

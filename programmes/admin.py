@@ -26,12 +26,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from programmes import services
 from programmes.models import (
     Contribution,
+    District,
     Donor,
     Governorate,
     OutboxTask,
     Programme,
     Project,
     Sector,
+    SubDistrict,
     UserProfile,
 )
 
@@ -192,6 +194,38 @@ class GovernorateAdmin(admin.ModelAdmin):
         }
 
 
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    """The 101 districts the migration loads: searched by P-code or any name
+    (the project form's district picker), their names and aliases editable."""
+
+    list_display = ["name_en", "name_ar", "pcode", "governorate"]
+    list_filter = [("governorate", GovernorateFilter)]
+    list_select_related = ["governorate"]
+    search_fields = ["name_en", "name_ar", "pcode", "aliases", "governorate__name_iom"]
+    ordering = ["pcode"]
+    fields = ["pcode", "governorate", "name_en", "name_ar", "aliases"]
+    autocomplete_fields = ["governorate"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("boundary", "governorate__boundary")
+
+
+@admin.register(SubDistrict)
+class SubDistrictAdmin(admin.ModelAdmin):
+    """The 294 sub-districts the migration loads, searched by P-code or any name."""
+
+    list_display = ["name_en", "name_ar", "pcode", "district"]
+    list_select_related = ["district"]
+    search_fields = ["name_en", "name_ar", "pcode", "aliases", "district__name_en"]
+    ordering = ["pcode"]
+    fields = ["pcode", "district", "name_en", "name_ar", "aliases"]
+    autocomplete_fields = ["district"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("boundary", "district__boundary")
+
+
 @admin.register(Donor)
 class DonorAdmin(ServiceWritesAdmin):
     create_service = services.donor_create
@@ -323,13 +357,13 @@ class ProjectAdmin(ServiceWritesAdmin):
         "donor",
     ]
     list_select_related = ["programme", "governorate", "sector", "donor"]
-    search_fields = ["code", "name", "district", "community"]
-    autocomplete_fields = ["programme", "governorate", "donor"]
+    search_fields = ["code", "name", "district__name_en", "location_note", "community"]
+    autocomplete_fields = ["programme", "governorate", "district", "donor"]
     date_hierarchy = "start_date"
     ordering = ["code"]
     fieldsets = [
         (None, {"fields": ["code", "name", "programme", "kind", "sector", "status"]}),
-        (_("Location"), {"fields": ["governorate", "district", "community"]}),
+        (_("Location"), {"fields": ["district", "governorate", "location_note", "community"]}),
         (_("Funding and period"), {"fields": ["donor", "budget_usd", "start_date", "end_date"]}),
     ]
 

@@ -72,6 +72,86 @@ class Governorate(models.Model):
         ]
 
 
+class District(models.Model):
+    """One of Iraq's 101 second-level divisions (ADM2), inside one governorate;
+    its OCHA P-code starts with the governorate's (``IQG15Q05`` in ``IQG15``)."""
+
+    pcode = models.CharField(_("P-code"), max_length=8, unique=True)
+    governorate = models.ForeignKey(
+        Governorate,
+        on_delete=models.PROTECT,
+        related_name="districts",
+        verbose_name=_("governorate"),
+    )
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=100)
+    aliases = models.JSONField(
+        _("aliases"),
+        default=list,
+        blank=True,
+        help_text=_("Other spellings found in reports, matched on import."),
+    )
+    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pcode"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        constraints = [
+            # Referenced by a project's (district, governorate) pair: the
+            # database keeps a project's governorate the district's own.
+            models.UniqueConstraint(fields=["id", "governorate"], name="district_in_governorate"),
+            models.CheckConstraint(
+                condition=Q(pcode__regex=r"^IQG[0-9]{2}Q[0-9]{2}$"), name="district_pcode_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def names(self) -> list[str]:
+        return [self.pcode, self.name_en, self.name_ar, *self.aliases]
+
+
+class SubDistrict(models.Model):
+    """One of Iraq's 294 third-level divisions (ADM3, "nahiya"), inside one
+    district; its P-code starts with the district's (``IQG15Q05N01``)."""
+
+    pcode = models.CharField(_("P-code"), max_length=11, unique=True)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="subdistricts",
+        verbose_name=_("district"),
+    )
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=100)
+    aliases = models.JSONField(
+        _("aliases"),
+        default=list,
+        blank=True,
+        help_text=_("Other spellings found in reports, matched on import."),
+    )
+    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pcode"]
+        verbose_name = _("sub-district")
+        verbose_name_plural = _("sub-districts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pcode__regex=r"^IQG[0-9]{2}Q[0-9]{2}N[0-9]{2}$"),
+                name="subdistrict_pcode_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def names(self) -> list[str]:
+        return [self.pcode, self.name_en, self.name_ar, *self.aliases]
+
+
 class Donor(models.Model):
     """A government or institution that funds programmes."""
 
@@ -179,7 +259,8 @@ class Sector(models.Model):
 
 
 class Project(models.Model):
-    """A unit of work inside a programme, in one governorate, paid by one donor."""
+    """A unit of work inside a programme, in one governorate (and, when known,
+    one of its districts), paid by one donor."""
 
     class Kind(models.TextChoices):
         QIP = "qip", _("Quick impact project")
@@ -199,8 +280,28 @@ class Project(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=300)
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="projects")
-    governorate = models.ForeignKey(Governorate, on_delete=models.PROTECT, related_name="projects")
-    district = models.CharField(_("district"), max_length=100, blank=True)
+    governorate = models.ForeignKey(
+        Governorate,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        blank=True,  # derived from the district when one is given (clean())
+        verbose_name=_("governorate"),
+        help_text=_("Taken from the district when a district is given."),
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("district"),
+    )
+    location_note = models.CharField(
+        _("location note"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where, in the report's words, when no district says it (a town, a camp)."),
+    )
     community = models.CharField(_("community"), max_length=200, blank=True)
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="projects")
     kind = models.CharField(_("type"), max_length=30, choices=Kind, default=Kind.OTHER)
@@ -236,20 +337,41 @@ class Project(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        errors = self._place_errors()
         programme = self.programme if self.programme_id else None
-        if programme is None or self.start_date is None:
-            return
-        errors = {}
-        if not programme.covers(self.start_date):
-            errors["start_date"] = _(
-                "The project starts outside its programme's period (%(start)s to %(end)s)."
-            ) % {"start": programme.start_date, "end": programme.end_date or _("open")}
-        if self.end_date and not programme.covers(self.end_date):
-            errors["end_date"] = _(
-                "The project ends outside its programme's period (%(start)s to %(end)s)."
-            ) % {"start": programme.start_date, "end": programme.end_date or _("open")}
+        if programme is not None and self.start_date is not None:
+            if not programme.covers(self.start_date):
+                errors["start_date"] = _(
+                    "The project starts outside its programme's period (%(start)s to %(end)s)."
+                ) % {"start": programme.start_date, "end": programme.end_date or _("open")}
+            if self.end_date and not programme.covers(self.end_date):
+                errors["end_date"] = _(
+                    "The project ends outside its programme's period (%(start)s to %(end)s)."
+                ) % {"start": programme.start_date, "end": programme.end_date or _("open")}
         if errors:
             raise ValidationError(errors)
+
+    def _place_errors(self) -> dict[str, str]:
+        """Takes the governorate from the district when only the district is
+        given; when both are, they must agree (the database refuses a project
+        whose governorate is not its district's). Returns the errors by field."""
+        district = self.district if self.district_id else None
+        if district is None:
+            if self.governorate_id is None:
+                return {"governorate": _("Give a governorate or a district.")}
+            return {}
+        if self.governorate_id is None:
+            self.governorate = district.governorate
+        elif self.governorate_id != district.governorate_id:
+            return {
+                "district": _("%(district)s is in %(governorate)s, not in %(given)s.")
+                % {
+                    "district": district.name_en,
+                    "governorate": district.governorate.name_iom,
+                    "given": self.governorate.name_iom,
+                }
+            }
+        return {}
 
 
 class UserProfile(models.Model):

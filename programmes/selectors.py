@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from programmes.models import Governorate, normalise_place_name
+from programmes.models import District, Governorate, normalise_place_name
 
 
 def governorate_lookup() -> dict[str, Governorate]:
@@ -29,3 +29,25 @@ def governorate_resolve(
     if key in ("halabja", "halabcha", "حلبجة"):
         key = normalise_place_name("IQG06")
     return lookup.get(key)
+
+
+def district_boundaries(pcode: str) -> dict | None:
+    """The districts of the governorate ``pcode`` as a GeoJSON FeatureCollection
+    (feature ``id`` and ``properties.pcode`` the district's P-code, with its
+    English and Arabic names), or None when there is no such governorate. Two
+    queries."""
+    governorate = Governorate.objects.filter(pcode=pcode).only("pk").first()
+    if governorate is None:
+        return None
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": d.pcode,
+                "properties": {"pcode": d.pcode, "name_en": d.name_en, "name_ar": d.name_ar},
+                "geometry": d.boundary,
+            }
+            for d in District.objects.filter(governorate=governorate).order_by("pcode")
+        ],
+    }

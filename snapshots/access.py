@@ -122,3 +122,18 @@ def block_for_user(user, snapshot_pk, block_pk) -> SnapshotBlock:
         raise Http404 from None
     block.section.snapshot = snapshot
     return block
+
+
+def sections_for_user(user, snapshot_pk) -> QuerySet[SnapshotSection]:
+    """The sections, in order, of the snapshot ``snapshot_pk`` that ``user``
+    may see (``snapshot_for_user``); Http404 otherwise."""
+    return snapshot_for_user(user, snapshot_pk).sections.order_by("position")
+
+
+def blocks_for_user(user, snapshot_pk) -> QuerySet[SnapshotBlock]:
+    """The blocks of the snapshot ``snapshot_pk`` that ``user`` may see,
+    section by section, in order; Http404 otherwise."""
+    snapshot = snapshot_for_user(user, snapshot_pk)
+    return SnapshotBlock.objects.filter(section__snapshot=snapshot).order_by(
+        "section__position", "position"
+    )

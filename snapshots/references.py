@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils.formats import number_format
@@ -32,7 +33,15 @@ from django.utils.translation import gettext as _
 from beneficiaries.models import ActivityType
 from indicators.models import IndicatorDefinition
 from indicators.selectors import FigureQuery, figure_shown, figures
-from programmes.models import Donor, Governorate, Programme, Project, normalise_place_name
+from programmes.models import (
+    District,
+    Donor,
+    Governorate,
+    Programme,
+    Project,
+    normalise_place_name,
+)
+from programmes.places import DISTRICT, place_index, place_resolve
 from programmes.selectors import governorate_resolve
 from snapshots.reference_syntax import (
     CUTS,
@@ -145,31 +154,29 @@ class Resolved:
         return asdict(self)
 
 
-def _district(value: str) -> str | None:
-    """What ``FigureQuery.district`` expects for the district an officer
-    wrote, or None when no project is in such a district. Today a district is
-    ``Project.district``, a name, matched whatever its spelling ("qayyarah",
-    "Al-Qayyarah"). One query."""
-    key = normalise_place_name(value)
-    names = (
-        Project.objects.exclude(district="")
-        .order_by()
-        .values_list("district", flat=True)
-        .distinct()
-    )
-    return next((name for name in sorted(names) if normalise_place_name(name) == key), None)
-
-
-def _district_place(district: str) -> tuple[str, frozenset[str]]:
-    """The name a page shows for ``district`` (as ``_district`` gives it) and
-    the P-codes of the governorates it lies in. One query."""
-    pcodes = (
-        Project.objects.filter(district=district)
-        .order_by()
-        .values_list("governorate__pcode", flat=True)
-        .distinct()
-    )
-    return district, frozenset(pcodes)
+def _districts(values: set[str]) -> dict[str, District | None]:
+    """The district each spelling names (P-code, English or Arabic name,
+    alias, as ``programmes.places`` matches them), or None when none or
+    several do. A sub-district's name is not its district: figures are cut
+    by district. A few queries, whatever the number of spellings."""
+    if not values:
+        return {}
+    index = place_index()
+    found: dict[str, District | None] = {}
+    for value in values:
+        try:
+            place = place_resolve(value, levels=(DISTRICT,), index=index)
+        except ValidationError:
+            place = None
+        found[value] = place
+    ids = {d.pk for d in found.values() if d is not None}
+    loaded = {
+        d.pk: d
+        for d in District.objects.filter(pk__in=ids)
+        .select_related("governorate")
+        .defer("boundary", "governorate__boundary")
+    }
+    return {value: loaded.get(d.pk) if d else None for value, d in found.items()}
 
 
 def _governorates() -> dict[str, Governorate]:
@@ -219,8 +226,7 @@ class _Lookups:
             ActivityType.objects.all(), wanted["activity"], "code", "name", pk=True
         )
         self.donors = _by(Donor.objects.all(), wanted["donor"], "code", "name", pk=True)
-        self.districts = {value: _district(value) for value in wanted["district"]}
-        self.district_places = {d: _district_place(d) for d in set(self.districts.values()) if d}
+        self.districts = _districts(wanted["district"])
 
 
 @dataclass
@@ -265,15 +271,14 @@ def _cut(
         district = lookups.districts.get(asked["district"])
         if district is None:
             return _('Unknown district "%(value)s".') % {"value": asked["district"]}
-        name, pcodes = lookups.district_places[district]
-        if "governorate" in query and query["governorate"] not in pcodes:
+        if "governorate" in query and query["governorate"] != district.governorate.pcode:
             return _("%(district)s is not in %(governorate)s.") % {
-                "district": name,
+                "district": district.name_en,
                 "governorate": place,
             }
-        query["district"] = district
-        canonical.append(("district", district))
-        place = name
+        query["district"] = district.pcode
+        canonical.append(("district", district.pcode))
+        place = district.name_en
     if "programme" in asked:
         programme = lookups.programmes.get(asked["programme"].upper())
         if programme is None:

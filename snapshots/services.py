@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from programmes.models import Programme
+from programmes.outbox import outbox_enqueue
 from snapshots.authoring import snapshot_create  # noqa: F401 (re-exported: the pages call it here)
 from snapshots.build import snapshot_document
 from snapshots.cadence import Cadence
@@ -139,14 +140,16 @@ def publish_guard(snapshot: Snapshot, *, today: dt.date) -> None:
 
 
 def _queue_pdf(snapshot_id: int, *, delete: str = "") -> None:
-    from snapshots.tasks import snapshot_pdf
-
-    def after_commit() -> None:
-        if delete:
-            _delete_file(delete)
-        snapshot_pdf.delay(snapshot_id)
-
-    transaction.on_commit(after_commit)
+    """Ask for the PDF through the outbox: a row of this transaction, sent
+    after commit or by beat, so publishing never fails because the broker is
+    down (the task reads the snapshot as it is when it runs)."""
+    if delete:
+        transaction.on_commit(lambda: _delete_file(delete))
+    outbox_enqueue(
+        kind="snapshots.pdf_generate",
+        payload={"snapshot_id": snapshot_id},
+        dedupe_key=f"snapshot-pdf:{snapshot_id}",
+    )
 
 
 def _delete_file(name: str) -> None:

@@ -9,7 +9,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from beneficiaries.models import ActivityType, AssistanceRecord, MonitoringVisit, ReviewStatus
-from programmes.models import Donor, Governorate, Programme, Project, Sector, UserProfile
+from programmes.models import District, Donor, Governorate, Programme, Project, Sector, UserProfile
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -17,6 +17,11 @@ PASSWORD = "correct-horse-battery-staple"
 def governorate(pcode: str = "IQG13") -> Governorate:
     """One of the 18 governorates the migration loads (Kirkuk by default)."""
     return Governorate.objects.get(pcode=pcode)
+
+
+def district(pcode: str = "IQG13Q01") -> District:
+    """One of the 101 districts the migration loads (Al-Hawiga, in Kirkuk, by default)."""
+    return District.objects.get(pcode=pcode)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -80,7 +85,10 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"PRJ-{n:04d}")
     name = factory.Sequence(lambda n: f"Project {n}")
     programme = factory.SubFactory(ProgrammeFactory)
-    governorate = factory.LazyFunction(governorate)
+    district = None
+    governorate = factory.LazyAttribute(
+        lambda o: o.district.governorate if o.district else governorate()
+    )
     sector = factory.SubFactory(SectorFactory)
     donor = factory.SubFactory(DonorFactory)
     status = Project.Status.ONGOING

@@ -445,3 +445,26 @@ def test_recipients_entered_in_the_admin_never_exceed_the_people(
     assert accepted.status_code == 302
     record = AssistanceRecord.objects.get()
     assert record.recipients() == {("f", "18-59", "returnee"): 3, ("m", "18-59", "returnee"): 2}
+
+
+def test_a_project_given_only_its_district_takes_the_governorate_from_it(admin_client, project):
+    from programmes.models import District
+
+    url = admin_url(Project, "change", project.pk)
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    data["governorate"] = ""
+    data["district"] = District.objects.get(pcode="IQG15Q05").pk
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    project.refresh_from_db()
+    assert (project.governorate.pcode, project.district.pcode) == ("IQG15", "IQG15Q05")
+
+    data["governorate"] = project.governorate.pk
+    data["district"] = District.objects.get(pcode="IQG13Q01").pk
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["district"] == [
+        "Al-Hawiga is in Kirkuk, not in Ninewa."
+    ]

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from api.base import ApiViewSet
 from api.beneficiaries.filters import ProjectRecordFilter
+from api.programmes import PlaceField
 from beneficiaries import access, services
 from beneficiaries.models import (
     ISSUE_MAX_LENGTH,
@@ -32,6 +33,7 @@ from beneficiaries.models import (
     Survey,
 )
 from exports import hxl
+from programmes.places import SUBDISTRICT
 
 
 class ProjectChoiceField(serializers.PrimaryKeyRelatedField):
@@ -114,6 +116,7 @@ class VisitSerializer(serializers.ModelSerializer):
         source="project.governorate.pcode", read_only=True, help_text=_("P-code.")
     )
     programme = serializers.CharField(source="project.programme.code", read_only=True)
+    subdistrict = PlaceField(level=SUBDISTRICT, required=False, allow_null=True)
     monitor = serializers.CharField(source="monitor.username", read_only=True)
     reviewed_by = serializers.CharField(
         source="reviewed_by.username", read_only=True, allow_null=True, default=None
@@ -128,6 +131,7 @@ class VisitSerializer(serializers.ModelSerializer):
             "project_code",
             "governorate",
             "programme",
+            "subdistrict",
             "monitor",
             "visit_date",
             "findings",
@@ -185,6 +189,7 @@ class VisitSerializer(serializers.ModelSerializer):
             ],
             submit=validated_data.get("submit", False),
             client_id=validated_data.get("client_id"),
+            subdistrict=validated_data.get("subdistrict"),
         )
 
     def update(self, instance, validated_data):
@@ -194,6 +199,7 @@ class VisitSerializer(serializers.ModelSerializer):
             project=validated_data.get("project", instance.project),
             visit_date=validated_data.get("visit_date", instance.visit_date),
             findings=validated_data.get("findings", instance.findings),
+            subdistrict=validated_data.get("subdistrict", instance.subdistrict),
         )
 
 

@@ -9,6 +9,7 @@ story's photo must be one of an approved visit in the writer's scope."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,7 +20,7 @@ from rest_framework.response import Response
 from api.base import ApiViewSet
 from api.snapshots.documents import NOT_FOUND, REFUSED
 from beneficiaries.access import approved_photos_for_user
-from snapshots import authoring
+from snapshots import access, authoring
 from snapshots.access import snapshot_for_user
 from snapshots.models import SnapshotBlock, SnapshotSection
 
@@ -125,7 +126,7 @@ class SectionViewSet(NestedViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return SnapshotSection.objects.none()
-        return self.snapshot().sections.order_by("position")
+        return access.sections_for_user(self.request.user, self.kwargs.get("snapshot_id"))
 
     @extend_schema(
         request=SectionCreateSerializer,
@@ -156,7 +157,8 @@ class SectionViewSet(NestedViewSet):
         if position is not None:
             rows = list(snapshot.sections.order_by("position"))
             authoring.section_move(section=section, offset=self._offset(rows, section, position))
-        return Response(SectionSerializer(SnapshotSection.objects.get(pk=section.pk)).data)
+        section.refresh_from_db()
+        return Response(SectionSerializer(section).data)
 
     @extend_schema(responses={204: None, 400: REFUSED, 404: NOT_FOUND})
     def destroy(self, request, snapshot_id=None, pk=None):
@@ -181,9 +183,7 @@ class BlockViewSet(NestedViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return SnapshotBlock.objects.none()
-        return SnapshotBlock.objects.filter(section__snapshot=self.snapshot()).order_by(
-            "section__position", "position"
-        )
+        return access.blocks_for_user(self.request.user, self.kwargs.get("snapshot_id"))
 
     def _check_photo(self, snapshot, kind: str, content: dict | None) -> None:
         photo = (content or {}).get("photo") if kind == SnapshotBlock.Kind.STORY else None
@@ -234,7 +234,8 @@ class BlockViewSet(NestedViewSet):
         if data.get("position") is not None:
             rows = list(block.section.blocks.order_by("position"))
             authoring.block_move(block=block, offset=self._offset(rows, block, data["position"]))
-        return Response(BlockSerializer(SnapshotBlock.objects.get(pk=block.pk)).data)
+        block.refresh_from_db()
+        return Response(BlockSerializer(block).data)
 
     @extend_schema(responses={204: None, 400: REFUSED, 404: NOT_FOUND})
     def destroy(self, request, snapshot_id=None, pk=None):
@@ -243,12 +244,7 @@ class BlockViewSet(NestedViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _block(self, snapshot, pk) -> SnapshotBlock:
-        block = (
-            SnapshotBlock.objects.select_related("section")
-            .filter(pk=pk, section__snapshot=snapshot)
-            .first()
-        )
-        if block is None:
-            raise NotFound
-        block.section.snapshot = snapshot
-        return block
+        try:
+            return access.block_for_user(self.request.user, snapshot.pk, pk)
+        except Http404:
+            raise NotFound from None

@@ -24,7 +24,14 @@ MAX_COUNT = 2_147_483_647  # a PostgreSQL integer
 
 REQUIRED_COLUMNS = ["project", "governorate", "activity_type", "delivered_on", "people"]
 COUNT_COLUMNS = ["units", "households", "people", *RECIPIENT_FIELDS]
-COLUMNS = [*REQUIRED_COLUMNS, "units", "households", "household_size", *RECIPIENT_FIELDS]
+COLUMNS = [
+    *REQUIRED_COLUMNS,
+    "district",
+    "units",
+    "households",
+    "household_size",
+    *RECIPIENT_FIELDS,
+]
 # Other headings data collection tools use for the same column.
 HEADER_ALIASES = {
     "project_code": "project",
@@ -33,6 +40,11 @@ HEADER_ALIASES = {
     "delivery_date": "delivered_on",
     "governorate_pcode": "governorate",
     "adm1_pcode": "governorate",
+    "district_pcode": "district",
+    "adm2_pcode": "district",
+    "sub_district": "district",
+    "subdistrict": "district",
+    "adm3_pcode": "district",
 }
 _MONTH_NAMES = (
     "january february march april may june july august september october november december"

@@ -1,10 +1,12 @@
 """Checking the rows of a beneficiary list against the data as it is: the
-importer's projects, the governorates (P-code, names, aliases), the activity
+importer's projects, the places (governorates, districts and sub-districts by
+P-code, names and aliases, ``programmes.places``), the activity
 types and their sectors, the project's period, and the rules of an assistance
 line (``beneficiaries.services.assistance_line_errors``)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +14,15 @@ from beneficiaries.imports.parse import COUNT_COLUMNS, cell_text, parse_count, p
 from beneficiaries.models import RECIPIENT_FIELDS, ActivityType
 from beneficiaries.services import assistance_line_errors
 from programmes.access import projects_for_user
-from programmes.selectors import governorate_lookup, governorate_resolve
+from programmes.places import (
+    GOVERNORATE,
+    SUBDISTRICT,
+    Place,
+    place_governorate,
+    place_index,
+    place_level,
+    place_resolve,
+)
 
 
 class Rules:
@@ -22,16 +32,26 @@ class Rules:
         self.projects = {
             project.code.casefold(): project
             for project in projects_for_user(user)
-            .select_related("governorate")
-            .defer("governorate__boundary")
+            .select_related("governorate", "district")
+            .defer("governorate__boundary", "district__boundary")
         }
         self.activities: dict[str, ActivityType] = {}
         for activity in ActivityType.objects.all():
             self.activities[activity.code.casefold()] = activity
             self.activities[" ".join(activity.name.split()).casefold()] = activity
-        self.governorates = governorate_lookup()
+        self.places = place_index()
+        self.resolved: dict[str, tuple[Place | None, str]] = {}
         self.sector_errors: dict[tuple[int, int], str | None] = {}
         self.today = timezone.localdate()
+
+    def place(self, name: str) -> tuple[Place | None, str]:
+        """The place a cell names, or None and why (the closest names); once per spelling."""
+        if name not in self.resolved:
+            try:
+                self.resolved[name] = (place_resolve(name, index=self.places), "")
+            except ValidationError as error:
+                self.resolved[name] = (None, error.messages[0])
+        return self.resolved[name]
 
     def sector_error(self, project, activity) -> str | None:
         key = (project.pk, activity.pk)
@@ -69,15 +89,23 @@ def check_row(row: dict, rules: Rules) -> tuple[dict, list[tuple[str, str]]]:
     if project is None:
         message = _("No project “%(code)s” among the projects you enter data for.")
         fail("project", message, code, code=code)
-    name = cell_text(row.get("governorate"))
-    place = governorate_resolve(name, lookup=rules.governorates) if name else None
-    if place is None:
-        message = _("Unknown governorate “%(name)s”: give its P-code, English or Arabic name.")
-        fail("governorate", message, name, name=name)
-    elif project is not None and project.governorate_id != place.pk:
-        message = _("Project %(code)s is in %(project_gov)s, not %(gov)s.")
-        gov, project_gov = place.name_iom, project.governorate.name_iom
-        fail("governorate", message, name, code=project.code, gov=gov, project_gov=project_gov)
+    # The governorate (required) and the district or sub-district (optional)
+    # may each be any place name the matcher knows, inside the project's place;
+    # a sub-district is kept on the record.
+    subdistrict = None
+    for column in ("governorate", "district"):
+        name = cell_text(row.get(column))
+        if column in formulas or (not name and column == "district"):
+            continue
+        if not name:
+            fail(column, "")
+            continue
+        place, problem = rules.place(name)
+        problem = problem or (project is not None and _place_error(project, place, column))
+        if problem:
+            errors.append((column, problem))
+        elif column == "district" and place_level(place) == SUBDISTRICT:
+            subdistrict = place
     activity_name = cell_text(row.get("activity_type"))
     activity = rules.activities.get(activity_name.casefold())
     if activity is None:
@@ -123,12 +151,40 @@ def check_row(row: dict, rules: Rules) -> tuple[dict, list[tuple[str, str]]]:
             errors.append(("activity_type", message))
     values = {
         "project": project,
+        "subdistrict": subdistrict,
         "activity_type": activity,
         "delivered_on": day,
         **{column: counts.get(column) or 0 for column in COUNT_COLUMNS},
         "household_size": counts.get("household_size"),
     }
     return values, errors
+
+
+def _place_error(project, place: Place, column: str) -> str | None:
+    """Why ``place`` (a row's governorate or district cell) is not where
+    ``project`` is, or None: inside its district when it has one, else
+    inside its governorate."""
+    if column == "district" and place_level(place) == GOVERNORATE:
+        return _("%(name)s is a governorate: give a district or sub-district here.") % {
+            "name": place.name_en
+        }
+    governorate = place_governorate(place)
+    if governorate.pk != project.governorate_id:
+        return _("Project %(code)s is in %(project_gov)s, not %(gov)s.") % {
+            "code": project.code,
+            "project_gov": project.governorate.name_iom,
+            "gov": governorate.name_iom,
+        }
+    if project.district_id is None or place_level(place) == GOVERNORATE:
+        return None
+    district = place.district if place_level(place) == SUBDISTRICT else place
+    if district.pk != project.district_id:
+        return _("Project %(code)s is in the district %(project_district)s, not %(district)s.") % {
+            "code": project.code,
+            "project_district": project.district.name_en,
+            "district": district.name_en,
+        }
+    return None
 
 
 def preview_row(number: int, values: dict, errors: list) -> dict:

@@ -72,6 +72,7 @@ class RecordWriter:
             **self._fixed,
             "import_row": row,
             "project_id": values["project"].pk,
+            "subdistrict_id": values["subdistrict"].pk if values.get("subdistrict") else None,
             "activity_type_id": values["activity_type"].pk,
             "delivered_on": values["delivered_on"].isoformat(),
             "units": values["units"],

@@ -31,7 +31,7 @@ from beneficiaries.services.visits import (
     visit_submit,
     visit_update,
 )
-from programmes.models import Project
+from programmes.models import Project, SubDistrict
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,7 @@ def visit_save(
     project: Project,
     visit_date: dt.date,
     findings: str,
+    subdistrict: SubDistrict | None = None,
     lines: Sequence[LineChange] = (),
     referrals: Sequence[ReferralChange] = (),
     feedback: Sequence[FeedbackChange] = (),
@@ -119,10 +120,16 @@ def visit_save(
             visit_date=visit_date,
             findings=findings,
             client_id=client_id,
+            subdistrict=subdistrict,
         )
     else:
         visit = visit_update(
-            visit=visit, user=user, project=project, visit_date=visit_date, findings=findings
+            visit=visit,
+            user=user,
+            project=project,
+            visit_date=visit_date,
+            findings=findings,
+            subdistrict=subdistrict,
         )
 
     records = {record.pk: record for record in visit.assistance.all()}

@@ -23,9 +23,30 @@ from beneficiaries.models import (
 from beneficiaries.services.common import _day, _locked, _raise_if, _require_editable, _save
 from programmes.access import projects_for_user
 from programmes.hooks import assistance_scope, recompute_after_change, scope_of
-from programmes.models import Project
+from programmes.models import Project, SubDistrict
 
 # --- Rules ------------------------------------------------------------------------
+
+
+def place_errors(*, project: Project | None, subdistrict: SubDistrict | None) -> dict[str, str]:
+    """Why ``subdistrict`` cannot be where a visit to (or a delivery of)
+    ``project`` took place, by field: it must be in the project's district,
+    or in its governorate when the project names no district. None is always
+    fine (the project's own place)."""
+    if project is None or subdistrict is None:
+        return {}
+    district = subdistrict.district
+    if project.district_id is not None and district.pk != project.district_id:
+        return {
+            "subdistrict": _("%(place)s is not in the project's district, %(district)s.")
+            % {"place": subdistrict.name_en, "district": project.district.name_en}
+        }
+    if district.governorate_id != project.governorate_id:
+        return {
+            "subdistrict": _("%(place)s is not in the project's governorate, %(governorate)s.")
+            % {"place": subdistrict.name_en, "governorate": project.governorate.name_iom}
+        }
+    return {}
 
 
 def visit_errors(
@@ -107,20 +128,28 @@ def visit_create(
     project: Project,
     visit_date: dt.date,
     findings: str = "",
+    subdistrict: SubDistrict | None = None,
     client_id: uuid.UUID | None = None,
 ) -> MonitoringVisit:
     """A new draft visit by ``user`` to ``project``, which must be in their
-    scope; ``client_id`` (the phone's id of it) is unique: a second visit
-    with it raises ``IntegrityError``."""
+    scope, optionally to one of its sub-districts (``place_errors``);
+    ``client_id`` (the phone's id of it) is unique: a second visit with it
+    raises ``IntegrityError``."""
     if not projects_for_user(user).filter(pk=project.pk).exists():
         raise ValidationError({"project": _("This project is not in your governorates.")})
-    _raise_if(visit_errors(project=project, visit_date=visit_date))
+    _raise_if(
+        {
+            **visit_errors(project=project, visit_date=visit_date),
+            **place_errors(project=project, subdistrict=subdistrict),
+        }
+    )
     visit = MonitoringVisit(
         project=project,
         monitor=user,
         visit_date=visit_date,
         findings=findings,
         client_id=client_id,
+        subdistrict=subdistrict,
     )
     _save(visit, user=user)
     return visit
@@ -128,22 +157,41 @@ def visit_create(
 
 @transaction.atomic
 def visit_update(
-    *, visit: MonitoringVisit, user, project: Project, visit_date: dt.date, findings: str
+    *,
+    visit: MonitoringVisit,
+    user,
+    project: Project,
+    visit_date: dt.date,
+    findings: str,
+    subdistrict: SubDistrict | None = None,
 ) -> MonitoringVisit:
     """Change a draft or returned visit; its assistance lines move with it to
-    the new project and date. The visit keeps its status."""
+    the new project, date and sub-district (None: the project's own place).
+    The visit keeps its status."""
     visit = _locked(visit)
     _require_editable(visit)
     if project.pk != visit.project_id and (
         not projects_for_user(user).filter(pk=project.pk).exists()
     ):
         raise ValidationError({"project": _("This project is not in your governorates.")})
-    _raise_if(visit_errors(project=project, visit_date=visit_date))
+    _raise_if(
+        {
+            **visit_errors(project=project, visit_date=visit_date),
+            **place_errors(project=project, subdistrict=subdistrict),
+        }
+    )
     visit.project, visit.visit_date, visit.findings = project, visit_date, findings
+    visit.subdistrict = subdistrict
     _save(visit, user=user)
-    for record in visit.assistance.exclude(project=project, delivered_on=visit_date):
-        record.project, record.delivered_on = project, visit_date
-        _save(record, user=user)
+    for record in visit.assistance.all():
+        if (record.project_id, record.delivered_on, record.subdistrict_id) != (
+            project.pk,
+            visit_date,
+            visit.subdistrict_id,
+        ):
+            record.project, record.delivered_on = project, visit_date
+            record.subdistrict = subdistrict
+            _save(record, user=user)
     for response in visit.feedback.exclude(project=project, collected_on=visit_date):
         response.project, response.collected_on = project, visit_date
         _save(response, user=user)
@@ -267,7 +315,7 @@ def assistance_line_save(
 ) -> AssistanceRecord:
     """Create (``record`` None) or change one line of assistance a draft or
     returned visit verifies: delivered to the visit's project, dated the
-    visit's day, with the visit's status. ``recipients`` maps breakdown
+    visit's day, in the visit's sub-district, with the visit's status. ``recipients`` maps breakdown
     columns (``recipient_field``) to counts; columns not given are 0."""
     _require_editable(visit)
     if record is not None and record.visit_id != visit.pk:
@@ -286,6 +334,7 @@ def assistance_line_save(
     record = record or AssistanceRecord(visit=visit)
     record.project = visit.project
     record.delivered_on = visit.visit_date
+    record.subdistrict_id = visit.subdistrict_id
     record.status = visit.status
     record.activity_type = activity_type
     record.units, record.households, record.people = units, households, people

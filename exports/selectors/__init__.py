@@ -17,7 +17,8 @@ export reads through the same access rules as the pages:
   their scope's, drafts excepted), without findings or who made the visit.
 
 Filters come from the query string, under the dashboards' names where they
-exist (``programme``, ``donor``, ``governorate`` by code and P-code). They
+exist (``programme``, ``donor``, ``governorate`` by code and P-code; records
+and visits also by ``district`` P-code, e.g. ``?district=IQG15Q05``). They
 only ever narrow what the user may see: a code outside the user's scope
 matches nothing.
 """

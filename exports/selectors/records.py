@@ -33,6 +33,7 @@ def _project_filters(params: QueryDict, prefix: str = "project__") -> Q:
         ("project", "code"),
         ("programme", "programme__code"),
         ("governorate", "governorate__pcode"),
+        ("district", "district__pcode"),
         ("donor", "donor__code"),
         ("sector", "sector__code"),
     ):
@@ -43,8 +44,8 @@ def _project_filters(params: QueryDict, prefix: str = "project__") -> Q:
 
 def assistance_records_table(*, user, params: QueryDict) -> Table:
     """The assistance records ``user`` may download (``beneficiaries.access.assistance_for_user``),
-    filtered by ``project``, ``programme``, ``governorate`` (P-code),
-    ``donor``, ``sector``, ``activity_type`` (codes), ``status`` and
+    filtered by ``project``, ``programme``, ``governorate``, ``district``
+    (P-codes), ``donor``, ``sector``, ``activity_type`` (codes), ``status`` and
     ``delivered_after`` / ``delivered_before`` (inclusive); oldest first.
     No personal data: the beneficiary a record may name is left out.
     Raises ExportQueryError for an unreadable filter."""
@@ -75,7 +76,11 @@ def assistance_records_table(*, user, params: QueryDict) -> Table:
         Column("adm1_code", _("governorate P-code")),
         Column("adm1_name", _("governorate")),
         Column("adm1_name_ar", _("governorate (Arabic)")),
+        Column("adm2_code", _("district P-code")),
         Column("adm2_name", _("district")),
+        Column("adm2_name_ar", _("district (Arabic)")),
+        Column("adm3_code", _("sub-district P-code")),
+        Column("adm3_name", _("sub-district")),
         Column("loc_name", _("community")),
         Column("donor_code", _("funding donor")),
         Column("activity_code", _("activity type code")),
@@ -100,7 +105,11 @@ def assistance_records_table(*, user, params: QueryDict) -> Table:
         "project__governorate__pcode",
         "project__governorate__name_iom",
         "project__governorate__name_ar",
-        "project__district",
+        "project__district__pcode",
+        "project__district__name_en",
+        "project__district__name_ar",
+        "subdistrict__pcode",
+        "subdistrict__name_en",
         "project__community",
         "project__donor__code",
         "activity_type__code",
@@ -131,8 +140,8 @@ def _count_of(model, *, extra: Q | None = None) -> Coalesce:
 
 def visits_table(*, user, params: QueryDict) -> Table:
     """The monitoring visits ``user`` may see (``visits_for_user``), filtered
-    by ``project``, ``programme``, ``governorate``, ``donor``, ``sector``,
-    ``status`` and ``visit_after`` / ``visit_before`` (inclusive): dates,
+    by ``project``, ``programme``, ``governorate``, ``district`` (P-codes),
+    ``donor``, ``sector``, ``status`` and ``visit_after`` / ``visit_before`` (inclusive): dates,
     status and counts of referrals, photos and assistance lines, without the
     findings (free text that may name people) or who made the visit.
     Raises ExportQueryError for an unreadable filter."""
@@ -158,6 +167,10 @@ def visits_table(*, user, params: QueryDict) -> Table:
         Column("adm1_code", _("governorate P-code")),
         Column("adm1_name", _("governorate")),
         Column("adm1_name_ar", _("governorate (Arabic)")),
+        Column("adm2_code", _("district P-code")),
+        Column("adm2_name", _("district")),
+        Column("adm3_code", _("sub-district P-code")),
+        Column("adm3_name", _("sub-district")),
         Column("donor_code", _("funding donor")),
         Column("visit_date", _("visit date")),
         Column("status", _("status")),
@@ -185,6 +198,10 @@ def visits_table(*, user, params: QueryDict) -> Table:
             "project__governorate__pcode",
             "project__governorate__name_iom",
             "project__governorate__name_ar",
+            "project__district__pcode",
+            "project__district__name_en",
+            "subdistrict__pcode",
+            "subdistrict__name_en",
             "project__donor__code",
             "visit_date",
             "status",

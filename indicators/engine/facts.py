@@ -198,7 +198,7 @@ class DefinitionSQL:
             )
             sql = (
                 f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
-                f"c.project_id, {measure} AS v, {splits}, p.district AS dist, "
+                f"c.project_id, {measure} AS v, {splits}, p.district_id AS dist, "
                 f"c.activity_type_id AS at "
                 f"FROM {CUBE} c JOIN {PROJECTS} p ON p.id = c.project_id "
                 f"WHERE TRUE{where}{part}"
@@ -223,7 +223,7 @@ class DefinitionSQL:
             )
             sql = (
                 f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
-                f"c.project_id, c.n AS v, {splits}, p.district AS dist, NULL::bigint AS at "
+                f"c.project_id, c.n AS v, {splits}, p.district_id AS dist, NULL::bigint AS at "
                 f"FROM {cube} c JOIN {PROJECTS} p ON p.id = c.project_id WHERE TRUE{where}"
             )
             return sql, params
@@ -290,7 +290,12 @@ def marginal(dimension: str, code: str, alias: str = "a") -> str:
 
 
 def build_cubes(
-    cursor, ranges: list[tuple[dt.date, dt.date]] | None, *, sources: set[str], splits: bool
+    cursor,
+    ranges: list[tuple[dt.date, dt.date]] | None,
+    *,
+    sources: set[str],
+    splits: bool,
+    governorate_id: int | None = None,
 ) -> None:
     """Sum the approved records of ``sources`` into small temporary tables
     dropped at commit, one scan of each source table: assistance records per
@@ -298,9 +303,19 @@ def build_cubes(
     group and by population group when ``splits``; visits and feedback
     responses per (project, month), feedback with its respondents' splits.
     Sums are 32-bit integers (a cell of a month never nears 2^31), which
-    PostgreSQL adds up much faster than numerics."""
+    PostgreSQL adds up much faster than numerics. With ``governorate_id``,
+    only the records of that governorate's projects (for figures that all
+    read one governorate)."""
+    within, within_params = "", []
+    if governorate_id is not None:
+        within = (
+            f" AND {{alias}}.project_id IN (SELECT id FROM {PROJECTS} WHERE governorate_id = %s)"
+        )
+        within_params = [governorate_id]
     if Source.ASSISTANCE in sources:
         dates, params = date_ranges("a.delivered_on", ranges)
+        dates += within.format(alias="a")
+        params = [*params, *within_params]
         # The 32 breakdown columns are summed as they are (one addition per
         # column and row); the facts add them up into the ten splits on the
         # cube's few thousand rows.
@@ -335,6 +350,8 @@ def build_cubes(
         if source not in sources:
             continue
         dates, params = date_ranges(f"x.{column}", ranges)
+        dates += within.format(alias="x")
+        params = [*params, *within_params]
         split_sums = (
             ", ".join(
                 f"COUNT(*) FILTER (WHERE x.{dimension} = '{code}')::int AS {field}"

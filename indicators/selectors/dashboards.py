@@ -21,6 +21,7 @@ from indicators.breakdowns import STATUSES, project_breakdown
 from indicators.cells import CELL_DIMENSIONS
 from indicators.models import SPLIT_COLUMNS, IndicatorDefinition, IndicatorValue
 from indicators.periods import quarter_end
+from indicators.selectors.districts import governorate_districts
 from indicators.selectors.field import governorate_field_data
 from indicators.selectors.values import (
     default_as_of,
@@ -356,6 +357,7 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
         "series": series,
         "series_name": series_def.name if series_def else "",
         "map_name": map_def.name if map_def else "",
+        "map_definition": map_def,
         "computed_at": max(computed) if computed else None,
         "has_data": bool(rows),
     }
@@ -423,6 +425,8 @@ def governorate_dashboard(*, user, pcode: str, query: DashboardQuery) -> dict | 
     staff, the latest visits with their photos and the referrals still open;
     for everyone, the feedback distributions (a donor: with small counts
     hidden). Contributions are recorded per programme, so this page has none.
+    ``districts``: its districts by P-code with people reached, projects and
+    budgets (``governorate_districts``).
     At most fourteen queries with the session's and the user's; fifteen
     when the quarter has no visit to carry the open referrals."""
     role = user_role(user)
@@ -442,9 +446,19 @@ def governorate_dashboard(*, user, pcode: str, query: DashboardQuery) -> dict | 
     field = governorate_field_data(
         user=user, projects=projects, until=data["as_of"], protect=data["protect"]
     )
+    districts = governorate_districts(
+        user=user,
+        governorate=governorate,
+        chosen=chosen,
+        projects=projects,
+        as_of=data["as_of"],
+        people_definition=data["map_definition"],
+        protect=data["protect"],
+    )
     return {
         **data,
         **field,
+        "districts": districts,
         "choices": choices,
         "chosen": chosen,
         "ignored": [name for name in ignored if name != "governorate"],

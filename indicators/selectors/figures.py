@@ -39,7 +39,7 @@ from beneficiaries.models import ActivityType, ReviewStatus
 from indicators.engine import facts
 from indicators.models import SPLIT_COLUMNS, SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
 from indicators.periods import ONE_DAY, add_months, is_month_end, month_end, month_start
-from programmes.models import Governorate
+from programmes.models import District, Governorate
 
 Source = IndicatorDefinition.Source
 Measure = IndicatorDefinition.Measure
@@ -59,7 +59,7 @@ class FigureQuery:
     donor: int | None = None
     project: int | None = None
     activity_type: int | None = None
-    district: str | None = None  # Project.district, e.g. "Qayyarah"
+    district: str | None = None  # a district P-code, e.g. "IQG15Q05" (Al-Mosul)
 
     @property
     def stored_cut(self) -> bool:
@@ -86,8 +86,8 @@ def figures(queries: Iterable[FigureQuery]) -> dict[FigureQuery, Figure]:
     """The figure of every query: approved records only, exact to the day for
     every cut, at most two SQL statements per definition asked, plus four to
     load the definitions and one per record table whose cube a figure needs. An unknown definition code raises
-    ``IndicatorDefinition.DoesNotExist``; an unknown governorate P-code gives
-    zeros (no record is in it). A cut a source cannot have (a governorate or
+    ``IndicatorDefinition.DoesNotExist``; an unknown governorate or district
+    P-code gives zeros (no record is in it). A cut a source cannot have (a governorate or
     project for contributions, an activity type for anything but assistance
     records) gives zeros too.
 
@@ -112,13 +112,16 @@ def figures(queries: Iterable[FigureQuery]) -> dict[FigureQuery, Figure]:
         )
     pcodes = {q.governorate for q in queries if q.governorate}
     governorates = dict(Governorate.objects.filter(pcode__in=pcodes).values_list("pcode", "pk"))
+    pcodes = {q.district for q in queries if q.district}
+    districts = dict(District.objects.filter(pcode__in=pcodes).values_list("pcode", "pk"))
     multipliers = facts.Multipliers.load()
     answers: dict[FigureQuery, Figure] = {}
     by_definition: dict[str, list[FigureQuery]] = defaultdict(list)
     for query in queries:
         by_definition[query.definition].append(query)
     readers = {
-        code: _Reader(definitions[code], multipliers, governorates) for code in by_definition
+        code: _Reader(definitions[code], multipliers, governorates, districts)
+        for code in by_definition
     }
     cubed = {
         r.d.source
@@ -129,7 +132,10 @@ def figures(queries: Iterable[FigureQuery]) -> dict[FigureQuery, Figure]:
     with transaction.atomic(), connection.cursor() as cursor:
         if cubed:
             splits = any(r.d.has_splits for r in readers.values())
-            facts.build_cubes(cursor, None, sources=cubed, splits=splits)
+            # Figures that all read one governorate need only its projects' records.
+            within = {q.governorate for q in queries}
+            only = governorates.get(next(iter(within))) if len(within) == 1 else None
+            facts.build_cubes(cursor, None, sources=cubed, splits=splits, governorate_id=only)
         for code, asked in by_definition.items():
             answers.update(readers[code].read(cursor, asked))
     return answers
@@ -143,10 +149,13 @@ def _last_month_end(day: dt.date) -> dt.date:
 class _Reader:
     """The SQL of one definition for many queries."""
 
-    def __init__(self, definition, multipliers, governorates: dict[str, int]):
+    def __init__(
+        self, definition, multipliers, governorates: dict[str, int], districts: dict[str, int]
+    ):
         self.d = definition
         self.multipliers = multipliers
         self.governorates = governorates
+        self.districts = districts
         # The engine's filters, read from the prefetched relations.
         self.sql = facts.DefinitionSQL(definition, multipliers, None)
 
@@ -199,6 +208,12 @@ class _Reader:
         if query.governorate is None:
             return None
         return self.governorates.get(query.governorate, -1)
+
+    def _district(self, query: FigureQuery) -> int | None:
+        """The district's id, -1 for an unknown P-code (matches nothing)."""
+        if query.district is None:
+            return None
+        return self.districts.get(query.district, -1)
 
     def _read_stored(self, cursor, queries: list[FigureQuery], totals) -> None:
         """Sum the month values of the complete months, one branch per query
@@ -270,7 +285,7 @@ class _Reader:
                     edges.add((split, month_end(split)))
             rows.append(
                 "(%s::int, %s::date, %s::date, %s::date, %s::date, %s::date, %s::date, "
-                "%s::bigint[], %s::bigint, %s::text, %s::bigint, %s::bigint, %s::bigint)"
+                "%s::bigint[], %s::bigint, %s::bigint, %s::bigint, %s::bigint, %s::bigint)"
             )
             params += [
                 index,
@@ -282,7 +297,7 @@ class _Reader:
                 split,
                 list(query.programmes),
                 self._governorate(query),
-                query.district,
+                self._district(query),
                 query.donor,
                 query.project,
                 query.activity_type,
@@ -350,7 +365,7 @@ class _Reader:
         where, params = sql.project_filters()
         project = (
             "p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, "
-            "p.district AS dist, p.id AS project_id"
+            "p.district_id AS dist, p.id AS project_id"
         )
         no_splits = ", ".join(f"NULL::bigint AS {c}" for c in SPLIT_FIELDS)
         if d.source == Source.ASSISTANCE:
@@ -405,7 +420,7 @@ class _Reader:
             where, params = facts.sql_in("x.programme_id", sql.programmes)
             return (
                 f"SELECT x.date AS day, NULL::bigint AS g, x.programme_id AS pr, "
-                f"x.donor_id AS d, NULL::text AS dist, NULL::bigint AS project_id, "
+                f"x.donor_id AS d, NULL::bigint AS dist, NULL::bigint AS project_id, "
                 f"NULL::bigint AS at, {measure} AS v, {no_splits} "
                 f"FROM {facts.CONTRIBUTIONS} x WHERE TRUE{where}",
                 params,

@@ -190,6 +190,45 @@
       });
   }
 
+  /* The governorate page's districts, keyed by P-code: people reached, with
+     projects and US$ on hover (data.districts). */
+  function districtMap() {
+    var info = data.districts;
+    var el = document.getElementById("chart-districts");
+    if (!el || !info) return;
+    fetch(info.geojson_url, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("district boundaries: HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (geojson) {
+        var rows = info.rows;
+        var z = rows.map(function (r) { return r.people.value === null ? 0 : r.people.value; });
+        Plotly.newPlot(el, [{
+          type: "choropleth",
+          geojson: geojson,
+          featureidkey: "properties.pcode",
+          locations: rows.map(function (r) { return r.pcode; }),
+          z: z,
+          text: rows.map(function (r) { return r.name; }),
+          customdata: rows.map(function (r) { return [r.people.display, r.projects.display, r.usd.display]; }),
+          hovertemplate: "<b>%{text}</b><br>" + info.label + ": %{customdata[0]}<br>" +
+            labels.projects + ": %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
+          colorscale: [[0, "#eef3f9"], [0.35, "#9ab8dd"], [1, ACCENT]],
+          zmin: 0,
+          zmax: Math.max(1, Math.max.apply(null, z)),  /* no one reached: the palest shade */
+          marker: { line: { color: "#1f2a37", width: 0.6 } },
+          colorbar: narrow(el)
+            ? { orientation: "h", x: 0.5, xanchor: "center", y: 0, yanchor: "top", thickness: 8, len: 0.9, outlinewidth: 0, tickformat: "~s", tickfont: { size: 10 } }
+            : { thickness: 10, len: 0.8, outlinewidth: 0, tickformat: "~s", tickfont: { size: 10 } }
+        }], mapLayout(el), CONFIG);  /* the same base map: only asia_110m is shipped */
+      })
+      .catch(function (error) {
+        el.classList.add("chart-error");
+        el.textContent = error.message;
+      });
+  }
+
   /* Projects by sector: one stacked bar per sector, one colour per status;
      a hidden small count has no segment (its "<5" shows on hover). */
   function sectors() {
@@ -309,6 +348,7 @@
   }
 
   map();
+  districtMap();
   contributions();
   series();
   var splits = data.splits || {};

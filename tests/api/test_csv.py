@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from tests.factories import ProjectFactory
+from tests.factories import ProjectFactory, district
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,8 @@ def test_projects_as_csv_with_hxl_tags_and_formulas_neutralised(world, api):
         governorate=world["kirkuk"],
         donor=world["usa"],
         community="@SUM(1+1)",
-        district="-2+3",
+        district=district("IQG13Q01"),
+        location_note="-2+3",
         sector=world["livelihoods"],
     )
     response = api(world["admin"]).get("/api/v1/projects/", {"format": "csv"})
@@ -43,7 +44,9 @@ def test_projects_as_csv_with_hxl_tags_and_formulas_neutralised(world, api):
     evil = next(dict(zip(header, row, strict=True)) for row in rows if row[1] == "KRK-99")
     assert evil["name"].startswith("'=HYPERLINK")
     assert evil["community"] == "'@SUM(1+1)"
-    assert evil["district"] == "'-2+3"
+    assert evil["location_note"] == "'-2+3"
+    assert evil["district"] == "IQG13Q01"
+    assert tag_of["district"] == "#adm2+code"
     assert evil["budget_usd"] == "100000.00"  # a number stays a number
     assert evil["governorate"] == "IQG13"
 

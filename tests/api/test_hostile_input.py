@@ -34,6 +34,8 @@ def _write_routes(client) -> list[tuple[str, str, bool]]:
 def _with_ids(path: str, admin) -> str | None:
     """The route with ``{id}`` replaced by an object the administrator sees
     (the first of its collection), or None when the collection is empty."""
+    if "{" in path.replace("{id}", ""):
+        return None  # nested under another object (a snapshot's sections): not resolved here
     if "{id}" not in path:
         return path
     collection = path.split("{id}")[0]

@@ -117,10 +117,10 @@ def test_the_dry_run_writes_nothing_and_reports_each_error_by_row_and_column(cli
     cells = errors_by_cell(batch)
     assert set(cells) == {(3, "people"), (4, "governorate"), (4, "households")}
     assert "“many” is not a whole number" in cells[(3, "people")]
-    assert "Unknown governorate “Atlantis”" in cells[(4, "governorate")]
+    assert "No place is called “Atlantis”" in cells[(4, "governorate")]
     assert "More households (9) than people (6)" in cells[(4, "households")]
     page = detail(client, batch).content.decode()
-    assert "Unknown governorate “Atlantis”" in page
+    assert "No place is called “Atlantis”" in page
     assert "2 rows of 3 have errors" in page
     assert "Confirm and import" not in page
     confirm(client, batch)
@@ -292,6 +292,51 @@ def test_a_governorate_other_than_the_projects_is_an_error(client, world):
     rows = [with_cells(GOOD, governorate="Basra")]
     batch = batch_of(upload(client, world["alice"], csv_file(rows)))
     assert "Project KRK-01 is in Kirkuk, not Basrah" in errors_by_cell(batch)[(2, "governorate")]
+
+
+def test_a_misspelt_place_is_an_error_naming_the_closest(client, world):
+    rows = [with_cells(GOOD, governorate="Kirkukk town")]
+    batch = batch_of(upload(client, world["alice"], csv_file(rows)))
+    message = errors_by_cell(batch)[(2, "governorate")]
+    assert "No place is called “Kirkukk town”" in message
+    assert "Kirkuk (IQG13, governorate)" in message
+
+
+@pytest.mark.parametrize(
+    ("project_district", "cell", "error"),
+    [
+        (None, "Hawija", None),
+        (None, "IQG13Q04", None),
+        ("IQG13Q01", "Markaz Al-Hawiga", None),  # a sub-district of the project's district
+        ("IQG13Q01", "الحويجة", None),
+        ("IQG13Q04", "Hawija", "Project KRK-01 is in the district Kirkuk, not Al-Hawiga."),
+        (None, "Qayyarah", "Project KRK-01 is in Kirkuk, not Ninewa."),
+        (None, "Ninewa", "Ninewa is a governorate: give a district or sub-district here."),
+    ],
+)
+def test_a_district_column_is_checked_against_the_projects_place(
+    client, world, project_district, cell, error
+):
+    from tests.factories import district
+
+    if project_district:
+        world["project"].district = district(project_district)
+        world["project"].save()
+    header = [*HEADER, "adm2_pcode"]
+    batch = batch_of(upload(client, world["alice"], csv_file([[*GOOD, cell]], header=header)))
+    assert errors_by_cell(batch).get((2, "district")) == error
+
+
+def test_a_subdistrict_in_the_district_column_is_kept_on_the_record(client, world):
+    header = [*HEADER, "district"]
+    rows = [[*GOOD, "Markaz Al-Hawiga"], [*with_cells(GOOD, delivered_on="2018-03-02"), ""]]
+    batch = batch_of(upload(client, world["alice"], csv_file(rows, header=header)))
+    assert batch["errors"] == []
+    confirm(client, batch)
+    places = AssistanceRecord.objects.order_by("delivered_on").values_list(
+        "subdistrict__pcode", flat=True
+    )
+    assert list(places) == ["IQG13Q01N01", None]
 
 
 def test_the_filled_in_template_imports(client, world):

@@ -278,6 +278,13 @@ def test_governorate_page_draws_and_lists_its_projects(browser_page, portfolio):
         MAP_SHAPES, "els => els.map(e => getComputedStyle(e).strokeWidth)"
     )
     assert sorted(widths)[-1] != sorted(widths)[0]
+    # Its four districts on a map of their own, keyed by P-code, and in the table.
+    page.wait_for_function(
+        "document.querySelectorAll('#chart-districts path.choroplethlocation').length >= 4",
+        timeout=15_000,
+    )
+    assert page.locator("#chart-districts path.choroplethlocation").count() == 4
+    assert page.locator("tr[data-district]").count() == 4
     browser_page.screenshot("dashboard-governorate")
 
     page.select_option("select[name=as_of]", "2018-03-31")

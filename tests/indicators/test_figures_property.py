@@ -30,6 +30,7 @@ from tests.factories import (
     ProgrammeFactory,
     ProjectFactory,
     UserFactory,
+    district,
     governorate,
 )
 from tests.indicators.conftest import define
@@ -99,7 +100,9 @@ cut = st.sampled_from(
         {"project": 0},
         {"project": 2},
         {"activity_type": 0},
-        {"district": "Qayyarah"},
+        {"district": "IQG15Q05"},
+        {"district": "IQG13Q01", "governorate": "IQG13"},
+        {"district": "IQG13Q04"},
         {"governorate": "IQG13", "programmes": (0,), "activity_type": 1},
     ]
 )
@@ -157,18 +160,19 @@ class _World:
         HouseholdMultiplier.objects.create(value=7, effective_from=dt.date(2017, 7, 1))
         self.programmes = [ProgrammeFactory(), ProgrammeFactory()]
         self.donors = [DonorFactory(), DonorFactory()]
-        places = [("IQG15", "Qayyarah"), ("IQG13", "Mosul"), ("IQG13", "")]
+        # Al-Mosul (Ninewa), Al-Hawiga (Kirkuk), and a Kirkuk project with no district.
+        places = [("IQG15", "IQG15Q05"), ("IQG13", "IQG13Q01"), ("IQG13", None)]
         owners = [(0, 0), (1, 1), (0, 1)]
         self.projects = [
             ProjectFactory(
                 governorate=governorate(pcode),
-                district=district,
+                district=district(dcode) if dcode else None,
                 programme=self.programmes[p],
                 donor=self.donors[d],
                 start_date=start,
                 budget_usd=Decimal(1000 * (index + 1)),
             )
-            for index, ((pcode, district), (p, d), start) in enumerate(
+            for index, ((pcode, dcode), (p, d), start) in enumerate(
                 zip(places, owners, project_days, strict=True)
             )
         ]
@@ -329,7 +333,10 @@ class _World:
             and (q.governorate is None or gov == q.governorate)
             and (q.donor is None or owner.donor_id == q.donor)
             and (q.project is None or (is_project and owner.pk == q.project))
-            and (q.district is None or (is_project and owner.district == q.district))
+            and (
+                q.district is None
+                or (is_project and owner.district and owner.district.pcode == q.district)
+            )
             and (q.activity_type is None or activity == q.activity_type)
         )
 

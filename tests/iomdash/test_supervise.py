@@ -115,6 +115,8 @@ def test_stopping_leaves_no_process_of_a_childs_group(state_file, logged):
 
 def test_a_stack_killed_without_clean_up_is_found_by_the_next(state_file, logged):
     orphan = subprocess.Popen([*SLEEP, "celery", "worker"], start_new_session=True)
+    # Until it has exec'd, the child's command line is still this process's.
+    assert _wait(lambda: "celery" in supervise._command_line(orphan.pid))
     state_file.write_text(json.dumps({"pid": 999999, "children": {"worker": orphan.pid}}))
     assert supervise.stale_processes_stop(log=logged.append) is None
     assert orphan.wait(timeout=30) == -signal.SIGTERM
@@ -125,6 +127,7 @@ def test_a_stack_killed_without_clean_up_is_found_by_the_next(state_file, logged
 def test_a_running_stack_on_the_same_data_is_named_with_the_command_to_stop_it(state_file):
     other = subprocess.Popen([*SLEEP, "-m", "iomdash.stack", "run"])
     try:
+        assert _wait(lambda: "iomdash.stack" in supervise._command_line(other.pid))
         state_file.write_text(json.dumps({"pid": other.pid, "children": {}}))
         refusal = supervise.stale_processes_stop(log=print)
         assert refusal == (

@@ -57,7 +57,7 @@ def fingerprint(prefix: str) -> str:
         rows(Programme.objects.all(), "code", "name", "outcome_area", "start_date", "end_date"),
         rows(Contribution.objects.all(), "reference", "donor__code", "programme__code", "amount_usd", "date", "period_start", "period_end"),
         rows(ActivityType.objects.all(), "code", "name", "unit", "sectors__code"),
-        rows(Project.objects.filter(code__startswith=prefix), "code", "name", "programme__code", "governorate__pcode", "district", "sector__code", "kind", "status", "donor__code", "start_date", "end_date", "budget_usd"),
+        rows(Project.objects.filter(code__startswith=prefix), "code", "name", "programme__code", "governorate__pcode", "district__pcode", "sector__code", "kind", "status", "donor__code", "start_date", "end_date", "budget_usd"),
         rows(AssistanceRecord.objects.filter(**on), "project__code", "activity_type__code", "delivered_on", "units", "households", "people", "household_size", "status", "created_at", "visit__visit_date", "visit__monitor__username", *RECIPIENT_FIELDS),
         rows(MonitoringVisit.objects.filter(**on), "project__code", "visit_date", "monitor__username", "findings", "status", "return_reason", "submitted_at", "reviewed_at", "reviewed_by__username"),
         rows(Referral.objects.filter(visit__project__code__startswith=prefix), "visit__project__code", "visit__visit_date", "issue", "referred_to", "closed_on"),
@@ -154,6 +154,13 @@ def test_default_mode_loads_every_kind_of_data_and_the_demo_logins(client):
         "EDF",
     }
     assert len(set(Programme.objects.values_list("outcome_area", flat=True))) == 5
+    # Every project is in a real district of its governorate, named as the seeds name places.
+    projects = Project.objects.select_related("district")
+    assert not projects.filter(district__isnull=True).exists()
+    assert all(p.district.governorate_id == p.governorate_id for p in projects)
+    in_qayyarah = projects.filter(name__endswith="— Qayyarah")
+    assert in_qayyarah.exists()
+    assert {p.district.pcode for p in in_qayyarah} == {"IQG15Q05"}
     assert set(Donor.objects.values_list("name", flat=True)) >= {
         "USA",
         "Canada",

@@ -232,3 +232,30 @@ def test_a_draft_after_a_snapshot_without_sections_starts_from_the_defaults(worl
     services.snapshot_publish(snapshot=q1, user=users.manager, today=dt.date(2018, 4, 2))
     q2 = authoring.snapshot_create(programmes=[world.programme], period_end=Q2, user=users.manager)
     assert q2.sections.count() == len(authoring.DEFAULT_SECTIONS)
+
+
+def test_publishing_while_the_broker_is_down_is_saved_and_its_pdf_waits_in_the_outbox(
+    client, world, users
+):
+    from django.test import TestCase
+
+    from iomdash.celery import app as celery_app
+    from programmes.models import OutboxTask
+    from tests.programmes.test_outbox import broker_down
+
+    draft = authoring.snapshot_create(
+        programmes=[world.programme], period_end=Q1, user=users.manager
+    )
+    OutboxTask.objects.all().delete()
+    client.force_login(users.manager)
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        with broker_down(), TestCase.captureOnCommitCallbacks(execute=True):
+            response = client.post(f"/snapshots/{draft.pk}/publish/")
+    finally:
+        celery_app.conf.task_always_eager = eager
+    assert response.status_code == 302  # published, not a 500
+    assert Snapshot.objects.get(pk=draft.pk).status == "published"
+    [row] = OutboxTask.objects.filter(state="pending")
+    assert (row.kind, row.payload) == ("snapshots.pdf_generate", {"snapshot_id": draft.pk})

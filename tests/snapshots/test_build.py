@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from beneficiaries.models import AssistanceRecord
+from programmes.models import District
 from snapshots import authoring, services
 from snapshots.build import snapshot_document
 from snapshots.models import Snapshot
@@ -114,7 +115,7 @@ def test_a_monthly_series_marks_what_increased_since_last_month_and_what_was_cor
             ]
         },
     )
-    world.kirkuk.district = "Hawija"
+    world.kirkuk.district = District.objects.get(pcode="IQG13Q01")  # Al-Hawiga
     world.kirkuk.save()
     april = services.snapshot_publish(snapshot=april, user=users.manager, today=dt.date(2018, 5, 2))
     frozen = copy.deepcopy(april.payload)
@@ -132,7 +133,7 @@ def test_a_monthly_series_marks_what_increased_since_last_month_and_what_was_cor
     assert found[("bsp-packages", None)]["marker"] == "corrected"
     assert found[("bsp-packages", None)]["previous"] == 10
     assert found[("cash-for-work", None)]["marker"] is None
-    hawija = found[("bsp-beneficiaries", "Hawija")]
+    hawija = found[("bsp-beneficiaries", "Al-Hawiga")]
     assert hawija["label"] == "beneficiaries in Hawija" and hawija["starred"]
     corrected = {c["code"]: c for c in payload["corrections"]}
     assert (corrected["bsp-packages"]["old"], corrected["bsp-packages"]["new"]) == (10, 13)

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from programmes.models import District
 from snapshots.markup import (
     MARKUP_HELP,
     markup_check,
@@ -152,12 +153,12 @@ def test_text_references_lists_every_occurrence_and_the_syntax_errors():
 
 @pytest.mark.django_db
 def test_live_references_render_the_figures_and_each_occurrence_of_an_error(world):
-    world.ninewa.district = "Qayyarah"
+    world.ninewa.district = District.objects.get(pcode="IQG15Q05")
     world.ninewa.save()
     world.deliver(on=dt.date(2018, 4, 20), project=world.ninewa, households=153)
     recompute()
     text = (
-        "IOM reached {people-reached district=Qayyarah} people in Qayyarah.\n\n"
+        "IOM reached {people-reached district=Mosul} people in Qayyarah.\n\n"
         "- {nope} in {people-reached governorate=IQG15}\n"
         "- {nope} again"
     )

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from indicators.selectors import FigureQuery, figure_shown, figures
+from programmes.models import District
 from snapshots.references import (
     FigureContext,
     Reference,
@@ -46,8 +47,8 @@ def resolve(world, *texts: str, **fields) -> dict:
 
 @pytest.fixture
 def places(world):
-    """Qayyarah (Ninewa) holds the Ninewa project; Kirkuk's has no district."""
-    world.ninewa.district = "Qayyarah"
+    """Al-Mosul (Ninewa) holds the Ninewa project; Kirkuk's has no district."""
+    world.ninewa.district = District.objects.get(pcode="IQG15Q05")
     world.ninewa.save()
     return world
 
@@ -145,7 +146,7 @@ def test_live_figures_equal_the_exact_figures_of_the_day_at_every_cut(places):
     found = resolve(
         world,
         "{people-reached} {people-reached governorate=IQG15} {people-reached governorate=nineveh}"
-        " {people-reached governorate=نينوى} {people-reached district=qayyarah}"
+        " {people-reached governorate=نينوى} {people-reached district=mosul}"
         f" {{people-reached project={world.kirkuk.code.lower()}}}"
         " {cash-for-work activity=cash-for-work} {contributions-usd donor=usa}"
         " {contributions-usd donor=Canada} {contributions-usd programme=RRP}"
@@ -162,10 +163,10 @@ def test_live_figures_equal_the_exact_figures_of_the_day_at_every_cut(places):
         "people-reached governorate=IQG15",
         "people-reached governorate=nineveh",
         "people-reached governorate=نينوى",
-        "people-reached district=qayyarah",
+        "people-reached district=mosul",
     ):
         assert shown[key] == ninewa, key
-    assert found["people-reached district=qayyarah"].place == "Qayyarah"
+    assert found["people-reached district=mosul"].place == "Al-Mosul"
     assert found["people-reached governorate=nineveh"].place == "Ninewa"
     assert found["people-reached governorate=nineveh"].figure == "people-reached governorate=IQG15"
     assert shown[f"people-reached project={world.kirkuk.code.lower()}"] == "1,200*"
@@ -193,7 +194,7 @@ def test_places_activities_and_donors_are_found_by_any_of_their_names(places):
     recompute()
     found = resolve(
         world,
-        '{cash-for-work district="Al Qayyarah"} {cash-for-work district=al-qayyarah}'
+        '{cash-for-work district="Al Mosul"} {cash-for-work district=al-mosul}'
         f' {{cash-for-work activity="Cash for work"}} {{cash-for-work activity={world.cfw.pk}}}'
         f" {{cash-for-work donor={world.canada.pk}}} {{cash-for-work donor=can}}"
         " {cash-for-work governorate=IQ-NI}",
@@ -201,7 +202,7 @@ def test_places_activities_and_donors_are_found_by_any_of_their_names(places):
     assert {key: f.shown for key, f in found.items()} == dict.fromkeys(found, "12")
     figures_asked = {f.figure for f in found.values()}
     assert figures_asked == {
-        "cash-for-work district=Qayyarah",
+        "cash-for-work district=IQG15Q05",
         "cash-for-work activity=cash-for-work",
         "cash-for-work donor=CAN",
         "cash-for-work governorate=IQG15",
@@ -215,14 +216,14 @@ def test_small_counts_in_fine_cuts_are_shown_as_less_than_five(places):
     recompute()
     found = resolve(
         world,
-        "{cash-for-work} {cash-for-work governorate=IQG15} {cash-for-work district=Qayyarah}"
+        "{cash-for-work} {cash-for-work governorate=IQG15} {cash-for-work district=IQG15Q05}"
         " {cash-for-work activity=cash-for-work} {cash-for-work programme=RRP}",
     )
     assert found["cash-for-work"].shown == "4"  # the portfolio's total: not a fine cut
     assert found["cash-for-work programme=RRP"].shown == "4"
     for key in (
         "cash-for-work governorate=IQG15",
-        "cash-for-work district=Qayyarah",
+        "cash-for-work district=IQG15Q05",
         "cash-for-work activity=cash-for-work",
     ):
         assert found[key].shown == "<5", key
@@ -345,7 +346,7 @@ def test_a_figure_that_did_not_move_has_no_marker_and_no_change(world):
         ("{no-such-figure}", 'Unknown figure "no-such-figure"'),
         ("{people-reached governorate=Atlantis}", 'Unknown governorate "Atlantis"'),
         ("{people-reached district=Nowhere}", 'Unknown district "Nowhere"'),
-        ("{people-reached governorate=IQG13 district=Qayyarah}", "Qayyarah is not in Kirkuk"),
+        ("{people-reached governorate=IQG13 district=Mosul}", "Al-Mosul is not in Kirkuk"),
         ("{people-reached programme=XYZ}", 'Unknown programme "XYZ"'),
         ("{people-reached programme=CRP}", "CRP is not one of this snapshot's programmes"),
         ("{people-reached project=PRJ-9999}", 'Unknown project "PRJ-9999"'),
@@ -394,7 +395,7 @@ def test_the_queries_do_not_grow_with_the_number_of_references(places):
             f"{{people-reached governorate={g}}} {{bsp-packages governorate={g} show=period}}"
             for g in governorates
         )
-        text += " {people-reached district=Qayyarah} {cash-for-work programme=RRP donor=USA}"
+        text += " {people-reached district=Mosul} {cash-for-work programme=RRP donor=USA}"
         refs = [p for p in parse_text(text) if not isinstance(p, str)]
         with CaptureQueriesContext(connection) as queries:
             found = resolve_references(

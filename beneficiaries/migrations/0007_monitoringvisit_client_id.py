@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('beneficiaries', '0005_text_length_limits'),
+        ('beneficiaries', '0006_visit_record_subdistrict'),
     ]
 
     operations = [

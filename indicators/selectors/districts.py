@@ -1,0 +1,130 @@
+"""The governorate page's districts: its map and table, keyed by P-code.
+
+The value table has no district, so people reached come from the records
+(``figures``, exact to the as-of day) within the cells the user may read on
+that governorate's page; projects and budgets from the project table, as the
+governorate map's US$ series.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import IndicatorDefinition
+from indicators.selectors.figures import FigureQuery, figures
+from indicators.selectors.values import figure_shown, figures_shown
+from programmes.access import user_role
+from programmes.models import District, Governorate, UserProfile
+
+Role = UserProfile.Role
+
+
+def _people_cut(user, governorate: Governorate, chosen: dict) -> dict | None:
+    """The ``FigureQuery`` cut (programmes, donor) of the records ``user`` may
+    count on ``governorate``'s page under the chosen programme and donor, as
+    ``cells_for_user`` reads the value table: an administrator everything; a
+    donor their organisation's; a monitor everything in their governorates; a
+    manager everything in their governorates and their programmes elsewhere.
+    None: nothing."""
+    role = user_role(user)
+    programmes: frozenset | None = None  # None: every programme
+    donor = chosen["donor"].pk if chosen["donor"] else None
+    if role == Role.DONOR:
+        if donor is not None and donor != user.profile.donor_id:
+            return None
+        donor = user.profile.donor_id
+    elif role in (Role.MONITOR, Role.MANAGER):
+        if not user.profile.governorates.filter(pk=governorate.pk).exists():
+            if role == Role.MONITOR:
+                return None
+            programmes = frozenset(user.profile.programmes.values_list("pk", flat=True))
+            if not programmes:
+                return None
+    elif role != Role.ADMIN:
+        return None
+    if chosen["programme"]:
+        if programmes is not None and chosen["programme"].pk not in programmes:
+            return None
+        programmes = frozenset({chosen["programme"].pk})
+    return {"programmes": tuple(sorted(programmes or ())), "donor": donor}
+
+
+def governorate_districts(
+    *,
+    user,
+    governorate: Governorate,
+    chosen: dict,
+    projects,
+    as_of: dt.date,
+    people_definition: IndicatorDefinition | None,
+    protect: bool,
+) -> dict:
+    """Every district of ``governorate`` (by P-code, with its names) and, as of
+    ``as_of``: the people reached (``people_definition``'s figure, None
+    without one) and the number and budgets of ``projects`` (the page's
+    projects in scope) started by then. ``unplaced`` counts those projects
+    that name no district. For a donor (``protect``), counts from 1 to 4 show
+    as "<5", with the district that would give one away. Two queries; when a
+    project in scope names a district, at most two more and ``figures``'
+    (about a dozen, whatever the number of districts and records)."""
+    districts = list(
+        District.objects.filter(governorate=governorate).defer("boundary").order_by("pcode")
+    )
+    started = Q(start_date__lte=as_of)
+    by_district = {
+        row["district_id"]: row
+        for row in projects.order_by()
+        .values("district_id")
+        .annotate(
+            n=Count("pk", filter=started),
+            usd=Sum("budget_usd", filter=started),
+            any=Count("pk"),
+        )
+    }
+    unplaced = by_district.pop(None, {"n": 0})["n"]
+
+    # Records belong to projects: a district with no project in scope reached nobody.
+    people: dict[int, Decimal] = {}
+    asked_districts = [d for d in districts if d.pk in by_district]
+    cut = None
+    if people_definition and asked_districts:
+        cut = _people_cut(user, governorate, chosen)
+    if cut is not None:
+        asked = {
+            d.pk: FigureQuery(
+                definition=people_definition.code,
+                as_of=as_of,
+                governorate=governorate.pcode,
+                district=d.pcode,
+                **cut,
+            )
+            for d in asked_districts
+        }
+        answers = figures(asked.values())
+        people = {pk: answers[query].cumulative for pk, query in asked.items()}
+
+    shown_people = figures_shown({d.pk: people.get(d.pk, 0) for d in districts}, protect=protect)
+    shown_projects = figures_shown(
+        {d.pk: by_district.get(d.pk, {}).get("n", 0) for d in districts}, protect=protect
+    )
+    rows = [
+        {
+            "pcode": d.pcode,
+            "name": d.name_en,
+            "name_ar": d.name_ar,
+            "people": shown_people[d.pk] if people_definition else figure_shown(None),
+            "projects": shown_projects[d.pk],
+            "usd": figure_shown(by_district.get(d.pk, {}).get("usd") or 0, usd=True),
+        }
+        for d in districts
+    ]
+    return {
+        "districts": rows,
+        "people_label": people_definition.name if people_definition else _("People reached"),
+        "unplaced": figure_shown(unplaced, protect=protect),
+        "has_data": any(people.values()) or any(row["n"] for row in by_district.values()),
+    }

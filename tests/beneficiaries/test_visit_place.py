@@ -1,0 +1,135 @@
+"""A visit, and the assistance lines it verifies, can name the sub-district it
+went to: inside the project's district, or its governorate when the project
+names no district; the lines take the visit's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from beneficiaries import services
+from programmes.models import SubDistrict
+from tests.beneficiaries.test_services import build_world
+from tests.factories import district
+
+pytestmark = pytest.mark.django_db
+DAY = dt.date(2018, 3, 1)
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def sub(pcode: str) -> SubDistrict:
+    return SubDistrict.objects.get(pcode=pcode)
+
+
+def line(world, visit):
+    return services.assistance_line_save(
+        visit=visit,
+        user=world["alice"],
+        activity_type=world["bsp"],
+        units=1,
+        households=1,
+        people=2,
+        household_size=None,
+        recipients={},
+    )
+
+
+def test_a_visit_to_a_subdistrict_of_the_governorate_gives_it_to_its_lines(world):
+    visit = services.visit_create(
+        user=world["alice"],
+        project=world["project"],
+        visit_date=DAY,
+        subdistrict=sub("IQG13Q01N01"),  # Markaz Al-Hawiga, in Kirkuk
+    )
+    record = line(world, visit)
+    assert record.subdistrict.pcode == "IQG13Q01N01"
+    assert record.subdistrict.district.governorate == world["project"].governorate
+
+
+def test_a_subdistrict_outside_the_project_is_refused(world):
+    with pytest.raises(ValidationError) as error:
+        services.visit_create(
+            user=world["alice"],
+            project=world["project"],
+            visit_date=DAY,
+            subdistrict=sub("IQG15Q05N01"),  # Al-Qayarra, in Ninewa
+        )
+    assert error.value.message_dict["subdistrict"] == [
+        "Al-Qayarra is not in the project's governorate, Kirkuk."
+    ]
+    world["project"].district = district("IQG13Q04")
+    world["project"].save()
+    with pytest.raises(ValidationError) as error:
+        services.visit_create(
+            user=world["alice"],
+            project=world["project"],
+            visit_date=DAY,
+            subdistrict=sub("IQG13Q01N01"),
+        )
+    assert error.value.message_dict["subdistrict"] == [
+        "Markaz Al-Hawiga is not in the project's district, Kirkuk."
+    ]
+
+
+def test_moving_the_visit_moves_its_lines(world):
+    visit = services.visit_create(user=world["alice"], project=world["project"], visit_date=DAY)
+    record = line(world, visit)
+    assert record.subdistrict is None
+    services.visit_update(
+        visit=visit,
+        user=world["alice"],
+        project=world["project"],
+        visit_date=DAY,
+        findings="",
+        subdistrict=sub("IQG13Q04N01"),
+    )
+    record.refresh_from_db()
+    assert record.subdistrict.pcode == "IQG13Q04N01"
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+def test_the_api_takes_a_subdistrict_by_name_and_gives_its_pcode(world, api_client):
+    api_client.force_authenticate(world["alice"])
+    body = {"project": world["project"].pk, "visit_date": "2018-03-01", "subdistrict": "Hawija"}
+    response = api_client.post("/api/v1/visits/", body, format="json")
+    assert response.status_code == 400  # Hawija is a district: a sub-district is asked for
+    body["subdistrict"] = "Markaz Al-Hawiga"
+    response = api_client.post("/api/v1/visits/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["subdistrict"] == "IQG13Q01N01"
+    body["subdistrict"] = "Qayyarah"
+    response = api_client.post("/api/v1/visits/", body, format="json")
+    assert response.status_code == 400
+    assert "Kirkuk" in str(response.json()["subdistrict"])
+
+
+def test_the_visit_page_takes_a_subdistrict_by_name(client, world):
+    from django.urls import reverse
+
+    from beneficiaries.models import AssistanceRecord, MonitoringVisit
+    from tests.beneficiaries.test_views import form_data
+
+    client.force_login(world["alice"])
+    new = reverse("beneficiaries:visit_new")
+    page = client.post(new, form_data(world, subdistrict="Qayyarah")).content.decode()
+    assert "Al-Qayarra is not in the project&#x27;s governorate, Kirkuk." in page
+    assert not MonitoringVisit.objects.exists()
+    response = client.post(new, form_data(world, subdistrict="markaz al hawiga"))
+    assert response.status_code == 302
+    visit = MonitoringVisit.objects.get()
+    assert visit.subdistrict.pcode == "IQG13Q01N01"
+    assert AssistanceRecord.objects.get(visit=visit).subdistrict == visit.subdistrict
+    page = client.get(reverse("beneficiaries:visit_edit", args=[visit.pk])).content.decode()
+    assert 'value="IQG13Q01N01"' in page
