@@ -152,6 +152,18 @@ def visit_projects(user) -> QuerySet[Project]:
     )
 
 
+def visit_sent_before(user, client_id) -> tuple[MonitoringVisit | None, bool]:
+    """The visit ``user`` already recorded with a phone's ``client_id`` (a
+    retried send), and whether that id is taken by another user's visit
+    (then the visit itself is not given: it is not theirs to see)."""
+    owners = MonitoringVisit.objects.filter(client_id=client_id).values_list("pk", "monitor_id")
+    for pk, monitor_id in owners:
+        if monitor_id == user.pk:
+            return visit_for_user(user, pk), False
+        return None, True
+    return None, False
+
+
 # --- Assistance lines, feedback and referrals --------------------------------------
 
 

@@ -34,6 +34,48 @@ from beneficiaries.models import (
 from programmes.places import SUBDISTRICT, place_resolve
 
 MAX_LINES = 50
+MAX_PHOTOS = 10
+
+
+class ProjectSelect(forms.Select):
+    """A project list whose options carry each project's period and sector,
+    so the page can offer only the projects running on the date typed."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        project = getattr(value, "instance", None)
+        if project is not None:
+            option["attrs"].update(
+                {
+                    "data-start": project.start_date.isoformat(),
+                    "data-end": project.end_date.isoformat() if project.end_date else "",
+                    "data-sector": project.sector_id or "",
+                }
+            )
+        return option
+
+
+class ActivitySelect(forms.Select):
+    """An activity-type list whose options carry the sectors each fits (blank:
+    every sector), so the page can offer only those of the project's sector."""
+
+    sectors: dict[int, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value not in ("", None):
+            option["attrs"]["data-sectors"] = self.sectors.get(int(str(value)), "")
+        return option
+
+
+def activity_sectors() -> dict[int, str]:
+    """{activity type id: its sector ids, space-separated}, in one query."""
+    sectors: dict[int, list[str]] = {}
+    for activity_id, sector_id in ActivityType.sectors.through.objects.values_list(
+        "activitytype_id", "sector_id"
+    ):
+        sectors.setdefault(activity_id, []).append(str(sector_id))
+    return {key: " ".join(values) for key, values in sectors.items()}
 
 
 def _label(model, name: str):
@@ -56,6 +98,7 @@ class VisitForm(forms.Form):
         queryset=None,
         label=_label(MonitoringVisit, "project"),
         empty_label=_("Choose the project you visited"),
+        widget=ProjectSelect,
     )
     visit_date = forms.DateField(
         label=_label(MonitoringVisit, "visit_date"),
@@ -124,6 +167,7 @@ class AssistanceLineForm(forms.Form):
         queryset=ActivityType.objects.all(),
         label=_label(AssistanceRecord, "activity_type"),
         empty_label=_("Choose what was delivered"),
+        widget=ActivitySelect,
     )
     units = _count("units")
     households = _count("households")
@@ -146,10 +190,18 @@ class AssistanceLineForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, project=None, visit_date=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        project=None,
+        visit_date=None,
+        sectors: dict[int, str] | None = None,
+        **kwargs,
+    ):
         self.project = project
         self.visit_date = visit_date
         super().__init__(*args, **kwargs)
+        self.fields["activity_type"].widget.sectors = sectors or {}
         for column in RECIPIENT_FIELDS:
             self.fields[column] = _count(
                 column,
@@ -398,6 +450,16 @@ class PhotoForm(forms.Form):
         image = self.cleaned_data["image"]
         services.photo_check(image)
         return image
+
+
+class VisitPhotoForm(PhotoForm):
+    """A photo added on the visit form itself; a blank one adds nothing."""
+
+    def has_changed(self):
+        return bool(self.files) and super().has_changed()
+
+
+PhotoFormSet = forms.formset_factory(VisitPhotoForm, extra=1, max_num=MAX_PHOTOS, validate_max=True)
 
 
 class ReturnForm(forms.Form):

@@ -142,6 +142,17 @@ class MonitoringVisit(models.Model):
         blank=True,
         related_name="reviewed_visits",
     )
+    client_id = models.UUIDField(
+        _("client id"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_(
+            "Made by the phone that recorded the visit, so that a send retried after a "
+            "lost connection finds this visit instead of making a second one."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

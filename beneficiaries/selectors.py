@@ -16,7 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from beneficiaries.access import import_records_to_review, visits_for_user
+from beneficiaries.access import import_records_to_review, visit_projects, visits_for_user
 from beneficiaries.models import (
     RECIPIENT_FIELDS,
     ActivityType,
@@ -156,6 +156,11 @@ def visit_contents(visit: MonitoringVisit) -> dict[str, list]:
         "feedback": visit_feedback(visit),
         "photos": list(visit.photos.order_by("id")),
     }
+
+
+def visit_photos(visit: MonitoringVisit | None) -> list:
+    """The photos of ``visit`` (none for a visit not saved yet), oldest first."""
+    return list(visit.photos.order_by("id")) if visit is not None else []
 
 
 # --- History ----------------------------------------------------------------------
@@ -361,3 +366,44 @@ def import_review_summary(user, batch_id) -> dict:
     )
     totals = records.aggregate(records=Count("pk"), people=Sum("people"))
     return {"rows": rows, "records": totals["records"], "people": totals["people"] or 0}
+
+
+# --- Offline visit form -------------------------------------------------------------
+
+
+def offline_reference(user) -> dict:
+    """What the visit form needs with no connection, as JSON-ready data: the
+    projects ``user`` may record a visit to (with their periods and sector,
+    so the phone offers only those running on the date typed), the activity
+    types with their sectors (none: every sector), the surveys, and the
+    governorates of those projects. Four queries; nothing about people."""
+    projects = list(visit_projects(user).order_by("code"))
+    sectors: dict[int, list[int]] = {}
+    for activity_id, sector_id in ActivityType.sectors.through.objects.values_list(
+        "activitytype_id", "sector_id"
+    ):
+        sectors.setdefault(activity_id, []).append(sector_id)
+    places = {p.governorate_id: p.governorate.name_iom for p in projects}
+    return {
+        "projects": [
+            {
+                "id": p.pk,
+                "code": p.code,
+                "name": p.name,
+                "governorate": p.governorate_id,
+                "start": p.start_date.isoformat(),
+                "end": p.end_date.isoformat() if p.end_date else None,
+                "sector": p.sector_id,
+            }
+            for p in projects
+        ],
+        "activity_types": [
+            {"id": pk, "name": name, "sectors": sectors.get(pk, [])}
+            for pk, name in ActivityType.objects.order_by("name").values_list("pk", "name")
+        ],
+        "surveys": [
+            {"id": pk, "title": title}
+            for pk, title in Survey.objects.order_by("title", "id").values_list("pk", "title")
+        ],
+        "places": [{"id": pk, "name": name} for pk, name in sorted(places.items())],
+    }

@@ -23,7 +23,13 @@ urlpatterns = [
     path("<int:pk>/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
 ]
 
-from beneficiaries import views_import  # noqa: E402
+from beneficiaries import views_import, views_offline  # noqa: E402
+
+urlpatterns += [
+    path("sw.js", views_offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views_offline.manifest, name="manifest"),
+    path("offline/reference.json", views_offline.reference, name="offline_reference"),
+]
 
 urlpatterns += [
     path("import/", views_import.import_upload, name="import_upload"),

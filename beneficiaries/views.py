@@ -25,16 +25,19 @@ from beneficiaries.forms import (
     FeedbackFormSet,
     LineFormSet,
     PhotoForm,
+    PhotoFormSet,
     ReferralCloseForm,
     ReferralFormSet,
     ReturnForm,
     VisitFilterForm,
     VisitForm,
+    activity_sectors,
     feedback_initial,
     line_initial,
     referral_initial,
 )
 from beneficiaries.models import MonitoringVisit, ReviewStatus
+from beneficiaries.views_offline import offline_text
 from programmes.access import user_role
 from programmes.models import UserProfile
 
@@ -174,6 +177,29 @@ def _feedback_changes(formsets) -> list[services.FeedbackChange]:
     return changes
 
 
+def _photo_adds(formset) -> list[services.PhotoAdd]:
+    """The photos chosen on the form (a blank photo form adds nothing)."""
+    return [
+        services.PhotoAdd(
+            image=form.cleaned_data["image"],
+            caption=form.cleaned_data["caption"],
+            credit=form.cleaned_data["credit"],
+        )
+        for form in formset.forms
+        if form.has_changed() and form.cleaned_data.get("image")
+    ]
+
+
+def _photo_formset(request: HttpRequest) -> PhotoFormSet:
+    """The bound photo formset; a form sent without one (an older page, a
+    script) adds no photo."""
+    data = request.POST
+    if "photos-TOTAL_FORMS" not in data:
+        data = data.copy()
+        data["photos-TOTAL_FORMS"] = data["photos-INITIAL_FORMS"] = "0"
+    return PhotoFormSet(data, request.FILES, prefix="photos")
+
+
 def _feedback_formset(data, survey) -> FeedbackFormSet:
     """The bound feedback formset of ``survey``; a form sent without it (a
     survey added since the page was opened) changes none of its responses."""
@@ -191,6 +217,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
     user = request.user
     original = visit
     surveys = selectors.visit_surveys()
+    sectors = activity_sectors()
     if request.method == "POST":
         form = VisitForm(request.POST, user=user)
         form.is_valid()
@@ -198,9 +225,14 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
         lines = LineFormSet(
             request.POST,
             prefix="lines",
-            form_kwargs={"project": project, "visit_date": form.cleaned_data.get("visit_date")},
+            form_kwargs={
+                "project": project,
+                "visit_date": form.cleaned_data.get("visit_date"),
+                "sectors": sectors,
+            },
         )
         referrals = ReferralFormSet(request.POST, prefix="referrals")
+        photos = _photo_formset(request)
         feedback = [_feedback_formset(request.POST, survey) for survey in surveys]
         submitting = "submit" in request.POST
         if (
@@ -209,7 +241,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
             and not form.cleaned_data["findings"].strip()
         ):
             form.add_error("findings", _("Write what you found before submitting the visit."))
-        valid = [form.is_valid(), lines.is_valid(), referrals.is_valid()]
+        valid = [form.is_valid(), lines.is_valid(), referrals.is_valid(), photos.is_valid()]
         valid += [formset.is_valid() for formset in feedback]
         if all(valid):
             data = form.cleaned_data
@@ -224,6 +256,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
                     lines=_line_changes(lines),
                     referrals=_referral_changes(referrals),
                     feedback=_feedback_changes(feedback),
+                    photos=_photo_adds(photos),
                     submit=submitting,
                 )
             except ValidationError as error:
@@ -257,8 +290,9 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
         lines = LineFormSet(
             prefix="lines",
             initial=line_initial(contents["lines"], visit.visit_date if visit else None),
-            form_kwargs={"project": visit.project if visit else None},
+            form_kwargs={"project": visit.project if visit else None, "sectors": sectors},
         )
+        photos = PhotoFormSet(prefix="photos")
         referrals = ReferralFormSet(
             prefix="referrals", initial=referral_initial(contents["referrals"])
         )
@@ -270,6 +304,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
         form.errors
         or lines.total_error_count()
         or referrals.total_error_count()
+        or photos.total_error_count()
         or any(formset.total_error_count() for formset in feedback)
     )
     return render(
@@ -281,6 +316,9 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
             "lines": lines,
             "referrals": referrals,
             "feedback": feedback,
+            "photos": photos,
+            "saved_photos": selectors.visit_photos(visit),
+            "offline_text": offline_text() if visit is None else None,
             "age_headers": AGE_HEADERS,
             "has_errors": has_errors,
         },

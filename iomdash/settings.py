@@ -231,6 +231,8 @@ globals().update(email_settings(os.environ, debug=DEBUG))
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ar", _("Arabic")), ("ckb", _("Kurdish (Sorani)"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Day-first dates everywhere (iomdash/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["iomdash.formats"]
 TIME_ZONE = "Asia/Baghdad"
 USE_I18N = True
 USE_TZ = True

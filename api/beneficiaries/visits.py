@@ -11,7 +11,10 @@ found". Writes go through ``beneficiaries.services``; a rule they refuse is a
 
 from __future__ import annotations
 
+import uuid
+
 import django_filters
+from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers
@@ -22,7 +25,13 @@ from api.base import ApiViewSet
 from api.beneficiaries.filters import ProjectRecordFilter
 from api.programmes import PlaceField
 from beneficiaries import access, services
-from beneficiaries.models import RETURN_REASON_MAX_LENGTH, MonitoringVisit
+from beneficiaries.models import (
+    ISSUE_MAX_LENGTH,
+    RETURN_REASON_MAX_LENGTH,
+    ActivityType,
+    MonitoringVisit,
+    Survey,
+)
 from exports import hxl
 from programmes.places import SUBDISTRICT
 
@@ -35,8 +44,73 @@ class ProjectChoiceField(serializers.PrimaryKeyRelatedField):
         return access.visit_projects(self.context["request"].user)
 
 
+class VisitLineSerializer(serializers.Serializer):
+    """One assistance line sent with a new visit (from a phone's queue)."""
+
+    activity_type = serializers.PrimaryKeyRelatedField(queryset=ActivityType.objects.all())
+    units = serializers.IntegerField(min_value=0)
+    households = serializers.IntegerField(min_value=0)
+    people = serializers.IntegerField(min_value=0)
+    household_size = serializers.IntegerField(required=False, allow_null=True)
+
+
+class VisitReferralSerializer(serializers.Serializer):
+    """An issue found on a new visit and whom it was referred to."""
+
+    issue = serializers.CharField(max_length=ISSUE_MAX_LENGTH)
+    referred_to = serializers.CharField(max_length=200)
+
+
+class VisitFeedbackSerializer(serializers.Serializer):
+    """One beneficiary's answers to a survey, collected on a new visit:
+    ``answers`` maps question ids to answer codes."""
+
+    survey = serializers.PrimaryKeyRelatedField(queryset=Survey.objects.all())
+    sex = serializers.CharField(required=False, allow_blank=True, default="")
+    age_group = serializers.CharField(required=False, allow_blank=True, default="")
+    population_group = serializers.CharField(required=False, allow_blank=True, default="")
+    answers = serializers.DictField(child=serializers.CharField(allow_blank=True), default=dict)
+
+    def validate(self, data):
+        questions = {str(q.pk): q for q in data["survey"].questions.all()}
+        unknown = set(data["answers"]) - set(questions)
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    "answers": [
+                        _("These questions are not in the survey: %(ids)s.")
+                        % {"ids": ", ".join(sorted(unknown))}
+                    ]
+                }
+            )
+        data["answers"] = {questions[key]: value for key, value in data["answers"].items()}
+        return data
+
+
 class VisitSerializer(serializers.ModelSerializer):
     project = ProjectChoiceField(help_text=_("The id of the project visited."))
+    client_id = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "An id the client makes for a new visit (a UUID): a POST retried with the same "
+            "id returns the visit made the first time (200) instead of a second one."
+        ),
+    )
+    lines = VisitLineSerializer(
+        many=True,
+        write_only=True,
+        required=False,
+        help_text=_("Assistance lines of a new visit, saved with it in one transaction."),
+    )
+    referrals = VisitReferralSerializer(many=True, write_only=True, required=False)
+    feedback = VisitFeedbackSerializer(many=True, write_only=True, required=False)
+    submit = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=_("Submit the new visit for review at once."),
+    )
     project_code = serializers.CharField(source="project.code", read_only=True)
     governorate = serializers.CharField(
         source="project.governorate.pcode", read_only=True, help_text=_("P-code.")
@@ -52,6 +126,7 @@ class VisitSerializer(serializers.ModelSerializer):
         model = MonitoringVisit
         fields = [
             "id",
+            "client_id",
             "project",
             "project_code",
             "governorate",
@@ -67,6 +142,10 @@ class VisitSerializer(serializers.ModelSerializer):
             "reviewed_by",
             "created_at",
             "updated_at",
+            "lines",
+            "referrals",
+            "feedback",
+            "submit",
         ]
         read_only_fields = [
             "status",
@@ -78,11 +157,38 @@ class VisitSerializer(serializers.ModelSerializer):
         ]
 
     def create(self, validated_data):
-        return services.visit_create(
+        return services.visit_save(
             user=self.context["request"].user,
+            visit=None,
             project=validated_data["project"],
             visit_date=validated_data["visit_date"],
             findings=validated_data.get("findings", ""),
+            lines=[
+                services.LineChange(
+                    activity_type=line["activity_type"],
+                    units=line["units"],
+                    households=line["households"],
+                    people=line["people"],
+                    household_size=line.get("household_size"),
+                )
+                for line in validated_data.get("lines", [])
+            ],
+            referrals=[
+                services.ReferralChange(issue=item["issue"], referred_to=item["referred_to"])
+                for item in validated_data.get("referrals", [])
+            ],
+            feedback=[
+                services.FeedbackChange(
+                    survey=item["survey"],
+                    answers=item["answers"],
+                    sex=item["sex"],
+                    age_group=item["age_group"],
+                    population_group=item["population_group"],
+                )
+                for item in validated_data.get("feedback", [])
+            ],
+            submit=validated_data.get("submit", False),
+            client_id=validated_data.get("client_id"),
             subdistrict=validated_data.get("subdistrict"),
         )
 
@@ -167,9 +273,37 @@ class VisitViewSet(
         return access.visit_for_user(user, pk)
 
     def create(self, request, *args, **kwargs):
+        """A new visit (201); with a ``client_id`` already sent by this user,
+        the visit made then (200), never a second one: a phone retries a send
+        whose answer it never got. Another user's id is a 400."""
         if not access.visit_can_create(request.user):
             raise exceptions.PermissionDenied(_("Only field staff record visits."))
-        return super().create(request, *args, **kwargs)
+        client_id = request.data.get("client_id") if hasattr(request.data, "get") else None
+        sent = self._sent_before(client_id)
+        if sent is not None:
+            return sent
+        try:
+            return super().create(request, *args, **kwargs)
+        except IntegrityError:
+            # The same id sent twice at once: the other request made the visit.
+            sent = self._sent_before(client_id)
+            if sent is None:
+                raise
+            return sent
+
+    def _sent_before(self, client_id) -> Response | None:
+        if not client_id:
+            return None
+        try:
+            client_id = uuid.UUID(str(client_id))
+        except ValueError:
+            return None  # the serializer says what is wrong with it
+        visit, taken = access.visit_sent_before(self.request.user, client_id)
+        if taken:
+            raise serializers.ValidationError(
+                {"client_id": [_("This id is already used by another visit. Make a new one.")]}
+            )
+        return Response(self.get_serializer(visit).data) if visit is not None else None
 
     def _moved(self, visit: MonitoringVisit) -> Response:
         visit = access.visit_for_user(self.request.user, visit.pk)

@@ -37,6 +37,7 @@ from beneficiaries.services.survey_results import counts_from_shares, survey_res
 from beneficiaries.services.visit_save import (
     FeedbackChange,
     LineChange,
+    PhotoAdd,
     ReferralChange,
     visit_save,
 )
@@ -61,6 +62,7 @@ from beneficiaries.services.visits import (
 __all__ = [
     "FeedbackChange",
     "LineChange",
+    "PhotoAdd",
     "ReferralChange",
     "PHOTO_DISPLAY_PX",
     "PHOTO_FORMATS",

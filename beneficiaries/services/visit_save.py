@@ -10,15 +10,18 @@ it all through the services of each part, or nothing: any rule broken raises
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import ActivityType, MonitoringVisit, Question, Survey
 from beneficiaries.services.feedback import feedback_response_delete, feedback_response_save
+from beneficiaries.services.photos import photo_add
 from beneficiaries.services.visits import (
     assistance_line_delete,
     assistance_line_save,
@@ -72,6 +75,15 @@ class FeedbackChange:
     population_group: str = ""
 
 
+@dataclass(frozen=True)
+class PhotoAdd:
+    """A photo to add to the visit, with its caption and credit."""
+
+    image: UploadedFile
+    caption: str
+    credit: str
+
+
 def _existing(rows, pk, message: str):
     if pk is None:
         return None
@@ -92,11 +104,14 @@ def visit_save(
     lines: Sequence[LineChange] = (),
     referrals: Sequence[ReferralChange] = (),
     feedback: Sequence[FeedbackChange] = (),
+    photos: Sequence[PhotoAdd] = (),
     submit: bool = False,
+    client_id: uuid.UUID | None = None,
 ) -> MonitoringVisit:
     """Create (``visit`` None) or change a draft or returned visit by ``user``
     with the changes to its lines, referrals and feedback, in one transaction;
-    with ``submit``, send it for review too. Returns the visit as saved. A
+    with ``submit``, send it for review too (after its ``photos`` are added,
+    so a visit submitted straight away keeps them). Returns the visit as saved. A
     line, referral or response named by an id the visit no longer has raises
     ``ValidationError``, as any broken rule does, and nothing is saved."""
     if visit is None:
@@ -105,6 +120,7 @@ def visit_save(
             project=project,
             visit_date=visit_date,
             findings=findings,
+            client_id=client_id,
             subdistrict=subdistrict,
         )
     else:
@@ -179,6 +195,11 @@ def visit_save(
             sex=change.sex,
             age_group=change.age_group,
             population_group=change.population_group,
+        )
+
+    for photo in photos:
+        photo_add(
+            visit=visit, user=user, image=photo.image, caption=photo.caption, credit=photo.credit
         )
 
     if submit:

@@ -4,6 +4,7 @@ the rules a monitor is told about, and the review workflow."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
@@ -157,9 +158,12 @@ def visit_create(
     visit_date: dt.date,
     findings: str = "",
     subdistrict: SubDistrict | None = None,
+    client_id: uuid.UUID | None = None,
 ) -> MonitoringVisit:
     """A new draft visit by ``user`` to ``project``, which must be in their
-    scope, optionally to one of its sub-districts (``place_errors``)."""
+    scope, optionally to one of its sub-districts (``place_errors``);
+    ``client_id`` (the phone's id of it) is unique: a second visit with it
+    raises ``IntegrityError``."""
     if not projects_for_user(user).filter(pk=project.pk).exists():
         raise ValidationError({"project": _("This project is not in your governorates.")})
     _raise_if(
@@ -173,6 +177,7 @@ def visit_create(
         monitor=user,
         visit_date=visit_date,
         findings=findings,
+        client_id=client_id,
         subdistrict=subdistrict,
     )
     _save(visit, user=user)

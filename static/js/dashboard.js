@@ -13,12 +13,29 @@
   var ACCENT = COLOURS.accent;
   var PALETTE = COLOURS.palette;
   var FONT = { family: 'system-ui, "Segoe UI", "Noto Sans", "Noto Sans Arabic", sans-serif', color: COLOURS.ink, size: 12 };
+  /* No link to Plotly's cloud (its data are about vulnerable people): no
+     "Edit in Chart Studio"/"Share chart", no logo, no plotlyServerURL. The
+     toolbar keeps "Download PNG", named after the chart and the day; on a
+     phone it is hidden, since it would cover the plot. */
+  var PHONE = window.matchMedia && window.matchMedia("(max-width: 600px)").matches;
   var CONFIG = {
     displaylogo: false,
+    showLink: false,
+    showSendToCloud: false,
+    showEditInChartStudio: false,
+    plotlyServerURL: "",
+    displayModeBar: PHONE ? false : "hover",
     responsive: true,
     topojsonURL: data.topojson_url,
-    modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage"]
+    modeBarButtonsToRemove: ["select2d", "lasso2d", "sendChartToCloud", "sendDataToCloud", "editInChartStudio"]
   };
+
+  function config(id) {
+    var day = new Date().toISOString().slice(0, 10);
+    return Object.assign({}, CONFIG, {
+      toImageButtonOptions: { format: "png", filename: "iomdash-" + id + "-" + day, scale: 2 }
+    });
+  }
 
   function layout(extra) {
     var base = { font: FONT, margin: { l: 40, r: 10, t: 10, b: 40 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", showlegend: false };
@@ -28,7 +45,7 @@
   function draw(id, traces, extra) {
     var el = document.getElementById(id);
     if (!el) return;
-    Plotly.newPlot(el, traces, layout(extra), CONFIG);
+    Plotly.newPlot(el, traces, layout(extra), config(id));
   }
 
   function quarterLabel(iso) {
@@ -137,7 +154,7 @@
     var url = new URL(window.location.href);
     if (code === "people") url.searchParams.delete("map"); else url.searchParams.set("map", code);
     window.history.replaceState(null, "", url.toString());
-    if (el && mapGeojson) Plotly.react(el, [mapTrace(el)], mapLayout(el), CONFIG);
+    if (el && mapGeojson) Plotly.react(el, [mapTrace(el)], mapLayout(el), config(el.id));
   }
 
   function map() {
@@ -156,7 +173,7 @@
       })
       .then(function (geojson) {
         mapGeojson = geojson;
-        Plotly.newPlot(el, [mapTrace(el)], mapLayout(el), CONFIG);
+        Plotly.newPlot(el, [mapTrace(el)], mapLayout(el), config(el.id));
         el.on("plotly_click", function (event) {
           var point = event && event.points && event.points[0];
           if (!point || !point.location) return;

@@ -20,6 +20,8 @@ PUBLIC = {
     "/api/schema/",  # the OpenAPI schema: no data, fetched by client generators
     "/api/v1/auth/token/",  # scripts obtain a token here; the API answers 401, never a redirect
     "/snapshots/verify/",  # anyone holding a PDF checks it here; it shows no figures
+    "/visits/sw.js",  # the phone's service worker checks for updates whatever its session
+    "/visits/manifest.webmanifest",  # the installable app's name and icon, no data
 }
 
 

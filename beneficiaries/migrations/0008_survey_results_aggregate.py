@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('beneficiaries', '0006_visit_record_subdistrict'),
+        ('beneficiaries', '0007_monitoringvisit_client_id'),
         ('programmes', '0009_project_district_in_governorate'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,251 @@
+"""A monitor on a phone with no connection: the visit form opens from the
+phone (service worker), what is typed survives closing the page
+(IndexedDB), photos included, and a visit submitted offline waits in a
+visible queue until the connection returns; then it is sent once, even when
+a send is cut off and retried; a visit the server refuses is shown with
+what to fix, and nothing typed is lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from PIL import Image
+
+from beneficiaries.models import AssistanceRecord, MonitoringVisit, Photo
+from tests.beneficiaries.test_services import build_world
+from tests.browser.fixtures import PHONE
+from tests.factories import PASSWORD
+
+
+@pytest.fixture
+def world(transactional_db):
+    return build_world()
+
+
+def jpeg(colour, size=(2400, 1800)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+class Phone:
+    """A 360-px tab in a context of its own (``service_workers`` allowed or
+    blocked), logged in as a monitor."""
+
+    def __init__(self, chromium, base_url, *, service_workers="allow"):
+        self.context = chromium.new_context(viewport=PHONE, service_workers=service_workers)
+        self.base_url = base_url
+        self.errors: list[str] = []
+        self.page = self.open()
+
+    def open(self):
+        page = self.context.new_page()
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        return page
+
+    def goto(self, path):
+        return self.page.goto(self.base_url + path)
+
+    def login(self, username):
+        self.goto("/accounts/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", PASSWORD)
+        self.page.click("main button[type=submit]")
+        self.page.wait_for_load_state()
+
+    def new_visit_form(self):
+        self.goto("/visits/new/")
+        self.page.wait_for_selector("#offline-app[data-ready='1']", state="attached")
+
+
+@pytest.fixture
+def phone(chromium, live_server, django_db_serialized_rollback):
+    tab = Phone(chromium, live_server.url)
+    yield tab
+    tab.context.close()
+
+
+@pytest.fixture
+def phone_without_worker(chromium, live_server, django_db_serialized_rollback):
+    tab = Phone(chromium, live_server.url, service_workers="block")
+    yield tab
+    tab.context.close()
+
+
+def fill_visit(page, world, *, photos=2):
+    page.fill("input[name=visit_date]", "2018-03-05")
+    page.select_option("select[name=project]", str(world["project"].pk))
+    page.fill("textarea[name=findings]", "Bakery open; oven repaired.")
+    page.select_option("select[name='lines-0-activity_type']", str(world["bsp"].pk))
+    for name, count in (("units", "3"), ("households", "3"), ("people", "5")):
+        page.fill(f"input[name='lines-0-{name}']", count)
+    page.click("button[data-add=lines]")
+    page.select_option("select[name='lines-1-activity_type']", str(world["cash"].pk))
+    for name, count in (("units", "1"), ("households", "1"), ("people", "2")):
+        page.fill(f"input[name='lines-1-{name}']", count)
+    for index in range(photos):
+        if index:
+            page.click("button[data-add=photos]")
+        page.set_input_files(
+            f"input[name='photos-{index}-image']",
+            files=[{"name": f"IMG_{index}.jpg", "mimeType": "image/jpeg", "buffer": jpeg("red")}],
+        )
+        page.wait_for_selector(f"input[name='photos-{index}-image'] ~ .kept")
+        page.fill(f"input[name='photos-{index}-caption']", f"Oven {index + 1}")
+        page.fill(f"input[name='photos-{index}-credit']", "Alice")
+    page.wait_for_timeout(400)  # the draft is saved 250 ms after the last key
+
+
+def wait_for_queue(page, waiting: int):
+    page.wait_for_selector(f"#offline-queue[data-waiting='{waiting}']", state="attached")
+
+
+def test_offline_round_trip_keeps_the_draft_and_sends_the_visit_once(phone, world):
+    phone.login("alice")
+    phone.new_visit_form()
+    page = phone.page
+    page.wait_for_selector("#offline-app[data-cached='1']", state="attached", timeout=15_000)
+
+    phone.context.set_offline(True)
+    page.reload()  # the form opens from the phone
+    page.wait_for_selector("#offline-app[data-ready='1']", state="attached")
+    fill_visit(page, world)
+
+    # Closed and opened again, with no connection: the draft is all there.
+    page.close()
+    phone.page = page = phone.open()
+    phone.new_visit_form()
+    assert page.input_value("textarea[name=findings]") == "Bakery open; oven repaired."
+    assert page.input_value("select[name='lines-1-activity_type']") == str(world["cash"].pk)
+    assert page.input_value("input[name='lines-1-people']") == "2"
+    assert page.input_value("input[name='photos-1-caption']") == "Oven 2"
+    assert page.locator(".kept").count() == 2  # both photos kept, made smaller
+
+    page.click("button[name=submit]")
+    wait_for_queue(page, 1)
+    assert "1 visit waiting to send" in page.inner_text("#offline-queue")
+    assert not MonitoringVisit.objects.exists()
+
+    phone.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#offline-queue", state="hidden", timeout=15_000)
+    visit = MonitoringVisit.objects.get()
+    assert (visit.status, visit.findings) == ("submitted", "Bakery open; oven repaired.")
+    assert AssistanceRecord.objects.filter(visit=visit).count() == 2
+    photos = list(Photo.objects.filter(visit=visit).order_by("caption"))
+    assert [p.caption for p in photos] == ["Oven 1", "Oven 2"]
+    with Image.open(photos[0].image.path) as stored:
+        assert max(stored.size) <= 1600
+    # Sent once: opening the form again sends nothing more.
+    phone.new_visit_form()
+    assert MonitoringVisit.objects.count() == 1
+    assert page.input_value("textarea[name=findings]") == ""
+    assert phone.errors == []
+
+
+def test_a_send_cut_off_half_way_and_retried_makes_one_visit(phone_without_worker, world):
+    phone = phone_without_worker
+    phone.login("alice")
+    phone.new_visit_form()
+    page = phone.page
+    fill_visit(page, world, photos=1)
+    phone.context.set_offline(True)
+    page.click("button[name=submit]")
+    wait_for_queue(page, 1)
+
+    cut = []
+
+    def cut_off_the_answer(route):
+        if route.request.method == "POST" and not cut:
+            route.fetch()  # the server makes the visit ...
+            cut.append(True)
+            route.abort("connectionreset")  # ... and the phone never hears of it
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/visits/", cut_off_the_answer)
+    phone.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("document.getElementById('offline-status').textContent.includes('weak')")
+    assert MonitoringVisit.objects.count() == 1 and cut
+    wait_for_queue(page, 1)  # still waiting on the phone
+
+    page.click(".queue-send")
+    page.wait_for_selector("#offline-queue", state="hidden", timeout=15_000)
+    visit = MonitoringVisit.objects.get()
+    assert visit.status == "submitted"
+    assert AssistanceRecord.objects.filter(visit=visit).count() == 2
+    assert Photo.objects.filter(visit=visit).count() == 1
+    assert phone.errors == []
+
+
+def test_a_visit_refused_by_the_server_says_what_to_fix_and_keeps_what_was_typed(
+    phone_without_worker, world
+):
+    phone = phone_without_worker
+    phone.login("alice")
+    phone.new_visit_form()
+    page = phone.page
+    fill_visit(page, world, photos=0)
+    phone.context.set_offline(True)
+    page.click("button[name=save]")
+    wait_for_queue(page, 1)
+
+    # Meanwhile, the project's end is brought forward, before the visit.
+    project = world["project"]
+    project.end_date = dt.date(2018, 1, 31)
+    project.save()
+
+    phone.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#offline-queue[data-conflicts='1']", state="attached")
+    text = page.inner_text("#offline-queue")
+    assert "ended on" in text and "fix" in text
+    assert not MonitoringVisit.objects.exists()
+
+    with page.expect_navigation():
+        page.click(".queue-item .fix")
+    page.wait_for_selector("#offline-app[data-ready='1']", state="attached")
+    assert page.input_value("textarea[name=findings]") == "Bakery open; oven repaired."
+    assert page.input_value("input[name='lines-1-people']") == "2"
+    assert phone.errors == []
+
+
+def test_a_logged_out_session_keeps_the_queue_until_login(phone_without_worker, world):
+    phone = phone_without_worker
+    phone.login("alice")
+    phone.new_visit_form()
+    page = phone.page
+    fill_visit(page, world, photos=0)
+    phone.context.set_offline(True)
+    page.click("button[name=save]")
+    wait_for_queue(page, 1)
+    phone.context.clear_cookies()  # the session ended
+    phone.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector(".queue-login", state="visible")
+    assert not MonitoringVisit.objects.exists()
+
+    phone.login("alice")
+    phone.new_visit_form()
+    page.wait_for_selector("#offline-queue", state="hidden", timeout=15_000)
+    assert MonitoringVisit.objects.get().status == "draft"
+
+
+def test_a_visit_posted_online_keeps_its_photo_and_leaves_no_draft(phone_without_worker, world):
+    phone = phone_without_worker
+    phone.login("alice")
+    phone.new_visit_form()
+    page = phone.page
+    fill_visit(page, world, photos=1)
+    with page.expect_navigation():
+        page.click("button[name=submit]")  # online: posted as usual
+    visit = MonitoringVisit.objects.get()
+    assert page.url.endswith(f"/visits/{visit.pk}/")
+    assert visit.status == "submitted" and visit.photos.count() == 1
+    page.wait_for_timeout(300)
+    phone.new_visit_form()
+    assert page.input_value("textarea[name=findings]") == ""  # the draft was dropped
+    assert phone.errors == []

@@ -1,0 +1,108 @@
+"""What a monitor meets first on a 360-px phone: pages that fit the screen,
+a save bar of one line, choices that narrow as they type; and charts whose
+toolbar downloads a PNG but never sends data to Plotly's cloud."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.beneficiaries.test_services import build_world
+from tests.beneficiaries.test_views import visit_of
+from tests.browser.test_dashboards import build_portfolio, wait_for_charts
+from tests.factories import PASSWORD, user_with_role
+from tests.indicators.conftest import define
+
+
+@pytest.fixture
+def world(transactional_db):
+    return build_world()
+
+
+def hidden(page, select: str, value) -> bool:
+    return page.eval_on_selector(
+        f"{select} option[value='{value}']", "option => option.hidden && option.disabled"
+    )
+
+
+def test_choices_narrow_to_running_projects_and_their_sector(phone_page, world):
+    phone_page.login("alice", PASSWORD)
+    phone_page.goto("/visits/new/")
+    page, project = phone_page.page, world["project"]  # ran 2017 to 2020
+    page.fill("input[name=visit_date]", "2021-03-01")
+    assert hidden(page, "select[name=project]", project.pk)
+    page.fill("input[name=visit_date]", "2018-03-01")
+    assert not hidden(page, "select[name=project]", project.pk)
+    page.select_option("select[name=project]", str(project.pk))
+    lines = "select[name='lines-0-activity_type']"
+    assert hidden(page, lines, world["kits"].pk)  # education, not the bakery's livelihoods
+    assert not hidden(page, lines, world["bsp"].pk)
+    assert not hidden(page, lines, world["cash"].pk)  # fits every sector
+    page.click("button[data-add=lines]")  # a new line is narrowed too
+    assert hidden(page, "select[name='lines-1-activity_type']", world["kits"].pk)
+    assert phone_page.errors == []
+
+
+def test_every_page_of_a_monitor_fits_360_px(phone_page, world):
+    visit = visit_of(world, status="returned")
+    phone_page.login("alice", PASSWORD)
+    page = phone_page.page
+    for path in (
+        "/",
+        "/visits/",
+        "/visits/new/",
+        f"/visits/{visit.pk}/",
+        f"/visits/{visit.pk}/edit/",
+        "/exports/",
+    ):
+        phone_page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (path, width)
+    phone_page.goto(f"/visits/{visit.pk}/edit/")
+    bar = page.eval_on_selector(".actions.sticky", "el => el.getBoundingClientRect().height")
+    menu = page.eval_on_selector(".topbar", "el => el.getBoundingClientRect().height")
+    assert bar <= 56, bar  # one line of buttons
+    assert bar + menu <= 780 / 4, (bar, menu)  # no longer a third of the screen
+    phone_page.screenshot("visit-edit-phone-fit")
+    assert phone_page.errors == []
+
+
+def test_chart_toolbar_downloads_png_and_has_no_cloud_link(browser_page, transactional_db):
+    build_portfolio()
+    user_with_role("admin", username="hala")
+    browser_page.login("hala", PASSWORD)
+    browser_page.goto("/dashboards/?as_of=2018-06-30")
+    wait_for_charts(browser_page, "chart-series", "chart-contributions")
+    page = browser_page.page
+    page.hover("#chart-series")
+    titles = page.eval_on_selector_all(
+        ".modebar-btn", "buttons => buttons.map(b => b.getAttribute('data-title'))"
+    )
+    assert any("png" in (title or "").lower() for title in titles), titles
+    assert not [t for t in titles if t and ("share" in t.lower() or "studio" in t.lower())]
+    links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    assert not [link for link in links if "plot.ly" in link or "plotly.com" in link]
+    assert browser_page.errors == []
+
+
+def test_chart_toolbar_is_hidden_on_a_phone(phone_page, transactional_db):
+    build_portfolio()
+    user_with_role("admin", username="hala")
+    phone_page.login("hala", PASSWORD)
+    phone_page.goto("/dashboards/?as_of=2018-06-30")
+    wait_for_charts(phone_page, "chart-series")
+    assert phone_page.page.locator("#chart-series .modebar-btn").count() == 0
+
+
+def test_the_review_pages_of_a_manager_fit_360_px(phone_page, world):
+    visit = visit_of(world, status="submitted")
+    # A long indicator name in the Exports page's select, as the demo's are.
+    definition = define("bsp-people", source="assistance", measure="people")
+    definition.name = "Beneficiaries supported through business support packages (households × 6)"
+    definition.save()
+    phone_page.login("maria", PASSWORD)
+    page = phone_page.page
+    for path in ("/", "/visits/", f"/visits/{visit.pk}/", "/visits/import/", "/exports/"):
+        phone_page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (path, width)
+    assert phone_page.errors == []
