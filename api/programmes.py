@@ -96,7 +96,7 @@ class ModelChecked(serializers.ModelSerializer):
 class DonorSerializer(ModelChecked):
     class Meta:
         model = Donor
-        fields = ["id", "code", "name", "kind"]
+        fields = ["id", "code", "name", "kind", "named"]
 
 
 class ProgrammeSerializer(ModelChecked):

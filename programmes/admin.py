@@ -235,8 +235,8 @@ class DonorAdmin(ServiceWritesAdmin):
     update_service = services.donor_update
     delete_service = services.donor_delete
     instance_name = "donor"
-    list_display = ["name", "code", "kind", "total_contributed"]
-    list_filter = ["kind"]
+    list_display = ["name", "code", "kind", "named", "total_contributed"]
+    list_filter = ["kind", "named"]
     search_fields = ["name", "code"]
     ordering = ["name"]
 

@@ -164,6 +164,14 @@ class Donor(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     code = models.CharField(_("code"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.GOVERNMENT)
+    named = models.BooleanField(
+        _("shown by name"),
+        default=True,
+        help_text=_(
+            "Off for an unnamed or grouped donor (\u201cOther donors\u201d): the contributions "
+            "of all such donors show as one slice without a name in donor shares."
+        ),
+    )
 
     history = HistoricalRecords()
 
