@@ -31,7 +31,7 @@ from rest_framework.generics import GenericAPIView
 
 from beneficiaries.models import ActivityType, MonitoringVisit, Question, Survey
 from indicators.models import IndicatorDefinition
-from programmes.models import Governorate, Sector
+from programmes.models import ExchangeRate, Governorate, Sector
 
 FIRST_PARTY = {
     "api",
@@ -45,7 +45,7 @@ FIRST_PARTY = {
     "snapshots",
 }
 # Reference data every role reads whole: no access rule needed.
-REFERENCE = {Governorate, Sector, ActivityType, Survey, Question, IndicatorDefinition}
+REFERENCE = {Governorate, Sector, ExchangeRate, ActivityType, Survey, Question, IndicatorDefinition}
 # URLs that name something that is not a record of ours.
 NOT_A_RECORD = {
     "password_reset_confirm": "a Django password-reset token",
