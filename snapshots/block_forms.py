@@ -18,6 +18,7 @@ from indicators.models import IndicatorDefinition
 from programmes.models import Sector
 from snapshots.authoring import MAX_ITEMS
 from snapshots.forms import form_errors_from
+from snapshots.markup import MARKUP_HELP
 from snapshots.models import SnapshotBlock
 
 Kind = SnapshotBlock.Kind
@@ -37,7 +38,10 @@ class EditorChoices:
 
 class NarrativeForm(forms.Form):
     text = forms.CharField(
-        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=MARKUP_HELP,
     )
 
 
@@ -117,7 +121,10 @@ class StoryForm(forms.Form):
         help_text=_("e.g. Photo: credit — Donor: USA — Governorate: Kirkuk"),
     )
     text = forms.CharField(
-        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=MARKUP_HELP,
     )
 
 

@@ -31,7 +31,7 @@ from rest_framework.generics import GenericAPIView
 
 from beneficiaries.models import ActivityType, MonitoringVisit, Question, Survey
 from indicators.models import IndicatorDefinition
-from programmes.models import ExchangeRate, Governorate, Sector
+from programmes.models import District, ExchangeRate, Governorate, Sector, SubDistrict
 
 FIRST_PARTY = {
     "api",
@@ -45,10 +45,21 @@ FIRST_PARTY = {
     "snapshots",
 }
 # Reference data every role reads whole: no access rule needed.
-REFERENCE = {Governorate, Sector, ExchangeRate, ActivityType, Survey, Question, IndicatorDefinition}
+REFERENCE = {
+    Governorate,
+    District,
+    SubDistrict,
+    Sector,
+    ExchangeRate,
+    ActivityType,
+    Survey,
+    Question,
+    IndicatorDefinition,
+}
 # URLs that name something that is not a record of ours.
 NOT_A_RECORD = {
     "password_reset_confirm": "a Django password-reset token",
+    "districts_geojson": "a governorate's P-code: its districts' boundaries are reference data",
 }
 DEPTH = 6
 

@@ -85,7 +85,7 @@ def test_the_database_refuses_a_district_of_another_governorate():
     ],
 )
 def test_old_free_text_districts_map_within_their_governorate(governorate_pcode, text, expected):
-    migration = importlib.import_module("programmes.migrations.0006_project_district_from_text")
+    migration = importlib.import_module("programmes.migrations.0008_project_district_from_text")
     found, exact = migration.match(migration._lookup(apps), governorate(governorate_pcode).pk, text)
     pcode = apps.get_model("programmes", "District").objects.get(pk=found).pcode if found else None
     assert (pcode, exact) == expected

@@ -74,6 +74,10 @@ def test_manager_previews_publishes_and_downloads(tab, world, users, eager_tasks
     phone.screenshot("snapshot-draft-phone")
     width = phone.page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"] + 1, f"draft page scrolls sideways ({width}px)"
+    phone.goto("/snapshots/new/")
+    phone.screenshot("snapshot-create-phone")
+    width = phone.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1, f"new snapshot page scrolls sideways ({width}px)"
     assert phone.errors == []
 
     page.page.on("dialog", lambda dialog: dialog.accept())
