@@ -16,6 +16,7 @@ records are referred to by others (the admin deletes what can be deleted).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import AdminWrites, ApiViewSet, HasRole, validate_with_model
+from api.plumbing import django_errors
 from exports import hxl
 from programmes import services
 from programmes.access import (
@@ -41,6 +43,7 @@ from programmes.models import (
     Contribution,
     District,
     Donor,
+    ExchangeRate,
     Governorate,
     Programme,
     Project,
@@ -93,7 +96,7 @@ class ModelChecked(serializers.ModelSerializer):
 class DonorSerializer(ModelChecked):
     class Meta:
         model = Donor
-        fields = ["id", "code", "name", "kind"]
+        fields = ["id", "code", "name", "kind", "named"]
 
 
 class ProgrammeSerializer(ModelChecked):
@@ -103,8 +106,22 @@ class ProgrammeSerializer(ModelChecked):
 
 
 class ContributionSerializer(ModelChecked):
+    """A contribution as the donor gave it (``amount`` in ``currency``); the
+    US$ rate and amount are set from the rate in force on its date and are
+    read-only. A bare ``amount_usd`` on a write is read as a US$ amount."""
+
     donor = serializers.SlugRelatedField(slug_field="code", queryset=Donor.objects.all())
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
+    amount_usd = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text=_("Read: the US$ amount. Write: only instead of amount, for a US$ amount."),
+    )
 
     class Meta:
         model = Contribution
@@ -112,13 +129,39 @@ class ContributionSerializer(ModelChecked):
             "id",
             "donor",
             "programme",
+            "currency",
+            "amount",
+            "usd_rate",
             "amount_usd",
             "date",
             "period_start",
             "period_end",
             "reference",
         ]
-        extra_kwargs = {"amount_usd": {"min_value": Decimal("0.01")}}
+        read_only_fields = ["usd_rate"]
+
+    def validate(self, attrs):
+        attrs = serializers.ModelSerializer.validate(self, attrs)
+        given = services.contribution_fields_as_given(attrs)
+        if "amount" not in given and self.instance is None:
+            raise serializers.ValidationError({"amount": [_("This field is required.")]})
+        instance = Contribution() if self.instance is None else copy.copy(self.instance)
+        for name, value in given.items():
+            setattr(instance, name, value)
+        try:
+            services.contribution_priced(contribution=instance)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(django_errors(error)) from None
+        priced = {"usd_rate": instance.usd_rate, "amount_usd": instance.amount_usd}
+        validate_with_model(self, {**given, **priced})
+        return given
+
+
+class ExchangeRateSerializer(ModelChecked):
+    class Meta:
+        model = ExchangeRate
+        fields = ["id", "currency", "valid_from", "usd_per_unit"]
+        extra_kwargs = {"usd_per_unit": {"min_value": Decimal("0.00000001")}}
 
 
 @extend_schema_field(
@@ -385,7 +428,12 @@ class ContributionViewSet(mixins.DestroyModelMixin, AdminWritesViewSet):
     ordering_fields = ["date", "amount_usd", "id"]
     ordering = ["-date", "-id"]
     hxl_tags = hxl.hxl_tags(
-        "amount_usd", donor="donor_code", programme="programme_code", date="contribution_date"
+        "amount_usd",
+        "currency",
+        "amount",
+        donor="donor_code",
+        programme="programme_code",
+        date="contribution_date",
     )
 
     def get_queryset(self):
@@ -393,6 +441,23 @@ class ContributionViewSet(mixins.DestroyModelMixin, AdminWritesViewSet):
 
     def perform_destroy(self, instance):
         services.contribution_delete(contribution=instance, user=self.request.user)
+
+
+class ExchangeRateViewSet(mixins.DestroyModelMixin, AdminWritesViewSet):
+    """US$ per unit of a currency from a date on: they price the contributions
+    entered or edited after them (stored contributions keep their rate)."""
+
+    queryset = ExchangeRate.objects.all()
+    serializer_class = ExchangeRateSerializer
+    create_service = services.exchange_rate_create
+    update_service = services.exchange_rate_update
+    instance_name = "exchange_rate"
+    filterset_fields = ["currency"]
+    ordering_fields = ["currency", "valid_from"]
+    ordering = ["currency", "-valid_from"]
+
+    def perform_destroy(self, instance):
+        services.exchange_rate_delete(exchange_rate=instance, user=self.request.user)
 
 
 class ProjectViewSet(AdminWritesViewSet):
@@ -442,5 +507,6 @@ ROUTES = [
     ("donors", DonorViewSet, "donor"),
     ("programmes", ProgrammeViewSet, "programme"),
     ("contributions", ContributionViewSet, "contribution"),
+    ("exchange-rates", ExchangeRateViewSet, "exchange-rate"),
     ("projects", ProjectViewSet, "project"),
 ]

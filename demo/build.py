@@ -213,14 +213,14 @@ def _contribution_rows(
             for donor in spec.donors:
                 amount = spec.annual_budget * weights[donor] / share * rng.lognormvariate(0, 0.25)
                 received = start + timedelta(days=rng.randrange(0, 45))
+                given = Decimal(max(5_000, round(amount, -3))).quantize(Decimal("0.01"))
                 rows.append(
                     {
                         "reference": f"{DEMO_PREFIX}{spec.code}-{donor}-{year}",
                         "donor_id": donors[donor].pk,
                         "programme_id": programmes[spec.code].pk,
-                        "amount_usd": Decimal(max(5_000, round(amount, -3))).quantize(
-                            Decimal("0.01")
-                        ),
+                        "amount": given,
+                        "amount_usd": given,
                         "date": received,
                         "period_start": start,
                         "period_end": end,

@@ -60,6 +60,8 @@ HXL: dict[str, str] = {
     "contribution_date": "#date",
     "budget_usd": "#value+usd",
     "amount_usd": "#value+usd",
+    "currency": "#currency",
+    "amount": "#value+original",
     # Assistance records and visits
     "record_id": "#meta+id",
     "visit_id": "#meta+visit+id",

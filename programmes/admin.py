@@ -10,6 +10,7 @@ and the same recomputation.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.utils.formats import number_format
 from django.utils.text import capfirst
@@ -28,6 +30,7 @@ from programmes.models import (
     Contribution,
     District,
     Donor,
+    ExchangeRate,
     Governorate,
     OutboxTask,
     Programme,
@@ -232,8 +235,8 @@ class DonorAdmin(ServiceWritesAdmin):
     update_service = services.donor_update
     delete_service = services.donor_delete
     instance_name = "donor"
-    list_display = ["name", "code", "kind", "total_contributed"]
-    list_filter = ["kind"]
+    list_display = ["name", "code", "kind", "named", "total_contributed"]
+    list_filter = ["kind", "named"]
     search_fields = ["name", "code"]
     ordering = ["name"]
 
@@ -245,9 +248,39 @@ class DonorAdmin(ServiceWritesAdmin):
         return usd(obj._total)
 
 
+class ContributionForm(forms.ModelForm):
+    """A contribution as the donor gave it; the form says which currency has
+    no rate on the date before anything is saved (the service sets the US$
+    rate and amount)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            priced = copy.copy(self.instance)
+            for name in ("currency", "amount", "date"):
+                if name in cleaned:
+                    setattr(priced, name, cleaned[name])
+            try:
+                services.contribution_priced(contribution=priced)
+            except ValidationError as error:
+                self.add_error(None, error)  # by field: the currency
+        return cleaned
+
+
 class ContributionInline(admin.TabularInline):
     model = Contribution
-    fields = ["donor", "amount_usd", "date", "period_start", "period_end", "reference"]
+    form = ContributionForm
+    fields = [
+        "donor",
+        "currency",
+        "amount",
+        "amount_usd",
+        "date",
+        "period_start",
+        "period_end",
+        "reference",
+    ]
+    readonly_fields = ["amount_usd"]
     autocomplete_fields = ["donor"]
     extra = 0
 
@@ -292,16 +325,19 @@ class ContributionAdmin(ServiceWritesAdmin):
     update_service = services.contribution_update
     delete_service = services.contribution_delete
     instance_name = "contribution"
+    form = ContributionForm
+    readonly_fields = ["usd_rate", "amount_usd"]
     list_display = [
         "donor",
         "programme",
-        "amount",
+        "given",
+        "amount_in_usd",
         "date",
         "period_start",
         "period_end",
         "reference",
     ]
-    list_filter = ["donor", "programme"]
+    list_filter = ["donor", "programme", "currency"]
     list_select_related = ["donor", "programme"]
     search_fields = [
         "reference",
@@ -317,8 +353,25 @@ class ContributionAdmin(ServiceWritesAdmin):
     @admin.display(
         description=Contribution._meta.get_field("amount_usd").verbose_name, ordering="amount_usd"
     )
-    def amount(self, obj: Contribution) -> str | None:
+    def amount_in_usd(self, obj: Contribution) -> str | None:
         return usd(obj.amount_usd)
+
+    @admin.display(description=_("as given"), ordering="amount")
+    def given(self, obj: Contribution) -> str:
+        return f"{obj.currency} {usd(obj.amount)}"
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(ServiceWritesAdmin):
+    create_service = services.exchange_rate_create
+    update_service = services.exchange_rate_update
+    delete_service = services.exchange_rate_delete
+    instance_name = "exchange_rate"
+    list_display = ["currency", "valid_from", "usd_per_unit"]
+    list_filter = ["currency"]
+    search_fields = ["currency"]
+    date_hierarchy = "valid_from"
+    ordering = ["currency", "-valid_from"]
 
 
 @admin.register(Sector)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Now
+from django.db.models.functions import Now, Round
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -163,6 +164,14 @@ class Donor(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     code = models.CharField(_("code"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.GOVERNMENT)
+    named = models.BooleanField(
+        _("shown by name"),
+        default=True,
+        help_text=_(
+            "Off for an unnamed or grouped donor (\u201cOther donors\u201d): the contributions "
+            "of all such donors show as one slice without a name in donor shares."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -212,12 +221,64 @@ class Programme(models.Model):
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
 
 
+# An ISO 4217 code: three capital letters (USD, EUR, CAD, SEK, GBP ...).
+CURRENCY_CODE = RegexValidator(
+    r"^[A-Z]{3}$", _("Enter a currency as its three-letter ISO code, e.g. EUR.")
+)
+USD = "USD"
+
+
+class ExchangeRate(models.Model):
+    """How many US dollars one unit of a currency is worth from a date on,
+    until the next rate of that currency. US dollars need none (1)."""
+
+    currency = models.CharField(_("currency"), max_length=3, validators=[CURRENCY_CODE])
+    valid_from = models.DateField(_("valid from"))
+    usd_per_unit = models.DecimalField(_("US$ per unit"), max_digits=18, decimal_places=8)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["currency", "-valid_from"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "valid_from"], name="exchange_rate_one_per_currency_and_day"
+            ),
+            models.CheckConstraint(condition=Q(usd_per_unit__gt=0), name="exchange_rate_positive"),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$") & ~Q(currency=USD),
+                name="exchange_rate_currency_iso_not_usd",
+                violation_error_message=_(
+                    "A rate is for a currency other than USD, as its three-letter ISO code."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.valid_from:%Y-%m-%d}: US$ {self.usd_per_unit}"
+
+
 class Contribution(models.Model):
-    """Money from a donor to a programme, in US dollars."""
+    """Money from a donor to a programme, as the donor gave it (``amount`` in
+    ``currency``) and in US dollars at the rate in force on its date
+    (``usd_rate``, kept as it was when the contribution was entered):
+    ``amount_usd`` is what every funding figure sums. The write services set
+    the rate and the US$ amount; the database holds them consistent."""
 
     donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="contributions")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="contributions")
-    amount_usd = models.DecimalField(_("amount (US$)"), max_digits=14, decimal_places=2)
+    currency = models.CharField(
+        _("currency"), max_length=3, default=USD, validators=[CURRENCY_CODE]
+    )
+    amount = models.DecimalField(_("amount (in its currency)"), max_digits=14, decimal_places=2)
+    usd_rate = models.DecimalField(
+        _("US$ per unit"), max_digits=18, decimal_places=8, default=1, editable=False
+    )
+    amount_usd = models.DecimalField(
+        _("amount (US$)"), max_digits=14, decimal_places=2, editable=False
+    )
     date = models.DateField(_("date received"))
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
@@ -234,13 +295,24 @@ class Contribution(models.Model):
                 condition=Q(amount_usd__gt=0), name="contribution_amount_positive"
             ),
             models.CheckConstraint(
+                condition=Q(amount__gt=0), name="contribution_amount_given_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_usd=Round(F("amount") * F("usd_rate"), 2))
+                & (~Q(currency=USD) | Q(usd_rate=1)),
+                name="contribution_amount_usd_at_rate",
+                violation_error_message=_(
+                    "The US$ amount must be the amount at the rate of its date."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")),
                 name="contribution_period_end_after_start",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.donor} → {self.programme.code}: US$ {self.amount_usd:,.0f}"
+        return f"{self.donor} → {self.programme.code}: {self.currency} {self.amount or 0:,.0f}"
 
 
 class Sector(models.Model):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from programmes.models import District, Governorate, normalise_place_name
+from decimal import Decimal
+
+from programmes.models import USD, District, ExchangeRate, Governorate, normalise_place_name
 
 
 def governorate_lookup() -> dict[str, Governorate]:
@@ -51,3 +53,17 @@ def district_boundaries(pcode: str) -> dict | None:
             for d in District.objects.filter(governorate=governorate).order_by("pcode")
         ],
     }
+
+
+def exchange_rate_on(*, currency: str, day) -> Decimal | None:
+    """US$ per unit of ``currency`` in force on ``day``: the rate of the
+    latest ``valid_from`` on or before it; 1 for US dollars; None when the
+    currency has no rate yet on that day."""
+    if currency == USD:
+        return Decimal(1)
+    return (
+        ExchangeRate.objects.filter(currency=currency, valid_from__lte=day)
+        .order_by("-valid_from")
+        .values_list("usd_per_unit", flat=True)
+        .first()
+    )

@@ -9,7 +9,12 @@ its user in the record's history and asks for the recomputation it needs:
   recomputes what it counted in before and after (``hooks.scope_of``);
 - a programme or a project can move many records in or out of a definition
   (a project's status or sector): its change queues a full recomputation;
-- a donor counts in nothing by itself: no recomputation.
+- a donor counts in nothing by itself: no recomputation;
+- a contribution is entered as the donor gave it (``amount`` in
+  ``currency``): the service sets its US$ rate and amount from the exchange
+  rate in force on its date (``contribution_priced``), and keeps them. A rate
+  entered or changed later prices the contributions entered or edited after
+  it, not those already stored (their US$ figures stay as reported).
 
 Each service is atomic and keyword-only; ``fields`` maps model field names to
 values (a foreign key by its object). The model's own checks run before the
@@ -22,13 +27,17 @@ constraints): a broken rule raises ``ValidationError`` by field, never an
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from programmes.hooks import recompute_after_change, recompute_request_full, scope_of
-from programmes.models import Contribution, Donor, Programme, Project
+from programmes.models import USD, Contribution, Donor, ExchangeRate, Programme, Project
+from programmes.selectors import exchange_rate_on
 
 M = TypeVar("M", bound=models.Model)
 
@@ -149,10 +158,50 @@ def project_delete(*, project: Project, user) -> None:
 # --- Contributions ------------------------------------------------------------------
 
 
+CENT = Decimal("0.01")
+
+
+def contribution_priced(*, contribution: Contribution) -> Contribution:
+    """``contribution`` with its US$ rate and amount set from the exchange
+    rate of its currency in force on its date (US dollars: 1). A
+    ValidationError on ``currency`` naming the currency and the date when
+    there is no such rate; nothing is saved. Needs a currency, an amount and
+    a date: without them it leaves the figures unset for the checks to name."""
+    currency, amount, day = contribution.currency, contribution.amount, contribution.date
+    if not currency or amount is None or day is None:
+        return contribution
+    rate = exchange_rate_on(currency=currency, day=day)
+    if rate is None:
+        raise ValidationError(
+            {
+                "currency": _(
+                    "No exchange rate for %(currency)s on %(date)s: an administrator "
+                    "enters one valid from that date or before."
+                )
+                % {"currency": currency, "date": date_format(day, "Y-m-d")}
+            }
+        )
+    contribution.usd_rate = rate
+    contribution.amount_usd = (Decimal(amount) * rate).quantize(CENT)
+    return contribution
+
+
+def contribution_fields_as_given(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """``fields`` with a bare ``amount_usd`` (a caller that knows the US$
+    figure only) read as a US-dollar contribution of that amount."""
+    fields = dict(fields)
+    amount_usd = fields.pop("amount_usd", None)
+    if amount_usd is not None and "amount" not in fields:
+        fields["amount"] = amount_usd
+        fields.setdefault("currency", USD)
+    return fields
+
+
 @transaction.atomic
 def contribution_create(*, user, fields: Mapping[str, Any]) -> Contribution:
     """A new contribution; recomputes what it counts in after commit."""
-    contribution = _save(_apply(Contribution(), fields), user=user)
+    contribution = _apply(Contribution(), contribution_fields_as_given(fields))
+    _save(contribution_priced(contribution=contribution), user=user)
     recompute_after_change(scopes=[scope_of(contribution)])
     return contribution
 
@@ -164,7 +213,8 @@ def contribution_update(
     """``contribution`` changed by ``fields``; recomputes what it counted in
     before the change and counts in after."""
     before = scope_of(_stored(contribution))
-    _save(_apply(contribution, fields), user=user)
+    _apply(contribution, contribution_fields_as_given(fields))
+    _save(contribution_priced(contribution=contribution), user=user)
     recompute_after_change(scopes=[before, scope_of(contribution)])
     return contribution
 
@@ -175,3 +225,27 @@ def contribution_delete(*, contribution: Contribution, user) -> None:
     before = scope_of(_stored(contribution))
     _delete(contribution, user=user)
     recompute_after_change(scopes=[before])
+
+
+# --- Exchange rates -----------------------------------------------------------------
+
+
+@transaction.atomic
+def exchange_rate_create(*, user, fields: Mapping[str, Any]) -> ExchangeRate:
+    """A new rate; it prices the contributions entered or edited from now on."""
+    return _save(_apply(ExchangeRate(), fields), user=user)
+
+
+@transaction.atomic
+def exchange_rate_update(
+    *, exchange_rate: ExchangeRate, user, fields: Mapping[str, Any]
+) -> ExchangeRate:
+    """``exchange_rate`` changed by ``fields``; stored contributions keep theirs."""
+    _stored(exchange_rate)
+    return _save(_apply(exchange_rate, fields), user=user)
+
+
+@transaction.atomic
+def exchange_rate_delete(*, exchange_rate: ExchangeRate, user) -> None:
+    """Delete ``exchange_rate``; stored contributions keep the rate they had."""
+    _delete(exchange_rate, user=user)

@@ -531,8 +531,15 @@ class _Document:
         }
         if not sums:
             return {"total_usd": 0.0, "donors": []}
+        # Unnamed or grouped donors are one slice without a name (key 0).
+        unnamed = {d.pk for d in self.donors if not d.named}
+        grouped: dict[int, Decimal] = {}
+        for pk, amount in sums.items():
+            key = 0 if pk in unnamed else pk
+            grouped[key] = grouped.get(key, Decimal(0)) + amount
+        sums = grouped
         total = sum(sums.values(), Decimal(0))
-        names = {d.pk: d.name for d in self.donors}
+        names = {d.pk: d.name for d in self.donors} | {0: ""}
         return {
             "total_usd": round(float(total), 2),
             "donors": [

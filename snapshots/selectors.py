@@ -393,7 +393,8 @@ def _areas(definition, programme_ids: list[int], as_of: dt.date) -> tuple[dict, 
 
 def _contributions(definition, programme_ids: list[int], as_of: dt.date) -> dict:
     """Contributions to the programmes as of the date, by donor, with each
-    donor's share in % (largest first). Two queries."""
+    donor's share in % (largest first); the unnamed or grouped donors
+    together as one slice named "". Two queries."""
     if definition is None:
         return {"total_usd": 0.0, "donors": []}
     sums: dict[int, Decimal] = {}
@@ -405,7 +406,14 @@ def _contributions(definition, programme_ids: list[int], as_of: dt.date) -> dict
     for row in rows:
         sums[row["donor_id"]] = sums.get(row["donor_id"], Decimal(0)) + row["value"]
     total = sum(sums.values(), Decimal(0))
-    names = dict(Donor.objects.filter(pk__in=sums).values_list("pk", "name")) if sums else {}
+    known = Donor.objects.filter(pk__in=sums).values_list("pk", "name", "named") if sums else []
+    names = {pk: name for pk, name, named in known if named} | {0: ""}
+    # Unnamed or grouped donors are one slice without a name (key 0).
+    grouped: dict[int, Decimal] = {}
+    for pk, amount in sums.items():
+        key = pk if pk in names else 0
+        grouped[key] = grouped.get(key, Decimal(0)) + amount
+    sums = grouped
     donors = [
         {
             "name": names.get(pk, "?"),

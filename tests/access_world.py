@@ -37,6 +37,7 @@ def access_world() -> dict:
     bsr = ProjectFactory(code="BSR-01", governorate=basra, programme=rrp, donor=canada)
     day = dt.date(2018, 3, 1)
     contribution = {
+        "amount": Decimal("1000"),
         "amount_usd": Decimal("1000"),
         "date": day,
         "period_start": day,

@@ -31,7 +31,7 @@ from rest_framework.generics import GenericAPIView
 
 from beneficiaries.models import ActivityType, MonitoringVisit, Question, Survey
 from indicators.models import IndicatorDefinition
-from programmes.models import District, Governorate, Sector, SubDistrict
+from programmes.models import District, ExchangeRate, Governorate, Sector, SubDistrict
 
 FIRST_PARTY = {
     "api",
@@ -50,6 +50,7 @@ REFERENCE = {
     District,
     SubDistrict,
     Sector,
+    ExchangeRate,
     ActivityType,
     Survey,
     Question,

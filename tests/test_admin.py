@@ -37,6 +37,7 @@ from beneficiaries.models import (
 from programmes.models import (
     Contribution,
     Donor,
+    ExchangeRate,
     Governorate,
     Programme,
     Project,
@@ -101,10 +102,14 @@ def project(db):
     Contribution.objects.create(
         donor=donor,
         programme=programme,
+        amount=Decimal("19300000"),
         amount_usd=Decimal("19300000"),
         date=datetime.date(2023, 2, 1),
         period_start=datetime.date(2023, 1, 1),
         period_end=datetime.date(2024, 12, 31),
+    )
+    ExchangeRate.objects.create(
+        currency="EUR", valid_from=datetime.date(2023, 1, 1), usd_per_unit=Decimal("1.07")
     )
     sector = Sector.objects.create(code="livelihoods", name="Livelihoods")
     return Project.objects.create(

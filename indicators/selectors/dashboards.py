@@ -312,12 +312,15 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
     # Contributions by donor (a donor sees their own, by programme).
     contributions = []
     if parts["contributions"]:
+        # Unnamed or grouped donors are one slice without a name (key 0).
+        unnamed = {o.pk for o in choices["donors"] if not o.named} if by == "donor" else set()
         sums: dict[int, Decimal] = {}
         for row in parts["contributions"]:
             key = row[CELL_DIMENSIONS[by]]
             if key is not None:
+                key = 0 if key in unnamed else key
                 sums[key] = sums.get(key, Decimal(0)) + row["value"]
-        names = {o.pk: o.name for o in choices[by + "s"]}
+        names = {o.pk: o.name for o in choices[by + "s"]} | {0: ""}
         grand = sum(sums.values(), Decimal(0))
         for key, amount in sorted(sums.items(), key=lambda item: -item[1]):
             contributions.append(

@@ -129,6 +129,7 @@ def world(db) -> dict:
     world["contribution_usa"] = Contribution.objects.create(
         donor=usa,
         programme=crp,
+        amount=Decimal("700000"),
         amount_usd=Decimal("700000"),
         date=dt.date(2018, 1, 10),
         period_start=dt.date(2018, 1, 1),
@@ -137,6 +138,7 @@ def world(db) -> dict:
     world["contribution_can"] = Contribution.objects.create(
         donor=canada,
         programme=rrp,
+        amount=Decimal("300000"),
         amount_usd=Decimal("300000"),
         date=dt.date(2018, 2, 10),
         period_start=dt.date(2018, 1, 1),

@@ -108,6 +108,7 @@ def build_portfolio() -> dict:
         Contribution.objects.create(
             donor=donor,
             programme=programme,
+            amount=Decimal(amount),
             amount_usd=Decimal(amount),
             date=dt.date(2018, 1, 10),
             period_start=dt.date(2018, 1, 1),

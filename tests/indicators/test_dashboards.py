@@ -127,6 +127,7 @@ def portfolio(db):
         Contribution.objects.create(
             donor=donor,
             programme=programme,
+            amount=Decimal(amount),
             amount_usd=Decimal(amount),
             date=dt.date(2018, 1, 10),
             period_start=dt.date(2018, 1, 1),
@@ -510,6 +511,7 @@ class TestProgrammeDashboard:
         Contribution.objects.create(
             donor=germany,
             programme=portfolio["crp"],
+            amount=Decimal("100000"),
             amount_usd=Decimal("100000"),
             date=dt.date(2018, 2, 1),
             period_start=dt.date(2018, 1, 1),
@@ -597,6 +599,7 @@ class TestDonorView:
         Contribution.objects.create(
             donor=portfolio["canada"],
             programme=portfolio["crp"],
+            amount=Decimal("50000"),
             amount_usd=Decimal("50000"),
             date=dt.date(2018, 1, 20),
             period_start=dt.date(2018, 1, 1),

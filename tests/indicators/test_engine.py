@@ -264,6 +264,7 @@ class TestCuts:
         Contribution.objects.create(
             donor=project.donor,
             programme=project.programme,
+            amount=Decimal("19300000"),
             amount_usd=Decimal("19300000"),
             date=dt.date(2018, 1, 5),
             period_start=dt.date(2018, 1, 1),

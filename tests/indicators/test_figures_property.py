@@ -245,6 +245,7 @@ class _World:
                 date=spec["on"],
                 period_start=spec["on"],
                 period_end=spec["on"],
+                amount=Decimal(spec["amount"]),
                 amount_usd=Decimal(spec["amount"]),
             )
 

@@ -134,6 +134,7 @@ class TestConstraints:
             return Contribution.objects.create(
                 donor=donor,
                 programme=programme,
+                amount=amount,
                 amount_usd=amount,
                 date=start,
                 period_start=start,

@@ -132,6 +132,7 @@ def world(db) -> World:
         Contribution.objects.create(
             donor=donor,
             programme=programme,
+            amount=Decimal(amount),
             amount_usd=Decimal(amount),
             date=dt.date(2018, 1, 10),
             period_start=dt.date(2018, 1, 1),
