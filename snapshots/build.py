@@ -12,7 +12,6 @@ in the text is marked, never left blank.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -23,9 +22,10 @@ from django.utils.translation import gettext as _
 from beneficiaries.models import Photo, PopulationGroup, ReviewStatus
 from indicators.breakdowns import feedback_average
 from indicators.models import SPLIT_COLUMNS, HouseholdMultiplier, IndicatorDefinition
-from indicators.selectors import FigureQuery, figure_shown, figures, figures_shown
-from programmes.models import Contribution, Donor, Governorate, Project, Sector
+from indicators.selectors import figure_shown, figures_shown
+from programmes.models import Project, Sector
 from snapshots.cadence import Period
+from snapshots.cover import cover_figures
 from snapshots.markup import render_markup, text_references
 from snapshots.models import Snapshot, SnapshotBlock
 from snapshots.pdf_payload import feedback_v2
@@ -197,7 +197,8 @@ class _Document:
 
     def build(self) -> tuple[dict, list[dict]]:
         self.resolved = resolve_references(self._collect(), self.context)
-        self._cover_figures()
+        self.cover = cover_figures(programmes=self.programme_ids, as_of=self.snapshot.as_of)
+        self.areas_hidden = self.cover["areas_hidden"]
         sections = []
         for section in self.sections:
             if section.hidden:
@@ -244,8 +245,8 @@ class _Document:
                 for p in self.programmes
             ],
             "multiplier": self._multiplier(used),
-            "contributions": self._contributions(),
-            "areas": self._areas_payload,
+            "contributions": self.cover["contributions"],
+            "areas": self.cover["areas"],
             "headlines": [h for h in headlines if h],
             "sections": sections,
             "feedback": [
@@ -484,91 +485,6 @@ class _Document:
         return {"type": "story", "title": content.get("title") or "", "text": html, "photo": photo}
 
     # --- the cover, the map and the notes -------------------------------------------
-
-    def _cover_figures(self) -> None:
-        """The contributions by donor and the map figure by governorate, in
-        one ``figures()`` call."""
-        roles = dict(
-            IndicatorDefinition.objects.filter(
-                is_active=True,
-                dashboard_role__in=[
-                    IndicatorDefinition.DashboardRole.CONTRIBUTIONS,
-                    IndicatorDefinition.DashboardRole.MAP,
-                ],
-            ).values_list("dashboard_role", "code")
-        )
-        names = dict(
-            IndicatorDefinition.objects.filter(code__in=roles.values()).values_list("code", "name")
-        )
-        self.donors = list(
-            Donor.objects.filter(
-                pk__in=Contribution.objects.filter(programme_id__in=self.programme_ids).values(
-                    "donor_id"
-                )
-            ).order_by("name")
-        )
-        self.governorates = list(Governorate.objects.defer("boundary").order_by("pcode"))
-        as_of, programmes = self.snapshot.as_of, self.programme_ids
-        money = roles.get(IndicatorDefinition.DashboardRole.CONTRIBUTIONS)
-        mapped = roles.get(IndicatorDefinition.DashboardRole.MAP)
-        self.donor_queries = {
-            d.pk: FigureQuery(money, as_of, programmes=programmes, donor=d.pk)
-            for d in self.donors
-            if money
-        }
-        self.area_queries = {
-            g.pk: FigureQuery(mapped, as_of, programmes=programmes, governorate=g.pcode)
-            for g in self.governorates
-            if mapped
-        }
-        self.cover = figures([*self.donor_queries.values(), *self.area_queries.values()])
-        self._areas_payload = self._areas(names.get(mapped, ""))
-
-    def _contributions(self) -> dict:
-        found = self.cover
-        sums = {
-            pk: found[q].cumulative for pk, q in self.donor_queries.items() if found[q].cumulative
-        }
-        if not sums:
-            return {"total_usd": 0.0, "donors": []}
-        # Unnamed or grouped donors are one slice without a name (key 0).
-        unnamed = {d.pk for d in self.donors if not d.named}
-        grouped: dict[int, Decimal] = {}
-        for pk, amount in sums.items():
-            key = 0 if pk in unnamed else pk
-            grouped[key] = grouped.get(key, Decimal(0)) + amount
-        sums = grouped
-        total = sum(sums.values(), Decimal(0))
-        names = {d.pk: d.name for d in self.donors} | {0: ""}
-        return {
-            "total_usd": round(float(total), 2),
-            "donors": [
-                {
-                    "name": names[pk],
-                    "usd": round(float(amount), 2),
-                    "share": round(float(amount / total * 100), 2) if total else 0.0,
-                }
-                for pk, amount in sorted(sums.items(), key=lambda i: (-i[1], names[i[0]]))
-            ],
-        }
-
-    def _areas(self, name: str) -> dict:
-        values = {pk: self.cover[q].cumulative for pk, q in self.area_queries.items()}
-        shown = figures_shown({g.pk: values.get(g.pk, 0) for g in self.governorates}, protect=True)
-        self.areas_hidden = any(v["value"] is None for v in shown.values())
-        return {
-            "name": name,
-            "values": [
-                {
-                    "pcode": g.pcode,
-                    "name": g.name_iom,
-                    "name_ar": g.name_ar,
-                    "value": shown[g.pk]["value"],
-                    "display": str(shown[g.pk]["display"]),
-                }
-                for g in self.governorates
-            ],
-        }
 
     def _multiplier(self, used: list[Resolved]) -> dict | None:
         if not any(r.starred for r in used):
