@@ -214,10 +214,10 @@
           customdata: rows.map(function (r) { return [r.people.display, r.projects.display, r.usd.display]; }),
           hovertemplate: "<b>%{text}</b><br>" + info.label + ": %{customdata[0]}<br>" +
             labels.projects + ": %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
-          colorscale: [[0, "#eef3f9"], [0.35, "#9ab8dd"], [1, ACCENT]],
+          colorscale: COLOURS.map_scale,
           zmin: 0,
           zmax: Math.max(1, Math.max.apply(null, z)),  /* no one reached: the palest shade */
-          marker: { line: { color: "#1f2a37", width: 0.6 } },
+          marker: { line: { color: COLOURS.ink, width: 0.6 } },
           colorbar: narrow(el)
             ? { orientation: "h", x: 0.5, xanchor: "center", y: 0, yanchor: "top", thickness: 8, len: 0.9, outlinewidth: 0, tickformat: "~s", tickfont: { size: 10 } }
             : { thickness: 10, len: 0.8, outlinewidth: 0, tickformat: "~s", tickfont: { size: 10 } }
