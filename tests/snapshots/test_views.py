@@ -233,8 +233,9 @@ def test_page_query_counts(client, users, snapshots, django_assert_max_num_queri
         client.get(f"/snapshots/{snapshots['published'].pk}/")
     # A draft resolves its live figures: about ten queries for the sections
     # and the cover, and a fixed number for every reference at once; its
-    # authoring page adds the editors' choices (sectors, photos, definitions).
-    with django_assert_max_num_queries(52):
+    # authoring page adds the editors' choices (sectors, photos, definitions), and
+    # the feedback's aggregate survey results one more.
+    with django_assert_max_num_queries(53):
         client.get(f"/snapshots/{snapshots['draft'].pk}/")
 
 
