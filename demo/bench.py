@@ -216,7 +216,10 @@ def _data_models():
     for label in ("programmes", "beneficiaries", "indicators"):
         for model in apps.get_app_config(label).get_models():
             if model._meta.db_table in (
+                # Reference data loaded by migrations, kept across rebuilds.
                 "programmes_governorate",
+                "programmes_district",
+                "programmes_subdistrict",
                 "indicators_householdmultiplier",
                 "indicators_enginelock",
             ):
