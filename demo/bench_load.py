@@ -165,10 +165,18 @@ def bench_load(*, users: int, seconds: float) -> dict:
         *("--bind", f"127.0.0.1:{port}", "--workers", "3", "--threads", "4"),
         *("--worker-class", "gthread", "--timeout", "60", "--log-level", "warning"),
     ]
+    # As the image does: with DEBUG off, pages need the hashed static files' manifest.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+    )
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(base_url + "/healthz", process)
+        # The login page: /healthz waits on the Celery worker, not started here.
+        _wait_for(base_url + "/accounts/login/", process)
         run_load(base_url, session=session, token=token.key, users=2, seconds=3)  # warm-up
         return run_load(base_url, session=session, token=token.key, users=users, seconds=seconds)
     finally:
