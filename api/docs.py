@@ -1,13 +1,15 @@
 """The API's browsable documentation: Swagger UI from our own static files
-(``static/vendor/swagger-ui/``), never from a CDN."""
+(``static/vendor/swagger-ui/``), never from a CDN. The split view serves its
+start-up script as a file of its own (``?script``), since the
+Content-Security-Policy forbids inline script."""
 
 from __future__ import annotations
 
 from django.templatetags.static import static
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 
-class SwaggerView(SpectacularSwaggerView):
+class SwaggerView(SpectacularSwaggerSplitView):
     url_name = "api-schema"
 
     @staticmethod
