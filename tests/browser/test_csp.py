@@ -5,8 +5,6 @@ the browser and silently break the page)."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.browser.fixtures import Page
 from tests.browser.test_dashboards import build_portfolio
 from tests.factories import PASSWORD, governorate, user_with_role
@@ -75,8 +73,9 @@ def violations(chromium, base_url: str, username: str | None, paths: list[str]) 
     return found
 
 
-@pytest.mark.django_db(transaction=True)
-def test_no_page_breaks_the_content_security_policy_for_any_role(chromium, live_server):
+def test_no_page_breaks_the_content_security_policy_for_any_role(
+    chromium, live_server, django_db_serialized_rollback
+):
     portfolio = build_portfolio()
     people = users(portfolio)
     found = []
