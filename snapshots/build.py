@@ -12,6 +12,7 @@ in the text is marked, never left blank.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -136,7 +137,7 @@ class _Document:
                     references, errors = text_references(text)
                     found += references + errors
                 found += [_ref(r) for r in self._refs(block)]
-        found += [_ref(code) for code in self._headline_codes()]
+        found += [_ref(code) for code in self._headline_codes]
         return found
 
     @staticmethod
@@ -158,19 +159,18 @@ class _Document:
             return [row["ref"] for row in content.get("rows") or []]
         return []
 
+    @cached_property
     def _headline_codes(self) -> list[str]:
-        if not hasattr(self, "_headlines"):
-            self._headlines = list(
-                IndicatorDefinition.objects.filter(
-                    headline=True,
-                    is_active=True,
-                    section="",
-                    accumulation=IndicatorDefinition.Accumulation.CUMULATIVE,
-                )
-                .order_by("position", "code")
-                .values_list("code", flat=True)
+        return list(
+            IndicatorDefinition.objects.filter(
+                headline=True,
+                is_active=True,
+                section="",
+                accumulation=IndicatorDefinition.Accumulation.CUMULATIVE,
             )
-        return self._headlines
+            .order_by("position", "code")
+            .values_list("code", flat=True)
+        )
 
     def _lookup(self, text: str, section, block) -> Resolved | None:
         """The resolved figure of a figure item's or a table's reference, or
@@ -214,7 +214,7 @@ class _Document:
                     "footnotes": [n.strip() for n in section.footnotes.splitlines() if n.strip()],
                 }
             )
-        headlines = [self._figure({"ref": code}, None, None) for code in self._headline_codes()]
+        headlines = [self._figure({"ref": code}, None, None) for code in self._headline_codes]
         used = [r for r in self.resolved.values() if isinstance(r, Resolved)]
         stories = [
             b["photo"] for s in sections for b in s["blocks"] if b["type"] == "story" and b["photo"]
@@ -489,9 +489,10 @@ class _Document:
     def _multiplier(self, used: list[Resolved]) -> dict | None:
         if not any(r.starred for r in used):
             return None
-        value = self._multiplier_value()
+        value = self._multiplier_value
         return {"value": value, "footnote": multiplier_text(value)}
 
+    @cached_property
     def _multiplier_value(self) -> int:
         """The household multiplier in force on the as-of day (6 in Iraq)."""
         found = (
@@ -528,7 +529,7 @@ class _Document:
             notes.append(
                 "* "
                 + _("%(text)s, where a record gives no household size of its own.")
-                % {"text": multiplier_text(self._multiplier_value())}
+                % {"text": multiplier_text(self._multiplier_value)}
             )
         notes.append(
             _(
