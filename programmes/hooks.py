@@ -90,17 +90,3 @@ class RecomputeAfterChangeMixin:
         scopes = [scope_of(obj) for obj in queryset]
         super().delete_queryset(request, queryset)
         recompute_after_change(scopes=scopes)
-
-
-class FullRecomputeAfterChangeMixin:
-    """Admin mixin for reference records whose change can move many records in
-    or out of a definition (a project's status or sector, a programme): queue a
-    full recomputation after commit."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        recompute_request_full(user=request.user)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        recompute_request_full(user=request.user)
