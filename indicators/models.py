@@ -2,7 +2,8 @@
 
 The rules, as the engine (``indicators/engine/``) applies them:
 
-**What a definition reads.** ``source`` names the records; only approved
+**What a definition reads.** ``source`` names the records, one of the
+sources registered in ``indicators/sources/`` (one module each); only approved
 assistance records, approved visits and approved feedback responses count.
 Projects and contributions are managed records and always count. Filters
 (activity types, sectors, programmes, project statuses and types) narrow the
@@ -46,6 +47,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from beneficiaries.models import ActivityType
+from indicators import sources
 from programmes.models import Donor, Governorate, Programme, Project, Sector
 
 
@@ -98,12 +100,11 @@ class HouseholdMultiplier(models.Model):
 class IndicatorDefinition(models.Model):
     """A named figure computed from the records (see the module docstring)."""
 
-    class Source(models.TextChoices):
-        ASSISTANCE = "assistance", _("Assistance records")
-        PROJECTS = "projects", _("Projects")
-        VISITS = "visits", _("Monitoring visits")
-        FEEDBACK = "feedback", _("Feedback responses")
-        CONTRIBUTIONS = "contributions", _("Contributions")
+    # The tables a definition can read, one per module of ``indicators/sources/``
+    # (``Source.ASSISTANCE == "assistance"``...).
+    Source = models.TextChoices(
+        "Source", [(s.code.upper(), (s.code, s.label)) for s in sources.all()]
+    )
 
     class Measure(models.TextChoices):
         RECORDS = "records", _("Number of records")
@@ -118,19 +119,7 @@ class IndicatorDefinition(models.Model):
         PERIODIC = "periodic", _("Per period")
 
     # Which measures each source can give.
-    MEASURES_BY_SOURCE = {
-        Source.ASSISTANCE: {
-            Measure.RECORDS,
-            Measure.UNITS,
-            Measure.HOUSEHOLDS,
-            Measure.PEOPLE,
-            Measure.PROJECTS,
-        },
-        Source.PROJECTS: {Measure.RECORDS, Measure.USD},
-        Source.VISITS: {Measure.RECORDS, Measure.PROJECTS},
-        Source.FEEDBACK: {Measure.RECORDS},
-        Source.CONTRIBUTIONS: {Measure.USD, Measure.RECORDS},
-    }
+    MEASURES_BY_SOURCE = {s.code: s.measures for s in sources.all()}
 
     class Section(models.TextChoices):
         """The outcome area a figure is shown under in the quarterly snapshot,
@@ -253,11 +242,10 @@ class IndicatorDefinition(models.Model):
 
     @property
     def has_splits(self) -> bool:
-        """People without the multiplier, and feedback responses, are split by
-        sex, age group and population group; other measures are not."""
-        if self.source == self.Source.ASSISTANCE:
-            return self.measure == self.Measure.PEOPLE and not self.apply_multiplier
-        return self.source == self.Source.FEEDBACK
+        """Whether its values are split by sex, age group and population group,
+        as its source says: people without the multiplier, and feedback
+        responses; other measures are not."""
+        return self.source in self.MEASURES_BY_SOURCE and sources.get(self.source).splits(self)
 
     def clean(self) -> None:
         super().clean()

@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from beneficiaries.models import AssistanceRecord
-from indicators import engine
+from indicators import engine, sources
 from indicators.engine import Scope
 from indicators.models import HouseholdMultiplier, IndicatorDefinition, RecomputeJob
 from programmes.leases import Heartbeat, lease_expired_before
@@ -25,53 +25,30 @@ from programmes.outbox import outbox_enqueue
 log = logging.getLogger(__name__)
 
 
-def _definition_matches(
-    definition: IndicatorDefinition, record: AssistanceRecord, cache: dict
-) -> bool:
-    if definition.pk not in cache:
-        cache[definition.pk] = (
-            set(definition.activity_types.values_list("pk", flat=True)),
-            set(definition.sectors.values_list("pk", flat=True)),
-            set(definition.programmes.values_list("pk", flat=True)),
-        )
-    activity_types, sectors, programmes = cache[definition.pk]
-    project = record.project
-    return (
-        (not activity_types or record.activity_type_id in activity_types)
-        and (not sectors or project.sector_id in sectors)
-        and (not programmes or project.programme_id in programmes)
-        and (not definition.project_statuses or project.status in definition.project_statuses)
-        and (not definition.project_kinds or project.kind in definition.project_kinds)
+def records_scope(source: sources.Source, records: Iterable) -> Scope | None:
+    """What these records of ``source`` (as they are now, or were) count in:
+    their months, their (governorate, programme, donor) and, for a source
+    that can tell (``matches``), the active definitions whose filters they
+    pass (else every definition of the source). None when there are no records."""
+    records = list(records)
+    if not records:
+        return None
+    ids = None
+    if source.matches is not None:
+        definitions = list(IndicatorDefinition.objects.filter(is_active=True, source=source.code))
+        cache: dict = {}
+        ids = frozenset(d.pk for d in definitions for r in records if source.matches(d, r, cache))
+    return Scope(
+        source=source.code,
+        months=frozenset(engine.month_start(source.day(r)) for r in records),
+        triples=frozenset(source.place(r) for r in records),
+        definition_ids=ids,
     )
 
 
 def assistance_scope(records: Iterable[AssistanceRecord]) -> Scope | None:
-    """What these assistance records (as they are now, or were) count in: their
-    months, their (governorate, programme, donor) and the active definitions
-    whose filters they match. None when there are no records."""
-    records = list(records)
-    if not records:
-        return None
-    definitions = list(IndicatorDefinition.objects.filter(is_active=True, source="assistance"))
-    cache: dict = {}
-    ids = {d.pk for d in definitions for r in records if _definition_matches(d, r, cache)}
-    return Scope(
-        source="assistance",
-        months=frozenset(engine.month_start(r.delivered_on) for r in records),
-        triples=frozenset(
-            (r.project.governorate_id, r.project.programme_id, r.project.donor_id) for r in records
-        ),
-        definition_ids=frozenset(ids),
-    )
-
-
-def record_scope(*, source: str, day: dt.date, governorate_id, programme_id, donor_id) -> Scope:
-    """The scope of one visit, feedback response, project or contribution."""
-    return Scope(
-        source=source,
-        months=frozenset({engine.month_start(day)}),
-        triples=frozenset({(governorate_id, programme_id, donor_id)}),
-    )
+    """What these assistance records count in (``records_scope``)."""
+    return records_scope(sources.get(IndicatorDefinition.Source.ASSISTANCE), records)
 
 
 def recompute_after_change(*, scopes: Iterable[Scope | None]) -> None:
@@ -247,32 +224,8 @@ def multiplier_set(
 
 
 def scope_of(instance) -> Scope | None:
-    """What one record counts in, as it is now: an assistance record, a visit,
-    a feedback response or a contribution. None for anything else."""
-    from beneficiaries.models import FeedbackResponse, MonitoringVisit
-    from programmes.models import Contribution
-
-    if isinstance(instance, AssistanceRecord):
-        return assistance_scope([instance])
-    if isinstance(instance, MonitoringVisit | FeedbackResponse):
-        project = instance.project
-        day = (
-            instance.visit_date if isinstance(instance, MonitoringVisit) else instance.collected_on
-        )
-        source = "visits" if isinstance(instance, MonitoringVisit) else "feedback"
-        return record_scope(
-            source=source,
-            day=day,
-            governorate_id=project.governorate_id,
-            programme_id=project.programme_id,
-            donor_id=project.donor_id,
-        )
-    if isinstance(instance, Contribution):
-        return record_scope(
-            source="contributions",
-            day=instance.date,
-            governorate_id=None,
-            programme_id=instance.programme_id,
-            donor_id=instance.donor_id,
-        )
-    return None
+    """What one record counts in, as it is now: a record of a source that has
+    a ``model`` (an assistance record, a visit, a feedback response, a
+    contribution). None for anything else."""
+    source = sources.for_record(instance)
+    return records_scope(source, [instance]) if source is not None else None

@@ -2,7 +2,7 @@
 
 The rules it applies are in ``indicators/models.py``'s docstring. How:
 
-1. *Facts.* For each source, one SELECT gives rows of (governorate ``g``,
+1. *Facts.* For each source (``indicators/sources/``, one module each), one SELECT gives rows of (governorate ``g``,
    programme ``pr``, donor ``d``, month ``m``, ``project_id``, value ``v``,
    split columns), already filtered by the definition (approved records
    only). Assistance records, the big table, are first summed once per run
@@ -32,20 +32,14 @@ from django.db.utils import OperationalError
 from django.utils import timezone
 
 from indicators.engine.facts import (
-    ASSISTANCE,
-    CONTRIBUTIONS,
     CUBED_SOURCES,
-    FEEDBACK,
     LOCK_NAME,
-    PROJECTS,
     VALUES,
-    VISITS,
     DefinitionSQL,
     EngineBusy,
     Multipliers,
     NoMultiplier,
     Scope,
-    Source,
     build_cubes,
 )
 from indicators.engine.table import new_table, swap_in
@@ -62,11 +56,6 @@ log = logging.getLogger(__name__)
 
 # What other modules use (the services, the benchmark, the tests).
 __all__ = [
-    "ASSISTANCE",
-    "CONTRIBUTIONS",
-    "FEEDBACK",
-    "PROJECTS",
-    "VISITS",
     "EngineBusy",
     "NoMultiplier",
     "Scope",
@@ -132,7 +121,7 @@ def recompute_full(
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor, wait=False)
         progress(2, "summing approved assistance records")
-        needs_splits = any(d.has_splits and d.source == Source.ASSISTANCE for d in definitions)
+        needs_splits = any(d.has_splits for d in definitions)
         build_cubes(
             cursor,
             None,

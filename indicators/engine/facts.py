@@ -1,49 +1,33 @@
-"""The engine's SQL from the definitions: the tables it reads, the household
-multiplier as SQL, each definition's facts, and the cubes that sum the
-approved records once per run (see ``indicators/engine/__init__.py``)."""
+"""The engine's SQL from the definitions: the household multiplier as SQL,
+each definition's facts, and the cubes that sum the approved records once
+per run (see ``indicators/engine/__init__.py``). The tables it reads, and
+the facts and cube of each, are its sources' (``indicators/sources/``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from beneficiaries.models import (
-    RECIPIENT_CELLS,
-    RECIPIENT_FIELDS,
-    AssistanceRecord,
-    FeedbackResponse,
-    MonitoringVisit,
-    ReviewStatus,
-)
+from indicators import sources as registry
 from indicators.models import (
-    SPLIT_COLUMNS,
     SPLIT_FIELDS,
     HouseholdMultiplier,
     IndicatorDefinition,
     IndicatorValue,
 )
-from programmes.models import Contribution, Project
+from indicators.sources.sql import PROJECTS, sql_in
 
-Source = IndicatorDefinition.Source
 Measure = IndicatorDefinition.Measure
 
 VALUES = IndicatorValue._meta.db_table
-ASSISTANCE = AssistanceRecord._meta.db_table
-PROJECTS = Project._meta.db_table
-VISITS = MonitoringVisit._meta.db_table
-FEEDBACK = FeedbackResponse._meta.db_table
-CONTRIBUTIONS = Contribution._meta.db_table
-CUBE = "_iomdash_cube_assistance"
-CUBE_VISITS = "_iomdash_cube_visits"
-CUBE_FEEDBACK = "_iomdash_cube_feedback"
-CUBED_SOURCES = {Source.ASSISTANCE, Source.VISITS, Source.FEEDBACK}
+CUBED_SOURCES = registry.cubed()
 NEW_VALUES = f"{VALUES}_new"
 LOCK_NAME = "indicators"
 
 # Every combination of governorate, programme and donor, each one or "all".
 ALL_CUTS = ["g, pr, d", "g, pr", "g, d", "pr, d", "g", "pr", "d", ""]
-# Contributions have no governorate: their values exist for "all governorates" only.
+# A source whose records have no project (contributions) has no governorate:
+# its values exist for "all governorates" only.
 CUTS_WITHOUT_GOVERNORATE = ["pr, d", "pr", "d", ""]
 
 SPLITS = ", ".join(SPLIT_FIELDS)
@@ -51,7 +35,6 @@ COLUMNS = (
     "definition_id, period_type, period_start, period_end, governorate_id, programme_id, "
     f"donor_id, value, {SPLITS}, multiplier_id, multiplier_value, computed_at"
 )
-NO_SPLITS = ", ".join(f"NULL::bigint AS {column}" for column in SPLIT_FIELDS)
 SUM_SPLITS = ", ".join(f"SUM(f.{column})" for column in SPLIT_FIELDS)
 
 
@@ -133,25 +116,6 @@ class Multipliers:
         return self._case(column, "pk")
 
 
-def sql_in(column: str, values: Iterable) -> tuple[str, list]:
-    values = list(values)
-    if not values:
-        return "", []
-    return f" AND {column} = ANY(%s)", [values]
-
-
-def date_ranges(column: str, ranges: list[tuple[dt.date, dt.date]] | None) -> tuple[str, list]:
-    if ranges is None:
-        return "", []
-    if not ranges:
-        return " AND FALSE", []
-    parts, params = [], []
-    for start, end in ranges:
-        parts.append(f"({column} >= %s AND {column} < %s)")
-        params += [start, end]
-    return " AND (" + " OR ".join(parts) + ")", params
-
-
 class DefinitionSQL:
     """SQL fragments for one definition: its facts, and whether it has splits."""
 
@@ -181,81 +145,9 @@ class DefinitionSQL:
         """SELECT g, pr, d, m, project_id, v and the split columns — one row
         per fact, filtered (split columns NULL for a definition without splits);
         facts from the cubes also give the project's district ``dist`` and
-        the activity type ``at`` (for the figures selector)."""
-        d = self.d
-        if d.source == Source.ASSISTANCE:
-            measure, params = self._assistance_measure()
-            where, extra = self.project_filters()
-            part, more = sql_in("c.activity_type_id", self.activity_types)
-            splits = (
-                ", ".join(
-                    f"({marginal(dimension, code, 'c')}) AS {field}"
-                    for dimension, columns in SPLIT_COLUMNS.items()
-                    for code, field in columns.items()
-                )
-                if d.has_splits
-                else NO_SPLITS
-            )
-            sql = (
-                f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
-                f"c.project_id, {measure} AS v, {splits}, p.district_id AS dist, "
-                f"c.activity_type_id AS at "
-                f"FROM {CUBE} c JOIN {PROJECTS} p ON p.id = c.project_id "
-                f"WHERE TRUE{where}{part}"
-            )
-            return sql, params + extra + more
-        if d.source == Source.PROJECTS:
-            measure = "p.budget_usd" if d.measure == Measure.USD else "1"
-            where, params = self.project_filters()
-            dates, extra = date_ranges("p.start_date", self.ranges)
-            sql = (
-                f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, "
-                f"date_trunc('month', p.start_date)::date AS m, "
-                f"date_trunc('quarter', p.start_date)::date AS q, p.id AS project_id, {measure} AS v, "
-                f"{NO_SPLITS} FROM {PROJECTS} p WHERE TRUE{where}{dates}"
-            )
-            return sql, params + extra
-        if d.source in (Source.VISITS, Source.FEEDBACK):
-            cube = CUBE_VISITS if d.source == Source.VISITS else CUBE_FEEDBACK
-            where, params = self.project_filters()
-            splits = (
-                ", ".join(f"c.{column}" for column in SPLIT_FIELDS) if d.has_splits else NO_SPLITS
-            )
-            sql = (
-                f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
-                f"c.project_id, c.n AS v, {splits}, p.district_id AS dist, NULL::bigint AS at "
-                f"FROM {cube} c JOIN {PROJECTS} p ON p.id = c.project_id WHERE TRUE{where}"
-            )
-            return sql, params
-        if d.source == Source.CONTRIBUTIONS:
-            measure = "x.amount_usd" if d.measure == Measure.USD else "1"
-            where, params = sql_in("x.programme_id", self.programmes)
-            dates, extra = date_ranges("x.date", self.ranges)
-            sql = (
-                f"SELECT NULL::bigint AS g, x.programme_id AS pr, x.donor_id AS d, "
-                f"date_trunc('month', x.date)::date AS m, date_trunc('quarter', x.date)::date AS q, "
-                f"NULL::bigint AS project_id, {measure} AS v, "
-                f"{NO_SPLITS} FROM {CONTRIBUTIONS} x WHERE TRUE{where}{dates}"
-            )
-            return sql, params + extra
-        raise ValueError(f"unknown source {d.source!r}")
-
-    def _assistance_measure(self) -> tuple[str, list]:
-        d = self.d
-        if d.measure == Measure.RECORDS:
-            return "c.n", []
-        if d.measure == Measure.UNITS:
-            return "c.units", []
-        if d.measure == Measure.HOUSEHOLDS:
-            return "c.households", []
-        if d.measure == Measure.PROJECTS:
-            return "1", []
-        if not d.apply_multiplier:
-            return "c.people", []
-        if d.multiplier:
-            return "(c.hh_known_people + c.hh_unknown * %s)", [d.multiplier]
-        case, params = self.multipliers.value_sql("c.m")
-        return f"(c.hh_known_people + c.hh_unknown * {case})", params
+        the activity type ``at`` (for the figures selector). Each source
+        writes its own (``indicators/sources/``)."""
+        return registry.get(self.d.source).facts(self)
 
     def multiplier_columns(self, period_end: str) -> tuple[str, list]:
         """SQL for (multiplier_id, multiplier_value) of a value ending at ``period_end``."""
@@ -270,23 +162,15 @@ class DefinitionSQL:
 
     @property
     def cut_sets(self) -> list[str]:
-        return CUTS_WITHOUT_GOVERNORATE if self.d.source == Source.CONTRIBUTIONS else ALL_CUTS
+        return ALL_CUTS if registry.get(self.d.source).by_project else CUTS_WITHOUT_GOVERNORATE
 
     @property
     def governorate_column(self) -> str:
-        return "NULL::bigint" if self.d.source == Source.CONTRIBUTIONS else "g"
+        return "g" if registry.get(self.d.source).by_project else "NULL::bigint"
 
     @property
     def aggregate(self) -> str:
         return "COUNT(DISTINCT f.project_id)" if self.d.measure == Measure.PROJECTS else "SUM(f.v)"
-
-
-def marginal(dimension: str, code: str, alias: str = "a") -> str:
-    """SQL summing the breakdown columns of one category of one dimension,
-    e.g. sex "f" -> a.f_0_5_idp + a.f_0_5_returnee + ... (16 columns)."""
-    index = {"sex": 0, "age_group": 1, "population_group": 2}[dimension]
-    columns = [cell[3] for cell in RECIPIENT_CELLS if cell[index] == code]
-    return " + ".join(f"{alias}.{column}" for column in columns)
 
 
 def build_cubes(
@@ -297,8 +181,9 @@ def build_cubes(
     splits: bool,
     governorate_id: int | None = None,
 ) -> None:
-    """Sum the approved records of ``sources`` into small temporary tables
-    dropped at commit, one scan of each source table: assistance records per
+    """Sum the approved records of ``sources`` (codes) into small temporary
+    tables dropped at commit, one scan of each source table, each as its
+    source's ``cube`` says (``indicators/sources/``): assistance records per
     (project, activity type, month), with their recipients by sex, by age
     group and by population group when ``splits``; visits and feedback
     responses per (project, month), feedback with its respondents' splits.
@@ -312,64 +197,6 @@ def build_cubes(
             f" AND {{alias}}.project_id IN (SELECT id FROM {PROJECTS} WHERE governorate_id = %s)"
         )
         within_params = [governorate_id]
-    if Source.ASSISTANCE in sources:
-        dates, params = date_ranges("a.delivered_on", ranges)
-        dates += within.format(alias="a")
-        params = [*params, *within_params]
-        # The 32 breakdown columns are summed as they are (one addition per
-        # column and row); the facts add them up into the ten splits on the
-        # cube's few thousand rows.
-        split_sums = (
-            ", ".join(f"SUM(a.{column})::int AS {column}" for column in RECIPIENT_FIELDS)
-            if splits
-            else ", ".join(f"NULL::int AS {column}" for column in RECIPIENT_FIELDS)
-        )
-        cursor.execute(f"DROP TABLE IF EXISTS {CUBE}")
-        cursor.execute(
-            f"""
-            CREATE TEMP TABLE {CUBE} ON COMMIT DROP AS
-            SELECT a.project_id, a.activity_type_id,
-                   date_trunc('month', a.delivered_on)::date AS m,
-                   date_trunc('quarter', a.delivered_on)::date AS q,
-                   COUNT(*)::int AS n, SUM(a.units)::int AS units,
-                   SUM(a.households)::int AS households, SUM(a.people)::int AS people,
-                   COALESCE(SUM(a.households * a.household_size), 0)::int AS hh_known_people,
-                   COALESCE(SUM(a.households) FILTER (WHERE a.household_size IS NULL), 0)::int
-                       AS hh_unknown,
-                   {split_sums}
-            FROM {ASSISTANCE} a
-            WHERE a.status = %s{dates}
-            GROUP BY 1, 2, 3, 4
-            """,
-            [ReviewStatus.APPROVED, *params],
-        )
-    for source, table, column, cube in (
-        (Source.VISITS, VISITS, "visit_date", CUBE_VISITS),
-        (Source.FEEDBACK, FEEDBACK, "collected_on", CUBE_FEEDBACK),
-    ):
-        if source not in sources:
-            continue
-        dates, params = date_ranges(f"x.{column}", ranges)
-        dates += within.format(alias="x")
-        params = [*params, *within_params]
-        split_sums = (
-            ", ".join(
-                f"COUNT(*) FILTER (WHERE x.{dimension} = '{code}')::int AS {field}"
-                for dimension, columns in SPLIT_COLUMNS.items()
-                for code, field in columns.items()
-            )
-            if source == Source.FEEDBACK
-            else NO_SPLITS
-        )
-        cursor.execute(f"DROP TABLE IF EXISTS {cube}")
-        cursor.execute(
-            f"""
-            CREATE TEMP TABLE {cube} ON COMMIT DROP AS
-            SELECT x.project_id, date_trunc('month', x.{column})::date AS m,
-                   date_trunc('quarter', x.{column})::date AS q, COUNT(*)::int AS n, {split_sums}
-            FROM {table} x
-            WHERE x.status = %s{dates}
-            GROUP BY 1, 2, 3
-            """,
-            [ReviewStatus.APPROVED, *params],
-        )
+    for source in registry.all():
+        if source.code in sources and source.cube is not None:
+            source.cube(cursor, ranges, within, within_params, splits=splits)

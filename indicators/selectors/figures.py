@@ -35,13 +35,13 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Prefetch
 
-from beneficiaries.models import ActivityType, ReviewStatus
+from beneficiaries.models import ActivityType
+from indicators import sources
 from indicators.engine import facts
-from indicators.models import SPLIT_COLUMNS, SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
+from indicators.models import SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
 from indicators.periods import ONE_DAY, add_months, is_month_end, month_end, month_start
 from programmes.models import District, Governorate
 
-Source = IndicatorDefinition.Source
 Measure = IndicatorDefinition.Measure
 
 VALUES = IndicatorValue._meta.db_table
@@ -361,86 +361,9 @@ class _Reader:
         ]
 
     def _record_facts(self) -> tuple[str, list]:
-        d, sql = self.d, self.sql
-        where, params = sql.project_filters()
-        project = (
-            "p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, "
-            "p.district_id AS dist, p.id AS project_id"
-        )
-        no_splits = ", ".join(f"NULL::bigint AS {c}" for c in SPLIT_FIELDS)
-        if d.source == Source.ASSISTANCE:
-            measure, measure_params = self._assistance_measure()
-            part, more = facts.sql_in("a.activity_type_id", sql.activity_types)
-            splits = (
-                ", ".join(
-                    f"({facts.marginal(dimension, code, 'a')}) AS {column}"
-                    for dimension, columns in SPLIT_COLUMNS.items()
-                    for code, column in columns.items()
-                )
-                if d.has_splits
-                else no_splits
-            )
-            return (
-                f"SELECT a.delivered_on AS day, {project}, a.activity_type_id AS at, "
-                f"{measure} AS v, {splits} FROM {facts.ASSISTANCE} a "
-                f"JOIN {facts.PROJECTS} p ON p.id = a.project_id "
-                f"WHERE a.status = %s{where}{part}",
-                [*measure_params, ReviewStatus.APPROVED, *params, *more],
-            )
-        if d.source == Source.PROJECTS:
-            measure = "p.budget_usd" if d.measure == Measure.USD else "1"
-            return (
-                f"SELECT p.start_date AS day, {project}, NULL::bigint AS at, {measure} AS v, "
-                f"{no_splits} FROM {facts.PROJECTS} p WHERE TRUE{where}",
-                params,
-            )
-        if d.source in (Source.VISITS, Source.FEEDBACK):
-            table, column = (
-                (facts.VISITS, "visit_date")
-                if d.source == Source.VISITS
-                else (facts.FEEDBACK, "collected_on")
-            )
-            splits = (
-                ", ".join(
-                    f"(x.{dimension} = '{code}')::int AS {field}"
-                    for dimension, columns in SPLIT_COLUMNS.items()
-                    for code, field in columns.items()
-                )
-                if d.has_splits
-                else no_splits
-            )
-            return (
-                f"SELECT x.{column} AS day, {project}, NULL::bigint AS at, 1 AS v, {splits} "
-                f"FROM {table} x JOIN {facts.PROJECTS} p ON p.id = x.project_id "
-                f"WHERE x.status = %s{where}",
-                [ReviewStatus.APPROVED, *params],
-            )
-        if d.source == Source.CONTRIBUTIONS:
-            measure = "x.amount_usd" if d.measure == Measure.USD else "1"
-            where, params = facts.sql_in("x.programme_id", sql.programmes)
-            return (
-                f"SELECT x.date AS day, NULL::bigint AS g, x.programme_id AS pr, "
-                f"x.donor_id AS d, NULL::bigint AS dist, NULL::bigint AS project_id, "
-                f"NULL::bigint AS at, {measure} AS v, {no_splits} "
-                f"FROM {facts.CONTRIBUTIONS} x WHERE TRUE{where}",
-                params,
-            )
-        raise ValueError(f"unknown source {d.source!r}")
-
-    def _assistance_measure(self) -> tuple[str, list]:
-        d = self.d
-        if d.measure == Measure.RECORDS or d.measure == Measure.PROJECTS:
-            return "1", []
-        if d.measure == Measure.UNITS:
-            return "a.units", []
-        if d.measure == Measure.HOUSEHOLDS:
-            return "a.households", []
-        if not d.apply_multiplier:
-            return "a.people", []
-        if d.multiplier:
-            return "COALESCE(a.households * a.household_size, a.households * %s)", [d.multiplier]
-        case, params = self.multipliers.value_sql("a.delivered_on")
-        return f"COALESCE(a.households * a.household_size, a.households * {case})", params
+        """One row per record the definition counts, as its source reads them
+        (``indicators/sources/``)."""
+        return sources.get(self.d.source).record_facts(self.sql)
 
 
 @dataclass(frozen=True)

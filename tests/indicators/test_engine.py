@@ -469,4 +469,6 @@ class TestCrashSafetyAndLock:
 
 
 def test_record_model_is_the_one_the_engine_reads():
-    assert engine.ASSISTANCE == AssistanceRecord._meta.db_table
+    from indicators import sources
+
+    assert sources.get("assistance").table == AssistanceRecord._meta.db_table

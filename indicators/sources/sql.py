@@ -1,0 +1,148 @@
+"""SQL pieces the sources share (see ``indicators/sources/__init__.py``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from beneficiaries.models import RECIPIENT_CELLS, ReviewStatus
+from programmes.models import Project
+
+PROJECTS = Project._meta.db_table
+APPROVED = ReviewStatus.APPROVED
+
+# The place of a record read through its project ``p``, for the exact figures.
+PROJECT_PLACE = (
+    "p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, "
+    "p.district_id AS dist, p.id AS project_id"
+)
+
+
+def split_columns() -> dict[str, dict[str, str]]:
+    """``SPLIT_COLUMNS`` of the value table: dimension -> category -> column."""
+    from indicators.models import SPLIT_COLUMNS
+
+    return SPLIT_COLUMNS
+
+
+def split_fields() -> list[str]:
+    """The split columns of a value row, in order."""
+    from indicators.models import SPLIT_FIELDS
+
+    return SPLIT_FIELDS
+
+
+def no_splits() -> str:
+    """The split columns as NULLs, for facts without splits."""
+    return ", ".join(f"NULL::bigint AS {column}" for column in split_fields())
+
+
+def sql_in(column: str, values: Iterable) -> tuple[str, list]:
+    """`` AND column = ANY(values)``, or nothing for no values (no filter)."""
+    values = list(values)
+    if not values:
+        return "", []
+    return f" AND {column} = ANY(%s)", [values]
+
+
+def date_ranges(column: str, ranges: list[tuple[dt.date, dt.date]] | None) -> tuple[str, list]:
+    """`` AND`` ``column`` within one of ``ranges`` ([start, end)); nothing
+    for None (any day), FALSE for no range."""
+    if ranges is None:
+        return "", []
+    if not ranges:
+        return " AND FALSE", []
+    parts, params = [], []
+    for start, end in ranges:
+        parts.append(f"({column} >= %s AND {column} < %s)")
+        params += [start, end]
+    return " AND (" + " OR ".join(parts) + ")", params
+
+
+def marginal(dimension: str, code: str, alias: str = "a") -> str:
+    """SQL summing the breakdown columns of one category of one dimension,
+    e.g. sex "f" -> a.f_0_5_idp + a.f_0_5_returnee + ... (16 columns)."""
+    index = {"sex": 0, "age_group": 1, "population_group": 2}[dimension]
+    columns = [cell[3] for cell in RECIPIENT_CELLS if cell[index] == code]
+    return " + ".join(f"{alias}.{column}" for column in columns)
+
+
+def project_triple(record) -> tuple[int | None, int | None, int | None]:
+    """(governorate, programme, donor) of a record's project."""
+    project = record.project
+    return (project.governorate_id, project.programme_id, project.donor_id)
+
+
+def count_cube(
+    cursor,
+    table: str,
+    date_column: str,
+    cube: str,
+    ranges,
+    within: str,
+    within_params: list,
+    *,
+    splits: bool,
+) -> None:
+    """Count a reviewed table's approved records per (project, month) into the
+    temporary table ``cube`` dropped at commit; with ``splits``, also per
+    category of the records' own ``sex``, ``age_group`` and ``population_group``."""
+    dates, params = date_ranges(f"x.{date_column}", ranges)
+    dates += within.format(alias="x")
+    params = [*params, *within_params]
+    split_sums = (
+        ", ".join(
+            f"COUNT(*) FILTER (WHERE x.{dimension} = '{code}')::int AS {field}"
+            for dimension, columns in split_columns().items()
+            for code, field in columns.items()
+        )
+        if splits
+        else no_splits()
+    )
+    cursor.execute(f"DROP TABLE IF EXISTS {cube}")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE {cube} ON COMMIT DROP AS
+        SELECT x.project_id, date_trunc('month', x.{date_column})::date AS m,
+               date_trunc('quarter', x.{date_column})::date AS q, COUNT(*)::int AS n,
+               {split_sums}
+        FROM {table} x
+        WHERE x.status = %s{dates}
+        GROUP BY 1, 2, 3
+        """,
+        [APPROVED, *params],
+    )
+
+
+def count_facts(sql, cube: str) -> tuple[str, list]:
+    """The engine's facts of a ``count_cube``: one record counts one."""
+    where, params = sql.project_filters()
+    splits = (
+        ", ".join(f"c.{column}" for column in split_fields()) if sql.d.has_splits else no_splits()
+    )
+    return (
+        f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
+        f"c.project_id, c.n AS v, {splits}, p.district_id AS dist, NULL::bigint AS at "
+        f"FROM {cube} c JOIN {PROJECTS} p ON p.id = c.project_id WHERE TRUE{where}",
+        params,
+    )
+
+
+def count_record_facts(sql, table: str, date_column: str) -> tuple[str, list]:
+    """One row per approved record of a reviewed table, for the exact figures."""
+    where, params = sql.project_filters()
+    splits = (
+        ", ".join(
+            f"(x.{dimension} = '{code}')::int AS {field}"
+            for dimension, columns in split_columns().items()
+            for code, field in columns.items()
+        )
+        if sql.d.has_splits
+        else no_splits()
+    )
+    return (
+        f"SELECT x.{date_column} AS day, {PROJECT_PLACE}, NULL::bigint AS at, 1 AS v, {splits} "
+        f"FROM {table} x JOIN {PROJECTS} p ON p.id = x.project_id "
+        f"WHERE x.status = %s{where}",
+        [APPROVED, *params],
+    )
