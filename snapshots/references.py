@@ -31,6 +31,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import ActivityType
+from indicators import sources
 from indicators.models import IndicatorDefinition
 from indicators.selectors import FigureQuery, figure_shown, figures
 from programmes.models import (
@@ -71,19 +72,7 @@ __all__ = [
     "resolve_references",
 ]
 
-Source = IndicatorDefinition.Source
 Measure = IndicatorDefinition.Measure
-
-# The unit a figure counts, as the payload names it.
-_UNITS = {
-    Measure.RECORDS: "records",
-    Measure.UNITS: "units",
-    Measure.HOUSEHOLDS: "households",
-    Measure.PEOPLE: "people",
-    Measure.USD: "usd",
-    Measure.PROJECTS: "projects",
-}
-
 
 # --- Resolution -------------------------------------------------------------------
 
@@ -250,9 +239,10 @@ def _cut(
     it cannot be read."""
     asked = dict(reference.params)
     for name in asked:
-        contributions = definition.source == Source.CONTRIBUTIONS and name in FINE_CUTS
-        activity = name == "activity" and definition.source != Source.ASSISTANCE
-        if contributions or activity:
+        source = sources.get(definition.source)
+        placeless = not source.by_project and name in FINE_CUTS
+        activity = name == "activity" and not source.by_activity_type
+        if placeless or activity:
             return _('"%(figure)s" cannot be cut by %(key)s.') % {
                 "figure": definition.name,
                 "key": name,
@@ -324,12 +314,6 @@ def _cut(
         scope=", ".join(scope) or None,
         fine=bool(FINE_CUTS & asked.keys()),
     )
-
-
-def _unit(definition: IndicatorDefinition) -> str:
-    if definition.source == Source.PROJECTS:
-        return "usd" if definition.measure == Measure.USD else "projects"
-    return _UNITS.get(definition.measure, "records")
 
 
 def _number(value: Decimal | None, *, usd: bool) -> int | float | None:
@@ -491,7 +475,7 @@ def _resolved(reference, definition, cut, now, before, old, context) -> Resolved
         label=definition.name,
         place=cut.place,
         scope=cut.scope,
-        unit=_unit(definition),
+        unit=sources.unit(definition),
         starred=definition.apply_multiplier,
         show=reference.show,
         value=value,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import Answer, Photo, PopulationGroup, Question, ReviewStatus
 from beneficiaries.survey_results import SurveyResultCount
+from indicators import sources
 from indicators.models import SPLIT_COLUMNS, IndicatorDefinition
 from indicators.periods import quarter_label
 from indicators.selectors import (
@@ -35,25 +36,9 @@ from snapshots.models import Snapshot
 PAYLOAD_VERSION = 1
 PHOTOS_LIMIT = 8
 
-# The unit a figure counts, from its definition's source and measure.
-_UNITS = {
-    IndicatorDefinition.Measure.RECORDS: "records",
-    IndicatorDefinition.Measure.UNITS: "units",
-    IndicatorDefinition.Measure.HOUSEHOLDS: "households",
-    IndicatorDefinition.Measure.PEOPLE: "people",
-    IndicatorDefinition.Measure.USD: "usd",
-    IndicatorDefinition.Measure.PROJECTS: "projects",
-}
-
 
 def is_quarter_end(day: dt.date) -> bool:
     return quarter_end(day) == day
-
-
-def _unit(definition: IndicatorDefinition) -> str:
-    if definition.source == IndicatorDefinition.Source.PROJECTS:
-        return "usd" if definition.measure == IndicatorDefinition.Measure.USD else "projects"
-    return _UNITS.get(definition.measure, "records")
 
 
 def _number(value: Decimal | None, *, usd: bool) -> int | float | None:
@@ -230,7 +215,7 @@ def _build(
             "label": definition.name,
             "value": value,
             "display": str(figure_shown(value, usd=usd)["display"]),
-            "unit": _unit(definition),
+            "unit": sources.unit(definition),
             "starred": definition.apply_multiplier,
             "as_of": as_of.isoformat(),
             "marker": marker,

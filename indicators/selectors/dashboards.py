@@ -16,6 +16,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from indicators import sources
 from indicators.access import cells_for_user
 from indicators.breakdowns import STATUSES, project_breakdown
 from indicators.cells import CELL_DIMENSIONS
@@ -204,8 +205,8 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
 
     headlines = []
     for d in slots.headlines:
-        if d.source == IndicatorDefinition.Source.CONTRIBUTIONS and governorate is not None:
-            continue  # contributions are recorded per programme, not per governorate
+        if governorate is not None and not sources.get(d.source).by_project:
+            continue  # e.g. contributions: recorded per programme, not per governorate
         found = by_definition.get(d.pk, [])
         value = total(d)
         if not value:
