@@ -18,7 +18,7 @@ from indicators.breakdowns import (
 from indicators.selectors import series_figures_shown
 from programmes.models import Project, Sector
 from tests.factories import ProjectFactory, governorate
-from tests.indicators.test_dashboards import SATISFACTION, feedback
+from tests.indicators.dashboards.helpers import SATISFACTION, feedback
 
 
 @pytest.fixture

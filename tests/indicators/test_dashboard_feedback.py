@@ -11,7 +11,7 @@ import pytest
 from indicators.breakdowns import feedback_average
 from programmes.models import Project
 from tests.factories import user_with_role
-from tests.indicators.test_dashboards import (
+from tests.indicators.dashboards.helpers import (
     MISSION,
     feedback,
     governorate_url,

@@ -13,7 +13,7 @@ from indicators.engine import recompute_full
 from programmes.models import District, Project
 from tests.factories import ProjectFactory, district, user_with_role
 from tests.indicators.conftest import record
-from tests.indicators.test_dashboards import (  # noqa: F401 (the fixture)
+from tests.indicators.dashboards.helpers import (  # noqa: F401 (the fixture)
     governorate_url,
     login,
     portfolio,

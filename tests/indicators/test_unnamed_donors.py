@@ -11,7 +11,7 @@ import pytest
 from indicators.engine import recompute_full
 from programmes import services
 from tests.factories import DonorFactory, UserFactory, user_with_role
-from tests.indicators.test_dashboards import MISSION, login, page_json, portfolio  # noqa: F401
+from tests.indicators.dashboards.helpers import MISSION, login, page_json, portfolio  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
