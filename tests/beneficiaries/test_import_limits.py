@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from beneficiaries.imports import parse
 from beneficiaries.models import AssistanceRecord, ImportBatch
-from tests.beneficiaries.test_imports import GOOD, batch_of, csv_file, upload, xlsx_file
+from tests.beneficiaries.imports.helpers import GOOD, batch_of, csv_file, upload, xlsx_file
 from tests.beneficiaries.test_services import build_world
 
 pytestmark = pytest.mark.django_db

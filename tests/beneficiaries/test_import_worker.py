@@ -21,7 +21,7 @@ from beneficiaries.imports import status as import_status
 from beneficiaries.models import AssistanceRecord
 from beneficiaries.tasks import import_write_task
 from iomdash.worker import WorkerProcess
-from tests.beneficiaries.test_imports import GOOD, csv_file, with_cells
+from tests.beneficiaries.imports.helpers import GOOD, csv_file, with_cells
 from tests.beneficiaries.test_services import build_world
 from tests.conftest import database_url_for
 

@@ -22,7 +22,7 @@ from indicators.models import RecomputeJob
 from programmes import outbox
 from programmes.leases import Heartbeat
 from programmes.models import OutboxTask
-from tests.beneficiaries.test_imports import GOOD, csv_file
+from tests.beneficiaries.imports.helpers import GOOD, csv_file
 from tests.beneficiaries.test_services import build_world
 from tests.factories import ProjectFactory
 from tests.indicators.conftest import define, record, value
