@@ -31,6 +31,7 @@ from beneficiaries.models import (
     Sex,
     recipient_field,
 )
+from programmes.l10n import LocalDateField
 from programmes.places import SUBDISTRICT, place_resolve
 
 MAX_LINES = 50
@@ -100,7 +101,7 @@ class VisitForm(forms.Form):
         empty_label=_("Choose the project you visited"),
         widget=ProjectSelect,
     )
-    visit_date = forms.DateField(
+    visit_date = LocalDateField(
         label=_label(MonitoringVisit, "visit_date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
@@ -180,7 +181,7 @@ class AssistanceLineForm(forms.Form):
         help_text=_("Only if you were told it; leave empty otherwise."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    delivered_on = forms.DateField(
+    delivered_on = LocalDateField(
         label=_("Delivered on"),
         required=False,
         help_text=_(
@@ -420,7 +421,7 @@ def feedback_initial(responses: list[FeedbackResponse], survey) -> list[dict]:
 class ReferralCloseForm(forms.Form):
     """The day a referral was closed: the issue dealt with."""
 
-    closed_on = forms.DateField(
+    closed_on = LocalDateField(
         label=_label(Referral, "closed_on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

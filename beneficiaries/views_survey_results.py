@@ -22,6 +22,7 @@ from beneficiaries import access, services
 from beneficiaries.models import Survey
 from beneficiaries.services.survey_results import WRITERS
 from programmes.access import projects_for_user, user_role
+from programmes.l10n import LocalDateField
 
 LATEST = 20
 
@@ -32,7 +33,7 @@ class SurveyResultForm(forms.Form):
     (``option_fields``)."""
 
     project = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Project"))
-    collected_on = forms.DateField(
+    collected_on = LocalDateField(
         label=gettext_lazy("Collected on"),
         help_text=gettext_lazy("The last day of collection."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -10,6 +10,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from programmes.models import UserProfile
+from programmes.preferences import preference_cookies_set
+
 
 class LoginView(auth_views.LoginView):
     """Django's login page, offering "forgot your password" only where mail can be sent."""
@@ -18,6 +21,18 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["password_reset_offered"] = settings.EMAIL_CONFIGURED
         return context
+
+    def form_valid(self, form):
+        """Log in, and bring back the language and digits the user chose on
+        another device (``programmes.preferences``); a user who never chose
+        keeps this device's."""
+        response = super().form_valid(form)
+        profile = UserProfile.objects.filter(user=form.get_user()).first()
+        if profile is not None:
+            preference_cookies_set(
+                response, language=profile.language or None, digits=profile.digits
+            )
+        return response
 
 
 def password_reset_step(view):

@@ -8,6 +8,7 @@ from beneficiaries.views import media
 from dashboards.views import home
 from iomdash import accounts
 from iomdash.health import healthz
+from programmes.views_language import language_choose
 
 admin.site.site_header = _("iomdash administration")
 admin.site.site_title = _("iomdash")
@@ -46,6 +47,7 @@ urlpatterns = [
     path("exports/", include("exports.urls")),
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/", language_choose, name="language_choose"),
     # Visit photos, checked against the user's scope (never a static file server).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media, name="media"),
 ]

@@ -480,6 +480,17 @@ class UserProfile(models.Model):
         related_name="users",
         verbose_name=_("donor organisation"),
     )
+    # Empty: the browser's language. Set by the switcher in the page header.
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
+    digits = models.CharField(
+        _("digits"),
+        max_length=4,
+        choices=[("latn", _("Western (0 1 2 3)")), ("arab", _("Arabic-Indic (٠ ١ ٢ ٣)"))],
+        default="latn",
+        help_text=_("How numbers are written on pages."),
+    )
 
     history = HistoricalRecords(m2m_fields=[governorates, programmes])
 

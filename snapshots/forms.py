@@ -15,6 +15,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programmes.l10n import LocalDateField
 from snapshots.access import programmes_for_snapshots, series_for_user
 from snapshots.cadence import Cadence, Period
 
@@ -66,7 +67,7 @@ class SnapshotCreateForm(forms.Form):
         help_text=_("Of a new series: a series keeps its own cadence."),
     )
     period = forms.ChoiceField(label=_("Period"), choices=())
-    as_of = forms.DateField(
+    as_of = LocalDateField(
         label=_("Figures as of"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -133,9 +134,7 @@ class SnapshotEditForm(forms.Form):
     """A draft's title, figures' day, disclaimer and contact."""
 
     title = forms.CharField(label=_("Title"), max_length=300)
-    as_of = forms.DateField(
-        label=_("Figures as of"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    as_of = LocalDateField(label=_("Figures as of"), widget=forms.DateInput(attrs={"type": "date"}))
     disclaimer = forms.CharField(
         label=_("Disclaimer"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import RECIPIENT_FIELDS
+from programmes.l10n import parse_day
 
 MAX_COUNT = 2_147_483_647  # a PostgreSQL integer
 
@@ -46,14 +47,6 @@ HEADER_ALIASES = {
     "subdistrict": "district",
     "adm3_pcode": "district",
 }
-_MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-)
-MONTHS = {name: i for i, full in enumerate(_MONTH_NAMES.split(), 1) for name in (full, full[:3])}
-MONTHS["sept"] = 9
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?")
-_DMY_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-_NAMED_DATE = re.compile(r"(\d{1,2})\s+([^\W\d_]+)\.?,?\s+(\d{4})")
 _THOUSANDS = re.compile(r"\d{1,3}(?:([,\u066c\u00a0\u202f ])\d{3})(?:\1\d{3})*")
 _WHOLE = re.compile(r"\d+(?:\.0+)?")
 
@@ -361,7 +354,9 @@ def parse_count(value) -> int | None:
 
 def parse_date(value) -> dt.date | None:
     """A day from a cell: a spreadsheet date, 2018-03-01, 01/03/2018 (day
-    first) or 1 March 2018; None when blank. Raises ValueError with the message."""
+    first) or 1 March 2018, with Arabic-Indic or Persian digits and Arabic or
+    Kurdish month names too (``programmes.l10n.parse_day``); None when blank.
+    Raises ValueError with the message."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -369,20 +364,10 @@ def parse_date(value) -> dt.date | None:
     text = cell_text(value)
     if not text:
         return None
-    day = month = year = None
-    if match := _ISO_DATE.fullmatch(text):
-        year, month, day = (int(part) for part in match.groups())
-    elif match := _DMY_DATE.fullmatch(text):
-        day, month, year = (int(part) for part in match.groups())
-    elif (match := _NAMED_DATE.fullmatch(text)) and match.group(2).casefold() in MONTHS:
-        day, year = int(match.group(1)), int(match.group(3))
-        month = MONTHS[match.group(2).casefold()]
-    try:
-        if year is None:
-            raise ValueError
-        return dt.date(year, month, day)
-    except ValueError:
+    day = parse_day(text)
+    if day is None:
         raise ValueError(
             _("“%(value)s” is not a date: write 2018-03-01, 01/03/2018 or 1 March 2018.")
             % {"value": text}
-        ) from None
+        )
+    return day

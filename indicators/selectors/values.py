@@ -8,13 +8,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from indicators.access import cells_for_user
 from indicators.cells import Cells
 from indicators.models import SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
 from indicators.periods import quarter_start
+from programmes.l10n import number_text
 
 SMALL_COUNT = 5  # counts from 1 to SMALL_COUNT - 1 are shown to donors as "<5"
 
@@ -153,7 +153,7 @@ def figure_shown(value, *, usd: bool = False, protect: bool = False) -> dict:
     if not usd and is_hidden_small(value, protect=protect):
         return _hidden(f"<{SMALL_COUNT}")
     number = float(value)
-    text = number_format(round(number), decimal_pos=0, force_grouping=True)
+    text = number_text(round(number), decimal_pos=0)
     return {"value": number, "display": f"US$ {text}" if usd else text, "suppressed": False}
 
 
