@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.services.location import LocationFix
+from beneficiaries.services.location import MAX_ACCURACY_M, LocationFix
 
 PREFIX = "location"
 
@@ -16,7 +16,9 @@ class LocationForm(forms.Form):
 
     latitude = forms.FloatField(required=False, widget=forms.HiddenInput)
     longitude = forms.FloatField(required=False, widget=forms.HiddenInput)
-    accuracy_m = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)
+    accuracy_m = forms.FloatField(
+        required=False, min_value=0, max_value=MAX_ACCURACY_M, widget=forms.HiddenInput
+    )
     captured_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):

@@ -32,6 +32,7 @@ from beneficiaries.models import (
     MonitoringVisit,
     Survey,
 )
+from beneficiaries.services.location import MAX_ACCURACY_M
 from exports import hxl
 from programmes.places import SUBDISTRICT
 
@@ -93,7 +94,9 @@ class VisitLocationSerializer(serializers.Serializer):
 
     latitude = serializers.FloatField(min_value=-90, max_value=90)
     longitude = serializers.FloatField(min_value=-180, max_value=180)
-    accuracy_m = serializers.FloatField(min_value=0, help_text=_("As the phone reported it."))
+    accuracy_m = serializers.FloatField(
+        min_value=0, max_value=MAX_ACCURACY_M, help_text=_("In metres, as the phone reported it.")
+    )
     captured_at = serializers.DateTimeField()
 
 

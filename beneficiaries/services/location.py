@@ -5,6 +5,7 @@ visit's place (``programmes.geo``)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -16,6 +17,8 @@ from beneficiaries.models import MonitoringVisit, VisitLocation
 from programmes.geo import distance_outside_km
 
 SIX_PLACES = Decimal("0.000001")
+# A position vaguer than this says nothing about the place (and would not fit the column).
+MAX_ACCURACY_M = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -31,12 +34,16 @@ class LocationFix:
 def location_errors(fix: LocationFix) -> dict[str, str]:
     """What is wrong with ``fix``, by field; empty when it can be kept."""
     errors = {}
+    if not all(math.isfinite(v) for v in (fix.latitude, fix.longitude, fix.accuracy_m)):
+        return {"location": _("The phone's position is not a number: take it again.")}
     if not -90 <= fix.latitude <= 90:
         errors["latitude"] = _("The latitude must be between -90 and 90 degrees.")
     if not -180 <= fix.longitude <= 180:
         errors["longitude"] = _("The longitude must be between -180 and 180 degrees.")
-    if fix.accuracy_m < 0:
-        errors["accuracy_m"] = _("The accuracy cannot be negative.")
+    if not 0 <= fix.accuracy_m <= MAX_ACCURACY_M:
+        errors["accuracy_m"] = _("The accuracy must be between 0 and %(max)s metres.") % {
+            "max": MAX_ACCURACY_M
+        }
     return errors
 
 
