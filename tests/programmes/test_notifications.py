@@ -96,3 +96,16 @@ def test_no_email_where_email_is_not_configured(world, settings):
     notify(users=[world["alice"]], kind=RETURNED, params={"reason": "Why"})
     assert unread_count(world["alice"]) == 1
     assert not OutboxTask.objects.filter(kind="programmes.notification_email").exists()
+
+
+def test_beat_runs_the_digest_task_once_a_day(world, settings, eager_tasks):
+    from beneficiaries.tasks import review_digest_task
+    from iomdash.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["review-digest"]
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks and review_digest_task.name == entry["task"]
+    submitted(world)
+    review_digest_task.apply()
+    review_digest_task.apply()
+    assert told(DIGEST) == ["maria"]
