@@ -83,6 +83,10 @@
   function say(template, values) {
     status.textContent = template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
   }
+  // A form shown again (a refused save) still holds the position taken.
+  if (field("latitude").value && field("accuracy_m").value) {
+    say(box.dataset.added, { accuracy: Math.round(parseFloat(field("accuracy_m").value)) });
+  }
   button.addEventListener("click", function () {
     if (!navigator.geolocation) { say(box.dataset.unsupported, {}); return; }
     say(box.dataset.locating, {});
