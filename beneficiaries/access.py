@@ -23,6 +23,7 @@ from beneficiaries.models import (
     Photo,
     Referral,
     ReviewStatus,
+    VisitLocation,
 )
 from programmes.access import projects_for_user, user_role
 from programmes.models import Project, UserProfile
@@ -49,6 +50,15 @@ def visits_for_user(user) -> QuerySet[MonitoringVisit]:
     if role == Role.MONITOR:
         return visits.filter(monitor=user, project__in=projects_for_user(user))
     return visits.none()
+
+
+def visit_locations_for_user(user) -> QuerySet[VisitLocation]:
+    """The visits' locations ``user`` may see: those of the visits they may
+    see (``visits_for_user``), so staff in scope only; never a donor's, nor
+    anyone's without a role."""
+    if user_role(user) not in (Role.MONITOR, Role.MANAGER, Role.ADMIN):
+        return VisitLocation.objects.none()
+    return VisitLocation.objects.filter(visit__in=visits_for_user(user))
 
 
 def assistance_for_user(user) -> QuerySet[AssistanceRecord]:

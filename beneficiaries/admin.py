@@ -36,6 +36,7 @@ from beneficiaries.models import (
     Referral,
     Sex,
     Survey,
+    VisitLocation,
     recipient_field,
 )
 from beneficiaries.services import strip_photo_metadata
@@ -475,3 +476,19 @@ class SurveyResultCountAdmin(SimpleHistoryAdmin):
     list_display = ("result", "question", "value", "count")
     list_select_related = ("result__survey", "result__project", "question")
     raw_id_fields = ("result", "question")
+
+
+@admin.register(VisitLocation)
+class VisitLocationAdmin(SimpleHistoryAdmin):
+    """Where monitors' phones were for their visits (given with consent):
+    read only, written by the visit form and the API."""
+
+    list_display = ["visit", "latitude", "longitude", "accuracy_m", "outside_km", "captured_at"]
+    list_select_related = ["visit__project"]
+    readonly_fields = [f.name for f in VisitLocation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -591,4 +591,5 @@ class ImportBatch(models.Model):
 
 # Aggregate survey results live in their own module; imported here so that
 # Django finds them as models of this app.
+from beneficiaries.models_location import VisitLocation  # noqa: E402, F401
 from beneficiaries.survey_results import SurveyResult, SurveyResultCount  # noqa: E402, F401

@@ -16,7 +16,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from beneficiaries.access import import_records_to_review, visit_projects, visits_for_user
+from beneficiaries.access import (
+    import_records_to_review,
+    visit_locations_for_user,
+    visit_projects,
+    visits_for_user,
+)
 from beneficiaries.models import (
     RECIPIENT_FIELDS,
     ActivityType,
@@ -29,6 +34,7 @@ from beneficiaries.models import (
     Referral,
     ReviewStatus,
     Survey,
+    VisitLocation,
 )
 from programmes.access import projects_for_user, user_role
 from programmes.models import Governorate, Programme, Project, UserProfile
@@ -156,6 +162,52 @@ def visit_contents(visit: MonitoringVisit) -> dict[str, list]:
         "feedback": visit_feedback(visit),
         "photos": list(visit.photos.order_by("id")),
     }
+
+
+def visit_location(visit: MonitoringVisit | None) -> VisitLocation | None:
+    """Where the monitor's phone was for ``visit`` (given with their consent),
+    or None. The caller has checked the user may see the visit."""
+    if visit is None or visit.pk is None:
+        return None
+    return VisitLocation.objects.filter(visit=visit).first()
+
+
+MAP_POINTS = 2000
+
+
+def visit_map_points(user) -> list[dict]:
+    """The located visits ``user`` may see (``access.visit_locations_for_user``),
+    newest first, at most ``MAP_POINTS``: position, accuracy, how far outside
+    its place, and what to show on hover. One query."""
+    rows = (
+        visit_locations_for_user(user)
+        .order_by("-visit__visit_date", "-visit_id")
+        .values(
+            "visit_id",
+            "latitude",
+            "longitude",
+            "accuracy_m",
+            "outside_km",
+            "checked_against",
+            "visit__visit_date",
+            "visit__status",
+            "visit__project__code",
+        )[:MAP_POINTS]
+    )
+    return [
+        {
+            "visit": row["visit_id"],
+            "lat": float(row["latitude"]),
+            "lon": float(row["longitude"]),
+            "accuracy_m": row["accuracy_m"],
+            "outside_km": row["outside_km"],
+            "place": row["checked_against"],
+            "date": row["visit__visit_date"].isoformat(),
+            "status": row["visit__status"],
+            "project": row["visit__project__code"],
+        }
+        for row in rows
+    ]
 
 
 def visit_photos(visit: MonitoringVisit | None) -> list:

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.db.utils import InterfaceError, OperationalError
 
 from beneficiaries import imports
+from beneficiaries.services import review_digest
 
 RETRY_ON = (OperationalError, InterfaceError)
 
@@ -58,3 +59,18 @@ def import_cleanup_task() -> None:
 def import_reclaim_task() -> None:
     """Queue again the import steps whose worker died (run by beat)."""
     imports.import_reclaim()
+
+
+@shared_task(
+    name="beneficiaries.review_digest",
+    autoretry_for=RETRY_ON,
+    retry_backoff=60,
+    max_retries=3,
+    time_limit=10 * 60,
+    soft_time_limit=9 * 60,
+    ignore_result=True,
+)
+def review_digest_task() -> None:
+    """Tell the managers how many visits wait for their review (run by beat
+    each morning; once per day whatever the number of runs)."""
+    review_digest.review_digest_send()

@@ -36,6 +36,7 @@ from beneficiaries.forms import (
     line_initial,
     referral_initial,
 )
+from beneficiaries.forms_location import LocationForm
 from beneficiaries.models import MonitoringVisit, ReviewStatus
 from beneficiaries.views_offline import offline_text
 from programmes.access import user_role
@@ -233,6 +234,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
         )
         referrals = ReferralFormSet(request.POST, prefix="referrals")
         photos = _photo_formset(request)
+        location = LocationForm(request.POST)
         feedback = [_feedback_formset(request.POST, survey) for survey in surveys]
         submitting = "submit" in request.POST
         if (
@@ -242,7 +244,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
         ):
             form.add_error("findings", _("Write what you found before submitting the visit."))
         valid = [form.is_valid(), lines.is_valid(), referrals.is_valid(), photos.is_valid()]
-        valid += [formset.is_valid() for formset in feedback]
+        valid += [formset.is_valid() for formset in feedback] + [location.is_valid()]
         if all(valid):
             data = form.cleaned_data
             try:
@@ -258,6 +260,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
                     feedback=_feedback_changes(feedback),
                     photos=_photo_adds(photos),
                     submit=submitting,
+                    location=location.fix(),
                 )
             except ValidationError as error:
                 visit = original  # everything was rolled back
@@ -293,6 +296,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
             form_kwargs={"project": visit.project if visit else None, "sectors": sectors},
         )
         photos = PhotoFormSet(prefix="photos")
+        location = LocationForm()
         referrals = ReferralFormSet(
             prefix="referrals", initial=referral_initial(contents["referrals"])
         )
@@ -306,6 +310,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
         or referrals.total_error_count()
         or photos.total_error_count()
         or any(formset.total_error_count() for formset in feedback)
+        or location.errors
     )
     return render(
         request,
@@ -317,6 +322,8 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
             "referrals": referrals,
             "feedback": feedback,
             "photos": photos,
+            "location_form": location,
+            "saved_location": selectors.visit_location(visit),
             "saved_photos": selectors.visit_photos(visit),
             "offline_text": offline_text() if visit is None else None,
             "age_headers": AGE_HEADERS,
@@ -361,6 +368,7 @@ def _detail(
             "visit": visit,
             **selectors.visit_contents(visit),
             "history": selectors.visit_history(visit),
+            "location": selectors.visit_location(visit),
             "can_write": can_write,
             "can_review": can_review,
             "can_approve": can_review and visit.status == ReviewStatus.SUBMITTED,

@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dashboards.context_processors.notifications",
             ],
         },
     },
@@ -398,5 +399,11 @@ CELERY_BEAT_SCHEDULE = {
     "import-cleanup": {
         "task": "beneficiaries.import_cleanup",
         "schedule": crontab(minute="*/10"),
+    },
+    # Managers are told each morning how many visits wait for their review
+    # (once per day: a second run tells nobody again).
+    "review-digest": {
+        "task": "beneficiaries.review_digest",
+        "schedule": crontab(hour=7, minute=0),
     },
 }

@@ -43,6 +43,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("visits/", include("beneficiaries.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("notifications/", include("dashboards.urls_notifications")),
     path("snapshots/", include("snapshots.urls")),
     path("exports/", include("exports.urls")),
     path("api/", include("api.urls")),

@@ -9,8 +9,16 @@ A user with no profile sees nothing unless they are a superuser.
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from programmes.models import Contribution, Donor, Programme, Project, UserProfile
+from programmes.models import (
+    Contribution,
+    Donor,
+    Notification,
+    Programme,
+    Project,
+    UserProfile,
+)
 
 
 def user_role(user) -> str | None:
@@ -87,3 +95,18 @@ def contributions_for_user(user) -> QuerySet[Contribution]:
     if role == UserProfile.Role.MANAGER:
         return contributions.filter(programme__in=user.profile.programmes.all())
     return contributions.none()
+
+
+def notifications_for_user(user) -> QuerySet[Notification]:
+    """The notifications ``user`` may read: their own, whatever their role."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user)
+
+
+def notification_for_user(user, pk) -> Notification:
+    """The notification ``pk`` if it is ``user``'s; Http404 otherwise."""
+    try:
+        return notifications_for_user(user).get(pk=pk)
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

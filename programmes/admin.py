@@ -32,6 +32,8 @@ from programmes.models import (
     Donor,
     ExchangeRate,
     Governorate,
+    Notification,
+    NotificationPreference,
     OutboxTask,
     Programme,
     Project,
@@ -503,3 +505,28 @@ class OutboxTaskAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """What users were told: read only, written by the services that tell them."""
+
+    list_display = ["id", "user", "kind", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    """Each user's choices of what to be told (they set them on their own page)."""
+
+    list_display = ["user", "kind", "in_app", "by_email"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]

@@ -548,3 +548,10 @@ class OutboxTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.get_state_display()})"
+
+
+from programmes.models_notifications import (  # noqa: E402, F401 (registered with this app)
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)

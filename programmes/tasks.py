@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from programmes import outbox
+from programmes import notifications, outbox
 
 
 @shared_task(name="programmes.outbox_dispatch", ignore_result=True, time_limit=60)
@@ -14,3 +14,17 @@ def outbox_dispatch_task() -> None:
     while outbox.outbox_dispatch() == outbox.BATCH:
         pass
     outbox.outbox_prune()
+
+
+@shared_task(
+    name="programmes.notification_email",
+    ignore_result=True,
+    time_limit=120,
+    soft_time_limit=100,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=5,
+)
+def notification_email_task(notification_id: int) -> None:
+    """Email one notification (queued through the outbox by ``notify``)."""
+    notifications.notification_email_send(notification_id=notification_id)

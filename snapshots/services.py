@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -18,8 +19,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from programmes.models import Programme
+from programmes.models import NotificationKind, Programme, UserProfile
+from programmes.notifications import notify
 from programmes.outbox import outbox_enqueue
+from snapshots.access import snapshots_for_user
 from snapshots.authoring import snapshot_create  # noqa: F401 (re-exported: the pages call it here)
 from snapshots.build import snapshot_document
 from snapshots.cadence import Cadence
@@ -56,7 +59,7 @@ def snapshot_publish(*, snapshot: Snapshot, user, today: dt.date | None = None) 
     photos, layout choices and figures, compared with the previous published
     snapshot of the same series, which it then points to) into its payload,
     which nothing changes afterwards, and queue its PDF after commit (a draft
-    preview PDF is discarded). Raises ValidationError (``publish_guard``)
+    preview PDF is discarded), and tell the donors who may read it. Raises ValidationError (``publish_guard``)
     if it is already published, if its figures' day is after ``today``, if
     its period has not ended and its figures are not as of ``today``, or if
     this period or a later one of the series is already published
@@ -97,7 +100,25 @@ def snapshot_publish(*, snapshot: Snapshot, user, today: dt.date | None = None) 
     snapshot.pdf_generated_at = None
     snapshot.save()
     _queue_pdf(snapshot.pk, delete=old_pdf)
+    _tell_donors(snapshot)
     return snapshot
+
+
+def _tell_donors(snapshot: Snapshot) -> None:
+    """Tell the donor users who may now read ``snapshot`` (their organisation
+    funds every programme of it, ``snapshots.access``) that it is published."""
+    donors = (
+        get_user_model()
+        .objects.filter(is_active=True, profile__role=UserProfile.Role.DONOR)
+        .select_related("profile")
+    )
+    readers = [user for user in donors if snapshots_for_user(user).filter(pk=snapshot.pk).exists()]
+    notify(
+        users=readers,
+        kind=NotificationKind.SNAPSHOT_PUBLISHED,
+        params={"title": snapshot.title, "period_end": snapshot.period_end.isoformat()},
+        url=reverse("snapshots:detail", args=[snapshot.pk]),
+    )
 
 
 def publish_guard(snapshot: Snapshot, *, today: dt.date) -> None:

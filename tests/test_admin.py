@@ -213,6 +213,14 @@ def records(project, activity_type, monitor, media):
     from programmes.models import OutboxTask
 
     OutboxTask.objects.create(kind="indicators.full_recompute", payload={"job_id": 1})
+    from beneficiaries.models import VisitLocation
+    from programmes.models import Notification, NotificationPreference
+
+    VisitLocation.objects.create(
+        visit=visit, latitude=35.4, longitude=44.4, accuracy_m=12, captured_at=timezone.now()
+    )
+    Notification.objects.create(user=monitor, kind="visit_returned", params={"reason": "Redo"})
+    NotificationPreference.objects.create(user=monitor, kind="review_digest", in_app=False)
 
 
 def test_every_model_of_the_domain_is_registered():
@@ -245,6 +253,8 @@ def test_add_page_opens(admin_client, admin_user, rf, model):
         "indicators.RecomputeJob",
         "beneficiaries.ImportBatch",
         "programmes.OutboxTask",  # written with the change that asks for the work
+        "programmes.Notification",  # written by the services that tell users
+        "beneficiaries.VisitLocation",  # written by the visit form and the API
         "snapshots.Snapshot",  # made by services.snapshot_create only
         "snapshots.SnapshotSeries",  # made by the snapshot pages and API (its portfolio key)
         "snapshots.SnapshotDownload",  # a log

@@ -32,6 +32,7 @@ from beneficiaries.models import (
     MonitoringVisit,
     Survey,
 )
+from beneficiaries.services.location import MAX_ACCURACY_M
 from exports import hxl
 from programmes.places import SUBDISTRICT
 
@@ -87,6 +88,18 @@ class VisitFeedbackSerializer(serializers.Serializer):
         return data
 
 
+class VisitLocationSerializer(serializers.Serializer):
+    """The phone's position when the visit was recorded, given with the
+    monitor's consent; written only (staff read it on the visit's page)."""
+
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    accuracy_m = serializers.FloatField(
+        min_value=0, max_value=MAX_ACCURACY_M, help_text=_("In metres, as the phone reported it.")
+    )
+    captured_at = serializers.DateTimeField()
+
+
 class VisitSerializer(serializers.ModelSerializer):
     project = ProjectChoiceField(help_text=_("The id of the project visited."))
     client_id = serializers.UUIDField(
@@ -105,6 +118,7 @@ class VisitSerializer(serializers.ModelSerializer):
     )
     referrals = VisitReferralSerializer(many=True, write_only=True, required=False)
     feedback = VisitFeedbackSerializer(many=True, write_only=True, required=False)
+    location = VisitLocationSerializer(write_only=True, required=False, allow_null=True)
     submit = serializers.BooleanField(
         write_only=True,
         required=False,
@@ -145,6 +159,7 @@ class VisitSerializer(serializers.ModelSerializer):
             "lines",
             "referrals",
             "feedback",
+            "location",
             "submit",
         ]
         read_only_fields = [
@@ -190,6 +205,11 @@ class VisitSerializer(serializers.ModelSerializer):
             submit=validated_data.get("submit", False),
             client_id=validated_data.get("client_id"),
             subdistrict=validated_data.get("subdistrict"),
+            location=(
+                services.LocationFix(**validated_data["location"])
+                if validated_data.get("location")
+                else None
+            ),
         )
 
     def update(self, instance, validated_data):

@@ -24,6 +24,7 @@ from beneficiaries.services.feedback import (
     feedback_response_delete,
     feedback_response_save,
 )
+from beneficiaries.services.location import LocationFix, visit_location_save
 from beneficiaries.services.photos import (
     PHOTO_DISPLAY_PX,
     PHOTO_FORMATS,
@@ -62,6 +63,7 @@ from beneficiaries.services.visits import (
 __all__ = [
     "FeedbackChange",
     "LineChange",
+    "LocationFix",
     "PhotoAdd",
     "ReferralChange",
     "PHOTO_DISPLAY_PX",
@@ -88,6 +90,7 @@ __all__ = [
     "visit_approve",
     "visit_create",
     "visit_errors",
+    "visit_location_save",
     "visit_return",
     "visit_save",
     "visit_submit",

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import ActivityType, MonitoringVisit, Question, Survey
 from beneficiaries.services.feedback import feedback_response_delete, feedback_response_save
+from beneficiaries.services.location import LocationFix, visit_location_save
 from beneficiaries.services.photos import photo_add
 from beneficiaries.services.visits import (
     assistance_line_delete,
@@ -107,13 +108,15 @@ def visit_save(
     photos: Sequence[PhotoAdd] = (),
     submit: bool = False,
     client_id: uuid.UUID | None = None,
+    location: LocationFix | None = None,
 ) -> MonitoringVisit:
     """Create (``visit`` None) or change a draft or returned visit by ``user``
     with the changes to its lines, referrals and feedback, in one transaction;
     with ``submit``, send it for review too (after its ``photos`` are added,
     so a visit submitted straight away keeps them). Returns the visit as saved. A
     line, referral or response named by an id the visit no longer has raises
-    ``ValidationError``, as any broken rule does, and nothing is saved."""
+    ``ValidationError``, as any broken rule does, and nothing is saved. A
+    ``location`` replaces the visit's (None keeps what it had)."""
     if visit is None:
         visit = visit_create(
             user=user,
@@ -196,6 +199,8 @@ def visit_save(
             age_group=change.age_group,
             population_group=change.population_group,
         )
+
+    visit_location_save(visit=visit, user=user, fix=location)
 
     for photo in photos:
         photo_add(

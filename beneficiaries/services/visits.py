@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,8 @@ from beneficiaries.models import (
 from beneficiaries.services.common import _day, _locked, _raise_if, _require_editable, _save
 from programmes.access import projects_for_user
 from programmes.hooks import assistance_scope, recompute_after_change, scope_of
-from programmes.models import Project, SubDistrict
+from programmes.models import NotificationKind, Project, SubDistrict
+from programmes.notifications import notify
 
 # --- Rules ------------------------------------------------------------------------
 
@@ -321,7 +323,8 @@ def visit_approve(*, visit: MonitoringVisit, user) -> MonitoringVisit:
 def visit_return(*, visit: MonitoringVisit, user, reason: str) -> MonitoringVisit:
     """Return a submitted or approved visit to its monitor with ``reason``;
     its assistance records and feedback responses stop counting. Returning an approved visit
-    recomputes the indicators it counted in."""
+    recomputes the indicators it counted in. The monitor is told, with the
+    reason (``programmes.notifications``)."""
     visit = _locked(visit)
     reason = reason.strip()
     if not reason:
@@ -339,6 +342,16 @@ def visit_return(*, visit: MonitoringVisit, user, reason: str) -> MonitoringVisi
     after = _move(visit, user=user, status=ReviewStatus.RETURNED, reason=_("Returned"))
     if was_approved:
         recompute_after_change(scopes=[*before, scope_of(visit), *after])
+    notify(
+        users=[visit.monitor],
+        kind=NotificationKind.VISIT_RETURNED,
+        params={
+            "project": f"{visit.project.code} {visit.project.name}",
+            "visit_date": visit.visit_date.isoformat(),
+            "reason": reason,
+        },
+        url=reverse("beneficiaries:visit_detail", args=[visit.pk]),
+    )
     return visit
 
 

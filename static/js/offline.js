@@ -286,7 +286,8 @@
     });
     return {
       client_id: item.client_id, project: f.project ? parseInt(f.project, 10) : null,
-      visit_date: f.visit_date, findings: f.findings || "", lines: lines, referrals: referrals, feedback: feedback
+      visit_date: f.visit_date, findings: f.findings || "", lines: lines, referrals: referrals, feedback: feedback,
+      location: f["location-latitude"] ? { latitude: parseFloat(f["location-latitude"]), longitude: parseFloat(f["location-longitude"]), accuracy_m: parseFloat(f["location-accuracy_m"]), captured_at: f["location-captured_at"] } : null
     };
   }
 

@@ -69,3 +69,40 @@
   narrowActivities();
   window.iomdashVisitForm = { narrowProjects: narrowProjects, narrowActivities: narrowActivities };
 })();
+
+/* "Add my location": the phone's position, only when the monitor presses the
+   button (the browser asks their consent), with the accuracy it reports, kept
+   in the form's hidden location fields (saved with the draft like any field). */
+(function () {
+  "use strict";
+  var box = document.querySelector("form.visit-form [data-location]");
+  if (!box) return;
+  var button = box.querySelector("[data-location-add]");
+  var status = box.querySelector("[data-location-status]");
+  function field(name) { return box.querySelector("[name='location-" + name + "']"); }
+  function say(template, values) {
+    status.textContent = template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+  }
+  // A form shown again (a refused save) still holds the position taken.
+  if (field("latitude").value && field("accuracy_m").value) {
+    say(box.dataset.added, { accuracy: Math.round(parseFloat(field("accuracy_m").value)) });
+  }
+  button.addEventListener("click", function () {
+    if (!navigator.geolocation) { say(box.dataset.unsupported, {}); return; }
+    say(box.dataset.locating, {});
+    button.disabled = true;
+    navigator.geolocation.getCurrentPosition(function (position) {
+      var c = position.coords;
+      field("latitude").value = c.latitude.toFixed(6);
+      field("longitude").value = c.longitude.toFixed(6);
+      field("accuracy_m").value = Math.round(c.accuracy);
+      field("captured_at").value = new Date(position.timestamp || Date.now()).toISOString();
+      button.disabled = false;
+      say(box.dataset.added, { accuracy: Math.round(c.accuracy) });
+      field("latitude").dispatchEvent(new Event("change", { bubbles: true }));
+    }, function (error) {
+      button.disabled = false;
+      say(box.dataset.failed, { reason: error.message || String(error.code) });
+    }, { enableHighAccuracy: true, timeout: 30000, maximumAge: 60000 });
+  });
+})();
