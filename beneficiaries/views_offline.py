@@ -112,4 +112,11 @@ def offline_text() -> dict[str, str]:
         "field_households": _("Households"),
         "field_people": _("People"),
         "field_units": _("Units"),
+        "field_image": _("Photo"),
+        "field_caption": _("Caption"),
+        "field_credit": _("Photo credit"),
+        "sending_photo": _("Sending photo %(number)s of %(count)s: %(percent)s%%"),
+        "returned": _("Returned by a manager meanwhile: “%(reason)s”. Correct it on the server."),
+        "correct_on_server": _("Open the returned visit to correct it"),
+        "dismiss": _("Done: remove it from this phone"),
     }

@@ -80,8 +80,8 @@ def test_the_worker_and_manifest_are_served_at_the_visit_pages_scope(client, wor
 
 
 def test_the_offline_scripts_load_nothing_from_elsewhere():
-    names = ("js/sw.js", "js/offline.js", "js/visit_form.js", "vendor/workbox/workbox.js")
-    for name in names + ("vendor/workbox/idb.js",):
+    names = ("js/sw.js", "js/offline.js", "js/visit_form.js", "js/offline_send.js")
+    for name in names + ("vendor/workbox/workbox.js", "vendor/workbox/idb.js"):
         with open(finders.find(name), encoding="utf-8") as handle:
             source = handle.read()
         assert "http://" not in source and "https://" not in source, name
