@@ -209,7 +209,8 @@
       return ctx.putQueued(item).then(ctx.render).then(function () {
         if (item.visit_id) {
           return api("GET", "/api/v1/visits/" + item.visit_id + "/").then(function (answer) {
-            if (!answer.ok) throw new Conflict([t("changed_on_server")]);
+            if (answer.status === 404) throw new Conflict([t("changed_on_server")]);
+            if (!answer.ok) throw new Error("HTTP " + answer.status); // tried again later
             server = answer.json;
           });
         }

@@ -223,6 +223,30 @@ def test_a_visit_refused_by_the_server_says_what_to_fix_and_keeps_what_was_typed
     assert phone.errors == []
 
 
+def test_an_activity_type_no_longer_allowed_is_marked_on_its_line(phone_without_worker, world):
+    phone = phone_without_worker
+    phone.login("alice")
+    phone.new_visit_form()
+    page = phone.page
+    fill_visit(page, world, photos=0)
+    phone.context.set_offline(True)
+    page.click("button[name=save]")
+    wait_for_queue(page, 1)
+    # Meanwhile, the business support package moves to the education sector only.
+    world["bsp"].sectors.set([world["other"].sector])
+
+    phone.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#offline-queue[data-conflicts='1']", state="attached")
+    with page.expect_navigation():
+        page.click(".queue-item .fix")
+    page.wait_for_selector("#offline-app[data-ready='1']", state="attached")
+    first_line = page.locator(".field:has(select[name='lines-0-activity_type'])")
+    assert "is not delivered in the Livelihoods sector" in first_line.inner_text()
+    assert page.locator(".offline-error").count() == 1  # the second line is fine
+    assert not MonitoringVisit.objects.exists()
+
+
 def poll_status(page, word: str) -> str:
     """The status line once it says ``word`` (polled from Python: the
     page's CSP forbids the eval that wait_for_function uses)."""
