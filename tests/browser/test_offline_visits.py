@@ -362,6 +362,13 @@ def test_a_logged_out_session_keeps_the_queue_until_login(phone_without_worker, 
     page.wait_for_selector(".queue-login", state="visible")
     assert not MonitoringVisit.objects.exists()
 
+    # A colleague logging in on the same phone neither sees nor sends it.
+    phone.login("mona")
+    phone.new_visit_form()
+    assert page.locator("#offline-queue").is_hidden()
+    assert not MonitoringVisit.objects.exists()
+    phone.context.clear_cookies()  # she leaves without logging out
+
     phone.login("alice")
     phone.new_visit_form()
     page.wait_for_selector("#offline-queue", state="hidden", timeout=15_000)
