@@ -446,6 +446,8 @@ class PhotoForm(forms.Form):
         max_length=150,
         help_text=_("Who took the photo, as it will be printed: “Photo: …”."),
     )
+    # Sent by the offline form's phone with each photo: a retried upload adds no second one.
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def clean_image(self):
         image = self.cleaned_data["image"]

@@ -204,6 +204,10 @@ class Photo(models.Model):
     image = models.ImageField(_("image"), upload_to=photo_path)
     caption = models.CharField(_("caption"), max_length=300)
     credit = models.CharField(_("photo credit"), max_length=150)
+    client_id = models.UUIDField(
+        _("client id"), null=True, blank=True, unique=True, editable=False,
+        help_text=_("Made by the phone that sent it: a retried upload adds no second photo."),
+    )  # fmt: skip
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -437,22 +437,32 @@ def visit_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a photo to the visit; the offline form's phone (``Accept:
+    application/json``) gets JSON: 201 with the photo's id (also for a retry
+    with the same ``client_id``), or 400 with the messages per field."""
     visit = access.visit_for_user(request.user, pk, write=True)
     form = PhotoForm(request.POST, request.FILES)
+    phone = "application/json" in request.headers.get("Accept", "")
     if form.is_valid():
         try:
-            services.photo_add(
+            photo = services.photo_add(
                 visit=visit,
                 user=request.user,
                 image=form.cleaned_data["image"],
                 caption=form.cleaned_data["caption"],
                 credit=form.cleaned_data["credit"],
+                client_id=form.cleaned_data["client_id"],
             )
         except ValidationError as error:
             form.add_error(None, _messages_of(error))
         else:
+            if phone:
+                return JsonResponse({"id": photo.pk}, status=201)
             messages.success(request, _("Photo added, without its location data."))
             return redirect("beneficiaries:visit_detail", pk=visit.pk)
+    if phone:
+        errors = {field: [str(m) for m in found] for field, found in form.errors.items()}
+        return JsonResponse(errors, status=400)
     return _detail(request, visit, photo_form=form)
 
 

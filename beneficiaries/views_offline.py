@@ -6,6 +6,8 @@ through the idempotent visits API (``client_id``)."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -22,12 +24,15 @@ from beneficiaries import access, selectors
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """static/js/sw.js at /visits/sw.js: a worker's scope is the folder it is
-    served from. Never cached by the browser, so a new version is found."""
+    served from. It starts by loading the vendored Workbox
+    (static/vendor/workbox/, by its static URL, hashed in production). Never
+    cached by the browser, so a new version is found."""
     path = finders.find("js/sw.js")
     if path is None:  # pragma: no cover - a broken deployment
         raise Http404
     with open(path, encoding="utf-8") as handle:
         source = handle.read()
+    source = f"importScripts({json.dumps(static('vendor/workbox/workbox.js'))});\n{source}"
     response = HttpResponse(source, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
@@ -107,4 +112,11 @@ def offline_text() -> dict[str, str]:
         "field_households": _("Households"),
         "field_people": _("People"),
         "field_units": _("Units"),
+        "field_image": _("Photo"),
+        "field_caption": _("Caption"),
+        "field_credit": _("Photo credit"),
+        "sending_photo": _("Sending photo %(number)s of %(count)s: %(percent)s%%"),
+        "returned": _("Returned by a manager meanwhile: “%(reason)s”. Correct it on the server."),
+        "correct_on_server": _("Open the returned visit to correct it"),
+        "dismiss": _("Done: remove it from this phone"),
     }

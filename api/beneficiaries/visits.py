@@ -171,6 +171,30 @@ class VisitSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
+    def validate(self, data):
+        """A new visit's lines checked one by one, so that each problem (an
+        activity type outside the project's sector, more households than
+        people) names its line: ``{"lines": [{}, {"activity_type": [...]}]}``,
+        which a phone shows by the field it typed."""
+        project, lines = data.get("project"), data.get("lines") or []
+        found = [
+            services.assistance_line_errors(
+                project=project,
+                activity_type=line["activity_type"],
+                units=line["units"],
+                households=line["households"],
+                people=line["people"],
+                household_size=line.get("household_size"),
+                recipients={},
+            )
+            for line in lines
+        ]
+        if any(found):
+            raise serializers.ValidationError(
+                {"lines": [{key: [text] for key, text in errors.items()} for errors in found]}
+            )
+        return data
+
     def create(self, validated_data):
         return services.visit_save(
             user=self.context["request"].user,

@@ -99,13 +99,28 @@ def photo_check(upload: UploadedFile) -> str:
 
 @transaction.atomic
 def photo_add(
-    *, visit: MonitoringVisit, user, image: UploadedFile, caption: str, credit: str
+    *,
+    visit: MonitoringVisit,
+    user,
+    image: UploadedFile,
+    caption: str,
+    credit: str,
+    client_id: uuid.UUID | None = None,
 ) -> Photo:
     """Store a photo of a draft or returned visit with its caption and credit,
     after checking it is a JPEG, PNG or HEIC of at most 10 MB; it is stored
     resized for display, HEIC as JPEG, without its location and device
     metadata (``strip_photo_metadata``). The stored name is random: a phone's
-    file name can say where and when."""
+    file name can say where and when. With a ``client_id`` (the phone's id of
+    the photo) already stored for this visit, that photo is returned and
+    nothing is added: an upload retried after a lost answer makes no second
+    photo. An id used by another visit's photo raises ValidationError."""
+    if client_id is not None:
+        sent = Photo.objects.filter(client_id=client_id).first()
+        if sent is not None and sent.visit_id == visit.pk:
+            return sent
+        if sent is not None:
+            raise ValidationError(_("This photo id is already used on another visit."))
     _require_editable(visit)
     photo_check(image)
     try:
@@ -115,7 +130,7 @@ def photo_add(
             _("This photo is damaged and cannot be read. Take or choose it again.")
         ) from None
     clean.name = f"{uuid.uuid4().hex}{os.path.splitext(clean.name)[1]}"
-    photo = Photo(visit=visit, image=clean, caption=caption, credit=credit)
+    photo = Photo(visit=visit, image=clean, caption=caption, credit=credit, client_id=client_id)
     _save(photo, user=user)
     return photo
 

@@ -2,12 +2,28 @@
    it is typed (IndexedDB, photos downscaled first), survives a reload or a
    closed tab, and, submitted while offline, waits in a queue shown on the
    page ("3 visits waiting to send"). Back online, each waiting visit is sent
-   through the visits API with the phone's id for it (client_id), so a send
-   retried after a lost answer never makes a second visit. A visit the server
-   refuses (a project ended, a list item gone) stays on the phone, with what
-   to fix; a logged-out session keeps the queue until the monitor logs in.
-   Queued visits belong to the user who typed them: another login on the
-   same phone neither sees nor sends them. */
+   by offline_send.js. A visit the server refuses (a project ended, a list
+   item gone) or changed meanwhile (returned by a manager) stays on the
+   phone, marked, with the server's message by each field; a logged-out
+   session keeps the queue until the monitor logs in. Queued visits belong
+   to the user who typed them: another login on the same phone neither sees
+   nor sends them. Stored with idb (static/vendor/workbox/idb.js). */
+
+/* The phone's database: drafts (one per user) and the queue. */
+window.iomdashVisitsDB = (function () {
+  "use strict";
+  var opening = null;
+  return function () {
+    opening = opening || idb.openDB("iomdash-visits", 1, {
+      upgrade: function (database) {
+        database.createObjectStore("drafts", { keyPath: "key" });
+        database.createObjectStore("queue", { keyPath: "client_id" });
+      }
+    });
+    return opening;
+  };
+})();
+
 (function () {
   "use strict";
   var root = document.getElementById("offline-app");
@@ -18,51 +34,28 @@
   var panel = document.getElementById("offline-queue");
   var DRAFT_KEY = "new:" + USER;
   var PHOTO_PX = 1600;
-  var sending = false;
 
   function t(key, values) {
     var text = TEXT[key] || key;
     Object.keys(values || {}).forEach(function (name) {
       text = text.split("%(" + name + ")s").join(values[name]);
     });
-    return text;
+    return text.split("%%").join("%"); // Python's escaped per cent sign
   }
 
-  // --- IndexedDB: drafts (one per user) and the queue --------------------------
-  var opening;
-  function db() {
-    opening = opening || new Promise(function (resolve, reject) {
-      var request = indexedDB.open("iomdash-visits", 1);
-      request.onupgradeneeded = function () {
-        request.result.createObjectStore("drafts", { keyPath: "key" });
-        request.result.createObjectStore("queue", { keyPath: "client_id" });
-      };
-      request.onsuccess = function () { resolve(request.result); };
-      request.onerror = function () { reject(request.error); };
-    });
-    return opening;
-  }
-  function store(name, mode, work) {
-    return db().then(function (database) {
-      return new Promise(function (resolve, reject) {
-        var tx = database.transaction(name, mode);
-        var request = work(tx.objectStore(name));
-        tx.oncomplete = function () { resolve(request ? request.result : undefined); };
-        tx.onerror = function () { reject(tx.error); };
-      });
-    });
-  }
-  function getDraft() { return store("drafts", "readonly", function (s) { return s.get(DRAFT_KEY); }); }
-  function putDraft(draft) { return store("drafts", "readwrite", function (s) { return s.put(draft); }); }
-  function dropDraft() { return store("drafts", "readwrite", function (s) { return s.delete(DRAFT_KEY); }); }
+  // --- IndexedDB (idb): drafts (one per user) and the queue ---------------------
+  function db() { return window.iomdashVisitsDB(); }
+  function getDraft() { return db().then(function (d) { return d.get("drafts", DRAFT_KEY); }); }
+  function putDraft(saved) { return db().then(function (d) { return d.put("drafts", saved); }); }
+  function dropDraft() { return db().then(function (d) { return d.delete("drafts", DRAFT_KEY); }); }
   function queued() {
-    return store("queue", "readonly", function (s) { return s.getAll(); }).then(function (items) {
+    return db().then(function (d) { return d.getAll("queue"); }).then(function (items) {
       return (items || []).filter(function (item) { return item.user === USER; })
         .sort(function (a, b) { return a.queued_at < b.queued_at ? -1 : 1; });
     });
   }
-  function putQueued(item) { return store("queue", "readwrite", function (s) { return s.put(item); }); }
-  function dropQueued(id) { return store("queue", "readwrite", function (s) { return s.delete(id); }); }
+  function putQueued(item) { return db().then(function (d) { return d.put("queue", item); }); }
+  function dropQueued(id) { return db().then(function (d) { return d.delete("queue", id); }); }
 
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -138,10 +131,35 @@
       var input = form.querySelector('input[type=file][name="' + name + '"]');
       if (input) setFile(input, photos[name]);
     });
+    showServerErrors(saved.field_errors || {});
     if (window.iomdashVisitForm) {
       window.iomdashVisitForm.narrowProjects();
       window.iomdashVisitForm.narrowActivities();
     }
+  }
+
+  /* The server's messages of a refused visit, each by its field (the rest,
+     about the visit as a whole, above the form), as the server's own form
+     shows them. */
+  function showServerErrors(fieldErrors) {
+    Object.keys(fieldErrors).forEach(function (name) {
+      var el = name && form.querySelector('[name="' + name + '"]');
+      var box = el ? (el.closest(".field") || el.parentNode) : null;
+      if (!box) {
+        box = document.createElement("div");
+        box.className = "notice error";
+        box.setAttribute("role", "alert");
+        form.parentNode.insertBefore(box, form);
+      } else {
+        box.classList.add("has-error");
+      }
+      fieldErrors[name].forEach(function (message) {
+        var line = document.createElement("p");
+        line.className = "error offline-error";
+        line.textContent = message;
+        box.appendChild(line);
+      });
+    });
   }
 
   /* A photo is made smaller on the phone before it is kept: at most 1600 px
@@ -166,7 +184,7 @@
     input.dataset.scaling = "1";
     downscale(file).then(function (blob) {
       var name = (file.name || "photo").replace(/\.[^.]*$/, "") + ".jpg";
-      photos[input.name] = { blob: blob, name: name };
+      photos[input.name] = { blob: blob, name: name, client_id: newId() };
       setFile(input, photos[input.name]);
       delete input.dataset.scaling;
       return saveNow();
@@ -207,6 +225,12 @@
         state.className = "queue-state";
         state.textContent = " " + t("state_" + item.state);
         li.appendChild(state);
+        if (item.state === "sending" && Object.keys(item.photos || {}).length) {
+          var bar = document.createElement("progress");
+          bar.max = 100;
+          bar.value = 0;
+          li.appendChild(bar);
+        }
         if (item.state === "conflict") {
           var errors = document.createElement("ul");
           errors.className = "errors";
@@ -217,17 +241,17 @@
             errors.appendChild(e);
           });
           li.appendChild(errors);
-          var fix = document.createElement("button");
-          fix.type = "button";
-          fix.className = "button fix";
-          fix.textContent = t("fix");
-          fix.addEventListener("click", function () { openToFix(item); });
-          li.appendChild(fix);
           if (item.visit_id) {
+            // On the server already, with all it had (photos too): corrected
+            // there, then taken off the phone by the monitor.
             var link = document.createElement("a");
-            link.href = "/visits/" + item.visit_id + "/";
-            link.textContent = " " + t("open_on_server");
+            link.className = "button open";
+            link.href = "/visits/" + item.visit_id + (item.returned ? "/edit/" : "/");
+            link.textContent = item.returned ? t("correct_on_server") : t("open_on_server");
             li.appendChild(link);
+            li.appendChild(button("dismiss", t("dismiss"), function () { dropQueued(item.client_id).then(render); }));
+          } else {
+            li.appendChild(button("fix", t("fix"), function () { openToFix(item); }));
           }
         }
         list.appendChild(li);
@@ -237,171 +261,30 @@
     });
   }
 
+  function button(name, text, action) {
+    var element = document.createElement("button");
+    element.type = "button";
+    element.className = "button " + name;
+    element.textContent = text;
+    element.addEventListener("click", action);
+    return element;
+  }
+
+  /* Back into the form (never sent: its client_id stays), with the server's
+     messages by their fields. */
   function openToFix(item) {
-    draft = { key: DRAFT_KEY, user: USER, client_id: item.visit_id ? newId() : item.client_id, fields: item.fields, photos: item.photos || {} };
+    draft = { key: DRAFT_KEY, user: USER, client_id: item.client_id, fields: item.fields, photos: item.photos || {}, field_errors: item.field_errors || {} };
     form.reset();
     return putDraft(draft).then(function () { return dropQueued(item.client_id); }).then(function () {
       window.location.reload();
     });
   }
 
-  function csrf() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (match) return decodeURIComponent(match[1]);
-    var input = form.querySelector("[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
-  function body(item) {
-    var f = item.fields, rows = function (prefix) {
-      var total = parseInt(f[prefix + "-TOTAL_FORMS"] || "0", 10), out = [];
-      for (let i = 0; i < total; i++) {
-        if (f[prefix + "-" + i + "-DELETE"]) continue;
-        out.push(function (name) { return f[prefix + "-" + i + "-" + name]; });
-      }
-      return out;
-    };
-    var count = function (value) { return value ? parseInt(value, 10) : 0; };
-    var lines = rows("lines").filter(function (get) { return get("activity_type"); }).map(function (get) {
-      return {
-        activity_type: parseInt(get("activity_type"), 10),
-        units: count(get("units")), households: count(get("households")), people: count(get("people")),
-        household_size: get("household_size") ? parseInt(get("household_size"), 10) : null
-      };
-    });
-    var referrals = rows("referrals").filter(function (get) { return get("issue"); }).map(function (get) {
-      return { issue: get("issue"), referred_to: get("referred_to") || "" };
-    });
-    var feedback = [];
-    form.querySelectorAll(".formset[data-prefix^=feedback]").forEach(function (set) {
-      var prefix = set.dataset.prefix;
-      rows(prefix).forEach(function (get, index) {
-        var answers = {};
-        Object.keys(f).forEach(function (name) {
-          var m = name.match(new RegExp("^" + prefix + "-(\\d+)-q(\\d+)$"));
-          if (m && f[name]) answers[m[2]] = f[name];
-        });
-        feedback.push({ survey: parseInt(prefix.replace("feedback", ""), 10), sex: get("sex") || "", age_group: get("age_group") || "", population_group: get("population_group") || "", answers: answers });
-      });
-    });
-    return {
-      client_id: item.client_id, project: f.project ? parseInt(f.project, 10) : null,
-      visit_date: f.visit_date, findings: f.findings || "", lines: lines, referrals: referrals, feedback: feedback,
-      location: f["location-latitude"] ? { latitude: parseFloat(f["location-latitude"]), longitude: parseFloat(f["location-longitude"]), accuracy_m: parseFloat(f["location-accuracy_m"]), captured_at: f["location-captured_at"] } : null
-    };
-  }
-
-  function messages(json) {
-    var out = [];
-    (function walk(value, where) {
-      if (typeof value === "string") out.push((where ? where + ": " : "") + value);
-      else if (Array.isArray(value)) value.forEach(function (v, i) { walk(v, typeof v === "object" && v && where ? where + " " + (i + 1) : where); });
-      else if (value && typeof value === "object") Object.keys(value).forEach(function (key) { walk(value[key], key === "non_field_errors" || key === "detail" ? where : (TEXT["field_" + key] || key)); });
-    })(json, "");
-    return out.length ? out : [t("refused")];
-  }
-
-  function post(url, payload, isJson) {
-    return fetch(url, {
-      method: "POST", credentials: "same-origin", redirect: "follow",
-      headers: isJson ? { "Content-Type": "application/json", "X-CSRFToken": csrf(), Accept: "application/json" } : { "X-CSRFToken": csrf() },
-      body: isJson ? JSON.stringify(payload) : payload
-    });
-  }
-
-  function LoggedOut() {}
-
-  /* One queued visit: the visit and its lines (once, by its client_id), then
-     its photos one by one (each recorded as sent), then its submission. */
-  function sendOne(item) {
-    item.state = "sending";
-    return putQueued(item).then(render).then(function () {
-      if (item.visit_id) return null;
-      return post("/api/v1/visits/", body(item), true).then(function (response) {
-        if (response.status === 401 || response.status === 403) throw new LoggedOut();
-        return response.json().then(function (json) {
-          if (response.status === 400) return { conflict: messages(json) };
-          if (!response.ok) throw new Error("HTTP " + response.status);
-          item.visit_id = json.id;
-          return putQueued(item);
-        });
-      });
-    }).then(function (result) {
-      if (result && result.conflict) return result;
-      var names = Object.keys(item.photos || {}).filter(function (n) { return !(item.photos_sent || []).includes(n); });
-      return names.reduce(function (chain, name) {
-        return chain.then(function (previous) {
-          if (previous && previous.conflict) return previous;
-          var data = new FormData(), prefix = name.replace(/-image$/, "");
-          data.append("image", item.photos[name].blob, item.photos[name].name);
-          data.append("caption", item.fields[prefix + "-caption"] || "");
-          data.append("credit", item.fields[prefix + "-credit"] || "");
-          return post("/visits/" + item.visit_id + "/photos/", data, false).then(function (response) {
-            if (response.redirected && response.url.indexOf("/accounts/login") >= 0) throw new LoggedOut();
-            if (response.status === 404) return { conflict: [t("changed_on_server")] };
-            if (!response.ok) throw new Error("HTTP " + response.status);
-            if (response.url.indexOf("/visits/" + item.visit_id + "/") < 0 || /\/photos\/$/.test(response.url)) {
-              return { conflict: [t("photo_refused", { caption: item.fields[prefix + "-caption"] || "" })] };
-            }
-            item.photos_sent = (item.photos_sent || []).concat([name]);
-            return putQueued(item);
-          });
-        });
-      }, Promise.resolve(null));
-    }).then(function (result) {
-      if (result && result.conflict) return result;
-      if (!item.submit) return null;
-      return post("/api/v1/visits/" + item.visit_id + "/submit/", {}, true).then(function (response) {
-        if (response.status === 401 || response.status === 403) throw new LoggedOut();
-        if (response.ok) return null;
-        if (response.status === 404) {
-          // Submitted already (a retry), or returned/changed by a manager meanwhile.
-          return fetch("/api/v1/visits/" + item.visit_id + "/", { credentials: "same-origin", headers: { Accept: "application/json" } })
-            .then(function (r) { return r.ok ? r.json() : {}; })
-            .then(function (visit) { return visit.status === "submitted" ? null : { conflict: [t("changed_on_server")] }; });
-        }
-        return response.json().then(function (json) { return { conflict: messages(json) }; });
-      });
-    }).then(function (result) {
-      if (result && result.conflict) {
-        item.state = "conflict";
-        item.errors = result.conflict;
-        return putQueued(item).then(function () { return false; });
-      }
-      return dropQueued(item.client_id).then(function () { return true; });
-    }, function (error) {
-      item.state = "waiting";
-      return putQueued(item).then(function () { throw error; });
-    });
-  }
-
-  function sendAll() {
-    if (sending || !navigator.onLine) return Promise.resolve();
-    sending = true;
-    panel.dataset.loggedOut = "";
-    return queued().then(function (items) {
-      var todo = items.filter(function (i) { return i.state !== "conflict"; });
-      var done = 0;
-      return todo.reduce(function (chain, item) {
-        return chain.then(function () {
-          status(t("sending", { done: done + 1, count: todo.length }));
-          return sendOne(item).then(function (sent) { if (sent) done += 1; });
-        });
-      }, Promise.resolve()).then(function () {
-        if (todo.length) status(t("sent", { count: done }));
-      });
-    }).catch(function (error) {
-      if (error instanceof LoggedOut) {
-        panel.dataset.loggedOut = "1";
-        status(t("logged_out"));
-      } else {
-        status(t("send_failed"));
-      }
-    }).then(function () {
-      sending = false;
-      return render();
-    });
-  }
+  var sender = window.iomdashOfflineSend({
+    t: t, TEXT: TEXT, form: form, panel: panel, newId: newId, status: status, render: render,
+    queued: queued, putQueued: putQueued, dropQueued: dropQueued
+  });
+  var sendAll = sender.sendAll;
 
   function queueDraft(submit) {
     return saveNow().then(function () {
@@ -418,8 +301,16 @@
   }
 
   // --- Wiring ---------------------------------------------------------------------
-  form.addEventListener("input", saveSoon);
+  /* A field changed: the server's message about it no longer applies. */
+  function fixed(field) {
+    if (!draft || !draft.field_errors || !draft.field_errors[field.name]) return;
+    delete draft.field_errors[field.name];
+    var box = field.closest(".field");
+    if (box) box.querySelectorAll(".offline-error").forEach(function (line) { line.remove(); });
+  }
+  form.addEventListener("input", function (event) { fixed(event.target); saveSoon(); });
   form.addEventListener("change", function (event) {
+    fixed(event.target);
     if (event.target.type === "file") photoChosen(event.target);
     else saveSoon();
   });
@@ -491,12 +382,5 @@
   var key = window.sessionStorage && sessionStorage.getItem("iomdash-posted");
   if (!done || !key) return;
   sessionStorage.removeItem("iomdash-posted");
-  var request = indexedDB.open("iomdash-visits", 1);
-  request.onupgradeneeded = function () {
-    request.result.createObjectStore("drafts", { keyPath: "key" });
-    request.result.createObjectStore("queue", { keyPath: "client_id" });
-  };
-  request.onsuccess = function () {
-    request.result.transaction("drafts", "readwrite").objectStore("drafts").delete(key);
-  };
+  window.iomdashVisitsDB().then(function (database) { return database.delete("drafts", key); });
 })();

@@ -1,80 +1,65 @@
 /* iomdash service worker, for the visit pages (scope /visits/): the visit
-   form and its reference lists open with no connection. Hand-written (no
-   Workbox: nothing to build or vendor); it caches only GET answers that are
-   a page or file of this site, never the API, and never a redirect (a
-   logged-out session must not cache the login page as the form). */
+   form and its reference lists open with no connection. Built on Workbox
+   (static/vendor/workbox/workbox.js, which the server loads first with
+   importScripts: see beneficiaries/views_offline.py). It keeps only GET
+   answers that are a page or file of this site, never the API, and never a
+   redirect (a logged-out session must not keep the login page as the form). */
 "use strict";
-var CACHE = "iomdash-visits-v1";
+var CACHE = "iomdash-visits-v2";
 var FORM = "/visits/new/";
 var REFERENCE = "/visits/offline/reference.json";
+var routing = workbox.routing, strategies = workbox.strategies;
 
-self.addEventListener("install", function () {
-  self.skipWaiting();
-});
+workbox.core.setCacheNameDetails({ prefix: "iomdash", suffix: "", precache: "precache", runtime: "visits" });
+self.addEventListener("install", function () { self.skipWaiting(); });
+workbox.core.clientsClaim();
 
 self.addEventListener("activate", function (event) {
-  event.waitUntil(
-    caches.keys().then(function (keys) {
-      return Promise.all(keys.filter(function (key) { return key !== CACHE; }).map(function (key) { return caches.delete(key); }));
-    }).then(function () { return self.clients.claim(); })
-  );
+  // Caches of older versions (the hand-written worker's included) go.
+  event.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.filter(function (key) { return key !== CACHE; }).map(function (key) { return caches.delete(key); }));
+  }));
 });
 
-function keep(request, response) {
-  if (response && response.ok && !response.redirected && response.type === "basic") {
-    var copy = response.clone();
-    caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+/* Only a complete answer of this site, not a redirect, is kept. */
+var onlyOwnPages = {
+  cacheWillUpdate: function (context) {
+    var response = context.response;
+    return response && response.ok && !response.redirected && response.type === "basic" ? response : null;
   }
-  return response;
+};
+var networkFirst = new strategies.NetworkFirst({ cacheName: CACHE, plugins: [onlyOwnPages], matchOptions: { ignoreSearch: true } });
+var cacheFirst = new strategies.CacheFirst({ cacheName: CACHE, plugins: [onlyOwnPages] });
+
+function ours(url) {
+  return url.origin === self.location.origin && url.pathname.indexOf("/api/") !== 0;
 }
 
-function networkFirst(request, fallback) {
-  return fetch(request).then(function (response) {
-    return keep(request, response);
-  }).catch(function () {
-    return caches.match(request, { ignoreSearch: true }).then(function (hit) {
-      return hit || (fallback ? caches.match(fallback) : undefined) || Response.error();
-    });
-  });
-}
+routing.registerRoute(function (options) {
+  return ours(options.url) && options.url.pathname.indexOf("/static/") === 0;
+}, cacheFirst);
+routing.registerRoute(function (options) {
+  return ours(options.url) && options.url.pathname === REFERENCE;
+}, networkFirst);
+routing.registerRoute(function (options) {
+  return options.request.mode === "navigate" && ours(options.url) && options.url.pathname === FORM;
+}, networkFirst);
+// Other visit pages are not kept on the phone (less data on a lost phone);
+// with no connection they open the new-visit form instead.
+routing.registerRoute(function (options) {
+  return options.request.mode === "navigate" && ours(options.url) && options.url.pathname.indexOf("/visits/") === 0;
+}, new strategies.NetworkOnly({
+  plugins: [{ handlerDidError: function () { return caches.match(FORM, { cacheName: CACHE }); } }]
+}));
 
-function cacheFirst(request) {
-  return caches.match(request).then(function (hit) {
-    return hit || fetch(request).then(function (response) { return keep(request, response); });
-  });
-}
-
-self.addEventListener("fetch", function (event) {
-  var request = event.request;
-  if (request.method !== "GET") return;
-  var url = new URL(request.url);
-  if (url.origin !== self.location.origin || url.pathname.indexOf("/api/") === 0) return;
-  if (url.pathname.indexOf("/static/") === 0) {
-    event.respondWith(cacheFirst(request));
-  } else if (url.pathname === REFERENCE) {
-    event.respondWith(networkFirst(request));
-  } else if (request.mode === "navigate" && url.pathname === FORM) {
-    event.respondWith(networkFirst(request));
-  } else if (request.mode === "navigate" && url.pathname.indexOf("/visits/") === 0) {
-    // Other visit pages are not kept on the phone (less data on a lost
-    // phone); with no connection they open the new-visit form instead.
-    event.respondWith(fetch(request).catch(function () {
-      return caches.match(FORM).then(function (hit) { return hit || Response.error(); });
-    }));
-  }
-});
-
-/* The page names its own files (CSS, JS) and the form, to keep for offline. */
+/* The page names its own files (CSS, JS) and the form, to keep for offline
+   (fetched again now, kept if the answer is a complete page of this site). */
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type !== "cache" || !Array.isArray(data.urls)) return;
-  event.waitUntil(caches.open(CACHE).then(function (cache) {
-    return Promise.all(data.urls.map(function (url) {
-      return fetch(url, { credentials: "same-origin" }).then(function (response) {
-        if (response.ok && !response.redirected) return cache.put(url, response);
-      }).catch(function () {});
-    }));
-  }).then(function () {
+  event.waitUntil(Promise.all(data.urls.map(function (url) {
+    return networkFirst.handle({ event: event, request: new Request(url, { credentials: "same-origin" }) }).catch(function () {});
+  })).then(function () {
     if (event.source) event.source.postMessage({ type: "cached" });
   }));
 });

@@ -61,6 +61,25 @@ def test_a_refused_visit_saves_nothing_and_can_be_sent_again(world, api):
     assert response.status_code == 201
 
 
+def test_a_line_refused_is_named_by_its_place_in_the_list(world, api):
+    # The phone shows each message by the field of the line it typed.
+    from tests.factories import ActivityTypeFactory, SectorFactory
+
+    boats = ActivityTypeFactory(code="boats", name="Fishing boats")
+    boats.sectors.set([SectorFactory(code="fisheries", name="Fisheries")])
+    data = body(world, uuid.uuid4())
+    data["lines"][1]["activity_type"] = boats.pk
+    data["lines"][0]["households"] = 9  # more households than people
+    response = api(world["alice"]).post("/api/v1/visits/", data, format="json")
+    assert response.status_code == 400
+    first, second = response.json()["lines"]
+    assert list(first) == ["households"]
+    assert (
+        "“Fishing boats” is not delivered in the Livelihoods sector" in second["activity_type"][0]
+    )
+    assert not MonitoringVisit.objects.filter(findings="Bakery open.").exists()
+
+
 def test_another_users_id_is_refused_and_reveals_nothing(world, api):
     client_id = uuid.uuid4()
     api(world["alice"]).post("/api/v1/visits/", body(world, client_id), format="json")

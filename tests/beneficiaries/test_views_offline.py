@@ -5,12 +5,16 @@ worker at the visit pages' scope, and the manifest, all with no CDN."""
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.beneficiaries.test_services import build_world
+from beneficiaries import services
+from beneficiaries.models import Photo
+from tests.beneficiaries.test_services import DAY, build_world, jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +66,10 @@ def test_the_worker_and_manifest_are_served_at_the_visit_pages_scope(client, wor
     assert worker.status_code == 200
     assert worker["Content-Type"].startswith("text/javascript")
     assert worker["Cache-Control"] == "no-cache"
-    assert b'addEventListener("fetch"' in worker.content
+    # Workbox, vendored in static/ (never a CDN), is loaded before the worker's routes.
+    first, rest = worker.content.decode().split("\n", 1)
+    assert first == 'importScripts("/static/vendor/workbox/workbox.js");'
+    assert "routing.registerRoute(" in rest
     manifest = json.loads(client.get("/visits/manifest.webmanifest").content)
     assert (manifest["start_url"], manifest["scope"], manifest["display"]) == (
         "/visits/new/",
@@ -73,7 +80,8 @@ def test_the_worker_and_manifest_are_served_at_the_visit_pages_scope(client, wor
 
 
 def test_the_offline_scripts_load_nothing_from_elsewhere():
-    for name in ("js/sw.js", "js/offline.js", "js/visit_form.js"):
+    names = ("js/sw.js", "js/offline.js", "js/visit_form.js", "js/offline_send.js")
+    for name in names + ("vendor/workbox/workbox.js", "vendor/workbox/idb.js"):
         with open(finders.find(name), encoding="utf-8") as handle:
             source = handle.read()
         assert "http://" not in source and "https://" not in source, name
@@ -85,3 +93,44 @@ def test_the_new_visit_page_links_the_app_and_no_inline_script(client, world):
     assert 'rel="manifest"' in page and 'id="offline-app"' in page
     assert 'data-offline="new"' in page
     assert "<script>" not in page  # only files and JSON data (json_script)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def phone_upload(client, visit, photo_id, *, data=None):
+    image = SimpleUploadedFile("IMG_1.jpg", data or jpeg_with_gps(), content_type="image/jpeg")
+    return client.post(
+        reverse("beneficiaries:photo_add", args=[visit.pk]),
+        {"image": image, "caption": "Oven", "credit": "Alice", "client_id": photo_id},
+        headers={"accept": "application/json"},
+    )
+
+
+def test_a_photo_upload_retried_by_the_phone_adds_one_photo(client, world, media):
+    visit = services.visit_create(
+        user=world["alice"], project=world["project"], visit_date=DAY, findings="Open."
+    )
+    client.force_login(world["alice"])
+    photo_id = str(uuid.uuid4())
+    first = phone_upload(client, visit, photo_id)
+    again = phone_upload(client, visit, photo_id)  # the first answer was lost
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json() == again.json() == {"id": Photo.objects.get(visit=visit).pk}
+    # Another photo of the same visit is another photo.
+    assert phone_upload(client, visit, str(uuid.uuid4())).status_code == 201
+    assert Photo.objects.filter(visit=visit).count() == 2
+
+
+def test_a_photo_refused_tells_the_phone_why_per_field(client, world, media):
+    visit = services.visit_create(
+        user=world["alice"], project=world["project"], visit_date=DAY, findings="Open."
+    )
+    client.force_login(world["alice"])
+    response = phone_upload(client, visit, str(uuid.uuid4()), data=b"MZ not a photo")
+    assert response.status_code == 400
+    assert "not a JPEG, PNG or HEIC photo" in response.json()["image"][0]
+    assert not Photo.objects.exists()

@@ -13,6 +13,7 @@ import io
 import pytest
 from PIL import Image
 
+from beneficiaries import services
 from beneficiaries.models import AssistanceRecord, MonitoringVisit, Photo
 from tests.beneficiaries.test_services import build_world
 from tests.browser.fixtures import PHONE
@@ -217,6 +218,132 @@ def test_a_visit_refused_by_the_server_says_what_to_fix_and_keeps_what_was_typed
     page.wait_for_selector("#offline-app[data-ready='1']", state="attached")
     assert page.input_value("textarea[name=findings]") == "Bakery open; oven repaired."
     assert page.input_value("input[name='lines-1-people']") == "2"
+    # The server's message is shown in the form, by the field it is about.
+    assert "ended on" in page.inner_text(".field.has-error .offline-error")
+    assert phone.errors == []
+
+
+def test_an_activity_type_no_longer_allowed_is_marked_on_its_line(phone_without_worker, world):
+    phone = phone_without_worker
+    phone.login("alice")
+    phone.new_visit_form()
+    page = phone.page
+    fill_visit(page, world, photos=0)
+    phone.context.set_offline(True)
+    page.click("button[name=save]")
+    wait_for_queue(page, 1)
+    # Meanwhile, the business support package moves to the education sector only.
+    world["bsp"].sectors.set([world["other"].sector])
+
+    phone.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#offline-queue[data-conflicts='1']", state="attached")
+    with page.expect_navigation():
+        page.click(".queue-item .fix")
+    page.wait_for_selector("#offline-app[data-ready='1']", state="attached")
+    first_line = page.locator(".field:has(select[name='lines-0-activity_type'])")
+    assert "is not delivered in the Livelihoods sector" in first_line.inner_text()
+    assert page.locator(".offline-error").count() == 1  # the second line is fine
+    assert not MonitoringVisit.objects.exists()
+
+
+def poll_status(page, word: str) -> str:
+    """The status line once it says ``word`` (polled from Python: the
+    page's CSP forbids the eval that wait_for_function uses)."""
+    for _ in range(100):
+        status = page.evaluate("document.getElementById('offline-status').textContent")
+        if word in status:
+            return status
+        page.wait_for_timeout(100)
+    raise AssertionError(f"status never said {word!r}: {status!r}")
+
+
+def cut_off_once(page, pattern: str) -> list[bool]:
+    """The first POST to ``pattern`` reaches the server, but its answer never
+    reaches the phone."""
+    cut: list[bool] = []
+
+    def handle(route):
+        if route.request.method == "POST" and not cut:
+            route.fetch()
+            cut.append(True)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route(pattern, handle)
+    return cut
+
+
+def test_a_visit_returned_meanwhile_is_shown_with_the_reason_and_not_sent_again(
+    phone_without_worker, world
+):
+    phone = phone_without_worker
+    phone.login("alice")
+    phone.new_visit_form()
+    page = phone.page
+    fill_visit(page, world, photos=0)
+    phone.context.set_offline(True)
+    page.click("button[name=submit]")
+    wait_for_queue(page, 1)
+
+    cut = cut_off_once(page, "**/api/v1/visits/*/submit/")
+    phone.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    poll_status(page, "weak")
+    visit = MonitoringVisit.objects.get()
+    assert visit.status == "submitted" and cut
+    # Before the phone tries again, a manager returns the visit.
+    services.visit_return(visit=visit, user=world["maria"], reason="Households do not add up.")
+
+    page.click(".queue-send")
+    page.wait_for_selector("#offline-queue[data-conflicts='1']", state="attached")
+    item = page.locator(".queue-item.conflict")
+    assert "Households do not add up." in item.inner_text()
+    assert item.locator("a.open").get_attribute("href") == f"/visits/{visit.pk}/edit/"
+    visit.refresh_from_db()
+    assert visit.status == "returned"  # not submitted again behind the manager's back
+    assert MonitoringVisit.objects.count() == 1
+
+    # Kept on the phone until the monitor takes it off.
+    page.reload()
+    page.wait_for_selector("#offline-queue[data-conflicts='1']", state="attached")
+    page.click(".queue-item .dismiss")
+    page.wait_for_selector("#offline-queue", state="hidden")
+    assert phone.errors == []
+
+
+def test_a_photo_upload_cut_off_and_retried_adds_one_photo(phone_without_worker, world):
+    phone = phone_without_worker
+    phone.login("alice")
+    phone.new_visit_form()
+    page = phone.page
+    fill_visit(page, world, photos=1)
+    phone.context.set_offline(True)
+    page.click("button[name=submit]")
+    wait_for_queue(page, 1)
+    # Every status line shown, kept for the test (evaluate runs outside the CSP).
+    page.evaluate(
+        """() => { window.seen = []; const line = document.getElementById('offline-status');
+        new MutationObserver(() => window.seen.push(line.textContent))
+          .observe(line, {childList: true, characterData: true, subtree: true}); }"""
+    )
+
+    cut = cut_off_once(page, "**/visits/*/photos/")
+    phone.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    poll_status(page, "weak")
+    assert cut and Photo.objects.count() == 1  # stored, but the phone never heard
+    assert MonitoringVisit.objects.get().status == "draft"
+    wait_for_queue(page, 1)  # the visit and its photo still wait on the phone
+
+    page.click(".queue-send")
+    page.wait_for_selector("#offline-queue", state="hidden", timeout=15_000)
+    visit = MonitoringVisit.objects.get()
+    assert visit.status == "submitted"
+    assert [photo.caption for photo in visit.photos.all()] == ["Oven 1"]  # one, not two
+    seen = page.evaluate("window.seen")
+    assert any("Sending photo 1 of 1" in line for line in seen), seen
     assert phone.errors == []
 
 
@@ -234,6 +361,13 @@ def test_a_logged_out_session_keeps_the_queue_until_login(phone_without_worker, 
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.wait_for_selector(".queue-login", state="visible")
     assert not MonitoringVisit.objects.exists()
+
+    # A colleague logging in on the same phone neither sees nor sends it.
+    phone.login("mona")
+    phone.new_visit_form()
+    assert page.locator("#offline-queue").is_hidden()
+    assert not MonitoringVisit.objects.exists()
+    phone.context.clear_cookies()  # she leaves without logging out
 
     phone.login("alice")
     phone.new_visit_form()
