@@ -36,7 +36,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from programmes.hooks import recompute_after_change, recompute_request_full, scope_of
-from programmes.models import USD, Contribution, Donor, ExchangeRate, Programme, Project
+from programmes.models import (
+    USD,
+    Contribution,
+    Donor,
+    ExchangeRate,
+    Portfolio,
+    Programme,
+    Project,
+)
 from programmes.selectors import exchange_rate_on
 
 M = TypeVar("M", bound=models.Model)
@@ -123,6 +131,47 @@ def programme_delete(*, programme: Programme, user) -> None:
     contributions); queues a full recomputation."""
     _delete(programme, user=user)
     recompute_request_full(user=user)
+
+
+# --- Portfolios ---------------------------------------------------------------------
+
+
+def portfolio_key(programmes) -> str:
+    """The programme codes, sorted and joined by "+": a snapshot series' key."""
+    return "+".join(sorted(p.code for p in programmes))
+
+
+@transaction.atomic
+def portfolio_create(*, user, fields: Mapping[str, Any], programmes) -> Portfolio:
+    """A new portfolio of ``programmes`` (at least one), keyed by their codes."""
+    return portfolio_update(portfolio=Portfolio(), user=user, fields=fields, programmes=programmes)
+
+
+@transaction.atomic
+def portfolio_update(
+    *, portfolio: Portfolio, user, fields: Mapping[str, Any], programmes=None
+) -> Portfolio:
+    """``portfolio`` changed by ``fields`` and, when given, made of
+    ``programmes`` (ValidationError for none); its key follows them. Its
+    contributions move with it: a full recomputation is queued."""
+    if portfolio.pk:
+        _stored(portfolio)
+    if programmes is not None:
+        programmes = list(programmes)
+        if not programmes:
+            raise ValidationError({"programmes": _("A portfolio holds at least one programme.")})
+        portfolio.key = portfolio_key(programmes)
+    _save(_apply(portfolio, fields), user=user)
+    if programmes is not None:
+        portfolio.programmes.set(programmes)
+    recompute_request_full(user=user)
+    return portfolio
+
+
+@transaction.atomic
+def portfolio_delete(*, portfolio: Portfolio, user) -> None:
+    """Delete ``portfolio``; ProtectedError while contributions go to it."""
+    _delete(portfolio, user=user)
 
 
 # --- Projects -----------------------------------------------------------------------

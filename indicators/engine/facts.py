@@ -273,6 +273,15 @@ class DefinitionSQL:
         return CUTS_WITHOUT_GOVERNORATE if self.d.source == Source.CONTRIBUTIONS else ALL_CUTS
 
     @property
+    def having(self) -> str:
+        """A contribution with no programme (to a portfolio, or unearmarked)
+        counts in the "all programmes" cells only: its NULL programme is not a
+        programme cell of its own (it would stand beside the "all" cell)."""
+        if self.d.source == Source.CONTRIBUTIONS:
+            return " HAVING GROUPING(pr) = 1 OR pr IS NOT NULL"
+        return ""
+
+    @property
     def governorate_column(self) -> str:
         return "NULL::bigint" if self.d.source == Source.CONTRIBUTIONS else "g"
 
