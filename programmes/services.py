@@ -44,6 +44,7 @@ from programmes.models import (
     Portfolio,
     Programme,
     Project,
+    Sector,
 )
 from programmes.selectors import exchange_rate_on
 
@@ -80,6 +81,39 @@ def _stored(instance: M) -> M:
     """The row as stored now, under a row lock (the caller's copy may already
     hold the new values, as an admin form's does)."""
     return type(instance).objects.select_for_update().get(pk=instance.pk)
+
+
+@transaction.atomic
+def reference_save(*, instance: M, user, fields: Mapping[str, Any]) -> M:
+    """``instance`` (new, or stored: then locked first) with ``fields`` set,
+    checked and saved with ``user`` in its history; the many-to-many fields
+    among ``fields`` (iterables of objects) are set after the save. For the
+    reference data of every app (sectors, activity types, surveys,
+    definitions), which no recomputation follows by itself. Returns it."""
+    many = {f.name for f in instance._meta.many_to_many}
+    related = {name: value for name, value in fields.items() if name in many}
+    if instance.pk:
+        _stored(instance)
+    _save(_apply(instance, {n: v for n, v in fields.items() if n not in many}), user=user)
+    for name, value in related.items():
+        getattr(instance, name).set(value)
+    return instance
+
+
+# --- Sectors ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sector_create(*, user, fields: Mapping[str, Any]) -> Sector:
+    """A new sector, checked and saved."""
+    return reference_save(instance=Sector(), user=user, fields=fields)
+
+
+@transaction.atomic
+def sector_update(*, sector: Sector, user, fields: Mapping[str, Any]) -> Sector:
+    """``sector`` renamed or recoded: definitions and projects refer to it by
+    row, so no figure changes."""
+    return reference_save(instance=sector, user=user, fields=fields)
 
 
 # --- Donors -------------------------------------------------------------------------
