@@ -52,11 +52,13 @@ def survey_update(
 ) -> Survey:
     """``survey`` changed by ``fields``; when ``questions`` is given, each is
     added or changed by its code and they take its order. A question left out
-    is kept (responses answer it): questions are removed in the admin only.
+    is kept (responses answer it), after them: questions are removed in the
+    admin only.
     ValidationError naming the question's code for a bad question."""
     reference_save(instance=survey, user=user, fields=fields)
     if questions is None:
         return survey
+    questions = list(questions)
     stored = {q.code: q for q in survey.questions.select_for_update()}
     for position, given in enumerate(questions):
         question = stored.get(given["code"]) or Question(survey=survey, code=given["code"])
@@ -76,4 +78,15 @@ def survey_update(
                 }
             ) from None
         question.save()
+    # Those left out follow, in their order.
+    given_codes = {given["code"] for given in questions}
+    kept = sorted((q for c, q in stored.items() if c not in given_codes), key=_order)
+    for position, question in enumerate(kept, start=len(given_codes)):
+        if question.position != position:
+            question.position = position
+            question.save(update_fields=["position"])
     return survey
+
+
+def _order(question: Question) -> tuple[int, int]:
+    return (question.position, question.pk)
