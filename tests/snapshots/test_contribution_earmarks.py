@@ -126,3 +126,14 @@ def test_a_contribution_goes_to_a_programme_or_a_portfolio_not_both(earmarks):
             period_start=dt.date(2018, 1, 1),
             period_end=dt.date(2018, 1, 1),
         )
+
+
+def test_a_donor_sees_what_they_gave_to_no_single_programme_as_its_own_slice(client, earmarks):
+    give(earmarks.usa, amount="50000")  # unearmarked
+    recompute_full()
+    dora = login(client, user_with_role("donor", donor=earmarks.usa))
+    donut = {c["name"]: c["value"] for c in page_json(dora.get(MISSION))["contributions"]}
+    assert donut == {
+        "Rapid Recovery Programme": 750000.0,
+        "To no single programme (portfolio or unearmarked)": 50000.0,
+    }
