@@ -144,3 +144,21 @@ def test_portfolio_and_unearmarked_contributions(world, api):
         "RECOVERY"
     ]
     assert both.key == "CRP+RRP" and only_crp.key == "CRP"
+
+
+def test_a_managers_contribution_in_euros_is_priced_at_the_rate_of_its_date(world, api):
+    admin, maria = api(world["admin"]), api(world["maria"])
+    for day, rate in (("2018-01-01", "1.10"), ("2018-06-01", "1.20")):
+        body = {"currency": "EUR", "valid_from": day, "usd_per_unit": rate}
+        assert admin.post("/api/v1/exchange-rates/", body, format="json").status_code == 201
+    may = maria.post(
+        "/api/v1/contributions/", {**GIVEN, "currency": "EUR", "amount": "1000"}, format="json"
+    )
+    assert may.status_code == 201, may.content
+    assert (may.json()["usd_rate"], may.json()["amount_usd"]) == ("1.10000000", "1100.00")
+    june = maria.patch(
+        f"/api/v1/contributions/{may.json()['id']}/", {"date": "2018-06-15"}, format="json"
+    )
+    assert june.status_code == 200, june.content
+    assert (june.json()["currency"], june.json()["amount"]) == ("EUR", "1000.00")
+    assert (june.json()["usd_rate"], june.json()["amount_usd"]) == ("1.20000000", "1200.00")
