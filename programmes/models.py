@@ -222,10 +222,9 @@ class Programme(models.Model):
 
 
 class Portfolio(models.Model):
-    """Programmes reported together, as a snapshot reports them ("CRP + RRP"):
-    a donor can fund the portfolio as a whole (``Contribution.portfolio``).
-    ``key`` is the programme codes, sorted and joined by "+", as a snapshot
-    series keys its portfolio; the write services keep it so."""
+    """Programmes reported together ("CRP + RRP"), which a donor can fund as a
+    whole; ``key``, kept by the services, is their codes sorted and joined by
+    "+", as a snapshot series keys its portfolio."""
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -294,15 +293,11 @@ class Contribution(models.Model):
     currency and amount stay for the donor's own reports. The write services
     set the rate and the US$ amount; the database holds them consistent.
 
-    It goes to one programme, to one portfolio (programmes reported
-    together), or to neither (unearmarked); never to both. Where it counts:
-
-    - to a programme: in that programme's figures, in those of every
-      portfolio holding the programme, and in the mission's;
-    - to a portfolio: in that portfolio's figures (a snapshot of exactly its
-      programmes) and in the mission's, never in one programme's (it is not
-      split between them);
-    - unearmarked: in the mission-wide figures only.
+    It goes to one programme, to one portfolio, or to neither (unearmarked),
+    never to both. It counts: to a programme, in that programme's figures,
+    every portfolio's holding it and the mission's; to a portfolio, in that
+    portfolio's (a snapshot of exactly its programmes) and the mission's,
+    never split between programmes; unearmarked, in the mission's only.
     """
 
     donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="contributions")
@@ -373,17 +368,9 @@ class Contribution(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.donor} → {self.earmark}: {self.currency} {self.amount or 0:,.0f}"
-
-    @property
-    def earmark(self) -> str:
-        """What it goes to, for people: a programme's or portfolio's code, or
-        "unearmarked"."""
-        if self.programme_id:
-            return self.programme.code
-        if self.portfolio_id:
-            return self.portfolio.code
-        return str(_("unearmarked"))
+        to = self.programme or self.portfolio  # neither: unearmarked
+        earmark = to.code if to else _("unearmarked")
+        return f"{self.donor} → {earmark}: {self.currency} {self.amount or 0:,.0f}"
 
 
 class Sector(models.Model):
