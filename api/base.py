@@ -11,17 +11,21 @@ its existence is not disclosed either.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import JSONRenderer
 
 from api.plumbing import django_errors
 from api.renderers import CSVRenderer
-from programmes.access import user_role
+from programmes.access import may_write_funding_to, user_role
 from programmes.models import UserProfile
 
 Role = UserProfile.Role
@@ -76,6 +80,27 @@ class AdminWrites(BasePermission):
         return request.method in SAFE_METHODS or user_role(request.user) == Role.ADMIN
 
 
+class ScopedWrites(BasePermission):
+    """Reads for every role (in their scope); writes for administrators and,
+    for the projects and contributions of the programmes they manage, for
+    managers (``programmes.access``: the viewset's ``writable(user)`` gives
+    the records the user may change, and its writes check the programme or
+    portfolio they name). Monitors and donors write nothing. A record outside
+    the user's scope stays "not found"."""
+
+    message = _("Only an administrator, or a manager of its programme, can change this.")
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS or view.lookup_url_kwarg_value() is not None:
+            return True
+        return user_role(request.user) in (Role.ADMIN, Role.MANAGER)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return view.writable(request.user).filter(pk=obj.pk).exists()
+
+
 class ApiViewSet(viewsets.GenericViewSet):
     """The base of every viewset: signed in with a role, filters and
     ordering, JSON; lists also in CSV where ``csv_list`` is set.
@@ -98,3 +123,71 @@ class ApiViewSet(viewsets.GenericViewSet):
         if not (self.csv_list and self.action == "list"):
             renderers = [r for r in renderers if not isinstance(r, CSVRenderer)]
         return renderers
+
+
+class ModelChecked(serializers.ModelSerializer):
+    """A model serializer that runs the model's own checks before saving."""
+
+    def validate(self, attrs):
+        return validate_with_model(self, super().validate(attrs))
+
+
+class AdminWritesViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ApiViewSet,
+):
+    """Read in scope; created and changed by administrators only."""
+
+    permission_classes = [HasRole, AdminWrites]
+    # The write services of the model (``programmes.services``): create(user,
+    # fields), update(<model>, user, fields) and, where deletion is offered,
+    # delete(<model>, user).
+    create_service: Callable[..., Any]
+    update_service: Callable[..., Any]
+    instance_name: str
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).create_service(
+            user=self.request.user, fields=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = type(self).update_service(
+            **{self.instance_name: serializer.instance},
+            user=self.request.user,
+            fields=serializer.validated_data,
+        )
+
+
+class ScopedWritesViewSet(AdminWritesViewSet):
+    """Read in scope; created and changed by administrators, and by managers
+    for the programmes they manage (``programmes.access``): a write naming a
+    programme or portfolio the user may not write to is refused (403)."""
+
+    permission_classes = [HasRole, ScopedWrites]
+
+    def writable(self, user):
+        """The records of this viewset ``user`` may change."""
+        raise NotImplementedError
+
+    def check_target(self, data: dict, instance=None) -> None:
+        """Refuse (403) a write whose programme or portfolio, as it will be
+        saved, is not one the user may write to."""
+        target = {
+            name: data[name] if name in data else getattr(instance, name, None)
+            for name in ("programme", "portfolio")
+            if hasattr(self.serializer_class.Meta.model, name)
+        }
+        if not may_write_funding_to(self.request.user, **target):
+            raise PermissionDenied(ScopedWrites.message)
+
+    def perform_create(self, serializer):
+        self.check_target(serializer.validated_data)
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        self.check_target(serializer.validated_data, serializer.instance)
+        super().perform_update(serializer)

@@ -51,28 +51,6 @@ SPLIT_FILTERS = ("sex", "age_group", "population_group")
 # --- Serializers --------------------------------------------------------------
 
 
-class DefinitionSerializer(serializers.ModelSerializer):
-    has_splits = serializers.BooleanField(
-        read_only=True, help_text=_("Whether its values are split by sex, age and group.")
-    )
-
-    class Meta:
-        model = IndicatorDefinition
-        fields = [
-            "code",
-            "name",
-            "description",
-            "source",
-            "measure",
-            "apply_multiplier",
-            "multiplier",
-            "accumulation",
-            "is_active",
-            "position",
-            "has_splits",
-        ]
-
-
 @extend_schema_field({"type": "integer", "nullable": True, "minimum": 0})
 class SplitField(serializers.IntegerField):
     pass
@@ -300,24 +278,6 @@ class ValueFilter(django_filters.FilterSet):
 # --- Views --------------------------------------------------------------------
 
 
-class DefinitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    """Indicator definitions, by code: what each figure counts and how.
-    Administrators also see inactive ones."""
-
-    serializer_class = DefinitionSerializer
-    filterset_class = DefinitionFilter
-    lookup_field = "code"
-    ordering_fields = ["position", "code", "name"]
-    ordering = ["position", "code"]
-    hxl_tags = hxl.hxl_tags(code="indicator_code", name="indicator_name")
-
-    def get_queryset(self):
-        definitions = IndicatorDefinition.objects.all()
-        if user_role(self.request.user) != Role.ADMIN:
-            definitions = definitions.filter(is_active=True)
-        return definitions
-
-
 @extend_schema(
     description=__doc__,
 )
@@ -393,6 +353,5 @@ class ValueViewSet(mixins.ListModelMixin, ApiViewSet):
 
 
 ROUTES = [
-    ("indicator-definitions", DefinitionViewSet, "indicator-definition"),
     ("indicator-values", ValueViewSet, "indicator-value"),
 ]

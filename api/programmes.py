@@ -1,5 +1,6 @@
 """The portfolio over the API: governorates (with their boundaries as
-GeoJSON), sectors, donors, programmes, contributions and projects.
+GeoJSON), sectors, donors, programmes and projects (funding is in
+``api.funding``).
 
 Reads follow ``programmes.access``: projects and programmes as
 ``projects_for_user`` and ``programmes_for_user`` give them, donors and
@@ -7,19 +8,17 @@ contributions as the dashboards show them. Governorates and sectors are
 reference data every role reads.
 
 Administrators write this data through ``programmes.services``, as the admin
-does: the serializer checks the input by field (``validate_with_model``: the
-model's field rules, ``clean()`` and the database constraints), the service
-saves it with the user in the history and asks for the recomputation the
-change needs. Nothing is deleted through the API but contributions: the other
+does, and managers the projects of the programmes they manage
+(``ScopedWrites``): the serializer checks the input by field
+(``validate_with_model``: the model's field rules, ``clean()`` and the
+database constraints), the service saves it with the user in the history and
+asks for the recomputation the change needs. Nothing is deleted here: these
 records are referred to by others (the admin deletes what can be deleted).
 """
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -29,21 +28,18 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.base import AdminWrites, ApiViewSet, HasRole, validate_with_model
-from api.plumbing import django_errors
+from api.base import AdminWritesViewSet, ApiViewSet, ModelChecked, ScopedWritesViewSet
 from exports import hxl
 from programmes import services
 from programmes.access import (
-    contributions_for_user,
     donors_for_user,
     programmes_for_user,
     projects_for_user,
+    projects_writable_by,
 )
 from programmes.models import (
-    Contribution,
     District,
     Donor,
-    ExchangeRate,
     Governorate,
     Programme,
     Project,
@@ -80,19 +76,6 @@ class GovernorateDetailSerializer(GovernorateSerializer):
         fields = [*GovernorateSerializer.Meta.fields, "boundary"]
 
 
-class SectorSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Sector
-        fields = ["code", "name"]
-
-
-class ModelChecked(serializers.ModelSerializer):
-    """A model serializer that runs the model's own checks before saving."""
-
-    def validate(self, attrs):
-        return validate_with_model(self, super().validate(attrs))
-
-
 class DonorSerializer(ModelChecked):
     class Meta:
         model = Donor
@@ -103,65 +86,6 @@ class ProgrammeSerializer(ModelChecked):
     class Meta:
         model = Programme
         fields = ["id", "code", "name", "outcome_area", "description", "start_date", "end_date"]
-
-
-class ContributionSerializer(ModelChecked):
-    """A contribution as the donor gave it (``amount`` in ``currency``); the
-    US$ rate and amount are set from the rate in force on its date and are
-    read-only. A bare ``amount_usd`` on a write is read as a US$ amount."""
-
-    donor = serializers.SlugRelatedField(slug_field="code", queryset=Donor.objects.all())
-    programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
-    amount = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False
-    )
-    amount_usd = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        required=False,
-        help_text=_("Read: the US$ amount. Write: only instead of amount, for a US$ amount."),
-    )
-
-    class Meta:
-        model = Contribution
-        fields = [
-            "id",
-            "donor",
-            "programme",
-            "currency",
-            "amount",
-            "usd_rate",
-            "amount_usd",
-            "date",
-            "period_start",
-            "period_end",
-            "reference",
-        ]
-        read_only_fields = ["usd_rate"]
-
-    def validate(self, attrs):
-        attrs = serializers.ModelSerializer.validate(self, attrs)
-        given = services.contribution_fields_as_given(attrs)
-        if "amount" not in given and self.instance is None:
-            raise serializers.ValidationError({"amount": [_("This field is required.")]})
-        instance = Contribution() if self.instance is None else copy.copy(self.instance)
-        for name, value in given.items():
-            setattr(instance, name, value)
-        try:
-            services.contribution_priced(contribution=instance)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(django_errors(error)) from None
-        priced = {"usd_rate": instance.usd_rate, "amount_usd": instance.amount_usd}
-        validate_with_model(self, {**given, **priced})
-        return given
-
-
-class ExchangeRateSerializer(ModelChecked):
-    class Meta:
-        model = ExchangeRate
-        fields = ["id", "currency", "valid_from", "usd_per_unit"]
-        extra_kwargs = {"usd_per_unit": {"min_value": Decimal("0.00000001")}}
 
 
 @extend_schema_field(
@@ -243,21 +167,6 @@ class ProgrammeFilter(django_filters.FilterSet):
     class Meta:
         model = Programme
         fields = ["code", "outcome_area"]
-
-
-class ContributionFilter(django_filters.FilterSet):
-    donor = django_filters.ModelChoiceFilter(
-        queryset=Donor.objects.all(), to_field_name="code", help_text=_("A donor code.")
-    )
-    programme = django_filters.ModelChoiceFilter(
-        queryset=Programme.objects.all(), to_field_name="code", help_text=_("A programme code.")
-    )
-    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
-
-    class Meta:
-        model = Contribution
-        fields = ["donor", "programme", "date_after", "date_before"]
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -343,46 +252,6 @@ class GovernorateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
         return Response({"type": "FeatureCollection", "features": features})
 
 
-class SectorViewSet(mixins.ListModelMixin, ApiViewSet):
-    """The project sectors (education, health, livelihoods ...), by code."""
-
-    queryset = Sector.objects.all()
-    serializer_class = SectorSerializer
-    ordering_fields = ["code", "name"]
-    ordering = ["name"]
-    hxl_tags = hxl.hxl_tags(code="sector_code", name="sector_name")
-
-
-class AdminWritesViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    ApiViewSet,
-):
-    """Read in scope; created and changed by administrators only."""
-
-    permission_classes = [HasRole, AdminWrites]
-    # The write services of the model (``programmes.services``): create(user,
-    # fields), update(<model>, user, fields) and, where deletion is offered,
-    # delete(<model>, user).
-    create_service: Callable[..., Any]
-    update_service: Callable[..., Any]
-    instance_name: str
-
-    def perform_create(self, serializer):
-        serializer.instance = type(self).create_service(
-            user=self.request.user, fields=serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = type(self).update_service(
-            **{self.instance_name: serializer.instance},
-            user=self.request.user,
-            fields=serializer.validated_data,
-        )
-
-
 class DonorViewSet(AdminWritesViewSet):
     """Donors: a donor user sees their own organisation, staff all of them."""
 
@@ -416,53 +285,10 @@ class ProgrammeViewSet(AdminWritesViewSet):
         return programmes_for_user(self.request.user).order_by("code")
 
 
-class ContributionViewSet(mixins.DestroyModelMixin, AdminWritesViewSet):
-    """Money from a donor to a programme (``contributions_for_user``). A
-    change or a deletion recomputes what the contribution counted in."""
-
-    serializer_class = ContributionSerializer
-    create_service = services.contribution_create
-    update_service = services.contribution_update
-    instance_name = "contribution"
-    filterset_class = ContributionFilter
-    ordering_fields = ["date", "amount_usd", "id"]
-    ordering = ["-date", "-id"]
-    hxl_tags = hxl.hxl_tags(
-        "amount_usd",
-        "currency",
-        "amount",
-        donor="donor_code",
-        programme="programme_code",
-        date="contribution_date",
-    )
-
-    def get_queryset(self):
-        return contributions_for_user(self.request.user).select_related("donor", "programme")
-
-    def perform_destroy(self, instance):
-        services.contribution_delete(contribution=instance, user=self.request.user)
-
-
-class ExchangeRateViewSet(mixins.DestroyModelMixin, AdminWritesViewSet):
-    """US$ per unit of a currency from a date on: they price the contributions
-    entered or edited after them (stored contributions keep their rate)."""
-
-    queryset = ExchangeRate.objects.all()
-    serializer_class = ExchangeRateSerializer
-    create_service = services.exchange_rate_create
-    update_service = services.exchange_rate_update
-    instance_name = "exchange_rate"
-    filterset_fields = ["currency"]
-    ordering_fields = ["currency", "valid_from"]
-    ordering = ["currency", "-valid_from"]
-
-    def perform_destroy(self, instance):
-        services.exchange_rate_delete(exchange_rate=instance, user=self.request.user)
-
-
-class ProjectViewSet(AdminWritesViewSet):
+class ProjectViewSet(ScopedWritesViewSet):
     """Projects in the user's scope (``projects_for_user``): a donor's are
-    those their organisation funds. A change queues a full recomputation, as
+    those their organisation funds. Administrators write any; a manager those
+    of the programmes they manage. A change queues a full recomputation, as
     in the admin (a status or sector moves records between definitions)."""
 
     serializer_class = ProjectSerializer
@@ -500,13 +326,13 @@ class ProjectViewSet(AdminWritesViewSet):
             )
         )
 
+    def writable(self, user):
+        return projects_writable_by(user)
+
 
 ROUTES = [
     ("governorates", GovernorateViewSet, "governorate"),
-    ("sectors", SectorViewSet, "sector"),
     ("donors", DonorViewSet, "donor"),
     ("programmes", ProgrammeViewSet, "programme"),
-    ("contributions", ContributionViewSet, "contribution"),
-    ("exchange-rates", ExchangeRateViewSet, "exchange-rate"),
     ("projects", ProjectViewSet, "project"),
 ]

@@ -17,8 +17,10 @@ from rest_framework.routers import DefaultRouter
 from api.auth import TokenView
 from api.beneficiaries import ROUTES as BENEFICIARY_ROUTES
 from api.docs import SwaggerView
+from api.funding import ROUTES as FUNDING_ROUTES
 from api.indicators import ROUTES as INDICATOR_ROUTES
 from api.programmes import ROUTES as PROGRAMME_ROUTES
+from api.reference import ROUTES as REFERENCE_ROUTES
 from api.snapshots import ROUTES as SNAPSHOT_ROUTES
 
 
@@ -29,6 +31,8 @@ class Router(DefaultRouter):
 router = Router(trailing_slash=True)
 for prefix, viewset, basename in [
     *PROGRAMME_ROUTES,
+    *FUNDING_ROUTES,
+    *REFERENCE_ROUTES,
     *BENEFICIARY_ROUTES,
     *INDICATOR_ROUTES,
     *SNAPSHOT_ROUTES,

@@ -48,6 +48,7 @@ HXL: dict[str, str] = {
     # Portfolio
     "programme_code": "#activity+programme+code",
     "programme_name": "#activity+programme+name",
+    "portfolio_code": "#activity+portfolio+code",
     "project_code": "#activity+project+code",
     "project_name": "#activity+project+name",
     "sector_code": "#sector+code",

@@ -15,6 +15,7 @@ from programmes.models import (
     Contribution,
     Donor,
     Notification,
+    Portfolio,
     Programme,
     Project,
     UserProfile,
@@ -84,7 +85,8 @@ def donors_for_user(user) -> QuerySet[Donor]:
 def contributions_for_user(user) -> QuerySet[Contribution]:
     """The contributions ``user`` may see, as the dashboards show them: an
     administrator all; a donor their organisation's; a manager those to the
-    programmes they manage; a monitor none (contributions are recorded per
+    programmes they manage and to the portfolios holding one of them (not the
+    unearmarked ones); a monitor none (contributions are recorded per
     programme, not per governorate)."""
     role = user_role(user)
     contributions = Contribution.objects.all()
@@ -93,7 +95,11 @@ def contributions_for_user(user) -> QuerySet[Contribution]:
     if role == UserProfile.Role.DONOR:
         return contributions.filter(donor_id=user.profile.donor_id)
     if role == UserProfile.Role.MANAGER:
-        return contributions.filter(programme__in=user.profile.programmes.all())
+        managed = user.profile.programmes.all()
+        return contributions.filter(
+            Q(programme__in=managed)
+            | Q(portfolio__in=Portfolio.objects.filter(programmes__in=managed))
+        )
     return contributions.none()
 
 
@@ -110,3 +116,77 @@ def notification_for_user(user, pk) -> Notification:
         return notifications_for_user(user).get(pk=pk)
     except (Notification.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def portfolios_for_user(user) -> QuerySet[Portfolio]:
+    """The portfolios ``user`` may see: those holding a programme they see."""
+    if user_role(user) == UserProfile.Role.ADMIN:
+        return Portfolio.objects.all()
+    return Portfolio.objects.filter(programmes__in=programmes_for_user(user)).distinct()
+
+
+# --- Writes -------------------------------------------------------------------------
+# Administrators write every project and contribution; a manager those of the
+# programmes they manage (not those they only see through a governorate);
+# monitors and donors none. Unearmarked contributions are the administrators'.
+
+
+def programmes_writable_by(user) -> QuerySet[Programme]:
+    """The programmes whose projects and contributions ``user`` may enter and
+    edit: an administrator all, a manager those they manage, anyone else none."""
+    role = user_role(user)
+    if role == UserProfile.Role.ADMIN:
+        return Programme.objects.all()
+    if role == UserProfile.Role.MANAGER:
+        return Programme.objects.filter(pk__in=user.profile.programmes.all())
+    return Programme.objects.none()
+
+
+def portfolios_writable_by(user) -> QuerySet[Portfolio]:
+    """The portfolios ``user`` may enter contributions to: an administrator
+    all; a manager those whose every programme they manage; else none."""
+    role = user_role(user)
+    if role == UserProfile.Role.ADMIN:
+        return Portfolio.objects.all()
+    if role == UserProfile.Role.MANAGER:
+        managed = user.profile.programmes.all().values("pk")
+        # A portfolio holding a programme the manager does not manage is not theirs.
+        foreign = Portfolio.programmes.through.objects.exclude(programme_id__in=managed)
+        return (
+            Portfolio.objects.filter(programmes__in=managed)
+            .exclude(pk__in=foreign.values("portfolio_id"))
+            .distinct()
+        )
+    return Portfolio.objects.none()
+
+
+def projects_writable_by(user) -> QuerySet[Project]:
+    """The projects ``user`` may edit: those of ``programmes_writable_by``."""
+    if user_role(user) == UserProfile.Role.ADMIN:
+        return Project.objects.all()
+    return Project.objects.filter(programme__in=programmes_writable_by(user))
+
+
+def contributions_writable_by(user) -> QuerySet[Contribution]:
+    """The contributions ``user`` may edit or delete: an administrator all; a
+    manager those to a programme they manage or to a portfolio whose every
+    programme they manage; anyone else none."""
+    if user_role(user) == UserProfile.Role.ADMIN:
+        return Contribution.objects.all()
+    return Contribution.objects.filter(
+        Q(programme__in=programmes_writable_by(user))
+        | Q(portfolio__in=portfolios_writable_by(user))
+    )
+
+
+def may_write_funding_to(user, *, programme=None, portfolio=None) -> bool:
+    """Whether ``user`` may enter a project or contribution for ``programme``
+    or a contribution to ``portfolio``; with neither (unearmarked), whether
+    they are an administrator."""
+    if user_role(user) == UserProfile.Role.ADMIN:
+        return True
+    if programme is not None:
+        return programmes_writable_by(user).filter(pk=programme.pk).exists()
+    if portfolio is not None:
+        return portfolios_writable_by(user).filter(pk=portfolio.pk).exists()
+    return False

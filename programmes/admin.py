@@ -35,6 +35,7 @@ from programmes.models import (
     Notification,
     NotificationPreference,
     OutboxTask,
+    Portfolio,
     Programme,
     Project,
     Sector,
@@ -321,6 +322,41 @@ class ProgrammeAdmin(ServiceWritesAdmin):
             created_as(contribution, created)
 
 
+@admin.register(Portfolio)
+class PortfolioAdmin(SimpleHistoryAdmin):
+    """Portfolios, saved with their programmes through the portfolio services."""
+
+    list_display = ["code", "name", "key"]
+    search_fields = ["code", "name", "key"]
+    filter_horizontal = ["programmes"]
+    readonly_fields = ["key"]
+    ordering = ["code"]
+
+    def save_model(self, request, obj, form, change):
+        """Saved in ``save_related``, with its programmes, by one service call."""
+
+    def save_related(self, request, form, formsets, change):
+        fields = {name: form.cleaned_data[name] for name in ("code", "name")}
+        programmes = form.cleaned_data["programmes"]
+        obj = form.instance
+        if change:
+            services.portfolio_update(
+                portfolio=obj, user=request.user, fields=fields, programmes=programmes
+            )
+        else:
+            created = services.portfolio_create(
+                user=request.user, fields=fields, programmes=programmes
+            )
+            created_as(obj, created)
+
+    def delete_model(self, request, obj):
+        services.portfolio_delete(portfolio=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.portfolio_delete(portfolio=obj, user=request.user)
+
+
 @admin.register(Contribution)
 class ContributionAdmin(ServiceWritesAdmin):
     create_service = services.contribution_create
@@ -332,6 +368,7 @@ class ContributionAdmin(ServiceWritesAdmin):
     list_display = [
         "donor",
         "programme",
+        "portfolio",
         "given",
         "amount_in_usd",
         "date",
@@ -339,8 +376,8 @@ class ContributionAdmin(ServiceWritesAdmin):
         "period_end",
         "reference",
     ]
-    list_filter = ["donor", "programme", "currency"]
-    list_select_related = ["donor", "programme"]
+    list_filter = ["donor", "programme", "portfolio", "currency"]
+    list_select_related = ["donor", "programme", "portfolio"]
     search_fields = [
         "reference",
         "donor__name",
@@ -348,7 +385,7 @@ class ContributionAdmin(ServiceWritesAdmin):
         "programme__code",
         "programme__name",
     ]
-    autocomplete_fields = ["donor", "programme"]
+    autocomplete_fields = ["donor", "programme", "portfolio"]
     date_hierarchy = "date"
     ordering = ["-date", "-id"]
 

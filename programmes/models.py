@@ -221,6 +221,31 @@ class Programme(models.Model):
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
 
 
+class Portfolio(models.Model):
+    """Programmes reported together ("CRP + RRP"), which a donor can fund as a
+    whole; ``key``, kept by the services, is their codes sorted and joined by
+    "+", as a snapshot series keys its portfolio."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    programmes = models.ManyToManyField(
+        Programme, related_name="portfolios", verbose_name=_("programmes")
+    )
+    key = models.CharField(
+        _("programme codes"), max_length=500, blank=True, editable=False, db_index=True
+    )
+
+    history = HistoricalRecords(m2m_fields=[programmes])
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("portfolio")
+        verbose_name_plural = _("portfolios")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
 # An ISO 4217 code: three capital letters (USD, EUR, CAD, SEK, GBP ...).
 CURRENCY_CODE = RegexValidator(
     r"^[A-Z]{3}$", _("Enter a currency as its three-letter ISO code, e.g. EUR.")
@@ -261,14 +286,38 @@ class ExchangeRate(models.Model):
 
 
 class Contribution(models.Model):
-    """Money from a donor to a programme, as the donor gave it (``amount`` in
-    ``currency``) and in US dollars at the rate in force on its date
-    (``usd_rate``, kept as it was when the contribution was entered):
-    ``amount_usd`` is what every funding figure sums. The write services set
-    the rate and the US$ amount; the database holds them consistent."""
+    """Money from a donor, as the donor gave it (``amount`` in ``currency``)
+    and in US dollars at the rate in force on its date (``usd_rate``, kept as
+    it was when the contribution was entered): ``amount_usd`` is what every
+    funding figure sums, and donor shares are shares of US$; the original
+    currency and amount stay for the donor's own reports. The write services
+    set the rate and the US$ amount; the database holds them consistent.
+
+    It goes to one programme, to one portfolio, or to neither (unearmarked),
+    never to both. It counts: to a programme, in that programme's figures,
+    every portfolio's holding it and the mission's; to a portfolio, in that
+    portfolio's (a snapshot of exactly its programmes) and the mission's,
+    never split between programmes; unearmarked, in the mission's only.
+    """
 
     donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="contributions")
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="contributions")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("programme"),
+    )
+    portfolio = models.ForeignKey(
+        Portfolio,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("portfolio"),
+        help_text=_("Instead of a programme, for money given to programmes reported together."),
+    )
     currency = models.CharField(
         _("currency"), max_length=3, default=USD, validators=[CURRENCY_CODE]
     )
@@ -309,10 +358,19 @@ class Contribution(models.Model):
                 condition=Q(period_end__gte=F("period_start")),
                 name="contribution_period_end_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(programme__isnull=True) | Q(portfolio__isnull=True),
+                name="contribution_programme_or_portfolio",
+                violation_error_message=_(
+                    "A contribution goes to a programme or to a portfolio, not to both."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.donor} → {self.programme.code}: {self.currency} {self.amount or 0:,.0f}"
+        to = self.programme or self.portfolio  # neither: unearmarked
+        earmark = to.code if to else _("unearmarked")
+        return f"{self.donor} → {earmark}: {self.currency} {self.amount or 0:,.0f}"
 
 
 class Sector(models.Model):

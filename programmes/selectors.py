@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from programmes.models import USD, District, ExchangeRate, Governorate, normalise_place_name
+from django.db.models import Count, Q, QuerySet, Sum
+
+from programmes.models import (
+    USD,
+    Contribution,
+    District,
+    ExchangeRate,
+    Governorate,
+    Portfolio,
+    normalise_place_name,
+)
 
 
 def governorate_lookup() -> dict[str, Governorate]:
@@ -66,4 +76,31 @@ def exchange_rate_on(*, currency: str, day) -> Decimal | None:
         .order_by("-valid_from")
         .values_list("usd_per_unit", flat=True)
         .first()
+    )
+
+
+def portfolio_contributions(*, programme_ids) -> QuerySet[Contribution]:
+    """The contributions to the portfolio of exactly ``programme_ids`` (no
+    more, no fewer programmes): what a portfolio's figures add to its
+    programmes' (``Contribution`` says where each kind counts). Lazy: one
+    query when evaluated."""
+    ids = sorted(set(programme_ids))
+    portfolios = (
+        Portfolio.objects.annotate(
+            held=Count("programmes", distinct=True),
+            inside=Count("programmes", filter=Q(programmes__in=ids), distinct=True),
+        )
+        .filter(held=len(ids), inside=len(ids))
+        .values("pk")
+    )
+    return Contribution.objects.filter(portfolio__in=portfolios)
+
+
+def usd_by_donor(contributions: QuerySet[Contribution], *, as_of) -> dict[int, Decimal]:
+    """US$ by donor id of ``contributions`` dated on or before ``as_of``. One query."""
+    return dict(
+        contributions.filter(date__lte=as_of)
+        .values("donor_id")
+        .annotate(usd=Sum("amount_usd"))
+        .values_list("donor_id", "usd")
     )

@@ -36,7 +36,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from programmes.hooks import recompute_after_change, recompute_request_full, scope_of
-from programmes.models import USD, Contribution, Donor, ExchangeRate, Programme, Project
+from programmes.models import (
+    USD,
+    Contribution,
+    Donor,
+    ExchangeRate,
+    Portfolio,
+    Programme,
+    Project,
+    Sector,
+)
 from programmes.selectors import exchange_rate_on
 
 M = TypeVar("M", bound=models.Model)
@@ -72,6 +81,39 @@ def _stored(instance: M) -> M:
     """The row as stored now, under a row lock (the caller's copy may already
     hold the new values, as an admin form's does)."""
     return type(instance).objects.select_for_update().get(pk=instance.pk)
+
+
+@transaction.atomic
+def reference_save(*, instance: M, user, fields: Mapping[str, Any]) -> M:
+    """``instance`` (new, or stored: then locked first) with ``fields`` set,
+    checked and saved with ``user`` in its history; the many-to-many fields
+    among ``fields`` (iterables of objects) are set after the save. For the
+    reference data of every app (sectors, activity types, surveys,
+    definitions), which no recomputation follows by itself. Returns it."""
+    many = {f.name for f in instance._meta.many_to_many}
+    related = {name: value for name, value in fields.items() if name in many}
+    if instance.pk:
+        _stored(instance)
+    _save(_apply(instance, {n: v for n, v in fields.items() if n not in many}), user=user)
+    for name, value in related.items():
+        getattr(instance, name).set(value)
+    return instance
+
+
+# --- Sectors ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sector_create(*, user, fields: Mapping[str, Any]) -> Sector:
+    """A new sector, checked and saved."""
+    return reference_save(instance=Sector(), user=user, fields=fields)
+
+
+@transaction.atomic
+def sector_update(*, sector: Sector, user, fields: Mapping[str, Any]) -> Sector:
+    """``sector`` renamed or recoded: definitions and projects refer to it by
+    row, so no figure changes."""
+    return reference_save(instance=sector, user=user, fields=fields)
 
 
 # --- Donors -------------------------------------------------------------------------
@@ -123,6 +165,47 @@ def programme_delete(*, programme: Programme, user) -> None:
     contributions); queues a full recomputation."""
     _delete(programme, user=user)
     recompute_request_full(user=user)
+
+
+# --- Portfolios ---------------------------------------------------------------------
+
+
+def portfolio_key(programmes) -> str:
+    """The programme codes, sorted and joined by "+": a snapshot series' key."""
+    return "+".join(sorted(p.code for p in programmes))
+
+
+@transaction.atomic
+def portfolio_create(*, user, fields: Mapping[str, Any], programmes) -> Portfolio:
+    """A new portfolio of ``programmes`` (at least one), keyed by their codes."""
+    return portfolio_update(portfolio=Portfolio(), user=user, fields=fields, programmes=programmes)
+
+
+@transaction.atomic
+def portfolio_update(
+    *, portfolio: Portfolio, user, fields: Mapping[str, Any], programmes=None
+) -> Portfolio:
+    """``portfolio`` changed by ``fields`` and, when given, made of
+    ``programmes`` (ValidationError for none); its key follows them. Its
+    contributions move with it: a full recomputation is queued."""
+    if portfolio.pk:
+        _stored(portfolio)
+    if programmes is not None:
+        programmes = list(programmes)
+        if not programmes:
+            raise ValidationError({"programmes": _("A portfolio holds at least one programme.")})
+        portfolio.key = portfolio_key(programmes)
+    _save(_apply(portfolio, fields), user=user)
+    if programmes is not None:
+        portfolio.programmes.set(programmes)
+    recompute_request_full(user=user)
+    return portfolio
+
+
+@transaction.atomic
+def portfolio_delete(*, portfolio: Portfolio, user) -> None:
+    """Delete ``portfolio``; ProtectedError while contributions go to it."""
+    _delete(portfolio, user=user)
 
 
 # --- Projects -----------------------------------------------------------------------

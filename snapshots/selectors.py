@@ -31,6 +31,7 @@ from indicators.selectors import (
     small_count_hidden,
 )
 from programmes.models import Donor, Governorate, Programme, Project
+from snapshots.cover import portfolio_usd
 from snapshots.models import Snapshot
 
 PAYLOAD_VERSION = 1
@@ -378,8 +379,9 @@ def _areas(definition, programme_ids: list[int], as_of: dt.date) -> tuple[dict, 
 
 def _contributions(definition, programme_ids: list[int], as_of: dt.date) -> dict:
     """Contributions to the programmes as of the date, by donor, with each
-    donor's share in % (largest first); the unnamed or grouped donors
-    together as one slice named "". Two queries."""
+    donor's share in % (largest first), with those to the portfolio itself;
+    the unnamed or grouped donors together as one slice named "". Three
+    queries."""
     if definition is None:
         return {"total_usd": 0.0, "donors": []}
     sums: dict[int, Decimal] = {}
@@ -390,6 +392,9 @@ def _contributions(definition, programme_ids: list[int], as_of: dt.date) -> dict
     )
     for row in rows:
         sums[row["donor_id"]] = sums.get(row["donor_id"], Decimal(0)) + row["value"]
+    # The contributions to the portfolio itself (see ``Contribution``).
+    for pk, amount in portfolio_usd(definition.code, programme_ids, as_of).items():
+        sums[pk] = sums.get(pk, Decimal(0)) + amount
     total = sum(sums.values(), Decimal(0))
     known = Donor.objects.filter(pk__in=sums).values_list("pk", "name", "named") if sums else []
     names = {pk: name for pk, name, named in known if named} | {0: ""}

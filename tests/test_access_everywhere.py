@@ -30,7 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.generics import GenericAPIView
 
 from beneficiaries.models import ActivityType, MonitoringVisit, Question, Survey
-from indicators.models import IndicatorDefinition
+from indicators.models import HouseholdMultiplier, IndicatorDefinition
 from programmes.models import District, ExchangeRate, Governorate, Sector, SubDistrict
 
 FIRST_PARTY = {
@@ -55,6 +55,7 @@ REFERENCE = {
     Survey,
     Question,
     IndicatorDefinition,
+    HouseholdMultiplier,
 }
 # URLs that name something that is not a record of ours.
 NOT_A_RECORD = {

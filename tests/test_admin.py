@@ -39,6 +39,7 @@ from programmes.models import (
     Donor,
     ExchangeRate,
     Governorate,
+    Portfolio,
     Programme,
     Project,
     Sector,
@@ -110,6 +111,9 @@ def project(db):
     )
     ExchangeRate.objects.create(
         currency="EUR", valid_from=datetime.date(2023, 1, 1), usd_per_unit=Decimal("1.07")
+    )
+    Portfolio.objects.create(code="CRP-ALL", name="Community revitalization").programmes.add(
+        programme
     )
     sector = Sector.objects.create(code="livelihoods", name="Livelihoods")
     return Project.objects.create(

@@ -32,14 +32,6 @@ from programmes.access import user_role
 # --- Serializers --------------------------------------------------------------
 
 
-class ActivityTypeSerializer(serializers.ModelSerializer):
-    sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-
-    class Meta:
-        model = ActivityType
-        fields = ["code", "name", "unit", "sectors"]
-
-
 class WritableVisitField(serializers.PrimaryKeyRelatedField):
     """A visit whose lines the user may write: their own (an administrator:
     any) while draft or returned. Any other id is "does not exist"."""
@@ -154,17 +146,6 @@ class AssistanceFilter(ProjectRecordFilter):
 
 
 # --- Views --------------------------------------------------------------------
-
-
-class ActivityTypeViewSet(mixins.ListModelMixin, ApiViewSet):
-    """The kinds of assistance (business support package, vocational
-    training ...) by code, with the project sectors each fits."""
-
-    queryset = ActivityType.objects.prefetch_related("sectors")
-    serializer_class = ActivityTypeSerializer
-    ordering_fields = ["code", "name"]
-    ordering = ["name"]
-    hxl_tags = hxl.hxl_tags(code="activity_code", name="activity_name")
 
 
 class AssistanceRecordViewSet(

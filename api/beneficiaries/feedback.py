@@ -28,32 +28,12 @@ from api.plumbing import django_errors
 from beneficiaries import access, services
 from beneficiaries.models import (
     FeedbackResponse,
-    Question,
     Survey,
 )
 from exports import hxl
 from programmes.access import user_role
 
 # --- Serializers --------------------------------------------------------------
-
-
-class QuestionSerializer(serializers.ModelSerializer):
-    choices = serializers.ListField(
-        child=serializers.ListField(child=serializers.CharField(), min_length=2, max_length=2),
-        help_text=gettext_lazy("Ordered [code, label] pairs."),
-    )
-
-    class Meta:
-        model = Question
-        fields = ["code", "text", "kind", "choices"]
-
-
-class SurveySerializer(serializers.ModelSerializer):
-    questions = QuestionSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Survey
-        fields = ["code", "title", "questions"]
 
 
 class AnswerSerializer(serializers.Serializer):
@@ -189,16 +169,6 @@ class FeedbackFilter(ProjectRecordFilter):
 
 
 # --- Views --------------------------------------------------------------------
-
-
-class SurveyViewSet(mixins.ListModelMixin, ApiViewSet):
-    """Feedback surveys with their questions and answer options."""
-
-    queryset = Survey.objects.prefetch_related("questions")
-    serializer_class = SurveySerializer
-    ordering_fields = ["code", "title"]
-    ordering = ["code"]
-    csv_list = False
 
 
 class FeedbackResponseViewSet(

@@ -165,6 +165,15 @@ class DefinitionSQL:
         return ALL_CUTS if registry.get(self.d.source).by_project else CUTS_WITHOUT_GOVERNORATE
 
     @property
+    def having(self) -> str:
+        """A contribution with no programme (to a portfolio, or unearmarked)
+        counts in the "all programmes" cells only: its NULL programme is not a
+        programme cell of its own (it would stand beside the "all" cell)."""
+        if self.d.source == Source.CONTRIBUTIONS:
+            return " HAVING GROUPING(pr) = 1 OR pr IS NOT NULL"
+        return ""
+
+    @property
     def governorate_column(self) -> str:
         return "g" if registry.get(self.d.source).by_project else "NULL::bigint"
 

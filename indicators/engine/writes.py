@@ -39,7 +39,7 @@ def write_all_periods_additive(cursor, sql: DefinitionSQL, now: dt.datetime, tab
     parts, params = [], []
     parts.append(
         f"WITH mo AS MATERIALIZED (SELECT f.m AS start, {sql.governorate_column} AS g, pr, d, "
-        f"{sql.aggregate} AS value, {split_sums} FROM ({facts}) f GROUP BY GROUPING SETS ({grouping}))"
+        f"{sql.aggregate} AS value, {split_sums} FROM ({facts}) f GROUP BY GROUPING SETS ({grouping}){sql.having})"
     )
     params += facts_params
     end = month_end("start", "1 month")
@@ -104,7 +104,7 @@ def write_periods(
         f"INSERT INTO {table} ({COLUMNS}) "
         f"SELECT %s, CASE WHEN {is_month} THEN 'month' ELSE 'quarter' END, {start}, {end}, "
         f"{sql.governorate_column}, pr, d, {sql.aggregate}, {SUM_SPLITS}, {mult}, %s::timestamptz "
-        f"FROM ({facts}) f{where} GROUP BY GROUPING SETS ({grouping})"
+        f"FROM ({facts}) f{where} GROUP BY GROUPING SETS ({grouping}){sql.having}"
     )
     params = [sql.d.pk, *mult_params, now, *facts_params, *where_params]
     cursor.execute(insert, params)

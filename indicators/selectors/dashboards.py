@@ -190,6 +190,14 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
                 cells,
                 by,
             ),
+            # A donor's total, with what they gave to no one programme.
+            "contributions_total": (
+                [contributions_def]
+                if contributions_def and governorate is None and protect
+                else [],
+                cells,
+                None,
+            ),
         },
         as_of,
     )
@@ -322,6 +330,13 @@ def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> d
                 key = 0 if key in unnamed else key
                 sums[key] = sums.get(key, Decimal(0)) + row["value"]
         names = {o.pk: o.name for o in choices[by + "s"]} | {0: ""}
+        if by == "programme":
+            # To a portfolio or unearmarked: in the donor's total, in no programme's.
+            total = sum((row["value"] for row in parts["contributions_total"]), Decimal(0))
+            elsewhere = total - sum(sums.values(), Decimal(0))
+            if elsewhere > 0:
+                sums[-1] = elsewhere
+                names[-1] = _("To no single programme (portfolio or unearmarked)")
         grand = sum(sums.values(), Decimal(0))
         for key, amount in sorted(sums.items(), key=lambda item: -item[1]):
             contributions.append(

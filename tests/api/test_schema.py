@@ -99,6 +99,8 @@ GETS = [
     "/api/v1/donors/",
     "/api/v1/programmes/",
     "/api/v1/contributions/",
+    "/api/v1/portfolios/",
+    "/api/v1/household-multipliers/",
     "/api/v1/projects/",
     "/api/v1/visits/",
     "/api/v1/assistance-records/",
@@ -153,6 +155,9 @@ REAL = {
     "assistance-records": ("id", "line_krk"),
     "feedback-responses": ("id", "feedback_krk"),
     "governorates": ("pcode", "kirkuk"),
+    "sectors": ("code", "livelihoods"),
+    "activity-types": ("code", "bsp"),
+    "surveys": ("code", "survey"),
 }
 
 

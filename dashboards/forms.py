@@ -1,0 +1,67 @@
+"""The forms of a programme's project and contribution pages. They check
+their fields only; the write services (``programmes.services``) check the
+rest (the model's rules and constraints) and the view shows what they refuse
+by field."""
+
+from __future__ import annotations
+
+import copy
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from programmes import services
+from programmes.models import Contribution, Project
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProjectForm(forms.ModelForm):
+    """A project of the programme the page is about (not a field here)."""
+
+    class Meta:
+        model = Project
+        fields = [
+            "code",
+            "name",
+            "governorate",
+            "district",
+            "location_note",
+            "community",
+            "sector",
+            "kind",
+            "status",
+            "donor",
+            "start_date",
+            "end_date",
+            "budget_usd",
+        ]
+        widgets = {"start_date": DATE, "end_date": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["governorate"].queryset = self.fields["governorate"].queryset.defer("boundary")
+        self.fields["district"].queryset = self.fields["district"].queryset.defer("boundary")
+
+
+class ContributionForm(forms.ModelForm):
+    """A contribution to the programme the page is about, as the donor gave
+    it; it says which currency has no rate on its date before anything is
+    saved (the service sets the US$ rate and amount)."""
+
+    class Meta:
+        model = Contribution
+        fields = ["donor", "currency", "amount", "date", "period_start", "period_end", "reference"]
+        widgets = {"date": DATE, "period_start": DATE, "period_end": DATE}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            priced = copy.copy(self.instance)
+            for name in ("currency", "amount", "date"):
+                setattr(priced, name, cleaned.get(name))
+            try:
+                services.contribution_priced(contribution=priced)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
