@@ -70,7 +70,9 @@ def _queries(target: Target, as_of: dt.date) -> tuple[FigureQuery, FigureQuery |
     }
     day = min(as_of, target.period_end)
     now = FigureQuery(as_of=day, period_start=target.period_start, **cut)
-    before = FigureQuery(as_of=target.period_start - ONE_DAY, **cut) if target.split else None
+    before = None
+    if target.split and target.period_start > dt.date.min:
+        before = FigureQuery(as_of=target.period_start - ONE_DAY, **cut)
     return now, before
 
 
@@ -91,9 +93,8 @@ def target_progress(targets: Iterable[Target], *, as_of: dt.date) -> list[Progre
             now, before = asked[target.pk]
             if target.split:
                 column = TARGET_SPLITS[target.split]
-                actual = Decimal(answers[now].splits.get(column, 0)) - Decimal(
-                    answers[before].splits.get(column, 0)
-                )
+                earlier = answers[before].splits.get(column, 0) if before else 0
+                actual = Decimal(answers[now].splits.get(column, 0) - earlier)
             else:
                 actual = answers[now].period or Decimal(0)
         gone, total = _elapsed_days(target, as_of)
