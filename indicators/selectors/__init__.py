@@ -23,6 +23,7 @@ from indicators.selectors.dashboards import (
 from indicators.selectors.figures import Figure, FigureQuery, figures
 from indicators.selectors.targets import (
     Progress,
+    figure_target,
     programme_targets,
     target_progress,
     targets_progress_rows,
@@ -59,6 +60,7 @@ __all__ = [
     "is_hidden_small",
     "default_as_of",
     "figures",
+    "figure_target",
     "governorate_dashboard",
     "mission_dashboard",
     "programme_dashboard",

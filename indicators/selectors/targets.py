@@ -153,3 +153,31 @@ def programme_targets(*, user, programme, as_of: dt.date) -> list[Progress]:
         .defer("governorate__boundary", "district__boundary")
     )
     return target_progress(targets, as_of=as_of)
+
+
+def figure_target(
+    *, definition: str, programmes: tuple[int, ...], as_of: dt.date
+) -> Decimal | None:
+    """What ``programmes`` together target for ``definition`` in the period
+    that holds ``as_of`` (a snapshot's "of N targeted"): per programme, its
+    programme-wide target (no project, place or split) whose period holds
+    the day, the longest when several do (a year's rather than a quarter's);
+    summed over the programmes. None when no programme has one. One query."""
+    rows = (
+        Target.objects.filter(
+            definition__code=definition,
+            programme_id__in=programmes,
+            governorate__isnull=True,
+            split="",
+            period_start__lte=as_of,
+            period_end__gte=as_of,
+        )
+        .order_by("programme_id", "period_start", "-period_end")
+        .values_list("programme_id", "period_start", "period_end", "value")
+    )
+    chosen: dict[int, tuple[int, Decimal]] = {}
+    for programme_id, start, end, value in rows:
+        length = (end - start).days
+        if programme_id not in chosen or length > chosen[programme_id][0]:
+            chosen[programme_id] = (length, value)
+    return sum((value for _length, value in chosen.values()), Decimal(0)) if chosen else None
