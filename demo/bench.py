@@ -181,6 +181,10 @@ def main(argv: list[str]) -> int:
     results["figures_ms"] = round(figures_shown(args.repeat), 1)
     print(f"figures_ms: {results['figures_ms']}", flush=True)
 
+    results.update(_targets(args.repeat))
+    for key in ("targets", "targets_progress_ms"):
+        print(f"{key}: {results[key]}", flush=True)
+
     results.update(_snapshot_pdf())
     print(f"pdf_s: {results['pdf_s']}", flush=True)
     print(f"pdf_kb: {results['pdf_kb']}", flush=True)
@@ -322,6 +326,34 @@ def figures_shown(repeat: int) -> float:
         for day in (as_of, previous)
     ]
     return _median(lambda: figures(queries), repeat) * 1000
+
+
+def _targets(repeat: int) -> dict:
+    """Targets for every definition and programme (set through the target
+    services, from the figures so far), then the time to read the progress
+    of one programme's targets, as its dashboard does."""
+    from demo import generate as demo
+    from demo.targets import bench_plan, demo_targets_ensure
+    from indicators.models import Target
+    from indicators.selectors import target_progress
+
+    count = demo_targets_ensure(as_of=demo.AS_OF, plan=bench_plan())
+    programme_id = (
+        Target.objects.filter(programme__isnull=False)
+        .order_by("programme_id")
+        .values_list("programme_id", flat=True)
+        .first()
+    )
+    if programme_id is None:
+        return {"targets": count, "targets_progress_ms": 0.0}
+    targets = Target.objects.filter(programme_id=programme_id).select_related(
+        "definition", "programme", "project", "governorate", "district"
+    )
+
+    def read():
+        target_progress(list(targets), as_of=demo.AS_OF)
+
+    return {"targets": count, "targets_progress_ms": round(_median(read, repeat) * 1000, 1)}
 
 
 def _incremental(repeat: int) -> float:

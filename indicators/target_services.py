@@ -57,7 +57,7 @@ def target_set(*, user, fields: Mapping[str, Any], target: Target | None = None)
     a target with the same definition, scope, period, place and split as
     ``fields`` is changed (its value and note) rather than duplicated. With
     ``target``, that one is changed; the user must be allowed to write both
-    its old and its new scope."""
+    its old and its new scope. A write that changes nothing saves nothing."""
     unknown = set(fields) - WRITABLE
     if unknown:
         raise TypeError(f"Target has no writable field {', '.join(sorted(unknown))}")
@@ -72,6 +72,8 @@ def target_set(*, user, fields: Mapping[str, Any], target: Target | None = None)
         target = Target.objects.select_for_update().get(pk=target.pk)
     if target.pk is not None:
         _check_writer(user, target)
+        if all(getattr(target, name) == value for name, value in fields.items()):
+            return target  # nothing to change: no history row either
     for name, value in fields.items():
         setattr(target, name, value)
     _check_writer(user, target)
