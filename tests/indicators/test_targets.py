@@ -134,3 +134,20 @@ def test_periods_as_the_appeal_writes_them(text, start, end):
 def test_an_unreadable_period_is_refused(text):
     with pytest.raises(ValueError):
         period_parse(text)
+
+
+def test_an_administrator_sets_a_target_in_the_admin_with_its_history(
+    admin_client, admin_user, world
+):
+    from django.urls import reverse
+
+    form = {"definition": world["people"].pk, "programme": world["crp"].pk, "project": "",
+            "period_start": "2018-01-01", "period_end": "2018-12-31", "governorate": "",
+            "district": world["mosul"].pk, "split": "", "value": "75", "note": ""}  # fmt: skip
+    response = admin_client.post(reverse("admin:indicators_target_add"), form)
+    assert response.status_code == 302
+    target = Target.objects.get()
+    assert (target.value, target.governorate.pcode) == (75, "IQG15")  # from the district
+    assert target.history.get().history_user == admin_user
+    history = admin_client.get(reverse("admin:indicators_target_history", args=[target.pk]))
+    assert history.status_code == 200
