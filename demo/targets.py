@@ -34,12 +34,6 @@ def _rounded(value: Decimal) -> Decimal:
     return (value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
 
 
-def bench_plan() -> list[tuple[str, str, Decimal]]:
-    """The benchmark's targets: one per active definition, 10% ahead of the pace."""
-    codes = IndicatorDefinition.objects.filter(is_active=True).values_list("code", flat=True)
-    return [(code, "", Decimal("1.1")) for code in codes.order_by("code")]
-
-
 def demo_targets_ensure(*, as_of: dt.date, plan=None) -> int:
     """Set each programme's targets for the year of ``as_of`` (``plan``:
     (definition code, split, factor) rows, default ``DEMO_TARGETS``), from

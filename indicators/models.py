@@ -552,9 +552,13 @@ class Target(models.Model):
         return f"{self.definition_id} {self.period_start}–{self.period_end}: {self.value}"
 
     def clean(self) -> None:
-        """The governorate is taken from the district; a split needs a
-        definition with splits."""
+        """The period lies between 1900 and 2100; the governorate is taken
+        from the district; a split needs a definition with splits."""
         super().clean()
+        for name in ("period_start", "period_end"):
+            day = getattr(self, name)
+            if day is not None and not 1900 <= day.year <= 2100:
+                raise ValidationError({name: _("Give a day between 1900 and 2100.")})
         if self.district_id:
             governorate_id = self.district.governorate_id
             if self.governorate_id and self.governorate_id != governorate_id:

@@ -151,3 +151,8 @@ def test_an_administrator_sets_a_target_in_the_admin_with_its_history(
     assert target.history.get().history_user == admin_user
     history = admin_client.get(reverse("admin:indicators_target_history", args=[target.pk]))
     assert history.status_code == 200
+
+
+def test_a_period_outside_1900_to_2100_is_refused(world):
+    with pytest.raises(ValidationError, match="between 1900 and 2100"):
+        _set(world, period_start=dt.date(1, 1, 1))
