@@ -22,6 +22,7 @@ from api.indicators import ROUTES as INDICATOR_ROUTES
 from api.programmes import ROUTES as PROGRAMME_ROUTES
 from api.reference import ROUTES as REFERENCE_ROUTES
 from api.snapshots import ROUTES as SNAPSHOT_ROUTES
+from api.targets import ROUTES as TARGET_ROUTES
 
 
 class Router(DefaultRouter):
@@ -36,6 +37,7 @@ for prefix, viewset, basename in [
     *BENEFICIARY_ROUTES,
     *INDICATOR_ROUTES,
     *SNAPSHOT_ROUTES,
+    *TARGET_ROUTES,
 ]:
     router.register(prefix, viewset, basename=basename)
 

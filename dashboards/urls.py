@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboards import views, views_funding
+from dashboards import targets, views, views_funding
 
 app_name = "dashboards"
 
@@ -31,6 +31,13 @@ urlpatterns = [
         "programme/<str:code>/contributions/<int:pk>/",
         views_funding.contribution_form,
         name="contribution_edit",
+    ),
+    path("programme/<str:code>/targets/", targets.targets_page, name="targets"),
+    path("programme/<str:code>/targets/import/", targets.targets_import, name="targets_import"),
+    path(
+        "programme/<str:code>/targets/<int:pk>/delete/",
+        targets.target_delete,
+        name="target_delete",
     ),
     path("governorates.geojson", views.governorates_geojson, name="governorates_geojson"),
     path(

@@ -28,6 +28,7 @@ from indicators.selectors import (
     governorate_dashboard,
     mission_dashboard,
     programme_dashboard,
+    programme_targets,
 )
 from programmes.access import user_role
 from programmes.selectors import district_boundaries
@@ -191,6 +192,11 @@ def programme(request: HttpRequest, code: str) -> HttpResponse:
         # The same answer for a programme that does not exist and one the
         # user may not see, so that the page does not tell which codes exist.
         raise Http404(_("There is no programme with this code that you can see."))
+    # Actual against target on the page's day (a donor reads no targets).
+    data["targets"] = programme_targets(
+        user=request.user, programme=data["programme"], as_of=data["shown_as_of"]
+    )
+    data["targets_link"] = user_role(request.user) != "donor"
     return _page(request, "dashboards/programme.html", data, unreadable)
 
 

@@ -181,6 +181,10 @@ def main(argv: list[str]) -> int:
     results["figures_ms"] = round(figures_shown(args.repeat), 1)
     print(f"figures_ms: {results['figures_ms']}", flush=True)
 
+    results.update(_targets(args.repeat))
+    for key in ("targets", "targets_programme_ms", "targets_project_ms"):
+        print(f"{key}: {results[key]}", flush=True)
+
     results.update(_snapshot_pdf())
     print(f"pdf_s: {results['pdf_s']}", flush=True)
     print(f"pdf_kb: {results['pdf_kb']}", flush=True)
@@ -322,6 +326,58 @@ def figures_shown(repeat: int) -> float:
         for day in (as_of, previous)
     ]
     return _median(lambda: figures(queries), repeat) * 1000
+
+
+def _targets(repeat: int) -> dict:
+    """Targets as BENCHMARK.md's profile asks: every active definition per
+    programme and year, and per quarter for a tenth of the projects. Bench
+    data, bulk-written like the records (the pages write through
+    ``indicators.target_services``), replacing the previous run's. Then the
+    time to read the progress of one programme's year targets, and of one
+    project's quarter targets."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from demo import generate as demo
+    from indicators.models import IndicatorDefinition, Target
+    from indicators.periods import add_months
+    from indicators.selectors import target_progress
+    from programmes.models import Programme, Project
+
+    definitions = list(IndicatorDefinition.objects.filter(is_active=True).order_by("pk"))
+    programmes = list(Programme.objects.order_by("pk").values_list("pk", flat=True))
+    projects = list(Project.objects.order_by("pk").values_list("pk", flat=True))[::10]
+    years = range(demo.AS_OF.year - 9, demo.AS_OF.year + 1)
+    quarters = [add_months(dt.date(years[0], 1, 1), 3 * i) for i in range(4 * len(years))]
+    rows = [
+        Target(definition=d, programme_id=p, period_start=dt.date(y, 1, 1),
+               period_end=dt.date(y, 12, 31), value=Decimal(1000 + 37 * (d.pk + p + y) % 9000))
+        for d in definitions for p in programmes for y in years
+    ] + [
+        Target(definition=d, project_id=p, period_start=q,
+               period_end=add_months(q, 3) - dt.timedelta(days=1),
+               value=Decimal(100 + 13 * (d.pk + p) % 900))
+        for d in definitions for p in projects for q in quarters
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {Target._meta.db_table}")
+    Target.objects.bulk_create(rows, batch_size=5000)
+    related = ("definition", "programme", "project", "governorate", "district")
+    programme_targets = list(
+        Target.objects.filter(programme_id=programmes[0]).select_related(*related)
+    )
+    project_targets = list(Target.objects.filter(project_id=projects[0]).select_related(*related))
+
+    def read(targets):
+        return lambda: target_progress(targets, as_of=demo.AS_OF)
+
+    return {
+        "targets": len(rows),
+        "targets_programme_ms": round(_median(read(programme_targets), repeat) * 1000, 1),
+        "targets_project_ms": round(_median(read(project_targets), repeat) * 1000, 1),
+    }
 
 
 def _incremental(repeat: int) -> float:

@@ -10,7 +10,8 @@ from programmes.access import user_role
 
 def exports_for_user(user) -> list[Export]:
     """The downloads ``user`` may take: a donor the indicator values only
-    (aggregates); staff all three; a user without a role none."""
+    (aggregates); staff every one (values, records, visits, targets); a user
+    without a role none."""
     role = user_role(user)
     return [export for export in EXPORTS.values() if role in export.roles]
 

@@ -33,6 +33,14 @@ HXL: dict[str, str] = {
     "multiplier": "#indicator+multiplier+num",
     "split_value": "#affected+selected",
     "computed_at": "#date+updated",
+    # Targets
+    "target": "#indicator+target+num",
+    "split": "#indicator+split",
+    "actual": "#indicator+actual+num",
+    "target_percent": "#indicator+target+pct",
+    "elapsed_percent": "#date+elapsed+pct",
+    "target_status": "#status+target",
+    "note": "#description+note",
     # Places
     "adm1_code": "#adm1+code",
     "adm1_name": "#adm1+name",

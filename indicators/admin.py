@@ -10,8 +10,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators import services
-from indicators.models import HouseholdMultiplier, IndicatorDefinition, IndicatorValue, RecomputeJob
+from indicators import services, target_services
+from indicators.models import (
+    HouseholdMultiplier,
+    IndicatorDefinition,
+    IndicatorValue,
+    RecomputeJob,
+    Target,
+)
 
 
 @admin.register(IndicatorDefinition)
@@ -85,6 +91,34 @@ class HouseholdMultiplierAdmin(SimpleHistoryAdmin):
         messages.info(
             request, _("Every figure using the household multiplier is being recomputed.")
         )
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    """Targets with their history; saved and deleted through the target
+    services, as on the targets page and the API."""
+
+    list_display = ["definition", "programme", "project", "period_start", "period_end",
+                    "governorate", "district", "split", "value"]  # fmt: skip
+    list_filter = ["definition", "programme", "split"]
+    list_select_related = ["definition", "programme", "project", "governorate", "district"]
+    raw_id_fields = ["project", "governorate", "district"]
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data.get(name) for name in target_services.WRITABLE}
+        fields["split"] = fields["split"] or ""
+        fields["note"] = fields["note"] or ""
+        saved = target_services.target_set(
+            user=request.user, fields=fields, target=obj if change else None
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        target_services.target_delete(target=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for target in queryset:
+            target_services.target_delete(target=target, user=request.user)
 
 
 @admin.register(RecomputeJob)

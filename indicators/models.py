@@ -48,7 +48,7 @@ from simple_history.models import HistoricalRecords
 
 from beneficiaries.models import ActivityType
 from indicators import sources
-from programmes.models import Donor, Governorate, Programme, Project, Sector
+from programmes.models import District, Donor, Governorate, Programme, Project, Sector
 
 
 def validate_first_of_month(day) -> None:
@@ -452,3 +452,107 @@ class EngineLock(models.Model):  # noqa: DJ008 (a lock row has nothing to show)
 
     class Meta:
         verbose_name = _("engine lock")
+
+
+# A target's split: "dimension=category" (sex=f, age_group=0-5, population_group=idp).
+TARGET_SPLITS = {
+    f"{dimension}={code}": column
+    for dimension, columns in SPLIT_COLUMNS.items()
+    for code, column in columns.items()
+}
+
+
+class Target(models.Model):
+    """What a definition should reach in a period (any run of days: a month, a
+    quarter, a year), for a programme or for one project, optionally in one
+    governorate or district and for one split category ("sex=f"). Entered by
+    managers in scope through ``indicators.services.target_set``; compared with
+    the actual figure by ``indicators.selectors.targets``."""
+
+    definition = models.ForeignKey(
+        IndicatorDefinition,
+        on_delete=models.CASCADE,
+        related_name="targets",
+        verbose_name=_("indicator"),
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="targets"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="targets"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    governorate = models.ForeignKey(
+        Governorate, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("governorate")
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("district")
+    )
+    split = models.CharField(
+        _("split"),
+        max_length=30,
+        blank=True,
+        choices=[(key, key) for key in TARGET_SPLITS],
+        help_text=_("One category, e.g. sex=f; empty: everyone."),
+    )
+    value = models.DecimalField(_("target"), max_digits=20, decimal_places=2)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["definition__position", "definition__code", "period_start", "pk"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(programme__isnull=True) ^ Q(project__isnull=True),
+                name="target_programme_or_project",
+                violation_error_message=_("Give a programme or a project, not both."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="target_period_end_after_start",
+                violation_error_message=_("The period ends before it starts."),
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="target_value_not_negative"),
+            models.UniqueConstraint(
+                fields=[
+                    "definition",
+                    "programme",
+                    "project",
+                    "period_start",
+                    "period_end",
+                    "governorate",
+                    "district",
+                    "split",
+                ],
+                name="target_one_per_scope_period_place_split",
+                nulls_distinct=False,
+                violation_error_message=_(
+                    "This indicator already has a target for this scope, period, place and split."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition_id} {self.period_start}–{self.period_end}: {self.value}"
+
+    def clean(self) -> None:
+        """The period lies between 1900 and 2100; the governorate is taken
+        from the district; a split needs a definition with splits."""
+        super().clean()
+        for name in ("period_start", "period_end"):
+            day = getattr(self, name)
+            if day is not None and not 1900 <= day.year <= 2100:
+                raise ValidationError({name: _("Give a day between 1900 and 2100.")})
+        if self.district_id:
+            governorate_id = self.district.governorate_id
+            if self.governorate_id and self.governorate_id != governorate_id:
+                raise ValidationError(
+                    {"district": _("This district is not in the governorate given.")}
+                )
+            self.governorate_id = governorate_id
+        if self.split and self.definition_id and not self.definition.has_splits:
+            raise ValidationError({"split": _("This indicator has no split by sex, age or group.")})

@@ -74,3 +74,26 @@ def half_year_label(day: dt.date) -> str:
 
 def year_label(day: dt.date) -> str:
     return str(day.year)
+
+
+def period_parse(text: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a period written as a year ("2018"), a
+    half-year ("2018-H1"), a quarter ("2018-Q2") or a month ("2018-04").
+    Raises ValueError on anything else."""
+    raw = text.strip().upper().replace(" ", "")
+    year, _sep, part = raw.partition("-")
+    if not year.isdigit() or len(year) != 4:
+        raise ValueError(text)
+    first = dt.date(int(year), 1, 1)
+    if not part:
+        return first, year_end(first)
+    if part[0] in "QH" and part[1:].isdigit():
+        number, months = int(part[1:]), (3 if part[0] == "Q" else 6)
+        if not 1 <= number <= 12 // months:
+            raise ValueError(text)
+        start = add_months(first, (number - 1) * months)
+        return start, add_months(start, months) - ONE_DAY
+    if part.isdigit() and 1 <= int(part) <= 12:
+        start = dt.date(first.year, int(part), 1)
+        return start, month_end(start)
+    raise ValueError(text)

@@ -389,7 +389,13 @@ def block_content_clean(kind: str, content: dict) -> dict:
     if kind == Kind.NARRATIVE:
         return {"text": text("text")}
     if kind == Kind.FIGURES:
-        return {"items": items("items", ("label", "footnote"))}
+        # "target": "yes" asks for "of N targeted"; kept only when asked.
+        return {
+            "items": [
+                {k: v for k, v in item.items() if k != "target" or v == "yes"}
+                for item in items("items", ("label", "footnote", "target"))
+            ]
+        }
     if kind == Kind.GENDER:
         ref = text("ref", 300).strip().strip("{}")
         if not ref:

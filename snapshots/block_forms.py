@@ -49,6 +49,12 @@ class FigureItemForm(forms.Form):
     ref = forms.CharField(label=_("Figure"), max_length=300, required=False, help_text=REF_HELP)
     label = forms.CharField(label=_("Label"), max_length=500, required=False)
     footnote = forms.CharField(label=_("Footnote"), max_length=500, required=False)
+    target = forms.ChoiceField(
+        label=_("Target"),
+        required=False,
+        choices=[("", _("Not shown")), ("yes", _("Show “of N targeted”"))],
+        help_text=_("The programmes' target for the period of the snapshot's day, if one is set."),
+    )
 
     def clean(self):
         data = super().clean()
@@ -192,6 +198,7 @@ class FiguresEditor(BlockEditor):
                 "ref": i.get("ref", ""),
                 "label": i.get("label", ""),
                 "footnote": i.get("footnote", ""),
+                "target": i.get("target", ""),
             }
             for i in content.get("items") or []
         ]
@@ -203,7 +210,7 @@ class FiguresEditor(BlockEditor):
         return [self.form, self.items]
 
     def content(self):
-        return {"items": _rows(self.items, ("ref", "label", "footnote"))}
+        return {"items": _rows(self.items, ("ref", "label", "footnote", "target"))}
 
 
 class TableEditor(BlockEditor):

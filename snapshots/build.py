@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from beneficiaries.models import Photo, PopulationGroup, ReviewStatus
 from indicators.breakdowns import feedback_average
 from indicators.models import SPLIT_COLUMNS, HouseholdMultiplier, IndicatorDefinition
-from indicators.selectors import figure_shown, figures_shown
+from indicators.selectors import figure_shown, figure_target, figures_shown
 from programmes.models import Project, Sector
 from snapshots.cadence import Period
 from snapshots.cover import cover_figures
@@ -329,6 +329,24 @@ class _Document:
             "marker": found.marker,
             "previous": found.previous,
             "footnote": (item.get("footnote") or "").strip() or None,
+            **self._targeted(item, found),
+        }
+
+    def _targeted(self, item: dict, found) -> dict:
+        """ "of N targeted" for a figure item that asks for it: the
+        programmes' target for the period holding the as-of day, for a
+        whole-programme figure only (a place has no such target here)."""
+        if item.get("target") != "yes" or found.place is not None:
+            return {}
+        usd = found.unit == "usd"
+        value = figure_target(
+            definition=found.code, programmes=self.programme_ids, as_of=self.snapshot.as_of
+        )
+        if value is None:
+            return {}
+        return {
+            "targeted": float(value),
+            "targeted_display": str(figure_shown(value, usd=usd)["display"]),
         }
 
     def _splits(self, text: str, section, block) -> tuple[Resolved, dict] | None:

@@ -123,6 +123,7 @@ def _figure(figure: dict) -> dict:
         "display": display,
         "size": _value_size(display + ("*" if figure.get("starred") else "")),
         "period_display": figure.get("period_display") or "",
+        "targeted_display": figure.get("targeted_display") or "",
         "starred": bool(figure.get("starred")),
         "increased": marker == "increased",
         "corrected": marker == "corrected",

@@ -195,8 +195,17 @@ def records(project, activity_type, monitor, media):
     from indicators.engine import recompute_full
     from indicators.models import IndicatorDefinition, RecomputeJob
 
-    IndicatorDefinition.objects.create(
+    people = IndicatorDefinition.objects.create(
         code="people", name="People", source="assistance", measure="people"
+    )
+    from indicators.models import Target
+
+    Target.objects.create(
+        definition=people,
+        project=project,
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 12, 31),
+        value=Decimal("500"),
     )
     RecomputeJob.objects.create(kind=RecomputeJob.Kind.FULL)
     recompute_full()

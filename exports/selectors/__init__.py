@@ -14,7 +14,9 @@ export reads through the same access rules as the pages:
   a manager), never for donors (aggregates only); no beneficiary's name or
   phone, ever;
 - monitoring visits: ``visits_for_user`` (a monitor: their own; a manager:
-  their scope's, drafts excepted), without findings or who made the visit.
+  their scope's, drafts excepted), without findings or who made the visit;
+- targets: ``targets_for_user``, each with its actual and progress, never
+  for donors.
 
 Filters come from the query string, under the dashboards' names where they
 exist (``programme``, ``donor``, ``governorate`` by code and P-code; records
@@ -43,6 +45,7 @@ from exports.selectors.records import (
     assistance_records_table,
     visits_table,
 )
+from exports.selectors.targets import targets_table
 from exports.selectors.values import indicator_values_table
 from indicators.models import IndicatorDefinition, IndicatorValue
 from programmes.access import donors_for_user, programmes_for_user
@@ -59,6 +62,7 @@ __all__ = [
     "assistance_records_table",
     "export_choices",
     "indicator_values_table",
+    "targets_table",
     "visits_table",
 ]
 
@@ -108,6 +112,17 @@ EXPORTS = {
             ),
             STAFF,
             visits_table,
+        ),
+        Export(
+            "targets",
+            _("Targets"),
+            _(
+                "One row per target: indicator, programme or project, period, place and "
+                "split, with the actual on the day chosen (as_of), the percent of the target "
+                "reached, the percent of the period gone, and on track or behind."
+            ),
+            STAFF,
+            targets_table,
         ),
     )
 }

@@ -169,7 +169,7 @@ class DefinitionSQL:
         """A contribution with no programme (to a portfolio, or unearmarked)
         counts in the "all programmes" cells only: its NULL programme is not a
         programme cell of its own (it would stand beside the "all" cell)."""
-        if self.d.source == Source.CONTRIBUTIONS:
+        if self.d.source == IndicatorDefinition.Source.CONTRIBUTIONS:
             return " HAVING GROUPING(pr) = 1 OR pr IS NOT NULL"
         return ""
 

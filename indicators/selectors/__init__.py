@@ -4,7 +4,8 @@
   (the donor small-count rule);
 - ``dashboards``: one selector per dashboard page;
 - ``field``: the governorate page's visits, photos, referrals and feedback;
-- ``figures``: exact figures as of any day, at any cut (snapshots).
+- ``figures``: exact figures as of any day, at any cut (snapshots);
+- ``targets``: actual against target, on track or behind.
 
 Every name other modules use is importable from here."""
 
@@ -20,6 +21,13 @@ from indicators.selectors.dashboards import (
     programme_dashboard,
 )
 from indicators.selectors.figures import Figure, FigureQuery, figures
+from indicators.selectors.targets import (
+    Progress,
+    figure_target,
+    programme_targets,
+    target_progress,
+    targets_progress_rows,
+)
 from indicators.selectors.values import (
     SMALL_COUNT,
     default_as_of,
@@ -52,9 +60,14 @@ __all__ = [
     "is_hidden_small",
     "default_as_of",
     "figures",
+    "figure_target",
     "governorate_dashboard",
     "mission_dashboard",
     "programme_dashboard",
+    "programme_targets",
+    "Progress",
+    "target_progress",
+    "targets_progress_rows",
     "quarter_end",
     "small_count_hidden",
     "small_counts_hidden",

@@ -1,5 +1,5 @@
 """Which downloads each standing user may take (``exports.access``): a donor
-the indicator values only (aggregates), staff all three, nobody else any."""
+the indicator values only (aggregates), staff every export (targets too), nobody else any."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tests.access_world import access_world
 
 pytestmark = pytest.mark.django_db
 
-ALL = {"indicator-values", "assistance-records", "monitoring-visits"}
+ALL = {"indicator-values", "assistance-records", "monitoring-visits", "targets"}
 
 
 @pytest.fixture

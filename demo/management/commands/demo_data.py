@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from demo import generate as demo
 from demo.indicators import demo_definitions_ensure
 from demo.snapshots import demo_snapshots_ensure
+from demo.targets import demo_targets_ensure
 from indicators.engine import recompute_full
 
 
@@ -62,6 +63,8 @@ class Command(BaseCommand):
                 # measures its own recomputations.
                 written = recompute_full(progress=lambda *_: None)
                 self.stdout.write(f"{written:,} indicator values computed")
+                targets = demo_targets_ensure(as_of=demo.AS_OF)
+                self.stdout.write(f"{targets} targets set")
                 published = demo_snapshots_ensure(last_quarter_end=demo.AS_OF)
                 if published:
                     self.stdout.write(f"{published} snapshots published (PDFs made by the worker)")
