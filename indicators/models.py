@@ -464,3 +464,18 @@ class EngineLock(models.Model):  # noqa: DJ008 (a lock row has nothing to show)
 
     class Meta:
         verbose_name = _("engine lock")
+
+
+class DataStamp(models.Model):  # noqa: DJ008 (a stamp row has nothing to show)
+    """What the dashboards' cache key is made of: one row per transaction that
+    wrote a table the dashboards read (the engine's runs included), written by
+    that transaction itself (database triggers, migration ``0009_data_stamp``),
+    so a reader sees a new stamp exactly when it can see the change.
+    ``weight``: how many such statements the transaction ran (compacted rows:
+    the sum of the rows they replace). See ``indicators.selectors.data_stamp``."""
+
+    txid = models.BigIntegerField(unique=True)
+    weight = models.BigIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("data stamp")

@@ -85,7 +85,7 @@ _write_all_periods_additive = write_all_periods_additive
 
 def _lock(cursor, *, wait: bool) -> None:
     """Take the engine's lock for this transaction (and give the transaction
-    room for its hash aggregates)."""
+    room for its hash aggregates), and stamp the data as changed by it."""
     EngineLock.objects.get_or_create(name=LOCK_NAME)
     cursor.execute("SET LOCAL work_mem = '128MB'")
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
@@ -102,6 +102,9 @@ def _lock(cursor, *, wait: bool) -> None:
             )
     except OperationalError as exc:
         raise EngineBusy("another indicator recomputation is running") from exc
+    # A new data stamp, committed with the values: the dashboards' caches
+    # (keyed by it) see the run exactly when its values can be read.
+    cursor.execute("SELECT indicators_data_stamp_bump()")
 
 
 Progress = Callable[[int, str], None]

@@ -20,6 +20,7 @@ from indicators.selectors.dashboards import (
     programme_dashboard,
 )
 from indicators.selectors.figures import Figure, FigureQuery, figures
+from indicators.selectors.stamp import data_stamp
 from indicators.selectors.values import (
     SMALL_COUNT,
     default_as_of,
@@ -42,6 +43,7 @@ __all__ = [
     "DashboardQuery",
     "DashboardSlots",
     "dashboard_slots",
+    "data_stamp",
     "Figure",
     "FigureQuery",
     "figure_shown",
