@@ -1,6 +1,7 @@
 """Dashboards: the mission overview, the governorate and the programme pages.
 
-Each page asks one selector for its data; the figures the charts need go to
+Each page asks one selector for its data (kept in the cache until the
+data changes, ``dashboards.cache``); the figures the charts need go to
 the browser through ``json_script`` and ``static/js/dashboard.js`` draws them
 with the bundled plotly.js.
 """
@@ -21,6 +22,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 import programmes
+from dashboards.cache import cached_dashboard
 from dashboards.selectors import home_summary
 from indicators.selectors import (
     MAP_SERIES,
@@ -165,7 +167,13 @@ def mission(request: HttpRequest) -> HttpResponse:
     if user_role(request.user) is None:
         return _no_role(request)
     query, unreadable = _query(request)
-    data = mission_dashboard(user=request.user, query=query)
+    data = cached_dashboard(
+        page="mission",
+        arg="",
+        query=query,
+        user=request.user,
+        compute=lambda: mission_dashboard(user=request.user, query=query),
+    )
     return _page(request, "dashboards/mission.html", data, unreadable)
 
 
@@ -175,7 +183,14 @@ def governorate(request: HttpRequest, pcode: str) -> HttpResponse:
     if user_role(request.user) is None:
         return _no_role(request)
     query, unreadable = _query(request)
-    data = governorate_dashboard(user=request.user, pcode=pcode.upper(), query=query)
+    pcode = pcode.upper()
+    data = cached_dashboard(
+        page="governorate",
+        arg=pcode,
+        query=query,
+        user=request.user,
+        compute=lambda: governorate_dashboard(user=request.user, pcode=pcode, query=query),
+    )
     if data is None:
         raise Http404(_("There is no governorate with this P-code."))
     return _page(request, "dashboards/governorate.html", data, unreadable)
@@ -187,7 +202,13 @@ def programme(request: HttpRequest, code: str) -> HttpResponse:
     if user_role(request.user) is None:
         return _no_role(request)
     query, unreadable = _query(request)
-    data = programme_dashboard(user=request.user, code=code, query=query)
+    data = cached_dashboard(
+        page="programme",
+        arg=code,
+        query=query,
+        user=request.user,
+        compute=lambda: programme_dashboard(user=request.user, code=code, query=query),
+    )
     if data is None:
         # The same answer for a programme that does not exist and one the
         # user may not see, so that the page does not tell which codes exist.

@@ -13,12 +13,12 @@ app, used by the dashboards, the API, the exports and the snapshots alike.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from indicators.cells import Cells
 from indicators.models import IndicatorValue, Target
-from programmes.access import projects_for_user, user_role
+from programmes.access import profile_scope, projects_for_user, user_role
 from programmes.models import Governorate, Programme, Project, UserProfile
 
 Role = UserProfile.Role
@@ -34,19 +34,10 @@ def cells_for_user(user) -> Cells:
     if role == UserProfile.Role.DONOR:
         return Cells([{**every, "donor": ("in", frozenset({user.profile.donor_id}))}])
     if role == UserProfile.Role.MONITOR:
-        governorates = frozenset(user.profile.governorates.values_list("pk", flat=True))
+        governorates = profile_scope(user)[1]
         return Cells([{**every, "governorate": ("in", governorates)}] if governorates else [])
     if role == UserProfile.Role.MANAGER:
-        profile = user.profile
-        programme_links = UserProfile.programmes.through.objects.filter(userprofile_id=profile.pk)
-        governorate_links = UserProfile.governorates.through.objects.filter(
-            userprofile_id=profile.pk
-        )
-        scope = programme_links.values_list(Value("p"), "programme_id").union(
-            governorate_links.values_list(Value("g"), "governorate_id"), all=True
-        )
-        programmes = frozenset(pk for kind, pk in scope if kind == "p")
-        governorates = frozenset(pk for kind, pk in scope if kind == "g")
+        programmes, governorates = profile_scope(user)
         terms = []
         if programmes:
             terms.append({**every, "programme": ("in", programmes)})

@@ -556,3 +556,18 @@ class Target(models.Model):
             self.governorate_id = governorate_id
         if self.split and self.definition_id and not self.definition.has_splits:
             raise ValidationError({"split": _("This indicator has no split by sex, age or group.")})
+
+
+class DataStamp(models.Model):  # noqa: DJ008 (a stamp row has nothing to show)
+    """What the dashboards' cache key is made of: one row per transaction that
+    wrote a table the dashboards read (the engine's runs included), written by
+    that transaction itself (database triggers, migration ``0010_data_stamp``),
+    so a reader sees a new stamp exactly when it can see the change.
+    ``weight``: how many such statements the transaction ran (compacted rows:
+    the sum of the rows they replace). See ``indicators.selectors.data_stamp``."""
+
+    txid = models.BigIntegerField(unique=True)
+    weight = models.BigIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("data stamp")

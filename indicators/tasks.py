@@ -50,3 +50,9 @@ def nightly_full_recompute() -> None:
 def recompute_reclaim() -> None:
     """Queue again the recomputations whose worker died (run by beat)."""
     services.recompute_reclaim()
+
+
+@shared_task(name="indicators.data_stamp_compact", ignore_result=True, time_limit=60)
+def data_stamp_compact() -> None:
+    """Keep the dashboards' data stamp one cheap read (run by beat)."""
+    services.data_stamp_compact()

@@ -81,6 +81,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it compresses what every other one wrote. BREACH: the
+    # CSRF token in a page is masked anew for each response, and Django's
+    # GZipMiddleware pads each response with random bytes (since 4.2), so a
+    # secret cannot be read from compressed sizes.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "iomdash.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -169,6 +174,34 @@ if not REDIS_URL.startswith(("redis://", "rediss://", "redis+socket://", "unix:/
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def redis_cache_url(url: str, db: int) -> str:
+    """``url`` (the broker's Redis, as REDIS_URL gives it) with the database
+    ``db``, in the form redis-py's connection pool reads (Kombu's
+    ``redis+socket://`` is redis-py's ``unix://``)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.scheme in ("redis+socket", "unix"):
+        return f"unix://{parts.path}?db={db}"
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+# The dashboards' computed figures (dashboards/cache.py), keyed by the data
+# stamp, on the broker's Redis in a database of their own. A Redis that does
+# not answer within the timeouts only means pages computed uncached. The
+# default cache stays per process (what the API's throttles and the rest use).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "dashboards": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_cache_url(REDIS_URL, env_int("DASHBOARD_CACHE_DB", 1)),
+        "KEY_PREFIX": "iomdash",
+        "TIMEOUT": env_int("DASHBOARD_CACHE_SECONDS", 6 * 3600),
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    },
+}
 
 # --- Celery --------------------------------------------------------------------
 
@@ -378,6 +411,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programmes.outbox_dispatch",
         "schedule": env_int("OUTBOX_DISPATCH_EVERY_S", 5),
         "options": {"expires": env_int("OUTBOX_DISPATCH_EVERY_S", 5)},
+    },
+    # The dashboards' data stamp gains a row per writing transaction; an
+    # hourly compaction keeps reading it one cheap query.
+    "data-stamp-compact": {
+        "task": "indicators.data_stamp_compact",
+        "schedule": 3600,
+        "options": {"expires": 3600},
     },
     "nightly-full-recompute": {
         "task": "indicators.nightly_full_recompute",

@@ -43,3 +43,10 @@ else:
 
     _parts = urlsplit(CELERY_BROKER_URL)  # noqa: F405
     CELERY_BROKER_URL = urlunsplit(_parts._replace(path=f"/{TEST_BROKER_DB}"))
+
+# The dashboards' cache: a Redis database of the suite's own, emptied before
+# each test (tests/conftest.py), since a rolled-back test's data stamp can recur.
+CACHES["dashboards"]["LOCATION"] = redis_cache_url(  # noqa: F405
+    REDIS_URL,  # noqa: F405
+    int(os.environ.get("IOMDASH_TEST_CACHE_DB", "14")),
+)

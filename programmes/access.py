@@ -8,7 +8,7 @@ A user with no profile sees nothing unless they are a superuser.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.http import Http404
 
 from programmes.models import (
@@ -190,3 +190,53 @@ def may_write_funding_to(user, *, programme=None, portfolio=None) -> bool:
     if portfolio is not None:
         return portfolios_writable_by(user).filter(pk=portfolio.pk).exists()
     return False
+
+
+def profile_scope(user) -> tuple[frozenset[int], frozenset[int]]:
+    """The ids of the programmes and of the governorates of ``user``'s
+    profile (both empty without one). One query, read once per user object
+    (a request's user), as Django keeps a user's permissions."""
+    found = getattr(user, "_iomdash_profile_scope", None)
+    if found is not None:
+        return found
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    if profile is None:
+        return frozenset(), frozenset()
+    links = UserProfile.programmes.through.objects.filter(userprofile_id=profile.pk).values_list(
+        Value("p"), "programme_id"
+    )
+    links = links.union(
+        UserProfile.governorates.through.objects.filter(userprofile_id=profile.pk).values_list(
+            Value("g"), "governorate_id"
+        ),
+        all=True,
+    )
+    rows = list(links)
+    found = (
+        frozenset(pk for kind, pk in rows if kind == "p"),
+        frozenset(pk for kind, pk in rows if kind == "g"),
+    )
+    user._iomdash_profile_scope = found
+    return found
+
+
+def scope_key(user) -> str:
+    """A short text that is the same for two users only if every rule of this
+    module (and of the apps' ``access.py`` built on them) shows them the same
+    things: the role, and the governorates, programmes or donor of its scope;
+    for a monitor also their own id (they see their own visits only). Caches
+    of what a user may see key on it. At most one query after the profile's
+    (``profile_scope``, which later reads of the same user share)."""
+    role = user_role(user)
+    if role is None:
+        return "none"
+    if role == UserProfile.Role.ADMIN:
+        return "admin"
+    if role == UserProfile.Role.DONOR:
+        return f"donor:{user.profile.donor_id}"
+    programmes, governorates = profile_scope(user)
+    own = f":user:{user.pk}" if role == UserProfile.Role.MONITOR else ""
+    return (
+        f"{role}:p:{','.join(map(str, sorted(programmes)))}"
+        f":g:{','.join(map(str, sorted(governorates)))}{own}"
+    )

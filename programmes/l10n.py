@@ -50,6 +50,11 @@ def digits_activate(system: str) -> contextvars.Token:
     return _digits.set(system if system in DIGIT_SYSTEMS else "latn")
 
 
+def digits_active() -> str:
+    """The digit system numbers are shown in now: "latn" or "arab"."""
+    return _digits.get()
+
+
 def digits_reset(token: contextvars.Token) -> None:
     _digits.reset(token)
 

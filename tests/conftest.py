@@ -78,3 +78,12 @@ def eager_tasks():
     finally:
         app.conf.task_always_eager = False
         app.conf.task_eager_propagates = False
+
+
+@pytest.fixture(autouse=True)
+def _empty_dashboard_cache():
+    """Each test starts with no cached dashboard: a rolled-back test's data
+    stamp can be another test's too."""
+    from django.core.cache import caches
+
+    caches["dashboards"].clear()

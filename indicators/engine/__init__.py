@@ -43,6 +43,7 @@ from indicators.engine.facts import (
     build_cubes,
 )
 from indicators.engine.table import new_table, swap_in
+from indicators.engine.timings import step
 from indicators.engine.writes import (
     cells_filter,
     write_all_periods_additive,
@@ -74,7 +75,7 @@ _write_all_periods_additive = write_all_periods_additive
 
 def _lock(cursor, *, wait: bool) -> None:
     """Take the engine's lock for this transaction (and give the transaction
-    room for its hash aggregates)."""
+    room for its hash aggregates), and stamp the data as changed by it."""
     EngineLock.objects.get_or_create(name=LOCK_NAME)
     cursor.execute("SET LOCAL work_mem = '128MB'")
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
@@ -91,6 +92,9 @@ def _lock(cursor, *, wait: bool) -> None:
             )
     except OperationalError as exc:
         raise EngineBusy("another indicator recomputation is running") from exc
+    # A new data stamp, committed with the values: the dashboards' caches
+    # (keyed by it) see the run exactly when its values can be read.
+    cursor.execute("SELECT indicators_data_stamp_bump()")
 
 
 Progress = Callable[[int, str], None]
@@ -119,32 +123,39 @@ def recompute_full(
     multipliers = Multipliers.load()
     now = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
-        _lock(cursor, wait=False)
+        with step("lock"):
+            _lock(cursor, wait=False)
         progress(2, "summing approved assistance records")
         needs_splits = any(d.has_splits for d in definitions)
-        build_cubes(
-            cursor,
-            None,
-            sources={d.source for d in definitions} & CUBED_SOURCES,
-            splits=needs_splits,
-        )
+        with step("cube build"):
+            build_cubes(
+                cursor,
+                None,
+                sources={d.source for d in definitions} & CUBED_SOURCES,
+                splits=needs_splits,
+            )
         ids = [d.pk for d in definitions]
         if everything:
-            table = new_table(cursor)
+            with step("new table"):
+                table = new_table(cursor)
         else:
             table = VALUES
-            cursor.execute(f"DELETE FROM {VALUES} WHERE definition_id = ANY(%s)", [ids])
+            with step("delete old values"):
+                cursor.execute(f"DELETE FROM {VALUES} WHERE definition_id = ANY(%s)", [ids])
         progress(20, "computing")
         for index, definition in enumerate(definitions):
             sql = DefinitionSQL(definition, multipliers, None)
-            if definition.adds_up_across_periods:
-                _write_all_periods_additive(cursor, sql, now, table)
-            else:
-                # A distinct count: never a running total (a constraint says so).
-                write_periods(cursor, sql, now, None, table=table)
+            # One statement each: GROUPING SETS, running totals and writes.
+            with step(f"definition {definition.code} ({definition.source})"):
+                if definition.adds_up_across_periods:
+                    _write_all_periods_additive(cursor, sql, now, table)
+                else:
+                    # A distinct count: never a running total (a constraint says so).
+                    write_periods(cursor, sql, now, None, table=table)
             progress(20 + int(70 * (index + 1) / max(len(definitions), 1)), definition.name)
-        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE definition_id = ANY(%s)", [ids])
-        written = cursor.fetchone()[0]
+        with step("count"):
+            cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE definition_id = ANY(%s)", [ids])
+            written = cursor.fetchone()[0]
         if everything:
             progress(92, "indexing the new values")
             swap_in(cursor)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from psycopg2.sql import SQL, Identifier
 
 from indicators.engine.facts import NEW_VALUES, VALUES
+from indicators.engine.timings import step
 
 
 def new_table(cursor) -> str:
@@ -52,25 +53,36 @@ def swap_in(cursor) -> None:
     new = Identifier(NEW_VALUES)
     for name, is_constraint, definition in indexes:
         temporary = Identifier(f"{name}_new")
-        if is_constraint:
-            cursor.execute(
-                SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(new, temporary, SQL(definition))
-            )
-        else:
-            unique, using = definition.split(" ", 1)
-            cursor.execute(
-                SQL("CREATE {}INDEX {} ON {} {}").format(
-                    SQL("UNIQUE " if unique == "true" else ""), temporary, new, SQL(using)
+        with step("index build"):
+            if is_constraint:
+                cursor.execute(
+                    SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+                        new, temporary, SQL(definition)
+                    )
                 )
-            )
+            else:
+                unique, using = definition.split(" ", 1)
+                cursor.execute(
+                    SQL("CREATE {}INDEX {} ON {} {}").format(
+                        SQL("UNIQUE " if unique == "true" else ""), temporary, new, SQL(using)
+                    )
+                )
     # Statistics for the columns readers filter on, so the first dashboard
     # after the swap is planned well (the other columns are never filtered).
-    cursor.execute(
-        SQL(
-            "ANALYZE {} (definition_id, period_type, governorate_id, programme_id, "
-            "donor_id, period_end)"
-        ).format(new)
-    )
+    with step("analyze"):
+        cursor.execute(
+            SQL(
+                "ANALYZE {} (definition_id, period_type, governorate_id, programme_id, "
+                "donor_id, period_end)"
+            ).format(new)
+        )
+    with step("table swap"):
+        _rename_in(cursor, indexes)
+
+
+def _rename_in(cursor, indexes: list[tuple[str, bool, str]]) -> None:
+    """Drop the value table and give the filled copy its name and its indexes' names."""
+    new = Identifier(NEW_VALUES)
     cursor.execute(SQL("DROP TABLE {}").format(Identifier(VALUES)))
     cursor.execute(SQL("ALTER TABLE {} RENAME TO {}").format(new, Identifier(VALUES)))
     for name, _is_constraint, _definition in indexes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from indicators.engine import timings
 from indicators.engine.facts import COLUMNS, SPLIT_FIELDS, SUM_SPLITS, VALUES, DefinitionSQL
 from indicators.models import IndicatorDefinition
 
@@ -58,7 +59,7 @@ def write_all_periods_additive(cursor, sql: DefinitionSQL, now: dt.datetime, tab
     )
     quarter_params = [sql.d.pk, *mult_params, now]
     if not sql.d.is_cumulative:
-        cursor.execute(" ".join(parts) + " " + quarter, params + quarter_params)
+        timings.execute(cursor, " ".join(parts) + " " + quarter, params + quarter_params)
         return
     parts.append(f", ins_quarter AS ({quarter})")
     params += quarter_params
@@ -70,7 +71,7 @@ def write_all_periods_additive(cursor, sql: DefinitionSQL, now: dt.datetime, tab
         f"{running}, {mult}, %s::timestamptz FROM mo"
     )
     params += [sql.d.pk, *mult_params, now]
-    cursor.execute(" ".join(parts), params)
+    timings.execute(cursor, " ".join(parts), params)
 
 
 def write_periods(
@@ -107,7 +108,10 @@ def write_periods(
         f"FROM ({facts}) f{where} GROUP BY GROUPING SETS ({grouping}){sql.having}"
     )
     params = [sql.d.pk, *mult_params, now, *facts_params, *where_params]
-    cursor.execute(insert, params)
+    if quarters is None:  # a full run's (an incremental run's count is used)
+        timings.execute(cursor, insert, params)
+    else:
+        cursor.execute(insert, params)
     return cursor.rowcount
 
 

@@ -21,6 +21,7 @@ from indicators.selectors.dashboards import (
     programme_dashboard,
 )
 from indicators.selectors.figures import Figure, FigureQuery, figures
+from indicators.selectors.stamp import data_stamp
 from indicators.selectors.targets import (
     Progress,
     figure_target,
@@ -50,6 +51,7 @@ __all__ = [
     "DashboardQuery",
     "DashboardSlots",
     "dashboard_slots",
+    "data_stamp",
     "Figure",
     "FigureQuery",
     "figure_shown",

@@ -1,0 +1,23 @@
+"""The data stamp: what changes whenever anything the dashboards show changes."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from indicators.models import DataStamp
+
+
+def data_stamp() -> str:
+    """A text that changes with every committed write to a table the
+    dashboards read and with every engine run (``DataStamp``), and never
+    takes an earlier value again: the number of stamp rows, the sum of their
+    weights and the highest id. A transaction's row is visible exactly when
+    its changes are, so a reader that sees the old stamp also saw the old
+    data, or newer (never a new stamp with old data). One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), coalesce(sum(weight), 0), coalesce(max(id), 0) "
+            f"FROM {DataStamp._meta.db_table}"
+        )
+        rows, weight, last = cursor.fetchone()
+    return f"{rows}.{weight}.{last}"

@@ -1,0 +1,58 @@
+"""The data stamp the dashboards' cache keys on: it changes with every write
+to what the dashboards show and with every engine run, not with the records
+only the engine reads, and compacting it never brings back an earlier value."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from beneficiaries.models import AssistanceRecord, MonitoringVisit
+from indicators.engine import recompute_full
+from indicators.models import DataStamp
+from indicators.selectors import data_stamp
+from indicators.services import data_stamp_compact
+from programmes.models import Project
+from tests.factories import AssistanceRecordFactory, ProjectFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_write_to_a_table_the_dashboards_read_changes_it():
+    project = ProjectFactory()
+    seen = {data_stamp()}
+    Project.objects.filter(pk=project.pk).update(status="completed")
+    seen.add(data_stamp())
+    visit = MonitoringVisit.objects.create(
+        project=project, monitor=UserFactory(), visit_date=dt.date(2018, 5, 2)
+    )
+    seen.add(data_stamp())
+    visit.delete()
+    seen.add(data_stamp())
+    assert len(seen) == 4
+
+
+def test_records_change_it_only_through_the_engine():
+    record = AssistanceRecordFactory()
+    stamp = data_stamp()
+    AssistanceRecord.objects.filter(pk=record.pk).update(people=5)
+    assert data_stamp() == stamp
+    recompute_full()
+    assert data_stamp() != stamp
+
+
+def test_compacting_keeps_it_new():
+    # Five committed transactions' rows (this test's own transaction wrote none).
+    DataStamp.objects.bulk_create(DataStamp(txid=-i, weight=2) for i in range(1, 6))
+    before = data_stamp()
+    assert data_stamp_compact(above=3) == 5
+    after = data_stamp()
+    assert after != before
+    assert DataStamp.objects.count() == 1
+    # The weights add up as before; the highest id is new.
+    assert after.split(".")[1] == before.split(".")[1]
+    assert int(after.split(".")[2]) > int(before.split(".")[2])
+    # Below the threshold, nothing is done.
+    assert data_stamp_compact(above=3) == 0
+    assert data_stamp() == after
