@@ -18,7 +18,7 @@ from django.utils import timezone
 from beneficiaries.models import AssistanceRecord
 from indicators import engine, sources
 from indicators.engine import Scope
-from indicators.models import HouseholdMultiplier, IndicatorDefinition, RecomputeJob
+from indicators.models import DataStamp, HouseholdMultiplier, IndicatorDefinition, RecomputeJob
 from programmes.leases import Heartbeat, lease_expired_before
 from programmes.outbox import outbox_enqueue
 
@@ -229,3 +229,37 @@ def scope_of(instance) -> Scope | None:
     contribution). None for anything else."""
     source = sources.for_record(instance)
     return records_scope(source, [instance]) if source is not None else None
+
+
+# Two compactions never run at once: the second one does nothing.
+_COMPACT_LOCK = 0x1D0DA5
+# Below this many rows a compaction leaves the stamp alone.
+COMPACT_ABOVE = 100
+
+
+@transaction.atomic
+def data_stamp_compact(*, above: int = COMPACT_ABOVE) -> int:
+    """Replace the stamp rows of committed transactions by one row of their
+    total weight, when there are more than ``above``, so that reading the
+    stamp (``indicators.selectors.data_stamp``) stays one cheap query. The
+    stamp changes once (the dashboards' caches start again) and never takes
+    an earlier value. Returns the number of rows removed."""
+    table = DataStamp._meta.db_table
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_COMPACT_LOCK])
+        if not cursor.fetchone()[0]:
+            return 0
+        cursor.execute(f"SELECT count(*) FROM {table}")
+        if cursor.fetchone()[0] <= above:
+            return 0
+        cursor.execute(
+            f"WITH gone AS (DELETE FROM {table} WHERE txid <> txid_current() RETURNING weight) "
+            "SELECT count(*), coalesce(sum(weight), 0) FROM gone"
+        )
+        removed, weight = cursor.fetchone()
+        cursor.execute(
+            f"INSERT INTO {table} (txid, weight) VALUES (txid_current(), %s) "
+            f"ON CONFLICT (txid) DO UPDATE SET weight = {table}.weight + EXCLUDED.weight",
+            [weight],
+        )
+    return removed

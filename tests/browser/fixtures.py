@@ -81,3 +81,20 @@ def phone_page(chromium, live_server, django_db_serialized_rollback):
     tab = Page(chromium, live_server.url, PHONE)
     yield tab
     tab.close()
+
+
+def wait_until(page, expression: str, arg=None, *, timeout: float = 15_000) -> None:
+    """Until ``expression`` (or the function ``expression`` called with ``arg``)
+    is true in ``page``, polled from Python: the pages' CSP forbids the eval
+    that Playwright's ``wait_for_function`` polls with (it passes only when
+    its first try is already true). AssertionError after ``timeout`` ms."""
+    import time
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        value = page.evaluate(expression) if arg is None else page.evaluate(expression, arg)
+        if value:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout:.0f} ms: {expression}")
+        page.wait_for_timeout(100)

@@ -19,7 +19,7 @@ from beneficiaries.models import (
 )
 from indicators.engine import recompute_full
 from programmes.models import Contribution, Project
-from tests.browser.fixtures import Page
+from tests.browser.fixtures import Page, wait_until
 from tests.factories import (
     PASSWORD,
     DonorFactory,
@@ -163,8 +163,8 @@ def build_portfolio() -> dict:
 def wait_for_charts(tab, *charts: str) -> None:
     """Wait until the map has its 18 shapes and each chart its SVG."""
     page = tab.page
-    page.wait_for_function(
-        f"document.querySelectorAll({MAP_SHAPES!r}).length >= {GOVERNORATES}", timeout=15_000
+    wait_until(
+        page, f"document.querySelectorAll({MAP_SHAPES!r}).length >= {GOVERNORATES}", timeout=15_000
     )
     for chart in charts:
         page.wait_for_selector(f"#{chart} .main-svg", state="attached", timeout=10_000)
@@ -210,7 +210,8 @@ def map_fills(tab) -> list[str]:
 def wait_for_new_fills(tab, before: list[str]) -> None:
     """Until the map shows as many shapes as ``before``, coloured otherwise (Plotly
     redraws after the click's handler returns), or Playwright's timeout."""
-    tab.page.wait_for_function(
+    wait_until(
+        tab.page,
         """([selector, before]) => {
             const now = [...document.querySelectorAll(selector)]
                 .map(e => getComputedStyle(e).fill);
@@ -280,7 +281,8 @@ def test_governorate_page_draws_and_lists_its_projects(browser_page, portfolio):
     )
     assert sorted(widths)[-1] != sorted(widths)[0]
     # Its four districts on a map of their own, keyed by P-code, and in the table.
-    page.wait_for_function(
+    wait_until(
+        page,
         "document.querySelectorAll('#chart-districts path.choroplethlocation').length >= 4",
         timeout=15_000,
     )
@@ -374,8 +376,9 @@ def test_the_map_switches_between_people_projects_and_dollars(browser_page, port
     people = map_fills(browser_page)
     label = page.inner_text("#map-series-label")
     page.click('.map-toggle-button[data-map="projects"]')
-    page.wait_for_function(
-        "document.querySelector('.map-toggle-button[data-map=projects]').classList.contains('is-chosen')"
+    wait_until(
+        page,
+        "document.querySelector('.map-toggle-button[data-map=projects]').classList.contains('is-chosen')",
     )
     wait_for_new_fills(browser_page, people)
     assert "map=projects" in page.url
@@ -383,7 +386,7 @@ def test_the_map_switches_between_people_projects_and_dollars(browser_page, port
     assert page.locator(MAP_SHAPES).count() == GOVERNORATES
     projects = map_fills(browser_page)
     page.click('.map-toggle-button[data-map="usd"]')
-    page.wait_for_function("location.search.includes('map=usd')")
+    wait_until(page, "location.search.includes('map=usd')")
     wait_for_new_fills(browser_page, projects)
     assert map_fills(browser_page) != projects
     assert page.locator(MAP_SHAPES).count() == GOVERNORATES

@@ -1,3 +1,3 @@
 """The dashboards' tests share the portfolio of the indicator dashboards' tests."""
 
-from tests.indicators.test_dashboards import portfolio  # noqa: F401 (the fixture)
+from tests.indicators.dashboards.helpers import portfolio  # noqa: F401 (the fixture)

@@ -14,7 +14,7 @@ from indicators.engine import recompute_full
 from programmes.models import Project
 from tests.factories import ProjectFactory, SectorFactory, user_with_role
 from tests.indicators.conftest import record
-from tests.indicators.test_dashboards import (
+from tests.indicators.dashboards.helpers import (
     AS_OF_Q2,
     MAX_QUERIES_CACHED,
     MISSION,

@@ -7,7 +7,7 @@ import gzip
 import pytest
 
 from tests.factories import user_with_role
-from tests.indicators.test_dashboards import AS_OF_Q2, MISSION, login
+from tests.indicators.dashboards.helpers import AS_OF_Q2, MISSION, login
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from programmes.models import Contribution, ExchangeRate
 from snapshots.cover import cover_figures
 from snapshots.selectors import snapshot_payload_build
 from tests.factories import DonorFactory, UserFactory, user_with_role
-from tests.indicators.test_dashboards import MISSION, login, page_json, programme_url
+from tests.indicators.dashboards.helpers import MISSION, login, page_json, programme_url
 from tests.snapshots.conftest import Q1
 
 pytestmark = pytest.mark.django_db
