@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from programmes.models import UserProfile
 from programmes.preferences import preference_cookies_set
 
 
@@ -27,7 +26,7 @@ class LoginView(auth_views.LoginView):
         another device (``programmes.preferences``); a user who never chose
         keeps this device's."""
         response = super().form_valid(form)
-        profile = UserProfile.objects.filter(user=form.get_user()).first()
+        profile = getattr(form.get_user(), "profile", None)
         if profile is not None:
             preference_cookies_set(
                 response, language=profile.language or None, digits=profile.digits

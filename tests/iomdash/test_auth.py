@@ -13,6 +13,7 @@ PUBLIC = {
     "/accounts/login/",
     "/accounts/logout/",
     "/i18n/setlang/",
+    "/language/",  # the language switcher, offered on the login page too
     "/accounts/password_reset/",
     "/accounts/password_reset/done/",
     "/accounts/reset/done/",

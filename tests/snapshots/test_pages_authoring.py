@@ -467,6 +467,6 @@ def test_the_page_does_not_grow_in_queries_with_its_blocks(
     for kind in ["narrative", "figures", "table", "gender", "story"] * 2:
         authoring.block_add(section=social, kind=kind)
     # The draft page's bound (aggregate survey results included), whatever its blocks.
-    with django_assert_max_num_queries(53):
+    with django_assert_max_num_queries(54):
         page = manager.get(url(draft))
     assert page.status_code == 200

@@ -235,7 +235,7 @@ def test_page_query_counts(client, users, snapshots, django_assert_max_num_queri
     # and the cover, and a fixed number for every reference at once; its
     # authoring page adds the editors' choices (sectors, photos, definitions), and
     # the feedback's aggregate survey results one more.
-    with django_assert_max_num_queries(53):
+    with django_assert_max_num_queries(54):
         client.get(f"/snapshots/{snapshots['draft'].pk}/")
 
 

@@ -44,6 +44,14 @@ MAX_QUERIES = 15
 # Served again from the cache (tests/dashboards/test_cache.py): session, user,
 # profile, scope, stamp and the unread count.
 MAX_QUERIES_CACHED = 6
+
+
+def max_queries_cached(url: str) -> int:
+    """A page served again from the cache; a programme's page reads its
+    targets' progress afresh (not cached yet): one query more."""
+    return MAX_QUERIES_CACHED + ("/programme/" in url)
+
+
 MAX_QUERIES_GOVERNORATE = 19
 
 
