@@ -57,7 +57,7 @@ def test_digits_and_separators_become_western():
 def test_the_date_field_reads_local_digits_and_months_and_says_what_it_wants():
     field = LocalDateField()
     assert field.clean("٠٥/١٠/٢٠٢٦") == dt.date(2026, 10, 5)
-    assert field.clean("5 تشرينی یەکەم 2026".replace("تشرينی", "تشرینی")) == dt.date(2026, 10, 5)
+    assert field.clean("5 تشرینی یەکەم 2026") == dt.date(2026, 10, 5)
     with pytest.raises(Exception) as refused:
         field.clean("5 Brumaire 2026")
     assert "day first" in str(refused.value)
