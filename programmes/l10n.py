@@ -91,11 +91,11 @@ _MONTH_NAMES = {
     12: ("december", "dec", "كانون الأول", "ديسمبر", "کانوونی یەکەم"),
 }
 
-# Letters typed interchangeably: alif with hamza or madda, Persian yeh and
-# kaf (Kurdish keyboards), alif maqsura, Kurdish ae and teh marbuta.
-_FOLD = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ک": "ك", "ە": "ه", "ة": "ه"}
-)
+# Letters typed interchangeably: alif with hamza or madda, teh marbuta and
+# alif maqsura, which place names are compared without (``programmes.places``) ...
+ARABIC_LETTER_VARIANTS = {"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"}
+# ... and, for month names, alif wasla and the yeh, kaf and ae of Kurdish keyboards too.
+_FOLD = str.maketrans({**ARABIC_LETTER_VARIANTS, "ٱ": "ا", "ی": "ي", "ک": "ك", "ە": "ه"})
 
 
 def fold(text: str) -> str:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from programmes.l10n import ARABIC_LETTER_VARIANTS
 from programmes.models import District, Governorate, SubDistrict
 
 Place = Governorate | District | SubDistrict
@@ -38,7 +39,7 @@ DISTRICT = "district"
 SUBDISTRICT = "subdistrict"
 LEVELS = (GOVERNORATE, DISTRICT, SUBDISTRICT)  # coarsest first
 
-_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"})
+_ARABIC_LETTERS = str.maketrans(ARABIC_LETTER_VARIANTS)
 _SEPARATORS = re.compile(r"[\s\-_'’`.,()/]+")
 _ARTICLES = {"al", "el"}
 _CENTRE = {"markaz", "مركز"}
