@@ -30,6 +30,14 @@
     modeBarButtonsToRemove: ["select2d", "lasso2d", "sendChartToCloud", "sendDataToCloud", "editInChartStudio"]
   };
 
+  /* The page's language (dashboards/chart_locale.py): the toolbar's words,
+     months and separators; right to left, legends start on the right. */
+  var LOCALE = data.locale || { name: "en", rtl: false };
+  if (LOCALE.name !== "en" && LOCALE.dictionary) {
+    Plotly.register({ moduleType: "locale", name: LOCALE.name, dictionary: LOCALE.dictionary, format: LOCALE.format });
+    CONFIG.locale = LOCALE.name;
+  }
+
   function config(id) {
     var day = new Date().toISOString().slice(0, 10);
     return Object.assign({}, CONFIG, {
@@ -39,7 +47,12 @@
 
   function layout(extra) {
     var base = { font: FONT, margin: { l: 40, r: 10, t: 10, b: 40 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", showlegend: false };
-    return Object.assign(base, extra || {});
+    if (LOCALE.separators) base.separators = LOCALE.separators;
+    var out = Object.assign(base, extra || {});
+    if (LOCALE.rtl && out.legend) {
+      out.legend = Object.assign({}, out.legend, { x: 1 - (out.legend.x || 0), xanchor: "right" });
+    }
+    return out;
   }
 
   function draw(id, traces, extra) {
