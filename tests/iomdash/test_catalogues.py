@@ -237,3 +237,19 @@ def test_the_compiled_catalogue_is_what_django_serves(language):
     assert sample is not None, f"nothing translated in the {language} catalogue"
     with translation.override(language):
         assert translation.gettext(sample.msgid) == sample.msgstr[0]
+
+
+def test_only_missing_or_older_mo_files_are_compiled_again(tmp_path):
+    """``make run`` and ``make test`` skip Django's start-up for msgfmt when every
+    ``.mo`` is current, and recompile one whose ``.po`` was edited since."""
+    from iomdash.stack import stale_catalogues
+
+    current, edited, new = (tmp_path / code / "LC_MESSAGES" for code in ("ar", "ckb", "fr"))
+    for folder in (current, edited, new):
+        folder.mkdir(parents=True)
+        (folder / "django.po").write_text('msgid ""\nmsgstr ""\n')
+    for folder, age in ((current, 0), (edited, 100)):
+        (folder / "django.mo").write_bytes(b"")
+        po = folder / "django.po"
+        os.utime(folder / "django.mo", (po.stat().st_mtime - age,) * 2)
+    assert stale_catalogues(tmp_path) == [edited / "django.po", new / "django.po"]
