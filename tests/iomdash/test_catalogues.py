@@ -190,6 +190,16 @@ def test_plural_forms_match_the_language(language):
     assert not problems, f"{len(problems)} plural message(s):\n" + "\n".join(problems)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_message_holds_a_python_escape(language):
+    """xgettext reads "\\u201c" in Python source as six characters, while Django looks
+    up the string Python made ("“"): such a message is never found, and stays English.
+    Write the character itself in the source."""
+    path = catalogue(language)
+    escaped = [where(path, e) for e in messages(parse_po(path)) if re.search(r"\\[uUN]", e.msgid)]
+    assert not escaped, "Python escapes in msgids:\n" + "\n".join(escaped)
+
+
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> Path:
     """``make messages`` run on a copy of the sources without their catalogues:
