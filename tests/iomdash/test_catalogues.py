@@ -13,6 +13,7 @@ After adding strings: ``make messages``, translate, then run this file
 from __future__ import annotations
 
 import ast
+import datetime
 import gettext
 import os
 import re
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
+from django.utils.formats import date_format
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 LANGUAGES = ["ar", "ckb"]
@@ -263,3 +265,13 @@ def test_only_missing_or_older_mo_files_are_compiled_again(tmp_path):
         po = folder / "django.po"
         os.utime(folder / "django.mo", (po.stat().st_mtime - age,) * 2)
     assert stale_catalogues(tmp_path) == [edited / "django.po", new / "django.po"]
+
+
+def test_arabic_dates_name_the_months_as_iraq_does():
+    """Django's Arabic says "سبتمبر"; Iraqi staff and documents say "أيلول"
+    (iomdash/formats/month_names.py puts the names in our catalogue)."""
+    day = datetime.date(2026, 9, 30)
+    with translation.override("ar"):
+        assert date_format(day, "j M Y") == "30 أيلول 2026"
+        assert date_format(datetime.date(2026, 1, 5), "F Y") == "كانون الثاني 2026"
+        assert date_format(datetime.date(2026, 12, 5), "N Y") == "كانون الأول 2026"
