@@ -209,9 +209,15 @@ def extracted(tmp_path_factory) -> Path:
     if not shutil.which("xgettext") or not shutil.which("make"):
         pytest.fail("make and GNU gettext (xgettext) are needed: .ci/run installs them")
     copy = tmp_path_factory.mktemp("sources") / "iomdash"
-    skipped = {".venv", ".git", ".data", "locale", "static", "staticfiles", "node_modules"}
-    skipped |= {"artifacts", "tests", "docs", "media", "__pycache__"}
-    shutil.copytree(BASE_DIR, copy, ignore=lambda _dir, names: [n for n in names if n in skipped])
+    # What the target ignores anyway, and the catalogues; at the top only, as its -i does.
+    top = {".venv", ".git", ".data", "locale", "static", "staticfiles", "node_modules"}
+    top |= {"artifacts", "tests", "docs", "media"}
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        skipped = top if Path(folder) == BASE_DIR else set()
+        return [n for n in names if n in skipped or n == "__pycache__"]
+
+    shutil.copytree(BASE_DIR, copy, ignore=ignore)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MAKE"))}
     # The target itself, with this interpreter and without the install step.
     done = subprocess.run(
