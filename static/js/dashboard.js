@@ -381,9 +381,10 @@
       // Above the plot: under it, the legend sat on the turned quarter labels of a phone.
       legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
       margin: small ? { l: 45, r: 45, t: 30, b: 40 } : { l: 55, r: 60, t: 30, b: 40 },
-      xaxis: { type: "category", showgrid: false },
-      yaxis: { title: { text: labels.per_quarter }, gridcolor: COLOURS.grid, rangemode: "tozero", tickmode: "auto" },
-      yaxis2: { title: { text: labels.cumulative }, overlaying: "y", side: "right", showgrid: false, rangemode: "tozero", tickmode: "auto" },
+      // automargin: room for the turned quarters ("الربع 1 2016" is longer than "Q1 2016").
+      xaxis: { type: "category", showgrid: false, automargin: true },
+      yaxis: { title: { text: labels.per_quarter }, gridcolor: COLOURS.grid, rangemode: "tozero", tickmode: "auto", automargin: true },
+      yaxis2: { title: { text: labels.cumulative }, overlaying: "y", side: "right", showgrid: false, rangemode: "tozero", tickmode: "auto", automargin: true },
       hovermode: "x unified"
     });
   }
