@@ -5,10 +5,12 @@ toolbar downloads a PNG but never sends data to Plotly's cloud."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from indicators.engine import recompute_full
+from indicators.target_services import target_set
 from programmes.models import Project
 from tests.beneficiaries.test_services import build_world
 from tests.beneficiaries.test_views import visit_of
@@ -105,7 +107,25 @@ def test_the_review_pages_of_a_manager_fit_360_px(phone_page, world):
     definition.save()
     phone_page.login("maria", PASSWORD)
     page = phone_page.page
-    for path in ("/", "/visits/", f"/visits/{visit.pk}/", "/visits/import/", "/exports/"):
+    # A long target row: its hidden "Actions" heading widened the page before.
+    target_set(
+        user=world["maria"],
+        fields={
+            "definition": definition,
+            "programme": world["project"].programme,
+            "period_start": dt.date(2018, 1, 1),
+            "period_end": dt.date(2018, 12, 31),
+            "value": Decimal(1000),
+        },
+    )
+    pages = ("/", "/visits/", f"/visits/{visit.pk}/", "/visits/import/", "/exports/")
+    programme = "/dashboards/programme/CRP/"
+    for path in (
+        *pages,
+        f"{programme}projects/",
+        f"{programme}contributions/",
+        f"{programme}targets/",
+    ):
         phone_page.goto(path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (path, width)
