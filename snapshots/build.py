@@ -25,7 +25,7 @@ from indicators.breakdowns import feedback_average
 from indicators.models import SPLIT_COLUMNS, HouseholdMultiplier, IndicatorDefinition
 from indicators.selectors import figure_shown, figure_target, figures_shown
 from programmes.models import Project, Sector
-from snapshots.cadence import Period
+from snapshots.cadence import Period, as_of_note
 from snapshots.cover import cover_figures
 from snapshots.markup import render_markup, text_references
 from snapshots.models import Snapshot, SnapshotBlock
@@ -268,13 +268,7 @@ class _Document:
         return payload, self.errors
 
     def _as_of_note(self) -> str:
-        day = date_format(self.snapshot.as_of, "j F Y")
-        if self.snapshot.as_of < self.period.end:
-            return _("Figures as of %(day)s; %(period)s had not ended.") % {
-                "day": day,
-                "period": self.period.label,
-            }
-        return _("Figures as of %(day)s") % {"day": day}
+        return as_of_note(self.snapshot.as_of, self.period)
 
     def _block(self, section, block) -> dict | None:
         content = block.content

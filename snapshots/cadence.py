@@ -90,3 +90,40 @@ class Period:
 def is_period_end(cadence: str, day: dt.date) -> bool:
     """Whether ``day`` is the last day of a period of ``cadence``."""
     return Period.containing(cadence, day).end == day
+
+
+def as_of_note(as_of: dt.date, period: Period) -> str:
+    """ "Figures as of 12 November 2026", and, for a period that had not ended
+    by then, that it had not (translated)."""
+    from django.utils.formats import date_format
+
+    day = date_format(as_of, "j F Y")
+    if as_of < period.end:
+        return _("Figures as of %(day)s; %(period)s had not ended.") % {
+            "day": day,
+            "period": period.label,
+        }
+    return _("Figures as of %(day)s") % {"day": day}
+
+
+def period_words(period: dict, as_of: str | None = None) -> dict:
+    """A payload's period in the reader's language: its ``label``,
+    ``compared_label`` and ``as_of_note``, from its cadence and days. A
+    published payload keeps the words of the language it was made in; a page
+    or PDF in another language says them again from these. Empty when the
+    payload has no cadence, or is a version 1 payload (``legacy``: worded by
+    its adapter, "since last snapshot")."""
+    if period.get("legacy"):
+        return {}
+    try:
+        words = Period(
+            cadence=str(Cadence(period["cadence"]).value),
+            start=dt.date.fromisoformat(period["start"]),
+            end=dt.date.fromisoformat(period["end"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return {}
+    out = {"label": words.label, "compared_label": words.compared_label}
+    if as_of:
+        out["as_of_note"] = as_of_note(dt.date.fromisoformat(as_of), words)
+    return out

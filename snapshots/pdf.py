@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from . import charts as snapshot_charts
+from .cadence import period_words
 from .fingerprint import fingerprint_display
 from .pdf_payload import clean_html, payload_v2
 
@@ -336,6 +337,8 @@ def _context(payload: dict, svgs: dict[str, dict], photos: list[dict], story_pho
     headlines = [_figure(f) for f in payload.get("headlines") or []]
     all_figures = section_figures + headlines
     cadence = period.get("cadence") or "quarterly"
+    # The period in the language the PDF is drawn in, not the one it was published in.
+    words = period_words(period, payload.get("as_of"))
     as_of = _date(payload.get("as_of"))
     fingerprint = payload.get("fingerprint") if payload.get("status") == "published" else None
     verify_url = payload.get("verify_url") or ""
@@ -353,9 +356,11 @@ def _context(payload: dict, svgs: dict[str, dict], photos: list[dict], story_pho
             "quarterly": _("Quarterly snapshot"),
             "annual": _("Annual snapshot"),
         }.get(cadence, _("Snapshot")),
-        "period_label": period.get("label") or "",
-        "as_of_note": period.get("as_of_note") or "",
-        "compared_label": period.get("compared_label") or _("since last snapshot"),
+        "period_label": words.get("label") or period.get("label") or "",
+        "as_of_note": words.get("as_of_note") or period.get("as_of_note") or "",
+        "compared_label": words.get("compared_label")
+        or period.get("compared_label")
+        or _("since last snapshot"),
         "as_of": as_of,
         "period_start": _date(period.get("start")),
         "published_at": _datetime(payload.get("published_at")),

@@ -182,6 +182,8 @@ def payload_v2(payload: dict) -> dict:
             "label": payload.get("quarter_label"),
             "as_of_note": None,  # the template words it from as_of
             "compared_label": _("since last snapshot"),
+            # Worded here, in the reader's language (cadence.period_words keeps these).
+            "legacy": True,
         },
         "as_of": as_of,
         "headlines": [_figure_v2(f) for f in payload.get("headlines") or []],

@@ -31,6 +31,7 @@ from indicators.selectors import (
     small_count_hidden,
 )
 from programmes.models import Donor, Governorate, Programme, Project
+from snapshots.cadence import period_words
 from snapshots.cover import portfolio_usd
 from snapshots.models import Snapshot
 
@@ -546,5 +547,9 @@ def snapshot_payload(snapshot: Snapshot, *, previous: Snapshot | None = None) ->
     from snapshots.pdf_payload import payload_v2
 
     if snapshot.is_published:
-        return payload_v2(snapshot.payload)
+        payload = payload_v2(snapshot.payload)
+        # Its period in the reader's language, not the publisher's.
+        period = payload.get("period") or {}
+        payload["period"] = {**period, **period_words(period, payload.get("as_of"))}
+        return payload
     return snapshot_document(snapshot, previous=previous)[0]

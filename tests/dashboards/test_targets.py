@@ -134,7 +134,7 @@ def test_the_programme_dashboard_shows_actual_against_target(
 
 
 def test_a_split_target_names_its_category_in_words(client, world):
-    """"Women", not the stored code "sex=f"."""
+    """The category in words ("female"), not its stored code ("sex=f")."""
     client.force_login(world["manager"])
     form = {"definition": "people-reached", "period": "2018", "split": "sex=f", "value": "40"}
     assert client.post(_page(), form).status_code == 302
