@@ -1,7 +1,8 @@
 """Plotly figures of a snapshot payload, exported to SVG for the PDF.
 
-Every chart of one PDF is drawn in a single headless-Chromium session (kaleido
-1.x), so Chromium starts once per PDF. Nothing is fetched from the network:
+Every chart is drawn by headless Chromium (kaleido 1.x), started once per
+process and kept for the PDFs that follow (``charts_export``); a figure
+drawn before is not drawn again. Nothing is fetched from the network:
 plotly.js comes from the plotly package, MathJax is off, the governorate
 boundaries are the GeoJSON shipped in ``programmes/data/`` and the only
 topojson plotly.js may ask for is the copy in ``static/vendor/plotly/topojson/``.
@@ -12,7 +13,6 @@ Figures are sized in CSS pixels (1/96 in) at the size they are printed, so a
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import json
 import os
@@ -28,6 +28,8 @@ import plotly
 import plotly.graph_objects as go
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from . import charts_export
 
 GEOJSON_PATH = Path(settings.BASE_DIR) / "programmes" / "data" / "iraq_governorates.geojson"
 TOPOJSON_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "plotly" / "topojson"
@@ -367,84 +369,81 @@ def chromium_path() -> str | None:
     )
 
 
-# plotly.js writes fill: url('#gradient'); WeasyPrint's SVG renderer wants it unquoted.
 _QUOTED_URL = re.compile(r"url\(['\"]#([^'\"]+)['\"]\)")
 
 
-async def _export(charts: list[Chart], step: Progress | None) -> dict[str, str]:
-    import kaleido  # imported late: it starts nothing, but it is heavy
-
-    path = chromium_path()
-    if not path:
-        raise ChartExportError(
-            "Chromium not found: install Debian's chromium package or set BROWSER_PATH"
-        )
-    topojson = TOPOJSON_DIR.as_uri() + "/"
-    svgs: dict[str, str] = {}
-    # One tab: a second one (kaleido reloads a tab after each figure) did not help on
-    # two shared cores.
-    async with kaleido.Kaleido(
-        n=1, timeout=60, mathjax=False, plotlyjs=str(PLOTLY_JS), path=path
-    ) as browser:
-        for chart in charts:
-            data = await browser.calc_fig(
-                chart.figure,
-                opts={"format": "svg", "width": chart.width, "height": chart.height},
-                topojson=topojson,
-            )
-            svg = data.decode("utf-8") if isinstance(data, bytes) else data
-            svgs[chart.key] = _QUOTED_URL.sub(r"url(#\1)", svg)
-            if step:
-                step(chart.key)
-    return svgs
-
-
 class ChartExport:
-    """The charts being drawn in a background thread, in one Chromium session.
+    """The charts of one PDF being drawn in the background, by the process's
+    Chromium (``charts_export``: started once, reused by every PDF), an
+    identical figure taken from the SVGs already drawn.
 
-    Chromium starts at once and draws while the caller prepares the photos;
-    ``result()`` waits for the SVGs. Raises ChartExportError when Chromium is
-    missing or fails: a PDF without its charts is not a snapshot."""
+    The charts draw while the caller prepares the photos; ``result()`` waits
+    for the SVGs. Raises ChartExportError when Chromium is missing or fails:
+    a PDF without its charts is not a snapshot."""
 
     def __init__(self, charts: list[Chart]):
         self.total = len(charts)
-        self.done = 0
-        self._pool = concurrent.futures.ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="snapshot-charts"
-        )
-        # A thread of its own also keeps the session out of any event loop the caller runs.
-        self._future = (
-            self._pool.submit(asyncio.run, _export(charts, self._step)) if charts else None
-        )
+        self._svgs: dict[str, str] = {}
+        self._future = None
+        self._error: ChartExportError | None = None
+        if not charts:
+            return
+        path = chromium_path()
+        if not path:
+            self._error = ChartExportError(
+                "Chromium not found: install Debian's chromium package or set BROWSER_PATH"
+            )
+            return
+        setup = charts_export.Setup(path, PLOTLY_JS, TOPOJSON_DIR.as_uri() + "/")
+        self._keys = {
+            c.key: charts_export.SvgCache.key(c.figure, c.width, c.height, setup) for c in charts
+        }
+        jobs = []
+        for chart in charts:
+            svg = charts_export.SVGS.get(self._keys[chart.key])
+            if svg is None:
+                jobs.append(charts_export.Job(chart.key, chart.figure, chart.width, chart.height))
+            else:
+                self._svgs[chart.key] = svg
+        if jobs:
+            self._future = charts_export.CHROMIUM.draw(jobs, setup, self._drawn)
 
-    def _step(self, _key: str) -> None:
-        self.done += 1
+    @property
+    def done(self) -> int:
+        return len(self._svgs)
+
+    def _drawn(self, key: str, svg: str) -> None:
+        # plotly.js writes fill: url('#gradient'); WeasyPrint's SVG renderer wants it unquoted.
+        svg = _QUOTED_URL.sub(r"url(#\1)", svg)
+        charts_export.SVGS.put(self._keys[key], svg)
+        self._svgs[key] = svg
 
     def result(self, *, on_chart: Callable[[int], None] | None = None) -> dict[str, str]:
         """The SVG text of each chart by key; ``on_chart(done)`` is called in the
         caller's thread as charts are drawn."""
-        if self._future is None:
-            return {}
+        if self._error is not None:
+            raise self._error
         reported = 0
         try:
             while True:
-                try:
-                    svgs = self._future.result(timeout=0.1)
-                except concurrent.futures.TimeoutError:
-                    svgs = None
+                finished = self._future is None
+                if not finished:
+                    try:
+                        self._future.result(timeout=0.1)
+                        finished = True
+                    except concurrent.futures.TimeoutError:
+                        pass
                 while on_chart and reported < self.done:
                     reported += 1
                     on_chart(reported)
-                if svgs is not None:
-                    return svgs
+                if finished:
+                    return dict(self._svgs)
         except ChartExportError:
             raise
         except Exception as error:  # kaleido/choreographer raise many kinds
             raise ChartExportError(f"Could not draw the snapshot charts: {error}") from error
-        finally:
-            self._pool.shutdown(wait=False)
 
 
 def export_svgs(charts: list[Chart]) -> dict[str, str]:
-    """SVG text of each chart by key, drawn in one Chromium session."""
+    """SVG text of each chart by key (see ``ChartExport``)."""
     return ChartExport(charts).result()

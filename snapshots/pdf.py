@@ -4,20 +4,19 @@
 contract in docs/snapshot_payload.md, or version 1 adapted by ``payload_v2``) and reads nothing else but the photos, from Django's default storage.
 Charts and the map are Plotly figures exported to SVG (``charts.py``) and embedded
 as SVG, so they stay vectors and their labels stay text. Nothing is fetched from
-the network: every resource of the document is a ``data:`` URL.
+the network: every image of the document is served from memory
+(``pdf_assets``).
 """
 
 from __future__ import annotations
 
-import base64
 import concurrent.futures
-import io
 import logging
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import number_format
@@ -30,12 +29,14 @@ from .cadence import period_words
 from .fingerprint import fingerprint_display
 from .pdf_payload import clean_html, payload_v2
 
+if TYPE_CHECKING:
+    from .pdf_assets import Assets
+
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "snapshots/pdf/snapshot.html"
 COVER_PHOTO_PX = (1400, 900)
 PHOTO_PX = (800, 600)
-JPEG_QUALITY = 78
 
 Progress = Callable[[int, int, str], None]
 
@@ -134,7 +135,7 @@ def _figure(figure: dict) -> dict:
     }
 
 
-def _watermark_uri(word: str) -> str:
+def _watermark_svg(word: str) -> str:
     """An SVG the size of the page area with ``word`` across it, laid over
     every page above everything, cover photo included (the page header carries
     the word as text too: text in an image is not extracted)."""
@@ -144,55 +145,16 @@ def _watermark_uri(word: str) -> str:
         'font-family="Noto Sans, DejaVu Sans, sans-serif" font-size="46" font-weight="700" '
         'letter-spacing="4" fill="#b42318" fill-opacity="0.16">{}</text></svg>'
     )
-    return _svg_uri(format_html(svg, word))
+    return format_html(svg, word)
 
 
-def _svg_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-
-
-def _chart_context(charts: list[snapshot_charts.Chart], svgs: dict[str, str]) -> dict[str, dict]:
+def _chart_context(
+    charts: list[snapshot_charts.Chart], svgs: dict[str, str], assets: Assets
+) -> dict[str, dict]:
     return {
-        c.key: {"src": _svg_uri(svgs[c.key]), "width": c.width, "height": c.height}
+        c.key: {"src": assets.svg(svgs[c.key]), "width": c.width, "height": c.height}
         for c in charts
         if c.key in svgs
-    }
-
-
-def _photo_uri(storage_name: str, size: tuple[int, int]) -> dict | None:
-    """The photo downscaled for print as a JPEG data URL; None when it is missing
-    or unreadable (a snapshot is still printed without it)."""
-    from PIL import Image, ImageOps
-
-    try:
-        from pillow_heif import register_heif_opener
-
-        register_heif_opener()
-    except ImportError:  # pragma: no cover - pillow-heif is in requirements
-        pass
-    try:
-        with default_storage.open(storage_name, "rb") as handle:
-            image = Image.open(handle)
-            # A JPEG decodes at 1/2, 1/4 or 1/8 scale (still at least `size`): much less work.
-            image.draft("RGB", size)
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail(size, Image.Resampling.LANCZOS)
-            if image.mode != "RGB":
-                image = image.convert("RGB")
-            out = io.BytesIO()
-            image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-    except (
-        OSError,
-        ValueError,
-        SyntaxError,
-        Image.DecompressionBombError,
-    ) as error:  # missing, not an image
-        logger.warning("snapshot photo %s skipped: %s", storage_name, error)
-        return None
-    return {
-        "src": "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii"),
-        "width": image.width,
-        "height": image.height,
     }
 
 
@@ -300,7 +262,9 @@ def _likert(question: dict) -> dict:
     }
 
 
-def _context(payload: dict, svgs: dict[str, dict], photos: list[dict], story_photos: dict) -> dict:
+def _context(
+    payload: dict, svgs: dict[str, dict], photos: list[dict], story_photos: dict, assets: Assets
+) -> dict:
     contributions = payload.get("contributions") or {}
     period = payload.get("period") or {}
     donors = [
@@ -350,7 +314,9 @@ def _context(payload: dict, svgs: dict[str, dict], photos: list[dict], story_pho
             for p in payload.get("programmes") or []
         ],
         "draft": payload.get("status") == "draft",
-        "watermark": _watermark_uri(_("DRAFT")) if payload.get("status") == "draft" else "",
+        "watermark": (
+            assets.svg(_watermark_svg(_("DRAFT"))) if payload.get("status") == "draft" else ""
+        ),
         "kicker": {
             "monthly": _("Monthly snapshot"),
             "quarterly": _("Quarterly snapshot"),
@@ -436,7 +402,8 @@ def render_snapshot_pdf(payload: dict, *, progress: Progress | None = None) -> b
     charts = snapshot_charts.snapshot_charts(payload)
     export = snapshot_charts.ChartExport(charts)  # Chromium starts now, in the background
     from weasyprint import HTML  # imported meanwhile: a second or so the first time
-    from weasyprint.urls import URLFetcher
+
+    from .pdf_assets import Assets, print_photo
 
     photo_items = payload.get("photos") or []
     story_items = _story_photos(payload)
@@ -457,10 +424,18 @@ def render_snapshot_pdf(payload: dict, *, progress: Progress | None = None) -> b
     wanted += [(p, PHOTO_PX) for p in story_items.values()]
     keys = {(p.get("storage_name") or "", size) for p, size in wanted}
     images: dict[tuple, dict | None] = {}
+    assets = Assets()
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {pool.submit(_photo_uri, name, size): (name, size) for name, size in keys if name}
+        futures = {
+            pool.submit(print_photo, name, size): (name, size) for name, size in keys if name
+        }
         for future in concurrent.futures.as_completed(futures):
-            images[futures[future]] = future.result()
+            image = future.result()
+            images[futures[future]] = image and {
+                "src": assets.add(image["data"], "image/jpeg"),
+                "width": image["width"],
+                "height": image["height"],
+            }
     photos = []
     for photo, size in wanted[: len(photo_items)]:
         item = _photo(photo, images.get((photo.get("storage_name") or "", size)))
@@ -474,11 +449,10 @@ def render_snapshot_pdf(payload: dict, *, progress: Progress | None = None) -> b
             story_photos[key] = item
         tick("photos")
     svgs = export.result(on_chart=lambda _n: tick("charts"))
-    context = _context(payload, _chart_context(charts, svgs), photos, story_photos)
+    context = _context(payload, _chart_context(charts, svgs, assets), photos, story_photos, assets)
     html = render_to_string(TEMPLATE, context)
-    # Only data: URLs: the document must never reach out to the network.
-    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    document = HTML(string=html, url_fetcher=fetcher)
+    # The images from memory, data: URLs, nothing else: the document never reaches out.
+    document = HTML(string=html, url_fetcher=assets)
     pdf = document.write_pdf(
         pdf_identifier=False,
         uncompressed_pdf=False,

@@ -15,7 +15,7 @@ from indicators.models import (
     IndicatorDefinition,
     IndicatorValue,
 )
-from indicators.sources.sql import PROJECTS, sql_in
+from indicators.sources.sql import sql_in
 
 Measure = IndicatorDefinition.Measure
 
@@ -188,7 +188,8 @@ def build_cubes(
     *,
     sources: set[str],
     splits: bool,
-    governorate_id: int | None = None,
+    project_ids: list[int] | None = None,
+    activity_type_ids: list[int] | None = None,
 ) -> None:
     """Sum the approved records of ``sources`` (codes) into small temporary
     tables dropped at commit, one scan of each source table, each as its
@@ -197,15 +198,18 @@ def build_cubes(
     group and by population group when ``splits``; visits and feedback
     responses per (project, month), feedback with its respondents' splits.
     Sums are 32-bit integers (a cell of a month never nears 2^31), which
-    PostgreSQL adds up much faster than numerics. With ``governorate_id``,
-    only the records of that governorate's projects (for figures that all
-    read one governorate)."""
-    within, within_params = "", []
-    if governorate_id is not None:
-        within = (
-            f" AND {{alias}}.project_id IN (SELECT id FROM {PROJECTS} WHERE governorate_id = %s)"
-        )
-        within_params = [governorate_id]
+    PostgreSQL adds up much faster than numerics. With ``project_ids``,
+    only the records of those projects, and with ``activity_type_ids`` only
+    those of these activity types where records have one (for figures
+    that read no other: a district's, a project's, BSP packages)."""
     for source in registry.all():
-        if source.code in sources and source.cube is not None:
-            source.cube(cursor, ranges, within, within_params, splits=splits)
+        if source.code not in sources or source.cube is None:
+            continue
+        within, within_params = "", []
+        if project_ids is not None:
+            within += " AND {alias}.project_id = ANY(%s)"
+            within_params.append(list(project_ids))
+        if activity_type_ids is not None and source.by_activity_type:
+            within += " AND {alias}.activity_type_id = ANY(%s)"
+            within_params.append(list(activity_type_ids))
+        source.cube(cursor, ranges, within, within_params, splits=splits)

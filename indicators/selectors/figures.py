@@ -40,6 +40,7 @@ from indicators import sources
 from indicators.engine import facts
 from indicators.models import SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
 from indicators.periods import ONE_DAY, add_months, is_month_end, month_end, month_start
+from indicators.sources.sql import PROJECTS
 from programmes.models import District, Governorate
 
 Measure = IndicatorDefinition.Measure
@@ -123,22 +124,51 @@ def figures(queries: Iterable[FigureQuery]) -> dict[FigureQuery, Figure]:
         code: _Reader(definitions[code], multipliers, governorates, districts)
         for code in by_definition
     }
-    cubed = {
-        r.d.source
+    # The figures read from the records need the cubes of their sources.
+    from_records = [
+        (r, q)
         for code, r in readers.items()
-        if r.d.source in facts.CUBED_SOURCES and any(not r._stored(q) for q in by_definition[code])
-    }
+        if r.d.source in facts.CUBED_SOURCES
+        for q in by_definition[code]
+        if not r._stored(q)
+    ]
     # The cubes are temporary tables dropped at the end of this transaction.
     with transaction.atomic(), connection.cursor() as cursor:
-        if cubed:
-            splits = any(r.d.has_splits for r in readers.values())
-            # Figures that all read one governorate need only its projects' records.
-            within = {q.governorate for q in queries}
-            only = governorates.get(next(iter(within))) if len(within) == 1 else None
-            facts.build_cubes(cursor, None, sources=cubed, splits=splits, governorate_id=only)
+        splits = any(r.d.has_splits for r in readers.values())
+        for source in sorted({r.d.source for r, _q in from_records}):
+            asked = [(r, q) for r, q in from_records if r.d.source == source]
+            facts.build_cubes(
+                cursor,
+                None,
+                sources={source},
+                splits=splits,
+                project_ids=_cube_projects(cursor, [r.cube_projects(q) for r, q in asked]),
+                activity_type_ids=_union([r.cube_activity_types(q) for r, q in asked]),
+            )
         for code, asked in by_definition.items():
             answers.update(readers[code].read(cursor, asked))
     return answers
+
+
+def _cube_projects(cursor, cuts: list[tuple[str, list] | None]) -> list[int] | None:
+    """The ids of the projects in any of ``cuts`` (SQL conditions on the
+    project ``p``, see ``_Reader.cube_projects``), or None (every project)
+    when one cut holds them all. One query (none for None)."""
+    if not cuts or any(cut is None for cut in cuts):
+        return None
+    either = " OR ".join(f"({sql})" for sql, _params in cuts)
+    cursor.execute(
+        f"SELECT p.id FROM {PROJECTS} p WHERE {either}",
+        [param for _sql, params in cuts for param in params],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _union(sets: list[set[int] | None]) -> list[int] | None:
+    """Every id in ``sets``; None (no restriction) when one of them is None."""
+    if not sets or any(ids is None for ids in sets):
+        return None
+    return sorted(set().union(*sets))
 
 
 def _last_month_end(day: dt.date) -> dt.date:
@@ -202,6 +232,38 @@ class _Reader:
             if version.effective_from <= day:
                 return version.value
         return versions[-1].value if versions else None
+
+    # What a figure read from the records reads: its cubes need hold no more
+    # (``facts.build_cubes``). A cube of only these records gives it what a
+    # cube of all gives, as ``_read_records`` cuts the facts the same way
+    # (and the definition filters them the same way): a district's figure
+    # sums the records of its few projects, not the million of the mission.
+
+    def cube_projects(self, query: FigureQuery) -> tuple[str, list] | None:
+        """SQL conditions on a project ``p`` that hold the projects of
+        ``query``'s cut and of the definition's filters; None for every
+        project."""
+        sql, params = self.sql.project_filters("p")
+        for column, value in (
+            ("p.governorate_id", self._governorate(query)),
+            ("p.district_id", self._district(query)),
+            ("p.donor_id", query.donor),
+            ("p.id", query.project),
+        ):
+            if value is not None:
+                sql += f" AND {column} = %s"
+                params.append(value)
+        if query.programmes:
+            sql += " AND p.programme_id = ANY(%s)"
+            params.append(list(query.programmes))
+        return ("TRUE" + sql, params) if sql else None
+
+    def cube_activity_types(self, query: FigureQuery) -> set[int] | None:
+        """The activity types ``query`` and the definition read; None for all."""
+        kinds = set(self.sql.activity_types) or None
+        if query.activity_type is None:
+            return kinds
+        return {query.activity_type} & kinds if kinds else {query.activity_type}
 
     def _governorate(self, query: FigureQuery) -> int | None:
         """The governorate's id, -1 for an unknown P-code (matches nothing)."""
