@@ -61,6 +61,16 @@ def visit_locations_for_user(user) -> QuerySet[VisitLocation]:
     return VisitLocation.objects.filter(visit__in=visits_for_user(user))
 
 
+def visit_location_for_user(user, visit: MonitoringVisit) -> VisitLocation | None:
+    """The location of ``visit`` if ``user`` may read it: staff of its scope
+    (the caller fetched ``visit`` through ``visits_for_user`` or
+    ``visit_for_user``); None for anyone else, a donor above all, and for a
+    visit with no location. Reads what ``select_related("location")`` brought."""
+    if user_role(user) not in (Role.MONITOR, Role.MANAGER, Role.ADMIN):
+        return None
+    return getattr(visit, "location", None)  # None when the visit has none
+
+
 def assistance_for_user(user) -> QuerySet[AssistanceRecord]:
     """The assistance records ``user`` may read, for the API and the exports:
     an administrator all; a manager those of the projects in their scope but

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from beneficiaries import access, selectors, services
+from beneficiaries import access, selectors, services, views_form_json
 from beneficiaries.access import photo_for_user
 from beneficiaries.forms import (
     AGE_HEADERS,
@@ -220,6 +220,12 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
     surveys = selectors.visit_surveys()
     sectors = activity_sectors()
     if request.method == "POST":
+        client_id = views_form_json.client_id(request, visit)
+        if client_id is not None:
+            sent, taken = views_form_json.sent_before(request, client_id)
+            if sent is not None:  # a post retried after its answer was lost
+                return views_form_json.saved(sent, submitting="submit" in request.POST)
+            client_id = None if taken else client_id
         form = VisitForm(request.POST, user=user)
         form.is_valid()
         project = form.cleaned_data.get("project") or (visit.project if visit else None)
@@ -259,19 +265,24 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
                     referrals=_referral_changes(referrals),
                     feedback=_feedback_changes(feedback),
                     photos=_photo_adds(photos),
-                    submit=submitting,
+                    submit=submitting and not views_form_json.photos_follow(request),
                     location=location.fix(),
+                    client_id=client_id,
                 )
             except ValidationError as error:
                 visit = original  # everything was rolled back
                 form.add_error(None, _messages_of(error))
             else:
+                if views_form_json.photos_follow(request) and submitting:
+                    return views_form_json.saved(visit, submitting=True)  # no message yet
                 if submitting:
                     messages.success(request, _("The visit was submitted for review."))
                     return redirect("beneficiaries:visit_detail", pk=visit.pk)
                 messages.success(
                     request, _("Draft saved. You can come back to it and submit it when ready.")
                 )
+                if views_form_json.wants_json(request):
+                    return views_form_json.saved(visit, submitting=False)
                 return redirect("beneficiaries:visit_edit", pk=visit.pk)
     else:
         contents = (
@@ -304,6 +315,8 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
             FeedbackFormSet(survey=survey, initial=feedback_initial(contents["feedback"], survey))
             for survey in surveys
         ]
+    if request.method == "POST" and views_form_json.wants_json(request):
+        return views_form_json.refused([form, location], [lines, referrals, photos, *feedback])
     has_errors = request.method == "POST" and (
         form.errors
         or lines.total_error_count()

@@ -90,7 +90,9 @@ class VisitFeedbackSerializer(serializers.Serializer):
 
 class VisitLocationSerializer(serializers.Serializer):
     """The phone's position when the visit was recorded, given with the
-    monitor's consent; written only (staff read it on the visit's page)."""
+    monitor's consent, and how far outside the visit's place it was. Read by
+    staff of the visit's scope only (``access.visit_location_for_user``);
+    null for a visit without one. Donors never see visits at all."""
 
     latitude = serializers.FloatField(min_value=-90, max_value=90)
     longitude = serializers.FloatField(min_value=-180, max_value=180)
@@ -98,6 +100,17 @@ class VisitLocationSerializer(serializers.Serializer):
         min_value=0, max_value=MAX_ACCURACY_M, help_text=_("In metres, as the phone reported it.")
     )
     captured_at = serializers.DateTimeField()
+    outside_km = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("0 inside the visit's place; null when the place has no boundary."),
+    )
+    checked_against = serializers.CharField(
+        read_only=True, help_text=_("The place the position was checked against.")
+    )
+
+    def get_attribute(self, instance):
+        return access.visit_location_for_user(self.context["request"].user, instance)
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -118,7 +131,7 @@ class VisitSerializer(serializers.ModelSerializer):
     )
     referrals = VisitReferralSerializer(many=True, write_only=True, required=False)
     feedback = VisitFeedbackSerializer(many=True, write_only=True, required=False)
-    location = VisitLocationSerializer(write_only=True, required=False, allow_null=True)
+    location = VisitLocationSerializer(required=False, allow_null=True)
     submit = serializers.BooleanField(
         write_only=True,
         required=False,
@@ -303,7 +316,9 @@ class VisitViewSet(
     def get_queryset(self):
         return (
             access.visits_for_user(self.request.user)
-            .select_related("project__governorate", "project__programme", "monitor", "reviewed_by")
+            .select_related(
+                "project__governorate", "project__programme", "monitor", "reviewed_by", "location"
+            )
             .defer("project__governorate__boundary", "project__governorate__aliases")
         )
 

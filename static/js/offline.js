@@ -282,7 +282,7 @@ window.iomdashVisitsDB = (function () {
 
   var sender = window.iomdashOfflineSend({
     t: t, TEXT: TEXT, form: form, panel: panel, newId: newId, status: status, render: render,
-    queued: queued, putQueued: putQueued, dropQueued: dropQueued
+    queued: queued, putQueued: putQueued, dropQueued: sentOff
   });
   var sendAll = sender.sendAll;
 
@@ -299,6 +299,42 @@ window.iomdashVisitsDB = (function () {
       return render();
     });
   }
+
+  /* The form sent online with photos (visit_upload.js): once the server has
+     the visit, what is left (its photos, then its submission) goes through
+     the queue, with its progress and retries, kept on the phone until it is
+     all sent; then the page opens the visit. */
+  var handedOver = null;
+  function sentOff(id) {
+    return dropQueued(id).then(function () {
+      if (handedOver && handedOver.client_id === id) window.location.assign(handedOver.next);
+    });
+  }
+  function handOver(visit) {
+    return saveNow().then(function () {
+      var kept = {};
+      Object.keys(draft.photos || {}).forEach(function (name) {
+        var input = form.querySelector('input[type=file][name="' + name + '"]');
+        if (input && input.files && input.files.length) kept[name] = draft.photos[name];
+      });
+      handedOver = { client_id: draft.client_id, next: visit.next };
+      return putQueued({ client_id: draft.client_id, user: USER, fields: draft.fields, photos: kept, submit: visit.submit, visit_id: visit.id, state: "waiting", queued_at: new Date().toISOString() });
+    }).then(dropDraft).then(function () {
+      draft = null;
+      photos = {};
+      form.reset();
+      form.querySelectorAll(".kept").forEach(function (note) { note.remove(); });
+      return render();
+    }).then(function () {
+      panel.scrollIntoView();
+      return sendAll();
+    });
+  }
+  window.iomdashOfflineForm = {
+    clientId: function () { return saveNow().then(function () { return draft.client_id; }); },
+    queue: queueDraft,
+    handOver: handOver
+  };
 
   // --- Wiring ---------------------------------------------------------------------
   /* A field changed: the server's message about it no longer applies. */

@@ -19,7 +19,7 @@
 
   window.iomdashOfflineSend = function (ctx) {
     var t = ctx.t, form = ctx.form, TEXT = ctx.TEXT;
-    var sending = false, retryTimer = null, retryDelay = 10000;
+    var sending = false, again = false, retryTimer = null, retryDelay = 10000;
 
     function csrf() {
       var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -137,28 +137,16 @@
       if (bar) bar.value = Math.round(fraction * 100);
     }
 
-    /* One photo, by XMLHttpRequest (fetch does not report upload progress). */
+    /* One photo, with its upload progress (photo_upload.js). */
     function upload(item, name, number, count) {
       var photo = item.photos[name], prefix = name.replace(/-image$/, "");
       var caption = item.fields[prefix + "-caption"] || "";
-      var data = new FormData();
-      data.append("image", photo.blob, photo.name);
-      data.append("caption", caption);
-      data.append("credit", item.fields[prefix + "-credit"] || "");
-      data.append("client_id", photo.client_id);
-      return new Promise(function (resolve, reject) {
-        var xhr = new XMLHttpRequest();
-        xhr.open("POST", "/visits/" + item.visit_id + "/photos/");
-        xhr.setRequestHeader("Accept", "application/json");
-        xhr.setRequestHeader("X-CSRFToken", csrf());
-        xhr.upload.onprogress = function (event) {
-          var part = event.lengthComputable ? event.loaded / event.total : 0;
+      return window.iomdashPhotoUpload({
+        url: "/visits/" + item.visit_id + "/photos/", csrf: csrf(), blob: photo.blob, name: photo.name,
+        caption: caption, credit: item.fields[prefix + "-credit"] || "", client_id: photo.client_id,
+        progress: function (part) {
           showProgress(item, t("sending_photo", { number: number, count: count, percent: Math.round(part * 100) }), (number - 1 + part) / count);
-        };
-        xhr.onload = function () { resolve(xhr); };
-        xhr.onerror = xhr.onabort = xhr.ontimeout = function () { reject(new Error("photo upload")); };
-        showProgress(item, t("sending_photo", { number: number, count: count, percent: 0 }), (number - 1) / count);
-        xhr.send(data);
+        }
       }).then(function (xhr) {
         if (xhr.status === 401 || xhr.status === 403 || /\/accounts\/login\//.test(xhr.responseURL)) throw new LoggedOut();
         if (xhr.status === 404) throw new Conflict([t("changed_on_server")]);
@@ -255,6 +243,7 @@
     }
 
     function sendAll() {
+      if (sending) again = true; // a visit queued meanwhile: sent right after
       if (sending || !navigator.onLine) return Promise.resolve();
       sending = true;
       clearTimeout(retryTimer);
@@ -272,6 +261,7 @@
           if (todo.length) ctx.status(t("sent", { count: done }));
         });
       }).catch(function (error) {
+        again = false; // tried again later, by the timer or a login
         if (error instanceof LoggedOut) {
           ctx.panel.dataset.loggedOut = "1";
           ctx.status(t("logged_out"));
@@ -281,7 +271,9 @@
         }
       }).then(function () {
         sending = false;
-        return ctx.render();
+        var more = again;
+        again = false;
+        return ctx.render().then(function () { if (more) return sendAll(); });
       });
     }
 

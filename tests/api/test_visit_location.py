@@ -1,5 +1,6 @@
 """A visit sent from a phone carries its location (the offline queue sends
-it this way); donors never read it, through the API or an export."""
+it this way); staff of the visit's scope read it back, donors never do,
+through the API or an export."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def test_a_visit_sent_with_its_location_keeps_it(world, api):
         0,
         "Kirkuk",
     )
-    assert "location" not in response.json()  # written, never read back through the API
+    assert response.json()["location"]["accuracy_m"] == 25  # as kept, not as sent
 
 
 def test_a_position_off_the_earth_is_refused(world, api):
@@ -70,3 +71,41 @@ def test_donors_never_read_a_location(world, api, client):
                 b"".join(response.streaming_content) if response.streaming else response.content
             )
             assert b"35.4681" not in content and b"44.3922" not in content
+
+
+def test_staff_in_scope_read_a_location_through_the_api(world, api):
+    sent = api(world["alice"]).post("/api/v1/visits/", body(world, submit=True), format="json")
+    pk = sent.json()["id"]
+    for name in ("alice", "maria", "admin"):  # its monitor, its manager, an administrator
+        client = api(world[name])
+        location = client.get(f"/api/v1/visits/{pk}/").json()["location"]
+        assert location == {
+            "latitude": 35.4681,
+            "longitude": 44.3922,
+            "accuracy_m": 25.0,
+            "captured_at": "2018-03-01T12:30:00+03:00",  # 09:30 UTC, in Baghdad's time
+            "outside_km": 0.0,
+            "checked_against": "Kirkuk",
+        }, name
+        listed = client.get("/api/v1/visits/").json()["results"]
+        assert [v["location"]["latitude"] for v in listed if v["id"] == pk] == [35.4681], name
+
+
+def test_staff_out_of_scope_and_donors_never_read_a_location(world, api):
+    sent = api(world["alice"]).post("/api/v1/visits/", body(world, submit=True), format="json")
+    pk = sent.json()["id"]
+    # The Basra half's manager and monitor, and the Kirkuk project's own donor.
+    for name in ("mark", "oscar", "dora"):
+        client = api(world[name])
+        assert client.get(f"/api/v1/visits/{pk}/").status_code == 404, name
+        listing = client.get("/api/v1/visits/")
+        assert "35.4681" not in listing.text and "44.3922" not in listing.text, name
+        assert client.get("/api/v1/visits/?format=csv").content.count(b"35.4681") == 0, name
+
+
+def test_a_visit_without_a_location_reads_null(world, api):
+    sent = api(world["alice"]).post("/api/v1/visits/", body(world, location=None), format="json")
+    assert sent.status_code == 201, sent.content
+    assert (
+        api(world["alice"]).get(f"/api/v1/visits/{sent.json()['id']}/").json()["location"] is None
+    )
