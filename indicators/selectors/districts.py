@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import IndicatorDefinition
 from indicators.selectors.figures import FigureQuery, figures
 from indicators.selectors.values import figure_shown, figures_shown
-from programmes.access import user_role
+from programmes.access import profile_scope, user_role
 from programmes.models import District, Governorate, UserProfile
 
 Role = UserProfile.Role
@@ -38,10 +38,12 @@ def _people_cut(user, governorate: Governorate, chosen: dict) -> dict | None:
             return None
         donor = user.profile.donor_id
     elif role in (Role.MONITOR, Role.MANAGER):
-        if not user.profile.governorates.filter(pk=governorate.pk).exists():
+        # The scope read with the request's user: no query.
+        own_programmes, own_governorates = profile_scope(user)
+        if governorate.pk not in own_governorates:
             if role == Role.MONITOR:
                 return None
-            programmes = frozenset(user.profile.programmes.values_list("pk", flat=True))
+            programmes = own_programmes
             if not programmes:
                 return None
     elif role != Role.ADMIN:

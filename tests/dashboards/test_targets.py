@@ -129,7 +129,7 @@ def test_the_programme_dashboard_shows_actual_against_target(
         target_set(user=world["admin"], fields={
             "definition": world["people"], "programme": world["crp"], "value": Decimal(1),
             "period_start": dt.date(year, 1, 1), "period_end": dt.date(year, 12, 31)})  # fmt: skip
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(17):
         client.get(url, {"as_of": "2018-06-30"})
 
 
