@@ -450,7 +450,9 @@ def mission_dashboard(*, user, query: DashboardQuery) -> dict:
     with the cells that would give them away (``figures_shown``,
     ``series_figures_shown``). ``feedback`` and ``feedback_since``: the
     feedback panel of the projects under the filters (``feedback_panel``).
-    At most thirteen queries with the session's and the user's."""
+    Five queries (the reference tables, the quarters, the running totals,
+    the projects, the feedback); a page adds the session, the user and the
+    data stamp (``dashboards.cache``)."""
     role = user_role(user)
     choices, slots = _reference(user, role)
     chosen, ignored = _resolve(query, choices)
@@ -473,8 +475,10 @@ def governorate_dashboard(*, user, pcode: str, query: DashboardQuery) -> dict | 
     hidden). Contributions are recorded per programme, so this page has none.
     ``districts``: its districts by P-code with people reached, projects and
     budgets (``governorate_districts``).
-    At most fifteen queries with the session's and the user's; sixteen
-    when the quarter has no visit to carry the open referrals."""
+    Eight queries (``mission_dashboard``'s, the projects list, the visits
+    with the open referrals, the districts), nine when the quarter has no
+    visit to carry the referrals; when a project names a district,
+    ``governorate_districts``' figures on top."""
     role = user_role(user)
     choices, slots = _reference(user, role)
     governorate = next((g for g in choices["governorates"] if g.pcode == pcode), None)
