@@ -33,7 +33,8 @@ VERSION = 1
 
 def dashboard_key(*, page: str, arg: str, query: DashboardQuery, user) -> str:
     """The cache key of ``page`` (with its ``arg``, a P-code or a code) under
-    ``query`` for ``user`` now. Two queries (the scope's and the stamp's)."""
+    ``query`` for ``user`` now. One query (the stamp's; the scope comes with
+    the request's user, ``programmes.backends``)."""
     parts = [
         page,
         arg,

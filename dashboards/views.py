@@ -209,18 +209,27 @@ def programme(request: HttpRequest, code: str) -> HttpResponse:
         arg=code,
         query=query,
         user=request.user,
-        compute=lambda: programme_dashboard(user=request.user, code=code, query=query),
+        compute=lambda: _programme_data(user=request.user, code=code, query=query),
     )
     if data is None:
         # The same answer for a programme that does not exist and one the
         # user may not see, so that the page does not tell which codes exist.
         raise Http404(_("There is no programme with this code that you can see."))
-    # Actual against target on the page's day (a donor reads no targets).
-    data["targets"] = programme_targets(
-        user=request.user, programme=data["programme"], as_of=data["shown_as_of"]
-    )
     data["targets_link"] = user_role(request.user) != "donor"
     return _page(request, "dashboards/programme.html", data, unreadable)
+
+
+def _programme_data(*, user, code: str, query: DashboardQuery) -> dict | None:
+    """The programme page's figures with its targets' progress on the page's
+    day (a donor reads no targets), cached together: the targets, the
+    figures they are compared with and the day are all in the cache key
+    (the targets' table moves the data stamp)."""
+    data = programme_dashboard(user=user, code=code, query=query)
+    if data is not None:
+        data["targets"] = programme_targets(
+            user=user, programme=data["programme"], as_of=data["shown_as_of"]
+        )
+    return data
 
 
 @require_GET

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import JSONObject
 
 from beneficiaries.models import Answer, Question, ReviewStatus
@@ -105,7 +105,7 @@ def feedback_distribution(
     order, each ``{"code", "label", "count"}`` (options nobody chose count
     0; an answer no longer among the options is listed after them).
 
-    Two GROUP BY queries: the answers, and the aggregate results' counts.
+    One query: the GROUP BY of the answers and the aggregate results' counts.
     It reads the answers of the projects it is given (on
     the governorate page: one governorate's projects in the user's scope),
     not the whole answer table: the filter goes through the responses'
@@ -149,8 +149,12 @@ def feedback_distribution(
         .annotate(count=Sum("count"))
         .annotate(question=Subquery(question))
     )
+    # One statement for both.
+    both = grouped.annotate(aggregate=Value(False)).union(
+        aggregated.annotate(aggregate=Value(True)), all=True
+    )
     rows = sorted(
-        [*grouped, *({**row, "aggregate": True} for row in aggregated)],
+        both,
         key=lambda r: (
             r["question"]["survey_id"],
             r["question"]["position"],

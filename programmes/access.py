@@ -220,6 +220,13 @@ def profile_scope(user) -> tuple[frozenset[int], frozenset[int]]:
     return found
 
 
+def profile_scope_preload(user, *, programmes, governorates) -> None:
+    """Give ``user`` the scope ``profile_scope`` would read, read with the
+    user (``programmes.backends``): the ids of their profile's programmes
+    and governorates."""
+    user._iomdash_profile_scope = (frozenset(programmes), frozenset(governorates))
+
+
 def scope_key(user) -> str:
     """A short text that is the same for two users only if every rule of this
     module (and of the apps' ``access.py`` built on them) shows them the same

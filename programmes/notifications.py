@@ -8,7 +8,8 @@
   again (the daily digest uses the day).
 - ``notification_text(notification)``: its sentence, in the active language.
 - ``notification_email_send(notification_id=...)``: the outbox task's body.
-- ``unread_count(user)``, ``notification_mark_read(...)``,
+- ``unread_count(user)`` (read with the request's user by
+  ``programmes.backends``: no query of its own), ``notification_mark_read(...)``,
   ``notification_preferences(user)``, ``notification_preferences_set(...)``.
 
 Services of every layer call ``notify`` in the transaction of the change they
@@ -80,6 +81,7 @@ def notify(
     queue its email where wanted and possible. Returns the notifications
     written (none for a user already told with the same ``dedupe_key``)."""
     users = {user.pk: user for user in users if user is not None and user.pk}
+    _unread_forget(users.values())
     choices = _choices(users, kind)
     wanted = [user for pk, user in users.items() if pk not in choices or choices[pk].in_app]
     if not wanted:
@@ -133,10 +135,34 @@ def notification_email_send(*, notification_id: int) -> bool:
     return True
 
 
+# Where a request's user carries their unread count, read with them.
+_UNREAD = "_iomdash_unread_notifications"
+
+
+def unread_count_preload(user, count: int) -> None:
+    """Give ``user`` the unread count read with them at the start of the
+    request (``programmes.backends``), so that the header costs no query."""
+    setattr(user, _UNREAD, count)
+
+
+def _unread_forget(users: Iterable[Any]) -> None:
+    """Drop the count ``users`` (these objects: a request's user) carry: a
+    notification of theirs was written or read during the request."""
+    for user in users:
+        if user is not None:
+            user.__dict__.pop(_UNREAD, None)
+
+
 def unread_count(user) -> int:
-    """How many notifications ``user`` has not read: one query, 0 for anonymous."""
+    """How many notifications ``user`` has not read, 0 for anonymous: what
+    was read with the user (``unread_count_preload``) unless it changed since,
+    otherwise one query. A notification written or read before this request
+    started is counted (or not) at once."""
     if not user.is_authenticated:
         return 0
+    found = getattr(user, _UNREAD, None)
+    if found is not None:
+        return found
     return Notification.objects.filter(user=user, read_at=None).count()
 
 
@@ -144,6 +170,7 @@ def unread_count(user) -> int:
 def notification_mark_read(*, user, notification: Notification | None = None) -> int:
     """Mark ``notification`` (which must be ``user``'s), or all of ``user``'s,
     read; returns how many were unread."""
+    _unread_forget([user])
     rows = Notification.objects.filter(user=user, read_at=None)
     if notification is not None:
         rows = rows.filter(pk=notification.pk)

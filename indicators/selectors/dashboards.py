@@ -24,6 +24,7 @@ from indicators.models import SPLIT_COLUMNS, IndicatorDefinition, IndicatorValue
 from indicators.periods import quarter_end
 from indicators.selectors.districts import governorate_districts
 from indicators.selectors.field import feedback_panel, governorate_field_data
+from indicators.selectors.together import instances_together
 from indicators.selectors.values import (
     default_as_of,
     figure_shown,
@@ -68,19 +69,27 @@ class DashboardQuery:
     map: str | None = None
 
 
-def _choices(user, role) -> dict:
+def _reference(user, role) -> tuple[dict, DashboardSlots]:
     """The filter choices ``user`` has: the programmes in their scope, the
-    donors (a donor user: their own only) and the 18 governorates."""
+    donors (a donor user: their own only) and the 18 governorates; and the
+    definitions the dashboards show (``dashboard_slots``). One query."""
     if role == UserProfile.Role.DONOR:
-        donors = [user.profile.donor]
+        donors = Donor.objects.filter(pk=user.profile.donor_id)
     else:
-        donors = list(Donor.objects.order_by("name"))
-    return {
-        "programmes": list(programmes_for_user(user).order_by("code")),
-        "donors": donors,
-        # Not the boundaries: the map reads the shipped GeoJSON file.
-        "governorates": list(Governorate.objects.defer("boundary", "aliases").order_by("name_iom")),
-    }
+        donors = Donor.objects.order_by("name")
+    found = instances_together(
+        {
+            "programmes": programmes_for_user(user).order_by("code"),
+            "donors": donors,
+            # Not the boundaries: the map reads the shipped GeoJSON file.
+            "governorates": Governorate.objects.defer("boundary", "aliases").order_by("name_iom"),
+            "definitions": _slot_definitions(),
+        }
+    )
+    return (
+        {name: found[name] for name in ("programmes", "donors", "governorates")},
+        _slots(found["definitions"]),
+    )
 
 
 def _resolve(query: DashboardQuery, choices: dict) -> tuple[dict, list[str]]:
@@ -127,11 +136,20 @@ class DashboardSlots:
 def dashboard_slots() -> DashboardSlots:
     """Where each active definition appears on the dashboards, from the
     definitions themselves (so a renamed code keeps its card). One query."""
-    definitions = IndicatorDefinition.objects.filter(is_active=True).filter(
-        Q(headline=True) | ~Q(dashboard_role="")
+    return _slots(_slot_definitions())
+
+
+def _slot_definitions():
+    return (
+        IndicatorDefinition.objects.filter(is_active=True)
+        .filter(Q(headline=True) | ~Q(dashboard_role=""))
+        .order_by("position", "code")
     )
+
+
+def _slots(definitions) -> DashboardSlots:
     headlines, roles = [], {}
-    for d in definitions.order_by("position", "code"):
+    for d in definitions:
         if d.headline:
             headlines.append(d)
         if d.dashboard_role:
@@ -139,13 +157,14 @@ def dashboard_slots() -> DashboardSlots:
     return DashboardSlots(headlines=headlines, roles=roles)
 
 
-def _dashboard(*, user, query: DashboardQuery, choices: dict, chosen: dict) -> dict:
+def _dashboard(
+    *, user, query: DashboardQuery, choices: dict, chosen: dict, slots: DashboardSlots
+) -> dict:
     """The figures every dashboard shows, for ``user``'s cells narrowed by the
     ``chosen`` programme, donor and governorate (see ``mission_dashboard``)."""
     role = user_role(user)
     protect = role == UserProfile.Role.DONOR
     programme, donor, governorate = chosen["programme"], chosen["donor"], chosen["governorate"]
-    slots = dashboard_slots()
     roles = slots.roles
     definitions = {d.code: d for d in [*slots.headlines, *roles.values()]}
     cells = cells_for_user(user)
@@ -431,11 +450,13 @@ def mission_dashboard(*, user, query: DashboardQuery) -> dict:
     with the cells that would give them away (``figures_shown``,
     ``series_figures_shown``). ``feedback`` and ``feedback_since``: the
     feedback panel of the projects under the filters (``feedback_panel``).
-    At most thirteen queries with the session's and the user's."""
+    Five queries (the reference tables, the quarters, the running totals,
+    the projects, the feedback); a page adds the session, the user and the
+    data stamp (``dashboards.cache``)."""
     role = user_role(user)
-    choices = _choices(user, role)
+    choices, slots = _reference(user, role)
     chosen, ignored = _resolve(query, choices)
-    data = _dashboard(user=user, query=query, choices=choices, chosen=chosen)
+    data = _dashboard(user=user, query=query, choices=choices, chosen=chosen, slots=slots)
     feedback = feedback_panel(
         projects=_scoped_projects(user, chosen, governorate=True),
         until=data["as_of"],
@@ -454,16 +475,18 @@ def governorate_dashboard(*, user, pcode: str, query: DashboardQuery) -> dict | 
     hidden). Contributions are recorded per programme, so this page has none.
     ``districts``: its districts by P-code with people reached, projects and
     budgets (``governorate_districts``).
-    At most fifteen queries with the session's and the user's; sixteen
-    when the quarter has no visit to carry the open referrals."""
+    Eight queries (``mission_dashboard``'s, the projects list, the visits
+    with the open referrals, the districts), nine when the quarter has no
+    visit to carry the referrals; when a project names a district,
+    ``governorate_districts``' figures on top."""
     role = user_role(user)
-    choices = _choices(user, role)
+    choices, slots = _reference(user, role)
     governorate = next((g for g in choices["governorates"] if g.pcode == pcode), None)
     if governorate is None:
         return None
     chosen, ignored = _resolve(query, choices)
     chosen["governorate"] = governorate
-    data = _dashboard(user=user, query=query, choices=choices, chosen=chosen)
+    data = _dashboard(user=user, query=query, choices=choices, chosen=chosen, slots=slots)
     projects = _scoped_projects(user, chosen, governorate=True)
     found = list(
         projects.select_related("programme", "sector", "donor").order_by("status", "code")[
@@ -506,13 +529,13 @@ def programme_dashboard(*, user, code: str, query: DashboardQuery) -> dict | Non
     a donor, a project count from 1 to 4 shows as "<5"; with the programme's
     feedback panel. As many queries as the mission overview."""
     role = user_role(user)
-    choices = _choices(user, role)
+    choices, slots = _reference(user, role)
     programme = next((p for p in choices["programmes"] if p.code == code), None)
     if programme is None:
         return None
     chosen, ignored = _resolve(query, choices)
     chosen["programme"] = programme
-    data = _dashboard(user=user, query=query, choices=choices, chosen=chosen)
+    data = _dashboard(user=user, query=query, choices=choices, chosen=chosen, slots=slots)
     feedback = feedback_panel(
         projects=_scoped_projects(user, chosen, governorate=True),
         until=data["as_of"],

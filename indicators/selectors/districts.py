@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import IndicatorDefinition
 from indicators.selectors.figures import FigureQuery, figures
 from indicators.selectors.values import figure_shown, figures_shown
-from programmes.access import user_role
+from programmes.access import profile_scope, user_role
 from programmes.models import District, Governorate, UserProfile
 
 Role = UserProfile.Role
@@ -38,10 +38,12 @@ def _people_cut(user, governorate: Governorate, chosen: dict) -> dict | None:
             return None
         donor = user.profile.donor_id
     elif role in (Role.MONITOR, Role.MANAGER):
-        if not user.profile.governorates.filter(pk=governorate.pk).exists():
+        # The scope read with the request's user: no query.
+        own_programmes, own_governorates = profile_scope(user)
+        if governorate.pk not in own_governorates:
             if role == Role.MONITOR:
                 return None
-            programmes = frozenset(user.profile.programmes.values_list("pk", flat=True))
+            programmes = own_programmes
             if not programmes:
                 return None
     elif role != Role.ADMIN:
@@ -68,24 +70,37 @@ def governorate_districts(
     without one) and the number and budgets of ``projects`` (the page's
     projects in scope) started by then. ``unplaced`` counts those projects
     that name no district. For a donor (``protect``), counts from 1 to 4 show
-    as "<5", with the district that would give one away. Two queries; when a
+    as "<5", with the district that would give one away. One query; when a
     project in scope names a district, at most two more and ``figures``'
     (about a dozen, whatever the number of districts and records)."""
-    districts = list(
-        District.objects.filter(governorate=governorate).defer("boundary").order_by("pcode")
-    )
     started = Q(start_date__lte=as_of)
-    by_district = {
-        row["district_id"]: row
-        for row in projects.order_by()
-        .values("district_id")
+    projects = projects.order_by()
+
+    def per_district(total):
+        rows = projects.filter(district=OuterRef("pk")).values("district_id")
+        return Subquery(rows.annotate(total=total).values("total"))
+
+    # The districts with their projects' counts and budgets, and the projects
+    # that name no district (run once: it refers to no district), together.
+    unplaced_count = Subquery(
+        projects.filter(started, district=None).values(total=Func(F("pk"), function="COUNT"))
+    )
+    districts = list(
+        District.objects.filter(governorate=governorate)
+        .defer("boundary")
         .annotate(
-            n=Count("pk", filter=started),
-            usd=Sum("budget_usd", filter=started),
-            any=Count("pk"),
+            n=per_district(Count("pk", filter=started)),
+            usd=per_district(Sum("budget_usd", filter=started)),
+            any=per_district(Count("pk")),
+            unplaced=unplaced_count,
         )
-    }
-    unplaced = by_district.pop(None, {"n": 0})["n"]
+        .order_by("pcode")
+    )
+    by_district = {d.pk: {"n": d.n or 0, "usd": d.usd, "any": d.any} for d in districts if d.any}
+    if districts:
+        unplaced = districts[0].unplaced or 0
+    else:
+        unplaced = projects.filter(started, district=None).count()
 
     # Records belong to projects: a district with no project in scope reached nobody.
     people: dict[int, Decimal] = {}

@@ -205,7 +205,7 @@ def feedback_panel(*, projects: QuerySet[Project], until: dt.date, protect: bool
     ``until`` (a quarter end): ``feedback``, the distributions and average
     scores of the four quarters to ``until`` (``feedback_figures``; for a
     donor, ``protect``, small counts hidden), and ``feedback_since``, the
-    first day of that window. Two queries (answers, aggregate results)."""
+    first day of that window. One query (answers and aggregate results)."""
     since = quarter_start(until.replace(year=until.year - 1) + dt.timedelta(days=1))
     feedback = feedback_figures(
         feedback_distribution(projects=projects, since=since, until=until), protect=protect

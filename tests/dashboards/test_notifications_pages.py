@@ -1,10 +1,12 @@
-"""The notifications pages: the header's unread count (one query), the list,
+"""The notifications pages: the header's unread count (read with the user:
+no query of its own), the list,
 opening one marks it read and leads to its page, nobody opens another's,
 and the choices page turns a kind off."""
 
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from dashboards.context_processors import notifications
 from programmes.models import Notification, NotificationKind, NotificationPreference
@@ -46,6 +48,23 @@ def test_the_unread_count_costs_one_query(client, alice, django_assert_num_queri
         counter = notifications(request)["unread_notifications"]
     with django_assert_num_queries(1):
         assert counter() == 1 and counter() == 1
+
+
+def test_the_header_count_costs_no_query_and_changes_at_once(
+    client, alice, django_assert_num_queries
+):
+    tell(alice)
+    client.force_login(alice)
+    mission = reverse("dashboards:mission")
+    client.get(mission)  # the dashboard computed and cached
+    # The session, the user (with their unread count) and the data stamp.
+    with django_assert_num_queries(3):
+        page = client.get(mission)
+    assert ">1</span>" in page.text
+    tell(alice)
+    assert ">2</span>" in client.get(mission).text
+    client.post("/notifications/read/")
+    assert '<span class="badge"' not in client.get(mission).text
 
 
 def test_opening_marks_read_and_leads_to_its_page(client, alice):

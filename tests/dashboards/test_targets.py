@@ -129,7 +129,7 @@ def test_the_programme_dashboard_shows_actual_against_target(
         target_set(user=world["admin"], fields={
             "definition": world["people"], "programme": world["crp"], "value": Decimal(1),
             "period_start": dt.date(year, 1, 1), "period_end": dt.date(year, 12, 31)})  # fmt: skip
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(17):
         client.get(url, {"as_of": "2018-06-30"})
 
 
@@ -140,3 +140,19 @@ def test_a_split_target_names_its_category_in_words(client, world):
     assert client.post(_page(), form).status_code == 302
     page = client.get(_page(), {"as_of": "2018-06-30"}).content.decode()
     assert "CRP · female" in page and "sex=f</td>" not in page
+
+
+def test_the_programme_dashboards_targets_are_cached_until_a_target_changes(
+    client, world, django_assert_max_num_queries
+):
+    _target(world, value=200)  # 60 of 200 by June: behind
+    client.force_login(world["manager"])
+    url = reverse("dashboards:programme", args=["CRP"])
+    client.get(url, {"as_of": "2018-06-30"})
+    # Session, user and data stamp: the targets' progress comes from the cache.
+    with django_assert_max_num_queries(3):
+        again = client.get(url, {"as_of": "2018-06-30"}).content.decode()
+    assert 'data-status="behind"' in again and "30%" in again
+    _target(world, value=100)  # the same target, now 60 of 100: on track
+    changed = client.get(url, {"as_of": "2018-06-30"}).content.decode()
+    assert 'data-status="on_track"' in changed and "60%" in changed

@@ -1,0 +1,67 @@
+"""The request's user is read with what every page reads of them: their
+profile, scope and unread notifications, in one query, and none of it
+outlives the request it was read for."""
+
+from __future__ import annotations
+
+import pytest
+
+from programmes.access import programmes_for_user, scope_key, user_role
+from programmes.backends import ProfileBackend
+from programmes.models import NotificationKind
+from programmes.notifications import notification_mark_read, notify, unread_count
+from tests.factories import ProgrammeFactory, UserFactory, governorate, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def tell(user):
+    notify(users=[user], kind=NotificationKind.VISIT_RETURNED, params={"reason": "Redo"})
+
+
+def test_one_query_gives_the_role_scope_and_unread_count(django_assert_num_queries):
+    crp, kirkuk = ProgrammeFactory(code="CRP"), governorate("IQG13")
+    manager = user_with_role("manager", programmes=[crp], governorates=[kirkuk])
+    tell(manager)
+    tell(manager)
+    with django_assert_num_queries(1):
+        user = ProfileBackend().get_user(manager.pk)
+        assert user_role(user) == "manager"
+        assert scope_key(user) == f"manager:p:{crp.pk}:g:{kirkuk.pk}"
+        assert unread_count(user) == 2
+    assert list(programmes_for_user(user)) == [crp]
+
+
+def test_a_user_without_a_profile_or_notifications(django_assert_num_queries):
+    plain = UserFactory()
+    with django_assert_num_queries(1):
+        user = ProfileBackend().get_user(plain.pk)
+        assert user_role(user) is None and scope_key(user) == "none"
+        assert unread_count(user) == 0
+
+
+def test_an_inactive_or_missing_user_is_nobody():
+    inactive = UserFactory(is_active=False)
+    assert ProfileBackend().get_user(inactive.pk) is None
+    assert ProfileBackend().get_user(inactive.pk + 1000) is None
+
+
+def test_a_notification_read_or_written_during_the_request_is_counted_at_once():
+    monitor = user_with_role("monitor")
+    tell(monitor)
+    user = ProfileBackend().get_user(monitor.pk)
+    assert unread_count(user) == 1
+    notification_mark_read(user=user)
+    assert unread_count(user) == 0
+    tell(user)
+    assert unread_count(user) == 1
+
+
+def test_the_next_request_sees_a_changed_scope():
+    crp, rrp = ProgrammeFactory(code="CRP"), ProgrammeFactory(code="RRP")
+    manager = user_with_role("manager", programmes=[crp])
+    before = ProfileBackend().get_user(manager.pk)
+    manager.profile.programmes.add(rrp)
+    after = ProfileBackend().get_user(manager.pk)
+    assert scope_key(before) != scope_key(after)
+    assert set(programmes_for_user(after)) == {crp, rrp}
