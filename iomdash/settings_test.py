@@ -24,15 +24,6 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from iomdash.settings import *  # noqa: E402,F403
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = BASE_DIR / ".data" / "test-media"  # noqa: F405
-IMPORT_ROOT = BASE_DIR / ".data" / "test-imports"  # noqa: F405
-STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-}
-WHITENOISE_AUTOREFRESH = True
-WHITENOISE_USE_FINDERS = True
-
 # Under pytest-xdist each process (PYTEST_XDIST_WORKER: gw0, gw1 ...) has a test
 # database of its own (pytest-django names it) and, below, Redis databases of its
 # own: 15 and 14 for gw0 or without xdist, 13 and 12 for gw1 ..., never 0 or 1
@@ -43,6 +34,17 @@ if not 0 <= _WORKER_INDEX <= 6:
     raise RuntimeError(
         f"at most 7 pytest-xdist workers (Redis databases 2 to 15), not {_XDIST_WORKER}"
     )
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Files too: two processes' first import batch or photo would have the same id.
+_FILES_SUFFIX = f"-{_XDIST_WORKER}" if _WORKER_INDEX else ""
+MEDIA_ROOT = BASE_DIR / ".data" / f"test-media{_FILES_SUFFIX}"  # noqa: F405
+IMPORT_ROOT = BASE_DIR / ".data" / f"test-imports{_FILES_SUFFIX}"  # noqa: F405
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
 
 # The suite's Celery traffic goes to its own Redis database, so a worker of the
 # development stack never answers the suite's pings or takes its tasks.
