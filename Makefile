@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) | cksum | cut -d' ' -f1)
 LOCK_FLAGS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
 	--index-url https://pypi.org/simple --custom-compile-command "make lock" --quiet
 
-.PHONY: install lock run test bench lint format services stop clean
+.PHONY: install lock run test bench lint format services stop clean messages
 
 ## The development lock (runtime + tests + lint), every file checked against its hash.
 $(STAMP): $(LOCKS)
@@ -40,6 +40,13 @@ test: install
 ## Benchmarks on a 1,000,000-record database of its own (built once, then reused).
 bench: install
 	$(PY) -m iomdash.stack bench $(BENCH_ARGS)
+
+## Extract every marked string into locale/{ar,ckb}/LC_MESSAGES/django.po (docs/translation.md).
+## Settings need a database URL to load, never a database: makemessages opens no connection.
+MESSAGES_ENV := DEBUG=true SECRET_KEY=messages-only DATABASE_URL=postgres://messages@localhost/messages \
+	REDIS_URL=redis://localhost:6379/0
+messages: install
+	$(MESSAGES_ENV) $(PY) manage.py makemessages -l ar -l ckb --no-obsolete --add-location file -i '.venv/*' -i 'static/*' -i 'node_modules/*' -i '.data/*' -i 'artifacts/*' -i 'tests/*' -i 'docs/*'
 
 ## ruff, ruff format and the import-linter layer contracts (pyproject.toml); CI runs it first.
 lint: install

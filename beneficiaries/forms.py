@@ -97,7 +97,7 @@ class VisitForm(forms.Form):
 
     project = forms.ModelChoiceField(
         queryset=None,
-        label=_label(MonitoringVisit, "project"),
+        label=_("Project"),  # the foreign key has no translated verbose_name
         empty_label=_("Choose the project you visited"),
         widget=ProjectSelect,
     )
@@ -166,7 +166,7 @@ class AssistanceLineForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     activity_type = forms.ModelChoiceField(
         queryset=ActivityType.objects.all(),
-        label=_label(AssistanceRecord, "activity_type"),
+        label=_("Activity type"),  # the foreign key has no translated verbose_name
         empty_label=_("Choose what was delivered"),
         widget=ActivitySelect,
     )

@@ -55,7 +55,9 @@ def import_cleanup_task() -> None:
     imports.import_redispatch()
 
 
-@shared_task(name="beneficiaries.import_reclaim", ignore_result=True, time_limit=60)
+@shared_task(
+    name="beneficiaries.import_reclaim", ignore_result=True, time_limit=60, soft_time_limit=50
+)
 def import_reclaim_task() -> None:
     """Queue again the import steps whose worker died (run by beat)."""
     imports.import_reclaim()

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 import programmes
 from dashboards.cache import cached_dashboard
+from dashboards.chart_locale import plotly_locale
 from dashboards.selectors import home_summary
 from indicators.selectors import (
     MAP_SERIES,
@@ -80,6 +81,7 @@ def _chart_data(data: dict, request: HttpRequest) -> dict:
         "governorate_url": reverse("dashboards:governorate", args=["PCODE"]),
         "query": query.urlencode(),
         "colours": COLOURS,
+        "locale": plotly_locale(),
         "areas": data["areas"],
         "map": data["map"],
         "map_series": data["map_series"],

@@ -539,6 +539,13 @@ class Target(models.Model):
     def __str__(self) -> str:
         return f"{self.definition_id} {self.period_start}–{self.period_end}: {self.value}"
 
+    @property
+    def split_label(self) -> str:
+        """The split category in words ("female", "aged 0–5"), not its code."""
+        if not self.split:
+            return ""
+        return str(IndicatorValue._meta.get_field(TARGET_SPLITS[self.split]).verbose_name)
+
     def clean(self) -> None:
         """The period lies between 1900 and 2100; the governorate is taken
         from the district; a split needs a definition with splits."""

@@ -46,13 +46,17 @@ def nightly_full_recompute() -> None:
     services.recompute_request_full(user=None)
 
 
-@shared_task(name="indicators.recompute_reclaim", ignore_result=True, time_limit=60)
+@shared_task(
+    name="indicators.recompute_reclaim", ignore_result=True, time_limit=60, soft_time_limit=50
+)
 def recompute_reclaim() -> None:
     """Queue again the recomputations whose worker died (run by beat)."""
     services.recompute_reclaim()
 
 
-@shared_task(name="indicators.data_stamp_compact", ignore_result=True, time_limit=60)
+@shared_task(
+    name="indicators.data_stamp_compact", ignore_result=True, time_limit=60, soft_time_limit=50
+)
 def data_stamp_compact() -> None:
     """Keep the dashboards' data stamp one cheap read (run by beat)."""
     services.data_stamp_compact()

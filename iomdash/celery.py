@@ -11,7 +11,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="iomdash.ping", ignore_result=True, time_limit=10)
+@app.task(name="iomdash.ping", ignore_result=True, time_limit=10, soft_time_limit=8)
 def ping() -> str:
     """A task that does nothing: lets an operator check a worker takes work."""
     return "pong"

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+
+from iomdash.db_router import replica_reads
 
 
 class RejectNulMiddleware:
@@ -27,3 +30,25 @@ class RejectNulMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class ReplicaReadsMiddleware:
+    """The dashboard pages (GET) read from the replica when one is configured
+    (``iomdash.db_router``); every other request reads the primary."""
+
+    PAGES = frozenset({"dashboards:mission", "dashboards:governorate", "dashboards:programme"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD") and self._dashboard(request.path_info):
+            with replica_reads():
+                return self.get_response(request)
+        return self.get_response(request)
+
+    def _dashboard(self, path: str) -> bool:
+        try:
+            return resolve(path).view_name in self.PAGES
+        except Resolver404:
+            return False

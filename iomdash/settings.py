@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The dashboard pages read from a replica when DATABASE_REPLICA_URL is set.
+    "iomdash.middleware.ReplicaReadsMiddleware",
     # Last, as django-axes asks: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -161,6 +163,21 @@ if not DATABASES["default"].get("NAME"):
     raise ImproperlyConfigured("DATABASE_URL has no database name (…/name at the end).")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("IOMDASH_TEST_DB") or None}
+# A streaming replica the dashboard pages read from (iomdash/db_router.py,
+# docs/scaling.md); without it, everything reads the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    if not DATABASE_REPLICA_URL.startswith(("postgres://", "postgresql://")):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must be a PostgreSQL URL, as DATABASE_URL."
+        )
+    try:
+        DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    except Exception as exc:  # the parser raises several types
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL cannot be parsed: {exc}") from None
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["iomdash.db_router.ReplicaRouter"]
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if not REDIS_URL:
@@ -210,6 +227,10 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
+# Snapshot PDFs on a queue of their own when PDF_QUEUE names one (docker-compose.yml:
+# the workers then take it with --queues celery,<name>); empty: the default queue.
+PDF_QUEUE = os.environ.get("PDF_QUEUE", "").strip()
+CELERY_TASK_ROUTES = {"snapshots.pdf_generate": {"queue": PDF_QUEUE}} if PDF_QUEUE else {}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)

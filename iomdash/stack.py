@@ -76,6 +76,37 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
 
+def stale_catalogues(locale_dir: Path = BASE_DIR / "locale") -> list[Path]:
+    """The ``.po`` files whose ``.mo`` is missing or older: the ``.mo`` files are
+    never committed (they would drift from the ``.po``), so every checkout compiles."""
+    stale = []
+    for po in sorted(locale_dir.glob("*/LC_MESSAGES/*.po")):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            stale.append(po)
+    return stale
+
+
+def compile_catalogues(env: dict[str, str]) -> None:
+    """Compile the stale catalogues before Django starts (GNU gettext's msgfmt, through
+    Django's compilemessages, run without the project's settings: it needs none, so no
+    database URL or secret either)."""
+    stale = stale_catalogues()
+    if not stale:
+        return
+    log(f"compiling {len(stale)} translation catalogue(s)")
+    locales = sorted({po.parent.parent.name for po in stale})
+    ignored = [f"--ignore={name}" for name in (".venv", ".data", "node_modules", "static")]
+    languages = [f"--locale={code}" for code in locales]
+    bare = {name: value for name, value in env.items() if name != "DJANGO_SETTINGS_MODULE"}
+    subprocess.run(
+        [PYTHON, "-m", "django", "compilemessages", "--verbosity=0", *languages, *ignored],
+        cwd=BASE_DIR,
+        env=bare,
+        check=True,
+    )
+
+
 class Stop(Exception):
     """Raised in the main thread by the first SIGINT, SIGTERM or SIGHUP."""
 
@@ -112,6 +143,7 @@ def run() -> int:
         env.setdefault("DEBUG", "true")
         host = env.get("HOST", "127.0.0.1")
         port = env.get("PORT", "8000")
+        compile_catalogues(env)
         manage(env, "migrate", "--noinput")
         if env.get("DEMO_DATA", "true").lower() not in ("0", "false", "no"):
             manage(env, "demo_data", "--if-empty")
@@ -162,9 +194,13 @@ def test(args: list[str]) -> int:
     # settings; the suite's own (pyproject.toml) must win (pass --ds to override).
     env.pop("DJANGO_SETTINGS_MODULE", None)
     try:
+        compile_catalogues(env)
         return subprocess.run(
             [PYTHON, "-m", "pytest", *with_durations(args)], cwd=BASE_DIR, env=env
         ).returncode
+    except subprocess.CalledProcessError as exc:
+        log(f"set-up step failed: {' '.join(exc.cmd[1:])}")
+        return exc.returncode or 1
     finally:
         stop_services(started)
 

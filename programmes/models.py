@@ -168,7 +168,7 @@ class Donor(models.Model):
         _("shown by name"),
         default=True,
         help_text=_(
-            "Off for an unnamed or grouped donor (\u201cOther donors\u201d): the contributions "
+            "Off for an unnamed or grouped donor (“Other donors”): the contributions "
             "of all such donors show as one slice without a name in donor shares."
         ),
     )

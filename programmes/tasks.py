@@ -7,7 +7,9 @@ from celery import shared_task
 from programmes import notifications, outbox
 
 
-@shared_task(name="programmes.outbox_dispatch", ignore_result=True, time_limit=60)
+@shared_task(
+    name="programmes.outbox_dispatch", ignore_result=True, time_limit=60, soft_time_limit=50
+)
 def outbox_dispatch_task() -> None:
     """Send the background work saved while the broker was away, and prune
     rows sent long ago."""

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.db import connection
-
 from indicators.models import DataStamp
+from iomdash.db_router import read_connection
 
 
 def data_stamp() -> str:
@@ -14,7 +13,7 @@ def data_stamp() -> str:
     weights and the highest id. A transaction's row is visible exactly when
     its changes are, so a reader that sees the old stamp also saw the old
     data, or newer (never a new stamp with old data). One query."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT count(*), coalesce(sum(weight), 0), coalesce(max(id), 0) "
             f"FROM {DataStamp._meta.db_table}"

@@ -30,6 +30,14 @@
     modeBarButtonsToRemove: ["select2d", "lasso2d", "sendChartToCloud", "sendDataToCloud", "editInChartStudio"]
   };
 
+  /* The page's language (dashboards/chart_locale.py): the toolbar's words,
+     months and separators; right to left, legends start on the right. */
+  var LOCALE = data.locale || { name: "en", rtl: false };
+  if (LOCALE.name !== "en" && LOCALE.dictionary) {
+    Plotly.register({ moduleType: "locale", name: LOCALE.name, dictionary: LOCALE.dictionary, format: LOCALE.format });
+    CONFIG.locale = LOCALE.name;
+  }
+
   function config(id) {
     var day = new Date().toISOString().slice(0, 10);
     return Object.assign({}, CONFIG, {
@@ -39,7 +47,12 @@
 
   function layout(extra) {
     var base = { font: FONT, margin: { l: 40, r: 10, t: 10, b: 40 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", showlegend: false };
-    return Object.assign(base, extra || {});
+    if (LOCALE.separators) base.separators = LOCALE.separators;
+    var out = Object.assign(base, extra || {});
+    if (LOCALE.rtl && out.legend) {
+      out.legend = Object.assign({}, out.legend, { x: 1 - (out.legend.x || 0), xanchor: "right" });
+    }
+    return out;
   }
 
   function draw(id, traces, extra) {
@@ -266,6 +279,33 @@
     });
   }
 
+  /* A scale's answer colour, as the snapshot PDF draws it (snapshots/charts.py
+     diverging): t from -1 (most negative, dark red) through 0 (grey) to 1 (most
+     positive, dark green); the answers next to the middle are never as pale. */
+  function mix(light, dark, f) {
+    var out = "#";
+    for (var k = 1; k < 7; k += 2) {
+      var v = Math.round(parseInt(light.substr(k, 2), 16) * (1 - f) + parseInt(dark.substr(k, 2), 16) * f);
+      out += (v < 16 ? "0" : "") + v.toString(16);
+    }
+    return out;
+  }
+  function divergingColour(t) {
+    var d = COLOURS.diverging;
+    if (Math.abs(t) < 1e-9) return d.middle;
+    var ends = t < 0 ? d.negative : d.positive;
+    return mix(ends[0], ends[1], 0.25 + 0.75 * Math.abs(t));
+  }
+  /* A numeric scale (every code a number, 1 the lowest) on the diverging
+     colours; other answers (yes/no, reasons) on the palette. */
+  function answerColours(options) {
+    var scale = options.length > 1 && options.every(function (o) { return /^[0-9]+$/.test(String(o.code)); });
+    if (!scale) return options.map(function (_, i) { return PALETTE[i % PALETTE.length]; });
+    var codes = options.map(function (o) { return parseInt(o.code, 10); });
+    var low = Math.min.apply(null, codes), high = Math.max.apply(null, codes);
+    return codes.map(function (c) { return divergingColour(high === low ? 0 : -1 + 2 * (c - low) / (high - low)); });
+  }
+
   /* Beneficiary feedback: per question, each option's share of the answers. */
   function feedback() {
     (data.feedback || []).forEach(function (question, index) {
@@ -283,7 +323,7 @@
         textposition: "outside", cliponaxis: false,
         customdata: question.options.map(function (o) { return o.count.display; }),
         hovertemplate: "%{y}: %{text} (%{customdata} " + (labels.answers || "") + ")<extra></extra>",
-        marker: { color: question.options.map(function (_, i) { return PALETTE[i % PALETTE.length]; }) }
+        marker: { color: answerColours(question.options) }
       }], {
         xaxis: { range: [0, 100], showgrid: true, gridcolor: COLOURS.grid, zeroline: false, showticklabels: false },
         yaxis: { automargin: true, autorange: "reversed" },
@@ -338,11 +378,13 @@
       }
     ], {
       showlegend: true,
-      legend: small ? { orientation: "h", x: 0, y: -0.15, yanchor: "top" } : { orientation: "h", y: 1.12, x: 0 },
-      margin: small ? { l: 45, r: 45, t: 10, b: 40 } : { l: 55, r: 60, t: 30, b: 40 },
-      xaxis: { type: "category", showgrid: false },
-      yaxis: { title: { text: labels.per_quarter }, gridcolor: COLOURS.grid, rangemode: "tozero", tickmode: "auto" },
-      yaxis2: { title: { text: labels.cumulative }, overlaying: "y", side: "right", showgrid: false, rangemode: "tozero", tickmode: "auto" },
+      // Above the plot: under it, the legend sat on the turned quarter labels of a phone.
+      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" },
+      margin: small ? { l: 45, r: 45, t: 30, b: 40 } : { l: 55, r: 60, t: 30, b: 40 },
+      // automargin: room for the turned quarters ("الربع 1 2016" is longer than "Q1 2016").
+      xaxis: { type: "category", showgrid: false, automargin: true },
+      yaxis: { title: { text: labels.per_quarter }, gridcolor: COLOURS.grid, rangemode: "tozero", tickmode: "auto", automargin: true },
+      yaxis2: { title: { text: labels.cumulative }, overlaying: "y", side: "right", showgrid: false, rangemode: "tozero", tickmode: "auto", automargin: true },
       hovermode: "x unified"
     });
   }

@@ -4,13 +4,19 @@ toolbar downloads a PNG but never sends data to Plotly's cloud."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 
+from indicators.engine import recompute_full
+from indicators.target_services import target_set
+from programmes.models import Project
 from tests.beneficiaries.test_services import build_world
 from tests.beneficiaries.test_views import visit_of
 from tests.browser.test_dashboards import build_portfolio, wait_for_charts
 from tests.factories import PASSWORD, user_with_role
-from tests.indicators.conftest import define
+from tests.indicators.conftest import define, record
 
 
 @pytest.fixture
@@ -101,8 +107,64 @@ def test_the_review_pages_of_a_manager_fit_360_px(phone_page, world):
     definition.save()
     phone_page.login("maria", PASSWORD)
     page = phone_page.page
-    for path in ("/", "/visits/", f"/visits/{visit.pk}/", "/visits/import/", "/exports/"):
+    # A long target row: its hidden "Actions" heading widened the page before.
+    target_set(
+        user=world["maria"],
+        fields={
+            "definition": definition,
+            "programme": world["project"].programme,
+            "period_start": dt.date(2018, 1, 1),
+            "period_end": dt.date(2018, 12, 31),
+            "value": Decimal(1000),
+        },
+    )
+    pages = ("/", "/visits/", f"/visits/{visit.pk}/", "/visits/import/", "/exports/")
+    programme = "/dashboards/programme/CRP/"
+    for path in (
+        *pages,
+        f"{programme}projects/",
+        f"{programme}contributions/",
+        f"{programme}targets/",
+    ):
         phone_page.goto(path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (path, width)
+    assert phone_page.errors == []
+
+
+def test_phone_series_legend_clears_its_labels_and_answers_take_the_scale_colours(
+    phone_page, transactional_db
+):
+    """Eight years of quarters turn the series' labels on a phone: a legend
+    under the plot sat on them. A satisfaction scale's answers are drawn red
+    to green, as in the PDF, not in the palette's order (which drew
+    "Dissatisfied" green)."""
+    build_portfolio()
+    kirkuk = Project.objects.get(code="CRP-IQG13")
+    for q in range(32):
+        record(kirkuk, on=dt.date(2019 + q // 4, 1 + 3 * (q % 4), 15), households=2, people=2)
+    recompute_full()
+    user_with_role("admin", username="hala")
+    phone_page.login("hala", PASSWORD)
+    phone_page.goto("/dashboards/governorate/IQG13/?as_of=2026-12-31")
+    page = phone_page.page
+    page.wait_for_selector("#chart-series .main-svg", state="attached", timeout=15_000)
+    labels, overlaps = page.evaluate(
+        """() => {
+          const chart = document.getElementById('chart-series');
+          const legend = chart.querySelector('.legend').getBoundingClientRect();
+          const ticks = [...chart.querySelectorAll('.xtick text')].map(t => t.getBoundingClientRect());
+          return [ticks.length, ticks.filter(r => r.left < legend.right && legend.left < r.right
+                                              && r.top < legend.bottom && legend.top < r.bottom).length];
+        }"""
+    )
+    assert labels > 10 and overlaps == 0, (labels, overlaps)
+    phone_page.goto("/dashboards/governorate/IQG13/?as_of=2018-06-30")  # feedback of April 2018
+    page.wait_for_selector("#chart-feedback-0 .main-svg", state="attached", timeout=15_000)
+    fills = page.eval_on_selector_all(
+        "#chart-feedback-0 .point path",
+        "paths => paths.map(p => getComputedStyle(p).fill.match(/[0-9]+/g).map(Number))",
+    )
+    (r5, g5, _), *_, (r2, g2, _) = fills  # "Very satisfied" (5) first, "Dissatisfied" (2) last
+    assert g5 > r5 and r2 > g2 + 40, fills
     assert phone_page.errors == []

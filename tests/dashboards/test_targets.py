@@ -131,3 +131,12 @@ def test_the_programme_dashboard_shows_actual_against_target(
             "period_start": dt.date(year, 1, 1), "period_end": dt.date(year, 12, 31)})  # fmt: skip
     with django_assert_max_num_queries(24):
         client.get(url, {"as_of": "2018-06-30"})
+
+
+def test_a_split_target_names_its_category_in_words(client, world):
+    """"Women", not the stored code "sex=f"."""
+    client.force_login(world["manager"])
+    form = {"definition": "people-reached", "period": "2018", "split": "sex=f", "value": "40"}
+    assert client.post(_page(), form).status_code == 302
+    page = client.get(_page(), {"as_of": "2018-06-30"}).content.decode()
+    assert "CRP · female" in page and "sex=f</td>" not in page

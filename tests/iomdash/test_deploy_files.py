@@ -94,3 +94,31 @@ def test_make_installs_the_dev_lock_and_can_rewrite_both():
     assert "-o requirements.lock" in makefile and "-o requirements-dev.lock" in makefile
     for target in ("run", "test", "bench", "lint"):
         assert re.search(rf"^{target}: install\b", makefile, re.M), target
+
+
+def test_the_scale_profile_adds_a_replica_and_a_pdf_worker_pool():
+    """docs/scaling.md's stack: off by default, on with `--profile scale`."""
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    services = compose["services"]
+    default = {name for name, s in services.items() if "profiles" not in s}
+    assert default == {"web", "worker", "beat", "postgres", "redis"}
+    assert services["postgres-replica"]["profiles"] == ["scale"]
+    assert "pg_basebackup" in services["postgres-replica"]["command"]
+    assert "hot_standby=on" in services["postgres-replica"]["command"]
+    assert "--queues pdf" in services["worker-pdf"]["command"]
+    # every PDF is taken by someone without the profile too
+    assert "--queues celery,pdf" in services["worker"]["command"]
+    env = services["web"]["environment"]
+    assert env["PDF_QUEUE"] == "pdf" and env["DATABASE_REPLICA_URL"] == "${DATABASE_REPLICA_URL:-}"
+    script = BASE_DIR / "iomdash" / "deploy" / "postgres-replication.sh"
+    mount = f"./{script.relative_to(BASE_DIR)}:/docker-entrypoint-initdb.d/replication.sh:ro"
+    assert mount in services["postgres"]["volumes"]
+    assert "host replication" in script.read_text()
+
+
+def test_the_pdf_queue_routes_the_snapshot_pdfs():
+    from tests.iomdash.test_settings import read_settings
+
+    routes = read_settings("print(settings.CELERY_TASK_ROUTES)", PDF_QUEUE="pdf")
+    assert routes == "{'snapshots.pdf_generate': {'queue': 'pdf'}}"
+    assert read_settings("print(settings.CELERY_TASK_ROUTES)", PDF_QUEUE=None) == "{}"

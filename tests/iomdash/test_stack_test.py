@@ -12,10 +12,12 @@ from iomdash import stack
 
 @pytest.fixture
 def pytest_command(monkeypatch) -> list[list[str]]:
-    """The commands ``stack.test`` runs, with the services and pytest left out."""
+    """The commands ``stack.test`` runs, with the services, the catalogues and
+    pytest left out."""
     commands: list[list[str]] = []
     monkeypatch.setattr(stack, "start_services", lambda: ({"PATH": "/usr/bin"}, []))
     monkeypatch.setattr(stack, "stop_services", lambda started: None)
+    monkeypatch.setattr(stack, "compile_catalogues", lambda env: None)
 
     def run(command, **kwargs):
         commands.append(command)
