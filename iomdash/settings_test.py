@@ -24,9 +24,22 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from iomdash.settings import *  # noqa: E402,F403
 
+# Under pytest-xdist each process (PYTEST_XDIST_WORKER: gw0, gw1 ...) has a test
+# database of its own (pytest-django names it) and, below, Redis databases of its
+# own: 15 and 14 for gw0 or without xdist, 13 and 12 for gw1 ..., never 0 or 1
+# (the development stack's). The Celery workers a test starts inherit the variable.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_WORKER_INDEX = int(_XDIST_WORKER.removeprefix("gw") or 0)
+if not 0 <= _WORKER_INDEX <= 6:
+    raise RuntimeError(
+        f"at most 7 pytest-xdist workers (Redis databases 2 to 15), not {_XDIST_WORKER}"
+    )
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = BASE_DIR / ".data" / "test-media"  # noqa: F405
-IMPORT_ROOT = BASE_DIR / ".data" / "test-imports"  # noqa: F405
+# Files too: two processes' first import batch or photo would have the same id.
+_FILES_SUFFIX = f"-{_XDIST_WORKER}" if _WORKER_INDEX else ""
+MEDIA_ROOT = BASE_DIR / ".data" / f"test-media{_FILES_SUFFIX}"  # noqa: F405
+IMPORT_ROOT = BASE_DIR / ".data" / f"test-imports{_FILES_SUFFIX}"  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
@@ -35,7 +48,7 @@ WHITENOISE_USE_FINDERS = True
 
 # The suite's Celery traffic goes to its own Redis database, so a worker of the
 # development stack never answers the suite's pings or takes its tasks.
-TEST_BROKER_DB = int(os.environ.get("IOMDASH_TEST_BROKER_DB", "15"))
+TEST_BROKER_DB = int(os.environ.get("IOMDASH_TEST_BROKER_DB", str(15 - 2 * _WORKER_INDEX)))
 if CELERY_BROKER_URL.startswith("redis+socket://"):  # noqa: F405
     CELERY_BROKER_URL = CELERY_BROKER_URL.split("?")[0] + f"?virtual_host={TEST_BROKER_DB}"  # noqa: F405
 else:
@@ -48,5 +61,5 @@ else:
 # each test (tests/conftest.py), since a rolled-back test's data stamp can recur.
 CACHES["dashboards"]["LOCATION"] = redis_cache_url(  # noqa: F405
     REDIS_URL,  # noqa: F405
-    int(os.environ.get("IOMDASH_TEST_CACHE_DB", "14")),
+    int(os.environ.get("IOMDASH_TEST_CACHE_DB", str(14 - 2 * _WORKER_INDEX))),
 )

@@ -8,7 +8,8 @@
   A worker or beat that dies is started again after a pause that grows; one
   that keeps dying, or a web server that exits, stops the lot
   (``iomdash.supervise``).
-- ``test [pytest args]``: the same services, then pytest; prints pytest's summary.
+- ``test [pytest args]``: the same services, then pytest; prints pytest's summary
+  and its slowest 15 tests (``--durations=15`` unless the arguments ask otherwise).
 - ``bench [--records N]``: the same services, then ``demo.bench``.
 - ``services``: start the embedded services and print the URLs to export.
 - ``stop``: stop the embedded services.
@@ -174,6 +175,19 @@ def run() -> int:
         log("stopped")
 
 
+# How many of the slowest tests ``make test`` names: the suite must stay under
+# 10 minutes on CI's two cores, and the list says where the time went.
+SLOWEST = 15
+
+
+def with_durations(args: list[str]) -> list[str]:
+    """pytest's arguments for ``test``: ``args``, with ``--durations=15`` in
+    front unless they choose a number of their own."""
+    if any(arg == "--durations" or arg.startswith("--durations=") for arg in args):
+        return list(args)
+    return [f"--durations={SLOWEST}", *args]
+
+
 def test(args: list[str]) -> int:
     env, started = start_services()
     # Importing this package set DJANGO_SETTINGS_MODULE to the production
@@ -181,7 +195,9 @@ def test(args: list[str]) -> int:
     env.pop("DJANGO_SETTINGS_MODULE", None)
     try:
         compile_catalogues(env)
-        return subprocess.run([PYTHON, "-m", "pytest", *args], cwd=BASE_DIR, env=env).returncode
+        return subprocess.run(
+            [PYTHON, "-m", "pytest", *with_durations(args)], cwd=BASE_DIR, env=env
+        ).returncode
     except subprocess.CalledProcessError as exc:
         log(f"set-up step failed: {' '.join(exc.cmd[1:])}")
         return exc.returncode or 1

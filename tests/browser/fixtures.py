@@ -2,7 +2,12 @@
 folder shares one session-wide browser): Debian's /usr/bin/chromium driven by
 Playwright. Outside CI a missing browser skips these tests; in CI (CI=true)
 it fails them, since a test that needs a component never skips there.
-Screenshots go to artifacts/screenshots/ to be looked at."""
+Screenshots go to artifacts/screenshots/ to be looked at.
+
+A module whose tests only read builds its data once (``committed_for_module``),
+serves it from ``reading_server`` and opens its tabs signed in from a stored
+session (``SignedIn``) instead of logging in through the form in every test;
+tests/browser/test_login.py logs in through the form."""
 
 from __future__ import annotations
 
@@ -38,10 +43,11 @@ def chromium():
 
 
 class Page:
-    """A browser tab on the live server that records JavaScript errors."""
+    """A browser tab on the live server that records JavaScript errors
+    (signed in already with ``storage_state``, a stored browser session)."""
 
-    def __init__(self, browser, base_url: str, viewport: dict):
-        self.context = browser.new_context(viewport=viewport)
+    def __init__(self, browser, base_url: str, viewport: dict, storage_state: dict | None = None):
+        self.context = browser.new_context(viewport=viewport, storage_state=storage_state)
         self.page = self.context.new_page()
         self.base_url = base_url
         self.errors: list[str] = []
@@ -81,6 +87,75 @@ def phone_page(chromium, live_server, django_db_serialized_rollback):
     tab = Page(chromium, live_server.url, PHONE)
     yield tab
     tab.close()
+
+
+def empty_database() -> None:
+    """Empty the test database and put back what the migrations loaded, as a
+    transactional test with a serialized rollback does."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    connection = connections["default"]
+    contents = getattr(connection, "_test_serialized_contents", None)
+    assert contents is not None, "mark the module django_db(serialized_rollback=True)"
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(contents)
+
+
+def committed_for_module(django_db_blocker, build):
+    """For a module-scoped fixture (``yield from``): ``build()``'s data,
+    committed once for the module's tests, which must only read it (they run
+    as ``db`` tests, in a transaction rolled back after each, and see the
+    data through ``reading_server``); the database is emptied after the
+    module's last test. The module must be marked
+    ``django_db(serialized_rollback=True)`` so that the migrations' rows can
+    be put back."""
+    with django_db_blocker.unblock():
+        try:
+            data = build()
+        except BaseException:
+            empty_database()
+            raise
+    try:
+        yield data
+    finally:
+        with django_db_blocker.unblock():
+            empty_database()
+
+
+@pytest.fixture(scope="session")
+def reading_server(django_db_setup):
+    """A live server for the tests of ``committed_for_module``: pytest-django's
+    ``live_server`` makes each test that uses it transactional, and a
+    transactional test empties the database when it ends."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
+
+
+class SignedIn:
+    """Tabs on ``base_url`` signed in as a user: the first for a user logs in
+    through the form, the next ones start from its stored session."""
+
+    def __init__(self, browser, base_url: str):
+        self.browser = browser
+        self.base_url = base_url
+        self.sessions: dict[str, dict] = {}
+
+    def tab(self, username: str, viewport: dict = LAPTOP) -> Page:
+        from tests.factories import PASSWORD
+
+        if username not in self.sessions:
+            first = Page(self.browser, self.base_url, viewport)
+            try:
+                first.login(username, PASSWORD)
+                assert "/accounts/login/" not in first.page.url, username
+                self.sessions[username] = first.context.storage_state()
+            finally:
+                first.close()
+        return Page(self.browser, self.base_url, viewport, self.sessions[username])
 
 
 def wait_until(page, expression: str, arg=None, *, timeout: float = 15_000) -> None:

@@ -1,6 +1,8 @@
 """The dashboards in a real browser: each page draws its map and charts
 without a JavaScript error, and a filter change reloads it with other figures.
-Screenshots go to artifacts/screenshots/dashboard-*.png."""
+Screenshots go to artifacts/screenshots/dashboard-*.png. The tests only read:
+they share one portfolio, committed once for the module, and tabs signed in
+from a stored session."""
 
 from __future__ import annotations
 
@@ -19,9 +21,8 @@ from beneficiaries.models import (
 )
 from indicators.engine import recompute_full
 from programmes.models import Contribution, Project
-from tests.browser.fixtures import Page, wait_until
+from tests.browser.fixtures import LAPTOP, PHONE, SignedIn, committed_for_module, wait_until
 from tests.factories import (
-    PASSWORD,
     DonorFactory,
     ProgrammeFactory,
     ProjectFactory,
@@ -37,6 +38,10 @@ from tests.indicators.conftest import define, record
 GOVERNORATES = 18
 MAP_SHAPES = "#chart-map path.choroplethlocation"
 TABLET = {"width": 800, "height": 1100}
+
+# The module's data is committed once (``committed_for_module``); the
+# serialized rollback lets its end put back what the migrations loaded.
+pytestmark = pytest.mark.django_db(serialized_rollback=True)
 
 
 def build_portfolio() -> dict:
@@ -188,17 +193,40 @@ def assert_drawn(tab, *charts: str) -> None:
     assert tab.errors == []
 
 
-@pytest.fixture
-def portfolio(transactional_db):
-    return build_portfolio()
+def portfolio_and_readers() -> dict:
+    """``build_portfolio()``, an administrator (hala), a donor of USA
+    (usa-donor) and a manager of CRP (karim)."""
+    portfolio = build_portfolio()
+    user_with_role("admin", username="hala")
+    user_with_role("donor", username="usa-donor", donor=portfolio["usa"])
+    user_with_role("manager", username="karim", programmes=[portfolio["crp"]])
+    return portfolio
+
+
+@pytest.fixture(scope="module")
+def portfolio(django_db_setup, django_db_blocker):
+    yield from committed_for_module(django_db_blocker, portfolio_and_readers)
+
+
+@pytest.fixture(scope="module")
+def signed_in(chromium, reading_server, portfolio):
+    return SignedIn(chromium, reading_server.url)
 
 
 @pytest.fixture
-def tablet_page(chromium, live_server, django_db_serialized_rollback):
-    """An 800-px-wide tab, as on a tablet in portrait."""
-    tab = Page(chromium, live_server.url, TABLET)
-    yield tab
-    tab.close()
+def tab(signed_in, db):
+    """``tab(username, viewport)``: a tab signed in as ``username``, closed
+    when the test ends (laptop-sized unless asked; TABLET: 800 px wide, as a
+    tablet in portrait)."""
+    opened = []
+
+    def make(username: str, viewport: dict = LAPTOP):
+        opened.append(signed_in.tab(username, viewport))
+        return opened[-1]
+
+    yield make
+    for page in opened:
+        page.close()
 
 
 def map_fills(tab) -> list[str]:
@@ -221,9 +249,8 @@ def wait_for_new_fills(tab, before: list[str]) -> None:
     )
 
 
-def test_mission_page_draws_and_a_filter_changes_the_figures(browser_page, portfolio):
-    user_with_role("admin", username="hala")
-    browser_page.login("hala", PASSWORD)
+def test_mission_page_draws_and_a_filter_changes_the_figures(tab):
+    browser_page = tab("hala")
     browser_page.goto("/dashboards/?as_of=2018-06-30")
     wait_for_charts(browser_page, "chart-contributions", "chart-series", "chart-sectors")
     assert_drawn(
@@ -252,9 +279,8 @@ def test_mission_page_draws_and_a_filter_changes_the_figures(browser_page, portf
     assert_drawn(browser_page, "chart-series")
 
 
-def test_governorate_page_draws_and_lists_its_projects(browser_page, portfolio):
-    user_with_role("admin", username="hala")
-    browser_page.login("hala", PASSWORD)
+def test_governorate_page_draws_and_lists_its_projects(tab):
+    browser_page = tab("hala")
     browser_page.goto("/dashboards/governorate/IQG13/?as_of=2018-06-30")
     wait_for_charts(browser_page, "chart-series", "chart-sectors", "chart-feedback-0")
     assert_drawn(
@@ -299,9 +325,8 @@ def test_governorate_page_draws_and_lists_its_projects(browser_page, portfolio):
     assert_drawn(browser_page, "chart-series")
 
 
-def test_programme_page_draws_its_donors_and_budget(browser_page, portfolio):
-    user_with_role("admin", username="hala")
-    browser_page.login("hala", PASSWORD)
+def test_programme_page_draws_its_donors_and_budget(tab):
+    browser_page = tab("hala")
     browser_page.goto("/dashboards/?as_of=2018-06-30")
     page = browser_page.page
     with page.expect_navigation():
@@ -327,9 +352,8 @@ def test_programme_page_draws_its_donors_and_budget(browser_page, portfolio):
     assert_drawn(browser_page, "chart-series")
 
 
-def test_a_donor_lands_on_their_own_figures(browser_page, portfolio):
-    user_with_role("donor", username="usa-donor", donor=portfolio["usa"])
-    browser_page.login("usa-donor", PASSWORD)
+def test_a_donor_lands_on_their_own_figures(tab):
+    browser_page = tab("usa-donor")
     browser_page.goto("/dashboards/?as_of=2018-06-30")
     wait_for_charts(browser_page, "chart-contributions", "chart-series")
     assert_drawn(browser_page, "chart-contributions", "chart-series")
@@ -340,9 +364,8 @@ def test_a_donor_lands_on_their_own_figures(browser_page, portfolio):
     assert response.status == 404
 
 
-def test_mission_page_on_a_phone(phone_page, portfolio):
-    user_with_role("manager", username="karim", programmes=[portfolio["crp"]])
-    phone_page.login("karim", PASSWORD)
+def test_mission_page_on_a_phone(tab):
+    phone_page = tab("karim", PHONE)
     phone_page.goto("/dashboards/?as_of=2018-06-30")
     wait_for_charts(phone_page, "chart-series")
     assert_drawn(phone_page, "chart-series")
@@ -352,9 +375,8 @@ def test_mission_page_on_a_phone(phone_page, portfolio):
     phone_page.screenshot("dashboard-mission-phone")
 
 
-def test_a_printed_page_shows_the_figures_without_filters_or_navigation(browser_page, portfolio):
-    user_with_role("admin", username="hala")
-    browser_page.login("hala", PASSWORD)
+def test_a_printed_page_shows_the_figures_without_filters_or_navigation(tab):
+    browser_page = tab("hala")
     browser_page.goto("/dashboards/programme/CRP/?as_of=2018-06-30")
     wait_for_charts(browser_page, "chart-contributions", "chart-series")
     page = browser_page.page
@@ -367,9 +389,8 @@ def test_a_printed_page_shows_the_figures_without_filters_or_navigation(browser_
     assert browser_page.errors == []
 
 
-def test_the_map_switches_between_people_projects_and_dollars(browser_page, portfolio):
-    user_with_role("admin", username="hala")
-    browser_page.login("hala", PASSWORD)
+def test_the_map_switches_between_people_projects_and_dollars(tab):
+    browser_page = tab("hala")
     browser_page.goto("/dashboards/?as_of=2018-06-30")
     wait_for_charts(browser_page, "chart-series")
     page = browser_page.page
@@ -417,9 +438,8 @@ def test_the_map_switches_between_people_projects_and_dollars(browser_page, port
         ),
     ],
 )
-def test_each_page_on_a_tablet(tablet_page, portfolio, name, path, charts):
-    user_with_role("manager", username="karim", programmes=[portfolio["crp"]])
-    tablet_page.login("karim", PASSWORD)
+def test_each_page_on_a_tablet(tab, name, path, charts):
+    tablet_page = tab("karim", TABLET)
     tablet_page.goto(path)
     wait_for_charts(tablet_page, *charts)
     assert_drawn(tablet_page, *charts)
@@ -428,9 +448,8 @@ def test_each_page_on_a_tablet(tablet_page, portfolio, name, path, charts):
     tablet_page.screenshot(f"dashboard-{name}-tablet")
 
 
-def test_a_donor_governorate_page_shows_feedback_but_no_field_detail(browser_page, portfolio):
-    user_with_role("donor", username="usa-donor", donor=portfolio["usa"])
-    browser_page.login("usa-donor", PASSWORD)
+def test_a_donor_governorate_page_shows_feedback_but_no_field_detail(tab):
+    browser_page = tab("usa-donor")
     browser_page.goto("/dashboards/governorate/IQG13/?as_of=2018-06-30")
     wait_for_charts(browser_page, "chart-feedback-0")
     assert_drawn(browser_page, "chart-feedback-0", "chart-sectors")
