@@ -504,10 +504,14 @@ class Project(models.Model):
                 return {"national": _("A national project has no governorate or district.")}
             return {}
         if district is None:
-            # A project covering several places has none of its own
-            # (``project_coverage_set`` says so while it writes the coverage).
-            if self.governorate_id is None and not getattr(self, "_covers_several", False):
-                return {"governorate": _("Give a governorate or a district.")}
+            # A project covering several places has none of its own (the
+            # coverage services say so while they write the coverage).
+            if self.governorate_id is None:
+                several = getattr(self, "_covers_several", None)
+                if several is None:
+                    several = self.pk is not None and self.coverage.count() > 1
+                if not several:
+                    return {"governorate": _("Give a governorate or a district.")}
             return {}
         if self.governorate_id is None:
             self.governorate = district.governorate

@@ -64,3 +64,13 @@ class ProjectPlace(models.Model):
     def place(self) -> Governorate | District:
         """The place itself: the district, or the whole governorate."""
         return self.district if self.district_id else self.governorate
+
+
+def project_where(project: Project) -> str:
+    """How a choice list names where ``project`` works: its governorate, or
+    "national", or "several places"; no query once its governorate is loaded."""
+    if project.national:
+        return str(_("national"))
+    if project.governorate_id is None:
+        return str(_("several places"))
+    return project.governorate.name_iom

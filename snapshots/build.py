@@ -495,7 +495,7 @@ class _Document:
                     "caption": (content.get("caption") or "").strip() or found.caption,
                     "credit": found.credit,
                     "donor": found.visit.project.donor.name,
-                    "governorate": found.visit.project.governorate.name_iom,
+                    "governorate": found.visit.governorate.name_iom,
                 }
         html = self._markup(content.get("text") or "", section, block)
         if not (photo or html or content.get("title")):

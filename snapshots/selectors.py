@@ -508,7 +508,7 @@ def visit_photos(programme_ids: list[int], as_of: dt.date) -> list[dict]:
             "caption": photo.caption,
             "credit": photo.credit,
             "donor": photo.visit.project.donor.name,
-            "governorate": photo.visit.project.governorate.name_iom,
+            "governorate": photo.visit.governorate.name_iom,
         }
         for photo in photos
     ]

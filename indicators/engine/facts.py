@@ -15,7 +15,7 @@ from indicators.models import (
     IndicatorDefinition,
     IndicatorValue,
 )
-from indicators.sources.sql import PROJECTS, sql_in
+from indicators.sources.sql import sql_in
 
 Measure = IndicatorDefinition.Measure
 
@@ -168,9 +168,13 @@ class DefinitionSQL:
     def having(self) -> str:
         """A contribution with no programme (to a portfolio, or unearmarked)
         counts in the "all programmes" cells only: its NULL programme is not a
-        programme cell of its own (it would stand beside the "all" cell)."""
+        programme cell of its own (it would stand beside the "all" cell).
+        Likewise a fact with no governorate (a national or multi-place
+        project counted as a project) counts in the "all governorates" cells only."""
         if self.d.source == IndicatorDefinition.Source.CONTRIBUTIONS:
             return " HAVING GROUPING(pr) = 1 OR pr IS NOT NULL"
+        if registry.get(self.d.source).by_project:
+            return " HAVING GROUPING(g) = 1 OR g IS NOT NULL"
         return ""
 
     @property
@@ -198,14 +202,13 @@ def build_cubes(
     responses per (project, month), feedback with its respondents' splits.
     Sums are 32-bit integers (a cell of a month never nears 2^31), which
     PostgreSQL adds up much faster than numerics. With ``governorate_id``,
-    only the records of that governorate's projects (for figures that all
-    read one governorate)."""
+    only the records made in that governorate (their own place, not their
+    project's: a national project's records sit in many), for figures that
+    all read one governorate. ``within`` is formatted by each source with
+    ``g``, its governorate expression."""
     within, within_params = "", []
     if governorate_id is not None:
-        within = (
-            f" AND {{alias}}.project_id IN (SELECT id FROM {PROJECTS} WHERE governorate_id = %s)"
-        )
-        within_params = [governorate_id]
+        within, within_params = " AND {g} = %s", [governorate_id]
     for source in registry.all():
         if source.code in sources and source.cube is not None:
             source.cube(cursor, ranges, within, within_params, splits=splits)

@@ -242,8 +242,13 @@ def test_a_misspelt_place_is_an_error_naming_the_closest(client, world):
         (None, "IQG13Q04", None),
         ("IQG13Q01", "Markaz Al-Hawiga", None),  # a sub-district of the project's district
         ("IQG13Q01", "الحويجة", None),
-        ("IQG13Q04", "Hawija", "Project KRK-01 is in the district Kirkuk, not Al-Hawiga."),
-        (None, "Qayyarah", "Project KRK-01 is in Kirkuk, not Ninewa."),
+        (
+            "IQG13Q04",
+            "Hawija",
+            "Al-Hawiga (IQG13Q01, district of Kirkuk) is outside the places KRK-01 covers: "
+            "Kirkuk (district of Kirkuk).",
+        ),
+        (None, "Qayyarah", "Al-Qayarra is in Ninewa, not in Kirkuk."),
         (None, "Ninewa", "Ninewa is a governorate: give a district or sub-district here."),
     ],
 )
