@@ -22,7 +22,6 @@ from decimal import Decimal
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
@@ -47,8 +46,8 @@ from programmes.models import (
     Sector,
     SubDistrict,
 )
-from programmes.models_coverage import ProjectPlace
 from programmes.places import DISTRICT, GOVERNORATE, SUBDISTRICT, place_resolve
+from programmes.selectors import coverage_prefetch, projects_covering
 from programmes.services_coverage import coverage_checked, coverage_derive
 
 # --- Serializers --------------------------------------------------------------
@@ -249,8 +248,7 @@ class ProjectFilter(django_filters.FilterSet):
     )
 
     def covering(self, queryset, name, value):
-        covered = ProjectPlace.objects.filter(governorate=value).values("project_id")
-        return queryset.filter(Q(governorate=value) | Q(pk__in=covered))
+        return projects_covering(queryset, value)
 
     sector = django_filters.ModelChoiceFilter(
         queryset=Sector.objects.all(), to_field_name="code", help_text=_("A sector code.")
@@ -390,14 +388,7 @@ class ProjectViewSet(ScopedWritesViewSet):
                 "district__boundary",
                 "district__aliases",
             )
-            .prefetch_related(
-                Prefetch(
-                    "coverage",
-                    queryset=ProjectPlace.objects.select_related("governorate", "district").only(
-                        "project_id", "district__pcode", "governorate__pcode"
-                    ),
-                )
-            )
+            .prefetch_related(coverage_prefetch())
         )
 
     def writable(self, user):

@@ -89,6 +89,7 @@ def test_a_national_projects_records_count_in_their_own_governorates(national):
 
 
 def test_its_exact_figures_cut_by_governorate_and_district(national):
+    recompute_full()  # the cuts the value table holds are read from it
     asked = {
         "all": FigureQuery(definition="people", as_of=AS_OF),
         "kirkuk": FigureQuery(definition="people", as_of=AS_OF, governorate=KIRKUK),
@@ -120,7 +121,7 @@ def test_an_incremental_run_moves_a_record_between_governorates(national):
     moved.place_set(governorate(ERBIL))
     moved.save()
     recompute_incremental(before.merge(assistance_scope([moved])))
-    assert value("people", governorate=governorate(KIRKUK)) == 0
+    assert not value("people", governorate=governorate(KIRKUK))  # none left there
     assert value("people", governorate=governorate(ERBIL)) == 7
     incremental = table()
     recompute_full()

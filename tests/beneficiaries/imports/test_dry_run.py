@@ -224,7 +224,9 @@ def test_governorates_resolve_by_pcode_arabic_name_or_alias(client, world, pcode
 def test_a_governorate_other_than_the_projects_is_an_error(client, world):
     rows = [with_cells(GOOD, governorate="Basra")]
     batch = batch_of(upload(client, world["alice"], csv_file(rows)))
-    assert "Project KRK-01 is in Kirkuk, not Basrah" in errors_by_cell(batch)[(2, "governorate")]
+    assert errors_by_cell(batch)[(2, "governorate")] == (
+        "Al-Basrah (IQG02, governorate) is outside the places KRK-01 covers: Kirkuk."
+    )
 
 
 def test_a_misspelt_place_is_an_error_naming_the_closest(client, world):
