@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import Project
+from programmes.models import Project, ProjectPlace
 from programmes.places import DISTRICT, GOVERNORATE, place_index, place_resolve
 from programmes.services_coverage import (
     coverage_checked,
@@ -56,7 +57,10 @@ class ProjectAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         places = data.get("coverage") or []
-        if "coverage" not in self.changed_data and "national" not in self.changed_data:
+        # A changed governorate or district is the project's one place (the
+        # service derives the coverage from it); else a changed coverage wins.
+        one_place = {"governorate", "district"} & set(self.changed_data)
+        if one_place or not {"coverage", "national"} & set(self.changed_data):
             data.pop("coverage", None)
             return data
         try:
@@ -70,3 +74,26 @@ class ProjectAdminForm(forms.ModelForm):
         data["governorate"], data["district"] = self.instance.governorate, self.instance.district
         data["coverage"] = places
         return data
+
+
+@admin.register(ProjectPlace)
+class ProjectPlaceAdmin(admin.ModelAdmin):
+    """The places projects cover, to look up; written through a project's
+    "places covered" (``ProjectAdminForm``), so that its one place follows."""
+
+    list_display = ["project", "governorate", "district"]
+    list_select_related = ["project", "governorate", "district"]
+    search_fields = ["project__code", "governorate__name_iom", "district__name_en"]
+    ordering = ["project__code"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("governorate__boundary", "district__boundary")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

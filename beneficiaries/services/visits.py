@@ -166,8 +166,10 @@ def visit_create(
     _raise_if(
         {
             **visit_errors(project=project, visit_date=visit_date),
-            **place_errors(project=project, place=place),
-            **place_scope_errors(user=user, place=place),
+            **(
+                place_errors(project=project, place=place)
+                or place_scope_errors(user=user, place=place)
+            ),
         }
     )
     visit = MonitoringVisit(
@@ -204,8 +206,10 @@ def visit_update(
     _raise_if(
         {
             **visit_errors(project=project, visit_date=visit_date),
-            **place_errors(project=project, place=place),
-            **place_scope_errors(user=user, place=place),
+            **(
+                place_errors(project=project, place=place)
+                or place_scope_errors(user=user, place=place)
+            ),
         }
     )
     # A line dated the visit's day moves with it; a line with its own date

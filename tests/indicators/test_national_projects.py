@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from beneficiaries.access import assistance_for_user, visits_for_user
 from beneficiaries.models import AssistanceRecord
 from indicators.engine import recompute_full, recompute_incremental
-from indicators.selectors import FigureQuery, figures
+from indicators.selectors import DashboardQuery, FigureQuery, figures, mission_dashboard
 from indicators.services import assistance_scope
 from programmes import services
 from programmes.models import SubDistrict
@@ -184,3 +184,16 @@ def test_staff_see_the_national_projects_work_in_their_governorates(national):
     outsider = user_with_role("manager", programmes=[ProgrammeFactory()])
     assert not visits_for_user(outsider).exists()
     assert not assistance_for_user(outsider).exists()
+
+
+def test_the_mission_map_shows_a_national_projects_people_where_they_were_reached():
+    define("people-reached", source="assistance", measure="people")
+    nat = project(national=True)
+    delivered(nat, KIRKUK, 7)
+    delivered(nat, "IQG15Q05N01", 5)
+    recompute_full()
+    data = mission_dashboard(
+        user=user_with_role("admin"), query=DashboardQuery(as_of=dt.date(2018, 3, 31))
+    )
+    people = {a["pcode"]: a["series"]["people"]["value"] for a in data["areas"]}
+    assert (people[KIRKUK], people[NINEWA], people[ERBIL]) == (7, 5, 0)
