@@ -314,7 +314,7 @@ def approved_photos_for_user(user, programmes):
             visit__status=ReviewStatus.APPROVED,
             visit__project__programme__in=programmes,
         )
-        .select_related("visit__project__governorate", "visit__project__donor")
-        .defer("visit__project__governorate__boundary")
+        .select_related("visit__governorate", "visit__project__donor")
+        .defer("visit__governorate__boundary")
         .order_by("-visit__visit_date", "-pk")
     )

@@ -480,7 +480,7 @@ class _Document:
                     visit__status=ReviewStatus.APPROVED,
                     visit__project__programme_id__in=self.programme_ids,
                 )
-                .select_related("visit__project__donor", "visit__project__governorate")
+                .select_related("visit__project__donor", "visit__governorate")
                 .first()
             )
             if found is None:

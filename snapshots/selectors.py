@@ -499,7 +499,7 @@ def visit_photos(programme_ids: list[int], as_of: dt.date) -> list[dict]:
             visit__project__programme_id__in=programme_ids,
             visit__visit_date__lte=as_of,
         )
-        .select_related("visit__project__donor", "visit__project__governorate")
+        .select_related("visit__project__donor", "visit__governorate")
         .order_by("-visit__visit_date", "-uploaded_at", "-pk")[:PHOTOS_LIMIT]
     )
     return [
