@@ -46,7 +46,9 @@ from programmes.models import (
     Sector,
     SubDistrict,
 )
-from programmes.places import DISTRICT, place_resolve
+from programmes.places import DISTRICT, GOVERNORATE, SUBDISTRICT, place_resolve
+from programmes.selectors import coverage_prefetch, projects_covering
+from programmes.services_coverage import coverage_checked, coverage_derive
 
 # --- Serializers --------------------------------------------------------------
 
@@ -92,29 +94,65 @@ class ProgrammeSerializer(ModelChecked):
     {
         "type": "string",
         "nullable": True,
-        "description": "A P-code (a district IQG15Q05, a sub-district IQG15Q05N01). On "
-        "writes, also its English or Arabic name or an alias (Mosul, الموصل, Qayyarah).",
+        "description": "A P-code (a governorate IQG15, a district IQG15Q05, a sub-district "
+        "IQG15Q05N01, as the field allows). On writes, also its English or Arabic name or an "
+        "alias (Mosul, الموصل, Qayyarah).",
     }
 )
 class PlaceField(serializers.RelatedField):
-    """A district or sub-district (``level``), written as its P-code, read from
-    a P-code or any name the place matcher knows (``programmes.places``)."""
+    """A place of one ``level`` (or of any of ``levels``), written as its
+    P-code, read from a P-code or any name the place matcher knows
+    (``programmes.places``)."""
 
-    def __init__(self, *, level: str = DISTRICT, **kwargs):
-        self.level = level
-        model = District if level == DISTRICT else SubDistrict
+    def __init__(self, *, level: str = DISTRICT, levels: tuple[str, ...] | None = None, **kwargs):
+        self.levels = levels or (level,)
+        model = SubDistrict if self.levels == (SUBDISTRICT,) else District
         super().__init__(queryset=model.objects.defer("boundary"), **kwargs)
+
+    def get_choices(self, cutoff=None):
+        return {}  # hundreds of places: typed, not chosen from a list
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             raise serializers.ValidationError(_("Give the place's P-code or name."))
         try:
-            return place_resolve(data, levels=(self.level,))
+            return place_resolve(data, levels=self.levels)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from None
 
     def to_representation(self, value):
         return value.pcode
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "The governorates and districts the project covers, by P-code (on "
+        "writes also by name); empty for a national project. A district is never given "
+        "beside its own governorate.",
+    }
+)
+class CoverageField(serializers.ListField):
+    """A project's coverage: governorates and districts (``project_coverage``)."""
+
+    def __init__(self, **kwargs):
+        kwargs["source"] = "*"
+        super().__init__(child=PlaceField(levels=(GOVERNORATE, DISTRICT)), **kwargs)
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, project):
+        rows = project.coverage.all()  # prefetched by the view
+        pcodes = [row.district.pcode if row.district_id else row.governorate.pcode for row in rows]
+        if not pcodes and not project.national:
+            place = project.district or project.governorate
+            pcodes = [place.pcode] if place else []
+        return sorted(pcodes)
+
+    def to_internal_value(self, data):
+        return {"coverage": super().to_internal_value(data)}
 
 
 class ProjectSerializer(ModelChecked):
@@ -126,6 +164,7 @@ class ProjectSerializer(ModelChecked):
         help_text=_("A governorate P-code; taken from the district when a district is given."),
     )
     district = PlaceField(required=False, allow_null=True)
+    coverage = CoverageField(required=False)
     sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all())
     donor = serializers.SlugRelatedField(slug_field="code", queryset=Donor.objects.all())
 
@@ -136,6 +175,8 @@ class ProjectSerializer(ModelChecked):
             "code",
             "name",
             "programme",
+            "national",
+            "coverage",
             "governorate",
             "district",
             "location_note",
@@ -155,7 +196,24 @@ class ProjectSerializer(ModelChecked):
         district = attrs.get("district")
         if district is not None and "governorate" not in attrs:
             attrs["governorate"] = district.governorate
-        return super().validate(attrs)
+        coverage = attrs.pop("coverage", None)
+        national = attrs.get("national", self.instance.national if self.instance else False)
+        if coverage is None and attrs.get("national"):
+            coverage = []
+        if coverage is None:
+            return super().validate(attrs)
+        try:
+            places = coverage_checked(coverage, national=national)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        # The one place of the coverage, as the service will derive it; the
+        # model's checks then see the project as it will be stored.
+        probe = Project(national=national)
+        coverage_derive(probe, places)
+        attrs.update(governorate=probe.governorate, district=probe.district)
+        attrs = super().validate({**attrs, "_covers_several": probe._covers_several})
+        attrs.pop("_covers_several")
+        return {**attrs, "coverage": places}
 
 
 # --- Filters ------------------------------------------------------------------
@@ -176,16 +234,22 @@ class ProjectFilter(django_filters.FilterSet):
     governorate = django_filters.ModelChoiceFilter(
         queryset=Governorate.objects.defer("boundary"),
         to_field_name="pcode",
-        help_text=_("A governorate P-code, e.g. IQG13."),
+        method="covering",
+        help_text=_("A governorate P-code, e.g. IQG13: the projects covering it or part of it."),
     )
     district = django_filters.ModelChoiceFilter(
         queryset=District.objects.defer("boundary"),
         to_field_name="pcode",
         help_text=_("A district P-code, e.g. IQG15Q05."),
     )
+    national = django_filters.BooleanFilter()
     donor = django_filters.ModelChoiceFilter(
         queryset=Donor.objects.all(), to_field_name="code", help_text=_("A donor code.")
     )
+
+    def covering(self, queryset, name, value):
+        return projects_covering(queryset, value)
+
     sector = django_filters.ModelChoiceFilter(
         queryset=Sector.objects.all(), to_field_name="code", help_text=_("A sector code.")
     )
@@ -324,6 +388,7 @@ class ProjectViewSet(ScopedWritesViewSet):
                 "district__boundary",
                 "district__aliases",
             )
+            .prefetch_related(coverage_prefetch())
         )
 
     def writable(self, user):

@@ -25,7 +25,7 @@ from beneficiaries.models import (
     ReviewStatus,
     VisitLocation,
 )
-from programmes.access import projects_for_user, user_role
+from programmes.access import place_scope, projects_for_user, user_role
 from programmes.models import Project, UserProfile
 
 Role = UserProfile.Role
@@ -46,9 +46,9 @@ def visits_for_user(user) -> QuerySet[MonitoringVisit]:
     if role == Role.ADMIN:
         return visits
     if role == Role.MANAGER:
-        return visits.filter(project__in=projects_for_user(user)).exclude(status=ReviewStatus.DRAFT)
+        return visits.filter(place_scope(user)).exclude(status=ReviewStatus.DRAFT)
     if role == Role.MONITOR:
-        return visits.filter(monitor=user, project__in=projects_for_user(user))
+        return visits.filter(place_scope(user), monitor=user)
     return visits.none()
 
 
@@ -82,9 +82,7 @@ def assistance_for_user(user) -> QuerySet[AssistanceRecord]:
     if role == Role.ADMIN:
         return records
     if role == Role.MANAGER:
-        return records.filter(project__in=projects_for_user(user)).exclude(
-            status=ReviewStatus.DRAFT
-        )
+        return records.filter(place_scope(user)).exclude(status=ReviewStatus.DRAFT)
     if role == Role.MONITOR:
         return records.filter(visit__in=visits_for_user(user))
     return records.none()
@@ -168,7 +166,16 @@ def visit_projects(user) -> QuerySet[Project]:
     return (
         projects_for_user(user)
         .select_related("governorate")
-        .only("code", "name", "start_date", "end_date", "sector_id", "governorate__name_iom")
+        .only(
+            "code",
+            "name",
+            "start_date",
+            "end_date",
+            "sector_id",
+            "national",
+            "district_id",
+            "governorate__name_iom",
+        )
     )
 
 
@@ -196,9 +203,10 @@ def feedback_for_user(user) -> QuerySet[FeedbackResponse]:
     if role == Role.ADMIN:
         return responses
     if role == Role.MANAGER:
-        return responses.filter(project__in=projects_for_user(user)).exclude(
-            status=ReviewStatus.DRAFT
-        )
+        # Collected on a visit: where the visit was; else as the project is.
+        by_visit = Q(visit__isnull=False) & place_scope(user, "visit__")
+        by_project = Q(visit__isnull=True, project__in=projects_for_user(user))
+        return responses.filter(by_visit | by_project).exclude(status=ReviewStatus.DRAFT)
     if role == Role.MONITOR:
         return responses.filter(visit__in=visits_for_user(user))
     return responses.none()
@@ -246,7 +254,7 @@ def photo_for_user(user, name: str):
     if role not in (UserProfile.Role.MONITOR, UserProfile.Role.MANAGER, UserProfile.Role.ADMIN):
         return None
     approved_in_scope = MonitoringVisit.objects.filter(
-        status=ReviewStatus.APPROVED, project__in=projects_for_user(user)
+        place_scope(user), status=ReviewStatus.APPROVED
     )
     return (
         Photo.objects.filter(image=name)
@@ -282,9 +290,9 @@ def import_records_to_review(user, batch_id) -> QuerySet[AssistanceRecord]:
     if user_role(user) not in (Role.MANAGER, Role.ADMIN):
         return AssistanceRecord.objects.none()
     return AssistanceRecord.objects.filter(
+        place_scope(user),
         import_batch=batch_id,
         status=ReviewStatus.SUBMITTED,
-        project__in=projects_for_user(user),
     )
 
 
@@ -312,11 +320,11 @@ def approved_photos_for_user(user, programmes):
         return Photo.objects.none()
     return (
         Photo.objects.filter(
+            place_scope(user, "visit__"),
             visit__status=ReviewStatus.APPROVED,
-            visit__project__in=projects_for_user(user),
             visit__project__programme__in=programmes,
         )
-        .select_related("visit__project__governorate", "visit__project__donor")
-        .defer("visit__project__governorate__boundary")
+        .select_related("visit__governorate", "visit__project__donor")
+        .defer("visit__governorate__boundary")
         .order_by("-visit__visit_date", "-pk")
     )

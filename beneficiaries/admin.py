@@ -20,6 +20,7 @@ from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from beneficiaries.admin_place import PlacedAdminForm
 from beneficiaries.admin_review import ReviewActionsMixin
 from beneficiaries.models import (
     ActivityType,
@@ -190,7 +191,7 @@ class MonitoringVisitAdmin(ReviewActionsMixin, RecomputeAfterChangeMixin, Simple
     list_filter = [
         "status",
         "project__programme",
-        ("project__governorate", GovernorateFilter),
+        ("governorate", GovernorateFilter),
         "project__sector",
     ]
     list_select_related = ["project", "monitor", "reviewed_by"]
@@ -206,8 +207,9 @@ class MonitoringVisitAdmin(ReviewActionsMixin, RecomputeAfterChangeMixin, Simple
     date_hierarchy = "visit_date"
     ordering = ["-visit_date", "-id"]
     readonly_fields = [*WORKFLOW_FIELDS, "created_at", "updated_at"]
+    form = PlacedAdminForm
     fieldsets = [
-        (None, {"fields": ["project", "monitor", "visit_date", "findings"]}),
+        (None, {"fields": ["project", "place", "monitor", "visit_date", "findings"]}),
         (
             _("Review"),
             {
@@ -320,7 +322,7 @@ class AssistanceRecordAdmin(RecomputeAfterChangeMixin, BigTableMixin, SimpleHist
         DeliveredYearFilter,
         "activity_type",
         "project__programme",
-        ("project__governorate", GovernorateFilter),
+        ("governorate", GovernorateFilter),
     ]
     list_select_related = ["project", "activity_type"]
     search_fields = ["project__code", "project__name", "beneficiary__full_name"]
@@ -330,8 +332,9 @@ class AssistanceRecordAdmin(RecomputeAfterChangeMixin, BigTableMixin, SimpleHist
     ordering = ["-id"]
     # A record's status follows its visit's (or its import's) review.
     readonly_fields = ["status", "created_at", "updated_at"]
+    form = PlacedAdminForm
     fieldsets = [
-        (None, {"fields": ["project", "activity_type", "delivered_on", "status"]}),
+        (None, {"fields": ["project", "place", "activity_type", "delivered_on", "status"]}),
         (_("Reached"), {"fields": ["units", "households", "people", "household_size"]}),
         *_breakdown_fieldsets(),
         (_("Verified by"), {"fields": ["visit", "beneficiary"]}),

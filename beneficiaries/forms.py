@@ -32,7 +32,8 @@ from beneficiaries.models import (
     recipient_field,
 )
 from programmes.l10n import LocalDateField
-from programmes.places import SUBDISTRICT, place_resolve
+from programmes.models_coverage import project_where
+from programmes.places import place_resolve
 
 MAX_LINES = 50
 MAX_PHOTOS = 10
@@ -105,13 +106,14 @@ class VisitForm(forms.Form):
         label=_label(MonitoringVisit, "visit_date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    subdistrict = forms.CharField(
-        label=_label(MonitoringVisit, "subdistrict"),
+    place = forms.CharField(
+        label=_("place"),
         required=False,
         max_length=100,
         help_text=_(
-            "Optional: the sub-district you went to, by name or P-code (e.g. Qayyarah, "
-            "IQG15Q05N01), when finer than the project's district."
+            "The sub-district, district or governorate you went to, by name or P-code (e.g. "
+            "Qayyarah, IQG15Q05N01). Optional for a project in one place; needed for a "
+            "national project or one covering several places."
         ),
     )
     findings = forms.CharField(
@@ -133,15 +135,15 @@ class VisitForm(forms.Form):
         )
         self.fields["project"].queryset = visit_projects(user)
         self.fields["project"].label_from_instance = lambda project: (
-            f"{project.code} — {project.name} ({project.governorate.name_iom})"
+            f"{project.code} — {project.name} ({project_where(project)})"
         )
 
-    def clean_subdistrict(self):
-        name = self.cleaned_data["subdistrict"].strip()
+    def clean_place(self):
+        name = self.cleaned_data["place"].strip()
         if not name:
             return None
         try:
-            return place_resolve(name, levels=(SUBDISTRICT,))
+            return place_resolve(name)
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from None
 
@@ -149,9 +151,7 @@ class VisitForm(forms.Form):
         data = super().clean()
         errors = {
             **services.visit_errors(project=data.get("project"), visit_date=data.get("visit_date")),
-            **services.place_errors(
-                project=data.get("project"), subdistrict=data.get("subdistrict")
-            ),
+            **services.place_errors(project=data.get("project"), place=data.get("place")),
         }
         for field, message in errors.items():
             self.add_error(field, message)

@@ -15,6 +15,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from beneficiaries.models_place import PlacedRecord
 from programmes.models import Governorate, Project, Sector, SubDistrict
 
 HOUSEHOLD_SIZE_MIN = 1
@@ -108,7 +109,7 @@ class Beneficiary(models.Model):
         return self.full_name
 
 
-class MonitoringVisit(models.Model):
+class MonitoringVisit(PlacedRecord):
     """A dated field visit by a monitor to a project: draft → submitted →
     approved, or returned with a reason and then corrected and resubmitted."""
 
@@ -124,7 +125,7 @@ class MonitoringVisit(models.Model):
         blank=True,
         related_name="visits",
         verbose_name=_("sub-district"),
-        help_text=_("Where the visit went, when finer than the project's district."),
+        help_text=_("Where the visit went, when it was a sub-district."),
     )
     findings = models.TextField(_("findings"), blank=True, max_length=FINDINGS_MAX_LENGTH)
     status = models.CharField(
@@ -268,7 +269,7 @@ RecipientBreakdown = type(
 )
 
 
-class AssistanceRecord(RecipientBreakdown):
+class AssistanceRecord(RecipientBreakdown, PlacedRecord):
     """What was delivered to whom: ``units`` of an activity type reaching
     ``households`` households and ``people`` direct recipients.
 
@@ -288,7 +289,7 @@ class AssistanceRecord(RecipientBreakdown):
         blank=True,
         related_name="assistance",
         verbose_name=_("sub-district"),
-        help_text=_("Where it was delivered, when finer than the project's district."),
+        help_text=_("Where it was delivered, when it was a sub-district."),
     )
     activity_type = models.ForeignKey(
         ActivityType, on_delete=models.PROTECT, related_name="records"

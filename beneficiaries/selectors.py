@@ -52,7 +52,7 @@ def _listed(user) -> QuerySet[MonitoringVisit]:
 
 def _filtered(visits, *, governorate=None, programme=None):
     if governorate is not None:
-        visits = visits.filter(project__governorate=governorate)
+        visits = visits.filter(governorate=governorate)
     if programme is not None:
         visits = visits.filter(project__programme=programme)
     return visits
@@ -68,8 +68,8 @@ def visit_list(
     if status:
         visits = visits.filter(status=status)
     return (
-        visits.select_related("project__governorate", "project__programme", "monitor")
-        .defer("findings", "project__governorate__boundary", "project__governorate__aliases")
+        visits.select_related("governorate", "project__programme", "monitor")
+        .defer("findings", "governorate__boundary", "governorate__aliases")
         .order_by("-visit_date", "-id")
     )
 
@@ -86,12 +86,13 @@ def visit_counts(*, user, governorate=None, programme=None) -> dict[str, int]:
 
 def visit_filter_choices(user) -> dict[str, QuerySet]:
     """The governorates and programmes ``user``'s visit list can be filtered by:
-    those of the projects in their scope."""
+    those of the visits they may list, and the programmes of the projects in
+    their scope."""
     projects = projects_for_user(user)
     return {
-        "governorates": Governorate.objects.filter(pk__in=projects.values("governorate_id")).only(
-            "pcode", "name_iom"
-        ),
+        "governorates": Governorate.objects.filter(
+            pk__in=_listed(user).order_by().values("governorate_id")
+        ).only("pcode", "name_iom"),
         "programmes": Programme.objects.filter(pk__in=projects.values("programme_id")).only(
             "code", "name"
         ),
@@ -435,7 +436,8 @@ def offline_reference(user) -> dict:
         "activitytype_id", "sector_id"
     ):
         sectors.setdefault(activity_id, []).append(sector_id)
-    places = {p.governorate_id: p.governorate.name_iom for p in projects}
+    # A national or multi-place project has no governorate of its own.
+    places = {p.governorate_id: p.governorate.name_iom for p in projects if p.governorate_id}
     return {
         "projects": [
             {

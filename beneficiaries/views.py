@@ -211,6 +211,15 @@ def _feedback_formset(data, survey) -> FeedbackFormSet:
     return FeedbackFormSet(data, survey=survey)
 
 
+def visit_place_shown(visit: MonitoringVisit) -> str:
+    """The visit's place as its form shows it: its P-code, or nothing when it
+    is its project's one place (the form's default)."""
+    place = visit.place
+    if place is None or place == services.place_default(visit.project):
+        return ""
+    return place.pcode
+
+
 def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> HttpResponse:
     """The form of a new (``visit`` None) or existing visit: on a valid POST,
     save it all as a draft (and submit it if asked); otherwise show the form
@@ -260,7 +269,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
                     project=data["project"],
                     visit_date=data["visit_date"],
                     findings=data["findings"],
-                    subdistrict=data["subdistrict"],
+                    place=data["place"],
                     lines=_line_changes(lines),
                     referrals=_referral_changes(referrals),
                     feedback=_feedback_changes(feedback),
@@ -295,7 +304,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
                 "project": visit.project_id,
                 "visit_date": visit.visit_date,
                 "findings": visit.findings,
-                "subdistrict": visit.subdistrict.pcode if visit.subdistrict_id else "",
+                "place": visit_place_shown(visit),
             }
             if visit
             else {"visit_date": timezone.localdate()}

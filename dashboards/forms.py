@@ -24,6 +24,7 @@ class ProjectForm(forms.ModelForm):
         fields = [
             "code",
             "name",
+            "national",
             "governorate",
             "district",
             "location_note",

@@ -47,6 +47,7 @@ from demo.columns import (
     visit_links,
     visits_generate,
 )
+from demo.national import national_project_load
 from demo.photos import demo_photos_delete, demo_photos_load
 from demo.spec import (
     ACTIVITIES,
@@ -272,6 +273,7 @@ def demo_load(
         ],
         batch_size=5000,
     )
+    national = national_project_load(ref)
     # bulk_create stamps "now"; records and visits look entered when they happened.
     demo = Project.objects.filter(code__startswith=DEMO_PREFIX)
     stamp = Cast(F("delivered_on"), DateTimeField())
@@ -290,6 +292,7 @@ def demo_load(
         "feedback responses": len(response_objects),
         "answers": int(answers.size),
         "photos": photos,
+        **national,
     }
     log(
         "loaded "

@@ -20,6 +20,7 @@ from programmes.models import (
     Project,
     UserProfile,
 )
+from programmes.models_coverage import ProjectPlace
 
 
 def user_role(user) -> str | None:
@@ -33,10 +34,19 @@ def user_role(user) -> str | None:
     return profile.role if profile else None
 
 
+def _covering(governorates) -> Q:
+    """The projects that cover one of ``governorates`` or part of one (a
+    district), and the national projects (they cover every governorate)."""
+    covered = ProjectPlace.objects.filter(governorate__in=governorates).values("project_id")
+    return Q(governorate__in=governorates) | Q(pk__in=covered) | Q(national=True)
+
+
 def projects_for_user(user) -> QuerySet[Project]:
     """The projects ``user`` may see: an administrator all; a manager those in
-    their programmes or governorates; a monitor those in their governorates; a
-    donor those their organisation funds; anyone else none."""
+    their programmes or covering one of their governorates; a monitor those
+    covering one of their governorates (national projects cover all; their
+    visits and records each lie in one place, ``place_scope``); a donor those
+    their organisation funds; anyone else none."""
     role = user_role(user)
     projects = Project.objects.all()
     if role == UserProfile.Role.ADMIN:
@@ -44,14 +54,33 @@ def projects_for_user(user) -> QuerySet[Project]:
     if role == UserProfile.Role.MANAGER:
         profile = user.profile
         return projects.filter(
-            Q(programme__in=profile.programmes.all())
-            | Q(governorate__in=profile.governorates.all())
+            Q(programme__in=profile.programmes.all()) | _covering(profile.governorates.all())
         )
     if role == UserProfile.Role.MONITOR:
-        return projects.filter(governorate__in=user.profile.governorates.all())
+        return projects.filter(_covering(user.profile.governorates.all()))
     if role == UserProfile.Role.DONOR:
         return projects.filter(donor_id=user.profile.donor_id)
     return projects.none()
+
+
+def place_scope(user, prefix: str = "") -> Q:
+    """The visits or records (``prefix``: the path to one, e.g. ``"visit__"``)
+    ``user`` may see by where they are: an administrator all; a manager those
+    of the programmes they manage, and those made in their governorates (by
+    the visit's or record's own governorate: a national project's visit to
+    Kirkuk is Kirkuk's); a monitor those made in their governorates; anyone
+    else none."""
+    role = user_role(user)
+    if role == UserProfile.Role.ADMIN:
+        return Q()
+    if role == UserProfile.Role.MANAGER:
+        profile = user.profile
+        return Q(**{f"{prefix}project__programme__in": profile.programmes.all()}) | Q(
+            **{f"{prefix}governorate__in": profile.governorates.all()}
+        )
+    if role == UserProfile.Role.MONITOR:
+        return Q(**{f"{prefix}governorate__in": user.profile.governorates.all()})
+    return Q(pk__in=[])
 
 
 def programmes_for_user(user) -> QuerySet[Programme]:

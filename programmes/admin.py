@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from programmes import services
+from programmes.admin_coverage import ProjectAdminForm
 from programmes.models import (
     Contribution,
     District,
@@ -427,6 +428,7 @@ class ProjectAdmin(ServiceWritesAdmin):
     update_service = services.project_update
     delete_service = services.project_delete
     instance_name = "project"
+    form = ProjectAdminForm
     list_display = [
         "code",
         "name",
@@ -455,9 +457,33 @@ class ProjectAdmin(ServiceWritesAdmin):
     ordering = ["code"]
     fieldsets = [
         (None, {"fields": ["code", "name", "programme", "kind", "sector", "status"]}),
-        (_("Location"), {"fields": ["district", "governorate", "location_note", "community"]}),
+        (
+            _("Location"),
+            {
+                "fields": [
+                    "national",
+                    "coverage",
+                    "district",
+                    "governorate",
+                    "location_note",
+                    "community",
+                ]
+            },
+        ),
         (_("Funding and period"), {"fields": ["donor", "budget_usd", "start_date", "end_date"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        # The coverage is no model field: given to the service when it changed.
+        if "coverage" not in form.cleaned_data:
+            return super().save_model(request, obj, form, change)
+        coverage = {"coverage": form.cleaned_data["coverage"]}
+        if change:
+            fields = {**model_fields(obj, form.changed_data), **coverage}
+            services.project_update(project=obj, user=request.user, fields=fields)
+        else:
+            fields = {**model_fields(obj, form.cleaned_data), **coverage}
+            created_as(obj, services.project_create(user=request.user, fields=fields))
 
     @admin.display(
         description=Project._meta.get_field("budget_usd").verbose_name, ordering="budget_usd"

@@ -389,8 +389,11 @@ class Sector(models.Model):
 
 
 class Project(models.Model):
-    """A unit of work inside a programme, in one governorate (and, when known,
-    one of its districts), paid by one donor."""
+    """A unit of work inside a programme, paid by one donor, covering one or
+    more places (``coverage``, see ``programmes/models_coverage.py``) or the
+    whole country (``national``). ``governorate`` and ``district`` are its one
+    place when its coverage is exactly one place (derived by
+    ``programmes.services.project_coverage_set``), NULL otherwise."""
 
     class Kind(models.TextChoices):
         QIP = "qip", _("Quick impact project")
@@ -414,6 +417,7 @@ class Project(models.Model):
         Governorate,
         on_delete=models.PROTECT,
         related_name="projects",
+        null=True,  # a national or multi-place project has no one place
         blank=True,  # derived from the district when one is given (clean())
         verbose_name=_("governorate"),
         help_text=_("Taken from the district when a district is given."),
@@ -425,6 +429,11 @@ class Project(models.Model):
         blank=True,
         related_name="projects",
         verbose_name=_("district"),
+    )
+    national = models.BooleanField(
+        _("national"),
+        default=False,
+        help_text=_("Covers the whole of Iraq: no place of its own; each record has its own."),
     )
     location_note = models.CharField(
         _("location note"),
@@ -459,6 +468,10 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=Q(budget_usd__gte=0), name="project_budget_not_negative"
             ),
+            models.CheckConstraint(
+                condition=Q(national=False) | Q(governorate__isnull=True, district__isnull=True),
+                name="project_national_has_no_place",
+            ),
         ]
         indexes = [models.Index(fields=["programme", "governorate"])]
 
@@ -486,9 +499,19 @@ class Project(models.Model):
         given; when both are, they must agree (the database refuses a project
         whose governorate is not its district's). Returns the errors by field."""
         district = self.district if self.district_id else None
+        if self.national:
+            if district is not None or self.governorate_id is not None:
+                return {"national": _("A national project has no governorate or district.")}
+            return {}
         if district is None:
+            # A project covering several places has none of its own (the
+            # coverage services say so while they write the coverage).
             if self.governorate_id is None:
-                return {"governorate": _("Give a governorate or a district.")}
+                several = getattr(self, "_covers_several", None)
+                if several is None:
+                    several = self.pk is not None and self.coverage.count() > 1
+                if not several:
+                    return {"governorate": _("Give a governorate or a district.")}
             return {}
         if self.governorate_id is None:
             self.governorate = district.governorate
@@ -567,6 +590,7 @@ class UserProfile(models.Model):
         return f"{self.user} ({self.get_role_display()})"
 
 
+from programmes.models_coverage import ProjectPlace  # noqa: E402, F401 (registered with this app)
 from programmes.models_notifications import (  # noqa: E402, F401 (registered with this app)
     Notification,
     NotificationKind,

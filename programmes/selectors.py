@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from programmes.models import (
     USD,
@@ -13,6 +13,7 @@ from programmes.models import (
     ExchangeRate,
     Governorate,
     Portfolio,
+    ProjectPlace,
     normalise_place_name,
 )
 
@@ -103,4 +104,20 @@ def usd_by_donor(contributions: QuerySet[Contribution], *, as_of) -> dict[int, D
         .values("donor_id")
         .annotate(usd=Sum("amount_usd"))
         .values_list("donor_id", "usd")
+    )
+
+
+def projects_covering(projects: QuerySet, governorate: Governorate) -> QuerySet:
+    """Those of ``projects`` that cover ``governorate`` or a district of it
+    (its one place, or one of the places of their coverage). No query."""
+    covered = ProjectPlace.objects.filter(governorate=governorate).values("project_id")
+    return projects.filter(Q(governorate=governorate) | Q(pk__in=covered))
+
+
+def coverage_prefetch() -> Prefetch:
+    """The prefetch of projects' coverage rows with their places' P-codes
+    (one query for a page of projects), for ``project.coverage.all()``."""
+    rows = ProjectPlace.objects.select_related("governorate", "district")
+    return Prefetch(
+        "coverage", queryset=rows.only("project_id", "district__pcode", "governorate__pcode")
     )

@@ -47,6 +47,12 @@ from programmes.models import (
     Sector,
 )
 from programmes.selectors import exchange_rate_on
+from programmes.services_coverage import (
+    coverage_checked,
+    coverage_derive,
+    coverage_wanted,
+    coverage_write,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -211,21 +217,40 @@ def portfolio_delete(*, portfolio: Portfolio, user) -> None:
 # --- Projects -----------------------------------------------------------------------
 
 
+def _project_save(project: Project, *, user, fields: Mapping[str, Any]) -> Project:
+    """``project`` with ``fields`` set and its coverage (``fields["coverage"]``,
+    or its one place) checked, derived and saved (``programmes/services_coverage.py``)."""
+    fields = dict(fields)
+    given = fields.pop("coverage", None)
+    _apply(project, fields)
+    places = coverage_wanted(project, fields, given)
+    if places is not None:
+        places = coverage_checked(places, national=project.national)
+        coverage_derive(project, places)
+    _save(project, user=user)
+    if places is not None:
+        coverage_write(project, places)
+    return project
+
+
 @transaction.atomic
 def project_create(*, user, fields: Mapping[str, Any]) -> Project:
-    """A new project, inside its programme's period; queues a full
+    """A new project, inside its programme's period, covering the places of
+    ``fields["coverage"]`` (governorates and districts), the whole country
+    (``national``), or its one ``governorate``/``district``; queues a full
     recomputation after commit."""
-    project = _save(_apply(Project(), fields), user=user)
+    project = _project_save(Project(), user=user, fields=fields)
     recompute_request_full(user=user)
     return project
 
 
 @transaction.atomic
 def project_update(*, project: Project, user, fields: Mapping[str, Any]) -> Project:
-    """``project`` changed by ``fields``; queues a full recomputation (a status
-    or sector moves its records between definitions)."""
+    """``project`` changed by ``fields`` (its coverage too, as in
+    ``project_create``); queues a full recomputation (a status or sector
+    moves its records between definitions)."""
     _stored(project)
-    _save(_apply(project, fields), user=user)
+    _project_save(project, user=user, fields=fields)
     recompute_request_full(user=user)
     return project
 

@@ -338,7 +338,7 @@ def editor_choices(*, user, snapshot) -> EditorChoices:
             (
                 photo.pk,
                 f"{photo.caption} — {photo.credit} ({photo.visit.visit_date:%d %b %Y}, "
-                f"{photo.visit.project.governorate.name_iom})",
+                f"{photo.visit.governorate.name_iom})",
                 photo.image.url,
             )
             for photo in photos

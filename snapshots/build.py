@@ -474,7 +474,7 @@ class _Document:
                     visit__status=ReviewStatus.APPROVED,
                     visit__project__programme_id__in=self.programme_ids,
                 )
-                .select_related("visit__project__donor", "visit__project__governorate")
+                .select_related("visit__project__donor", "visit__governorate")
                 .first()
             )
             if found is None:
@@ -489,7 +489,7 @@ class _Document:
                     "caption": (content.get("caption") or "").strip() or found.caption,
                     "credit": found.credit,
                     "donor": found.visit.project.donor.name,
-                    "governorate": found.visit.project.governorate.name_iom,
+                    "governorate": found.visit.governorate.name_iom,
                 }
         html = self._markup(content.get("text") or "", section, block)
         if not (photo or html or content.get("title")):

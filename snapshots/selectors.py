@@ -500,7 +500,7 @@ def visit_photos(programme_ids: list[int], as_of: dt.date) -> list[dict]:
             visit__project__programme_id__in=programme_ids,
             visit__visit_date__lte=as_of,
         )
-        .select_related("visit__project__donor", "visit__project__governorate")
+        .select_related("visit__project__donor", "visit__governorate")
         .order_by("-visit__visit_date", "-uploaded_at", "-pk")[:PHOTOS_LIMIT]
     )
     return [
@@ -509,7 +509,7 @@ def visit_photos(programme_ids: list[int], as_of: dt.date) -> list[dict]:
             "caption": photo.caption,
             "credit": photo.credit,
             "donor": photo.visit.project.donor.name,
-            "governorate": photo.visit.project.governorate.name_iom,
+            "governorate": photo.visit.governorate.name_iom,
         }
         for photo in photos
     ]

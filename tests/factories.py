@@ -111,6 +111,15 @@ class MonitoringVisitFactory(factory.django.DjangoModelFactory):
         model = MonitoringVisit
 
     project = factory.SubFactory(ProjectFactory)
+    # The record's own place, derived as the services derive it (the
+    # database's trigger would too, but the object would not know it).
+    subdistrict = None
+    district = factory.LazyAttribute(
+        lambda o: o.subdistrict.district if o.subdistrict else o.project.district
+    )
+    governorate = factory.LazyAttribute(
+        lambda o: o.district.governorate if o.district else o.project.governorate
+    )
     monitor = factory.SubFactory(UserFactory)
     visit_date = dt.date(2018, 3, 1)
     status = ReviewStatus.DRAFT
@@ -121,6 +130,15 @@ class AssistanceRecordFactory(factory.django.DjangoModelFactory):
         model = AssistanceRecord
 
     project = factory.SubFactory(ProjectFactory)
+    # The record's own place, derived as the services derive it (the
+    # database's trigger would too, but the object would not know it).
+    subdistrict = None
+    district = factory.LazyAttribute(
+        lambda o: o.subdistrict.district if o.subdistrict else o.project.district
+    )
+    governorate = factory.LazyAttribute(
+        lambda o: o.district.governorate if o.district else o.project.governorate
+    )
     activity_type = factory.SubFactory(ActivityTypeFactory)
     delivered_on = dt.date(2018, 2, 15)
     units = 1

@@ -153,6 +153,9 @@ def make_record(project, activity_type, **fields) -> AssistanceRecord:
 @pytest.fixture
 def records(project, activity_type, monitor, media):
     """One row of every model the admin shows."""
+    from programmes.models import ProjectPlace
+
+    ProjectPlace.objects.create(project=project, governorate=project.governorate)
     UserProfile.objects.create(user=monitor, role=UserProfile.Role.MONITOR).governorates.add(
         project.governorate
     )
@@ -271,6 +274,7 @@ def test_add_page_opens(admin_client, admin_user, rf, model):
         "snapshots.Snapshot",  # made by services.snapshot_create only
         "snapshots.SnapshotSeries",  # made by the snapshot pages and API (its portfolio key)
         "snapshots.SnapshotDownload",  # a log
+        "programmes.ProjectPlace",  # written through the project's "places covered"
     }
 
     response = admin_client.get(admin_url(model, "add"))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, mixins, serializers
 
 from api.base import ApiViewSet, Role
-from api.beneficiaries.filters import ProjectRecordFilter
+from api.beneficiaries.filters import PLACE_DEFER, PLACE_RELATED, PlacedRecordFilter
 from beneficiaries import access, services
 from beneficiaries.models import (
     HOUSEHOLD_SIZE_MAX,
@@ -49,7 +49,21 @@ class AssistanceRecordSerializer(serializers.ModelSerializer):
         help_text=_("The id of the draft or returned visit this line belongs to.")
     )
     project = serializers.CharField(source="project.code", read_only=True)
-    governorate = serializers.CharField(source="project.governorate.pcode", read_only=True)
+    governorate = serializers.CharField(
+        source="governorate.pcode",
+        read_only=True,
+        help_text=_("P-code of the governorate where it was delivered (derived from its place)."),
+    )
+    district = serializers.CharField(
+        source="district.pcode", read_only=True, allow_null=True, default=None
+    )
+    place = serializers.CharField(
+        source="place.pcode",
+        read_only=True,
+        help_text=_(
+            "P-code of where it was delivered, the finest known (a line is where its visit is)."
+        ),
+    )
     programme = serializers.CharField(source="project.programme.code", read_only=True)
     donor = serializers.CharField(source="project.donor.code", read_only=True)
     activity_type = serializers.SlugRelatedField(
@@ -63,6 +77,8 @@ class AssistanceRecordSerializer(serializers.ModelSerializer):
             "visit",
             "project",
             "governorate",
+            "district",
+            "place",
             "programme",
             "donor",
             "activity_type",
@@ -123,7 +139,7 @@ class AssistanceRecordSerializer(serializers.ModelSerializer):
 # --- Filters ------------------------------------------------------------------
 
 
-class AssistanceFilter(ProjectRecordFilter):
+class AssistanceFilter(PlacedRecordFilter):
     activity_type = django_filters.ModelChoiceFilter(
         queryset=ActivityType.objects.all(), to_field_name="code"
     )
@@ -136,6 +152,7 @@ class AssistanceFilter(ProjectRecordFilter):
         fields = [
             "status",
             "governorate",
+            "district",
             "programme",
             "donor",
             "activity_type",
@@ -182,9 +199,13 @@ class AssistanceRecordViewSet(
         return (
             access.assistance_for_user(self.request.user)
             .select_related(
-                "project__governorate", "project__programme", "project__donor", "activity_type"
+                "project__governorate",
+                "project__programme",
+                "project__donor",
+                "activity_type",
+                *PLACE_RELATED,
             )
-            .defer("project__governorate__boundary", "project__governorate__aliases")
+            .defer("project__governorate__boundary", "project__governorate__aliases", *PLACE_DEFER)
         )
 
     def get_object(self):

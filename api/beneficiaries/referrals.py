@@ -24,7 +24,7 @@ class ReferralSerializer(serializers.ModelSerializer):
     visit_date = serializers.DateField(source="visit.visit_date", read_only=True)
     project_code = serializers.CharField(source="visit.project.code", read_only=True)
     governorate = serializers.CharField(
-        source="visit.project.governorate.pcode", read_only=True, help_text=_("P-code.")
+        source="visit.governorate.pcode", read_only=True, help_text=_("P-code.")
     )
     programme = serializers.CharField(source="visit.project.programme.code", read_only=True)
 
@@ -53,7 +53,7 @@ class ReferralFilter(django_filters.FilterSet):
         field_name="closed_on", lookup_expr="isnull", help_text=_("true: still open.")
     )
     governorate = django_filters.ModelChoiceFilter(
-        field_name="visit__project__governorate",
+        field_name="visit__governorate",
         queryset=Governorate.objects.defer("boundary"),
         to_field_name="pcode",
         help_text=_("A governorate P-code, e.g. IQG13."),
@@ -92,7 +92,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
 
     def get_queryset(self):
         return access.referrals_for_user(self.request.user).select_related(
-            "visit__project__governorate", "visit__project__programme"
+            "visit__governorate", "visit__project__programme"
         )
 
     @extend_schema(

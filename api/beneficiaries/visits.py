@@ -22,7 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import ApiViewSet
-from api.beneficiaries.filters import ProjectRecordFilter
+from api.beneficiaries.filters import PLACE_DEFER, PLACE_RELATED, PlacedRecordFilter
 from api.programmes import PlaceField
 from beneficiaries import access, services
 from beneficiaries.models import (
@@ -34,7 +34,7 @@ from beneficiaries.models import (
 )
 from beneficiaries.services.location import MAX_ACCURACY_M
 from exports import hxl
-from programmes.places import SUBDISTRICT
+from programmes.places import LEVELS, SUBDISTRICT
 
 
 class ProjectChoiceField(serializers.PrimaryKeyRelatedField):
@@ -140,9 +140,28 @@ class VisitSerializer(serializers.ModelSerializer):
     )
     project_code = serializers.CharField(source="project.code", read_only=True)
     governorate = serializers.CharField(
-        source="project.governorate.pcode", read_only=True, help_text=_("P-code.")
+        source="governorate.pcode",
+        read_only=True,
+        help_text=_("P-code of the visit's governorate (derived from its place)."),
+    )
+    district = serializers.CharField(
+        source="district.pcode",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text=_("P-code of the visit's district (derived from its place), if known."),
     )
     programme = serializers.CharField(source="project.programme.code", read_only=True)
+    place = PlaceField(
+        levels=LEVELS,
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Where the visit went, the finest known: a sub-district, district or governorate "
+            "inside the project's coverage (anywhere for a national project). By default the "
+            "project's one place; needed for a national or multi-place project."
+        ),
+    )
     subdistrict = PlaceField(level=SUBDISTRICT, required=False, allow_null=True)
     monitor = serializers.CharField(source="monitor.username", read_only=True)
     reviewed_by = serializers.CharField(
@@ -157,7 +176,9 @@ class VisitSerializer(serializers.ModelSerializer):
             "project",
             "project_code",
             "governorate",
+            "district",
             "programme",
+            "place",
             "subdistrict",
             "monitor",
             "visit_date",
@@ -241,7 +262,7 @@ class VisitSerializer(serializers.ModelSerializer):
             ],
             submit=validated_data.get("submit", False),
             client_id=validated_data.get("client_id"),
-            subdistrict=validated_data.get("subdistrict"),
+            place=_place(validated_data, None),
             location=(
                 services.LocationFix(**validated_data["location"])
                 if validated_data.get("location")
@@ -256,8 +277,20 @@ class VisitSerializer(serializers.ModelSerializer):
             project=validated_data.get("project", instance.project),
             visit_date=validated_data.get("visit_date", instance.visit_date),
             findings=validated_data.get("findings", instance.findings),
-            subdistrict=validated_data.get("subdistrict", instance.subdistrict),
+            place=_place(validated_data, instance),
         )
+
+
+def _place(data: dict, visit):
+    """The place a write gives (``place``, or ``subdistrict`` as clients of
+    old send it); else the visit's own, unless it moves to another project
+    (then the new project's one place)."""
+    for name in ("place", "subdistrict"):
+        if name in data:
+            return data[name]
+    if visit is None or data.get("project", visit.project) != visit.project:
+        return None
+    return visit.place
 
 
 class ReturnSerializer(serializers.Serializer):
@@ -267,7 +300,7 @@ class ReturnSerializer(serializers.Serializer):
     )
 
 
-class VisitFilter(ProjectRecordFilter):
+class VisitFilter(PlacedRecordFilter):
     project = django_filters.NumberFilter(field_name="project_id", help_text=_("A project id."))
     visit_date_after = django_filters.DateFilter(field_name="visit_date", lookup_expr="gte")
     visit_date_before = django_filters.DateFilter(field_name="visit_date", lookup_expr="lte")
@@ -277,6 +310,7 @@ class VisitFilter(ProjectRecordFilter):
         fields = [
             "status",
             "governorate",
+            "district",
             "programme",
             "project",
             "visit_date_after",
@@ -317,9 +351,14 @@ class VisitViewSet(
         return (
             access.visits_for_user(self.request.user)
             .select_related(
-                "project__governorate", "project__programme", "monitor", "reviewed_by", "location"
+                "project__governorate",
+                "project__programme",
+                "monitor",
+                "reviewed_by",
+                "location",
+                *PLACE_RELATED,
             )
-            .defer("project__governorate__boundary", "project__governorate__aliases")
+            .defer("project__governorate__boundary", "project__governorate__aliases", *PLACE_DEFER)
         )
 
     def get_object(self):

@@ -50,6 +50,7 @@ from beneficiaries.models import AssistanceRecord, ImportBatch, ReviewStatus
 from programmes.access import user_role
 from programmes.hooks import assistance_scope, recompute_after_change
 from programmes.leases import Heartbeat
+from programmes.places import place_governorate
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +137,9 @@ def _scan(batch_id, status: dict, user, *, record_status: str | None) -> dict:
                 projects.add(values["project"].pk)
                 if writer is not None and not errors_total:
                     month = values["delivered_on"].replace(day=1)
-                    scope_keys.add((values["project"], values["activity_type"].pk, month))
+                    governorate = place_governorate(values["place"]).pk
+                    key = (values["project"], values["activity_type"].pk, month, governorate)
+                    scope_keys.add(key)
                     writer.add(values, row=number)
             if count % PROGRESS_EVERY == 0:
                 report(progress=min(99, count * 100 // total) if total else 50, rows_done=count)
@@ -167,8 +170,13 @@ def _scan(batch_id, status: dict, user, *, record_status: str | None) -> dict:
     result["counts"]["created"] = writer.finish()
     if record_status == ReviewStatus.APPROVED:
         touched = [
-            AssistanceRecord(project=project, activity_type_id=activity_id, delivered_on=month)
-            for project, activity_id, month in scope_keys
+            AssistanceRecord(
+                project=project,
+                activity_type_id=activity_id,
+                delivered_on=month,
+                governorate_id=governorate,
+            )
+            for project, activity_id, month, governorate in scope_keys
         ]
         recompute_after_change(scopes=[assistance_scope(touched)])
     return result

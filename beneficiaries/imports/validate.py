@@ -12,17 +12,19 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.imports.parse import COUNT_COLUMNS, cell_text, parse_count, parse_date
 from beneficiaries.models import RECIPIENT_FIELDS, ActivityType
-from beneficiaries.services import assistance_line_errors
-from programmes.access import projects_for_user
+from beneficiaries.services import assistance_line_errors, place_errors
+from programmes.access import projects_for_user, user_role
+from programmes.models import UserProfile
 from programmes.places import (
     GOVERNORATE,
-    SUBDISTRICT,
     Place,
     place_governorate,
     place_index,
+    place_label,
     place_level,
     place_resolve,
 )
+from programmes.services_coverage import project_coverage
 
 
 class Rules:
@@ -42,6 +44,14 @@ class Rules:
         self.places = place_index()
         self.resolved: dict[str, tuple[Place | None, str]] = {}
         self.sector_errors: dict[tuple[int, int], str | None] = {}
+        self.coverages: dict[int, list] = {}
+        # A monitor imports rows of their governorates only (a national
+        # project's too); None: anywhere.
+        self.governorates = (
+            set(user.profile.governorates.values_list("pk", flat=True))
+            if user_role(user) == UserProfile.Role.MONITOR
+            else None
+        )
         self.today = timezone.localdate()
 
     def place(self, name: str) -> tuple[Place | None, str]:
@@ -52,6 +62,22 @@ class Rules:
             except ValidationError as error:
                 self.resolved[name] = (None, error.messages[0])
         return self.resolved[name]
+
+    def place_errors(self, project, place: Place, column: str) -> dict[str, str]:
+        """``services.place_errors`` of a row, by ``column``, the project's
+        coverage read once per project."""
+        if project.pk not in self.coverages:
+            self.coverages[project.pk] = project_coverage(project)
+        errors = place_errors(
+            project=project, place=place, field=column, coverage=self.coverages[project.pk]
+        )
+        if not errors and self.governorates is not None:
+            if place_governorate(place).pk not in self.governorates:
+                errors = {
+                    column: _("%(place)s is not in your governorates.")
+                    % {"place": place_label(place)}
+                }
+        return errors
 
     def sector_error(self, project, activity) -> str | None:
         key = (project.pk, activity.pk)
@@ -90,9 +116,9 @@ def check_row(row: dict, rules: Rules) -> tuple[dict, list[tuple[str, str]]]:
         message = _("No project “%(code)s” among the projects you enter data for.")
         fail("project", message, code, code=code)
     # The governorate (required) and the district or sub-district (optional)
-    # may each be any place name the matcher knows, inside the project's place;
-    # a sub-district is kept on the record.
-    subdistrict = None
+    # may each be any place name the matcher knows; the finest is the record's
+    # place, which must lie inside the project's coverage.
+    place, place_column = None, "governorate"
     for column in ("governorate", "district"):
         name = cell_text(row.get(column))
         if column in formulas or (not name and column == "district"):
@@ -100,12 +126,15 @@ def check_row(row: dict, rules: Rules) -> tuple[dict, list[tuple[str, str]]]:
         if not name:
             fail(column, "")
             continue
-        place, problem = rules.place(name)
-        problem = problem or (project is not None and _place_error(project, place, column))
+        found, problem = rules.place(name)
+        problem = problem or _nesting_error(found, place, column)
         if problem:
             errors.append((column, problem))
-        elif column == "district" and place_level(place) == SUBDISTRICT:
-            subdistrict = place
+            place = None
+            break
+        place, place_column = found, column
+    if project is not None and place is not None:
+        errors.extend(rules.place_errors(project, place, place_column).items())
     activity_name = cell_text(row.get("activity_type"))
     activity = rules.activities.get(activity_name.casefold())
     if activity is None:
@@ -151,7 +180,7 @@ def check_row(row: dict, rules: Rules) -> tuple[dict, list[tuple[str, str]]]:
             errors.append(("activity_type", message))
     values = {
         "project": project,
-        "subdistrict": subdistrict,
+        "place": place,
         "activity_type": activity,
         "delivered_on": day,
         **{column: counts.get(column) or 0 for column in COUNT_COLUMNS},
@@ -160,29 +189,20 @@ def check_row(row: dict, rules: Rules) -> tuple[dict, list[tuple[str, str]]]:
     return values, errors
 
 
-def _place_error(project, place: Place, column: str) -> str | None:
-    """Why ``place`` (a row's governorate or district cell) is not where
-    ``project`` is, or None: inside its district when it has one, else
-    inside its governorate."""
-    if column == "district" and place_level(place) == GOVERNORATE:
+def _nesting_error(place: Place, governorate: Place | None, column: str) -> str | None:
+    """Why the district cell's ``place`` cannot go with the governorate cell's,
+    or None: a district or sub-district of that governorate."""
+    if column != "district":
+        return None
+    if place_level(place) == GOVERNORATE:
         return _("%(name)s is a governorate: give a district or sub-district here.") % {
             "name": place.name_en
         }
-    governorate = place_governorate(place)
-    if governorate.pk != project.governorate_id:
-        return _("Project %(code)s is in %(project_gov)s, not %(gov)s.") % {
-            "code": project.code,
-            "project_gov": project.governorate.name_iom,
-            "gov": governorate.name_iom,
-        }
-    if project.district_id is None or place_level(place) == GOVERNORATE:
-        return None
-    district = place.district if place_level(place) == SUBDISTRICT else place
-    if district.pk != project.district_id:
-        return _("Project %(code)s is in the district %(project_district)s, not %(district)s.") % {
-            "code": project.code,
-            "project_district": project.district.name_en,
-            "district": district.name_en,
+    if governorate is not None and place_governorate(place).pk != governorate.pk:
+        return _("%(name)s is in %(its)s, not in %(given)s.") % {
+            "name": place.name_en,
+            "its": place_governorate(place).name_iom,
+            "given": governorate.name_iom,
         }
     return None
 
@@ -191,7 +211,7 @@ def preview_row(number: int, values: dict, errors: list) -> dict:
     return {
         "row": number,
         "project": values["project"].code if values["project"] else "",
-        "governorate": values["project"].governorate.name_iom if values["project"] else "",
+        "governorate": place_governorate(values["place"]).name_iom if values["place"] else "",
         "activity_type": values["activity_type"].name if values["activity_type"] else "",
         "delivered_on": values["delivered_on"].isoformat() if values["delivered_on"] else "",
         "units": values["units"],

@@ -39,6 +39,18 @@ def _quoted(columns: list[str]) -> str:
     return ", ".join(connection.ops.quote_name(column) for column in columns)
 
 
+def _place_ids(place) -> dict[str, int | None]:
+    """The place columns of a record at ``place`` (the database derives them
+    again, and checks the coverage)."""
+    record = AssistanceRecord()
+    record.place_set(place)
+    return {
+        "subdistrict_id": record.subdistrict_id,
+        "district_id": record.district_id,
+        "governorate_id": record.governorate_id,
+    }
+
+
 class RecordWriter:
     """Collects the records of one import and sends them with COPY every
     ``batch_size`` rows; ``finish()`` sends the rest and writes the history.
@@ -72,7 +84,7 @@ class RecordWriter:
             **self._fixed,
             "import_row": row,
             "project_id": values["project"].pk,
-            "subdistrict_id": values["subdistrict"].pk if values.get("subdistrict") else None,
+            **_place_ids(values["place"]),
             "activity_type_id": values["activity_type"].pk,
             "delivered_on": values["delivered_on"].isoformat(),
             "units": values["units"],

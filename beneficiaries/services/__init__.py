@@ -34,6 +34,7 @@ from beneficiaries.services.photos import (
     photo_delete,
     strip_photo_metadata,
 )
+from beneficiaries.services.places import place_default, place_errors, place_settle
 from beneficiaries.services.survey_results import counts_from_shares, survey_result_save
 from beneficiaries.services.visit_save import (
     FeedbackChange,
@@ -48,7 +49,6 @@ from beneficiaries.services.visits import (
     assistance_line_errors,
     assistance_line_save,
     line_date_errors,
-    place_errors,
     referral_close,
     referral_delete,
     referral_save,
@@ -82,7 +82,9 @@ __all__ = [
     "photo_add",
     "photo_check",
     "photo_delete",
+    "place_default",
     "place_errors",
+    "place_settle",
     "referral_close",
     "referral_delete",
     "referral_save",

@@ -49,10 +49,9 @@ def location_errors(fix: LocationFix) -> dict[str, str]:
 
 def visit_place(visit: MonitoringVisit) -> tuple[str, dict | None]:
     """The finest place the visit names that has a boundary: its
-    sub-district, else its project's district, else its project's
-    governorate; as (name, GeoJSON geometry), or ("", None)."""
-    project = visit.project
-    for place in (visit.subdistrict, project.district, project.governorate):
+    sub-district, else its district, else its governorate; as (name,
+    GeoJSON geometry), or ("", None)."""
+    for place in (visit.subdistrict, visit.district, visit.governorate):
         if place is not None and place.boundary:
             return place.name_en, place.boundary
     return "", None

@@ -23,6 +23,7 @@ from beneficiaries.models import ActivityType, MonitoringVisit, Question, Survey
 from beneficiaries.services.feedback import feedback_response_delete, feedback_response_save
 from beneficiaries.services.location import LocationFix, visit_location_save
 from beneficiaries.services.photos import photo_add
+from beneficiaries.services.places import Place
 from beneficiaries.services.visits import (
     assistance_line_delete,
     assistance_line_save,
@@ -32,7 +33,7 @@ from beneficiaries.services.visits import (
     visit_submit,
     visit_update,
 )
-from programmes.models import Project, SubDistrict
+from programmes.models import Project
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def visit_save(
     project: Project,
     visit_date: dt.date,
     findings: str,
-    subdistrict: SubDistrict | None = None,
+    place: Place | None = None,
     lines: Sequence[LineChange] = (),
     referrals: Sequence[ReferralChange] = (),
     feedback: Sequence[FeedbackChange] = (),
@@ -124,7 +125,7 @@ def visit_save(
             visit_date=visit_date,
             findings=findings,
             client_id=client_id,
-            subdistrict=subdistrict,
+            place=place,
         )
     else:
         visit = visit_update(
@@ -133,7 +134,7 @@ def visit_save(
             project=project,
             visit_date=visit_date,
             findings=findings,
-            subdistrict=subdistrict,
+            place=place,
         )
 
     records = {record.pk: record for record in visit.assistance.all()}

@@ -22,33 +22,27 @@ from beneficiaries.models import (
     ReviewStatus,
 )
 from beneficiaries.services.common import _day, _locked, _raise_if, _require_editable, _save
+from beneficiaries.services.places import (
+    Place,
+    place_errors,
+    place_scope_errors,
+    place_settle,
+)
 from programmes.access import projects_for_user
 from programmes.hooks import assistance_scope, recompute_after_change, scope_of
-from programmes.models import NotificationKind, Project, SubDistrict
+from programmes.models import NotificationKind, Project
 from programmes.notifications import notify
 
 # --- Rules ------------------------------------------------------------------------
 
 
-def place_errors(*, project: Project | None, subdistrict: SubDistrict | None) -> dict[str, str]:
-    """Why ``subdistrict`` cannot be where a visit to (or a delivery of)
-    ``project`` took place, by field: it must be in the project's district,
-    or in its governorate when the project names no district. None is always
-    fine (the project's own place)."""
-    if project is None or subdistrict is None:
-        return {}
-    district = subdistrict.district
-    if project.district_id is not None and district.pk != project.district_id:
-        return {
-            "subdistrict": _("%(place)s is not in the project's district, %(district)s.")
-            % {"place": subdistrict.name_en, "district": project.district.name_en}
-        }
-    if district.governorate_id != project.governorate_id:
-        return {
-            "subdistrict": _("%(place)s is not in the project's governorate, %(governorate)s.")
-            % {"place": subdistrict.name_en, "governorate": project.governorate.name_iom}
-        }
-    return {}
+def _place_ids(record) -> tuple[int | None, int | None, int | None]:
+    return (record.subdistrict_id, record.district_id, record.governorate_id)
+
+
+def _place_copy(record: AssistanceRecord, visit: MonitoringVisit) -> None:
+    """A line is where its visit is."""
+    record.subdistrict_id, record.district_id, record.governorate_id = _place_ids(visit)
 
 
 def visit_errors(
@@ -159,11 +153,12 @@ def visit_create(
     project: Project,
     visit_date: dt.date,
     findings: str = "",
-    subdistrict: SubDistrict | None = None,
+    place: Place | None = None,
     client_id: uuid.UUID | None = None,
 ) -> MonitoringVisit:
     """A new draft visit by ``user`` to ``project``, which must be in their
-    scope, optionally to one of its sub-districts (``place_errors``);
+    scope, at ``place`` inside the project's coverage (None: the project's
+    one place; ``place_errors``);
     ``client_id`` (the phone's id of it) is unique: a second visit with it
     raises ``IntegrityError``."""
     if not projects_for_user(user).filter(pk=project.pk).exists():
@@ -171,7 +166,10 @@ def visit_create(
     _raise_if(
         {
             **visit_errors(project=project, visit_date=visit_date),
-            **place_errors(project=project, subdistrict=subdistrict),
+            **(
+                place_errors(project=project, place=place)
+                or place_scope_errors(user=user, place=place)
+            ),
         }
     )
     visit = MonitoringVisit(
@@ -180,8 +178,8 @@ def visit_create(
         visit_date=visit_date,
         findings=findings,
         client_id=client_id,
-        subdistrict=subdistrict,
     )
+    place_settle(visit, project=project, place=place)
     _save(visit, user=user)
     return visit
 
@@ -194,10 +192,10 @@ def visit_update(
     project: Project,
     visit_date: dt.date,
     findings: str,
-    subdistrict: SubDistrict | None = None,
+    place: Place | None = None,
 ) -> MonitoringVisit:
     """Change a draft or returned visit; its assistance lines move with it to
-    the new project, date and sub-district (None: the project's own place).
+    the new project, date and place (None: the project's one place).
     The visit keeps its status."""
     visit = _locked(visit)
     _require_editable(visit)
@@ -208,7 +206,10 @@ def visit_update(
     _raise_if(
         {
             **visit_errors(project=project, visit_date=visit_date),
-            **place_errors(project=project, subdistrict=subdistrict),
+            **(
+                place_errors(project=project, place=place)
+                or place_scope_errors(user=user, place=place)
+            ),
         }
     )
     # A line dated the visit's day moves with it; a line with its own date
@@ -228,16 +229,16 @@ def visit_update(
                 }
             )
     visit.project, visit.visit_date, visit.findings = project, visit_date, findings
-    visit.subdistrict = subdistrict
+    place_settle(visit, project=project, place=place)
     _save(visit, user=user)
     for record in records:
-        if (record.project_id, record.delivered_on, record.subdistrict_id) != (
+        if (record.project_id, record.delivered_on, *_place_ids(record)) != (
             project.pk,
             dates[record.pk],
-            visit.subdistrict_id,
+            *_place_ids(visit),
         ):
             record.project, record.delivered_on = project, dates[record.pk]
-            record.subdistrict = subdistrict
+            _place_copy(record, visit)
             _save(record, user=user)
     for response in visit.feedback.exclude(project=project, collected_on=visit_date):
         response.project, response.collected_on = project, visit_date
@@ -375,7 +376,7 @@ def assistance_line_save(
     """Create (``record`` None) or change one line of assistance a draft or
     returned visit verifies: delivered to the visit's project, dated
     ``delivered_on`` (None: the visit's day; an earlier day must be within
-    the visit's period, ``line_date_errors``), in the visit's sub-district,
+    the visit's period, ``line_date_errors``), at the visit's place,
     with the visit's status. ``recipients`` maps breakdown columns
     (``recipient_field``) to counts; columns not given are 0."""
     _require_editable(visit)
@@ -398,7 +399,7 @@ def assistance_line_save(
     record = record or AssistanceRecord(visit=visit)
     record.project = visit.project
     record.delivered_on = delivered_on or visit.visit_date
-    record.subdistrict_id = visit.subdistrict_id
+    _place_copy(record, visit)
     record.status = visit.status
     record.activity_type = activity_type
     record.units, record.households, record.people = units, households, people

@@ -28,17 +28,19 @@ def _recipient_labels() -> dict[str, str]:
 
 
 def _project_filters(params: QueryDict, prefix: str = "project__") -> Q:
+    """The filters of ``params``; the governorate and district are the
+    record's or visit's own (a national project's records lie in many)."""
     q = Q()
     for name, column in (
-        ("project", "code"),
-        ("programme", "programme__code"),
+        ("project", f"{prefix}code"),
+        ("programme", f"{prefix}programme__code"),
         ("governorate", "governorate__pcode"),
         ("district", "district__pcode"),
-        ("donor", "donor__code"),
-        ("sector", "sector__code"),
+        ("donor", f"{prefix}donor__code"),
+        ("sector", f"{prefix}sector__code"),
     ):
         if codes := _codes(params, name):
-            q &= Q(**{f"{prefix}{column}__in": codes})
+            q &= Q(**{f"{column}__in": codes})
     return q
 
 
@@ -102,12 +104,12 @@ def assistance_records_table(*, user, params: QueryDict) -> Table:
         "project__programme__code",
         "project__sector__code",
         "project__sector__name",
-        "project__governorate__pcode",
-        "project__governorate__name_iom",
-        "project__governorate__name_ar",
-        "project__district__pcode",
-        "project__district__name_en",
-        "project__district__name_ar",
+        "governorate__pcode",
+        "governorate__name_iom",
+        "governorate__name_ar",
+        "district__pcode",
+        "district__name_en",
+        "district__name_ar",
         "subdistrict__pcode",
         "subdistrict__name_en",
         "project__community",
@@ -195,11 +197,11 @@ def visits_table(*, user, params: QueryDict) -> Table:
             "project__name",
             "project__programme__code",
             "project__sector__name",
-            "project__governorate__pcode",
-            "project__governorate__name_iom",
-            "project__governorate__name_ar",
-            "project__district__pcode",
-            "project__district__name_en",
+            "governorate__pcode",
+            "governorate__name_iom",
+            "governorate__name_ar",
+            "district__pcode",
+            "district__name_en",
             "subdistrict__pcode",
             "subdistrict__name_en",
             "project__donor__code",

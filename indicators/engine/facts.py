@@ -168,9 +168,13 @@ class DefinitionSQL:
     def having(self) -> str:
         """A contribution with no programme (to a portfolio, or unearmarked)
         counts in the "all programmes" cells only: its NULL programme is not a
-        programme cell of its own (it would stand beside the "all" cell)."""
+        programme cell of its own (it would stand beside the "all" cell).
+        Likewise a fact with no governorate (a national or multi-place
+        project counted as a project) counts in the "all governorates" cells only."""
         if self.d.source == IndicatorDefinition.Source.CONTRIBUTIONS:
             return " HAVING GROUPING(pr) = 1 OR pr IS NOT NULL"
+        if registry.get(self.d.source).by_project:
+            return " HAVING GROUPING(g) = 1 OR g IS NOT NULL"
         return ""
 
     @property
@@ -190,6 +194,8 @@ def build_cubes(
     splits: bool,
     project_ids: list[int] | None = None,
     activity_type_ids: list[int] | None = None,
+    governorate_id: int | None = None,
+    district_id: int | None = None,
 ) -> None:
     """Sum the approved records of ``sources`` (codes) into small temporary
     tables dropped at commit, one scan of each source table, each as its
@@ -199,9 +205,14 @@ def build_cubes(
     responses per (project, month), feedback with its respondents' splits.
     Sums are 32-bit integers (a cell of a month never nears 2^31), which
     PostgreSQL adds up much faster than numerics. With ``project_ids``,
-    only the records of those projects, and with ``activity_type_ids`` only
-    those of these activity types where records have one (for figures
-    that read no other: a district's, a project's, BSP packages)."""
+    only the records of those projects; with ``activity_type_ids`` only
+    those of these activity types where records have one; with
+    ``governorate_id`` (``district_id``) only the records made in that
+    governorate (district): their own place, not their project's, since a
+    national project's records sit in many.
+    For figures that read no other: a district's, a project's, BSP packages.
+    ``within`` is formatted by each source with ``alias`` (its table) and
+    ``g`` and ``dist`` (its governorate and district expressions)."""
     for source in registry.all():
         if source.code not in sources or source.cube is None:
             continue
@@ -212,4 +223,10 @@ def build_cubes(
         if activity_type_ids is not None and source.by_activity_type:
             within += " AND {alias}.activity_type_id = ANY(%s)"
             within_params.append(list(activity_type_ids))
+        if governorate_id is not None:
+            within += " AND {g} = %s"
+            within_params.append(governorate_id)
+        if district_id is not None:
+            within += " AND {dist} = %s"
+            within_params.append(district_id)
         source.cube(cursor, ranges, within, within_params, splits=splits)

@@ -144,6 +144,8 @@ def figures(queries: Iterable[FigureQuery]) -> dict[FigureQuery, Figure]:
                 splits=splits,
                 project_ids=_cube_projects(cursor, [r.cube_projects(q) for r, q in asked]),
                 activity_type_ids=_union([r.cube_activity_types(q) for r, q in asked]),
+                governorate_id=_one({r._governorate(q) for r, q in asked}),
+                district_id=_one({r._district(q) for r, q in asked}),
             )
         for code, asked in by_definition.items():
             answers.update(readers[code].read(cursor, asked))
@@ -162,6 +164,12 @@ def _cube_projects(cursor, cuts: list[tuple[str, list] | None]) -> list[int] | N
         [param for _sql, params in cuts for param in params],
     )
     return [row[0] for row in cursor.fetchall()]
+
+
+def _one(ids: set[int | None]) -> int | None:
+    """The one governorate (district) every figure cuts, records by their own
+    place; None when they cut several, or some cut none."""
+    return next(iter(ids)) if len(ids) == 1 else None
 
 
 def _union(sets: list[set[int] | None]) -> list[int] | None:
@@ -243,10 +251,10 @@ class _Reader:
         """SQL conditions on a project ``p`` that hold the projects of
         ``query``'s cut and of the definition's filters; None for every
         project."""
+        # Not the cut's governorate or district: records carry their own place
+        # (a national project's sit in many); build_cubes cuts those.
         sql, params = self.sql.project_filters("p")
         for column, value in (
-            ("p.governorate_id", self._governorate(query)),
-            ("p.district_id", self._district(query)),
             ("p.donor_id", query.donor),
             ("p.id", query.project),
         ):

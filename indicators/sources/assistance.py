@@ -11,17 +11,18 @@ from beneficiaries.models import RECIPIENT_FIELDS, AssistanceRecord
 from indicators.sources import Source, register
 from indicators.sources.sql import (
     APPROVED,
-    PROJECT_PLACE,
     PROJECTS,
     date_ranges,
     marginal,
     no_splits,
-    project_triple,
+    record_place,
+    record_triple,
     split_columns,
     sql_in,
 )
 
 TABLE = AssistanceRecord._meta.db_table
+PLACE = record_place("a.governorate_id", "a.district_id")
 CUBE = "_iomdash_cube_assistance"
 
 
@@ -62,8 +63,8 @@ def facts(sql) -> tuple[str, list]:
     part, more = sql_in("c.activity_type_id", sql.activity_types)
     splits = _split_sums("c") if sql.d.has_splits else no_splits()
     return (
-        f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
-        f"c.project_id, {measure} AS v, {splits}, p.district_id AS dist, "
+        f"SELECT c.g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
+        f"c.project_id, {measure} AS v, {splits}, c.dist, "
         f"c.activity_type_id AS at "
         f"FROM {CUBE} c JOIN {PROJECTS} p ON p.id = c.project_id "
         f"WHERE TRUE{where}{part}",
@@ -94,7 +95,7 @@ def record_facts(sql) -> tuple[str, list]:
     part, more = sql_in("a.activity_type_id", sql.activity_types)
     splits = _split_sums("a") if sql.d.has_splits else no_splits()
     return (
-        f"SELECT a.delivered_on AS day, {PROJECT_PLACE}, a.activity_type_id AS at, "
+        f"SELECT a.delivered_on AS day, {PLACE}, a.activity_type_id AS at, "
         f"{measure} AS v, {splits} FROM {TABLE} a "
         f"JOIN {PROJECTS} p ON p.id = a.project_id "
         f"WHERE a.status = %s{where}{part}",
@@ -103,12 +104,13 @@ def record_facts(sql) -> tuple[str, list]:
 
 
 def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> None:
-    """Sum the approved records per (project, activity type, month) into a
-    temporary table dropped at commit. The 32 breakdown columns are summed as
+    """Sum the approved records per (project, place, activity type, month)
+    into a temporary table dropped at commit (the place is the record's own
+    governorate and district, not its project's). The 32 breakdown columns are summed as
     they are (one addition per column and row) when ``splits``; the facts add
     them up into the ten splits on the cube's few thousand rows."""
     dates, params = date_ranges("a.delivered_on", ranges)
-    dates += within.format(alias="a")
+    dates += within.format(alias="a", g="a.governorate_id", dist="a.district_id")
     params = [*params, *within_params]
     split_sums = (
         ", ".join(f"SUM(a.{column})::int AS {column}" for column in RECIPIENT_FIELDS)
@@ -119,7 +121,7 @@ def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> N
     cursor.execute(
         f"""
         CREATE TEMP TABLE {CUBE} ON COMMIT DROP AS
-        SELECT a.project_id, a.activity_type_id,
+        SELECT a.project_id, a.governorate_id AS g, a.district_id AS dist, a.activity_type_id,
                date_trunc('month', a.delivered_on)::date AS m,
                date_trunc('quarter', a.delivered_on)::date AS q,
                COUNT(*)::int AS n, SUM(a.units)::int AS units,
@@ -130,7 +132,7 @@ def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> N
                {split_sums}
         FROM {TABLE} a
         WHERE a.status = %s{dates}
-        GROUP BY 1, 2, 3, 4
+        GROUP BY 1, 2, 3, 4, 5, 6
         """,
         [APPROVED, *params],
     )
@@ -170,7 +172,7 @@ SOURCE = register(
         by_activity_type=True,
         model=AssistanceRecord,
         day=lambda record: record.delivered_on,
-        place=project_triple,
+        place=record_triple,
         matches=matches,
     )
 )

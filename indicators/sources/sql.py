@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from beneficiaries.models import RECIPIENT_CELLS, ReviewStatus
 from programmes.models import Project
@@ -11,11 +12,30 @@ from programmes.models import Project
 PROJECTS = Project._meta.db_table
 APPROVED = ReviewStatus.APPROVED
 
-# The place of a record read through its project ``p``, for the exact figures.
+# The place of a record read through its project ``p``, for the exact figures
+# (projects themselves; records and visits have their own, ``record_place``).
 PROJECT_PLACE = (
     "p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, "
     "p.district_id AS dist, p.id AS project_id"
 )
+
+
+def record_place(g: str, dist: str) -> str:
+    """The place columns of a record in its own place (governorate ``g``,
+    district ``dist``) with its project ``p``'s programme and donor, for the
+    exact figures."""
+    return f"{g} AS g, p.programme_id AS pr, p.donor_id AS d, {dist} AS dist, p.id AS project_id"
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where a counted table's records are, as SQL over its alias ``x`` (and
+    ``p``, its project, always joined): their governorate and district, and
+    any further ``joins`` those need."""
+
+    g: str = "x.governorate_id"
+    dist: str = "x.district_id"
+    joins: str = ""
 
 
 def split_columns() -> dict[str, dict[str, str]]:
@@ -73,6 +93,17 @@ def project_triple(record) -> tuple[int | None, int | None, int | None]:
     return (project.governorate_id, project.programme_id, project.donor_id)
 
 
+def record_triple(record) -> tuple[int | None, int | None, int | None]:
+    """(governorate, programme, donor) of a visit or assistance record in
+    its own place. A one-place project's records are all in its governorate
+    (the database holds them there, even when a caller moved one to the
+    project without saying where), a national or multi-place project's
+    each in its own."""
+    project = record.project
+    governorate = project.governorate_id or record.governorate_id
+    return (governorate, project.programme_id, project.donor_id)
+
+
 def count_cube(
     cursor,
     table: str,
@@ -83,12 +114,14 @@ def count_cube(
     within_params: list,
     *,
     splits: bool,
+    placed: Placed = Placed(),
 ) -> None:
-    """Count a reviewed table's approved records per (project, month) into the
-    temporary table ``cube`` dropped at commit; with ``splits``, also per
-    category of the records' own ``sex``, ``age_group`` and ``population_group``."""
+    """Count a reviewed table's approved records per (project, place, month)
+    into the temporary table ``cube`` dropped at commit; with ``splits``,
+    also per category of the records' own ``sex``, ``age_group`` and
+    ``population_group``."""
     dates, params = date_ranges(f"x.{date_column}", ranges)
-    dates += within.format(alias="x")
+    dates += within.format(alias="x", g=placed.g, dist=placed.dist)
     params = [*params, *within_params]
     split_sums = (
         ", ".join(
@@ -103,12 +136,13 @@ def count_cube(
     cursor.execute(
         f"""
         CREATE TEMP TABLE {cube} ON COMMIT DROP AS
-        SELECT x.project_id, date_trunc('month', x.{date_column})::date AS m,
+        SELECT x.project_id, {placed.g} AS g, {placed.dist} AS dist,
+               date_trunc('month', x.{date_column})::date AS m,
                date_trunc('quarter', x.{date_column})::date AS q, COUNT(*)::int AS n,
                {split_sums}
-        FROM {table} x
+        FROM {table} x JOIN {PROJECTS} p ON p.id = x.project_id{placed.joins}
         WHERE x.status = %s{dates}
-        GROUP BY 1, 2, 3
+        GROUP BY 1, 2, 3, 4, 5
         """,
         [APPROVED, *params],
     )
@@ -121,15 +155,18 @@ def count_facts(sql, cube: str) -> tuple[str, list]:
         ", ".join(f"c.{column}" for column in split_fields()) if sql.d.has_splits else no_splits()
     )
     return (
-        f"SELECT p.governorate_id AS g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
-        f"c.project_id, c.n AS v, {splits}, p.district_id AS dist, NULL::bigint AS at "
+        f"SELECT c.g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
+        f"c.project_id, c.n AS v, {splits}, c.dist, NULL::bigint AS at "
         f"FROM {cube} c JOIN {PROJECTS} p ON p.id = c.project_id WHERE TRUE{where}",
         params,
     )
 
 
-def count_record_facts(sql, table: str, date_column: str) -> tuple[str, list]:
-    """One row per approved record of a reviewed table, for the exact figures."""
+def count_record_facts(
+    sql, table: str, date_column: str, placed: Placed = Placed()
+) -> tuple[str, list]:
+    """One row per approved record of a reviewed table, in its own place, for
+    the exact figures."""
     where, params = sql.project_filters()
     splits = (
         ", ".join(
@@ -141,8 +178,9 @@ def count_record_facts(sql, table: str, date_column: str) -> tuple[str, list]:
         else no_splits()
     )
     return (
-        f"SELECT x.{date_column} AS day, {PROJECT_PLACE}, NULL::bigint AS at, 1 AS v, {splits} "
-        f"FROM {table} x JOIN {PROJECTS} p ON p.id = x.project_id "
+        f"SELECT x.{date_column} AS day, {record_place(placed.g, placed.dist)}, "
+        f"NULL::bigint AS at, 1 AS v, {splits} "
+        f"FROM {table} x JOIN {PROJECTS} p ON p.id = x.project_id{placed.joins} "
         f"WHERE x.status = %s{where}",
         [APPROVED, *params],
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import MonitoringVisit
 from indicators.sources import Source, register
-from indicators.sources.sql import count_cube, count_facts, count_record_facts, project_triple
+from indicators.sources.sql import count_cube, count_facts, count_record_facts, record_triple
 
 TABLE = MonitoringVisit._meta.db_table
 CUBE = "_iomdash_cube_visits"
@@ -15,7 +15,7 @@ DATE = "visit_date"
 
 
 def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> None:
-    """Count the approved visits per (project, month) into a temporary table."""
+    """Count the approved visits per (project, place, month) into a temporary table."""
     count_cube(cursor, TABLE, DATE, CUBE, ranges, within, within_params, splits=False)
 
 
@@ -32,6 +32,6 @@ SOURCE = register(
         cube=cube,
         model=MonitoringVisit,
         day=lambda visit: visit.visit_date,
-        place=project_triple,
+        place=record_triple,
     )
 )

@@ -71,7 +71,7 @@
       return {
         json: {
           client_id: item.client_id, project: f.project ? parseInt(f.project, 10) : null,
-          visit_date: f.visit_date, findings: f.findings || "", lines: lines, referrals: referrals, feedback: feedback,
+          visit_date: f.visit_date, place: f.place || null, findings: f.findings || "", lines: lines, referrals: referrals, feedback: feedback,
           location: f["location-latitude"] ? { latitude: parseFloat(f["location-latitude"]), longitude: parseFloat(f["location-longitude"]), accuracy_m: parseFloat(f["location-accuracy_m"]), captured_at: f["location-captured_at"] } : null
         },
         where: where

@@ -1,6 +1,6 @@
-"""A visit, and the assistance lines it verifies, can name the sub-district it
-went to: inside the project's district, or its governorate when the project
-names no district; the lines take the visit's."""
+"""A visit, and the assistance lines it verifies, can name the place it went
+to (a sub-district, district or governorate): inside the project's coverage;
+the lines take the visit's."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def test_a_visit_to_a_subdistrict_of_the_governorate_gives_it_to_its_lines(world
         user=world["alice"],
         project=world["project"],
         visit_date=DAY,
-        subdistrict=sub("IQG13Q01N01"),  # Markaz Al-Hawiga, in Kirkuk
+        place=sub("IQG13Q01N01"),  # Markaz Al-Hawiga, in Kirkuk
     )
     record = line(world, visit)
     assert record.subdistrict.pcode == "IQG13Q01N01"
@@ -58,10 +58,12 @@ def test_a_subdistrict_outside_the_project_is_refused(world):
             user=world["alice"],
             project=world["project"],
             visit_date=DAY,
-            subdistrict=sub("IQG15Q05N01"),  # Al-Qayarra, in Ninewa
+            place=sub("IQG15Q05N01"),  # Al-Qayarra, in Ninewa
         )
-    assert error.value.message_dict["subdistrict"] == [
-        "Al-Qayarra is not in the project's governorate, Kirkuk."
+    code = world["project"].code
+    assert error.value.message_dict["place"] == [
+        f"Al-Qayarra (IQG15Q05N01, sub-district of Al-Mosul) is outside the places {code} "
+        "covers: Kirkuk."
     ]
     world["project"].district = district("IQG13Q04")
     world["project"].save()
@@ -70,10 +72,11 @@ def test_a_subdistrict_outside_the_project_is_refused(world):
             user=world["alice"],
             project=world["project"],
             visit_date=DAY,
-            subdistrict=sub("IQG13Q01N01"),
+            place=sub("IQG13Q01N01"),
         )
-    assert error.value.message_dict["subdistrict"] == [
-        "Markaz Al-Hawiga is not in the project's district, Kirkuk."
+    assert error.value.message_dict["place"] == [
+        f"Markaz Al-Hawiga (IQG13Q01N01, sub-district of Al-Hawiga) is outside the places "
+        f"{code} covers: Kirkuk (district of Kirkuk)."
     ]
 
 
@@ -87,7 +90,7 @@ def test_moving_the_visit_moves_its_lines(world):
         project=world["project"],
         visit_date=DAY,
         findings="",
-        subdistrict=sub("IQG13Q04N01"),
+        place=sub("IQG13Q04N01"),
     )
     record.refresh_from_db()
     assert record.subdistrict.pcode == "IQG13Q04N01"
@@ -112,7 +115,7 @@ def test_the_api_takes_a_subdistrict_by_name_and_gives_its_pcode(world, api_clie
     body["subdistrict"] = "Qayyarah"
     response = api_client.post("/api/v1/visits/", body, format="json")
     assert response.status_code == 400
-    assert "Kirkuk" in str(response.json()["subdistrict"])
+    assert "Kirkuk" in str(response.json()["place"])
 
 
 def test_the_visit_page_takes_a_subdistrict_by_name(client, world):
@@ -123,10 +126,10 @@ def test_the_visit_page_takes_a_subdistrict_by_name(client, world):
 
     client.force_login(world["alice"])
     new = reverse("beneficiaries:visit_new")
-    page = client.post(new, form_data(world, subdistrict="Qayyarah")).content.decode()
-    assert "Al-Qayarra is not in the project&#x27;s governorate, Kirkuk." in page
+    page = client.post(new, form_data(world, place="Qayyarah")).content.decode()
+    assert "Al-Qayarra (IQG15Q05N01, sub-district of Al-Mosul) is outside the places" in page
     assert not MonitoringVisit.objects.exists()
-    response = client.post(new, form_data(world, subdistrict="markaz al hawiga"))
+    response = client.post(new, form_data(world, place="markaz al hawiga"))
     assert response.status_code == 302
     visit = MonitoringVisit.objects.get()
     assert visit.subdistrict.pcode == "IQG13Q01N01"

@@ -154,8 +154,9 @@ def test_default_mode_loads_every_kind_of_data_and_the_demo_logins(client):
         "EDF",
     }
     assert len(set(Programme.objects.values_list("outcome_area", flat=True))) == 5
-    # Every project is in a real district of its governorate, named as the seeds name places.
-    projects = Project.objects.select_related("district")
+    # Every project but the national one is in a real district of its
+    # governorate, named as the seeds name places.
+    projects = Project.objects.filter(national=False).select_related("district")
     assert not projects.filter(district__isnull=True).exists()
     assert all(p.district.governorate_id == p.governorate_id for p in projects)
     in_qayyarah = projects.filter(name__endswith="— Qayyarah")
@@ -188,7 +189,17 @@ def test_default_mode_loads_every_kind_of_data_and_the_demo_logins(client):
     ).exists()
     assert Governorate.objects.count() == 18  # never creates governorates
 
-    projects = Project.objects.filter(code__startswith=demo.DEMO_PREFIX)
+    # The national project: no place of its own, its records in four governorates.
+    national = Project.objects.get(code__startswith=demo.DEMO_PREFIX, national=True)
+    assert (national.governorate, national.district) == (None, None)
+    assert set(national.assistance.values_list("governorate__pcode", flat=True)) == {
+        "IQG01",
+        "IQG13",
+        "IQG15",
+        "IQG16",
+    }
+
+    projects = Project.objects.filter(code__startswith=demo.DEMO_PREFIX, national=False)
     assert projects.values("governorate").distinct().count() == 18
     assert set(projects.values_list("status", flat=True)) == set(Project.Status.values)
     for project in projects.select_related("programme"):

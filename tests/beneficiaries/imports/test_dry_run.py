@@ -224,7 +224,9 @@ def test_governorates_resolve_by_pcode_arabic_name_or_alias(client, world, pcode
 def test_a_governorate_other_than_the_projects_is_an_error(client, world):
     rows = [with_cells(GOOD, governorate="Basra")]
     batch = batch_of(upload(client, world["alice"], csv_file(rows)))
-    assert "Project KRK-01 is in Kirkuk, not Basrah" in errors_by_cell(batch)[(2, "governorate")]
+    assert errors_by_cell(batch)[(2, "governorate")] == (
+        "Al-Basrah (IQG02, governorate) is outside the places KRK-01 covers: Kirkuk."
+    )
 
 
 def test_a_misspelt_place_is_an_error_naming_the_closest(client, world):
@@ -242,8 +244,13 @@ def test_a_misspelt_place_is_an_error_naming_the_closest(client, world):
         (None, "IQG13Q04", None),
         ("IQG13Q01", "Markaz Al-Hawiga", None),  # a sub-district of the project's district
         ("IQG13Q01", "الحويجة", None),
-        ("IQG13Q04", "Hawija", "Project KRK-01 is in the district Kirkuk, not Al-Hawiga."),
-        (None, "Qayyarah", "Project KRK-01 is in Kirkuk, not Ninewa."),
+        (
+            "IQG13Q04",
+            "Hawija",
+            "Al-Hawiga (IQG13Q01, district of Kirkuk) is outside the places KRK-01 covers: "
+            "Kirkuk (district of Kirkuk).",
+        ),
+        (None, "Qayyarah", "Al-Qayarra is in Ninewa, not in Kirkuk."),
         (None, "Ninewa", "Ninewa is a governorate: give a district or sub-district here."),
     ],
 )
