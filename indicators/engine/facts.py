@@ -194,8 +194,7 @@ def build_cubes(
     splits: bool,
     project_ids: list[int] | None = None,
     activity_type_ids: list[int] | None = None,
-    governorate_id: int | None = None,
-    district_id: int | None = None,
+    places: tuple[list[int], list[int]] | None = None,
 ) -> None:
     """Sum the approved records of ``sources`` (codes) into small temporary
     tables dropped at commit, one scan of each source table, each as its
@@ -207,9 +206,9 @@ def build_cubes(
     PostgreSQL adds up much faster than numerics. With ``project_ids``,
     only the records of those projects; with ``activity_type_ids`` only
     those of these activity types where records have one; with
-    ``governorate_id`` (``district_id``) only the records made in that
-    governorate (district): their own place, not their project's, since a
-    national project's records sit in many.
+    ``places`` (governorate ids, district ids) only the records made in one
+    of them: their own place, not their project's, since a national
+    project's records sit in many.
     For figures that read no other: a district's, a project's, BSP packages.
     ``within`` is formatted by each source with ``alias`` (its table) and
     ``g`` and ``dist`` (its governorate and district expressions)."""
@@ -223,10 +222,7 @@ def build_cubes(
         if activity_type_ids is not None and source.by_activity_type:
             within += " AND {alias}.activity_type_id = ANY(%s)"
             within_params.append(list(activity_type_ids))
-        if governorate_id is not None:
-            within += " AND {g} = %s"
-            within_params.append(governorate_id)
-        if district_id is not None:
-            within += " AND {dist} = %s"
-            within_params.append(district_id)
+        if places is not None:
+            within += " AND ({g} = ANY(%s) OR {dist} = ANY(%s))"
+            within_params.extend(places)
         source.cube(cursor, ranges, within, within_params, splits=splits)

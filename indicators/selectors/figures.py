@@ -144,8 +144,7 @@ def figures(queries: Iterable[FigureQuery]) -> dict[FigureQuery, Figure]:
                 splits=splits,
                 project_ids=_cube_projects(cursor, [r.cube_projects(q) for r, q in asked]),
                 activity_type_ids=_union([r.cube_activity_types(q) for r, q in asked]),
-                governorate_id=_one({r._governorate(q) for r, q in asked}),
-                district_id=_one({r._district(q) for r, q in asked}),
+                places=_places([(r._governorate(q), r._district(q)) for r, q in asked]),
             )
         for code, asked in by_definition.items():
             answers.update(readers[code].read(cursor, asked))
@@ -166,10 +165,19 @@ def _cube_projects(cursor, cuts: list[tuple[str, list] | None]) -> list[int] | N
     return [row[0] for row in cursor.fetchall()]
 
 
-def _one(ids: set[int | None]) -> int | None:
-    """The one governorate (district) every figure cuts, records by their own
-    place; None when they cut several, or some cut none."""
-    return next(iter(ids)) if len(ids) == 1 else None
+def _places(cuts: list[tuple[int | None, int | None]]) -> tuple[list[int], list[int]] | None:
+    """The governorates and districts the figures cut, (governorate, district)
+    each: records by their own place, a district where one is cut, else its
+    governorate. None when a figure cuts no place (it reads every record)."""
+    governorates, districts = set(), set()
+    for governorate, district in cuts:
+        if district is not None:
+            districts.add(district)
+        elif governorate is not None:
+            governorates.add(governorate)
+        else:
+            return None
+    return sorted(governorates), sorted(districts)
 
 
 def _union(sets: list[set[int] | None]) -> list[int] | None:
