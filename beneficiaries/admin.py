@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from beneficiaries.admin_review import ReviewActionsMixin
 from beneficiaries.models import (
+    SPLITS,
     ActivityType,
     AgeGroup,
     Answer,
@@ -333,6 +334,10 @@ class AssistanceRecordAdmin(RecomputeAfterChangeMixin, BigTableMixin, SimpleHist
     fieldsets = [
         (None, {"fields": ["project", "activity_type", "delivered_on", "status"]}),
         (_("Reached"), {"fields": ["units", "households", "people", "household_size"]}),
+        (
+            _("Recipients as recorded (empty: not recorded)"),
+            {"fields": [tuple(columns.values()) for columns in SPLITS.values()]},
+        ),
         *_breakdown_fieldsets(),
         (_("Verified by"), {"fields": ["visit", "beneficiary"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
