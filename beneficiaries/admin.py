@@ -22,6 +22,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from beneficiaries.admin_review import ReviewActionsMixin
 from beneficiaries.models import (
+    RECIPIENT_FIELDS,
+    SPLIT_FIELDS,
     SPLITS,
     ActivityType,
     AgeGroup,
@@ -40,6 +42,7 @@ from beneficiaries.models import (
     VisitLocation,
     recipient_field,
 )
+from beneficiaries.models_splits import splits_resolve
 from beneficiaries.services import strip_photo_metadata
 from beneficiaries.survey_results import SurveyResult, SurveyResultCount
 from programmes.admin import GOVERNORATE_BOUNDARY, GovernorateFilter
@@ -302,8 +305,21 @@ class DeliveredYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AssistanceRecordForm(forms.ModelForm):
+    """A dimension whose split columns are all left empty takes the sums of
+    the crossing's cells (``splits_resolve``), as on the visit form and in
+    the API; the record's ``clean`` then checks both against the people."""
+
+    def clean(self):
+        data = super().clean()
+        given = {column: data.get(column) for column in [*SPLIT_FIELDS, *RECIPIENT_FIELDS]}
+        data.update(splits_resolve(given))
+        return data
+
+
 @admin.register(AssistanceRecord)
 class AssistanceRecordAdmin(RecomputeAfterChangeMixin, BigTableMixin, SimpleHistoryAdmin):
+    form = AssistanceRecordForm
     list_display = [
         "id",
         "delivered_on",

@@ -125,8 +125,15 @@ def splits_resolve(values: Mapping[str, int | None]) -> dict[str, int | None]:
 def splits_errors(values: Mapping[str, int | None], people: int | None) -> dict[str, str]:
     """What is wrong with a record's splits, as {field: message}: a dimension
     adding up to more than ``people``, or a split column below the crossing's
-    cells of it. Empty when all is well."""
+    cells of it. Empty when all is well. A crossing above the people is said
+    once, not again for each dimension that only sums it."""
     errors: dict[str, str] = {}
+    crossing = sum(values.get(cell) or 0 for cell in RECIPIENT_FIELDS)
+    if people is not None and crossing > people:
+        errors["people"] = _(
+            "The recipients by sex, age and population group add up to %(breakdown)s, "
+            "more than the %(people)s people recorded."
+        ) % {"breakdown": crossing, "people": people}
     for dimension, columns in SPLITS.items():
         for code, column in columns.items():
             cells = sum(values.get(cell) or 0 for cell in split_cells(dimension, code))
@@ -140,7 +147,7 @@ def splits_errors(values: Mapping[str, int | None], people: int | None) -> dict[
                     "cells": cells,
                 }
         total = sum(values.get(column) or 0 for column in columns.values())
-        if people is not None and total > people:
+        if people is not None and total > people and total != crossing:
             message = _("%(what)s is more than the %(people)s people.") % {
                 "what": _DIMENSION_SUM[dimension] % {"sum": total},
                 "people": people,
