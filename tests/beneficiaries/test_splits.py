@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from beneficiaries import selectors
 from beneficiaries.models import AssistanceRecord
 from beneficiaries.models_splits import splits_resolve
 from tests.beneficiaries.test_services import draft, errors_of, line, world  # noqa: F401
@@ -127,3 +128,11 @@ def test_the_migration_turns_crossings_into_splits_and_leaves_the_rest_not_recor
         ("f", "60+", "host"): 1,
     }
     assert bare.sex_f is None and bare.age_18_59 is None and bare.pop_idp is None
+
+
+def test_a_visit_shows_a_lines_splits_and_what_was_not_recorded(world):  # noqa: F811
+    visit = draft(world)
+    line(visit, world, people=120, households=20, recipients={"sex_f": 70, "pop_host": 120})
+    (shown,) = selectors.visit_contents(visit)["lines"]
+    cells = [(str(label), count) for label, count in shown.cells]
+    assert cells == [("Women", 70), ("sex not recorded", 50), ("Host community", 120)]
