@@ -35,7 +35,13 @@ from rest_framework import exceptions, mixins, serializers
 
 from api.base import ApiViewSet, Role
 from exports import hxl
-from indicators.models import SPLIT_COLUMNS, SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
+from indicators.models import (
+    NOT_RECORDED_FIELDS,
+    SPLIT_COLUMNS,
+    SPLIT_FIELDS,
+    IndicatorDefinition,
+    IndicatorValue,
+)
 from indicators.selectors import small_count_hidden, small_counts_hidden, values_in_cells
 from programmes.access import user_role
 from programmes.models import Donor, Governorate, Programme
@@ -86,8 +92,11 @@ def _hidden_fields(row: IndicatorValue) -> set[str]:
     if row.definition_measure == IndicatorDefinition.Measure.USD:
         return set()
     hidden = {"value"} if small_count_hidden(row.value) else set()
-    for columns in SPLIT_COLUMNS.values():
-        hidden |= small_counts_hidden({column: getattr(row, column) for column in columns.values()})
+    for dimension, columns in SPLIT_COLUMNS.items():
+        # The categories and "not recorded" add up to the value: one group.
+        counts = {column: getattr(row, column) for column in columns.values()}
+        counts[NOT_RECORDED_FIELDS[dimension]] = row.not_recorded(dimension)
+        hidden |= small_counts_hidden(counts)
     return hidden
 
 
@@ -118,6 +127,17 @@ class ValueSerializer(serializers.ModelSerializer):
     suppressed_fields = serializers.SerializerMethodField(
         help_text=_("The fields hidden as small counts (null in this row).")
     )
+    sex_not_recorded = serializers.SerializerMethodField(
+        help_text=_("The people of the value whose sex was not recorded; null without splits.")
+    )
+    age_not_recorded = serializers.SerializerMethodField(
+        help_text=_("The people of the value whose age was not recorded; null without splits.")
+    )
+    pop_not_recorded = serializers.SerializerMethodField(
+        help_text=_(
+            "The people of the value whose population group was not recorded; null without splits."
+        )
+    )
     split_value = serializers.SerializerMethodField(
         help_text=_(
             "With ?sex=, ?age_group= or ?population_group=: the count of that category "
@@ -139,6 +159,7 @@ class ValueSerializer(serializers.ModelSerializer):
             "suppressed",
             "suppressed_fields",
             *SPLIT_FIELDS,
+            *NOT_RECORDED_FIELDS.values(),
             "split_value",
             "multiplier_value",
             "computed_at",
@@ -164,6 +185,15 @@ class ValueSerializer(serializers.ModelSerializer):
 
     def get_suppressed_fields(self, row) -> list[str]:
         return sorted(self._hidden(row))
+
+    def get_sex_not_recorded(self, row) -> int | None:
+        return row.not_recorded("sex")
+
+    def get_age_not_recorded(self, row) -> int | None:
+        return row.not_recorded("age_group")
+
+    def get_pop_not_recorded(self, row) -> int | None:
+        return row.not_recorded("population_group")
 
     def get_split_value(self, row) -> int | None:
         column = self.context.get("split_column")
@@ -295,6 +325,7 @@ class ValueViewSet(mixins.ListModelMixin, ApiViewSet):
         "value",
         "split_value",
         *SPLIT_FIELDS,
+        *NOT_RECORDED_FIELDS.values(),
         definition="indicator_code",
         governorate="adm1_code",
         programme="programme_code",

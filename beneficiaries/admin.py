@@ -23,6 +23,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from beneficiaries.admin_place import PlacedAdminForm
 from beneficiaries.admin_review import ReviewActionsMixin
 from beneficiaries.models import (
+    RECIPIENT_FIELDS,
+    SPLIT_FIELDS,
+    SPLITS,
     ActivityType,
     AgeGroup,
     Answer,
@@ -40,6 +43,7 @@ from beneficiaries.models import (
     VisitLocation,
     recipient_field,
 )
+from beneficiaries.models_splits import splits_resolve
 from beneficiaries.services import strip_photo_metadata
 from beneficiaries.survey_results import SurveyResult, SurveyResultCount
 from programmes.admin import GOVERNORATE_BOUNDARY, GovernorateFilter
@@ -303,8 +307,21 @@ class DeliveredYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AssistanceRecordForm(forms.ModelForm):
+    """A dimension whose split columns are all left empty takes the sums of
+    the crossing's cells (``splits_resolve``), as on the visit form and in
+    the API; the record's ``clean`` then checks both against the people."""
+
+    def clean(self):
+        data = super().clean()
+        given = {column: data.get(column) for column in [*SPLIT_FIELDS, *RECIPIENT_FIELDS]}
+        data.update(splits_resolve(given))
+        return data
+
+
 @admin.register(AssistanceRecord)
 class AssistanceRecordAdmin(RecomputeAfterChangeMixin, BigTableMixin, SimpleHistoryAdmin):
+    form = AssistanceRecordForm
     list_display = [
         "id",
         "delivered_on",
@@ -336,6 +353,10 @@ class AssistanceRecordAdmin(RecomputeAfterChangeMixin, BigTableMixin, SimpleHist
     fieldsets = [
         (None, {"fields": ["project", "place", "activity_type", "delivered_on", "status"]}),
         (_("Reached"), {"fields": ["units", "households", "people", "household_size"]}),
+        (
+            _("Recipients as recorded (empty: not recorded)"),
+            {"fields": [tuple(columns.values()) for columns in SPLITS.values()]},
+        ),
         *_breakdown_fieldsets(),
         (_("Verified by"), {"fields": ["visit", "beneficiary"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),

@@ -19,6 +19,8 @@ from beneficiaries.models import (
     ISSUE_MAX_LENGTH,
     RECIPIENT_FIELDS,
     RETURN_REASON_MAX_LENGTH,
+    SPLIT_FIELDS,
+    SPLITS,
     ActivityType,
     AgeGroup,
     AssistanceRecord,
@@ -31,6 +33,7 @@ from beneficiaries.models import (
     Sex,
     recipient_field,
 )
+from beneficiaries.models_splits import splits_resolve
 from programmes.l10n import LocalDateField
 from programmes.models_coverage import project_where
 from programmes.places import place_resolve
@@ -159,9 +162,12 @@ class VisitForm(forms.Form):
 
 
 class AssistanceLineForm(forms.Form):
-    """One line of assistance the visit verifies; the recipients by sex × age
-    group × population group are 32 optional counts (blank is 0), laid out
-    by ``breakdown()`` as one small grid per population group."""
+    """One line of assistance the visit verifies. The recipients as recorded:
+    by sex, by age group, by population group, ten optional counts (blank is
+    not recorded), laid out by ``splits()``; and, where known, crossed by sex
+    × age group × population group, 32 optional counts (blank is 0) laid out
+    by ``breakdown()`` as one small grid per population group, whose sums a
+    dimension left blank takes."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     activity_type = forms.ModelChoiceField(
@@ -203,6 +209,8 @@ class AssistanceLineForm(forms.Form):
         self.visit_date = visit_date
         super().__init__(*args, **kwargs)
         self.fields["activity_type"].widget.sectors = sectors or {}
+        for column in SPLIT_FIELDS:
+            self.fields[column] = _count(column, required=False, **{"class": "split"})
         for column in RECIPIENT_FIELDS:
             self.fields[column] = _count(
                 column,
@@ -211,9 +219,13 @@ class AssistanceLineForm(forms.Form):
                 **{"class": "cell", "aria-label": str(_label(AssistanceRecord, column))},
             )
 
-    def recipients(self) -> dict[str, int]:
+    def recipients(self) -> dict[str, int | None]:
+        """Cells (blank: 0) and split columns (blank: None, not recorded)."""
         data = getattr(self, "cleaned_data", {})
-        return {column: data.get(column) or 0 for column in RECIPIENT_FIELDS}
+        return {
+            **{column: data.get(column) for column in SPLIT_FIELDS},
+            **{column: data.get(column) or 0 for column in RECIPIENT_FIELDS},
+        }
 
     def clean(self):
         data = super().clean()
@@ -236,6 +248,18 @@ class AssistanceLineForm(forms.Form):
             if field in self.fields and field not in self.errors:
                 self.add_error(field, message)
         return data
+
+    def splits(self) -> list[dict]:
+        """The split fields, one row per dimension (sex, age group, population group)."""
+        labels = {
+            "sex": _("By sex"),
+            "age_group": _("By age group"),
+            "population_group": _("By population group"),
+        }
+        return [
+            {"label": labels[dimension], "fields": [self[column] for column in columns.values()]}
+            for dimension, columns in SPLITS.items()
+        ]
 
     def breakdown(self) -> list[dict]:
         """The recipient fields as one grid per population group: rows by sex,
@@ -270,9 +294,10 @@ class AssistanceLineForm(forms.Form):
     def breakdown_open(self) -> bool:
         """Whether the grids are shown unfolded: when a cell holds a count, or
         something about the recipients is wrong."""
-        if self.is_bound and ("people" in self.errors or set(self.errors) & set(RECIPIENT_FIELDS)):
+        filled = [*SPLIT_FIELDS, *RECIPIENT_FIELDS]
+        if self.is_bound and ("people" in self.errors or set(self.errors) & set(filled)):
             return True
-        return any(self[column].value() not in (None, "", 0, "0") for column in RECIPIENT_FIELDS)
+        return any(self[column].value() not in (None, "", 0, "0") for column in filled)
 
 
 AGE_HEADERS = [(age.value, age.label) for age in AgeGroup]
@@ -316,9 +341,22 @@ def line_initial(records: list[AssistanceRecord], visit_date=None) -> list[dict]
             "people": record.people,
             "household_size": record.household_size,
             **{column: getattr(record, column) or None for column in RECIPIENT_FIELDS},
+            **_splits_initial(record),
         }
         for record in records
     ]
+
+
+def _splits_initial(record: AssistanceRecord) -> dict:
+    """A record's split columns for the form, blank where a dimension is just
+    its cells' sums (so that changing a cell changes them too)."""
+    derived = splits_resolve({column: getattr(record, column) for column in RECIPIENT_FIELDS})
+    initial = {}
+    for columns in SPLITS.values():
+        own = [getattr(record, column) for column in columns.values()]
+        if own != [derived[column] for column in columns.values()]:
+            initial.update(dict(zip(columns.values(), own, strict=True)))
+    return initial
 
 
 def referral_initial(referrals: list[Referral]) -> list[dict]:

@@ -11,11 +11,23 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from beneficiaries.models_place import PlacedRecord
+from beneficiaries.models_splits import (  # noqa: F401 (the names other modules import from here)
+    RECIPIENT_CELLS,
+    RECIPIENT_FIELDS,
+    SPLIT_FIELDS,
+    SPLITS,
+    AgeGroup,
+    PopulationGroup,
+    RecipientBreakdown,
+    Sex,
+    recipient_field,
+    split_constraints,
+    splits_errors,
+)
 from programmes.models import Governorate, Project, Sector, SubDistrict
 
 HOUSEHOLD_SIZE_MIN = 1
@@ -34,25 +46,6 @@ class ReviewStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
     RETURNED = "returned", _("Returned")
-
-
-class Sex(models.TextChoices):
-    FEMALE = "f", _("Female")
-    MALE = "m", _("Male")
-
-
-class AgeGroup(models.TextChoices):
-    CHILD = "0-5", _("0–5 years")
-    YOUTH = "6-17", _("6–17 years")
-    ADULT = "18-59", _("18–59 years")
-    ELDERLY = "60+", _("60 years and over")
-
-
-class PopulationGroup(models.TextChoices):
-    IDP = "idp", _("Internally displaced")
-    RETURNEE = "returnee", _("Returnee")
-    HOST = "host", _("Host community")
-    REFUGEE = "refugee", _("Refugee")
 
 
 class ActivityType(models.Model):
@@ -221,63 +214,13 @@ class Photo(models.Model):
         return self.caption
 
 
-def recipient_field(sex: str, age_group: str, population_group: str) -> str:
-    """The column of one sex × age group × population group cell, e.g.
-    ("f", "18-59", "idp") -> "f_18_59_idp", ("m", "60+", "host") -> "m_60plus_host"."""
-    age = age_group.replace("+", "plus").replace("-", "_")
-    return f"{sex}_{age}_{population_group}"
-
-
-# Every cell of the breakdown, in a fixed order: (sex, age group, population group, column).
-RECIPIENT_CELLS = [
-    (sex, age, group, recipient_field(sex, age, group))
-    for sex in Sex.values
-    for age in AgeGroup.values
-    for group in PopulationGroup.values
-]
-RECIPIENT_FIELDS = [cell[3] for cell in RECIPIENT_CELLS]
-
-
-def _breakdown_total():
-    total = F(RECIPIENT_FIELDS[0])
-    for column in RECIPIENT_FIELDS[1:]:
-        total = total + F(column)
-    return total
-
-
-# An abstract model with one column per cell, so that the record (and its
-# history) gets all 32 as ordinary fields.
-RecipientBreakdown = type(
-    "RecipientBreakdown",
-    (models.Model,),
-    {
-        "__module__": __name__,
-        "Meta": type("Meta", (), {"abstract": True}),
-        **{
-            column: models.PositiveIntegerField(
-                format_lazy(
-                    "{} · {} · {}",
-                    Sex(sex).label,
-                    AgeGroup(age).label,
-                    PopulationGroup(group).label,
-                ),
-                default=0,
-            )
-            for sex, age, group, column in RECIPIENT_CELLS
-        },
-    },
-)
-
-
 class AssistanceRecord(RecipientBreakdown, PlacedRecord):
     """What was delivered to whom: ``units`` of an activity type reaching
     ``households`` households and ``people`` direct recipients.
 
-    ``people`` is the total of direct recipients; its breakdown by sex × age
-    group × population group is in the 32 columns named by ``recipient_field``
-    (e.g. ``f_18_59_idp``: women aged 18–59 who are internally displaced),
-    which never add up to more than ``people`` and, where the breakdown is
-    complete, add up to it. ``household_size`` is the size recorded for the households
+    ``people`` is the total of direct recipients; its splits by sex, by age
+    group and by population group, as far as recorded, are in the ten split
+    columns, and a crossing of them in the 32 cells (``models_splits``). ``household_size`` is the size recorded for the households
     reached, when known; it wins over the default multiplier in indicators.
     """
 
@@ -349,10 +292,7 @@ class AssistanceRecord(RecipientBreakdown, PlacedRecord):
                 condition=Q(households__lte=F("people")),
                 name="assistance_households_not_above_people",
             ),
-            models.CheckConstraint(
-                condition=Q(people__gte=_breakdown_total()),
-                name="assistance_breakdown_not_above_people",
-            ),
+            *split_constraints("assistance"),
             # A batch's rows are written once: a second write of the same import
             # (a task delivered again) fails here rather than doubling the records.
             models.UniqueConstraint(
@@ -369,28 +309,12 @@ class AssistanceRecord(RecipientBreakdown, PlacedRecord):
     def __str__(self) -> str:
         return f"{self.activity_type} × {self.units} ({self.delivered_on})"
 
-    def recipients(self) -> dict[tuple[str, str, str], int]:
-        """The breakdown as {(sex, age group, population group): people}, non-zero cells only."""
-        return {
-            (sex, age, group): getattr(self, column)
-            for sex, age, group, column in RECIPIENT_CELLS
-            if getattr(self, column)
-        }
-
-    def set_recipients(self, counts: dict[tuple[str, str, str], int]) -> None:
-        """Replace the breakdown (cells not given become 0); does not save."""
-        for sex, age, group, column in RECIPIENT_CELLS:
-            setattr(self, column, counts.get((sex, age, group), 0))
-
     def clean(self) -> None:
         super().clean()
-        errors = {}
-        breakdown = sum(getattr(self, column) or 0 for column in RECIPIENT_FIELDS)
-        if self.people is not None and breakdown > self.people:
-            errors["people"] = _(
-                "The recipients by sex, age and population group add up to %(breakdown)s, "
-                "more than the %(people)s people recorded."
-            ) % {"breakdown": breakdown, "people": self.people}
+        errors = splits_errors(
+            {column: getattr(self, column) for column in [*SPLIT_FIELDS, *RECIPIENT_FIELDS]},
+            self.people,
+        )
         if (
             self.households is not None
             and self.people is not None

@@ -24,6 +24,7 @@ from beneficiaries.access import (
 )
 from beneficiaries.models import (
     RECIPIENT_FIELDS,
+    SPLITS,
     ActivityType,
     Answer,
     AssistanceRecord,
@@ -36,6 +37,7 @@ from beneficiaries.models import (
     Survey,
     VisitLocation,
 )
+from beneficiaries.models_splits import SPLIT_LABELS
 from programmes.access import projects_for_user, user_role
 from programmes.models import Governorate, Programme, Project, UserProfile
 
@@ -148,11 +150,12 @@ def visit_feedback(visit: MonitoringVisit) -> list[FeedbackResponse]:
 
 def visit_contents(visit: MonitoringVisit) -> dict[str, list]:
     """The visit's assistance lines (with their activity types, and ``cells``:
-    the non-zero recipient counts as (label, count)), referrals, feedback
+    the splits as recorded, each dimension's "not recorded", then the
+    non-zero crossing counts, as (label, count)), referrals, feedback
     responses (``visit_feedback``) and photos. Five queries."""
     lines = list(visit.assistance.select_related("activity_type").order_by("id"))
     for line in lines:
-        line.cells = [
+        line.cells = _split_counts(line) + [
             (AssistanceRecord._meta.get_field(column).verbose_name, getattr(line, column))
             for column in RECIPIENT_FIELDS
             if getattr(line, column)
@@ -163,6 +166,30 @@ def visit_contents(visit: MonitoringVisit) -> dict[str, list]:
         "feedback": visit_feedback(visit),
         "photos": list(visit.photos.order_by("id")),
     }
+
+
+_NOT_RECORDED_LABELS = {
+    "sex": gettext_lazy("sex not recorded"),
+    "age_group": gettext_lazy("age not recorded"),
+    "population_group": gettext_lazy("population group not recorded"),
+}
+
+
+def _split_counts(line: AssistanceRecord) -> list[tuple]:
+    """The splits a line recorded, as (label, count), each recorded dimension
+    followed by its "not recorded" when some are."""
+    counts = []
+    for dimension, split in line.splits().items():
+        recorded = [
+            (SPLIT_LABELS[SPLITS[dimension][code]], count)
+            for code, count in split.items()
+            if code != "not_recorded" and count is not None
+        ]
+        if recorded:
+            counts += recorded
+            if split["not_recorded"]:
+                counts.append((_NOT_RECORDED_LABELS[dimension], split["not_recorded"]))
+    return counts
 
 
 def visit_location(visit: MonitoringVisit | None) -> VisitLocation | None:

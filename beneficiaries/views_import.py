@@ -22,7 +22,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from beneficiaries import access, imports, selectors
-from beneficiaries.models import ActivityType, AgeGroup, PopulationGroup, Sex, recipient_field
+from beneficiaries.models import (
+    SPLIT_FIELDS,
+    ActivityType,
+    AgeGroup,
+    PopulationGroup,
+    Sex,
+    recipient_field,
+)
+from beneficiaries.models_splits import SPLIT_LABELS
 
 RUNNING = imports.RUNNING_STATES
 STEPS = dict(imports.State.choices)
@@ -78,7 +86,11 @@ def template_xlsx() -> bytes:
     notes.append([_("column"), _("required"), _("meaning")])
     for name, required, text in column_docs():
         notes.append([name, _("yes") if required else _("no"), text])
-    breakdown = _("Recipients by sex, age group and population group; empty means 0.")
+    for name, label, aliases in split_columns():
+        notes.append([name, _("no"), _SPLIT_DOC % {"label": label, "aliases": aliases}])
+    breakdown = _(
+        "Recipients crossed by sex, age group and population group, if recorded so; empty means 0."
+    )
     notes.append(["f_0_5_idp … m_60plus_refugee", _("no"), breakdown])
     out = io.BytesIO()
     workbook.save(out)
@@ -88,6 +100,24 @@ def template_xlsx() -> bytes:
 def _require_importer(request: HttpRequest) -> None:
     if not access.import_can_start(request.user):
         raise Http404
+
+
+_SPLIT_DOC = _(
+    "%(label)s, as recorded (also headed %(aliases)s); empty means not recorded. "
+    "Each of sex, age group and population group adds up to no more than the people."
+)
+
+
+def split_columns() -> list[tuple[str, str, str]]:
+    """The split columns as (column, label, the other headings read as it)."""
+    aliases: dict[str, list[str]] = {}
+    for heading, column in imports.HEADER_ALIASES.items():
+        if column in SPLIT_FIELDS and heading != column:
+            aliases.setdefault(column, []).append(heading)
+    return [
+        (column, str(SPLIT_LABELS[column]), ", ".join(aliases.get(column, [])) or "–")
+        for column in SPLIT_FIELDS
+    ]
 
 
 def _breakdown_columns() -> list[tuple[str, str, list[str]]]:
@@ -120,6 +150,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             "form": form,
             "columns": column_docs(),
             "breakdown": _breakdown_columns(),
+            "splits": split_columns(),
             "groups": PopulationGroup.labels,
             "activity_types": ActivityType.objects.values_list("name", flat=True),
             "max_rows": f"{imports.MAX_ROWS:,}",

@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 
 from beneficiaries.models import RECIPIENT_FIELDS
+from beneficiaries.models_splits import SPLITS, split_cells
 from demo.build import ProjectTable, _allocate, _days
 from demo.spec import (
     ACTIVITIES,
@@ -144,6 +145,17 @@ def records_generate(
     ):
         recipients[record, CELL_COLUMN[sex, age, population]] += count
     return records, recipients
+
+
+def split_arrays(recipients: np.ndarray) -> dict[str, np.ndarray]:
+    """The ten split columns of records whose crossing is ``recipients`` (as
+    from ``records_generate``): each the sum of its cells."""
+    index = {column: i for i, column in enumerate(RECIPIENT_FIELDS)}
+    return {
+        column: recipients[:, [index[cell] for cell in split_cells(dimension, code)]].sum(axis=1)
+        for dimension, columns in SPLITS.items()
+        for code, column in columns.items()
+    }
 
 
 def visits_generate(

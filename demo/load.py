@@ -17,6 +17,7 @@ from django.db.models.functions import Cast
 
 from beneficiaries.models import (
     RECIPIENT_FIELDS,
+    SPLIT_FIELDS,
     Answer,
     AssistanceRecord,
     FeedbackResponse,
@@ -44,6 +45,7 @@ from demo.columns import (
     feedback_generate,
     records_generate,
     referrals_generate,
+    split_arrays,
     visit_links,
     visits_generate,
 )
@@ -206,8 +208,9 @@ def demo_load(
                 household_size=size or None,
                 status=STATUSES[status],
                 **dict(zip(RECIPIENT_FIELDS, breakdown, strict=True)),
+                **dict(zip(SPLIT_FIELDS, splits, strict=True)),
             )
-            for project, activity, link, day, units, households, people, size, status, breakdown in zip(
+            for project, activity, link, day, units, households, people, size, status, breakdown, splits in zip(
                 table.ids[records["project"]].tolist(),
                 activity_ids[records["activity"]].tolist(),
                 links.tolist(),
@@ -218,6 +221,7 @@ def demo_load(
                 records["household_size"].tolist(),
                 records["status"].tolist(),
                 recipients.tolist(),
+                np.column_stack(list(split_arrays(recipients).values())).tolist(),
                 strict=True,
             )
         ],

@@ -15,6 +15,7 @@ from django.db import connection, models, transaction
 
 from beneficiaries.models import (
     RECIPIENT_FIELDS,
+    SPLIT_FIELDS,
     Answer,
     AssistanceRecord,
     FeedbackResponse,
@@ -36,6 +37,7 @@ from demo.columns import (
     feedback_generate,
     records_generate,
     referrals_generate,
+    split_arrays,
     visit_links,
     visits_generate,
 )
@@ -306,7 +308,7 @@ def scale_load(*, n_records: int, seed: int = DEFAULT_SEED, log: Log = print) ->
             AssistanceRecord,
             ["id", "project_id", "activity_type_id", "visit_id", "delivered_on", "units",
              "households", "people", "household_size", "status", "created_at", "updated_at",
-             *RECIPIENT_FIELDS],
+             *RECIPIENT_FIELDS, *SPLIT_FIELDS],
             pd.DataFrame(
                 {
                     "id": ids,
@@ -322,6 +324,7 @@ def scale_load(*, n_records: int, seed: int = DEFAULT_SEED, log: Log = print) ->
                     "created": day,
                     "updated": day,
                     **{column: recipients[:, i] for i, column in enumerate(RECIPIENT_FIELDS)},
+                    **split_arrays(recipients),
                 }
             ),
         )  # fmt: skip

@@ -14,8 +14,8 @@ and is this project's own, as HXL allows.
 
 from __future__ import annotations
 
-from beneficiaries.models import RECIPIENT_CELLS
-from indicators.models import SPLIT_COLUMNS
+from beneficiaries.models import RECIPIENT_CELLS, SPLITS
+from indicators.models import NOT_RECORDED_FIELDS, SPLIT_COLUMNS
 
 SEX = {"f": "+f", "m": "+m"}
 AGE = {"0-5": "+age0_5", "6-17": "+age6_17", "18-59": "+age18_59", "60+": "+age60plus"}
@@ -103,6 +103,17 @@ HXL: dict[str, str] = {
 # The split columns of an indicator value: sex_f -> "#affected+f", pop_idp -> "#affected+idps".
 _CATEGORY = {"sex": SEX, "age_group": AGE, "population_group": POPULATION}
 for _dimension, _columns in SPLIT_COLUMNS.items():
+    for _code, _column in _columns.items():
+        HXL[_column] = "#affected" + _CATEGORY[_dimension][_code]
+
+# What a dimension leaves unsplit: "#affected+unspecified+sex" (as a respondent's
+# own "#affected+sex"), beside the categories.
+_DIMENSION = {"sex": "+sex", "age_group": "+age", "population_group": "+type"}
+for _dimension, _column in NOT_RECORDED_FIELDS.items():
+    HXL[_column] = "#affected+unspecified" + _DIMENSION[_dimension]
+
+# The split columns of an assistance record: the value's, but for "60+".
+for _dimension, _columns in SPLITS.items():
     for _code, _column in _columns.items():
         HXL[_column] = "#affected" + _CATEGORY[_dimension][_code]
 

@@ -283,6 +283,21 @@ SPLIT_COLUMNS = {
     },
 }
 SPLIT_FIELDS = [column for columns in SPLIT_COLUMNS.values() for column in columns.values()]
+# Beside the categories of a split: the people a dimension leaves unsplit.
+NOT_RECORDED = "not_recorded"
+# Where outputs (API, exports) put each dimension's "not recorded".
+NOT_RECORDED_FIELDS = {
+    "sex": "sex_not_recorded",
+    "age_group": "age_not_recorded",
+    "population_group": "pop_not_recorded",
+}
+
+
+def not_recorded(total, splits, dimension: str) -> int:
+    """The people of ``total`` that ``splits`` ({split column: people}) do not
+    split along ``dimension``: "not recorded", never invented into a category."""
+    recorded = sum(splits.get(column) or 0 for column in SPLIT_COLUMNS[dimension].values())
+    return max(int(total or 0) - recorded, 0)
 
 
 def _split_field(label: str) -> models.BigIntegerField:
@@ -384,6 +399,14 @@ class IndicatorValue(models.Model):
         columns = SPLIT_COLUMNS[dimension]
         values = {code: getattr(self, column) for code, column in columns.items()}
         return None if all(v is None for v in values.values()) else values
+
+    def not_recorded(self, dimension: str) -> int | None:
+        """The people of the value not split along ``dimension`` (the records
+        did not say), or None for a definition without splits."""
+        if self.split(dimension) is None:
+            return None
+        splits = {column: getattr(self, column) for column in SPLIT_FIELDS}
+        return not_recorded(self.value, splits, dimension)
 
 
 class RecomputeJob(models.Model):

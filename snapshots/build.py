@@ -22,7 +22,12 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import Photo, PopulationGroup, ReviewStatus
 from indicators.breakdowns import feedback_average
-from indicators.models import SPLIT_COLUMNS, HouseholdMultiplier, IndicatorDefinition
+from indicators.models import (
+    NOT_RECORDED,
+    SPLIT_COLUMNS,
+    HouseholdMultiplier,
+    IndicatorDefinition,
+)
 from indicators.selectors import figure_shown, figure_target, figures_shown
 from programmes.models import Project, Sector
 from snapshots.cadence import Period, as_of_note
@@ -353,19 +358,21 @@ class _Document:
         got = self._splits(text, section, block)
         if got is None:
             return None
-        _found, splits = got
+        found, splits = got
         female, male = splits.get("sex_f") or 0, splits.get("sex_m") or 0
         if not female and not male:
             return None
-        shown = figures_shown({"f": female, "m": male}, protect=True)
+        # The people whose sex was not recorded: shown as such, never shared out.
+        rest = None if found.value is None else max(int(found.value) - female - male, 0)
+        shown = figures_shown({"f": female, "m": male, "n": rest or 0}, protect=True)
         return {
             "type": "gender",
             "female": female,
             "male": male,
-            "not_recorded": None,
+            "not_recorded": rest,
             "female_display": str(shown["f"]["display"]),
             "male_display": str(shown["m"]["display"]),
-            "not_recorded_display": "",
+            "not_recorded_display": str(shown["n"]["display"]) if rest else "",
         }
 
     def _population_table(self, content: dict, section, block) -> dict | None:
@@ -378,6 +385,10 @@ class _Document:
             code: splits.get(column) or 0
             for code, column in SPLIT_COLUMNS["population_group"].items()
         }
+        if found.value is not None and any(values.values()):
+            # The people of no recorded group: a row of their own, last.
+            values[NOT_RECORDED] = max(int(found.value) - sum(values.values()), 0)
+            labels[NOT_RECORDED] = _("Not recorded")
         shown = figures_shown(values, protect=True)
         rows = [
             [str(labels.get(code, code)), str(shown[code]["display"])]

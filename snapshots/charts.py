@@ -278,8 +278,8 @@ def areas_map(areas: dict) -> Chart | None:
 def gender_donut(key: str, split: dict | None) -> Chart | None:
     if not split or not ((split.get("female") or 0) + (split.get("male") or 0)):
         return None
-    labels = {"female": _("Female"), "male": _("Male")}
-    keys = [k for k in ("female", "male") if split.get(k)]
+    labels = {"female": _("Female"), "male": _("Male"), "not_recorded": _("Not recorded")}
+    keys = [k for k in ("female", "male", "not_recorded") if split.get(k)]
     figure = go.Figure(
         go.Pie(
             labels=[labels[k] for k in keys],

@@ -208,7 +208,10 @@ def _block(block: dict, key: str, svgs: dict[str, dict], photos: dict[str, dict]
             "footer": cells(block["footer"]) if block.get("footer") else None,
         }
     if kind == "gender":
-        shown = {k: block.get(f"{k}_display") or _number(block.get(k)) for k in ("female", "male")}
+        shown = {
+            k: block.get(f"{k}_display") or _number(block.get(k))
+            for k in ("female", "male", "not_recorded")
+        }
         return {"type": kind, "chart": svgs.get(key), **shown}
     if kind == "story":
         photo = photos.get(key)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from beneficiaries.models import Answer, Photo, PopulationGroup, Question, ReviewStatus
 from beneficiaries.survey_results import SurveyResultCount
 from indicators import sources
-from indicators.models import SPLIT_COLUMNS, IndicatorDefinition
+from indicators.models import NOT_RECORDED, SPLIT_COLUMNS, IndicatorDefinition
 from indicators.periods import quarter_label
 from indicators.selectors import (
     figure_shown,
@@ -84,14 +84,17 @@ def _sums(rows: Iterable[dict]) -> dict[int, dict]:
 
 
 def _sex_split(found: Iterable[dict]) -> dict | None:
-    """{"female": n, "male": n} summed over cells' sums, or None when no one
-    was recorded by sex or when either count is small (1 to 4: the split is a
-    fine cut, shown to donors)."""
+    """{"female": n, "male": n, "not_recorded": n} summed over cells' sums
+    (not recorded: the value's people whose sex the records did not give),
+    or None when no one was recorded by sex or when a count is small (1 to
+    4: the split is a fine cut, shown to donors)."""
+    found = list(found)
     female = sum(f.get("sex_f", 0) for f in found)
     male = sum(f.get("sex_m", 0) for f in found)
-    if not (female or male) or small_count_hidden(female) or small_count_hidden(male):
+    rest = max(sum(f["value"] for f in found) - female - male, 0)
+    if not (female or male) or any(small_count_hidden(n) for n in (female, male, rest)):
         return None
-    return {"female": int(female), "male": int(male)}
+    return {"female": int(female), "male": int(male), "not_recorded": int(rest)}
 
 
 def _previous_figures(previous_payload: dict | None) -> dict[str, dict]:
@@ -259,7 +262,9 @@ def _build(
             code: split.get(column, 0) for code, column in SPLIT_COLUMNS["population_group"].items()
         }
         if any(sums.values()):
-            labels = dict(PopulationGroup.choices)
+            # The people of no recorded group: a bar of their own, last.
+            sums[NOT_RECORDED] = max(int(split["value"]) - sum(sums.values()), 0)
+            labels = {**dict(PopulationGroup.choices), NOT_RECORDED: _("Not recorded")}
             shown = _shown(figures_shown(sums, protect=True))
             population_groups = [
                 {"code": code, "label": str(labels.get(code, code)), **shown[code]} for code in sums

@@ -9,6 +9,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from beneficiaries.models import ActivityType, AssistanceRecord, MonitoringVisit, ReviewStatus
+from beneficiaries.models_splits import splits_resolve
 from programmes.models import District, Donor, Governorate, Programme, Project, Sector, UserProfile
 
 PASSWORD = "correct-horse-battery-staple"
@@ -145,3 +146,9 @@ class AssistanceRecordFactory(factory.django.DjangoModelFactory):
     households = 1
     people = 1
     status = ReviewStatus.APPROVED
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        # Cells given without splits: the splits are the cells' sums, as the
+        # services make them (``splits_resolve``).
+        return {**kwargs, **splits_resolve(kwargs)}

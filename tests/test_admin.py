@@ -483,6 +483,7 @@ def test_recipients_entered_in_the_admin_never_exceed_the_people(
     assert accepted.status_code == 302
     record = AssistanceRecord.objects.get()
     assert record.recipients() == {("f", "18-59", "returnee"): 3, ("m", "18-59", "returnee"): 2}
+    assert (record.sex_f, record.sex_m, record.pop_returnee) == (3, 2, 5)  # the cells' sums
 
 
 def test_a_project_given_only_its_district_takes_the_governorate_from_it(admin_client, project):

@@ -1,6 +1,9 @@
 """Assistance records over the API: what was delivered, to how many people,
-by sex × age group × population group (the 32 ``recipient_field`` columns,
-e.g. ``f_18_59_idp``), and the activity types they are of.
+split as recorded: by sex, by age group, by population group (the ten split
+columns ``sex_f`` ... ``pop_refugee``, null: not recorded; each dimension adds
+up to at most ``people``, the rest is ``*_not_recorded``), crossed where known
+(the 32 ``recipient_field`` columns, e.g. ``f_18_59_idp``, whose sums a
+dimension not given takes), and the activity types they are of.
 
 A record is written as a line of a monitoring visit, through
 ``services.assistance_line_save`` and ``assistance_line_delete``: only the
@@ -23,6 +26,8 @@ from beneficiaries.models import (
     HOUSEHOLD_SIZE_MAX,
     HOUSEHOLD_SIZE_MIN,
     RECIPIENT_FIELDS,
+    SPLIT_FIELDS,
+    SPLITS,
     ActivityType,
     AssistanceRecord,
 )
@@ -88,6 +93,10 @@ class AssistanceRecordSerializer(serializers.ModelSerializer):
             "households",
             "people",
             "household_size",
+            *SPLIT_FIELDS,
+            "sex_not_recorded",
+            "age_not_recorded",
+            "pop_not_recorded",
             *RECIPIENT_FIELDS,
             "created_at",
             "updated_at",
@@ -103,6 +112,25 @@ class AssistanceRecordSerializer(serializers.ModelSerializer):
                 ),
             },
         }
+
+    sex_not_recorded = serializers.SerializerMethodField(
+        help_text=_("The people whose sex was not recorded: people less women and men.")
+    )
+    age_not_recorded = serializers.SerializerMethodField(
+        help_text=_("The people whose age group was not recorded.")
+    )
+    pop_not_recorded = serializers.SerializerMethodField(
+        help_text=_("The people whose population group was not recorded.")
+    )
+
+    def get_sex_not_recorded(self, record) -> int:
+        return record.splits()["sex"]["not_recorded"]
+
+    def get_age_not_recorded(self, record) -> int:
+        return record.splits()["age_group"]["not_recorded"]
+
+    def get_pop_not_recorded(self, record) -> int:
+        return record.splits()["population_group"]["not_recorded"]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -125,9 +153,28 @@ class AssistanceRecordSerializer(serializers.ModelSerializer):
             households=given("households") or 0,
             people=given("people") or 0,
             household_size=given("household_size"),
-            recipients={column: given(column) or 0 for column in RECIPIENT_FIELDS},
+            recipients=self._splits(record, data),
             delivered_on=given("delivered_on"),
         )
+
+    @staticmethod
+    def _splits(record: AssistanceRecord | None, data: dict) -> dict:
+        """Cells and split columns for the service: a dimension with a split
+        column given keeps its other columns as they were (a new record: not
+        recorded); one with none given keeps the record's, unless cells were
+        given, whose sums it then takes (``splits_resolve``)."""
+        cells_given = any(column in data for column in RECIPIENT_FIELDS)
+        values = {
+            column: data[column] if column in data else getattr(record, column, 0) or 0
+            for column in RECIPIENT_FIELDS
+        }
+        for columns in SPLITS.values():
+            if any(column in data for column in columns.values()) or not cells_given:
+                for column in columns.values():
+                    values[column] = (
+                        data[column] if column in data else getattr(record, column, None)
+                    )
+        return values
 
     def create(self, validated_data):
         return self._save(None, validated_data)
@@ -187,6 +234,10 @@ class AssistanceRecordViewSet(
         "units",
         "households",
         "people",
+        *SPLIT_FIELDS,
+        "sex_not_recorded",
+        "age_not_recorded",
+        "pop_not_recorded",
         *RECIPIENT_FIELDS,
         project="project_code",
         governorate="adm1_code",

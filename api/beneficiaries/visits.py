@@ -28,6 +28,7 @@ from beneficiaries import access, services
 from beneficiaries.models import (
     ISSUE_MAX_LENGTH,
     RETURN_REASON_MAX_LENGTH,
+    SPLIT_FIELDS,
     ActivityType,
     MonitoringVisit,
     Survey,
@@ -53,6 +54,14 @@ class VisitLineSerializer(serializers.Serializer):
     households = serializers.IntegerField(min_value=0)
     people = serializers.IntegerField(min_value=0)
     household_size = serializers.IntegerField(required=False, allow_null=True)
+
+    def get_fields(self):
+        # The splits as recorded (``sex_f`` ... ``pop_refugee``): each optional,
+        # null or absent for not recorded.
+        fields = super().get_fields()
+        for column in SPLIT_FIELDS:
+            fields[column] = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+        return fields
 
 
 class VisitReferralSerializer(serializers.Serializer):
@@ -219,7 +228,7 @@ class VisitSerializer(serializers.ModelSerializer):
                 households=line["households"],
                 people=line["people"],
                 household_size=line.get("household_size"),
-                recipients={},
+                recipients={column: line.get(column) for column in SPLIT_FIELDS},
             )
             for line in lines
         ]
@@ -243,6 +252,7 @@ class VisitSerializer(serializers.ModelSerializer):
                     households=line["households"],
                     people=line["people"],
                     household_size=line.get("household_size"),
+                    recipients={column: line.get(column) for column in SPLIT_FIELDS},
                 )
                 for line in validated_data.get("lines", [])
             ],

@@ -12,6 +12,7 @@ project outside it is reported exactly like a project that does not exist.
 
 from beneficiaries.imports.parse import (
     COLUMNS,
+    HEADER_ALIASES,
     MAX_ROWS,
     REQUIRED_COLUMNS,
     ImportFileError,
@@ -37,6 +38,7 @@ from beneficiaries.imports.write import import_approve, import_return
 
 __all__ = [
     "COLUMNS",
+    "HEADER_ALIASES",
     "MAX_ROWS",
     "PREVIEW_ROWS",
     "REQUIRED_COLUMNS",

@@ -18,19 +18,20 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from beneficiaries.models import RECIPIENT_FIELDS
+from beneficiaries.models import RECIPIENT_FIELDS, SPLIT_FIELDS
 from programmes.l10n import parse_day
 
 MAX_COUNT = 2_147_483_647  # a PostgreSQL integer
 
 REQUIRED_COLUMNS = ["project", "governorate", "activity_type", "delivered_on", "people"]
-COUNT_COLUMNS = ["units", "households", "people", *RECIPIENT_FIELDS]
+COUNT_COLUMNS = ["units", "households", "people", *SPLIT_FIELDS, *RECIPIENT_FIELDS]
 COLUMNS = [
     *REQUIRED_COLUMNS,
     "district",
     "units",
     "households",
     "household_size",
+    *SPLIT_FIELDS,
     *RECIPIENT_FIELDS,
 ]
 # Other headings data collection tools use for the same column.
@@ -46,6 +47,26 @@ HEADER_ALIASES = {
     "sub_district": "district",
     "subdistrict": "district",
     "adm3_pcode": "district",
+    # A split given on its own ("58% women" is a women column and a men column).
+    "women": "sex_f",
+    "female": "sex_f",
+    "men": "sex_m",
+    "male": "sex_m",
+    "age_0_5": "age_0_5",
+    "0_5": "age_0_5",
+    "6_17": "age_6_17",
+    "18_59": "age_18_59",
+    "60+": "age_60plus",
+    "60plus": "age_60plus",
+    "age_60+": "age_60plus",
+    "idp": "pop_idp",
+    "idps": "pop_idp",
+    "returnee": "pop_returnee",
+    "returnees": "pop_returnee",
+    "host": "pop_host",
+    "host_community": "pop_host",
+    "refugee": "pop_refugee",
+    "refugees": "pop_refugee",
 }
 _THOUSANDS = re.compile(r"\d{1,3}(?:([,\u066c\u00a0\u202f ])\d{3})(?:\1\d{3})*")
 _WHOLE = re.compile(r"\d+(?:\.0+)?")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.imports.parse import COUNT_COLUMNS, cell_text, parse_count, parse_date
-from beneficiaries.models import RECIPIENT_FIELDS, ActivityType
+from beneficiaries.models import RECIPIENT_FIELDS, SPLIT_FIELDS, ActivityType
 from beneficiaries.services import assistance_line_errors, place_errors
 from programmes.access import projects_for_user, user_role
 from programmes.models import UserProfile
@@ -172,7 +172,9 @@ def check_row(row: dict, rules: Rules) -> tuple[dict, list[tuple[str, str]]]:
                 households=counts["households"],
                 people=counts["people"],
                 household_size=counts["household_size"],
-                recipients={column: counts[column] for column in RECIPIENT_FIELDS},
+                recipients={
+                    column: counts[column] for column in [*SPLIT_FIELDS, *RECIPIENT_FIELDS]
+                },
             ).items()
         )
     if project is not None and activity is not None:
@@ -184,6 +186,8 @@ def check_row(row: dict, rules: Rules) -> tuple[dict, list[tuple[str, str]]]:
         "activity_type": activity,
         "delivered_on": day,
         **{column: counts.get(column) or 0 for column in COUNT_COLUMNS},
+        # A split column left empty is not recorded (not 0).
+        **{column: counts.get(column) for column in SPLIT_FIELDS},
         "household_size": counts.get("household_size"),
     }
     return values, errors

@@ -22,7 +22,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beneficiaries.models import RECIPIENT_FIELDS, AssistanceRecord, ReviewStatus
+from beneficiaries.models import AssistanceRecord, ReviewStatus
+from beneficiaries.models_splits import splits_resolve
 from programmes.hooks import assistance_scope, recompute_after_change
 from programmes.models import Project
 
@@ -91,7 +92,7 @@ class RecordWriter:
             "households": values["households"],
             "people": values["people"],
             "household_size": values["household_size"],
-            **{column: values[column] for column in RECIPIENT_FIELDS},
+            **splits_resolve(values),
         }
         # None is written as an empty unquoted field: NULL for COPY's CSV format.
         self._csv.writerow([row[column] for column in _COLUMNS])

@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import (
     RECIPIENT_FIELDS,
+    SPLIT_FIELDS,
     ActivityType,
     AssistanceRecord,
     MonitoringVisit,
     Referral,
     ReviewStatus,
 )
+from beneficiaries.models_splits import splits_resolve
 from beneficiaries.services.common import _day, _locked, _raise_if, _require_editable, _save
 from beneficiaries.services.places import (
     Place,
@@ -119,15 +121,15 @@ def assistance_line_errors(
     recipients: Mapping[str, int | None],
 ) -> dict[str, str]:
     """What is wrong with one line of assistance, as {field: message}: more
-    households than people, recipients by sex, age and population group adding
-    up to more than the people, a household size outside 1..30, or an activity
+    households than people, recipients by sex, by age or by population group
+    adding up to more than the people, a crossing beyond its splits, a household size outside 1..30, or an activity
     type that does not fit the project's sector. Empty when all is well."""
     record = AssistanceRecord(
         units=units or 0,
         households=households or 0,
         people=people or 0,
         household_size=household_size,
-        **{column: recipients.get(column) or 0 for column in RECIPIENT_FIELDS},
+        **splits_resolve(recipients),
     )
     errors: dict[str, str] = {}
     try:
@@ -287,7 +289,9 @@ def visit_submit(*, visit: MonitoringVisit, user) -> MonitoringVisit:
             households=record.households,
             people=record.people,
             household_size=record.household_size,
-            recipients={column: getattr(record, column) for column in RECIPIENT_FIELDS},
+            recipients={
+                column: getattr(record, column) for column in [*SPLIT_FIELDS, *RECIPIENT_FIELDS]
+            },
         )
         if line:
             raise ValidationError(
@@ -377,8 +381,10 @@ def assistance_line_save(
     returned visit verifies: delivered to the visit's project, dated
     ``delivered_on`` (None: the visit's day; an earlier day must be within
     the visit's period, ``line_date_errors``), at the visit's place,
-    with the visit's status. ``recipients`` maps breakdown columns
-    (``recipient_field``) to counts; columns not given are 0."""
+    with the visit's status. ``recipients`` maps split columns (``sex_f``,
+    ``age_18_59``, ``pop_idp`` ...: not given is not recorded) and crossing
+    cells (``recipient_field``: not given is 0) to counts; a dimension with
+    no split column given takes the cells' sums (``splits_resolve``)."""
     _require_editable(visit)
     if record is not None and record.visit_id != visit.pk:
         raise ValidationError(_("This assistance line belongs to another visit."))
@@ -404,8 +410,7 @@ def assistance_line_save(
     record.activity_type = activity_type
     record.units, record.households, record.people = units, households, people
     record.household_size = household_size
-    for column in RECIPIENT_FIELDS:
-        setattr(record, column, recipients.get(column) or 0)
+    record.set_splits(recipients)
     _save(record, user=user)
     return record
 

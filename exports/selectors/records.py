@@ -8,7 +8,14 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.access import assistance_for_user, visits_for_user
-from beneficiaries.models import RECIPIENT_FIELDS, AssistanceRecord, Photo, Referral, ReviewStatus
+from beneficiaries.models import (
+    RECIPIENT_FIELDS,
+    SPLITS,
+    AssistanceRecord,
+    Photo,
+    Referral,
+    ReviewStatus,
+)
 from exports.selectors.base import (
     Column,
     ExportQueryError,
@@ -25,6 +32,25 @@ def _recipient_labels() -> dict[str, str]:
     return {
         column: AssistanceRecord._meta.get_field(column).verbose_name for column in RECIPIENT_FIELDS
     }
+
+
+_NOT_RECORDED = {
+    "sex": ("sex_not_recorded", _("sex not recorded")),
+    "age_group": ("age_not_recorded", _("age group not recorded")),
+    "population_group": ("pop_not_recorded", _("population group not recorded")),
+}
+
+
+def _record_split_columns() -> list[Column]:
+    """Each dimension's split columns as recorded, then its "not recorded"."""
+    columns = []
+    for dimension, columns_of_split in SPLITS.items():
+        columns += [
+            Column(column, AssistanceRecord._meta.get_field(column).verbose_name)
+            for column in columns_of_split.values()
+        ]
+        columns.append(Column(*_NOT_RECORDED[dimension]))
+    return columns
 
 
 def _project_filters(params: QueryDict, prefix: str = "project__") -> Q:
@@ -94,10 +120,11 @@ def assistance_records_table(*, user, params: QueryDict) -> Table:
         Column("households", _("households")),
         Column("household_size", _("recorded household size")),
         Column("people", _("people (direct recipients)")),
+        *_record_split_columns(),
         *(Column(column, label) for column, label in recipients.items()),
         Column("visit_id", _("verified by visit")),
     ]
-    rows = records.order_by("pk").values_list(
+    fields = [
         "pk",
         "project__code",
         "project__name",
@@ -123,10 +150,25 @@ def assistance_records_table(*, user, params: QueryDict) -> Table:
         "households",
         "household_size",
         "people",
+        *(column for columns in SPLITS.values() for column in columns.values()),
         *recipients,
         "visit_id",
-    )
-    return Table(columns=columns, rows=rows, shape=list)
+    ]
+    rows = records.order_by("pk").values_list(*fields)
+    people_at = fields.index("people")
+
+    def shape(row: tuple) -> list:
+        """The splits as recorded (empty: not recorded), each dimension
+        followed by the people it leaves unsplit."""
+        cells = list(row[: people_at + 1])
+        at = people_at + 1
+        for columns in SPLITS.values():
+            split = row[at : at + len(columns)]
+            cells += [*split, row[people_at] - sum(v or 0 for v in split)]
+            at += len(columns)
+        return cells + list(row[at:])
+
+    return Table(columns=columns, rows=rows, shape=shape)
 
 
 # --- Monitoring visits -------------------------------------------------------------

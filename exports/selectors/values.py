@@ -20,7 +20,12 @@ from exports.selectors.base import (
     _date,
 )
 from indicators.access import values_for_user, values_readable_by
-from indicators.models import SPLIT_COLUMNS, IndicatorDefinition, IndicatorValue
+from indicators.models import (
+    NOT_RECORDED_FIELDS,
+    SPLIT_COLUMNS,
+    IndicatorDefinition,
+    IndicatorValue,
+)
 from indicators.selectors import (
     SMALL_COUNT,
     small_count_hidden,
@@ -35,6 +40,24 @@ def _split_labels() -> dict[str, str]:
         for columns in SPLIT_COLUMNS.values()
         for column in columns.values()
     }
+
+
+# Beside each dimension's categories: the people it leaves unsplit.
+_NOT_RECORDED_LABELS = {
+    "sex": _("sex not recorded"),
+    "age_group": _("age group not recorded"),
+    "population_group": _("population group not recorded"),
+}
+
+
+def _split_columns() -> list[Column]:
+    """Each dimension's categories, then its "not recorded"."""
+    labels = _split_labels()
+    columns = []
+    for dimension, columns_of_split in SPLIT_COLUMNS.items():
+        columns += [Column(column, labels[column]) for column in columns_of_split.values()]
+        columns.append(Column(NOT_RECORDED_FIELDS[dimension], _NOT_RECORDED_LABELS[dimension]))
+    return columns
 
 
 def _whole(value):
@@ -136,7 +159,7 @@ def indicator_values_table(*, user, params: QueryDict) -> Table:
         Column("donor_code", _("donor code")),
         Column("donor_name", _("donor")),
         Column("value", _("value")),
-        *(Column(column, label) for column, label in splits.items()),
+        *_split_columns(),
         Column("multiplier", _("people per household applied")),
         Column("computed_at", _("computed at")),
     ]
@@ -175,12 +198,20 @@ def indicator_values_table(*, user, params: QueryDict) -> Table:
 
     def shape(row: tuple) -> list:
         cells = [_whole(v) for v in row]
-        if protect:
-            if row[2] != IndicatorDefinition.Measure.USD and small_count_hidden(row[value_at]):
-                cells[value_at] = f"<{SMALL_COUNT}"
-            for part in split_slices:
-                if any(v is not None for v in cells[part]):
-                    cells[part] = _protected_splits(cells[part])
-        return cells
+        value = cells[value_at]
+        if protect and row[2] != IndicatorDefinition.Measure.USD and small_count_hidden(value):
+            cells[value_at] = f"<{SMALL_COUNT}"
+        shaped = cells[: value_at + 1]
+        for part in split_slices:
+            split = cells[part]
+            if any(v is not None for v in split):
+                # "Not recorded": the value less the categories (one group with them).
+                split = [*split, max(int(value or 0) - sum(v or 0 for v in split), 0)]
+                if protect:
+                    split = _protected_splits(split)
+            else:
+                split = [*split, None]
+            shaped += split
+        return shaped + cells[split_slices[-1].stop :]
 
     return Table(columns=columns, rows=rows, shape=shape)

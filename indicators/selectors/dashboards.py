@@ -31,6 +31,7 @@ from indicators.selectors.values import (
     figures_shown,
     latest_value_parts,
     series_figures_shown,
+    split_shown,
 )
 from programmes.access import programmes_for_user, projects_for_user, user_role
 from programmes.models import Donor, Governorate, Project, UserProfile
@@ -258,27 +259,19 @@ def _dashboard(
             }
         )
 
-    # Split of the direct recipients by sex and by population group.
+    # Split of the direct recipients by sex, by population group and by age,
+    # with the people the records did not split as "not recorded".
     splits = {}
     split_def = roles.get(Role.SPLITS)
     split_rows = by_definition.get(split_def.pk, []) if split_def else []
+    split_total = sum((r["value"] or 0 for r in split_rows), 0)
+    split_sums = {
+        column: sum((r[column] or 0 for r in split_rows), 0)
+        for columns in SPLIT_COLUMNS.values()
+        for column in columns.values()
+    }
     for dimension in ("sex", "population_group", "age_group"):
-        columns = SPLIT_COLUMNS[dimension]
-        sums = {
-            code: sum((r[column] or 0 for r in split_rows), 0) for code, column in columns.items()
-        }
-        shown = figures_shown(sums, protect=protect)
-        splits[dimension] = {
-            "categories": [
-                {
-                    "code": code,
-                    "label": str(IndicatorValue._meta.get_field(column).verbose_name),
-                    **shown[code],
-                }
-                for code, column in columns.items()
-            ],
-            "has_data": any(sums.values()),
-        }
+        splits[dimension] = split_shown(split_total, split_sums, dimension, protect=protect)
 
     # Projects by status: the projects definitions (all, completed, ongoing).
     project_totals = {key: total(roles.get(role)) for key, role in PROJECT_STATUS_ROLES.items()}

@@ -38,7 +38,7 @@ from django.db.models import Prefetch
 from beneficiaries.models import ActivityType
 from indicators import sources
 from indicators.engine import facts
-from indicators.models import SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
+from indicators.models import SPLIT_FIELDS, IndicatorDefinition, IndicatorValue, not_recorded
 from indicators.periods import ONE_DAY, add_months, is_month_end, month_end, month_start
 from indicators.sources.sql import PROJECTS
 from programmes.models import District, Governorate
@@ -81,6 +81,11 @@ class Figure:
     cumulative: Decimal
     splits: dict[str, int]
     multiplier: int | None
+
+    def not_recorded(self, dimension: str) -> int | None:
+        """The people of the cumulative value not split along ``dimension``
+        ("sex", "age_group", "population_group"), or None without splits."""
+        return not_recorded(self.cumulative, self.splits, dimension) if self.splits else None
 
 
 def figures(queries: Iterable[FigureQuery]) -> dict[FigureQuery, Figure]:

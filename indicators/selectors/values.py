@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.access import cells_for_user
 from indicators.cells import Cells
-from indicators.models import SPLIT_FIELDS, IndicatorDefinition, IndicatorValue
+from indicators.models import (
+    NOT_RECORDED,
+    SPLIT_COLUMNS,
+    SPLIT_FIELDS,
+    IndicatorDefinition,
+    IndicatorValue,
+    not_recorded,
+)
 from indicators.periods import quarter_start
 from programmes.l10n import number_text
 
@@ -180,6 +187,43 @@ def figures_shown(values: dict, *, protect: bool) -> dict:
             if not shown[key]["suppressed"]:
                 shown[key] = _hidden()
     return shown
+
+
+def split_shown(total, splits: dict, dimension: str, *, protect: bool) -> dict:
+    """A split of ``total`` people along ``dimension`` as pages show it:
+    ``categories``, each category then "not recorded" (what the records left
+    unsplit, never spread over the categories) with its figure and ``share``
+    of the total in percent (None when hidden or nothing to share); and
+    ``has_data``, whether any category was recorded. ``splits`` maps the
+    value table's split columns to people."""
+    columns = SPLIT_COLUMNS[dimension]
+    counts = {code: splits.get(column) or 0 for code, column in columns.items()}
+    counts[NOT_RECORDED] = not_recorded(total, splits, dimension)
+    whole = sum(counts.values())
+    shown = figures_shown(counts, protect=protect)
+    labels = {
+        **{
+            code: IndicatorValue._meta.get_field(column).verbose_name
+            for code, column in columns.items()
+        },
+        NOT_RECORDED: _("Not recorded"),
+    }
+    return {
+        "categories": [
+            {
+                "code": code,
+                "label": str(labels[code]),
+                **shown[code],
+                "share": (
+                    round(100 * count / whole)
+                    if whole and shown[code]["value"] is not None
+                    else None
+                ),
+            }
+            for code, count in counts.items()
+        ],
+        "has_data": any(count for code, count in counts.items() if code != NOT_RECORDED),
+    }
 
 
 def series_figures_shown(per_quarter: list[Decimal], *, protect: bool) -> list[tuple[dict, dict]]:

@@ -1,13 +1,15 @@
 """Assistance records: the big table. Approved records only, summed once per
 run into a cube per (project, activity type, month) that every definition
 reads; people, households, units, records or distinct projects; people
-without the household multiplier are split by sex, age and population group."""
+without the household multiplier are split by sex, age and population group
+as far as the records split them (the rest is "not recorded": the value less
+the split's sum)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.models import RECIPIENT_FIELDS, AssistanceRecord
+from beneficiaries.models import SPLIT_FIELDS, AssistanceRecord
 from indicators.sources import Source, register
 from indicators.sources.sql import (
     APPROVED,
@@ -31,8 +33,9 @@ def _splits(definition) -> bool:
 
 
 def _split_sums(alias: str) -> str:
+    """The record's (or the cube's) split columns as the value's split columns."""
     return ", ".join(
-        f"({marginal(dimension, code, alias)}) AS {field}"
+        f"{marginal(dimension, code, alias)} AS {field}"
         for dimension, columns in split_columns().items()
         for code, field in columns.items()
     )
@@ -106,16 +109,15 @@ def record_facts(sql) -> tuple[str, list]:
 def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> None:
     """Sum the approved records per (project, place, activity type, month)
     into a temporary table dropped at commit (the place is the record's own
-    governorate and district, not its project's). The 32 breakdown columns are summed as
-    they are (one addition per column and row) when ``splits``; the facts add
-    them up into the ten splits on the cube's few thousand rows."""
+    governorate and district, not its project's), with the ten split columns
+    summed (NULL, not recorded, adds nothing) when ``splits``."""
     dates, params = date_ranges("a.delivered_on", ranges)
     dates += within.format(alias="a", g="a.governorate_id", dist="a.district_id")
     params = [*params, *within_params]
     split_sums = (
-        ", ".join(f"SUM(a.{column})::int AS {column}" for column in RECIPIENT_FIELDS)
+        ", ".join(f"COALESCE(SUM(a.{column}), 0)::int AS {column}" for column in SPLIT_FIELDS)
         if splits
-        else ", ".join(f"NULL::int AS {column}" for column in RECIPIENT_FIELDS)
+        else ", ".join(f"NULL::int AS {column}" for column in SPLIT_FIELDS)
     )
     cursor.execute(f"DROP TABLE IF EXISTS {CUBE}")
     cursor.execute(

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from beneficiaries.models import RECIPIENT_CELLS, ReviewStatus
+from beneficiaries.models import SPLITS, ReviewStatus
 from programmes.models import Project
 
 PROJECTS = Project._meta.db_table
@@ -80,11 +80,9 @@ def date_ranges(column: str, ranges: list[tuple[dt.date, dt.date]] | None) -> tu
 
 
 def marginal(dimension: str, code: str, alias: str = "a") -> str:
-    """SQL summing the breakdown columns of one category of one dimension,
-    e.g. sex "f" -> a.f_0_5_idp + a.f_0_5_returnee + ... (16 columns)."""
-    index = {"sex": 0, "age_group": 1, "population_group": 2}[dimension]
-    columns = [cell[3] for cell in RECIPIENT_CELLS if cell[index] == code]
-    return " + ".join(f"{alias}.{column}" for column in columns)
+    """SQL of one category of one dimension of a record's split, 0 where not
+    recorded, e.g. sex "f" -> COALESCE(a.sex_f, 0)."""
+    return f"COALESCE({alias}.{SPLITS[dimension][code]}, 0)"
 
 
 def project_triple(record) -> tuple[int | None, int | None, int | None]:

@@ -72,7 +72,8 @@
     if (!items || !items.length) return;
     var names = items.map(function (c) { return c.label.charAt(0).toUpperCase() + c.label.slice(1); });
     var values = items.map(function (c) { return c.value === null ? 0 : c.value; });
-    var text = items.map(function (c) { return c.display; });
+    // A split's share beside its figure ("70 (58%)"), "not recorded" included.
+    var text = items.map(function (c) { return c.share === undefined || c.share === null ? c.display : c.display + " (" + c.share + "%)"; });
     var trace = {
       type: "bar",
       orientation: horizontal ? "h" : "v",

@@ -43,12 +43,19 @@
       // Digits typed as ٠-٩ or ۰-۹ count as 0-9.
       var western = function (value) { return String(value).replace(/[\u0660-\u0669\u06F0-\u06F9]/g, function (d) { return String(d.charCodeAt(0) & 0xF); }); };
       var count = function (value) { return value ? parseInt(western(value), 10) : 0; };
+      var split = function (value) { return value ? parseInt(western(value), 10) : null; };
       var lines = rows("lines").filter(function (r) { return r.get("activity_type"); }).map(function (r) {
         where.lines.push(r.row);
         return {
           activity_type: parseInt(r.get("activity_type"), 10),
           units: count(r.get("units")), households: count(r.get("households")), people: count(r.get("people")),
-          household_size: r.get("household_size") ? parseInt(r.get("household_size"), 10) : null
+          household_size: r.get("household_size") ? parseInt(r.get("household_size"), 10) : null,
+          // The splits as recorded: empty is null, not recorded.
+          sex_f: split(r.get("sex_f")), sex_m: split(r.get("sex_m")),
+          age_0_5: split(r.get("age_0_5")), age_6_17: split(r.get("age_6_17")),
+          age_18_59: split(r.get("age_18_59")), age_60plus: split(r.get("age_60plus")),
+          pop_idp: split(r.get("pop_idp")), pop_returnee: split(r.get("pop_returnee")),
+          pop_host: split(r.get("pop_host")), pop_refugee: split(r.get("pop_refugee"))
         };
       });
       var referrals = rows("referrals").filter(function (r) { return r.get("issue"); }).map(function (r) {

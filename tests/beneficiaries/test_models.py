@@ -70,10 +70,13 @@ def test_breakdown_above_people_refused_by_db_and_by_clean():
     record.refresh_from_db()
     assert record.recipients() == {("f", "18-59", "idp"): 4, ("m", "6-17", "returnee"): 6}
     assert refused(lambda: AssistanceRecord.objects.filter(pk=record.pk).update(m_60plus_host=1))
-    record.m_60plus_host = 1
+    record.set_recipients({("f", "18-59", "idp"): 5, ("m", "6-17", "returnee"): 6})
     with pytest.raises(ValidationError) as info:
         record.full_clean()
-    assert "more than the 10 people" in info.value.message_dict["people"][0]
+    assert info.value.message_dict["people"] == [
+        "The recipients by sex, age and population group add up to 11, more than the 10 "
+        "people recorded."
+    ]
 
 
 def test_breakdown_is_kept_in_history():

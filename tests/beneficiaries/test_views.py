@@ -266,6 +266,24 @@ def test_recipients_above_people_and_wrong_sector_are_shown_on_the_line(client, 
     assert not MonitoringVisit.objects.exists()
 
 
+def test_a_line_takes_women_and_men_without_age_or_group(client, world):
+    client.force_login(world["alice"])
+    data = form_data(
+        world,
+        **{f"lines-0-{WOMEN_IDP}": "", f"lines-0-{GIRLS_HOST}": "", "lines-0-sex_f": "3"},
+    )
+    client.post(url("visit_new"), data)
+    record = AssistanceRecord.objects.get()
+    assert (record.sex_f, record.sex_m, record.pop_idp, record.recipients()) == (3, None, None, {})
+    page = client.get(url("visit_edit", record.visit_id)).content.decode()
+    assert 'name="lines-0-sex_f" value="3"' in page
+    # Women and men beyond the people: the line says so, and stays open.
+    data = form_data(world, **{"lines-0-sex_f": "4", "lines-0-sex_m": "9"})
+    page = client.post(url("visit_new"), data).content.decode()
+    assert "Women + men (13) is more than the 5 people." in page
+    assert '<details class="recipients" open>' in page
+
+
 def test_save_and_submit_needs_findings(client, world):
     client.force_login(world["alice"])
     response = client.post(url("visit_new"), form_data(world, findings="", submit=""))

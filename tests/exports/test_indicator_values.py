@@ -201,3 +201,21 @@ class TestFilters:
         assert cuts(download(client, monitor, SLUG, governorate="all")) == set()
         manager = users["manager"]
         assert cuts(download(client, manager, SLUG, programme="RRP")) == set()
+
+
+class TestNotRecorded:
+    def test_each_split_ends_with_the_people_it_does_not_split(self, client, users):
+        rows = download(client, users["admin"], SLUG)
+        tags = rows[1]
+        for tag in ("#affected+unspecified+sex", "#affected+unspecified+type"):
+            assert tag in tags
+        # Each dimension's "not recorded" column follows its categories.
+        assert tags.index("#affected+unspecified+sex") == tags.index("#affected+m") + 1
+        for row in rows[2:]:
+            cells = dict(zip(tags, row, strict=True))
+            if cells["#affected+f"] == "":  # money: no split, no "not recorded"
+                assert cells["#affected+unspecified+sex"] == ""
+                continue
+            value = int(cells["#indicator+value+num"])
+            sexes = int(cells["#affected+f"]) + int(cells["#affected+m"])
+            assert int(cells["#affected+unspecified+sex"]) == value - sexes

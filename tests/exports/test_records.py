@@ -7,6 +7,7 @@ import pytest
 
 from beneficiaries.models import RECIPIENT_FIELDS
 from tests.exports.conftest import SECRET_NAME, SECRET_PHONE, column, content, download, url
+from tests.factories import AssistanceRecordFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,20 @@ class TestAssistanceRecords:
             == len(RECIPIENT_FIELDS)
             == 32
         )
+
+    def test_a_record_split_by_sex_only_shows_the_rest_as_not_recorded(
+        self, client, portfolio, users
+    ):
+        project = portfolio["records"]["ninewa"].project
+        AssistanceRecordFactory(project=project, people=40, households=5, sex_f=30)
+        rows = download(client, users["admin"], RECORDS, project="RRP-NIN-1")
+        found = [dict(zip(rows[1], row, strict=True)) for row in rows[2:]]
+        (cells,) = [c for c in found if c["#affected+ind"] == "40"]
+        assert (cells["#affected+f"], cells["#affected+m"]) == ("30", "")
+        assert cells["#affected+unspecified+sex"] == "10"
+        assert cells["#affected+idps"] == "" and cells["#affected+unspecified+type"] == "40"
+        (crossed,) = [c for c in found if c["#affected+ind"] == "30"]
+        assert (crossed["#affected+f"], crossed["#affected+unspecified+sex"]) == ("16", "0")
 
     @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
     def test_no_beneficiarys_name_or_phone(self, client, portfolio, users, fmt):

@@ -87,8 +87,10 @@ def record(
     status: str = "approved",
     activity=None,
     recipients: dict | None = None,
+    splits: dict | None = None,
 ) -> AssistanceRecord:
-    """An assistance record; ``recipients`` maps (sex, age, group) to a count."""
+    """An assistance record; ``recipients`` maps (sex, age, group) to a count,
+    ``splits`` split columns (``sex_f``, ``pop_idp`` ...) to a count."""
     people = households if people is None else people
     rec = AssistanceRecordFactory(
         project=project,
@@ -100,6 +102,7 @@ def record(
         status=status,
         activity_type=activity or ActivityTypeFactory(),
         **{recipient_field(*cell): count for cell, count in (recipients or {}).items()},
+        **(splits or {}),
     )
     return rec
 

@@ -13,13 +13,14 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from beneficiaries.models import (
-    RECIPIENT_CELLS,
+    SPLITS,
     AssistanceRecord,
     FeedbackResponse,
     MonitoringVisit,
     Survey,
     recipient_field,
 )
+from beneficiaries.models_splits import split_cells
 from indicators.engine import recompute_full
 from indicators.models import SPLIT_COLUMNS, HouseholdMultiplier, IndicatorValue
 from indicators.selectors import FigureQuery, figures
@@ -42,6 +43,7 @@ CELLS = [
     ("f", "60+", "host"),
     ("m", "6-17", "refugee"),
 ]
+_SPLIT_KEYS = [(dimension, code) for dimension, columns in SPLITS.items() for code in columns]
 STATUSES = ["approved", "approved", "approved", "submitted", "returned"]
 
 
@@ -67,6 +69,11 @@ assistance = st.fixed_dictionaries(
         "size": st.one_of(st.none(), st.integers(1, 15)),
         "status": status,
         "recipients": st.lists(st.integers(0, 3), min_size=4, max_size=4),
+        # Splits as recorded: with or without the crossing (the cells above),
+        # and per split column nothing (the cells' sum, or not recorded) or
+        # some more people on top of the cells: sex only, groups only, any mix.
+        "crossed": st.booleans(),
+        "extra": st.lists(st.one_of(st.none(), st.integers(0, 3)), min_size=10, max_size=10),
     }
 )
 visit = st.fixed_dictionaries({"project": st.integers(0, 2), "on": day, "status": status})
@@ -146,7 +153,11 @@ def test_figures_equal_a_plain_scan(
             for q in asked:
                 expected = world.scan(q)
                 got = answers[q]
-                assert (got.cumulative, got.period, got.splits, got.multiplier) == expected, q
+                splits = dict(got.splits)
+                if splits:
+                    for dimension in SPLIT_COLUMNS:
+                        splits[f"not recorded: {dimension}"] = got.not_recorded(dimension)
+                assert (got.cumulative, got.period, splits, got.multiplier) == expected, q
             raise Rollback
     except Rollback:
         pass
@@ -208,17 +219,30 @@ class _World:
         monitor = UserFactory()
         survey = Survey.objects.create(code="s", title="Survey")
         for spec in assistance_specs:
-            split = spec["recipients"]
+            split = spec["recipients"] if spec["crossed"] else [0, 0, 0, 0]
+            cells = {recipient_field(*c): n for c, n in zip(CELLS, split, strict=True)}
+            splits = {}
+            for (dimension, code), extra in zip(_SPLIT_KEYS, spec["extra"], strict=True):
+                base = sum(cells.get(cell, 0) for cell in split_cells(dimension, code))
+                column = SPLITS[dimension][code]
+                splits[column] = (
+                    base + extra if extra is not None else (base if any(split) else None)
+                )
+            widest = max(
+                sum(splits[column] or 0 for column in columns.values())
+                for columns in SPLITS.values()
+            )
             AssistanceRecord.objects.create(
                 project=self.projects[spec["project"]],
                 activity_type=self.activities[spec["activity"]],
                 delivered_on=spec["on"],
                 units=spec["households"] + 1,
                 households=spec["households"],
-                people=max(spec["households"], sum(split) + spec["extra_people"]),
+                people=max(spec["households"], widest + spec["extra_people"]),
                 household_size=spec["size"],
                 status=spec["status"],
-                **{recipient_field(*c): n for c, n in zip(CELLS, split, strict=True)},
+                **cells,
+                **splits,
             )
         for spec in visit_specs:
             MonitoringVisit.objects.create(
@@ -298,13 +322,11 @@ class _World:
                 splits = {}
                 if definition.has_splits:
                     for dimension, columns in SPLIT_COLUMNS.items():
-                        index = ["sex", "age_group", "population_group"].index(dimension)
+                        recorded = 0
                         for code, column in columns.items():
-                            splits[column] = sum(
-                                getattr(r, cell[3])
-                                for cell in RECIPIENT_CELLS
-                                if cell[index] == code
-                            )
+                            splits[column] = getattr(r, SPLITS[dimension][code]) or 0
+                            recorded += splits[column]
+                        splits[f"not recorded: {dimension}"] = r.people - recorded
                 yield (r.delivered_on, r.project, r.activity_type_id, v, splits)
         elif definition.source in ("visits", "feedback"):
             model = MonitoringVisit if definition.source == "visits" else FeedbackResponse
@@ -315,6 +337,7 @@ class _World:
                     for dimension, columns in SPLIT_COLUMNS.items():
                         for code, column in columns.items():
                             splits[column] = int(getattr(r, dimension) == code)
+                        splits[f"not recorded: {dimension}"] = int(not getattr(r, dimension))
                 yield (on, r.project, None, 1, splits)
         elif definition.source == "projects":
             for p in self.projects:
@@ -345,6 +368,7 @@ class _World:
         definition = self.definitions[q.definition]
         cumulative, period = Decimal(0), Decimal(0)
         splits = {column: 0 for columns in SPLIT_COLUMNS.values() for column in columns.values()}
+        splits.update({f"not recorded: {dimension}": 0 for dimension in SPLIT_COLUMNS})
         projects_ever, projects_in_period = set(), set()
         for on, owner, activity, v, split in self._facts(definition):
             if on > q.as_of or not self._in_cut(q, owner, activity):

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from beneficiaries.models import AssistanceRecord, recipient_field
+from beneficiaries.models_splits import splits_resolve
 from indicators.engine import add_months, recompute_full, recompute_incremental
 from indicators.services import assistance_scope
 from tests.factories import ActivityTypeFactory, ProjectFactory, governorate
@@ -99,7 +100,9 @@ def _check(initial, edits):
             people=people,
             household_size=spec["size"],
             status=spec["status"],
-            **{recipient_field(*cell): c for cell, c in zip(CELLS, people_split, strict=True)},
+            **splits_resolve(
+                {recipient_field(*cell): c for cell, c in zip(CELLS, people_split, strict=True)}
+            ),
         )
         records.append(record)
     recompute_full()

@@ -257,3 +257,31 @@ def test_a_story_photo_must_come_from_an_approved_visit_of_the_portfolio(world, 
     )
     _payload, errors = snapshot_document(april)
     assert any("approved visit" in e["message"] for e in errors)
+
+
+def test_gender_and_group_blocks_show_what_was_not_recorded(world, users, series):
+    """30 people of whom 16 women and 20 displaced, nothing else recorded: the
+    blocks show women and "not recorded", never invented men or groups."""
+    world.deliver(
+        on=dt.date(2018, 4, 3),
+        households=30,
+        people=30,
+        units=10,
+        splits={"sex_f": 16, "pop_idp": 20},
+    )
+    recompute()
+    april = authoring.snapshot_create(series=series, period_end=APRIL, user=users.manager)
+    economies = april.sections.get(key="local_economies")
+    authoring.block_add(
+        section=economies,
+        kind="table",
+        content={"kind": "population_groups", "title": "", "ref": "direct-recipients"},
+    )
+    authoring.block_add(section=economies, kind="gender", content={"ref": "direct-recipients"})
+    payload, errors = snapshot_document(april)
+    assert errors == []
+    (groups,) = blocks(payload, "local_economies", "table")
+    assert groups["rows"] == [["Internally displaced", "20"], ["Not recorded", "10"]]
+    (gender,) = blocks(payload, "local_economies", "gender")
+    assert (gender["female"], gender["male"], gender["not_recorded"]) == (16, 0, 14)
+    assert gender["not_recorded_display"] == "14"

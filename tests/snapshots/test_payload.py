@@ -198,7 +198,7 @@ def test_population_groups_and_gender_protect_small_counts(delivered):
     # The next smallest is hidden too, or the total would give the 3 away.
     assert groups["host"]["value"] is None and groups["host"]["display"] == "not shown"
     assert groups["refugee"]["value"] == 0
-    assert payload["gender"] == {"female": 14, "male": 5}
+    assert payload["gender"] == {"female": 14, "male": 5, "not_recorded": 0}
     assert any("<5" in note for note in payload["footnotes"])
 
 
@@ -259,3 +259,22 @@ def test_payload_build_query_count_is_bounded(delivered, django_assert_max_num_q
             as_of=Q2,
             previous_payload=previous,
         )
+
+
+def test_a_partial_split_shows_what_was_not_recorded(delivered):
+    """40 more people, 30 of them women and 25 displaced, nothing else
+    recorded: the rest is "not recorded", never shared out."""
+    delivered.deliver(
+        on=dt.date(2018, 3, 10),
+        households=10,
+        people=40,
+        units=5,
+        splits={"sex_f": 30, "pop_idp": 25},
+    )
+    recompute()
+    payload = snapshot_payload_build(programmes=[delivered.programme], period_end=Q1, as_of=Q1)
+    assert payload["gender"] == {"female": 44, "male": 5, "not_recorded": 10}
+    groups = {g["code"]: g for g in payload["population_groups"]}
+    assert groups["idp"]["value"] == 35
+    assert groups["not_recorded"]["value"] == 15
+    assert groups["not_recorded"]["label"] == "Not recorded"

@@ -237,6 +237,13 @@ def test_charts_fail_loudly_without_chromium(monkeypatch):
         snapshot_charts.export_svgs([chart])
 
 
+def test_the_gender_donut_has_a_slice_for_what_was_not_recorded():
+    chart = snapshot_charts.gender_donut("gender", {"female": 3, "male": 2, "not_recorded": 5})
+    (pie,) = chart.figure.data
+    assert list(pie.labels) == ["Female", "Male", "Not recorded"]
+    assert list(pie.values) == [3, 2, 5]
+
+
 def test_arabic_runs_are_marked_right_to_left():
     assert str(bidi("كركوك")) == '<span dir="rtl" lang="ar" class="ar">كركوك</span>'
     mixed = str(bidi("Owner: «عاد المحل» <b>"))

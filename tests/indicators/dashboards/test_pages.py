@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from indicators.engine import recompute_full
 from indicators.selectors import default_as_of, value_as_of
-from programmes.models import Contribution
+from programmes.models import Contribution, Project
 from tests.factories import (
     DonorFactory,
     ProjectFactory,
     user_with_role,
 )
+from tests.indicators.conftest import record
 from tests.indicators.dashboards.helpers import (
     MISSION,
     Q1_END,
@@ -91,11 +92,36 @@ class TestMissionOverview:
         data = login(client, user_with_role("admin")).get(MISSION).context["data"]
         row = value_as_of(definition=portfolio["definitions"]["direct-recipients"], as_of=Q2_END)
         sex = {c["code"]: c["value"] for c in data["splits"]["sex"]["categories"]}
-        assert sex == {"f": row.sex_f, "m": row.sex_m} == {"f": 36, "m": 29}
+        assert (
+            sex
+            == {"f": row.sex_f, "m": row.sex_m, "not_recorded": 0}
+            == {
+                "f": 36,
+                "m": 29,
+                "not_recorded": 0,
+            }
+        )
         groups = {c["code"]: c["value"] for c in data["splits"]["population_group"]["categories"]}
-        assert groups == {"idp": 12, "returnee": 3, "host": 20, "refugee": 30}
+        assert groups == {"idp": 12, "returnee": 3, "host": 20, "refugee": 30, "not_recorded": 0}
         status = {c["code"]: c["value"] for c in data["projects_by_status"]}
         assert status == {"completed": 2, "ongoing": 1, "other": 0}
+
+    def test_splits_show_what_was_not_recorded_beside_the_shares(self, client, portfolio):
+        """40 more people of whom 30 women, with no age or group recorded: the
+        page shows them as women and "not recorded", never as men or a group."""
+        project = Project.objects.get(code="RRP-NIN-1")
+        record(project, on=dt.date(2018, 5, 2), households=5, people=40, splits={"sex_f": 30})
+        recompute_full()
+        data = login(client, user_with_role("admin")).get(MISSION).context["data"]
+        sex = {c["code"]: (c["value"], c["share"]) for c in data["splits"]["sex"]["categories"]}
+        assert sex == {"f": (66, 63), "m": (29, 28), "not_recorded": (10, 10)}
+        groups = {
+            c["code"]: (c["value"], c["share"])
+            for c in data["splits"]["population_group"]["categories"]
+        }
+        assert groups["not_recorded"] == (40, 38) and groups["refugee"] == (30, 29)
+        labels = [c["label"] for c in data["splits"]["sex"]["categories"]]
+        assert labels[-1] == "Not recorded"
 
     def test_filters_in_the_url_change_the_figures(self, client, portfolio):
         login(client, user_with_role("admin"))

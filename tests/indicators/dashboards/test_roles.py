@@ -170,7 +170,7 @@ class TestDonor:
         assert headline(response, "people-reached")["value"] is None
         assert headline(response, "direct-recipients")["display"] == "<5"
         sex = {c["code"]: c["display"] for c in data["splits"]["sex"]["categories"]}
-        assert sex == {"f": "<5", "m": "0"}
+        assert sex == {"f": "<5", "m": "0", "not_recorded": "0"}
         areas = {a["pcode"]: a for a in page_json(response)["areas"]}
         assert areas["IQG01"]["display"] == "<5" and areas["IQG01"]["value"] is None
         # Kirkuk is hidden too, or the mission total minus Kirkuk would give Anbar away.
