@@ -307,10 +307,11 @@ class DeliveredYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AssistanceRecordForm(forms.ModelForm):
-    """A dimension whose split columns are all left empty takes the sums of
-    the crossing's cells (``splits_resolve``), as on the visit form and in
-    the API; the record's ``clean`` then checks both against the people."""
+class AssistanceRecordForm(PlacedAdminForm):
+    """The record's place (``PlacedAdminForm``), and: a dimension whose split
+    columns are all left empty takes the sums of the crossing's cells
+    (``splits_resolve``), as on the visit form and in the API; the record's
+    ``clean`` then checks both against the people."""
 
     def clean(self):
         data = super().clean()
@@ -349,7 +350,6 @@ class AssistanceRecordAdmin(RecomputeAfterChangeMixin, BigTableMixin, SimpleHist
     ordering = ["-id"]
     # A record's status follows its visit's (or its import's) review.
     readonly_fields = ["status", "created_at", "updated_at"]
-    form = PlacedAdminForm
     fieldsets = [
         (None, {"fields": ["project", "place", "activity_type", "delivered_on", "status"]}),
         (_("Reached"), {"fields": ["units", "households", "people", "household_size"]}),
