@@ -27,6 +27,7 @@ from api.programmes import PlaceField
 from beneficiaries import access, services
 from beneficiaries.models import (
     ISSUE_MAX_LENGTH,
+    RECIPIENT_FIELDS,
     RETURN_REASON_MAX_LENGTH,
     SPLIT_FIELDS,
     ActivityType,
@@ -54,14 +55,32 @@ class VisitLineSerializer(serializers.Serializer):
     households = serializers.IntegerField(min_value=0)
     people = serializers.IntegerField(min_value=0)
     household_size = serializers.IntegerField(required=False, allow_null=True)
+    delivered_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "The day delivered: by default the visit's day; an earlier day within its period."
+        ),
+    )
 
     def get_fields(self):
         # The splits as recorded (``sex_f`` ... ``pop_refugee``): each optional,
-        # null or absent for not recorded.
+        # null or absent for not recorded; the crossing cells (``f_18_59_idp``
+        # ...): each optional, absent for 0.
         fields = super().get_fields()
         for column in SPLIT_FIELDS:
             fields[column] = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+        for column in RECIPIENT_FIELDS:
+            fields[column] = serializers.IntegerField(min_value=0, required=False, default=0)
         return fields
+
+
+def _line_recipients(line: dict) -> dict:
+    """A sent line's crossing cells and split columns, as the services take them."""
+    return {
+        **{column: line.get(column, 0) for column in RECIPIENT_FIELDS},
+        **{column: line.get(column) for column in SPLIT_FIELDS},
+    }
 
 
 class VisitReferralSerializer(serializers.Serializer):
@@ -228,7 +247,7 @@ class VisitSerializer(serializers.ModelSerializer):
                 households=line["households"],
                 people=line["people"],
                 household_size=line.get("household_size"),
-                recipients={column: line.get(column) for column in SPLIT_FIELDS},
+                recipients=_line_recipients(line),
             )
             for line in lines
         ]
@@ -252,7 +271,8 @@ class VisitSerializer(serializers.ModelSerializer):
                     households=line["households"],
                     people=line["people"],
                     household_size=line.get("household_size"),
-                    recipients={column: line.get(column) for column in SPLIT_FIELDS},
+                    recipients=_line_recipients(line),
+                    delivered_on=line.get("delivered_on"),
                 )
                 for line in validated_data.get("lines", [])
             ],

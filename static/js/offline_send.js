@@ -44,6 +44,7 @@
       var western = function (value) { return String(value).replace(/[\u0660-\u0669\u06F0-\u06F9]/g, function (d) { return String(d.charCodeAt(0) & 0xF); }); };
       var count = function (value) { return value ? parseInt(western(value), 10) : 0; };
       var split = function (value) { return value ? parseInt(western(value), 10) : null; };
+      var CELL = /^[fm]_(0_5|6_17|18_59|60plus)_(idp|returnee|host|refugee)$/;
       var lines = rows("lines").filter(function (r) { return r.get("activity_type"); }).map(function (r) {
         where.lines.push(r.row);
         return {
@@ -55,8 +56,18 @@
           age_0_5: split(r.get("age_0_5")), age_6_17: split(r.get("age_6_17")),
           age_18_59: split(r.get("age_18_59")), age_60plus: split(r.get("age_60plus")),
           pop_idp: split(r.get("pop_idp")), pop_returnee: split(r.get("pop_returnee")),
-          pop_host: split(r.get("pop_host")), pop_refugee: split(r.get("pop_refugee"))
+          pop_host: split(r.get("pop_host")), pop_refugee: split(r.get("pop_refugee")),
+          // A backdated line keeps its day (empty: the visit's).
+          delivered_on: r.get("delivered_on") || null
         };
+      }).map(function (line, i) {
+        // The crossing cells typed (f_18_59_idp ...), so a queued visit loses none of them.
+        var row = where.lines[i] + "-";
+        Object.keys(f).forEach(function (name) {
+          var column = name.slice(row.length);
+          if (name.indexOf(row) === 0 && CELL.test(column) && f[name]) line[column] = count(f[name]);
+        });
+        return line;
       });
       var referrals = rows("referrals").filter(function (r) { return r.get("issue"); }).map(function (r) {
         where.referrals.push(r.row);

@@ -4,6 +4,7 @@ never a second one, with its lines saved once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -142,3 +143,20 @@ def test_feedback_naming_a_question_of_no_survey_is_a_400(world, api):
     response = api(world["alice"]).post("/api/v1/visits/", data, format="json")
     assert response.status_code == 400 and "999999" in response.content.decode()
     assert not MonitoringVisit.objects.filter(findings="Bakery open.").exists()
+
+
+def test_a_sent_line_keeps_its_own_day_and_crossing_cells(world, api):
+    """What a phone's queue sends is what the form would save: a backdated
+    line keeps its day and a line's crossing cells are not dropped."""
+    sent = body(world, uuid.uuid4())
+    earlier = dt.date(2018, 2, 15)  # in the visit's quarter, before its day
+    sent["lines"][0].update(
+        {"delivered_on": earlier.isoformat(), "f_18_59_idp": 2, "m_18_59_idp": 1, "sex_f": 3}
+    )
+    response = api(world["alice"]).post("/api/v1/visits/", sent, format="json")
+    assert response.status_code == 201, response.content
+    first, second = AssistanceRecord.objects.filter(visit_id=response.json()["id"]).order_by("pk")
+    assert first.delivered_on == earlier and second.delivered_on == DAY
+    assert (first.f_18_59_idp, first.m_18_59_idp) == (2, 1)
+    assert (first.sex_f, first.sex_m) == (3, 1)  # women given, men from the cells
+    assert (first.pop_idp, second.pop_idp) == (3, None)  # from the cells; not recorded
