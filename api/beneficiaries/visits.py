@@ -59,7 +59,8 @@ class VisitLineSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text=_(
-            "The day delivered: by default the visit's day; an earlier day within its period."
+            "The day delivered: by default the visit's day; an earlier day within the "
+            "visit's period (its quarter, up to the visit's day)."
         ),
     )
 
