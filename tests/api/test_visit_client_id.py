@@ -151,12 +151,12 @@ def test_a_sent_line_keeps_its_own_day_and_crossing_cells(world, api):
     sent = body(world, uuid.uuid4())
     earlier = dt.date(2018, 2, 15)  # in the visit's quarter, before its day
     sent["lines"][0].update(
-        {"delivered_on": earlier.isoformat(), "f_18_59_idp": 2, "m_18_59_idp": 1, "sex_f": 3}
+        {"delivered_on": earlier.isoformat(), "f_18_59_idp": 2, "m_18_59_idp": 1}
     )
     response = api(world["alice"]).post("/api/v1/visits/", sent, format="json")
     assert response.status_code == 201, response.content
     first, second = AssistanceRecord.objects.filter(visit_id=response.json()["id"]).order_by("pk")
     assert first.delivered_on == earlier and second.delivered_on == DAY
     assert (first.f_18_59_idp, first.m_18_59_idp) == (2, 1)
-    assert (first.sex_f, first.sex_m) == (3, 1)  # women given, men from the cells
-    assert (first.pop_idp, second.pop_idp) == (3, None)  # from the cells; not recorded
+    assert (first.sex_f, first.sex_m, first.pop_idp) == (2, 1, 3)  # the cells' sums
+    assert (second.sex_f, second.pop_idp) == (None, None)  # not recorded
