@@ -21,6 +21,7 @@ child process through the environment.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -93,6 +94,10 @@ def compile_catalogues(env: dict[str, str]) -> None:
     database URL or secret either)."""
     stale = stale_catalogues()
     if not stale:
+        return
+    if shutil.which("msgfmt") is None:
+        # Not a reason to refuse to start: the pages are then in English only.
+        log("msgfmt not found: Arabic and Kurdish stay untranslated (apt-get install gettext)")
         return
     log(f"compiling {len(stale)} translation catalogue(s)")
     locales = sorted({po.parent.parent.name for po in stale})
