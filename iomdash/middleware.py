@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
+from iomdash import db_router
 from iomdash.db_router import replica_reads
 
 
@@ -42,7 +43,12 @@ class ReplicaReadsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method in ("GET", "HEAD") and self._dashboard(request.path_info):
+        # Without a replica nothing would change: no second URL resolution then.
+        if (
+            request.method in ("GET", "HEAD")
+            and db_router.replica_configured()
+            and self._dashboard(request.path_info)
+        ):
             with replica_reads():
                 return self.get_response(request)
         return self.get_response(request)
