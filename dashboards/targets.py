@@ -13,6 +13,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,11 +26,12 @@ from indicators import target_services
 from indicators.access import target_for_user
 from indicators.models import TARGET_SPLITS, IndicatorDefinition
 from indicators.periods import period_parse
-from indicators.selectors import programme_targets
+from indicators.selectors import programme_targets_queryset, target_progress
 from programmes.access import programmes_for_user, projects_for_user, user_role
 from programmes.places import DISTRICT, GOVERNORATE, place_level, place_resolve
 
 MAX_UPLOAD = 2 * 1024 * 1024
+PAGE_SIZE = 50  # targets a page shows: their progress is computed for the page only
 
 
 class TargetForm(forms.Form):
@@ -136,13 +138,17 @@ def targets_page(request: HttpRequest, code: str) -> HttpResponse:
         as_of = dt.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
         as_of = timezone.localdate()
-    progress = programme_targets(user=request.user, programme=programme, as_of=as_of)
+    page = Paginator(
+        programme_targets_queryset(user=request.user, programme=programme), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    progress = target_progress(page.object_list, as_of=as_of)
     return render(
         request,
         "dashboards/targets.html",
         {
             "programme": programme,
             "progress": progress,
+            "page": page,
             "form": form,
             "as_of": as_of,
             "may_write": form is not None,

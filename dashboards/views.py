@@ -31,7 +31,7 @@ from indicators.selectors import (
     governorate_dashboard,
     mission_dashboard,
     programme_dashboard,
-    programme_targets,
+    programme_targets_summary,
 )
 from programmes.access import user_role
 from programmes.selectors import district_boundaries
@@ -226,7 +226,7 @@ def _programme_data(*, user, code: str, query: DashboardQuery) -> dict | None:
     (the targets' table moves the data stamp)."""
     data = programme_dashboard(user=user, code=code, query=query)
     if data is not None:
-        data["targets"] = programme_targets(
+        data["targets"], data["targets_total"] = programme_targets_summary(
             user=user, programme=data["programme"], as_of=data["shown_as_of"]
         )
     return data

@@ -26,6 +26,8 @@ from indicators.selectors.targets import (
     Progress,
     figure_target,
     programme_targets,
+    programme_targets_queryset,
+    programme_targets_summary,
     target_progress,
     targets_progress_rows,
 )
@@ -67,6 +69,8 @@ __all__ = [
     "mission_dashboard",
     "programme_dashboard",
     "programme_targets",
+    "programme_targets_queryset",
+    "programme_targets_summary",
     "Progress",
     "target_progress",
     "targets_progress_rows",

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Case, F
 from django.utils.translation import gettext as _
 
 from indicators.models import TARGET_SPLITS, Target
@@ -138,21 +139,71 @@ def targets_progress_rows(progress: list[Progress]) -> list[dict]:
     ]
 
 
-def programme_targets(*, user, programme, as_of: dt.date) -> list[Progress]:
-    """The progress on ``as_of`` of the targets ``user`` may read that belong
-    to ``programme``: its own and its projects', in definition and period
-    order. Five queries plus two per definition."""
+def programme_targets_queryset(*, user, programme):
+    """The targets ``user`` may read that belong to ``programme``: its own and
+    its projects', with what their progress reads."""
     from django.db.models import Q
 
     from indicators.access import targets_for_user
 
-    targets = (
+    return (
         targets_for_user(user)
         .filter(Q(programme=programme) | Q(project__programme=programme))
         .select_related("definition", "programme", "project", "governorate", "district")
         .defer("governorate__boundary", "district__boundary")
     )
-    return target_progress(targets, as_of=as_of)
+
+
+def programme_targets(*, user, programme, as_of: dt.date) -> list[Progress]:
+    """The progress on ``as_of`` of the targets ``user`` may read that belong
+    to ``programme``: its own and its projects', in definition and period
+    order. Five queries plus two per definition."""
+    return target_progress(programme_targets_queryset(user=user, programme=programme), as_of=as_of)
+
+
+def programme_targets_summary(
+    *, user, programme, as_of: dt.date, size: int = 10
+) -> tuple[list[Progress], int]:
+    """The ``size`` targets a programme's dashboard shows, with the number of
+    targets in all (the rest are on its targets page): those whose period
+    holds ``as_of`` first, then those ended, the latest first, then those to
+    come, the nearest first; the whole programme's before a project's,
+    everywhere and everyone before a place or a split; then in definition
+    order. Counts them only when there are more than ``size``."""
+    from django.db.models import DurationField, ExpressionWrapper, IntegerField, Value, When
+
+    day = Value(as_of)
+    rank = Case(
+        When(period_end__lt=as_of, then=Value(1)),
+        When(period_start__gt=as_of, then=Value(2)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    distance = Case(
+        When(period_end__lt=as_of, then=ExpressionWrapper(day - F("period_end"), DurationField())),
+        When(
+            period_start__gt=as_of,
+            then=ExpressionWrapper(F("period_start") - day, DurationField()),
+        ),
+        default=Value(dt.timedelta(0)),
+        output_field=DurationField(),
+    )
+    targets = programme_targets_queryset(user=user, programme=programme)
+    chosen = list(
+        targets.annotate(rank=rank, distance=distance).order_by(
+            "rank",
+            "distance",
+            F("project").asc(nulls_first=True),
+            F("district").asc(nulls_first=True),
+            F("governorate").asc(nulls_first=True),
+            "split",
+            "definition__position",
+            "definition__code",
+            "pk",
+        )[: size + 1]
+    )
+    total = targets.count() if len(chosen) > size else len(chosen)
+    return target_progress(chosen[:size], as_of=as_of), total
 
 
 def figure_target(

@@ -156,3 +156,48 @@ def test_the_programme_dashboards_targets_are_cached_until_a_target_changes(
     _target(world, value=100)  # the same target, now 60 of 100: on track
     changed = client.get(url, {"as_of": "2018-06-30"}).content.decode()
     assert 'data-status="on_track"' in changed and "60%" in changed
+
+
+def _monthly_targets(world, years):
+    """A target of people reached for each month of ``years``."""
+    Target.objects.bulk_create(
+        Target(
+            definition=world["people"],
+            programme=world["crp"],
+            period_start=dt.date(year, month, 1),
+            period_end=dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1),
+            value=Decimal(10),
+        )
+        for year in years
+        for month in range(1, 13)
+    )
+
+
+def test_the_programme_dashboard_shows_a_few_targets_the_current_ones_first(client, world):
+    """A programme may have thousands of targets (per project, place, split
+    and month): its dashboard shows ten, those of the day's period first,
+    and says how many there are in all, with the link to see them."""
+    _monthly_targets(world, (2016, 2017, 2018))
+    _monthly_targets(world, (2019,))  # to come: after those ended
+    client.force_login(world["manager"])
+    url = reverse("dashboards:programme", args=["CRP"])
+    response = client.get(url, {"as_of": "2018-06-30"})
+    shown = [p.target.period_start for p in response.context["data"]["targets"]]
+    # the day's month, then those ended, the latest first
+    assert shown == [dt.date(2018, 6, 1), *(dt.date(2018, m, 1) for m in (5, 4, 3, 2, 1))] + [
+        dt.date(2017, m, 1) for m in (12, 11, 10, 9)
+    ]
+    page = response.content.decode()
+    assert page.count("<tr data-target=") == 10
+    assert (
+        "Showing 10 of 48 targets" in page and reverse("dashboards:targets", args=["CRP"]) in page
+    )
+
+
+def test_the_targets_page_shows_fifty_a_page(client, world):
+    _monthly_targets(world, (2014, 2015, 2016, 2017, 2018))
+    client.force_login(world["manager"])
+    first = client.get(_page(), {"as_of": "2018-06-30"}).content.decode()
+    assert first.count("<tr data-target=") == 50 and "Page 1 of 2" in first
+    second = client.get(_page(), {"as_of": "2018-06-30", "page": 2}).content.decode()
+    assert second.count("<tr data-target=") == 10 and "Page 2 of 2" in second
