@@ -14,7 +14,7 @@ from programmes.places import place_resolve
 
 class PlacedAdminForm(forms.ModelForm):
     place = forms.CharField(
-        label=_("place"),
+        label=_("Place"),
         required=False,
         max_length=100,
         help_text=_(

@@ -110,7 +110,7 @@ class VisitForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     place = forms.CharField(
-        label=_("place"),
+        label=_("Place"),
         required=False,
         max_length=100,
         help_text=_(
