@@ -11,13 +11,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from programmes import services
+from programmes.forms_coverage import ProjectCoverageForm
 from programmes.models import Contribution, Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ProjectForm(forms.ModelForm):
-    """A project of the programme the page is about (not a field here)."""
+class ProjectForm(ProjectCoverageForm):
+    """A project of the programme the page is about (not a field here), with
+    the places it covers (``coverage``)."""
+
+    field_order = ["code", "name", "national", "coverage", "governorate", "district"]
 
     class Meta:
         model = Project

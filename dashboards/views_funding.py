@@ -95,7 +95,8 @@ def project_form(request: HttpRequest, code: str, pk: int | None = None) -> Http
         if project is None:
             services.project_create(user=request.user, fields={**fields, "programme": programme})
         else:
-            changed = {name: fields[name] for name in form.changed_data}
+            # the coverage is left out of ``fields`` when the one place changed
+            changed = {name: fields[name] for name in form.changed_data if name in fields}
             services.project_update(project=project, user=request.user, fields=changed)
 
     if request.method == "POST" and _save(request, form, save):
@@ -157,7 +158,8 @@ def contribution_form(request: HttpRequest, code: str, pk: int | None = None) ->
                 user=request.user, fields={**fields, "programme": programme}
             )
         else:
-            changed = {name: fields[name] for name in form.changed_data}
+            # the coverage is left out of ``fields`` when the one place changed
+            changed = {name: fields[name] for name in form.changed_data if name in fields}
             services.contribution_update(
                 contribution=contribution, user=request.user, fields=changed
             )

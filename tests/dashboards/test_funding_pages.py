@@ -83,6 +83,31 @@ def test_a_manager_reaches_enters_and_edits_projects_of_their_programme(client, 
     assert (project.name, project.status) == ("Pipes", "completed")
 
 
+def test_a_manager_gives_a_project_several_places_or_none_on_the_page(client, world):  # noqa: F811
+    """The project page takes the places covered as the admin does: names or
+    P-codes, several, or none for a national project; the one place
+    follows."""
+    maria = signed_in(client, world["maria"])
+    form = maria.get(url("project_new", "CRP")).content.decode()
+    assert 'name="coverage"' in form and "Places covered" in form
+    body = project_body(world, governorate="", coverage="Kirkuk, IQG02")
+    response = maria.post(url("project_new", "CRP"), body)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    project = Project.objects.get(code="KRK-02")
+    covered = sorted(project.coverage.values_list("governorate__pcode", flat=True))
+    assert covered == ["IQG02", "IQG13"]
+    edit = url("project_edit", "CRP", project.pk)
+    assert "IQG02\nIQG13" in maria.get(edit).content.decode()
+
+    response = maria.post(edit, {**body, "coverage": "", "national": "on"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    project.refresh_from_db()
+    assert project.national and not project.coverage.exists()
+
+    response = maria.post(edit, {**body, "coverage": "Atlantis"})
+    assert response.status_code == 200 and "Atlantis" in response.content.decode()
+
+
 def test_a_bad_project_is_shown_again_with_its_error(client, world):  # noqa: F811
     maria = signed_in(client, world["maria"])
     response = maria.post(url("project_new", "CRP"), project_body(world, start_date="2015-01-01"))
