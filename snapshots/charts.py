@@ -29,6 +29,8 @@ import plotly.graph_objects as go
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from indicators import chart_colours
+
 from . import charts_export
 
 GEOJSON_PATH = Path(settings.BASE_DIR) / "programmes" / "data" / "iraq_governorates.geojson"
@@ -36,18 +38,13 @@ TOPOJSON_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "plotly" / "topoj
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 # The dashboards' colours: one file, read by static/js/dashboard.js too.
-COLOURS = json.loads((Path(settings.BASE_DIR) / "static" / "js" / "chart-colours.json").read_text())
+COLOURS = chart_colours.COLOURS
 INK, MUTED, GRID, ACCENT = (COLOURS[key] for key in ("ink", "muted", "grid", "accent"))
 PALETTE = COLOURS["palette"]
+DIVERGING = chart_colours.DIVERGING
+diverging = chart_colours.diverging
 STATUS_COLOURS = {code: COLOURS["status"][code] for code in ("completed", "ongoing", "preparation")}
 GENDER_COLOURS = COLOURS["gender"]
-# The diverging scale of a feedback question's answers, ordered negative to
-# positive: red at the negative end, grey in the middle, green at the positive end.
-DIVERGING = {
-    "negative": tuple(COLOURS["diverging"]["negative"]),
-    "middle": COLOURS["diverging"]["middle"],
-    "positive": tuple(COLOURS["diverging"]["positive"]),
-}
 FONT = {"family": "Noto Sans, DejaVu Sans, sans-serif", "color": INK, "size": 12}
 
 Progress = Callable[[str], None]
@@ -83,32 +80,6 @@ def _wrap(text: str, width: int) -> str:
 
 def _percent(share: float, decimals: int = 0) -> str:
     return f"{share:.{decimals}f}%" if share >= 1 or not share else f"{share:.1f}%"
-
-
-def _mix(light: str, dark: str, f: float) -> str:
-    rgb = [
-        round(int(light[k : k + 2], 16) * (1 - f) + int(dark[k : k + 2], 16) * f) for k in (1, 3, 5)
-    ]
-    return "#" + "".join(f"{v:02x}" for v in rgb)
-
-
-def diverging(count: int) -> list[tuple[str, bool]]:
-    """``count`` colours from the most negative answer to the most positive,
-    each with whether text on it should be white: the first is dark red, the
-    last dark green, a middle answer of an odd scale grey."""
-    if count <= 1:
-        return [(DIVERGING["middle"], False)] * count
-    colours = []
-    for i in range(count):
-        t = -1 + 2 * i / (count - 1)
-        if abs(t) < 1e-9:
-            colours.append((DIVERGING["middle"], False))
-            continue
-        light, dark = DIVERGING["negative" if t < 0 else "positive"]
-        # the answer next to the middle is never as pale as the middle itself
-        f = 0.25 + 0.75 * abs(t)
-        colours.append((_mix(light, dark, f), f > 0.6))
-    return colours
 
 
 def usd_short(usd: float) -> str:

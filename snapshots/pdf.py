@@ -24,6 +24,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from indicators.chart_colours import answer_colours
+
 from . import charts as snapshot_charts
 from .cadence import period_words
 from .fingerprint import fingerprint_display
@@ -226,15 +228,7 @@ def _block(block: dict, key: str, svgs: dict[str, dict], photos: dict[str, dict]
 
 def _likert(question: dict) -> dict:
     answers = question.get("answers") or []
-    ordered = question.get("kind") == "likert"
-    colours = (
-        snapshot_charts.diverging(len(answers))
-        if ordered
-        else [
-            (snapshot_charts.PALETTE[i % len(snapshot_charts.PALETTE)], i in (0, 3, 4, 6))
-            for i in range(len(answers))
-        ]
-    )
+    colours = answer_colours(question.get("kind"), [a.get("code", "") for a in answers])
     total = sum(max(a.get("share") or 0, 0) for a in answers) or 1
     average = question.get("average")
     return {

@@ -20,6 +20,7 @@ from django.db.models.functions import JSONObject
 from beneficiaries.access import visits_for_user
 from beneficiaries.models import Photo, Referral, ReviewStatus
 from indicators.breakdowns import feedback_distribution
+from indicators.chart_colours import answer_colours
 from indicators.periods import quarter_start
 from indicators.selectors.values import SMALL_COUNT, figure_shown, figures_shown
 from programmes.access import user_role
@@ -169,7 +170,8 @@ def feedback_figures(distribution: list[dict], *, protect: bool) -> list[dict]:
             {o["code"]: o["count"] for o in question["options"]}, protect=protect
         )
         options = []
-        for option in question["options"]:
+        colours = answer_colours(question["kind"], [o["code"] for o in question["options"]])
+        for option, (colour, _white) in zip(question["options"], colours, strict=True):
             figure = counts[option["code"]]
             shown = not hidden and not figure["suppressed"] and total
             share = option["count"] / total * 100 if shown else None
@@ -180,6 +182,7 @@ def feedback_figures(distribution: list[dict], *, protect: bool) -> list[dict]:
                     "count": figure if not hidden else figure_shown(option["count"], protect=True),
                     "share": share,
                     "share_display": f"{share:.0f}%" if share is not None else figure["display"],
+                    "colour": colour,
                 }
             )
         questions.append(

@@ -280,33 +280,6 @@
     });
   }
 
-  /* A scale's answer colour, as the snapshot PDF draws it (snapshots/charts.py
-     diverging): t from -1 (most negative, dark red) through 0 (grey) to 1 (most
-     positive, dark green); the answers next to the middle are never as pale. */
-  function mix(light, dark, f) {
-    var out = "#";
-    for (var k = 1; k < 7; k += 2) {
-      var v = Math.round(parseInt(light.substr(k, 2), 16) * (1 - f) + parseInt(dark.substr(k, 2), 16) * f);
-      out += (v < 16 ? "0" : "") + v.toString(16);
-    }
-    return out;
-  }
-  function divergingColour(t) {
-    var d = COLOURS.diverging;
-    if (Math.abs(t) < 1e-9) return d.middle;
-    var ends = t < 0 ? d.negative : d.positive;
-    return mix(ends[0], ends[1], 0.25 + 0.75 * Math.abs(t));
-  }
-  /* A numeric scale (every code a number, 1 the lowest) on the diverging
-     colours; other answers (yes/no, reasons) on the palette. */
-  function answerColours(options) {
-    var scale = options.length > 1 && options.every(function (o) { return /^[0-9]+$/.test(String(o.code)); });
-    if (!scale) return options.map(function (_, i) { return PALETTE[i % PALETTE.length]; });
-    var codes = options.map(function (o) { return parseInt(o.code, 10); });
-    var low = Math.min.apply(null, codes), high = Math.max.apply(null, codes);
-    return codes.map(function (c) { return divergingColour(high === low ? 0 : -1 + 2 * (c - low) / (high - low)); });
-  }
-
   /* Beneficiary feedback: per question, each option's share of the answers. */
   function feedback() {
     (data.feedback || []).forEach(function (question, index) {
@@ -324,7 +297,7 @@
         textposition: "outside", cliponaxis: false,
         customdata: question.options.map(function (o) { return o.count.display; }),
         hovertemplate: "%{y}: %{text} (%{customdata} " + (labels.answers || "") + ")<extra></extra>",
-        marker: { color: answerColours(question.options) }
+        marker: { color: question.options.map(function (o) { return o.colour; }) }
       }], {
         xaxis: { range: [0, 100], showgrid: true, gridcolor: COLOURS.grid, zeroline: false, showticklabels: false },
         yaxis: { automargin: true, autorange: "reversed" },
