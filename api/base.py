@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from modeltranslation.utils import get_translation_fields
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import OrderingFilter
@@ -27,8 +28,22 @@ from api.plumbing import django_errors
 from api.renderers import CSVRenderer
 from programmes.access import may_write_funding_to, user_role
 from programmes.models import UserProfile
+from programmes.names import english_filled
 
 Role = UserProfile.Role
+
+
+def translated(*names: str) -> list[str]:
+    """The fields of ``names`` in each language (``name_en``, ``name_ar``,
+    ``name_ckb``...), for a serializer of a model with translated fields
+    (``translation.py``): ``name`` itself reads and writes the request's
+    language (English where it has none); writers give each language's value
+    here. Left out on a write, a language keeps its value."""
+    return get_translation_fields(*names)
+
+
+# A name given in any language will do (``translated``).
+NAME_OPTIONAL = {"name": {"required": False}}
 
 
 def validate_with_model(serializer: serializers.ModelSerializer, attrs: dict) -> dict:
@@ -44,6 +59,7 @@ def validate_with_model(serializer: serializers.ModelSerializer, attrs: dict) ->
     for name, value in attrs.items():
         if name not in many_to_many:
             setattr(instance, name, value)
+    english_filled(instance)  # as the services will (``programmes.names``)
     try:
         instance.full_clean(validate_unique=True)
     except DjangoValidationError as error:

@@ -26,6 +26,7 @@ from api.base import (
     ApiViewSet,
     ModelChecked,
     ScopedWritesViewSet,
+    translated,
     validate_with_model,
 )
 from api.plumbing import django_errors
@@ -44,7 +45,7 @@ class PortfolioSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Portfolio
-        fields = ["id", "code", "name", "programmes"]
+        fields = ["id", "code", "name", *translated("name"), "programmes"]
 
 
 class ContributionSerializer(ModelChecked):

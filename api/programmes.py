@@ -28,7 +28,14 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.base import AdminWritesViewSet, ApiViewSet, ModelChecked, ScopedWritesViewSet
+from api.base import (
+    NAME_OPTIONAL,
+    AdminWritesViewSet,
+    ApiViewSet,
+    ModelChecked,
+    ScopedWritesViewSet,
+    translated,
+)
 from exports import hxl
 from programmes import services
 from programmes.access import (
@@ -87,7 +94,17 @@ class DonorSerializer(ModelChecked):
 class ProgrammeSerializer(ModelChecked):
     class Meta:
         model = Programme
-        fields = ["id", "code", "name", "outcome_area", "description", "start_date", "end_date"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "outcome_area",
+            "description",
+            "start_date",
+            "end_date",
+            *translated("name", "description"),
+        ]
+        extra_kwargs = NAME_OPTIONAL
 
 
 @extend_schema_field(
@@ -188,8 +205,9 @@ class ProjectSerializer(ModelChecked):
             "start_date",
             "end_date",
             "budget_usd",
+            *translated("name"),
         ]
-        extra_kwargs = {"budget_usd": {"min_value": Decimal("0")}}
+        extra_kwargs = {"budget_usd": {"min_value": Decimal("0")}, **NAME_OPTIONAL}
 
     def validate(self, attrs):
         # A coarser place is derived from the finer one, never entered twice.

@@ -13,7 +13,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.base import AdminWritesViewSet, ModelChecked, validate_with_model
+from api.base import (
+    NAME_OPTIONAL,
+    AdminWritesViewSet,
+    ModelChecked,
+    translated,
+    validate_with_model,
+)
 from api.indicators import DefinitionFilter
 from beneficiaries.models import ActivityType, Question, Survey
 from beneficiaries.services import reference as beneficiary_services
@@ -33,7 +39,8 @@ Role = UserProfile.Role
 class SectorSerializer(ModelChecked):
     class Meta:
         model = Sector
-        fields = ["code", "name"]
+        fields = ["code", "name", *translated("name")]
+        extra_kwargs = NAME_OPTIONAL
 
 
 class ActivityTypeSerializer(ModelChecked):
@@ -47,7 +54,8 @@ class ActivityTypeSerializer(ModelChecked):
 
     class Meta:
         model = ActivityType
-        fields = ["code", "name", "unit", "sectors"]
+        fields = ["code", "name", "unit", "sectors", *translated("name", "unit")]
+        extra_kwargs = NAME_OPTIONAL
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -59,7 +67,8 @@ class QuestionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Question
-        fields = ["code", "text", "kind", "choices"]
+        fields = ["code", "text", "kind", "choices", *translated("text", "choices")]
+        extra_kwargs = {"text": {"required": False}}
 
 
 class SurveySerializer(ModelChecked):
@@ -74,7 +83,8 @@ class SurveySerializer(ModelChecked):
 
     class Meta:
         model = Survey
-        fields = ["code", "title", "questions"]
+        fields = ["code", "title", *translated("title"), "questions"]
+        extra_kwargs = {"title": {"required": False}}
 
     def validate(self, attrs):
         questions = attrs.pop("questions", None)
@@ -115,6 +125,7 @@ class DefinitionSerializer(ModelChecked):
             "code",
             "name",
             "description",
+            *translated("name", "description"),
             "source",
             "measure",
             "apply_multiplier",
@@ -132,6 +143,7 @@ class DefinitionSerializer(ModelChecked):
             "project_kinds",
             "has_splits",
         ]
+        extra_kwargs = NAME_OPTIONAL
 
 
 class MultiplierSerializer(ModelChecked):

@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from beneficiaries.admin_place import PlacedAdminForm
@@ -89,7 +90,7 @@ class BigTableMixin:
 
 
 @admin.register(ActivityType)
-class ActivityTypeAdmin(admin.ModelAdmin):
+class ActivityTypeAdmin(TranslationAdmin):
     list_display = ["name", "code", "unit", "sector_names"]
     list_filter = ["sectors"]
     search_fields = ["name", "code"]
@@ -363,14 +364,14 @@ class AssistanceRecordAdmin(RecomputeAfterChangeMixin, BigTableMixin, SimpleHist
     ]
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(TranslationStackedInline):
     model = Question
     fields = [("position", "code", "kind"), "text", "choices"]
     extra = 0
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(TranslationAdmin):
     list_display = ["title", "code", "question_count", "response_count"]
     search_fields = ["title", "code"]
     ordering = ["title"]
@@ -396,7 +397,7 @@ class SurveyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(TranslationAdmin):
     list_display = ["text", "code", "survey", "kind", "position"]
     list_filter = ["survey", "kind"]
     list_select_related = ["survey"]

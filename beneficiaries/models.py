@@ -391,6 +391,22 @@ class Question(models.Model):
             isinstance(pair, list | tuple) and len(pair) == 2 for pair in self.choices
         ):
             raise ValidationError({"choices": _("Give a list of [code, label] pairs.")})
+        # Each language's labels (``translation.py``) answer with the English codes, in order.
+        english = [str(pair[0]) for pair in getattr(self, "choices_en", None) or self.choices]
+        for language, _name in settings.LANGUAGES:
+            labels = getattr(self, f"choices_{language}", None)
+            if labels and (
+                not isinstance(labels, list)
+                or not all(isinstance(pair, list | tuple) and len(pair) == 2 for pair in labels)
+                or [str(pair[0]) for pair in labels] != english
+            ):
+                raise ValidationError(
+                    {
+                        f"choices_{language}": _(
+                            "Give the English answer codes, in the same order, each with its label."
+                        )
+                    }
+                )
 
 
 class FeedbackResponse(models.Model):

@@ -40,6 +40,7 @@ from beneficiaries.models import (
 from beneficiaries.models_splits import SPLIT_LABELS
 from programmes.access import projects_for_user, user_role
 from programmes.models import Governorate, Programme, Project, UserProfile
+from programmes.names import localised
 
 Role = UserProfile.Role
 
@@ -433,7 +434,11 @@ def import_review_summary(user, batch_id) -> dict:
     households, people, first and last day), and the totals. Two queries."""
     records = import_records_to_review(user, batch_id)
     rows = list(
-        records.values("project__code", "project__name", "activity_type__name")
+        records.values(
+            "project__code",
+            project_name=localised("project__name"),
+            activity_type_name=localised("activity_type__name"),
+        )
         .annotate(
             records=Count("pk"),
             units=Sum("units"),
@@ -442,7 +447,7 @@ def import_review_summary(user, batch_id) -> dict:
             first=Min("delivered_on"),
             last=Max("delivered_on"),
         )
-        .order_by("project__code", "activity_type__name")
+        .order_by("project__code", "activity_type_name")
     )
     totals = records.aggregate(records=Count("pk"), people=Sum("people"))
     return {"rows": rows, "records": totals["records"], "people": totals["people"] or 0}

@@ -8,12 +8,16 @@ from __future__ import annotations
 import copy
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language_info
+from modeltranslation.utils import get_translation_fields
 
 from programmes import services
 from programmes.forms_coverage import ProjectCoverageForm
 from programmes.models import Contribution, Project
 
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -27,7 +31,7 @@ class ProjectForm(ProjectCoverageForm):
         model = Project
         fields = [
             "code",
-            "name",
+            *get_translation_fields("name"),
             "national",
             "governorate",
             "district",
@@ -47,6 +51,11 @@ class ProjectForm(ProjectCoverageForm):
         super().__init__(*args, **kwargs)
         self.fields["governorate"].queryset = self.fields["governorate"].queryset.defer("boundary")
         self.fields["district"].queryset = self.fields["district"].queryset.defer("boundary")
+        # The name in each language (English required, the others' fallback),
+        # each typed in its own direction.
+        for code, field in zip(LANGUAGE_CODES, get_translation_fields("name"), strict=True):
+            direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
+            self.fields[field].widget.attrs.update(lang=code, dir=direction)
 
 
 class ContributionForm(forms.ModelForm):

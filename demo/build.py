@@ -20,6 +20,7 @@ from beneficiaries.models import (
     Question,
     Survey,
 )
+from demo import names
 from demo.spec import (
     ACTIVITIES,
     AS_OF,
@@ -156,36 +157,42 @@ def reference_ensure(*, seed: int = DEFAULT_SEED) -> Reference:
         [
             {
                 "code": p.code,
-                "name": p.name,
+                "name_en": p.name,
+                **names.names_of(names.PROGRAMMES, p.code),
                 "outcome_area": p.outcome_area,
-                "description": PROGRAMME_DESCRIPTIONS[p.code],
+                "description_en": PROGRAMME_DESCRIPTIONS[p.code],
+                "description_ar": names.PROGRAMME_DESCRIPTIONS.get(p.code, ""),
                 "start_date": p.start,
                 "end_date": p.end,
             }
             for p in PROGRAMMES
         ],
     )
-    sectors = _sync(Sector, "code", [{"code": c, "name": n} for c, n in SECTORS])
-    activities = _sync(
-        ActivityType, "code", [{"code": a.code, "name": a.name, "unit": a.unit} for a in ACTIVITIES]
+    sectors = _sync(
+        Sector,
+        "code",
+        [{"code": c, "name_en": n, **names.names_of(names.SECTORS, c)} for c, n in SECTORS],
     )
+    activities = _sync(ActivityType, "code", [_activity_row(a) for a in ACTIVITIES])
     for spec in ACTIVITIES:
         activity = activities[spec.code]
         wanted = {sectors[s].pk for s in spec.sectors}
         if set(activity.sectors.values_list("pk", flat=True)) != wanted:
             activity.sectors.set(wanted)
     _sync(Contribution, "reference", _contribution_rows(random.Random(seed), donors, programmes))
-    survey, _ = Survey.objects.get_or_create(code=SURVEY_CODE, defaults={"title": SURVEY_TITLE})
-    if survey.title != SURVEY_TITLE:
-        survey.title = SURVEY_TITLE
-        survey.save(update_fields=["title"])
+    title = {
+        "title_en": SURVEY_TITLE,
+        **names.names_of({SURVEY_CODE: names.SURVEY_TITLE}, SURVEY_CODE, "title"),
+    }
+    survey = _sync(Survey, "code", [{"code": SURVEY_CODE, **title}])[SURVEY_CODE]
     questions = []
     for position, (code, text, kind, options) in enumerate(QUESTIONS, start=1):
         values = {
-            "text": text,
+            "text_en": text,
             "kind": kind,
-            "choices": [[c, label] for c, label, _share in options],
+            "choices_en": [[c, label] for c, label, _share in options],
             "position": position,
+            **_question_names(code, options),
         }
         question = Question.objects.filter(survey=survey, code=code).first()
         if question is None:
@@ -194,6 +201,27 @@ def reference_ensure(*, seed: int = DEFAULT_SEED) -> Reference:
             Question.objects.filter(pk=question.pk).update(**values)
         questions.append(question)
     return Reference(governorates, donors, programmes, sectors, activities, survey, questions)
+
+
+def _activity_row(spec) -> dict[str, Any]:
+    """An activity type's row: code, and name and unit in each language."""
+    row = {"code": spec.code, "name_en": spec.name, "unit_en": spec.unit}
+    if spec.code in names.ACTIVITIES:
+        for code, (name, unit) in zip(("ar", "ckb"), names.ACTIVITIES[spec.code], strict=True):
+            row |= {f"name_{code}": name, f"unit_{code}": unit}
+    return row
+
+
+def _question_names(code: str, options) -> dict[str, Any]:
+    """A question's text and answer labels in Arabic and Kurdish (the
+    English answer codes, in their order), where ``demo/names.py`` has them."""
+    if code not in names.QUESTIONS:
+        return {}
+    row = {}
+    for language, (text, labels) in zip(("ar", "ckb"), names.QUESTIONS[code], strict=True):
+        row[f"text_{language}"] = text
+        row[f"choices_{language}"] = [[c, labels[c]] for c, _label, _share in options]
+    return row
 
 
 def _contribution_rows(

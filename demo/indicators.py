@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from beneficiaries.models import ActivityType
+from demo.names import DEFINITIONS as NAMES
+from demo.names import names_of
 from indicators.models import IndicatorDefinition
 
 # code, name, source, measure, multiplier?, accumulation, activity codes, project statuses
@@ -102,7 +104,8 @@ def demo_definitions_ensure() -> int:
         statuses,
     ) in enumerate(DEFINITIONS):
         fields = {
-            "name": name,
+            "name_en": name,
+            **names_of(NAMES, code),
             "source": source,
             "measure": measure,
             "apply_multiplier": multiply,

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators import services, target_services
@@ -21,7 +22,7 @@ from indicators.models import (
 
 
 @admin.register(IndicatorDefinition)
-class IndicatorDefinitionAdmin(SimpleHistoryAdmin):
+class IndicatorDefinitionAdmin(TranslationAdmin, SimpleHistoryAdmin):
     list_display = [
         "code",
         "name",

@@ -18,6 +18,7 @@ from django.db.models.functions import JSONObject
 from beneficiaries.models import Answer, Question, ReviewStatus
 from beneficiaries.survey_results import SurveyResultCount
 from programmes.models import Project
+from programmes.names import localised
 
 STATUSES = [
     s.value for s in (Project.Status.COMPLETED, Project.Status.ONGOING, Project.Status.PREPARATION)
@@ -67,14 +68,14 @@ def project_breakdown(projects: QuerySet[Project]) -> ProjectBreakdown:
     statuses rows."""
     rows = (
         projects.order_by()
-        .values("governorate_id", "sector__name", "status")
+        .values("governorate_id", "status", sector_name=localised("sector__name"))
         .annotate(count=Count("pk"), budget=Sum("budget_usd"))
     )
     return ProjectBreakdown(
         rows=[
             {
                 "governorate_id": r["governorate_id"],
-                "sector": r["sector__name"],
+                "sector": r["sector_name"],
                 "status": r["status"],
                 "count": r["count"],
                 "budget": r["budget"] or Decimal(0),
@@ -115,15 +116,21 @@ def feedback_distribution(
     read do not grow with the length of the history."""
     # Grouped by the narrow (question, answer) pair only; each group then
     # reads its question (a few dozen groups, one primary-key lookup each).
-    question = Question.objects.filter(pk=OuterRef("question_id")).values(
-        json=JSONObject(
-            survey_id="survey_id",
-            survey="survey__title",
-            position="position",
-            text="text",
-            kind="kind",
-            choices="choices",
+    # (annotate, then values: the translated models' ``values()`` with
+    # expressions alone would select every column besides.)
+    question = (
+        Question.objects.filter(pk=OuterRef("question_id"))
+        .annotate(
+            json=JSONObject(
+                survey_id="survey_id",
+                survey=localised("survey__title"),
+                position="position",
+                text=localised("text"),
+                kind="kind",
+                choices=localised("choices", json=True),
+            )
         )
+        .values("json")
     )
     grouped = (
         Answer.objects.filter(

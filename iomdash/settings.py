@@ -21,6 +21,7 @@ from pathlib import Path
 
 from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from iomdash.env import env_bool, env_int, env_list
@@ -55,6 +56,8 @@ if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, got {SITE_URL!r}.")
 
 INSTALLED_APPS = [
+    # Before the admin, which it extends (the translated fields' admin, see below).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -294,6 +297,20 @@ LANGUAGES = [("en", _("English")), ("ar", _("Arabic")), ("ckb", _("Kurdish (Sora
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Day-first dates everywhere (iomdash/formats/en/formats.py).
 FORMAT_MODULE_PATH = ["iomdash.formats"]
+# Names people enter and donors read (programmes, projects, sectors, activity types,
+# survey questions, indicator definitions) in each language: django-modeltranslation
+# gives each registered field one column per language (``name_en``, ``name_ar``,
+# ``name_ckb``; see each app's ``translation.py``) and reads the active language's,
+# English where that one is blank. Created without a language's value (a factory, an
+# import, a service called in Arabic), a name is the English one too, so that the
+# fallback never shows an empty name.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_AUTO_POPULATE = "required"
+# A field of one language is labelled "name (Arabic)", in the reader's language.
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = lambda verbose_name, code: format_lazy(  # noqa: E731
+    "{} ({})", verbose_name, dict(LANGUAGES)[code]
+)
 TIME_ZONE = "Asia/Baghdad"
 USE_I18N = True
 USE_TZ = True

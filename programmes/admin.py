@@ -23,6 +23,8 @@ from django.db.models import Count, Sum
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
 from programmes import services
@@ -290,7 +292,7 @@ class ContributionInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(ServiceWritesAdmin):
+class ProgrammeAdmin(TranslationAdmin, ServiceWritesAdmin):
     create_service = services.programme_create
     update_service = services.programme_update
     delete_service = services.programme_delete
@@ -324,7 +326,7 @@ class ProgrammeAdmin(ServiceWritesAdmin):
 
 
 @admin.register(Portfolio)
-class PortfolioAdmin(SimpleHistoryAdmin):
+class PortfolioAdmin(TranslationAdmin, SimpleHistoryAdmin):
     """Portfolios, saved with their programmes through the portfolio services."""
 
     list_display = ["code", "name", "key"]
@@ -337,7 +339,7 @@ class PortfolioAdmin(SimpleHistoryAdmin):
         """Saved in ``save_related``, with its programmes, by one service call."""
 
     def save_related(self, request, form, formsets, change):
-        fields = {name: form.cleaned_data[name] for name in ("code", "name")}
+        fields = {n: form.cleaned_data[n] for n in ("code", *get_translation_fields("name"))}
         programmes = form.cleaned_data["programmes"]
         obj = form.instance
         if change:
@@ -415,7 +417,7 @@ class ExchangeRateAdmin(ServiceWritesAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(TranslationAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
@@ -423,7 +425,7 @@ class SectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(ServiceWritesAdmin):
+class ProjectAdmin(TranslationAdmin, ServiceWritesAdmin):
     create_service = services.project_create
     update_service = services.project_update
     delete_service = services.project_delete

@@ -46,6 +46,7 @@ from programmes.models import (
     Project,
     Sector,
 )
+from programmes.names import english_filled
 from programmes.selectors import exchange_rate_on
 from programmes.services_coverage import (
     coverage_checked,
@@ -68,6 +69,8 @@ def _apply(instance: M, fields: Mapping[str, Any]) -> M:
         if not field.concrete or not field.editable or field.primary_key or field.many_to_many:
             raise TypeError(f"{type(instance).__name__}.{name} is not written by this service")
         setattr(instance, name, value)
+    # A name given in one language only is the English one too (``programmes.names``).
+    english_filled(instance)
     return instance
 
 

@@ -12,13 +12,15 @@ in the text is marked, never left blank.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
+import operator
+from functools import cached_property, reduce
 
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from modeltranslation.utils import get_translation_fields
 
 from beneficiaries.models import Photo, PopulationGroup, ReviewStatus
 from indicators.breakdowns import feedback_average
@@ -30,6 +32,7 @@ from indicators.models import (
 )
 from indicators.selectors import figure_shown, figure_target, figures_shown
 from programmes.models import Project, Sector
+from programmes.names import localised
 from snapshots.cadence import Period, as_of_note
 from snapshots.cover import cover_figures
 from snapshots.markup import render_markup, text_references
@@ -443,25 +446,26 @@ class _Document:
             programme_id__in=self.programme_ids, start_date__lte=self.snapshot.as_of
         )
         chosen = [s for s in content.get("sectors") or [] if s]
+        # A sector is chosen by its code or by its name in any language.
+        names = [Q(**{f"{name}__in": chosen}) for name in get_translation_fields("name")]
+        sectors = Sector.objects.filter(reduce(operator.or_, names, Q(code__in=chosen)))
         if chosen:
-            projects = projects.filter(Q(sector__code__in=chosen) | Q(sector__name__in=chosen))
+            projects = projects.filter(sector__in=sectors)
         statuses = Project.Status
         rows = (
-            projects.values("sector__name")
+            projects.annotate(sector_name=localised("sector__name"))
+            .values("sector_name")
             .annotate(**{s: Count("pk", filter=Q(status=s)) for s in statuses.values})
-            .order_by("sector__name")
+            .order_by("sector_name")
         )
         body = [
-            [row["sector__name"]]
+            [row["sector_name"]]
             + [f"{row[s]:,}" for s in statuses.values]
             + [f"{sum(row[s] for s in statuses.values):,}"]
             for row in rows
         ]
         if not body:
-            if (
-                chosen
-                and not Sector.objects.filter(Q(code__in=chosen) | Q(name__in=chosen)).exists()
-            ):
+            if chosen and not sectors.exists():
                 self._error(
                     section, block, _("Unknown sector: %(names)s.") % {"names": ", ".join(chosen)}
                 )

@@ -31,6 +31,7 @@ from indicators.selectors import (
     small_count_hidden,
 )
 from programmes.models import Donor, Governorate, Programme, Project
+from programmes.names import localised
 from snapshots.cadence import period_words
 from snapshots.cover import portfolio_usd
 from snapshots.models import Snapshot
@@ -427,11 +428,12 @@ def _projects_by_sector_status(programme_ids: list[int], as_of: dt.date) -> list
     statuses = Project.Status.values
     rows = (
         Project.objects.filter(programme_id__in=programme_ids, start_date__lte=as_of)
-        .values("sector__name")
+        .annotate(sector_name=localised("sector__name"))
+        .values("sector_name")
         .annotate(**{status: Count("pk", filter=Q(status=status)) for status in statuses})
-        .order_by("sector__name")
+        .order_by("sector_name")
     )
-    return [{"sector": row["sector__name"], **{s: row[s] for s in statuses}} for row in rows]
+    return [{"sector": row["sector_name"], **{s: row[s] for s in statuses}} for row in rows]
 
 
 def feedback_answers(programme_ids: list[int], as_of: dt.date) -> list[dict]:

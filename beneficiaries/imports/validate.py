@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from modeltranslation.utils import get_translation_fields
 
 from beneficiaries.imports.parse import COUNT_COLUMNS, cell_text, parse_count, parse_date
 from beneficiaries.models import RECIPIENT_FIELDS, SPLIT_FIELDS, ActivityType
@@ -40,7 +41,10 @@ class Rules:
         self.activities: dict[str, ActivityType] = {}
         for activity in ActivityType.objects.all():
             self.activities[activity.code.casefold()] = activity
-            self.activities[" ".join(activity.name.split()).casefold()] = activity
+            # Its name in any language (``translation.py``), as the sheet's writer knows it.
+            for column in get_translation_fields("name"):
+                if name := getattr(activity, column):
+                    self.activities[" ".join(name.split()).casefold()] = activity
         self.places = place_index()
         self.resolved: dict[str, tuple[Place | None, str]] = {}
         self.sector_errors: dict[tuple[int, int], str | None] = {}

@@ -12,11 +12,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from modeltranslation.utils import get_translation_fields
 
 from beneficiaries.models import ActivityType, Question, Survey
+from programmes.names import english_filled
 from programmes.services import reference_save
 
-QUESTION_FIELDS = ("text", "kind", "choices")
+# ``text`` and ``choices`` in the active language, or in each (``text_ar``, ``choices_ar``...).
+QUESTION_FIELDS = ("text", "kind", "choices", *get_translation_fields("text", "choices"))
 
 
 @transaction.atomic
@@ -66,6 +69,7 @@ def survey_update(
             if name in given:
                 setattr(question, name, given[name])
         question.position = position
+        english_filled(question)
         try:
             question.full_clean()
         except ValidationError as error:

@@ -24,6 +24,7 @@ from exports.selectors.base import (
     _codes,
     _date,
 )
+from programmes.names import localised
 
 # --- Assistance records ------------------------------------------------------------
 
@@ -127,10 +128,10 @@ def assistance_records_table(*, user, params: QueryDict) -> Table:
     fields = [
         "pk",
         "project__code",
-        "project__name",
+        localised("project__name"),
         "project__programme__code",
         "project__sector__code",
-        "project__sector__name",
+        localised("project__sector__name"),
         "governorate__pcode",
         "governorate__name_iom",
         "governorate__name_ar",
@@ -142,8 +143,8 @@ def assistance_records_table(*, user, params: QueryDict) -> Table:
         "project__community",
         "project__donor__code",
         "activity_type__code",
-        "activity_type__name",
-        "activity_type__unit",
+        localised("activity_type__name"),
+        localised("activity_type__unit"),
         "delivered_on",
         "status",
         "units",
@@ -236,9 +237,9 @@ def visits_table(*, user, params: QueryDict) -> Table:
         .values_list(
             "pk",
             "project__code",
-            "project__name",
+            localised("project__name"),
             "project__programme__code",
-            "project__sector__name",
+            localised("project__sector__name"),
             "governorate__pcode",
             "governorate__name_iom",
             "governorate__name_ar",

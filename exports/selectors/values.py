@@ -32,6 +32,7 @@ from indicators.selectors import (
     small_counts_hidden,
 )
 from programmes.access import user_role
+from programmes.names import localised
 
 
 def _split_labels() -> dict[str, str]:
@@ -173,7 +174,7 @@ def indicator_values_table(*, user, params: QueryDict) -> Table:
         "period_type",
     ).values_list(
         "definition__code",
-        "definition__name",
+        localised("definition__name"),
         "definition__measure",
         "period_type",
         "period_start",

@@ -83,7 +83,9 @@ def governorate_districts(
     # The districts with their projects' counts and budgets, and the projects
     # that name no district (run once: it refers to no district), together.
     unplaced_count = Subquery(
-        projects.filter(started, district=None).values(total=Func(F("pk"), function="COUNT"))
+        projects.filter(started, district=None)
+        .annotate(total=Func(F("pk"), function="COUNT"))
+        .values("total")
     )
     districts = list(
         District.objects.filter(governorate=governorate)

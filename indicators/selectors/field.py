@@ -25,6 +25,7 @@ from indicators.periods import quarter_start
 from indicators.selectors.values import SMALL_COUNT, figure_shown, figures_shown
 from programmes.access import user_role
 from programmes.models import Project, UserProfile
+from programmes.names import localised
 
 VISITS_LIMIT = 8
 PHOTOS_LIMIT = 6
@@ -114,7 +115,6 @@ def latest_visits(
             "visit_date",
             "status",
             "project__code",
-            "project__name",
             "project__donor__name",
             "monitor__username",
             "monitor__first_name",
@@ -122,6 +122,7 @@ def latest_visits(
             "photo_items",
             "open_referrals",
             "count",
+            project_name=localised("project__name"),
         )[:VISITS_LIMIT]
     )
     labels = dict(ReviewStatus.choices)
@@ -132,7 +133,7 @@ def latest_visits(
             "status": row["status"],
             "status_label": labels.get(row["status"], row["status"]),
             "project_code": row["project__code"],
-            "project_name": row["project__name"],
+            "project_name": row["project_name"],
             "donor": row["project__donor__name"],
             "monitor": f"{row['monitor__first_name']} {row['monitor__last_name']}".strip()
             or row["monitor__username"],

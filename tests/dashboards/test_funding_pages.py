@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from programmes.models import Contribution, ExchangeRate, Project
 from tests.api.conftest import world  # noqa: F401
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 PROJECT = {
     "code": "KRK-02",
-    "name": "Water network",
+    "name_en": "Water network",
     "governorate": "",
     "district": "",
     "sector": "",
@@ -77,10 +78,16 @@ def test_a_manager_reaches_enters_and_edits_projects_of_their_programme(client, 
 
     edit = url("project_edit", "CRP", project.pk)
     assert edit in maria.get(url("project_list", "CRP")).content.decode()
-    response = maria.post(edit, project_body(world, name="Pipes", status="completed"))
+    form = maria.get(edit).content.decode()
+    assert 'name="name_ar"' in form and 'lang="ar" dir="rtl"' in form  # typed right to left
+    response = maria.post(
+        edit, project_body(world, name_en="Pipes", name_ar="أنابيب", status="completed")
+    )
     assert response.status_code == 302
     project.refresh_from_db()
     assert (project.name, project.status) == ("Pipes", "completed")
+    with translation.override("ar"):
+        assert project.name == "أنابيب"
 
 
 def test_a_manager_gives_a_project_several_places_or_none_on_the_page(client, world):  # noqa: F811
@@ -144,7 +151,7 @@ def test_monitors_and_donors_write_nothing(client, world, who):  # noqa: F811
     assert user.get(url("project_new", "CRP")).status_code == 403
     assert user.post(url("project_new", "CRP"), project_body(world)).status_code == 403
     edit = url("project_edit", "CRP", world["krk"].pk)
-    assert user.post(edit, project_body(world, name="x")).status_code == 403
+    assert user.post(edit, project_body(world, name_en="x")).status_code == 403
     assert user.post(url("contribution_new", "CRP"), given(world)).status_code == 403
     assert not Project.objects.filter(code="KRK-02").exists()
     assert Contribution.objects.count() == 2

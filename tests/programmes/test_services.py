@@ -160,9 +160,9 @@ def test_a_contribution_added_on_the_programme_page_counts_at_once(
     url = reverse("admin:programmes_programme_change", args=[programme.pk])
     form = {
         "code": programme.code,
-        "name": programme.name,
+        "name_en": programme.name,
         "outcome_area": programme.outcome_area,
-        "description": "",
+        "description_en": "",
         "start_date": programme.start_date.isoformat(),
         "end_date": "",
         "contributions-TOTAL_FORMS": "1",
@@ -192,7 +192,7 @@ def test_a_project_added_in_the_admin_is_saved_by_the_service(admin_client, admi
         reverse("admin:programmes_project_add"),
         {
             "code": "NEW-1",
-            "name": "New clinic",
+            "name_en": "New clinic",
             "programme": template.programme.pk,
             "kind": "infrastructure",
             "sector": template.sector.pk,
