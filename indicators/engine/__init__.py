@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.db.utils import OperationalError
 from django.utils import timezone
 
+from indicators.engine.batch import batched, cumulative_rewrite, write_batch
 from indicators.engine.facts import (
     CUBED_SOURCES,
     LOCK_NAME,
@@ -69,8 +70,9 @@ __all__ = [
     "rollup_cells",
 ]
 
-# Looked up here at each run, so a test can replace it.
+# Looked up here at each run, so a test can replace them.
 _write_all_periods_additive = write_all_periods_additive
+_write_batch = write_batch
 
 
 def _lock(cursor, *, wait: bool) -> None:
@@ -143,7 +145,16 @@ def recompute_full(
             with step("delete old values"):
                 cursor.execute(f"DELETE FROM {VALUES} WHERE definition_id = ANY(%s)", [ids])
         progress(20, "computing")
-        for index, definition in enumerate(definitions):
+        groups, alone = batched(definitions)
+        done = 0
+        for source, group in groups.items():
+            # One statement for the source's definitions that add up: one pass.
+            with step(f"definitions of {source} ({len(group)}, one pass)"):
+                sqls = [DefinitionSQL(d, multipliers, None) for d in group]
+                _write_batch(cursor, sqls, now, table)
+            done += len(group)
+            progress(20 + int(70 * done / max(len(definitions), 1)), source)
+        for definition in alone:
             sql = DefinitionSQL(definition, multipliers, None)
             # One statement each: GROUPING SETS, running totals and writes.
             with step(f"definition {definition.code} ({definition.source})"):
@@ -152,7 +163,8 @@ def recompute_full(
                 else:
                     # A distinct count: never a running total (a constraint says so).
                     write_periods(cursor, sql, now, None, table=table)
-            progress(20 + int(70 * (index + 1) / max(len(definitions), 1)), definition.name)
+            done += 1
+            progress(20 + int(70 * done / max(len(definitions), 1)), definition.name)
         with step("count"):
             cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE definition_id = ANY(%s)", [ids])
             written = cursor.fetchone()[0]
@@ -211,7 +223,15 @@ def recompute_incremental(scope: Scope) -> int:
             f"(period_type = 'quarter' AND period_start = ANY(%s)))",
             [ids, months, quarters],
         )
-        for definition in definitions:
+        groups, alone = batched(definitions)
+        for group in groups.values():
+            # One pass for the definitions that add up, then their running totals.
+            sqls = [DefinitionSQL(d, multipliers, ranges) for d in group]
+            written += _write_batch(cursor, sqls, now, VALUES, quarters=quarters)
+            cumulative = [d.pk for d in group if d.is_cumulative]
+            if cumulative:
+                written += cumulative_rewrite(cursor, cumulative, cells=cells, since=since)
+        for definition in alone:
             sql = DefinitionSQL(definition, multipliers, ranges)
             written += write_periods(cursor, sql, now, quarters)
             if definition.is_cumulative:
