@@ -1,14 +1,16 @@
-"""A full run's one pass per source: every definition of a source whose
-values add up across periods, from one scan of the source's facts.
+"""One pass for the definitions that share their facts: the definitions of
+a source that add up across periods and pass the same filter differ only
+in what they sum (people, households, units ...), so one statement sums
+all of their measures side by side over the facts they share, instead of one
+statement each grouping the same facts again ("one pass per source for
+every definition sharing its filters", #17).
 
-Each definition of the batch is a filter and a measure over the same facts
-(``Source.fact_parts``). One statement reads the facts once, gives each fact
-one row per definition it passes (a LATERAL list of the definitions), sums
-them per (definition, month, governorate, programme, donor), and only then
-forms the coarser cuts from those sums (GROUPING SETS over a few thousand
-fine cells, not over every fact, since the measures are sums), and writes
-months, quarters and running totals as ``write_all_periods_additive`` does
-for one definition. The same values: sums of sums are the sums.
+The statement sums the facts per (month, governorate, programme, donor)
+first and forms the coarser cuts from those sums (GROUPING SETS over the
+fine cells, not over every fact: the measures are sums), then gives each
+definition its rows (a LATERAL list of the definitions over the summed
+cells) and writes months, quarters and running totals as
+``write_all_periods_additive`` does for one definition: the same values.
 """
 
 from __future__ import annotations
@@ -20,26 +22,26 @@ from indicators import sources as registry
 from indicators.engine import timings
 from indicators.engine.facts import COLUMNS, SPLIT_FIELDS, VALUES, DefinitionSQL
 from indicators.engine.writes import cells_filter, running_totals
-from indicators.models import IndicatorDefinition
 
 
 def batched(
-    definitions: Iterable[IndicatorDefinition],
-) -> tuple[dict[str, list[IndicatorDefinition]], list[IndicatorDefinition]]:
-    """({source: its definitions a batch computes}, the others, one by one):
+    sqls: Iterable[DefinitionSQL],
+) -> tuple[list[list[DefinitionSQL]], list[DefinitionSQL]]:
+    """(groups of definitions one statement computes, the others one by one):
     definitions that add up across periods, of a source that gives its facts
-    in parts, two or more of them."""
-    groups: dict[str, list[IndicatorDefinition]] = {}
+    in parts (``Source.fact_parts``), with the same filter, two or more."""
+    groups: dict[tuple, list[DefinitionSQL]] = {}
     alone = []
-    for definition in definitions:
-        source = registry.get(definition.source)
-        if definition.adds_up_across_periods and source.fact_parts is not None:
-            groups.setdefault(definition.source, []).append(definition)
+    for sql in sqls:
+        source = registry.get(sql.d.source)
+        if sql.d.adds_up_across_periods and source.fact_parts is not None:
+            keep, params = source.fact_parts(sql).keep
+            groups.setdefault((sql.d.source, keep, repr(params)), []).append(sql)
         else:
-            alone.append(definition)
-    for code in [code for code, group in groups.items() if len(group) < 2]:
-        alone += groups.pop(code)
-    return groups, alone
+            alone.append(sql)
+    for key in [key for key, group in groups.items() if len(group) < 2]:
+        alone += groups.pop(key)
+    return list(groups.values()), alone
 
 
 def _month_end(start: str, length: str) -> str:
@@ -77,72 +79,68 @@ def write_batch(
     *,
     quarters: list[dt.date] | None = None,
 ) -> int:
-    """The values of the definitions of ``sqls`` (one source, each adding up
-    across periods) into ``table``, in one statement: every period (None),
-    or the months and quarters of ``quarters`` only, without running totals
-    (an incremental run's, which then calls ``cumulative_rewrite``).
-    Returns the rows written by an incremental run (0 for a full one: it
-    counts its table once at the end)."""
+    """The values of the definitions of ``sqls`` (one of ``batched``'s groups)
+    into ``table``, in one statement: every period (None), or the months and
+    quarters of ``quarters`` only, without running totals (an incremental
+    run's, which then calls ``cumulative_rewrite``). Returns the rows written
+    by an incremental run (0 for a full one: it counts its table once)."""
     source = registry.get(sqls[0].d.source)
     parts = [source.fact_parts(sql) for sql in sqls]
     base, base_params = parts[0].base
-    # Distinct measures and filters once each in the facts' row.
-    columns: dict[tuple[str, tuple], str] = {}
-    column_params: list = []
-
-    def column(expression: str, params: list) -> str:
-        key = (expression, tuple(map(repr, params)))
-        if key not in columns:
-            columns[key] = f"c{len(columns)}"
-            column_params.extend(params)
-        return columns[key]
-
-    splits = parts[0].splits
+    keep, keep_params = parts[0].keep
+    # Each distinct measure once: "people" is the same sum for two definitions.
+    measures: dict[tuple[str, str], str] = {}
+    measure_params: list = []
+    for part in parts:
+        key = (part.measure[0], repr(part.measure[1]))
+        if key not in measures:
+            measures[key] = f"v{len(measures)}"
+            measure_params.extend(part.measure[1])
+    n_splits = len(SPLIT_FIELDS)
+    selected = ", ".join(f"{expression} AS {name}" for (expression, _p), name in measures.items())
+    # Integers all (counts, and households times a whole multiplier): bigint
+    # sums, since a numeric sum of sums is several times slower.
+    split_columns = ", ".join(f"({e})::bigint AS s{i}" for i, e in enumerate(parts[0].splits))
+    facts = f"SELECT {base}, {selected}, {split_columns} {parts[0].rest} WHERE {keep}"
+    facts_params = [*base_params, *measure_params, *parts[0].rest_params, *keep_params]
+    within = ""
+    if quarters is not None:
+        within = " WHERE date_trunc('quarter', f.m)::date = ANY(%s)"
+        facts_params.append(list(quarters))
+    sums = ", ".join(
+        [f"SUM({name})::bigint AS {name}" for name in measures.values()]
+        + [f"SUM(s{i})::bigint AS s{i}" for i in range(n_splits)]
+    )
+    sql0 = sqls[0]
+    grouping = ", ".join(f"(start{', ' + c if c else ''})" for c in sql0.cut_sets)
+    g = "g" if sql0.governorate_column == "g" else "NULL::bigint"
     rows, row_params = [], []
     for sql, part in zip(sqls, parts, strict=True):
-        measure = column(*part.measure)
-        keep = column(*part.keep)
-        split_values = (
-            ", ".join(f"f.s{i}" for i in range(len(SPLIT_FIELDS)))
+        name = measures[(part.measure[0], repr(part.measure[1]))]
+        splits = (
+            ", ".join(f"w.s{i}" for i in range(n_splits))
             if sql.d.has_splits
-            else ", ".join(["NULL::bigint"] * len(SPLIT_FIELDS))
+            else ", ".join(["NULL::bigint"] * n_splits)
         )
-        # Integers all (counts, and households times a whole multiplier).
-        rows.append(f"(%s, f.{keep}, f.{measure}::bigint, {split_values})")
+        rows.append(f"(%s, w.{name}, {splits})")
         row_params.append(sql.d.pk)
-    selected = ", ".join(f"{expression} AS {name}" for (expression, _p), name in columns.items())
-    split_columns = ", ".join(f"{expression} AS s{i}" for i, expression in enumerate(splits))
-    names = ", ".join(f"s{i}" for i in range(len(SPLIT_FIELDS)))
-    facts = (
-        f"SELECT f.m, f.g, f.pr, f.d, v.def, v.value, "
-        f"{', '.join(f'v.s{i}' for i in range(len(SPLIT_FIELDS)))} "
-        f"FROM (SELECT {base}, {selected}, {split_columns} {parts[0].rest}) f "
-        f"CROSS JOIN LATERAL (VALUES {', '.join(rows)}) v(def, keep, value, {names}) WHERE v.keep"
-    )
-    facts_params = [*base_params, *column_params, *parts[0].rest_params, *row_params]
-    if quarters is not None:
-        facts += " AND date_trunc('quarter', f.m)::date = ANY(%s)"
-        facts_params.append(list(quarters))
-    returning = "" if quarters is None else " RETURNING 1"
-    # bigint sums: a numeric sum of sums is several times slower.
-    sum_fields = ", ".join(f"SUM({c})::bigint AS {c}" for c in SPLIT_FIELDS)
-    sum_splits = ", ".join(f"SUM(s{i})::bigint AS {c}" for i, c in enumerate(SPLIT_FIELDS))
-    sqls0 = sqls[0]
-    grouping = ", ".join(f"(def, start{', ' + c if c else ''})" for c in sqls0.cut_sets)
-    g = "g" if sqls0.governorate_column == "g" else "NULL::bigint"
-    field_list = ", ".join(SPLIT_FIELDS)
+    names = ", ".join(SPLIT_FIELDS)
     statement = [
-        f"WITH fine AS (SELECT def, m AS start, g, pr, d, SUM(value)::bigint AS value, {sum_splits} "
-        f"FROM ({facts}) x GROUP BY def, m, g, pr, d), "
-        f"mo AS MATERIALIZED (SELECT def, start, {g} AS g, pr, d, SUM(value)::bigint AS value, "
-        f"{sum_fields} FROM fine GROUP BY GROUPING SETS ({grouping}){sqls0.having})"
+        f"WITH fine AS (SELECT m AS start, g, pr, d, {sums} FROM ({facts}) f{within} "
+        f"GROUP BY m, g, pr, d), "
+        f"wide AS (SELECT start, {g} AS g, pr, d, {sums} FROM fine "
+        f"GROUP BY GROUPING SETS ({grouping}){sql0.having}), "
+        f"mo AS MATERIALIZED (SELECT v.def, w.start, w.g, w.pr, w.d, v.value, "
+        f"{', '.join(f'v.{c}' for c in SPLIT_FIELDS)} FROM wide w "
+        f"CROSS JOIN LATERAL (VALUES {', '.join(rows)}) v(def, value, {names}))"
     ]
-    params = list(facts_params)
+    params = [*facts_params, *row_params]
+    returning = "" if quarters is None else " RETURNING 1"
     end = _month_end("start", "1 month")
     mult, mult_params = _multiplier_case(sqls, end)
     statement.append(
         f", ins_month AS (INSERT INTO {table} ({COLUMNS}) SELECT def, 'month', start, {end}, "
-        f"g, pr, d, value, {field_list}, {mult}, %s::timestamptz FROM mo{returning})"
+        f"g, pr, d, value, {names}, {mult}, %s::timestamptz FROM mo{returning})"
     )
     params += [*mult_params, now]
     q_end = _month_end("q", "3 months")
