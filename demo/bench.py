@@ -94,6 +94,11 @@ def main(argv: list[str]) -> int:
         help="Measure only the site under load: --users users for --seconds on gunicorn.",
     )
     parser.add_argument(
+        "--engine-only",
+        action="store_true",
+        help="Measure only the engine: raw_scan_s, full_recompute_s and incremental_recompute_s.",
+    )
+    parser.add_argument(
         "--verbose",
         action="store_true",
         help="Also print where a full recomputation spends its time (steps and plan nodes).",
@@ -137,12 +142,13 @@ def main(argv: list[str]) -> int:
     else:
         print("reusing the benchmark database with the same profile", flush=True)
 
+    from demo.bench_data import bench_profile_description, bench_records
     from demo.indicators import demo_definitions_ensure
 
     definitions = demo_definitions_ensure()
     results: dict[str, float | int] = {}
-    results.update(_profile())
-    print("profile: " + json.dumps(_profile_description(args)), flush=True)
+    results.update(bench_records())
+    print("profile: " + json.dumps(bench_profile_description(seed=args.seed)), flush=True)
 
     results["definitions"] = definitions
     if args.pdf_only or args.load:
@@ -180,9 +186,9 @@ def main(argv: list[str]) -> int:
         written["n"] = recompute_full(progress=lambda *_: None)
 
     results["full_recompute_s"] = round(_median(full, runs), 3)
-    results["values"] = written["n"]
+    results["values_written"] = written["n"]
     print(f"full_recompute_s: {results['full_recompute_s']}", flush=True)
-    print(f"values: {results['values']}", flush=True)
+    print(f"values_written: {results['values_written']}", flush=True)
     results["full_over_raw"] = round(
         results["full_recompute_s"] / max(results["raw_scan_s"], 1e-9), 1
     )
@@ -194,6 +200,9 @@ def main(argv: list[str]) -> int:
 
     results["incremental_recompute_s"] = round(_incremental(args.repeat), 3)
     print(f"incremental_recompute_s: {results['incremental_recompute_s']}", flush=True)
+    if args.engine_only:
+        print(json.dumps(results), flush=True)
+        return 0
 
     results.update(_dashboards(args.repeat))
     for key in ("dashboard_p50_ms", "dashboard_p95_ms", "dashboard_queries_max", "dashboard_kb"):
@@ -249,62 +258,13 @@ def _data_models():
             yield model
 
 
-def _profile() -> dict:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM beneficiaries_assistancerecord")
-        records = cursor.fetchone()[0]
-    return {"records": records}
-
-
-def _profile_description(args) -> dict:
-    from django.db import connection
-
-    from beneficiaries.models import RECIPIENT_FIELDS
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT COUNT(DISTINCT p.governorate_id), COUNT(DISTINCT p.programme_id),
-                   COUNT(DISTINCT p.donor_id), COUNT(DISTINCT a.project_id),
-                   COUNT(DISTINCT a.activity_type_id),
-                   MIN(a.delivered_on), MAX(a.delivered_on),
-                   AVG((a.status = 'approved')::int), AVG((a.household_size IS NOT NULL)::int)
-            FROM beneficiaries_assistancerecord a JOIN programmes_project p ON p.id = a.project_id
-            """
-        )
-        g, pr, d, projects, activities, first, last, approved, sized = cursor.fetchone()
-        cursor.execute("SELECT COUNT(*) FROM beneficiaries_monitoringvisit")
-        visits = cursor.fetchone()[0]
-        total = " + ".join(f"a.{column}" for column in RECIPIENT_FIELDS)
-        cursor.execute(
-            f"SELECT AVG(({total} = a.people)::int) FROM beneficiaries_assistancerecord a"
-        )
-        disaggregated = cursor.fetchone()[0]
-    return {
-        "seed": args.seed,
-        "governorates": g,
-        "programmes": pr,
-        "donors": d,
-        "projects": projects,
-        "activity_types": activities,
-        "first_day": str(first),
-        "last_day": str(last),
-        "approved_share": round(float(approved), 3),
-        "household_size_share": round(float(sized), 3),
-        "visits": visits,
-        "fully_disaggregated_share": round(float(disaggregated), 3),
-    }
-
-
 def _raw_scan() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT p.governorate_id, date_trunc('quarter', a.delivered_on), SUM(a.people)
+            SELECT a.governorate_id, date_trunc('quarter', a.delivered_on), SUM(a.people)
             FROM beneficiaries_assistancerecord a JOIN programmes_project p ON p.id = a.project_id
             GROUP BY 1, 2
             """

@@ -40,7 +40,7 @@ def print_full_run_profile(median_s: float) -> dict:
         recompute_full(progress=lambda *_: None)
         explained = time.perf_counter() - start
     nodes = dict(sorted(by_node.nodes.items(), key=lambda item: -item[1]))
-    statements = sum(v for k, v in by_node.steps.items() if k.startswith("definition "))
+    statements = sum(v for k, v in by_node.steps.items() if k.startswith("definition"))
     _print_table(
         f"the definitions' statements by plan node (EXPLAIN ANALYZE, {statements:.3f} s "
         f"of a {explained:.3f} s run; approximate)",

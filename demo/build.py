@@ -453,8 +453,10 @@ def _save_projects(ref: Reference, plans: list[dict[str, Any]]) -> dict[str, Pro
     for plan in plans:
         row = dict(plan)
         row["programme_id"] = ref.programmes[row.pop("programme")].pk
-        row["governorate_id"] = ref.governorates[row.pop("governorate")].pk
-        row["district_id"] = districts[row.pop("district")]
+        governorate, district = row.pop("governorate"), row.pop("district")
+        # None: a project of several places, or national (``demo.scale_places``).
+        row["governorate_id"] = ref.governorates[governorate].pk if governorate else None
+        row["district_id"] = districts[district] if district else None
         row["sector_id"] = ref.sectors[row.pop("sector")].pk
         row["donor_id"] = ref.donors[row.pop("donor")].pk
         rows.append(row)

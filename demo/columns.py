@@ -158,6 +158,35 @@ def split_arrays(recipients: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
+# How the benchmark's records were split (docs/BENCHMARK.md): crossed (sex x
+# age group x population group), by sex only, by population group only, not at all.
+SPLIT_KINDS = ("crossed", "sex", "population_group", "none")
+SPLIT_KIND_SHARES = (0.70, 0.14, 0.10, 0.06)
+
+
+def splits_partial(
+    rng: np.random.Generator, recipients: np.ndarray
+) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The recipients of records as recorded: about 70% crossed, the rest by
+    sex only, by population group only or not split (SPLIT_KIND_SHARES).
+    Returns the cells (zero where not crossed), the ten split columns and,
+    per split column, where it is not recorded (NULL)."""
+    kind = rng.choice(len(SPLIT_KINDS), size=len(recipients), p=SPLIT_KIND_SHARES)
+    splits = split_arrays(recipients)
+    kept = {
+        "sex": np.isin(kind, [0, 1]),
+        "age_group": kind == 0,
+        "population_group": np.isin(kind, [0, 2]),
+    }
+    missing = {
+        column: ~kept[dimension]
+        for dimension, columns in SPLITS.items()
+        for column in columns.values()
+    }
+    cells = np.where((kind == 0)[:, None], recipients, 0)
+    return cells, splits, missing
+
+
 def visits_generate(
     rng: np.random.Generator,
     table: ProjectTable,

@@ -33,11 +33,13 @@ from demo.build import (
     users_ensure,
 )
 from demo.columns import (
+    SPLIT_KIND_SHARES,
+    SPLIT_KINDS,
     Calendar,
     feedback_generate,
     records_generate,
     referrals_generate,
-    split_arrays,
+    splits_partial,
     visit_links,
     visits_generate,
 )
@@ -49,6 +51,14 @@ from demo.load import (
     _monitor_by_governorate,
     _table,
     _timestamps,
+)
+from demo.scale_places import (
+    MULTI_PLACE_SHARE,
+    NATIONAL_SHARE,
+    coverage_fields,
+    coverage_plan,
+    coverage_save,
+    places_table,
 )
 from demo.spec import (
     ACTIVITIES,
@@ -111,6 +121,10 @@ def scale_profile(n_records: int, *, seed: int = DEFAULT_SEED) -> dict[str, Any]
         "last_day": AS_OF.isoformat(),
         "dates": "growth over time, spring and autumn peaks",
         "recipient_cells": f"sex x {len(AGE_GROUPS)} age groups x {len(POPULATION_GROUPS)} population groups",
+        "splits": dict(zip(SPLIT_KINDS, SPLIT_KIND_SHARES, strict=True)),
+        "places": "every record and visit in a sub-district of its project's coverage",
+        "multi_place_project_share": MULTI_PLACE_SHARE,
+        "national_project_share": NATIONAL_SHARE,
         "household_size_share": HOUSEHOLD_SIZE_SHARE,
         "household_size_range": list(HOUSEHOLD_SIZE_RANGE),
         "approved_share": 0.90,
@@ -235,13 +249,15 @@ def scale_load(*, n_records: int, seed: int = DEFAULT_SEED, log: Log = print) ->
         for code, plan in zip(codes, fixed + [(p, None, None) for p in drawn], strict=True)
     ]
     plans = _plan_projects(py_rng, slots, first_day=SCALE_FIRST_DAY, preparation_share=0.0)
-    projects = _save_projects(ref, plans)
+    coverage = coverage_plan(py_rng, plans, keep=len(GOVERNORATES))
+    projects = _save_projects(ref, [coverage_fields(p, coverage[p["code"]]) for p in plans])
     _generated_delete(BENCH_PREFIX)
     with connection.cursor() as cursor:  # projects of an earlier, larger run
         cursor.execute(
             f"DELETE FROM {_table(Project)} WHERE code LIKE %s AND NOT (code = ANY(%s))",
             [BENCH_PREFIX + "%", codes],
         )
+    coverage_save(projects, coverage)
     foreign_keys = _foreign_keys_drop(LOADED_MODELS)
     log(
         f"reference data, users and {n_projects} projects ready ({time.monotonic() - started:.1f}s)"
@@ -250,6 +266,7 @@ def scale_load(*, n_records: int, seed: int = DEFAULT_SEED, log: Log = print) ->
     rng = np.random.default_rng([seed, 2])
     table = _project_table(ref, plans, projects, SCALE_FIRST_DAY)
     calendar = Calendar(SCALE_FIRST_DAY)
+    places = places_table(np.random.default_rng([seed, 5]), table.codes, coverage)
     weights = _capped_weights(rng, _growth(table, SCALE_FIRST_DAY), MAX_PROJECT_SHARE * 0.9)
     per_project = _allocate(n_records, weights)
     rows = rng.permutation(np.repeat(np.arange(len(table)), per_project))
@@ -266,10 +283,12 @@ def scale_load(*, n_records: int, seed: int = DEFAULT_SEED, log: Log = print) ->
     reviewed = np.isin(visits["status"], [APPROVED, RETURNED])
     submitted = visits["status"] != DRAFT
     visit_day = _date_strings(visits["day"])
+    visit_places = places.sample(np.random.default_rng([seed, 6]), visits["project"])
     _copy(
         MonitoringVisit,
         ["id", "project_id", "monitor_id", "visit_date", "findings", "status", "return_reason",
-         "submitted_at", "reviewed_at", "reviewed_by_id", "created_at", "updated_at"],
+         "submitted_at", "reviewed_at", "reviewed_by_id", "created_at", "updated_at",
+         "subdistrict_id", "district_id", "governorate_id"],
         pd.DataFrame(
             {
                 "id": visit_first + np.arange(n_visits),
@@ -288,6 +307,7 @@ def scale_load(*, n_records: int, seed: int = DEFAULT_SEED, log: Log = print) ->
                 "reviewer": _nullable(np.full(n_visits, manager), ~reviewed),
                 "created": visit_day,
                 "updated": visit_day,
+                **visit_places,
             }
         ),
     )  # fmt: skip
@@ -301,6 +321,10 @@ def scale_load(*, n_records: int, seed: int = DEFAULT_SEED, log: Log = print) ->
         chunk_rng = np.random.default_rng([seed, 3, offset])
         records, recipients = records_generate(chunk_rng, table, rows[chunk], days[chunk])
         links = visit_links(chunk_rng, visits, records)
+        where = places.sample(np.random.default_rng([seed, 7, offset]), records["project"])
+        cells, splits, missing = splits_partial(
+            np.random.default_rng([seed, 8, offset]), recipients
+        )
         n = len(records["day"])
         ids = record_first + offset + np.arange(n)
         day = _date_strings(records["day"])
@@ -308,7 +332,7 @@ def scale_load(*, n_records: int, seed: int = DEFAULT_SEED, log: Log = print) ->
             AssistanceRecord,
             ["id", "project_id", "activity_type_id", "visit_id", "delivered_on", "units",
              "households", "people", "household_size", "status", "created_at", "updated_at",
-             *RECIPIENT_FIELDS, *SPLIT_FIELDS],
+             "subdistrict_id", "district_id", "governorate_id", *RECIPIENT_FIELDS, *SPLIT_FIELDS],
             pd.DataFrame(
                 {
                     "id": ids,
@@ -323,12 +347,13 @@ def scale_load(*, n_records: int, seed: int = DEFAULT_SEED, log: Log = print) ->
                     "status": status_names[records["status"]],
                     "created": day,
                     "updated": day,
-                    **{column: recipients[:, i] for i, column in enumerate(RECIPIENT_FIELDS)},
-                    **split_arrays(recipients),
+                    **where,
+                    **{column: cells[:, i] for i, column in enumerate(RECIPIENT_FIELDS)},
+                    **{c: _nullable(splits[c], missing[c]) for c in SPLIT_FIELDS},
                 }
             ),
         )  # fmt: skip
-        total_cells += int(np.count_nonzero(recipients))
+        total_cells += int(np.count_nonzero(cells))
         log(
             f"{chunk.stop:,} / {n_records:,} assistance records loaded "
             f"({time.monotonic() - started:.1f}s)"

@@ -30,7 +30,7 @@ Log = Callable[[str], None]
 DEFAULT_SEED = 2018
 DEMO_PASSWORD = "iomdash-demo"
 #: Bump when the generated data changes shape, so a benchmark rebuilds its database.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 DEMO_PREFIX = "DEMO-"
 BENCH_PREFIX = "BENCH-"

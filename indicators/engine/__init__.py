@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.db.utils import OperationalError
 from django.utils import timezone
 
+from indicators.engine.batch import batched, cumulative_rewrite, write_batch
 from indicators.engine.facts import (
     CUBED_SOURCES,
     LOCK_NAME,
@@ -69,8 +70,9 @@ __all__ = [
     "rollup_cells",
 ]
 
-# Looked up here at each run, so a test can replace it.
+# Looked up here at each run, so a test can replace them.
 _write_all_periods_additive = write_all_periods_additive
+_write_batch = write_batch
 
 
 def _lock(cursor, *, wait: bool) -> None:
@@ -143,8 +145,17 @@ def recompute_full(
             with step("delete old values"):
                 cursor.execute(f"DELETE FROM {VALUES} WHERE definition_id = ANY(%s)", [ids])
         progress(20, "computing")
-        for index, definition in enumerate(definitions):
-            sql = DefinitionSQL(definition, multipliers, None)
+        groups, alone = batched([DefinitionSQL(d, multipliers, None) for d in definitions])
+        done = 0
+        for group in groups:
+            # One statement for definitions sharing their facts: one pass.
+            codes = ", ".join(sql.d.code for sql in group)
+            with step(f"definitions {codes} ({group[0].d.source}, one pass)"):
+                _write_batch(cursor, group, now, table)
+            done += len(group)
+            progress(20 + int(70 * done / max(len(definitions), 1)), codes)
+        for sql in alone:
+            definition = sql.d
             # One statement each: GROUPING SETS, running totals and writes.
             with step(f"definition {definition.code} ({definition.source})"):
                 if definition.adds_up_across_periods:
@@ -152,9 +163,15 @@ def recompute_full(
                 else:
                     # A distinct count: never a running total (a constraint says so).
                     write_periods(cursor, sql, now, None, table=table)
-            progress(20 + int(70 * (index + 1) / max(len(definitions), 1)), definition.name)
+            done += 1
+            progress(20 + int(70 * done / max(len(definitions), 1)), definition.name)
         with step("count"):
-            cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE definition_id = ANY(%s)", [ids])
+            if everything:
+                # The new table holds only this transaction's rows: its own
+                # count of them, without scanning a million rows again.
+                cursor.execute("SELECT pg_stat_get_xact_tuples_inserted(%s::regclass)", [table])
+            else:
+                cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE definition_id = ANY(%s)", [ids])
             written = cursor.fetchone()[0]
         if everything:
             progress(92, "indexing the new values")
@@ -211,8 +228,15 @@ def recompute_incremental(scope: Scope) -> int:
             f"(period_type = 'quarter' AND period_start = ANY(%s)))",
             [ids, months, quarters],
         )
-        for definition in definitions:
-            sql = DefinitionSQL(definition, multipliers, ranges)
+        groups, alone = batched([DefinitionSQL(d, multipliers, ranges) for d in definitions])
+        for group in groups:
+            # One pass for definitions sharing their facts, then their running totals.
+            written += _write_batch(cursor, group, now, VALUES, quarters=quarters)
+            cumulative = [sql.d.pk for sql in group if sql.d.is_cumulative]
+            if cumulative:
+                written += cumulative_rewrite(cursor, cumulative, cells=cells, since=since)
+        for sql in alone:
+            definition = sql.d
             written += write_periods(cursor, sql, now, quarters)
             if definition.is_cumulative:
                 cell_sql, cell_params = cells_filter(cells)

@@ -11,10 +11,11 @@ from indicators.models import IndicatorDefinition
 
 
 def running_totals(source: str, alias: str = "t") -> str:
-    """SELECT of running totals (value and splits) per cell over month rows."""
+    """SELECT of running totals (value and splits) per definition and cell
+    over month rows."""
     window = (
-        f"OVER (PARTITION BY {alias}.governorate_id, {alias}.programme_id, {alias}.donor_id "
-        f"ORDER BY {alias}.period_end)"
+        f"OVER (PARTITION BY {alias}.definition_id, {alias}.governorate_id, "
+        f"{alias}.programme_id, {alias}.donor_id ORDER BY {alias}.period_end)"
     )
     running = ", ".join(f"SUM({alias}.{column}) {window}" for column in ["value", *SPLIT_FIELDS])
     return (

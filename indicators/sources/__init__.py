@@ -25,6 +25,10 @@ A new source (say referrals) needs:
      ``project_filters()`` give the definition's filters);
    - ``record_facts(sql)``: the same, one row per record with its ``day``, for
      the exact figures (``indicators/sources/sql.py`` has the shared columns);
+   - optionally ``fact_parts(sql)``: the same facts as ``FactParts`` (the
+     columns and table shared by every definition, and the definition's own
+     measure and filter), so that a full run reads them once for all the
+     source's definitions (``indicators/engine/batch.py``);
    - optionally ``cube(cursor, ranges, within, within_params, splits=...)``:
      sums its approved records into a temporary table once per run, which its
      ``facts`` then read (for big tables);
@@ -53,6 +57,22 @@ SQL = tuple[str, list]
 
 
 @dataclass(frozen=True)
+class FactParts:
+    """A definition's facts in parts: ``base``, the columns ``g, pr, d, m``
+    every definition of the source shares; ``measure``, its value ``v``;
+    ``keep``, the condition a fact passes to count in it; ``splits``, the ten
+    split columns' expressions (the definition's splits where it has them);
+    ``rest``, ``FROM ... WHERE ...`` the same for every definition."""
+
+    base: SQL
+    measure: SQL
+    keep: SQL
+    splits: list[str]
+    rest: str
+    rest_params: list
+
+
+@dataclass(frozen=True)
 class Source:
     """One table the engine reads (see the module docstring for each field)."""
 
@@ -65,6 +85,7 @@ class Source:
     facts: Callable[[Any], SQL]
     record_facts: Callable[[Any], SQL]
     cube: Callable[..., None] | None = None
+    fact_parts: Callable[[Any], FactParts] | None = None
     by_project: bool = True
     by_activity_type: bool = False
     record_unit: str = "records"

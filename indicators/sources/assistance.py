@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import SPLIT_FIELDS, AssistanceRecord
-from indicators.sources import Source, register
+from indicators.sources import FactParts, Source, register
 from indicators.sources.sql import (
     APPROVED,
     PROJECTS,
@@ -72,6 +72,25 @@ def facts(sql) -> tuple[str, list]:
         f"FROM {CUBE} c JOIN {PROJECTS} p ON p.id = c.project_id "
         f"WHERE TRUE{where}{part}",
         params + extra + more,
+    )
+
+
+def fact_parts(sql) -> FactParts:
+    """``facts`` in parts, for a full run's one pass over the cube."""
+    measure = _cube_measure(sql)
+    where, params = sql.project_filters()
+    part, more = sql_in("c.activity_type_id", sql.activity_types)
+    return FactParts(
+        base=("c.g AS g, p.programme_id AS pr, p.donor_id AS d, c.m AS m", []),
+        measure=measure,
+        keep=(f"(TRUE{where}{part})", params + more),
+        splits=[
+            marginal(dimension, code, "c")
+            for dimension, columns in split_columns().items()
+            for code in columns
+        ],
+        rest=f"FROM {CUBE} c JOIN {PROJECTS} p ON p.id = c.project_id",
+        rest_params=[],
     )
 
 
@@ -171,6 +190,7 @@ SOURCE = register(
         facts=facts,
         record_facts=record_facts,
         cube=cube,
+        fact_parts=fact_parts,
         by_activity_type=True,
         model=AssistanceRecord,
         day=lambda record: record.delivered_on,

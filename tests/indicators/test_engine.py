@@ -383,20 +383,17 @@ class TestCrashSafetyAndLock:
         recompute_full()
         before = table()
         record(project, on=dt.date(2018, 2, 1), units=5)
-        calls = {"n": 0}
-        real = engine._write_all_periods_additive
+        real = engine._write_batch
 
-        def dies_on_second_definition(*args, **kwargs):
-            calls["n"] += 1
-            if calls["n"] == 2:
-                raise RuntimeError("worker killed")
-            return real(*args, **kwargs)
+        def dies_after_writing_the_first_values(*args, **kwargs):
+            real(*args, **kwargs)  # both definitions, in one pass
+            raise RuntimeError("worker killed")
 
-        monkeypatch.setattr(engine, "_write_all_periods_additive", dies_on_second_definition)
+        monkeypatch.setattr(engine, "_write_batch", dies_after_writing_the_first_values)
         with pytest.raises(RuntimeError):
             recompute_full()
         assert table() == before
-        monkeypatch.setattr(engine, "_write_all_periods_additive", real)
+        monkeypatch.setattr(engine, "_write_batch", real)
         recompute_full()
         rerun = table()
         IndicatorValue.objects.all().delete()

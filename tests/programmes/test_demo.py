@@ -30,7 +30,15 @@ from beneficiaries.models import (
 from demo import generate as demo
 from demo.indicators import DEFINITIONS
 from indicators.models import IndicatorDefinition
-from programmes.models import Contribution, Donor, Governorate, Programme, Project, Sector
+from programmes.models import (
+    Contribution,
+    Donor,
+    Governorate,
+    Programme,
+    Project,
+    ProjectPlace,
+    Sector,
+)
 from snapshots.access import snapshots_for_user
 from snapshots.models import Snapshot
 
@@ -357,8 +365,18 @@ def test_scale_mode_loads_exactly_n_records_shaped_like_the_benchmark():
     records = AssistanceRecord.objects.filter(project__in=projects)
     assert AssistanceRecord.objects.count() == records.count() == n
     assert projects.count() == profile["projects"]
-    assert records.values("project__governorate").distinct().count() == 18
+    assert records.values("governorate").distinct().count() == 18
     assert records.values("project__programme").distinct().count() == 8
+    # Every record in a sub-district of its project's coverage; some projects
+    # cover several places, or the whole country.
+    assert not records.filter(subdistrict=None).exists()
+    assert not records.exclude(district=F("subdistrict__district")).exists()
+    several = projects.filter(governorate=None, national=False)
+    assert several.exists() and projects.filter(national=True).exists()
+    assert all(p.coverage.count() > 1 for p in several)
+    assert not ProjectPlace.objects.filter(project__national=True).exists()
+    assert records.filter(project__in=several).values("governorate").distinct().count() > 1
+    assert not MonitoringVisit.objects.filter(project__in=projects, subdistrict=None).exists()
     largest = records.values("project").annotate(n=Count("id")).order_by("-n")[0]["n"]
     assert largest <= n * demo.MAX_PROJECT_SHARE
     donor_programmes = projects.values("donor").annotate(n=Count("programme", distinct=True))
@@ -379,8 +397,19 @@ def test_scale_mode_loads_exactly_n_records_shaped_like_the_benchmark():
         "submitted",
         "returned",
     }
-    assert_breakdown_shaped_like_the_profiles(records)
-    assert 1 < sum(cells_per_record(records)) / n <= 4
+    # About 70% crossed; the rest by sex only, by group only, or not split,
+    # with no cell (nothing invented) and NULL (not recorded) where unsplit.
+    crossed = records.filter(sex_f__isnull=False, age_0_5__isnull=False, pop_idp__isnull=False)
+    assert 0.65 < crossed.count() / n < 0.75
+    sex_only = records.filter(sex_f__isnull=False, age_0_5=None, pop_idp=None)
+    group_only = records.filter(sex_f=None, age_0_5=None, pop_idp__isnull=False)
+    not_split = records.filter(sex_f=None, age_0_5=None, pop_idp=None)
+    assert min(sex_only.count(), group_only.count(), not_split.count()) > 0
+    assert crossed.count() + sex_only.count() + group_only.count() + not_split.count() == n
+    assert not any(cells_per_record(records.exclude(pk__in=crossed)))
+    assert not sex_only.exclude(people=F("sex_f") + F("sex_m")).exists()
+    assert_breakdown_shaped_like_the_profiles(crossed)
+    assert 1 < sum(cells_per_record(crossed)) / crossed.count() <= 4
     used = records.aggregate(**{column: Max(column) for column in RECIPIENT_FIELDS})
     assert all(used.values())  # every one of the 32 cells occurs
     sized = records.filter(household_size__isnull=False)
