@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from modeltranslation.utils import get_translation_fields
@@ -117,6 +119,21 @@ class ScopedWrites(BasePermission):
         return view.writable(request.user).filter(pk=obj.pk).exists()
 
 
+def api_language_activate(request) -> None:
+    """The language of the API's labels and messages (never of its field
+    names): the one the client asks for in ``Accept-Language`` (or a
+    browser's language cookie), which ``LocaleMiddleware`` has activated;
+    when it asks for none, the user's saved preference, as on the pages;
+    else English. Called once the user is known (after authentication)."""
+    if request.META.get("HTTP_ACCEPT_LANGUAGE") or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        return
+    profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
+    language = getattr(profile, "language", "") or ""
+    if language and language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
 class ApiViewSet(viewsets.GenericViewSet):
     """The base of every viewset: signed in with a role, filters and
     ordering, JSON; lists also in CSV where ``csv_list`` is set.
@@ -129,6 +146,10 @@ class ApiViewSet(viewsets.GenericViewSet):
     renderer_classes = [JSONRenderer, CSVRenderer]
     csv_list = True
     hxl_tags: dict[str, str] = {}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        api_language_activate(request)
 
     def lookup_url_kwarg_value(self):
         """The object named in the URL, or None for a collection."""

@@ -39,10 +39,17 @@ def header_rows(table: Table) -> tuple[list[str], list[str]]:
 
 def csv_lines(table: Table) -> Iterator[str]:
     """The CSV text of ``table``, in chunks: the byte-order mark, the headers,
-    the hashtags and the rows, a few hundred lines at a time."""
+    the hashtags and the rows, a few hundred lines at a time. The headers
+    are worded now, in the request's language: the rows are streamed after
+    the view has returned, when the server may have moved on to another."""
     writer = csv.writer(_Echo())
     headers, tags = header_rows(table)
-    yield BOM + writer.writerow([csv_cell(h) for h in headers]) + writer.writerow(tags)
+    first = BOM + writer.writerow([csv_cell(h) for h in headers]) + writer.writerow(tags)
+    return _csv_rows(table, writer, first)
+
+
+def _csv_rows(table: Table, writer, first: str) -> Iterator[str]:
+    yield first
     lines = []
     for row in table:
         # Most cells are counts: an int needs no guard (a cheap test per

@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from indicators.models import IndicatorDefinition
+from programmes.l10n import DIGIT_SYSTEMS
 from programmes.models import Programme
 from snapshots.cadence import Cadence, Period
 from snapshots.models import (
@@ -168,6 +169,7 @@ def snapshot_create(
         disclaimer=source.disclaimer if source else series.disclaimer,
         contact=source.contact if source else series.contact,
         created_by=user,
+        **_arabic_copied(source, series),
     )
     snapshot.programmes.set(series.programmes.all())
     if source is not None and source.sections.exists():
@@ -177,6 +179,24 @@ def snapshot_create(
     return snapshot
 
 
+def _arabic_copied(source: Snapshot | None, series: SnapshotSeries) -> dict:
+    """The language, digits and Arabic texts of a new draft: its source's;
+    for a series' first draft, English, with the Arabic of the default
+    disclaimer where the series has that one."""
+    if source is not None:
+        return {
+            "language": source.language,
+            "digits": source.digits,
+            "title_ar": source.title_ar,
+            "disclaimer_ar": source.disclaimer_ar,
+            "contact_ar": source.contact_ar,
+        }
+    with translation.override("en"):
+        default = series.disclaimer.strip() == default_disclaimer()
+    with translation.override("ar"):
+        return {"disclaimer_ar": default_disclaimer() if default else ""}
+
+
 def _copy_sections(source: Snapshot, target: Snapshot) -> None:
     for section in source.sections.prefetch_related("blocks"):
         copy = SnapshotSection.objects.create(
@@ -184,8 +204,10 @@ def _copy_sections(source: Snapshot, target: Snapshot) -> None:
             position=section.position,
             key=section.key,
             title=section.title,
+            title_ar=section.title_ar,
             hidden=section.hidden,
             footnotes=section.footnotes,
+            footnotes_ar=section.footnotes_ar,
         )
         SnapshotBlock.objects.bulk_create(
             SnapshotBlock(section=copy, position=b.position, kind=b.kind, content=b.content)
@@ -211,8 +233,10 @@ def _default_sections(snapshot: Snapshot) -> None:
     )
     labels = dict(Section.choices)
     for position, key in enumerate(DEFAULT_SECTIONS):
+        with translation.override("ar"):
+            title_ar = str(labels[key])
         section = SnapshotSection.objects.create(
-            snapshot=snapshot, position=position, key=key, title=str(labels[key])
+            snapshot=snapshot, position=position, key=key, title=str(labels[key]), title_ar=title_ar
         )
         blocks = [(Kind.NARRATIVE, {"text": ""})]
         codes = [d.code for d in definitions if d.section == key]
@@ -236,11 +260,32 @@ def snapshot_update(
     as_of: dt.date | None = None,
     disclaimer: str | None = None,
     contact: str | None = None,
+    language: str | None = None,
+    digits: str | None = None,
+    title_ar: str | None = None,
+    disclaimer_ar: str | None = None,
+    contact_ar: str | None = None,
 ) -> Snapshot:
-    """Change a draft's title, figures' day, disclaimer or contact (each when
-    given). Raises ValidationError for a published snapshot or an as-of day
-    outside the period."""
+    """Change a draft's title, figures' day, disclaimer, contact, language
+    (English, Arabic or both), digits of its Arabic, or the Arabic of its
+    title, disclaimer and contact (each when given). Raises ValidationError
+    for a published snapshot, an as-of day outside the period, or an unknown
+    language or digits."""
     snapshot = _draft(snapshot)
+    if language is not None:
+        if language not in Snapshot.Language.values:
+            raise ValidationError({"language": _("Choose English, Arabic or both.")})
+        snapshot.language = language
+    if digits is not None:
+        if digits not in DIGIT_SYSTEMS:
+            raise ValidationError({"digits": _("Choose Western or Arabic-Indic digits.")})
+        snapshot.digits = digits
+    if title_ar is not None:
+        snapshot.title_ar = title_ar.strip()[:300]
+    if disclaimer_ar is not None:
+        snapshot.disclaimer_ar = _text(disclaimer_ar, "disclaimer_ar")
+    if contact_ar is not None:
+        snapshot.contact_ar = _text(contact_ar, "contact_ar")
     if title is not None:
         if not title.strip():
             raise ValidationError({"title": _("Give the snapshot a title.")})
@@ -304,8 +349,11 @@ def section_update(
     title: str | None = None,
     hidden: bool | None = None,
     footnotes: str | None = None,
+    title_ar: str | None = None,
+    footnotes_ar: str | None = None,
 ) -> SnapshotSection:
-    """Rename, hide or show a section, or change its footnotes (one per line)."""
+    """Rename, hide or show a section, or change its footnotes (one per
+    line), in English or in Arabic (``title_ar``, ``footnotes_ar``)."""
     _draft(section.snapshot)
     section = SnapshotSection.objects.select_for_update().get(pk=section.pk)
     if title is not None:
@@ -316,6 +364,10 @@ def section_update(
         section.hidden = bool(hidden)
     if footnotes is not None:
         section.footnotes = _text(footnotes, "footnotes")
+    if title_ar is not None:
+        section.title_ar = title_ar.strip()[:200]
+    if footnotes_ar is not None:
+        section.footnotes_ar = _text(footnotes_ar, "footnotes_ar")
     section.save()
     return section
 
@@ -386,14 +438,25 @@ def block_content_clean(kind: str, content: dict) -> dict:
             )
         return out
 
+    def arabic(*keys: str, limit: int = MAX_TEXT) -> dict:
+        """The Arabic beside the English of ``keys`` ("text_ar"...), kept
+        only where written, so an English block's content stays as it was."""
+        return {f"{k}_ar": v for k in keys if (v := text(f"{k}_ar", limit))}
+
     if kind == Kind.NARRATIVE:
-        return {"text": text("text")}
+        return {"text": text("text"), **arabic("text")}
     if kind == Kind.FIGURES:
         # "target": "yes" asks for "of N targeted"; kept only when asked.
         return {
             "items": [
-                {k: v for k, v in item.items() if k != "target" or v == "yes"}
-                for item in items("items", ("label", "footnote", "target"))
+                {
+                    k: v
+                    for k, v in item.items()
+                    if (k != "target" or v == "yes") and (v or not k.endswith("_ar"))
+                }
+                for item in items(
+                    "items", ("label", "footnote", "target", "label_ar", "footnote_ar")
+                )
             ]
         }
     if kind == Kind.GENDER:
@@ -410,13 +473,16 @@ def block_content_clean(kind: str, content: dict) -> dict:
             "title": text("title", 200),
             "text": text("text"),
             "caption": text("caption", 300),
+            **arabic("title", limit=200),
+            **arabic("text"),
+            **arabic("caption", limit=300),
         }
     table = content.get("kind")
     if table not in TABLE_KINDS:
         raise ValidationError(
             {"kind": _("Choose a table: sector × status, population groups, or custom.")}
         )
-    cleaned = {"kind": table, "title": text("title", 200)}
+    cleaned = {"kind": table, "title": text("title", 200), **arabic("title", limit=200)}
     if table == "sector_status":
         cleaned["sectors"] = [str(s)[:50] for s in listed("sectors")]
     elif table == "population_groups":
@@ -424,7 +490,10 @@ def block_content_clean(kind: str, content: dict) -> dict:
         if not cleaned["ref"]:
             raise ValidationError({"ref": _("Choose the figure to split by population group.")})
     else:
-        cleaned["rows"] = items("rows", ("label",))
+        cleaned["rows"] = [
+            {k: v for k, v in row.items() if k != "label_ar" or v}
+            for row in items("rows", ("label", "label_ar"))
+        ]
     return cleaned
 
 

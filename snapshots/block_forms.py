@@ -23,6 +23,8 @@ from snapshots.models import SnapshotBlock
 
 Kind = SnapshotBlock.Kind
 PHOTOS_OFFERED = 200  # the newest; older photos are rarely a story's
+# An Arabic field is typed and shown right to left.
+RTL = {"dir": "rtl", "lang": "ar"}
 REF_HELP = _("A figure, as in the text without braces, e.g. people-reached governorate=IQG15.")
 
 
@@ -43,12 +45,30 @@ class NarrativeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=MARKUP_HELP,
     )
+    text_ar = forms.CharField(
+        label=_("Text (Arabic)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, **RTL}),
+        help_text=_("The same text in Arabic, with the same figures in braces."),
+    )
 
 
 class FigureItemForm(forms.Form):
     ref = forms.CharField(label=_("Figure"), max_length=300, required=False, help_text=REF_HELP)
     label = forms.CharField(label=_("Label"), max_length=500, required=False)
     footnote = forms.CharField(label=_("Footnote"), max_length=500, required=False)
+    label_ar = forms.CharField(
+        label=_("Label (Arabic)"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs=RTL),
+    )
+    footnote_ar = forms.CharField(
+        label=_("Footnote (Arabic)"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs=RTL),
+    )
     target = forms.ChoiceField(
         label=_("Target"),
         required=False,
@@ -66,6 +86,12 @@ class FigureItemForm(forms.Form):
 
 class TableRowForm(forms.Form):
     label = forms.CharField(label=_("Row label"), max_length=500, required=False)
+    label_ar = forms.CharField(
+        label=_("Row label (Arabic)"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs=RTL),
+    )
     ref = forms.CharField(label=_("Figure"), max_length=300, required=False, help_text=REF_HELP)
 
     def clean(self):
@@ -91,6 +117,9 @@ class TableForm(forms.Form):
     ]
     kind = forms.ChoiceField(label=_("Table"), choices=KINDS, widget=forms.RadioSelect)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title_ar = forms.CharField(
+        label=_("Title (Arabic)"), max_length=200, required=False, widget=forms.TextInput(attrs=RTL)
+    )
     sectors = forms.MultipleChoiceField(
         label=_("Sectors"),
         required=False,
@@ -132,6 +161,20 @@ class StoryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=MARKUP_HELP,
     )
+    title_ar = forms.CharField(
+        label=_("Title (Arabic)"), max_length=200, required=False, widget=forms.TextInput(attrs=RTL)
+    )
+    caption_ar = forms.CharField(
+        label=_("Caption (Arabic)"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs=RTL),
+    )
+    text_ar = forms.CharField(
+        label=_("Text (Arabic)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, **RTL}),
+    )
 
 
 class BlockEditor:
@@ -171,11 +214,16 @@ class NarrativeEditor(BlockEditor):
 
     def build(self, content, data):
         self.form = NarrativeForm(
-            data, initial={"text": content.get("text", "")}, prefix=self.prefix
+            data,
+            initial={"text": content.get("text", ""), "text_ar": content.get("text_ar", "")},
+            prefix=self.prefix,
         )
 
     def content(self):
-        return {"text": self.form.cleaned_data["text"]}
+        return {
+            "text": self.form.cleaned_data["text"],
+            "text_ar": self.form.cleaned_data["text_ar"],
+        }
 
 
 def _rows(formset, fields: tuple[str, ...]) -> list[dict]:
@@ -199,6 +247,8 @@ class FiguresEditor(BlockEditor):
                 "label": i.get("label", ""),
                 "footnote": i.get("footnote", ""),
                 "target": i.get("target", ""),
+                "label_ar": i.get("label_ar", ""),
+                "footnote_ar": i.get("footnote_ar", ""),
             }
             for i in content.get("items") or []
         ]
@@ -210,7 +260,8 @@ class FiguresEditor(BlockEditor):
         return [self.form, self.items]
 
     def content(self):
-        return {"items": _rows(self.items, ("ref", "label", "footnote", "target"))}
+        fields = ("ref", "label", "footnote", "target", "label_ar", "footnote_ar")
+        return {"items": _rows(self.items, fields)}
 
 
 class TableEditor(BlockEditor):
@@ -223,6 +274,7 @@ class TableEditor(BlockEditor):
             initial={
                 "kind": content.get("kind", "custom"),
                 "title": content.get("title", ""),
+                "title_ar": content.get("title_ar", ""),
                 "sectors": content.get("sectors") or [],
                 "ref": content.get("ref", ""),
             },
@@ -232,7 +284,11 @@ class TableEditor(BlockEditor):
         extra = [(s, s) for s in content.get("sectors") or [] if s not in known]
         self.form.fields["sectors"].choices = [*self.choices.sectors, *extra]
         rows = [
-            {"label": r.get("label", ""), "ref": r.get("ref", "")}
+            {
+                "label": r.get("label", ""),
+                "label_ar": r.get("label_ar", ""),
+                "ref": r.get("ref", ""),
+            }
             for r in content.get("rows") or []
         ]
         self.rows = TableRows(data, initial=rows, prefix=f"{self.prefix}-rows")
@@ -249,13 +305,13 @@ class TableEditor(BlockEditor):
 
     def content(self):
         data = self.form.cleaned_data
-        content = {"kind": data["kind"], "title": data["title"]}
+        content = {"kind": data["kind"], "title": data["title"], "title_ar": data["title_ar"]}
         if data["kind"] == "sector_status":
             content["sectors"] = list(data["sectors"])
         elif data["kind"] == "population_groups":
             content["ref"] = data["ref"].strip()
         else:
-            content["rows"] = _rows(self.rows, ("label", "ref"))
+            content["rows"] = _rows(self.rows, ("label", "ref", "label_ar"))
         return content
 
 
@@ -282,6 +338,9 @@ class StoryEditor(BlockEditor):
                 "title": content.get("title", ""),
                 "caption": content.get("caption", ""),
                 "text": content.get("text", ""),
+                "title_ar": content.get("title_ar", ""),
+                "caption_ar": content.get("caption_ar", ""),
+                "text_ar": content.get("text_ar", ""),
             },
             prefix=self.prefix,
         )
@@ -300,6 +359,9 @@ class StoryEditor(BlockEditor):
             "title": data["title"],
             "caption": data["caption"],
             "text": data["text"],
+            "title_ar": data["title_ar"],
+            "caption_ar": data["caption_ar"],
+            "text_ar": data["text_ar"],
         }
 
 

@@ -15,9 +15,7 @@ import datetime as dt
 import operator
 from functools import cached_property, reduce
 
-from django.conf import settings
 from django.db.models import Count, Q
-from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from modeltranslation.utils import get_translation_fields
@@ -71,12 +69,20 @@ def snapshot_document(
     compared with ``previous`` (default: the previous published snapshot of
     its series), and the errors of its references, each
     ``{"section": key, "block": pk, "message": str}`` (the message with its
-    line and column). Hidden sections are left out. A few dozen queries,
-    whatever the number of records."""
-    with translation.override(language or settings.LANGUAGE_CODE):
-        return _Document(
-            snapshot, status=status, published_at=published_at, previous=previous
-        ).build()
+    line and column). Hidden sections are left out. In the snapshot's
+    language (``build_languages``: a bilingual one carries its Arabic
+    document in ``arabic``), or in ``language`` alone when given. A few dozen
+    queries per language, whatever the number of records."""
+    from snapshots.build_languages import document_in_languages
+
+    previous = previous if previous is not None else snapshot_previous(snapshot)
+    return document_in_languages(
+        snapshot,
+        lambda arabic: _Document(
+            snapshot, status=status, published_at=published_at, previous=previous, arabic=arabic
+        ).build(),
+        language=language,
+    )
 
 
 def _feedback(question: dict) -> dict:
@@ -108,8 +114,10 @@ def _feedback(question: dict) -> dict:
 
 
 class _Document:
-    def __init__(self, snapshot, *, status, published_at, previous):
+    def __init__(self, snapshot, *, status, published_at, previous, arabic=False):
         self.snapshot = snapshot
+        # Arabic: the officer's Arabic texts (English where none is written yet).
+        self.arabic = arabic
         self.series = snapshot.series
         self.status = status or snapshot.status
         self.published_at = published_at or snapshot.published_at
@@ -141,18 +149,24 @@ class _Document:
             if section.hidden:
                 continue
             for block in section.blocks.all():
-                for text in self._texts(block):
+                for text in self._texts(block.kind, block.content):
                     references, errors = text_references(text)
                     found += references + errors
                 found += [_ref(r) for r in self._refs(block)]
         found += [_ref(code) for code in self._headline_codes]
         return found
 
-    @staticmethod
-    def _texts(block) -> list[str]:
-        if block.kind in (Kind.NARRATIVE, Kind.STORY):
-            return [block.content.get("text") or ""]
+    def _texts(self, kind: str, content: dict) -> list[str]:
+        if kind in (Kind.NARRATIVE, Kind.STORY):
+            return [self._t(content, "text")]
         return []
+
+    def _t(self, texts, key: str) -> str:
+        """The text ``key`` of a block's content, a figure item or a model
+        (``texts``), in the document's language: its Arabic ``<key>_ar``
+        when the document is Arabic and it has one written."""
+        get = texts.get if isinstance(texts, dict) else lambda k: getattr(texts, k, "")
+        return (self.arabic and get(f"{key}_ar")) or get(key) or ""
 
     @staticmethod
     def _refs(block) -> list[str]:
@@ -217,9 +231,11 @@ class _Document:
             sections.append(
                 {
                     "key": section.key,
-                    "title": section.title,
+                    "title": self._t(section, "title"),
                     "blocks": blocks,
-                    "footnotes": [n.strip() for n in section.footnotes.splitlines() if n.strip()],
+                    "footnotes": [
+                        n.strip() for n in self._t(section, "footnotes").splitlines() if n.strip()
+                    ],
                 }
             )
         headlines = [self._figure({"ref": code}, None, None) for code in self._headline_codes]
@@ -230,7 +246,7 @@ class _Document:
         photos = stories or visit_photos(list(self.programme_ids), self.snapshot.as_of)
         payload = {
             "version": PAYLOAD_VERSION,
-            "title": self.snapshot.title,
+            "title": self._t(self.snapshot, "title"),
             "status": str(self.status),
             "published_at": self.published_at.isoformat() if self.published_at else None,
             "as_of": self.snapshot.as_of.isoformat(),
@@ -266,8 +282,8 @@ class _Document:
             "corrections": self._corrections(used),
             "photos": photos,
             "footnotes": self._footnotes(used),
-            "disclaimer": self.snapshot.disclaimer,
-            "contact": self.snapshot.contact,
+            "disclaimer": self._t(self.snapshot, "disclaimer"),
+            "contact": self._t(self.snapshot, "contact"),
             "attribution": attribution(),
             "references": {r.key: r.as_dict() for r in used},
             "fingerprint": None,
@@ -281,7 +297,7 @@ class _Document:
     def _block(self, section, block) -> dict | None:
         content = block.content
         if block.kind == Kind.NARRATIVE:
-            html = self._markup(content.get("text") or "", section, block)
+            html = self._markup(self._t(content, "text"), section, block)
             return {"type": "narrative", "html": html} if html else None
         if block.kind == Kind.FIGURES:
             items = [self._figure(item, section, block) for item in content.get("items") or []]
@@ -320,7 +336,7 @@ class _Document:
             return None
         return {
             "code": found.code,
-            "label": (item.get("label") or "").strip() or found.label,
+            "label": self._t(item, "label").strip() or found.label,
             "place": found.place,
             "unit": found.unit,
             "starred": found.starred,
@@ -330,7 +346,7 @@ class _Document:
             "display": found.display,
             "marker": found.marker,
             "previous": found.previous,
-            "footnote": (item.get("footnote") or "").strip() or None,
+            "footnote": self._t(item, "footnote").strip() or None,
             **self._targeted(item, found),
         }
 
@@ -400,7 +416,7 @@ class _Document:
         ]
         return {
             "type": "table",
-            "title": content.get("title")
+            "title": self._t(content, "title")
             or _("%(figure)s by population group") % {"figure": found.label},
             "columns": [
                 {"label": _("Population group"), "numeric": False},
@@ -419,7 +435,7 @@ class _Document:
             star = "*" if found.starred else ""
             rows.append(
                 [
-                    (row.get("label") or "").strip()
+                    self._t(row, "label").strip()
                     or found.label + (f" ({found.place})" if found.place else ""),
                     (found.period_display + star) if found.period_display else "—",
                     found.display + star,
@@ -429,7 +445,7 @@ class _Document:
             return None
         return {
             "type": "table",
-            "title": content.get("title") or "",
+            "title": self._t(content, "title"),
             "columns": [
                 {"label": _("Figure"), "numeric": False},
                 {"label": self.period.label, "numeric": True},
@@ -472,7 +488,7 @@ class _Document:
             return None
         return {
             "type": "table",
-            "title": content.get("title") or _("Projects by sector and status"),
+            "title": self._t(content, "title") or _("Projects by sector and status"),
             "columns": [{"label": _("Sector"), "numeric": False}]
             + [{"label": str(label), "numeric": True} for label in statuses.labels]
             + [{"label": _("Total"), "numeric": True}],
@@ -501,15 +517,17 @@ class _Document:
             else:
                 photo = {
                     "storage_name": found.image.name,
-                    "caption": (content.get("caption") or "").strip() or found.caption,
+                    "caption": self._t(content, "caption").strip() or found.caption,
                     "credit": found.credit,
                     "donor": found.visit.project.donor.name,
-                    "governorate": found.visit.governorate.name_iom,
+                    "governorate": (self.arabic and found.visit.governorate.name_ar)
+                    or found.visit.governorate.name_iom,
                 }
-        html = self._markup(content.get("text") or "", section, block)
-        if not (photo or html or content.get("title")):
+        html = self._markup(self._t(content, "text"), section, block)
+        title = self._t(content, "title")
+        if not (photo or html or title):
             return None
-        return {"type": "story", "title": content.get("title") or "", "text": html, "photo": photo}
+        return {"type": "story", "title": title, "text": html, "photo": photo}
 
     # --- the cover, the map and the notes -------------------------------------------
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from programmes.l10n import LocalDateField
 from snapshots.access import programmes_for_snapshots, series_for_user
 from snapshots.cadence import Cadence, Period
+from snapshots.models import Snapshot
 
 # How far back the period choices go, per cadence (from the earliest programme's start).
 PERIODS_MAX = {Cadence.MONTHLY: 120, Cadence.QUARTERLY: 80, Cadence.ANNUAL: 30}
@@ -130,10 +131,45 @@ class SnapshotCreateForm(forms.Form):
         return data
 
 
+# An Arabic field is typed and shown right to left.
+RTL = {"dir": "rtl", "lang": "ar"}
+# Fields added with the Arabic: a post without them (an older page, a script)
+# leaves them as they are rather than emptying them.
+_KEPT_UNLESS_POSTED = ("language", "digits", "title_ar", "disclaimer_ar", "contact_ar")
+
+
+def _posted_only(form: forms.Form, data: dict) -> dict:
+    for name in _KEPT_UNLESS_POSTED + ("footnotes_ar",):
+        if name in data and form.add_prefix(name) not in form.data:
+            del data[name]
+    for name in ("language", "digits"):
+        if data.get(name) == "":
+            del data[name]
+    return data
+
+
 class SnapshotEditForm(forms.Form):
-    """A draft's title, figures' day, disclaimer and contact."""
+    """A draft's title, figures' day, disclaimer and contact, its language
+    and digits, and the Arabic of its texts."""
 
     title = forms.CharField(label=_("Title"), max_length=300)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=Snapshot.Language.choices,
+        help_text=_(
+            "Arabic and bilingual snapshots print the Arabic texts: every visible section "
+            "needs its Arabic before it is published."
+        ),
+    )
+    digits = forms.ChoiceField(
+        label=_("Digits of the Arabic"),
+        required=False,
+        choices=Snapshot._meta.get_field("digits").choices,
+    )
+    title_ar = forms.CharField(
+        label=_("Title (Arabic)"), max_length=300, required=False, widget=forms.TextInput(attrs=RTL)
+    )
     as_of = LocalDateField(label=_("Figures as of"), widget=forms.DateInput(attrs={"type": "date"}))
     disclaimer = forms.CharField(
         label=_("Disclaimer"), required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -144,6 +180,17 @@ class SnapshotEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Printed at the end: one line per line."),
     )
+    disclaimer_ar = forms.CharField(
+        label=_("Disclaimer (Arabic)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, **RTL}),
+    )
+    contact_ar = forms.CharField(
+        label=_("Contact (Arabic)"), required=False, widget=forms.Textarea(attrs={"rows": 3, **RTL})
+    )
+
+    def clean(self):
+        return _posted_only(self, super().clean())
 
     @classmethod
     def for_snapshot(cls, snapshot, data=None) -> SnapshotEditForm:
@@ -152,6 +199,11 @@ class SnapshotEditForm(forms.Form):
             "as_of": snapshot.as_of,
             "disclaimer": snapshot.disclaimer,
             "contact": snapshot.contact,
+            "language": snapshot.language,
+            "digits": snapshot.digits,
+            "title_ar": snapshot.title_ar,
+            "disclaimer_ar": snapshot.disclaimer_ar,
+            "contact_ar": snapshot.contact_ar,
         }
         return cls(data, initial=initial, prefix="snapshot")
 
@@ -170,12 +222,28 @@ class SectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One footnote per line, printed under the section."),
     )
+    title_ar = forms.CharField(
+        label=_("Title (Arabic)"), max_length=200, required=False, widget=forms.TextInput(attrs=RTL)
+    )
+    footnotes_ar = forms.CharField(
+        label=_("Footnotes (Arabic)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, **RTL}),
+    )
+
+    def clean(self):
+        return _posted_only(self, super().clean())
 
     @classmethod
     def for_section(cls, section, data=None) -> SectionForm:
         return cls(
             data,
-            initial={"title": section.title, "footnotes": section.footnotes},
+            initial={
+                "title": section.title,
+                "footnotes": section.footnotes,
+                "title_ar": section.title_ar,
+                "footnotes_ar": section.footnotes_ar,
+            },
             prefix=f"s{section.pk}",
         )
 
@@ -190,6 +258,8 @@ class HideForm(forms.Form):
 
 class SentenceForm(forms.Form):
     sentence = forms.CharField(max_length=2000)
+    # "ar": the sentence goes to the narrative's Arabic text.
+    language = forms.ChoiceField(choices=[("en", "en"), ("ar", "ar")], required=False)
 
 
 def form_errors_from(form: forms.Form, error, *, fields=None) -> None:

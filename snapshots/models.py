@@ -81,6 +81,14 @@ class SnapshotSeries(models.Model):
 
 
 class Snapshot(models.Model):
+    class Language(models.TextChoices):
+        """The language(s) a snapshot is written and printed in. Bilingual:
+        every section in English, then in Arabic."""
+
+        ENGLISH = "en", _("English")
+        ARABIC = "ar", _("Arabic")
+        BILINGUAL = "en+ar", _("English and Arabic")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -113,6 +121,25 @@ class Snapshot(models.Model):
     as_of = models.DateField(_("figures as of"))
     disclaimer = models.TextField(_("disclaimer"), blank=True, default="")
     contact = models.TextField(_("contact"), blank=True, default="")
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=Language,
+        default=Language.ENGLISH,
+        help_text=_("Arabic and bilingual snapshots print the Arabic texts, right to left."),
+    )
+    digits = models.CharField(
+        _("digits"),
+        max_length=4,
+        choices=[("latn", _("Western (0-9)")), ("arab", _("Arabic-Indic (٠-٩)"))],
+        default="latn",
+        help_text=_("The digits of the Arabic text's numbers, dates and page numbers."),
+    )
+    # The Arabic texts beside the English ones (blocks keep theirs in their
+    # content, as "text_ar", "title_ar"...): empty where none is written yet.
+    title_ar = models.CharField(_("title (Arabic)"), max_length=300, blank=True, default="")
+    disclaimer_ar = models.TextField(_("disclaimer (Arabic)"), blank=True, default="")
+    contact_ar = models.TextField(_("contact (Arabic)"), blank=True, default="")
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -219,6 +246,11 @@ class Snapshot(models.Model):
         return self.period.label
 
     @property
+    def languages(self) -> list[str]:
+        """The languages it prints, in order: ["en"], ["ar"] or ["en", "ar"]."""
+        return str(self.language or self.Language.ENGLISH).split("+")
+
+    @property
     def pdf_ready(self) -> bool:
         return self.pdf_status == self.PdfStatus.DONE and bool(self.pdf)
 
@@ -234,10 +266,12 @@ class SnapshotSection(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     key = models.SlugField(_("key"), max_length=50)
     title = models.CharField(_("title"), max_length=200)
+    title_ar = models.CharField(_("title (Arabic)"), max_length=200, blank=True, default="")
     hidden = models.BooleanField(_("hidden"), default=False)
     footnotes = models.TextField(
         _("footnotes"), blank=True, help_text=_("One footnote per line, printed under the section.")
     )
+    footnotes_ar = models.TextField(_("footnotes (Arabic)"), blank=True, default="")
 
     class Meta:
         ordering = ["snapshot", "position"]

@@ -14,21 +14,24 @@ import concurrent.futures
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import number_format
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from indicators.chart_colours import answer_colours
+from programmes.l10n import digits_active, localise_digits, number_text
 
 from . import charts as snapshot_charts
 from .cadence import period_words
 from .fingerprint import fingerprint_display
+from .pdf_languages import PARTS, documents, in_language
 from .pdf_payload import clean_html, payload_v2
 
 if TYPE_CHECKING:
@@ -50,6 +53,9 @@ _ARABIC_RUN = re.compile(
     f'[«“"]?[{_ARABIC_CHARS}](?:[{_ARABIC_CHARS}\\s\\d]*[{_ARABIC_CHARS}])?[»”"]?'
 )
 _STRONG = re.compile(f"[A-Za-z\u00c0-\u024f{_ARABIC_CHARS}]")
+_LATIN = "A-Za-z\u00c0-\u024f"
+# A left-to-right run in Arabic text: an English name, a P-code, "US$ 1,200".
+_LATIN_RUN = re.compile(f"[{_LATIN}](?:[{_LATIN}0-9\\s.,:&'’/()$+*-]*[{_LATIN}0-9)*])?")
 
 
 def is_arabic(text: str | None) -> bool:
@@ -61,9 +67,13 @@ def bidi(text: str | None) -> SafeString:
 
     Text that begins in Arabic is one right-to-left span; otherwise each Arabic
     run (a quote in an English caption) is its own right-to-left span, so the
-    English around it keeps its order."""
+    English around it keeps its order. In a right-to-left document (the
+    active language's), the mirror: English text and P-codes keep their
+    left-to-right order inside the Arabic (``_isolated``)."""
     if not text:
         return mark_safe("")  # noqa: S308 (empty)
+    if translation.get_language_bidi():
+        return _isolated(text)
     if not is_arabic(text):
         return format_html("{}", text)
     first = _STRONG.search(text)
@@ -76,6 +86,26 @@ def bidi(text: str | None) -> SafeString:
         last = run.end()
     parts.append(conditional_escape(text[last:]))
     return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+
+
+def _isolated(text: str) -> SafeString:
+    """In a right-to-left document: text without Arabic (an English name, a
+    P-code, the attribution) is one left-to-right span, its punctuation
+    included; in Arabic text, each left-to-right run is its own span."""
+    if not is_arabic(text):
+        return format_html('<span dir="ltr" class="ltr">{}</span>', text)
+    parts, last = [], 0
+    for run in _LATIN_RUN.finditer(text):
+        parts.append(conditional_escape(text[last : run.start()]))
+        parts.append(format_html('<span dir="ltr" class="ltr">{}</span>', run.group()))
+        last = run.end()
+    parts.append(conditional_escape(text[last:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+
+
+def _day(value: date | datetime | None) -> str:
+    """A day as the document writes it ("5 April 2017"), in its digits."""
+    return localise_digits(date_format(value, "j F Y")) if value else ""
 
 
 def _date(value: str | None) -> date | None:
@@ -100,8 +130,8 @@ def _number(value: float | int | None) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and not value.is_integer():
-        return number_format(round(value, 1), decimal_pos=1, force_grouping=True)
-    return number_format(int(value), force_grouping=True)
+        return number_text(round(value, 1), decimal_pos=1)
+    return number_text(int(value))
 
 
 def _value_size(text: str) -> str:
@@ -238,8 +268,8 @@ def _likert(question: dict) -> dict:
         "average": (
             _("%(average)s out of %(max)s")
             % {
-                "average": number_format(round(average, 1), decimal_pos=1),
-                "max": question.get("scale_max"),
+                "average": number_text(average, decimal_pos=1),
+                "max": localise_digits(str(question.get("scale_max"))),
             }
             if average is not None and question.get("scale_max")
             else ""
@@ -267,8 +297,8 @@ def _context(
     donors = [
         {
             "name": bidi(d.get("name")),
-            "usd": snapshot_charts.usd_short(d.get("usd") or 0),
-            "share": number_format(round(d.get("share") or 0, 1), decimal_pos=1),
+            "usd": localise_digits(snapshot_charts.usd_short(d.get("usd") or 0)),
+            "share": number_text(d.get("share") or 0, decimal_pos=1),
             "colour": snapshot_charts.PALETTE[i % len(snapshot_charts.PALETTE)],
         }
         for i, d in enumerate(contributions.get("donors") or [])
@@ -319,16 +349,21 @@ def _context(
             "quarterly": _("Quarterly snapshot"),
             "annual": _("Annual snapshot"),
         }.get(cadence, _("Snapshot")),
-        "period_label": words.get("label") or period.get("label") or "",
-        "as_of_note": words.get("as_of_note") or period.get("as_of_note") or "",
+        "period_label": localise_digits(words.get("label") or period.get("label") or ""),
+        "as_of_note": localise_digits(words.get("as_of_note") or period.get("as_of_note") or ""),
         "compared_label": words.get("compared_label")
         or period.get("compared_label")
         or _("since last snapshot"),
         "as_of": as_of,
         "period_start": _date(period.get("start")),
         "published_at": _datetime(payload.get("published_at")),
+        "as_of_text": _day(as_of),
+        "period_start_text": _day(_date(period.get("start"))),
+        "published_text": _day(_datetime(payload.get("published_at"))),
         "headlines": headlines,
-        "contributions_total": snapshot_charts.usd_short(contributions.get("total_usd") or 0),
+        "contributions_total": localise_digits(
+            snapshot_charts.usd_short(contributions.get("total_usd") or 0)
+        ),
         "donors": donors,
         "areas_name": bidi(areas.get("name")),
         "map_legend": [
@@ -339,6 +374,10 @@ def _context(
             {
                 "name": bidi(v.get("name")),
                 "name_ar": v.get("name_ar") or "",
+                # The other language's name: in an Arabic document the English one.
+                "name_other": bidi(v.get("name_en") or v.get("name"))
+                if translation.get_language_bidi()
+                else v.get("name_ar") or "",
                 "display": v.get("display") or _number(v.get("value")),
             }
             for v in areas.get("values") or []
@@ -351,7 +390,7 @@ def _context(
         "corrections": [
             {
                 "label": bidi(c.get("label")),
-                "period": c.get("period"),
+                "period": localise_digits(c.get("period") or ""),
                 "old": c.get("old_display") or _number(c.get("old")),
                 "new": c.get("new_display") or _number(c.get("new")),
             }
@@ -372,11 +411,12 @@ def _context(
         % {"title": payload.get("title") or "", "period": period.get("label") or ""},
         "lang": translation.get_language() or "en",
         "rtl": translation.get_language_bidi(),
+        "counter_style": "arabic-indic" if digits_active() == "arab" else "decimal",
     }
 
 
 def _percent(share: float | None) -> str:
-    return number_format(round(share or 0, 1), decimal_pos=1) + "%"
+    return number_text(share or 0, decimal_pos=1) + "%"
 
 
 def _story_photos(payload: dict) -> dict[str, dict]:
@@ -390,21 +430,29 @@ def _story_photos(payload: dict) -> dict[str, dict]:
 
 
 def render_snapshot_pdf(payload: dict, *, progress: Progress | None = None) -> bytes:
-    """The PDF (A4, text selectable, charts as vectors) of a snapshot payload.
+    """The PDF (A4, text selectable, charts as vectors) of a snapshot payload,
+    in its language (``pdf_languages``: English, Arabic right to left, or
+    both, part after part).
 
     ``progress(done, total, step)`` is called, in the caller's thread, after each
     photo ("photos"), each chart ("charts") and the layout ("layout"). Raises
     ``charts.ChartExportError`` when Chromium cannot draw the charts."""
-    payload = payload_v2(payload)
-    charts = snapshot_charts.snapshot_charts(payload)
+    docs = documents(payload_v2(payload))
+    charts = []
+    for doc in docs:
+        with in_language(doc):
+            for chart in snapshot_charts.snapshot_charts(doc.payload):
+                chart.key = doc.prefix + chart.key
+                charts.append(chart)
     export = snapshot_charts.ChartExport(charts)  # Chromium starts now, in the background
     from weasyprint import HTML  # imported meanwhile: a second or so the first time
 
     from .pdf_assets import Assets, print_photo
 
-    photo_items = payload.get("photos") or []
-    story_items = _story_photos(payload)
-    total = len(charts) + len(photo_items) + len(story_items) + 1
+    photo_items = {doc.prefix: doc.payload.get("photos") or [] for doc in docs}
+    story_items = {doc.prefix: _story_photos(doc.payload) for doc in docs}
+    total = len(charts) + 1
+    total += sum(len(p) for p in photo_items.values()) + sum(len(s) for s in story_items.values())
     done = 0
 
     def tick(step: str) -> None:
@@ -416,9 +464,14 @@ def render_snapshot_pdf(payload: dict, *, progress: Progress | None = None) -> b
     if progress:
         progress(0, total, "photos")
     # Every distinct (file, size) decoded once, two at a time (Pillow decodes
-    # outside the GIL): a story's photo is often also on the photo page.
-    wanted = [(p, COVER_PHOTO_PX if i == 0 else PHOTO_PX) for i, p in enumerate(photo_items)]
-    wanted += [(p, PHOTO_PX) for p in story_items.values()]
+    # outside the GIL): a story's photo is often also on the photo page, and
+    # a bilingual document shows each photo twice.
+    wanted = [
+        (p, COVER_PHOTO_PX if i == 0 else PHOTO_PX)
+        for items in photo_items.values()
+        for i, p in enumerate(items)
+    ]
+    wanted += [(p, PHOTO_PX) for items in story_items.values() for p in items.values()]
     keys = {(p.get("storage_name") or "", size) for p, size in wanted}
     images: dict[tuple, dict | None] = {}
     assets = Assets()
@@ -433,21 +486,44 @@ def render_snapshot_pdf(payload: dict, *, progress: Progress | None = None) -> b
                 "width": image["width"],
                 "height": image["height"],
             }
-    photos = []
-    for photo, size in wanted[: len(photo_items)]:
-        item = _photo(photo, images.get((photo.get("storage_name") or "", size)))
-        if item is not None:
-            photos.append(item)
-        tick("photos")
-    story_photos = {}
-    for key, photo in story_items.items():
-        item = _photo(photo, images.get((photo.get("storage_name") or "", PHOTO_PX)))
-        if item is not None:
-            story_photos[key] = item
-        tick("photos")
+    photos: dict[str, list] = {}
+    story_photos: dict[str, dict] = {}
+    for doc in docs:
+        with in_language(doc):
+            photos[doc.prefix] = []
+            for i, photo in enumerate(photo_items[doc.prefix]):
+                size = COVER_PHOTO_PX if i == 0 else PHOTO_PX
+                item = _photo(photo, images.get((photo.get("storage_name") or "", size)))
+                if item is not None:
+                    photos[doc.prefix].append(item)
+                tick("photos")
+            story_photos[doc.prefix] = {}
+            for key, photo in story_items[doc.prefix].items():
+                item = _photo(photo, images.get((photo.get("storage_name") or "", PHOTO_PX)))
+                if item is not None:
+                    story_photos[doc.prefix][key] = item
+                tick("photos")
     svgs = export.result(on_chart=lambda _n: tick("charts"))
-    context = _context(payload, _chart_context(charts, svgs, assets), photos, story_photos, assets)
-    html = render_to_string(TEMPLATE, context)
+    contexts = []
+    for doc in docs:
+        with in_language(doc):
+            mine = [c for c in charts if c.key.startswith(doc.prefix)]
+            drawn = {c.key.removeprefix(doc.prefix): svgs[c.key] for c in mine if c.key in svgs}
+            chart_context = _chart_context(
+                [replace(c, key=c.key.removeprefix(doc.prefix)) for c in mine], drawn, assets
+            )
+            contexts.append(
+                _context(
+                    doc.payload,
+                    chart_context,
+                    photos[doc.prefix],
+                    story_photos[doc.prefix],
+                    assets,
+                )
+            )
+    body = _body(docs, contexts)
+    with in_language(docs[0]):  # the running footer in the first language
+        html = render_to_string(TEMPLATE, {**contexts[0], "body": body})
     # The images from memory, data: URLs, nothing else: the document never reaches out.
     document = HTML(string=html, url_fetcher=assets)
     pdf = document.write_pdf(
@@ -457,3 +533,33 @@ def render_snapshot_pdf(payload: dict, *, progress: Progress | None = None) -> b
     )
     tick("layout")
     return pdf
+
+
+def _body(docs: list, contexts: list[dict]) -> SafeString:
+    """The parts of the document (``pdf_languages.PARTS``), each in every
+    language of ``docs`` in turn, drawn in that language."""
+    out = []
+
+    def draw(doc, context: dict, part: str, **extra) -> None:
+        with in_language(doc):
+            out.append(
+                render_to_string(
+                    f"snapshots/pdf/_{part}.html",
+                    {**context, "lang_attrs": doc.attrs(), **extra},
+                )
+            )
+
+    for part in PARTS:
+        if part == "sections":
+            count = max(len(c["sections"]) for c in contexts)
+            if not count:
+                for doc, context in zip(docs, contexts, strict=True):
+                    draw(doc, context, "section", s=None)
+            for i in range(count):
+                for doc, context in zip(docs, contexts, strict=True):
+                    if i < len(context["sections"]):
+                        draw(doc, context, "section", s=context["sections"][i])
+            continue
+        for doc, context in zip(docs, contexts, strict=True):
+            draw(doc, context, part)
+    return mark_safe("".join(out))  # noqa: S308 - templates, autoescaped

@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -256,7 +257,7 @@ def _cut(
             return _('Unknown governorate "%(value)s".') % {"value": asked["governorate"]}
         query["governorate"] = governorate.pcode
         canonical.append(("governorate", governorate.pcode))
-        place = governorate.name_iom
+        place = _place_name(governorate, governorate.name_iom)
     if "district" in asked:
         district = lookups.districts.get(asked["district"])
         if district is None:
@@ -268,7 +269,7 @@ def _cut(
             }
         query["district"] = district.pcode
         canonical.append(("district", district.pcode))
-        place = district.name_en
+        place = _place_name(district, district.name_en)
     if "programme" in asked:
         programme = lookups.programmes.get(asked["programme"].upper())
         if programme is None:
@@ -314,6 +315,14 @@ def _cut(
         scope=", ".join(scope) or None,
         fine=bool(FINE_CUTS & asked.keys()),
     )
+
+
+def _place_name(place, english: str) -> str:
+    """A governorate's or district's name in the active language: the
+    gazetteer's Arabic name in an Arabic document."""
+    if translation.get_language() == "ar" and place.name_ar:
+        return place.name_ar
+    return english
 
 
 def _number(value: Decimal | None, *, usd: bool) -> int | float | None:

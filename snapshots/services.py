@@ -25,6 +25,7 @@ from programmes.outbox import outbox_enqueue
 from snapshots.access import snapshots_for_user
 from snapshots.authoring import snapshot_create  # noqa: F401 (re-exported: the pages call it here)
 from snapshots.build import snapshot_document
+from snapshots.build_languages import arabic_missing
 from snapshots.cadence import Cadence
 from snapshots.fingerprint import payload_sealed
 from snapshots.models import Snapshot, SnapshotDownload, SnapshotSeries, portfolio_key_for
@@ -64,7 +65,8 @@ def snapshot_publish(*, snapshot: Snapshot, user, today: dt.date | None = None) 
     its period has not ended and its figures are not as of ``today``, or if
     this period or a later one of the series is already published
     (snapshots are published in order, so that each is compared with the one
-    before it)."""
+    before it), or if it prints Arabic and a text it shows has no Arabic yet
+    (``build_languages.arabic_missing``)."""
     snapshot = Snapshot.objects.select_for_update().select_related("series").get(pk=snapshot.pk)
     publish_guard(snapshot, today=today or timezone.localdate())
     previous = snapshot_previous(snapshot)
@@ -157,6 +159,17 @@ def publish_guard(snapshot: Snapshot, *, today: dt.date) -> None:
                 "published: snapshots are published period after period."
             )
             % {"period": snapshot.period_label}
+        )
+    missing = arabic_missing(snapshot)
+    if missing:
+        raise ValidationError(
+            [
+                _(
+                    "This snapshot prints Arabic: write the Arabic of every text it shows "
+                    "before publishing it. Missing:"
+                ),
+                *missing,
+            ]
         )
 
 

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -72,6 +72,7 @@ class DraftPreview:
     block_errors: dict[int, list[str]] = field(default_factory=dict)
     section_errors: dict[str, list[str]] = field(default_factory=dict)
     sentences: dict[str, list[str]] = field(default_factory=dict)
+    sentences_ar: dict[str, list[str]] = field(default_factory=dict)
     failed: bool = False
 
 
@@ -103,6 +104,10 @@ def draft_preview(
     _preview_by_block(preview, sections)
     if propose is not None:
         preview.sentences = _sentences(snapshot, [propose], previous)
+        if "ar" in snapshot.languages:
+            # The same sentences in Arabic, for the Arabic text.
+            with translation.override("ar"):
+                preview.sentences_ar = _sentences(snapshot, [propose], previous)
     return preview
 
 
@@ -239,6 +244,7 @@ class SectionView:
     blocks: list[BlockView]
     add_block: BlockAddForm
     sentences: list[str]
+    sentences_ar: list[str]
     proposed: bool
     errors: list[str]
     first: bool
@@ -288,6 +294,7 @@ def draft_page(
                 add_block=bound.get(("add_block", section.pk))
                 or BlockAddForm(prefix=f"add{section.pk}"),
                 sentences=preview.sentences.get(section.key, []),
+                sentences_ar=preview.sentences_ar.get(section.key, []),
                 proposed=section.key in preview.sentences,
                 errors=preview.section_errors.get(section.key, []),
                 first=i == 0,
@@ -450,6 +457,8 @@ def sentence_add(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
     if not form.is_valid():
         return _back(pk, f"section-{section.pk}")
     sentence = form.cleaned_data["sentence"].strip()
+    # An Arabic sentence goes to the Arabic text, beside the English.
+    key = "text_ar" if form.cleaned_data.get("language") == "ar" else "text"
     narrative = next((b for b in section.blocks.all() if b.kind == Kind.NARRATIVE), None)
     if narrative is None:
         block = _write(
@@ -457,16 +466,16 @@ def sentence_add(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
             authoring.block_add,
             section=section,
             kind=Kind.NARRATIVE,
-            content={"text": sentence},
+            content={"text": "", key: sentence},
             position=0,
         )
     else:
-        text = (narrative.content.get("text") or "").rstrip()
+        text = (narrative.content.get(key) or "").rstrip()
         block = _write(
             request,
             authoring.block_update,
             block=narrative,
-            content={"text": f"{text}\n\n{sentence}" if text else sentence},
+            content={**narrative.content, key: f"{text}\n\n{sentence}" if text else sentence},
         )
     return _back(pk, f"block-{block.pk}" if block else f"section-{section.pk}")
 

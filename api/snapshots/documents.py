@@ -149,6 +149,11 @@ class SnapshotSerializer(serializers.ModelSerializer):
             "as_of",
             "disclaimer",
             "contact",
+            "language",
+            "digits",
+            "title_ar",
+            "disclaimer_ar",
+            "contact_ar",
             "status",
             "published_at",
             "previous",
@@ -198,6 +203,19 @@ class SnapshotUpdateSerializer(serializers.Serializer):
     as_of = serializers.DateField(required=False, validators=[in_calendar])
     disclaimer = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
     contact = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    language = serializers.ChoiceField(
+        required=False,
+        choices=Snapshot.Language.choices,
+        help_text='"en", "ar" or "en+ar" (bilingual: each section in English, then in Arabic).',
+    )
+    digits = serializers.ChoiceField(
+        required=False,
+        choices=Snapshot._meta.get_field("digits").choices,
+        help_text='The digits of the Arabic: "latn" (0-9) or "arab" (٠-٩).',
+    )
+    title_ar = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    disclaimer_ar = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    contact_ar = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
 
 
 class PreviewErrorSerializer(serializers.Serializer):
@@ -272,7 +290,8 @@ class SnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     @extend_schema(
         request=SnapshotUpdateSerializer,
         responses={200: SnapshotSerializer, 400: REFUSED, 404: NOT_FOUND},
-        summary="Change a draft's title, figures' day, disclaimer or contact",
+        summary="Change a draft's title, figures' day, disclaimer, contact, language or "
+        "their Arabic",
     )
     def partial_update(self, request, pk=None):
         snapshot = snapshot_for_user(request.user, pk, write=True)

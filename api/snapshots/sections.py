@@ -33,7 +33,16 @@ MAX_POSITION = 1000
 class SectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = SnapshotSection
-        fields = ["id", "position", "key", "title", "hidden", "footnotes"]
+        fields = [
+            "id",
+            "position",
+            "key",
+            "title",
+            "hidden",
+            "footnotes",
+            "title_ar",
+            "footnotes_ar",
+        ]
         read_only_fields = fields
 
 
@@ -45,6 +54,8 @@ class SectionUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, max_length=200)
     hidden = serializers.BooleanField(required=False)
     footnotes = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    title_ar = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    footnotes_ar = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
     position = serializers.IntegerField(
         required=False,
         min_value=0,
