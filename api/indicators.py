@@ -316,6 +316,7 @@ class ValueViewSet(mixins.ListModelMixin, ApiViewSet):
 
     serializer_class = ValueSerializer
     filterset_class = ValueFilter
+    count_under_stamp = True  # written by the engine, whose every run moves the data stamp
     ordering_fields = ["definition_code", "period_end", "value", "governorate_pcode"]
     ordering = ["definition_code", "period_type", "period_end", "governorate_pcode", "id"]
     hxl_tags = hxl.hxl_tags(

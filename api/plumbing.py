@@ -10,12 +10,14 @@ from io import BytesIO
 from django.conf import settings
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
+    EmptyResultSet,
     RequestDataTooBig,
     TooManyFieldsSent,
 )
 from django.core.exceptions import (
     ValidationError as DjangoValidationError,
 )
+from django.core.paginator import Paginator as DjangoPaginator
 from django.db import IntegrityError
 from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
@@ -26,11 +28,62 @@ from rest_framework.settings import api_settings
 
 
 class Pagination(PageNumberPagination):
-    """Pages of 50 by default; ``page_size`` up to 500."""
+    """Pages of 50 by default; ``page_size`` up to 500.
+
+    A viewset whose list reads only tables that move the data stamp
+    (``indicators.selectors.data_stamp``) sets ``count_under_stamp``: its
+    count (a COUNT over up to a million rows) is then kept in the dashboards'
+    cache under the list's SQL, the user's scope and the stamp, so that the
+    same list asked again costs the page's query only."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    _count_kept = False
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._count_kept = bool(getattr(view, "count_under_stamp", False))
+        self._user = request.user
+        return super().paginate_queryset(queryset, request, view)
+
+    def django_paginator_class(self, object_list, per_page):  # named as DRF's attribute
+        paginator = DjangoPaginator(object_list, per_page)
+        if self._count_kept:
+            paginator.count = count_under_stamp(object_list, self._user)
+        return paginator
+
+
+def count_under_stamp(queryset, user) -> int:
+    """``queryset.count()``, kept in the dashboards' cache until the data
+    stamp moves. Only for a queryset over tables that move the stamp; the
+    user's scope is in the key because the tables of who manages what do
+    not. Counts uncached when Redis does not answer."""
+    import hashlib
+
+    from django.core.cache import caches
+
+    from indicators.selectors import data_stamp
+    from programmes.access import scope_key
+
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # nothing to see: counted without a query
+        return queryset.count()
+    text = "\x1f".join([sql, repr(params), scope_key(user), str(user.pk), data_stamp()])
+    key = f"api:count:{hashlib.sha256(text.encode()).hexdigest()}"
+    cache = caches["dashboards"]
+    try:
+        found = cache.get(key)
+    except Exception:
+        return queryset.count()
+    if found is not None:
+        return found
+    count = queryset.count()
+    try:
+        cache.set(key, count)
+    except Exception:
+        pass  # counted; kept another time
+    return count
 
 
 class RequestTooLarge(exceptions.APIException):

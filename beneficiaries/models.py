@@ -162,7 +162,12 @@ class MonitoringVisit(PlacedRecord):
                 name="visit_returned_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["status", "visit_date"])]
+        indexes = [
+            models.Index(fields=["status", "visit_date"]),
+            # The lists, newest first (the ordering): a page of 50 reads 50
+            # rows of the index, not every visit of the scope sorted.
+            models.Index(fields=["visit_date", "id"], name="visit_date_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project.code} {self.visit_date} ({self.get_status_display()})"

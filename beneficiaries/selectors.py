@@ -7,9 +7,13 @@ Who may see which visit is ``beneficiaries.access``; these read within it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -38,11 +42,13 @@ from beneficiaries.models import (
     VisitLocation,
 )
 from beneficiaries.models_splits import SPLIT_LABELS
-from programmes.access import projects_for_user, user_role
+from programmes import hooks
+from programmes.access import projects_for_user, scope_key, user_role
 from programmes.models import Governorate, Programme, Project, UserProfile
 from programmes.names import localised
 
 Role = UserProfile.Role
+T = TypeVar("T")
 
 
 def _listed(user) -> QuerySet[MonitoringVisit]:
@@ -77,25 +83,60 @@ def visit_list(
     )
 
 
+def _under_stamp(name: str, user, parts: list, compute: Callable[[], T]) -> T:
+    """What ``compute()`` returns for ``user`` (their scope and id: an
+    administrator's list holds their own drafts) and ``parts``, kept in the
+    dashboards' cache until the data stamp moves (``programmes.hooks``: every
+    write to visits, projects or places moves it). Computed each time when
+    there is no stamp or Redis does not answer."""
+    stamp = hooks.data_stamp()
+    if stamp is None:
+        return compute()
+    text = "\x1f".join(map(str, [scope_key(user), user.pk, *parts, stamp]))
+    key = f"visits:{name}:{hashlib.sha256(text.encode()).hexdigest()}"
+    cache = caches["dashboards"]
+    try:
+        found = cache.get(key)
+    except Exception:
+        return compute()
+    if found is None:
+        found = compute()
+        try:
+            cache.set(key, found)
+        except Exception:
+            pass  # computed; kept another time
+    return found
+
+
 def visit_counts(*, user, governorate=None, programme=None) -> dict[str, int]:
     """The number of visits of ``user``'s list by status, and ``all``, with the
-    governorate and programme filters applied. One query."""
-    counts = _filtered(_listed(user), governorate=governorate, programme=programme).aggregate(
-        all=Count("pk"),
-        **{status: Count("pk", filter=Q(status=status)) for status in ReviewStatus.values},
-    )
-    return counts
+    governorate and programme filters applied. One query, none while the data
+    stamp stays (``_under_stamp``)."""
+
+    def count() -> dict[str, int]:
+        return _filtered(_listed(user), governorate=governorate, programme=programme).aggregate(
+            all=Count("pk"),
+            **{status: Count("pk", filter=Q(status=status)) for status in ReviewStatus.values},
+        )
+
+    parts = [getattr(governorate, "pk", None), getattr(programme, "pk", None)]
+    return _under_stamp("counts", user, parts, count)
 
 
 def visit_filter_choices(user) -> dict[str, QuerySet]:
     """The governorates and programmes ``user``'s visit list can be filtered by:
-    those of the visits they may list, and the programmes of the projects in
-    their scope."""
+    those of the visits they may list (found by a scan of the visits only
+    when the data stamp moved, ``_under_stamp``), and the programmes of the
+    projects in their scope."""
     projects = projects_for_user(user)
+    governorates = _under_stamp(
+        "governorates",
+        user,
+        [],
+        lambda: sorted(set(_listed(user).order_by().values_list("governorate_id", flat=True))),
+    )
     return {
-        "governorates": Governorate.objects.filter(
-            pk__in=_listed(user).order_by().values("governorate_id")
-        ).only("pcode", "name_iom"),
+        "governorates": Governorate.objects.filter(pk__in=governorates).only("pcode", "name_iom"),
         "programmes": Programme.objects.filter(pk__in=projects.values("programme_id")).only(
             "code", "name"
         ),

@@ -70,13 +70,15 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     governorate, programme = filters.get("governorate"), filters.get("programme")
     status = filters.get("status", "")
-    page = Paginator(
+    counts = selectors.visit_counts(user=user, governorate=governorate, programme=programme)
+    paginator = Paginator(
         selectors.visit_list(
             user=user, governorate=governorate, programme=programme, status=status
         ),
         PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    counts = selectors.visit_counts(user=user, governorate=governorate, programme=programme)
+    )
+    paginator.count = counts[status or "all"]  # the list's size, counted with the others
+    page = paginator.get_page(request.GET.get("page"))
     tabs = [("", _("All"), counts["all"])] + [
         (value, label, counts[value])
         for value, label in ReviewStatus.choices

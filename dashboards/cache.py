@@ -9,6 +9,13 @@ and the data stamp (``indicators.selectors.data_stamp``), which every engine
 run and every write to a table the dashboards read changes. Nothing has to
 be deleted: a change makes a new key, and old ones expire.
 
+The rendered HTML of a page's parts that show only these figures (its title
+and content, ``{% fragment %}`` in the templates: no CSRF token, no
+notifications, nothing of the user but their scope) is kept too, under the
+same key and the request's path and query (the links keep the query), so
+that a page served again costs no template rendering but the header's
+(``page_fragments``).
+
 When Redis does not answer, pages are computed as without a cache."""
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ import logging
 from collections.abc import Callable
 
 from django.core.cache import caches
+from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 
 from indicators.selectors import DashboardQuery, data_stamp
 from programmes.access import scope_key
@@ -54,13 +63,20 @@ def dashboard_key(*, page: str, arg: str, query: DashboardQuery, user) -> str:
 
 
 def cached_dashboard(
-    *, page: str, arg: str, query: DashboardQuery, user, compute: Callable[[], dict | None]
+    *,
+    page: str,
+    arg: str,
+    query: DashboardQuery,
+    user,
+    compute: Callable[[], dict | None],
+    key: str | None = None,
 ) -> dict | None:
     """What ``compute()`` returns for ``page`` as ``user`` sees it under
     ``query``: from the cache when the same key was computed before, else
     computed and kept (None, a page that does not exist, is not kept). The
-    result is the caller's own copy. Never fails because of the cache."""
-    key = dashboard_key(page=page, arg=arg, query=query, user=user)
+    result is the caller's own copy. Never fails because of the cache.
+    ``key``: the ``dashboard_key`` when the caller has it already."""
+    key = key or dashboard_key(page=page, arg=arg, query=query, user=user)
     cache = caches["dashboards"]
     try:
         found = cache.get(key)
@@ -76,3 +92,63 @@ def cached_dashboard(
         except Exception:
             log.warning("dashboard cache unavailable; %s not kept", page, exc_info=True)
     return data
+
+
+# The query parameters a dashboard reads (``dashboards.views._query``). A page
+# asked with others, or twice the same, is rendered each time: its links keep
+# them, and a cache entry per made-up link would let anyone fill Redis.
+FRAGMENT_PARAMETERS = frozenset({"as_of", "programme", "donor", "governorate", "map"})
+
+
+class PageFragments:
+    """The rendered parts of one page (``{% fragment name %}``): those
+    ``found`` in the cache are given as they are; the others are rendered and
+    kept in ``rendered``."""
+
+    def __init__(self, key: str | None, found: dict[str, str] | None = None):
+        self.key = key
+        self.found = found or {}
+        self.rendered: dict[str, str] = {}
+
+    @property
+    def complete(self) -> bool:
+        """Whether the page was served from the cache (every part was found)."""
+        return bool(self.found)
+
+    def render(self, name: str, render: Callable[[], str]) -> SafeString:
+        if name in self.found:
+            return mark_safe(self.found[name])
+        html = render()
+        self.rendered[name] = str(html)
+        return mark_safe(html)
+
+
+def page_fragments(*, key: str, request: HttpRequest) -> PageFragments:
+    """The cached parts of the page ``request`` asks for, whose figures are
+    under ``key`` (``dashboard_key``): none found when the page was not
+    rendered since its figures last changed, or when its query holds
+    parameters a dashboard does not read (then nothing is kept either)."""
+    parameters = request.GET
+    if not set(parameters) <= FRAGMENT_PARAMETERS or any(
+        len(parameters.getlist(name)) > 1 for name in parameters
+    ):
+        return PageFragments(None)
+    digest = hashlib.sha256(f"{key}\x1f{request.get_full_path()}".encode()).hexdigest()
+    fragments = PageFragments(f"dashboards:{VERSION}:html:{digest}")
+    try:
+        fragments.found = caches["dashboards"].get(fragments.key) or {}
+    except Exception:
+        log.warning("dashboard cache unavailable; rendering the page", exc_info=True)
+    return fragments
+
+
+def page_fragments_keep(fragments: PageFragments, *, ignored: list[str]) -> None:
+    """Keep the parts just rendered, unless the page said some of its filters
+    were ignored (a link with an unknown value: as the unknown parameters
+    above). Never fails because of the cache."""
+    if fragments.key is None or fragments.complete or ignored or not fragments.rendered:
+        return
+    try:
+        caches["dashboards"].set(fragments.key, fragments.rendered)
+    except Exception:
+        log.warning("dashboard cache unavailable; page not kept", exc_info=True)

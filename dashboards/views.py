@@ -9,7 +9,9 @@ with the bundled plotly.js.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -17,12 +19,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 import programmes
-from dashboards.cache import cached_dashboard
+from dashboards.cache import cached_dashboard, dashboard_key, page_fragments, page_fragments_keep
 from dashboards.chart_locale import plotly_locale
 from dashboards.selectors import home_summary
 from indicators.selectors import (
@@ -135,7 +138,7 @@ def _budget_bars(budget: dict | None) -> list[dict] | None:
     ]
 
 
-def _page(request: HttpRequest, template: str, data: dict, unreadable_as_of: bool) -> HttpResponse:
+def _page_context(request: HttpRequest, data: dict, unreadable_as_of: bool) -> dict:
     if unreadable_as_of and "as_of" not in data["ignored"]:
         data["ignored"].append("as_of")
     # Links to a programme page keep the other filters.
@@ -151,72 +154,108 @@ def _page(request: HttpRequest, template: str, data: dict, unreadable_as_of: boo
         map_links.append(
             {**series, "query": query.urlencode(), "chosen": series["code"] == data["map"]}
         )
-    return render(
-        request,
-        template,
-        {
-            "data": data,
-            "chart_data": _chart_data(data, request),
-            "links_query": links_query.urlencode(),
-            "map_links": map_links,
-        },
-    )
+    return {
+        "data": data,
+        "chart_data": _chart_data(data, request),
+        "links_query": links_query.urlencode(),
+        "map_links": map_links,
+    }
+
+
+def _dashboard(
+    request: HttpRequest,
+    *,
+    page: str,
+    arg: str,
+    template: str,
+    compute: Callable[[DashboardQuery], dict | None],
+    missing: str,
+) -> HttpResponse:
+    """A dashboard page: its parts as rendered before when its figures have
+    not changed since (``dashboards.cache``: then neither the figures nor the
+    template of its content are read), else its figures (cached) rendered
+    and its parts kept. Http404 with ``missing`` when ``compute`` finds no
+    such page."""
+    if user_role(request.user) is None:
+        return _no_role(request)
+    query, unreadable = _query(request)
+    key = dashboard_key(page=page, arg=arg, query=query, user=request.user)
+    fragments = page_fragments(key=key, request=request)
+
+    @functools.cache
+    def context() -> dict:
+        data = cached_dashboard(
+            page=page,
+            arg=arg,
+            query=query,
+            user=request.user,
+            key=key,
+            compute=lambda: compute(query),
+        )
+        if data is None:
+            raise Http404(missing)
+        if page == "programme":
+            data["targets_link"] = user_role(request.user) != "donor"
+        return _page_context(request, data, unreadable)
+
+    if fragments.complete:
+        # The parts are rendered already; the context is read only by whoever
+        # inspects the response (tests), and computed then.
+        names = ("data", "chart_data", "links_query", "map_links")
+        response = render(
+            request,
+            template,
+            {
+                "fragments": fragments,
+                **{n: SimpleLazyObject(lambda n=n: context()[n]) for n in names},
+            },
+        )
+    else:
+        response = render(request, template, {"fragments": fragments, **context()})
+        page_fragments_keep(fragments, ignored=context()["data"]["ignored"])
+    return response
 
 
 @require_GET
 def mission(request: HttpRequest) -> HttpResponse:
     """The mission overview: the whole portfolio in the user's scope."""
-    if user_role(request.user) is None:
-        return _no_role(request)
-    query, unreadable = _query(request)
-    data = cached_dashboard(
+    return _dashboard(
+        request,
         page="mission",
         arg="",
-        query=query,
-        user=request.user,
-        compute=lambda: mission_dashboard(user=request.user, query=query),
+        template="dashboards/mission.html",
+        compute=lambda query: mission_dashboard(user=request.user, query=query),
+        missing="",
     )
-    return _page(request, "dashboards/mission.html", data, unreadable)
 
 
 @require_GET
 def governorate(request: HttpRequest, pcode: str) -> HttpResponse:
     """One governorate: the same figures cut by it, and its projects."""
-    if user_role(request.user) is None:
-        return _no_role(request)
-    query, unreadable = _query(request)
     pcode = pcode.upper()
-    data = cached_dashboard(
+    return _dashboard(
+        request,
         page="governorate",
         arg=pcode,
-        query=query,
-        user=request.user,
-        compute=lambda: governorate_dashboard(user=request.user, pcode=pcode, query=query),
+        template="dashboards/governorate.html",
+        compute=lambda query: governorate_dashboard(user=request.user, pcode=pcode, query=query),
+        missing=_("There is no governorate with this P-code."),
     )
-    if data is None:
-        raise Http404(_("There is no governorate with this P-code."))
-    return _page(request, "dashboards/governorate.html", data, unreadable)
 
 
 @require_GET
 def programme(request: HttpRequest, code: str) -> HttpResponse:
     """One programme: the same figures cut by it, its donors and its budget."""
-    if user_role(request.user) is None:
-        return _no_role(request)
-    query, unreadable = _query(request)
-    data = cached_dashboard(
+    return _dashboard(
+        request,
         page="programme",
         arg=code,
-        query=query,
-        user=request.user,
-        compute=lambda: _programme_data(user=request.user, code=code, query=query),
-    )
-    if data is None:
+        template="dashboards/programme.html",
+        compute=lambda query: _programme_data(user=request.user, code=code, query=query),
         # The same answer for a programme that does not exist and one the
         # user may not see, so that the page does not tell which codes exist.
-        raise Http404(_("There is no programme with this code that you can see."))
-    data["targets_link"] = user_role(request.user) != "donor"
-    return _page(request, "dashboards/programme.html", data, unreadable)
+        missing=_("There is no programme with this code that you can see."),
+    )
 
 
 def _programme_data(*, user, code: str, query: DashboardQuery) -> dict | None:

@@ -10,6 +10,7 @@ class IndicatorsConfig(AppConfig):
         # The layers below ask for recomputations through this hook, never by
         # importing the engine (see programmes/hooks.py).
         from indicators import services
+        from indicators.selectors import data_stamp
         from programmes import hooks
 
         hooks.register(
@@ -20,3 +21,4 @@ class IndicatorsConfig(AppConfig):
                 recompute_request_full=services.recompute_request_full,
             )
         )
+        hooks.register_data_stamp(data_stamp)

@@ -75,7 +75,10 @@ def place_scope(user, prefix: str = "") -> Q:
         return Q()
     if role == UserProfile.Role.MANAGER:
         profile = user.profile
-        return Q(**{f"{prefix}project__programme__in": profile.programmes.all()}) | Q(
+        # The projects of the programmes as a subquery, not a join: a list
+        # newest first then reads its index in order and stops at a page.
+        managed = Project.objects.filter(programme__in=profile.programmes.all()).values("pk")
+        return Q(**{f"{prefix}project__in": managed}) | Q(
             **{f"{prefix}governorate__in": profile.governorates.all()}
         )
     if role == UserProfile.Role.MONITOR:

@@ -90,3 +90,23 @@ class RecomputeAfterChangeMixin:
         scopes = [scope_of(obj) for obj in queryset]
         super().delete_queryset(request, queryset)
         recompute_after_change(scopes=scopes)
+
+
+# --- The data stamp -----------------------------------------------------------------
+# ``indicators.selectors.data_stamp``: a text that moves with every committed
+# write to the tables the dashboards read (visits, projects and places among
+# them) and with every engine run. The lower layers key caches on it through
+# this hook; with no handler there is no stamp, and nothing is cached by it.
+
+_data_stamp: Callable[[], str] | None = None
+
+
+def register_data_stamp(function: Callable[[], str]) -> None:
+    """Called once by the indicators app, which keeps the stamp."""
+    global _data_stamp
+    _data_stamp = function
+
+
+def data_stamp() -> str | None:
+    """The data stamp now (one query), or None when no app keeps one."""
+    return _data_stamp() if _data_stamp is not None else None

@@ -368,6 +368,7 @@ class VisitViewSet(
 
     serializer_class = VisitSerializer
     filterset_class = VisitFilter
+    count_under_stamp = True  # visits, projects and places move the data stamp
     ordering_fields = ["visit_date", "id", "status"]
     ordering = ["-visit_date", "-id"]
     hxl_tags = hxl.hxl_tags(

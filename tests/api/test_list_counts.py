@@ -1,0 +1,58 @@
+"""The counts of the visits' and the indicator values' lists (a COUNT over
+up to a million rows) are kept until the data stamp moves: a list asked
+again does not count again, yet a change shows in the count at once, and
+each user gets the count of their own scope."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from indicators.engine import recompute_full
+from tests.api.conftest import visit_with_line
+from tests.indicators.conftest import define
+
+pytestmark = pytest.mark.django_db
+
+VISITS = "/api/v1/visits/"
+VALUES = "/api/v1/indicator-values/"
+
+
+def counted(client, url: str) -> tuple[int, list[str]]:
+    """The list's count, and the COUNT queries made to answer it."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
+    return response.json()["count"], counts
+
+
+def test_the_visits_are_counted_once_until_a_visit_changes(world, api):
+    client = api(world["admin"])
+    count, counts = counted(client, VISITS)
+    assert count == 2 and counts
+    assert counted(client, VISITS) == (2, [])
+    visit_with_line(world, monitor="alice", project=world["krk"])
+    assert counted(client, VISITS)[0] == 3
+
+
+def test_each_scope_has_its_own_count(world, api):
+    assert counted(api(world["admin"]), VISITS)[0] == 2
+    assert counted(api(world["maria"]), VISITS)[0] == 1
+    assert counted(api(world["dora"]), VISITS)[0] == 0
+    # A filter is another list, with its own count.
+    assert counted(api(world["admin"]), VISITS + "?status=approved")[0] == 0
+
+
+def test_the_values_are_counted_once_until_the_engine_runs(world, api):
+    define("projects", source="projects", measure="records")
+    recompute_full()
+    client = api(world["admin"])
+    url = VALUES + "?by=governorate"
+    count, counts = counted(client, url)
+    assert count > 0 and counts
+    assert counted(client, url) == (count, [])
+    define("projects-again", source="projects", measure="records")
+    recompute_full()
+    assert counted(client, url)[0] > count

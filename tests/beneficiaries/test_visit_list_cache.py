@@ -1,0 +1,84 @@
+"""The visit list's counts and governorate choices are kept until the data
+stamp moves: the list asked again does not count the visits again, yet a
+visit saved, submitted or reviewed shows in the counts at once, and no one
+is given another scope's or another administrator's counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.beneficiaries.test_services import build_world
+from tests.beneficiaries.test_views import many_visits, visit_of
+from tests.factories import MonitoringVisitFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("beneficiaries:visit_list")
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def scans_of_visits(queries) -> list[str]:
+    """The queries that count the visits or list their governorates."""
+    return [
+        q["sql"]
+        for q in queries
+        if "beneficiaries_monitoringvisit" in q["sql"]
+        and ("COUNT(" in q["sql"] or '"governorate_id" IN (SELECT' in q["sql"])
+        and "LIMIT" not in q["sql"]
+    ]
+
+
+def tab(response, status: str) -> int:
+    return next(count for value, _label, count in response.context["tabs"] if value == status)
+
+
+def test_the_list_asked_again_counts_nothing(client, world):
+    many_visits(world)
+    client.force_login(world["maria"])
+    with CaptureQueriesContext(connection) as first:
+        before = client.get(LIST)
+    assert scans_of_visits(first.captured_queries)
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(LIST)
+    assert scans_of_visits(again.captured_queries) == []
+    assert tab(response, "submitted") == tab(before, "submitted") == 20
+    assert response.context["page"].paginator.count == 20
+    assert [g.pcode for g in response.context["form"].fields["governorate"].queryset] == [
+        g.pcode for g in before.context["form"].fields["governorate"].queryset
+    ]
+
+
+def test_a_submitted_visit_shows_at_once(client, world):
+    many_visits(world)
+    client.force_login(world["maria"])
+    assert tab(client.get(LIST), "submitted") == 20
+    visit_of(world, status="submitted")
+    response = client.get(LIST)
+    assert tab(response, "submitted") == 21
+    assert response.context["page"].paginator.count == 21
+
+
+def test_each_scope_has_its_own_counts(client, world):
+    many_visits(world)
+    client.force_login(world["maria"])
+    assert tab(client.get(LIST), "submitted") == 20
+    client.force_login(world["mark"])  # the other programme: its one visit
+    response = client.get(LIST)
+    assert tab(response, "submitted") == 1
+    assert [g.pcode for g in response.context["form"].fields["governorate"].queryset] == ["IQG02"]
+
+
+def test_an_administrator_counts_their_own_drafts_only(client, world):
+    many_visits(world)
+    one, other = world["admin"], user_with_role("admin", username="root2")
+    MonitoringVisitFactory(project=world["project"], monitor=one, status="draft")
+    client.force_login(one)
+    assert tab(client.get(LIST), "draft") == 1
+    client.force_login(other)
+    assert tab(client.get(LIST), "draft") == 0
