@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('beneficiaries', '0012_record_splits'),
+        ('beneficiaries', '0013_translated_names'),
         ('programmes', '0015_project_coverage'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
