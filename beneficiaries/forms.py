@@ -87,12 +87,21 @@ def _label(model, name: str):
     return capfirst(model._meta.get_field(name).verbose_name)
 
 
+class CountInput(forms.TextInput):
+    """A count typed on a phone: a text box with the digits keyboard, not a
+    number box, which refuses ٠-٩ and ۰-۹ on many phones' keyboards (the
+    field reads them: Python's ``int`` takes every script's digits)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+
+
 def _count(name: str, *, required: bool = True, **attrs) -> forms.IntegerField:
     return forms.IntegerField(
         label=_label(AssistanceRecord, name),
         min_value=0,
         required=required,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, **attrs}),
+        widget=CountInput(attrs),
     )
 
 
@@ -185,7 +194,7 @@ class AssistanceLineForm(forms.Form):
         max_value=HOUSEHOLD_SIZE_MAX,
         required=False,
         help_text=_("Only if you were told it; leave empty otherwise."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=CountInput,
     )
     delivered_on = LocalDateField(
         label=_("Delivered on"),

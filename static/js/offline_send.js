@@ -50,7 +50,7 @@
         return {
           activity_type: parseInt(r.get("activity_type"), 10),
           units: count(r.get("units")), households: count(r.get("households")), people: count(r.get("people")),
-          household_size: r.get("household_size") ? parseInt(r.get("household_size"), 10) : null,
+          household_size: split(r.get("household_size")),
           // The splits as recorded: empty is null, not recorded.
           sex_f: split(r.get("sex_f")), sex_m: split(r.get("sex_m")),
           age_0_5: split(r.get("age_0_5")), age_6_17: split(r.get("age_6_17")),
