@@ -22,6 +22,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from beneficiaries.admin_place import PlacedAdminForm
+from beneficiaries.admin_reach import SharedReachAdmin  # noqa: F401 (registers it)
 from beneficiaries.admin_review import ReviewActionsMixin
 from beneficiaries.models import (
     RECIPIENT_FIELDS,
@@ -318,6 +319,15 @@ class AssistanceRecordForm(PlacedAdminForm):
         data = super().clean()
         given = {column: data.get(column) for column in [*SPLIT_FIELDS, *RECIPIENT_FIELDS]}
         data.update(splits_resolve(given))
+        if self.instance.reach_id and (
+            data.get("households") or data.get("people") or data.get("household_size")
+        ):
+            raise forms.ValidationError(
+                _(
+                    "This line shares a reach with other lines: its households, people and "
+                    "household size are the shared reach's, counted once."
+                )
+            )
         return data
 
 
@@ -333,6 +343,7 @@ class AssistanceRecordAdmin(RecomputeAfterChangeMixin, BigTableMixin, SimpleHist
         "households",
         "people",
         "household_size",
+        "reach",
         "status",
     ]
     # Small reference tables only: a filter lists every row of its table.
@@ -343,17 +354,17 @@ class AssistanceRecordAdmin(RecomputeAfterChangeMixin, BigTableMixin, SimpleHist
         "project__programme",
         ("governorate", GovernorateFilter),
     ]
-    list_select_related = ["project", "activity_type"]
+    list_select_related = ["project", "activity_type", "reach"]
     search_fields = ["project__code", "project__name", "beneficiary__full_name"]
     autocomplete_fields = ["project", "activity_type", "visit", "beneficiary"]
     # Newest entries first, read backwards along the primary key: ordering a
     # million rows by delivery date takes half a second with no index on it.
     ordering = ["-id"]
     # A record's status follows its visit's (or its import's) review.
-    readonly_fields = ["status", "created_at", "updated_at"]
+    readonly_fields = ["status", "reach", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["project", "place", "activity_type", "delivered_on", "status"]}),
-        (_("Reached"), {"fields": ["units", "households", "people", "household_size"]}),
+        (_("Reached"), {"fields": ["units", "households", "people", "household_size", "reach"]}),
         (
             _("Recipients as recorded (empty: not recorded)"),
             {"fields": [tuple(columns.values()) for columns in SPLITS.values()]},

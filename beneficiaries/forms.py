@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import services
 from beneficiaries.access import visit_projects
+from beneficiaries.forms_reach import reach_choices
 from beneficiaries.models import (
     FINDINGS_MAX_LENGTH,
     HOUSEHOLD_SIZE_MAX,
@@ -205,6 +206,16 @@ class AssistanceLineForm(forms.Form):
         ),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    reach = forms.ChoiceField(
+        label=_("Shares its households with"),
+        choices=reach_choices,
+        required=False,
+        help_text=_(
+            "When several lines reached the same households (29 joint and 9 association "
+            "businesses reaching 110 households), give each of them the same letter and the "
+            "households once, under Shared reaches; give 0 households and people here."
+        ),
+    )
 
     def __init__(
         self,
@@ -336,7 +347,9 @@ ReferralFormSet = forms.formset_factory(
 )
 
 
-def line_initial(records: list[AssistanceRecord], visit_date=None) -> list[dict]:
+def line_initial(
+    records: list[AssistanceRecord], visit_date=None, keys: dict[int, str] | None = None
+) -> list[dict]:
     """Initial data of the line formset for a visit's records; zero cells are
     blank, and so is the date of a line dated the visit's day (it moves with
     the visit)."""
@@ -349,6 +362,7 @@ def line_initial(records: list[AssistanceRecord], visit_date=None) -> list[dict]
             "households": record.households,
             "people": record.people,
             "household_size": record.household_size,
+            "reach": (keys or {}).get(record.reach_id, ""),
             **{column: getattr(record, column) or None for column in RECIPIENT_FIELDS},
             **_splits_initial(record),
         }

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from beneficiaries.models_place import PlacedRecord
+from beneficiaries.models_reach import SharedReach
 from beneficiaries.models_splits import (  # noqa: F401 (the names other modules import from here)
     RECIPIENT_CELLS,
     RECIPIENT_FIELDS,
@@ -268,6 +269,18 @@ class AssistanceRecord(RecipientBreakdown, PlacedRecord):
         editable=False,
         help_text=_("The row of the imported sheet this record came from."),
     )
+    reach = models.ForeignKey(
+        SharedReach,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        verbose_name=_("shared reach"),
+        help_text=_(
+            "The households and people this line reached together with other lines of the "
+            "same delivery, counted once; the line then records none of its own."
+        ),
+    )
     delivered_on = models.DateField(_("delivered on"))
     units = models.PositiveIntegerField(_("units"), default=0)
     households = models.PositiveIntegerField(_("households"), default=0)
@@ -296,6 +309,13 @@ class AssistanceRecord(RecipientBreakdown, PlacedRecord):
             models.CheckConstraint(
                 condition=Q(households__lte=F("people")),
                 name="assistance_households_not_above_people",
+            ),
+            # A line of a shared reach records no reach of its own (the reach
+            # holds it, counted once): nothing that sums lines counts it twice.
+            models.CheckConstraint(
+                condition=Q(reach__isnull=True)
+                | Q(households=0, people=0, household_size__isnull=True),
+                name="assistance_shared_reach_not_on_line",
             ),
             *split_constraints("assistance"),
             # A batch's rows are written once: a second write of the same import

@@ -195,7 +195,7 @@ def visit_contents(visit: MonitoringVisit) -> dict[str, list]:
     the splits as recorded, each dimension's "not recorded", then the
     non-zero crossing counts, as (label, count)), referrals, feedback
     responses (``visit_feedback``) and photos. Five queries."""
-    lines = list(visit.assistance.select_related("activity_type").order_by("id"))
+    lines = list(visit.assistance.select_related("activity_type", "reach").order_by("id"))
     for line in lines:
         line.cells = _split_counts(line) + [
             (AssistanceRecord._meta.get_field(column).verbose_name, getattr(line, column))

@@ -37,6 +37,7 @@ from beneficiaries.forms import (
     referral_initial,
 )
 from beneficiaries.forms_location import LocationForm
+from beneficiaries.forms_reach import ReachFormSet, reach_changes, reach_initial, reach_keys
 from beneficiaries.models import MonitoringVisit, ReviewStatus
 from beneficiaries.views_offline import offline_text
 from programmes.access import user_role
@@ -126,6 +127,7 @@ def _line_changes(formset) -> list[services.LineChange]:
                 household_size=data.get("household_size"),
                 recipients=form.recipients(),
                 delivered_on=data.get("delivered_on"),
+                reach=data.get("reach") or None,
             )
         )
     return changes
@@ -250,6 +252,12 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
             },
         )
         referrals = ReferralFormSet(request.POST, prefix="referrals")
+        # A page of before shared reaches (a phone's cached form) sends none.
+        reaches = (
+            ReachFormSet(request.POST, prefix="reaches")
+            if "reaches-TOTAL_FORMS" in request.POST
+            else None
+        )
         photos = _photo_formset(request)
         location = LocationForm(request.POST)
         feedback = [_feedback_formset(request.POST, survey) for survey in surveys]
@@ -261,6 +269,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
         ):
             form.add_error("findings", _("Write what you found before submitting the visit."))
         valid = [form.is_valid(), lines.is_valid(), referrals.is_valid(), photos.is_valid()]
+        valid.append(reaches is None or reaches.is_valid())
         valid += [formset.is_valid() for formset in feedback] + [location.is_valid()]
         if all(valid):
             data = form.cleaned_data
@@ -273,6 +282,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
                     findings=data["findings"],
                     place=data["place"],
                     lines=_line_changes(lines),
+                    reaches=reach_changes(reaches),
                     referrals=_referral_changes(referrals),
                     feedback=_feedback_changes(feedback),
                     photos=_photo_adds(photos),
@@ -312,11 +322,13 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
             else {"visit_date": timezone.localdate()}
         )
         form = VisitForm(initial=initial, user=user)
+        keys = reach_keys(contents["lines"])
         lines = LineFormSet(
             prefix="lines",
-            initial=line_initial(contents["lines"], visit.visit_date if visit else None),
+            initial=line_initial(contents["lines"], visit.visit_date if visit else None, keys),
             form_kwargs={"project": visit.project if visit else None, "sectors": sectors},
         )
+        reaches = ReachFormSet(prefix="reaches", initial=reach_initial(contents["lines"], keys))
         photos = PhotoFormSet(prefix="photos")
         location = LocationForm()
         referrals = ReferralFormSet(
@@ -327,11 +339,13 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
             for survey in surveys
         ]
     if request.method == "POST" and views_form_json.wants_json(request):
-        return views_form_json.refused([form, location], [lines, referrals, photos, *feedback])
+        formsets = [lines, referrals, photos, *feedback, *([reaches] if reaches else [])]
+        return views_form_json.refused([form, location], formsets)
     has_errors = request.method == "POST" and (
         form.errors
         or lines.total_error_count()
         or referrals.total_error_count()
+        or (reaches is not None and reaches.total_error_count())
         or photos.total_error_count()
         or any(formset.total_error_count() for formset in feedback)
         or location.errors
@@ -343,6 +357,7 @@ def _visit_form_page(request: HttpRequest, visit: MonitoringVisit | None) -> Htt
             "visit": visit,
             "form": form,
             "lines": lines,
+            "reaches": reaches if reaches is not None else ReachFormSet(prefix="reaches"),
             "referrals": referrals,
             "feedback": feedback,
             "photos": photos,

@@ -62,6 +62,12 @@ def column_docs() -> list[tuple[str, bool, str]]:
         "units": _("Units delivered (packages, courses, kits ...). Empty means 0."),
         "households": _("Households reached, no more than the people. Empty means 0."),
         "household_size": _("Recorded household size, 1 to 30, if known."),
+        "shared_reach": _(
+            "Optional: a name for households several rows reached together (e.g. 29 joint and "
+            "9 association businesses reaching 110 households). The rows of one name are one "
+            "delivery (same project, place and day) and repeat the same households, people "
+            "and household size, which count once."
+        ),
     }
     return [(name, name in imports.REQUIRED_COLUMNS, docs[name]) for name in docs]
 

@@ -51,6 +51,7 @@ from demo.columns import (
 )
 from demo.national import national_project_load
 from demo.photos import demo_photos_delete, demo_photos_load
+from demo.shared_reach import shared_reach_load
 from demo.spec import (
     ACTIVITIES,
     AGE_GROUPS,
@@ -278,6 +279,7 @@ def demo_load(
         batch_size=5000,
     )
     national = national_project_load(ref)
+    national |= shared_reach_load(ref)
     # bulk_create stamps "now"; records and visits look entered when they happened.
     demo = Project.objects.filter(code__startswith=DEMO_PREFIX)
     stamp = Cast(F("delivered_on"), DateTimeField())

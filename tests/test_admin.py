@@ -239,6 +239,9 @@ def records(project, activity_type, monitor, media):
     )
     Notification.objects.create(user=monitor, kind="visit_returned", params={"reason": "Redo"})
     NotificationPreference.objects.create(user=monitor, kind="review_digest", in_app=False)
+    from beneficiaries.models import SharedReach
+
+    SharedReach.objects.create(households=110, people=110)
 
 
 def test_every_model_of_the_domain_is_registered():
@@ -273,6 +276,7 @@ def test_add_page_opens(admin_client, admin_user, rf, model):
         "programmes.OutboxTask",  # written with the change that asks for the work
         "programmes.Notification",  # written by the services that tell users
         "beneficiaries.VisitLocation",  # written by the visit form and the API
+        "beneficiaries.SharedReach",  # written with its lines (form, API, import)
         "snapshots.Snapshot",  # made by services.snapshot_create only
         "snapshots.SnapshotSeries",  # made by the snapshot pages and API (its portfolio key)
         "snapshots.SnapshotDownload",  # a log

@@ -30,6 +30,7 @@ from beneficiaries.models import (
     SPLITS,
     ActivityType,
     AssistanceRecord,
+    SharedReach,
 )
 from exports import hxl
 from programmes.access import user_role
@@ -47,6 +48,15 @@ class WritableVisitField(serializers.PrimaryKeyRelatedField):
             return access.visits_for_user(user).none()
         visits = access.visits_for_user(user).filter(status__in=access.EDITABLE_STATUSES)
         return visits.select_related("project")
+
+
+class SharedReachSerializer(serializers.ModelSerializer):
+    """What several lines reached together, counted once."""
+
+    class Meta:
+        model = SharedReach
+        fields = ["id", "households", "people", "household_size", *SPLIT_FIELDS]
+        read_only_fields = fields
 
 
 class AssistanceRecordSerializer(serializers.ModelSerializer):
@@ -93,6 +103,7 @@ class AssistanceRecordSerializer(serializers.ModelSerializer):
             "households",
             "people",
             "household_size",
+            "shared_reach",
             *SPLIT_FIELDS,
             "sex_not_recorded",
             "age_not_recorded",
@@ -113,6 +124,16 @@ class AssistanceRecordSerializer(serializers.ModelSerializer):
             },
         }
 
+    shared_reach = SharedReachSerializer(
+        source="reach",
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "The households and people this line reached together with other lines of its "
+            "visit, counted once (the line's own are then 0); null for a line of its own. "
+            "Shared reaches are given with a visit's lines (POST /visits/, ``reaches``)."
+        ),
+    )
     sex_not_recorded = serializers.SerializerMethodField(
         help_text=_("The people whose sex was not recorded: people less women and men.")
     )
@@ -144,6 +165,17 @@ class AssistanceRecordSerializer(serializers.ModelSerializer):
                 return data[name]
             return getattr(record, name) if record is not None else None
 
+        if record is not None and record.reach_id and given("delivered_on") != record.delivered_on:
+            raise serializers.ValidationError(
+                {
+                    "delivered_on": [
+                        _(
+                            "This line shares a reach with other lines of its visit, delivered "
+                            "on one day: change their day together, on the visit."
+                        )
+                    ]
+                }
+            )
         return services.assistance_line_save(
             visit=record.visit if record is not None else data["visit"],
             user=self.context["request"].user,
@@ -155,6 +187,7 @@ class AssistanceRecordSerializer(serializers.ModelSerializer):
             household_size=given("household_size"),
             recipients=self._splits(record, data),
             delivered_on=given("delivered_on"),
+            reach=record.reach if record is not None else None,
         )
 
     @staticmethod
@@ -254,6 +287,7 @@ class AssistanceRecordViewSet(
                 "project__programme",
                 "project__donor",
                 "activity_type",
+                "reach",
                 *PLACE_RELATED,
             )
             .defer("project__governorate__boundary", "project__governorate__aliases", *PLACE_DEFER)

@@ -35,6 +35,12 @@ from beneficiaries.models import (
     Survey,
 )
 from beneficiaries.services.location import MAX_ACCURACY_M
+from beneficiaries.services.reach import (
+    REACH_KEY_MAX_LENGTH,
+    ReachGiven,
+    SharingLine,
+    shared_reach_errors,
+)
 from exports import hxl
 from programmes.places import LEVELS, SUBDISTRICT
 
@@ -63,6 +69,15 @@ class VisitLineSerializer(serializers.Serializer):
             "visit's period (its quarter, up to the visit's day)."
         ),
     )
+    reach = serializers.CharField(
+        required=False,
+        allow_null=True,
+        max_length=REACH_KEY_MAX_LENGTH,
+        help_text=_(
+            "The key of a shared reach given in the visit's reaches: this line's households "
+            "and people are that reach's, counted once for all its lines (give 0 here)."
+        ),
+    )
 
     def get_fields(self):
         # The splits as recorded (``sex_f`` ... ``pop_refugee``): each optional,
@@ -82,6 +97,47 @@ def _line_recipients(line: dict) -> dict:
         **{column: line.get(column, 0) for column in RECIPIENT_FIELDS},
         **{column: line.get(column) for column in SPLIT_FIELDS},
     }
+
+
+class VisitReachSerializer(serializers.Serializer):
+    """Households and people several lines of a new visit reached together:
+    "29 joint and 9 association businesses reaching 110 households"."""
+
+    key = serializers.CharField(
+        max_length=REACH_KEY_MAX_LENGTH, help_text=_("Named by the lines that share it.")
+    )
+    households = serializers.IntegerField(min_value=0)
+    people = serializers.IntegerField(min_value=0)
+    household_size = serializers.IntegerField(required=False, allow_null=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for column in SPLIT_FIELDS:
+            fields[column] = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+        for column in RECIPIENT_FIELDS:
+            fields[column] = serializers.IntegerField(min_value=0, required=False, default=0)
+        return fields
+
+
+def _reach_given(item: dict) -> ReachGiven:
+    return ReachGiven(
+        key=item["key"],
+        households=item["households"],
+        people=item["people"],
+        household_size=item.get("household_size"),
+        recipients=_line_recipients(item),
+    )
+
+
+def _sharing(line: dict, visit_date) -> SharingLine:
+    return SharingLine(
+        reach=line.get("reach"),
+        delivered_on=line.get("delivered_on") or visit_date,
+        households=line["households"],
+        people=line["people"],
+        household_size=line.get("household_size"),
+        recipients=_line_recipients(line),
+    )
 
 
 class VisitReferralSerializer(serializers.Serializer):
@@ -158,6 +214,15 @@ class VisitSerializer(serializers.ModelSerializer):
         required=False,
         help_text=_("Assistance lines of a new visit, saved with it in one transaction."),
     )
+    reaches = VisitReachSerializer(
+        many=True,
+        write_only=True,
+        required=False,
+        help_text=_(
+            "Shared reaches of the new visit's lines: each counted once, however many "
+            "lines share it."
+        ),
+    )
     referrals = VisitReferralSerializer(many=True, write_only=True, required=False)
     feedback = VisitFeedbackSerializer(many=True, write_only=True, required=False)
     location = VisitLocationSerializer(required=False, allow_null=True)
@@ -220,6 +285,7 @@ class VisitSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "lines",
+            "reaches",
             "referrals",
             "feedback",
             "location",
@@ -256,6 +322,23 @@ class VisitSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"lines": [{key: [text] for key, text in errors.items()} for errors in found]}
             )
+        reaches = data.get("reaches") or []
+        if reaches or any(line.get("reach") for line in lines):
+            by_line, by_reach = shared_reach_errors(
+                [_reach_given(item) for item in reaches],
+                [_sharing(line, data.get("visit_date")) for line in lines],
+            )
+            problems = {}
+            if any(by_line):
+                problems["lines"] = [
+                    {key: [text] for key, text in errors.items()} for errors in by_line
+                ]
+            if any(by_reach):
+                problems["reaches"] = [
+                    {key: [text] for key, text in errors.items()} for errors in by_reach
+                ]
+            if problems:
+                raise serializers.ValidationError(problems)
         return data
 
     def create(self, validated_data):
@@ -274,9 +357,11 @@ class VisitSerializer(serializers.ModelSerializer):
                     household_size=line.get("household_size"),
                     recipients=_line_recipients(line),
                     delivered_on=line.get("delivered_on"),
+                    reach=line.get("reach"),
                 )
                 for line in validated_data.get("lines", [])
             ],
+            reaches=[_reach_given(item) for item in validated_data.get("reaches", [])],
             referrals=[
                 services.ReferralChange(issue=item["issue"], referred_to=item["referred_to"])
                 for item in validated_data.get("referrals", [])

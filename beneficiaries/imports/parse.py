@@ -31,6 +31,7 @@ COLUMNS = [
     "units",
     "households",
     "household_size",
+    "shared_reach",
     *SPLIT_FIELDS,
     *RECIPIENT_FIELDS,
 ]
@@ -47,6 +48,8 @@ HEADER_ALIASES = {
     "sub_district": "district",
     "subdistrict": "district",
     "adm3_pcode": "district",
+    "reach": "shared_reach",
+    "reach_group": "shared_reach",
     # A split given on its own ("58% women" is a women column and a men column).
     "women": "sex_f",
     "female": "sex_f",

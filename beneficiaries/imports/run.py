@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.access import import_for_user
 from beneficiaries.imports.parse import ImportFileError, estimate_rows, read_rows
+from beneficiaries.imports.reach import SharedReaches
 from beneficiaries.imports.status import (
     ProgressAside,
     Role,
@@ -121,9 +122,13 @@ def _scan(batch_id, status: dict, user, *, record_status: str | None) -> dict:
         )
 
     count = 0
+    reaches = SharedReaches()
     try:
         for count, (number, row) in enumerate(rows, start=1):  # noqa: B007
             values, row_errors = check_row(row, rules)
+            first_of_reach = True
+            if not row_errors:
+                row_errors, first_of_reach = reaches.check(number, values)
             if len(preview) < PREVIEW_ROWS:
                 preview.append(preview_row(number, values, row_errors))
             if row_errors:
@@ -133,7 +138,7 @@ def _scan(batch_id, status: dict, user, *, record_status: str | None) -> dict:
                     if len(errors) < MAX_ERRORS:
                         errors.append({"row": number, "column": column, "message": message})
             else:
-                people += values["people"]
+                people += values["people"] if first_of_reach else 0
                 projects.add(values["project"].pk)
                 if writer is not None and not errors_total:
                     month = values["delivered_on"].replace(day=1)
@@ -143,6 +148,11 @@ def _scan(batch_id, status: dict, user, *, record_status: str | None) -> dict:
                     writer.add(values, row=number)
             if count % PROGRESS_EVERY == 0:
                 report(progress=min(99, count * 100 // total) if total else 50, rows_done=count)
+        for number, column, message in reaches.errors():
+            invalid += 1
+            errors_total += 1
+            if len(errors) < MAX_ERRORS:
+                errors.append({"row": number, "column": column, "message": message})
     finally:
         if aside is not None:
             aside.close()

@@ -193,6 +193,7 @@ def check_row(row: dict, rules: Rules) -> tuple[dict, list[tuple[str, str]]]:
         # A split column left empty is not recorded (not 0).
         **{column: counts.get(column) for column in SPLIT_FIELDS},
         "household_size": counts.get("household_size"),
+        "reach": cell_text(row.get("shared_reach")),
     }
     return values, errors
 

@@ -22,7 +22,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beneficiaries.models import AssistanceRecord, ReviewStatus
+from beneficiaries.models import AssistanceRecord, ReviewStatus, SharedReach
 from beneficiaries.models_splits import splits_resolve
 from programmes.hooks import assistance_scope, recompute_after_change
 from programmes.models import Project
@@ -76,6 +76,7 @@ class RecordWriter:
             "visit_id": None,
             "beneficiary_id": None,
         }
+        self._reaches: dict[str, int] = {}  # a shared reach's name in the file -> its id
 
     def add(self, values: dict, *, row: int) -> None:
         """One record: ``values`` as from ``validate.check_row`` (project and
@@ -93,12 +94,38 @@ class RecordWriter:
             "people": values["people"],
             "household_size": values["household_size"],
             **splits_resolve(values),
+            "reach_id": None,
         }
+        if values.get("reach"):
+            # A line of a shared reach: the reach, written once, holds its counts.
+            row.update(
+                households=0,
+                people=0,
+                household_size=None,
+                **splits_resolve({}),
+                reach_id=self._reach_id(values),
+            )
         # None is written as an empty unquoted field: NULL for COPY's CSV format.
         self._csv.writerow([row[column] for column in _COLUMNS])
         self._pending += 1
         if self._pending >= self.batch_size:
             self.flush()
+
+    def _reach_id(self, values: dict) -> int:
+        """The id of the shared reach the row names, written at its first row."""
+        key = values["reach"]
+        if key not in self._reaches:
+            reach = SharedReach(
+                households=values["households"],
+                people=values["people"],
+                household_size=values["household_size"],
+            )
+            reach.set_splits(values)
+            reach._history_user = self.user
+            reach._change_reason = self.reason
+            reach.save()
+            self._reaches[key] = reach.pk
+        return self._reaches[key]
 
     def flush(self) -> None:
         if not self._pending:

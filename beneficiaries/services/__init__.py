@@ -35,6 +35,7 @@ from beneficiaries.services.photos import (
     strip_photo_metadata,
 )
 from beneficiaries.services.places import place_default, place_errors, place_settle
+from beneficiaries.services.reach import ReachGiven, shared_reach_errors
 from beneficiaries.services.survey_results import counts_from_shares, survey_result_save
 from beneficiaries.services.visit_save import (
     FeedbackChange,
@@ -65,11 +66,13 @@ __all__ = [
     "LineChange",
     "LocationFix",
     "PhotoAdd",
+    "ReachGiven",
     "ReferralChange",
     "PHOTO_DISPLAY_PX",
     "PHOTO_FORMATS",
     "PHOTO_MAX_BYTES",
     "activity_fits_sector",
+    "shared_reach_errors",
     "assistance_line_delete",
     "assistance_line_errors",
     "assistance_line_save",

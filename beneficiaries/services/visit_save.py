@@ -19,11 +19,19 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from beneficiaries.models import ActivityType, MonitoringVisit, Question, Survey
+from beneficiaries.models import ActivityType, MonitoringVisit, Question, SharedReach, Survey
 from beneficiaries.services.feedback import feedback_response_delete, feedback_response_save
 from beneficiaries.services.location import LocationFix, visit_location_save
 from beneficiaries.services.photos import photo_add
 from beneficiaries.services.places import Place
+from beneficiaries.services.reach import (
+    ReachGiven,
+    SharingLine,
+    raise_shared_reach_errors,
+    reach_lines_move_together,
+    reach_save,
+    reaches_drop_unshared,
+)
 from beneficiaries.services.visits import (
     assistance_line_delete,
     assistance_line_save,
@@ -50,6 +58,7 @@ class LineChange:
     household_size: int | None = None
     recipients: Mapping[str, int | None] = field(default_factory=dict)
     delivered_on: dt.date | None = None  # None: the visit's day
+    reach: str | None = None  # the key of the shared reach given with the lines, if any
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,7 @@ def visit_save(
     findings: str,
     place: Place | None = None,
     lines: Sequence[LineChange] = (),
+    reaches: Sequence[ReachGiven] = (),
     referrals: Sequence[ReferralChange] = (),
     feedback: Sequence[FeedbackChange] = (),
     photos: Sequence[PhotoAdd] = (),
@@ -117,7 +127,27 @@ def visit_save(
     so a visit submitted straight away keeps them). Returns the visit as saved. A
     line, referral or response named by an id the visit no longer has raises
     ``ValidationError``, as any broken rule does, and nothing is saved. A
-    ``location`` replaces the visit's (None keeps what it had)."""
+    ``location`` replaces the visit's (None keeps what it had).
+
+    ``reaches`` are the shared reaches of the lines (``LineChange.reach``
+    names one by its key): each is written once and counted once, and a reach
+    no line shares any more is deleted. A line not naming one leaves its reach."""
+    kept = [change for change in lines if not change.delete]
+    if reaches or any(change.reach for change in kept):
+        raise_shared_reach_errors(
+            reaches,
+            [
+                SharingLine(
+                    reach=change.reach,
+                    delivered_on=change.delivered_on or visit_date,
+                    households=change.households,
+                    people=change.people,
+                    household_size=change.household_size,
+                    recipients=change.recipients,
+                )
+                for change in kept
+            ],
+        )
     if visit is None:
         visit = visit_create(
             user=user,
@@ -138,6 +168,17 @@ def visit_save(
         )
 
     records = {record.pk: record for record in visit.assistance.all()}
+    had_reaches = {record.reach_id for record in records.values() if record.reach_id}
+    shared = {}
+    for given in reaches:
+        reach = None
+        if given.reach_id is not None:
+            if given.reach_id not in had_reaches:
+                raise ValidationError(_("A shared reach of this visit no longer exists."))
+            reach = SharedReach.objects.get(pk=given.reach_id)
+        shared[given.key] = reach_save(given=given, reach=reach, user=user)
+    if had_reaches or shared:
+        reach_lines_move_together()  # the lines of a reach are saved one by one
     for change in lines:
         record = _existing(
             records, change.record_id, _("An assistance line of this visit no longer exists.")
@@ -157,7 +198,9 @@ def visit_save(
             household_size=change.household_size,
             recipients=change.recipients,
             delivered_on=change.delivered_on,
+            reach=shared.get(change.reach) if change.reach else None,
         )
+    reaches_drop_unshared(reach_ids=had_reaches, user=user)
 
     existing_referrals = {referral.pk: referral for referral in visit.referrals.all()}
     for change in referrals:

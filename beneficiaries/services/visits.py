@@ -22,6 +22,7 @@ from beneficiaries.models import (
     Referral,
     ReviewStatus,
 )
+from beneficiaries.models_reach import SharedReach
 from beneficiaries.models_splits import splits_resolve
 from beneficiaries.services.common import _day, _locked, _raise_if, _require_editable, _save
 from beneficiaries.services.places import (
@@ -30,6 +31,7 @@ from beneficiaries.services.places import (
     place_scope_errors,
     place_settle,
 )
+from beneficiaries.services.reach import reach_lines_move_together
 from programmes.access import projects_for_user
 from programmes.hooks import assistance_scope, recompute_after_change, scope_of
 from programmes.models import NotificationKind, Project
@@ -233,6 +235,7 @@ def visit_update(
     visit.project, visit.visit_date, visit.findings = project, visit_date, findings
     place_settle(visit, project=project, place=place)
     _save(visit, user=user)
+    reach_lines_move_together()  # the lines of a shared reach move one by one
     for record in records:
         if (record.project_id, record.delivered_on, *_place_ids(record)) != (
             project.pk,
@@ -376,6 +379,7 @@ def assistance_line_save(
     household_size: int | None,
     recipients: Mapping[str, int | None],
     delivered_on: dt.date | None = None,
+    reach: SharedReach | None = None,
 ) -> AssistanceRecord:
     """Create (``record`` None) or change one line of assistance a draft or
     returned visit verifies: delivered to the visit's project, dated
@@ -384,10 +388,21 @@ def assistance_line_save(
     with the visit's status. ``recipients`` maps split columns (``sex_f``,
     ``age_18_59``, ``pop_idp`` ...: not given is not recorded) and crossing
     cells (``recipient_field``: not given is 0) to counts; a dimension with
-    no split column given takes the cells' sums (``splits_resolve``)."""
+    no split column given takes the cells' sums (``splits_resolve``). A line
+    sharing ``reach`` records no households or people of its own (the caller
+    checked, ``reach.shared_reach_errors``)."""
     _require_editable(visit)
     if record is not None and record.visit_id != visit.pk:
         raise ValidationError(_("This assistance line belongs to another visit."))
+    if reach is not None and (households or people or household_size is not None):
+        raise ValidationError(
+            {
+                "households": _(
+                    "This line shares a reach with other lines: its households, people and "
+                    "household size are the shared reach's, counted once."
+                )
+            }
+        )
     _raise_if(
         assistance_line_errors(
             project=visit.project,
@@ -411,6 +426,7 @@ def assistance_line_save(
     record.units, record.households, record.people = units, households, people
     record.household_size = household_size
     record.set_splits(recipients)
+    record.reach = reach
     _save(record, user=user)
     return record
 

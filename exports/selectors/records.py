@@ -124,6 +124,12 @@ def assistance_records_table(*, user, params: QueryDict) -> Table:
         *_record_split_columns(),
         *(Column(column, label) for column, label in recipients.items()),
         Column("visit_id", _("verified by visit")),
+        # A line of a shared reach records no households or people itself:
+        # the reach it shares, counted once however many lines share it.
+        Column("shared_reach", _("shared reach")),
+        Column("shared_households", _("households of the shared reach")),
+        Column("shared_people", _("people of the shared reach")),
+        Column("shared_household_size", _("household size of the shared reach")),
     ]
     fields = [
         "pk",
@@ -154,6 +160,10 @@ def assistance_records_table(*, user, params: QueryDict) -> Table:
         *(column for columns in SPLITS.values() for column in columns.values()),
         *recipients,
         "visit_id",
+        "reach_id",
+        "reach__households",
+        "reach__people",
+        "reach__household_size",
     ]
     rows = records.order_by("pk").values_list(*fields)
     people_at = fields.index("people")

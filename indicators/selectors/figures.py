@@ -393,7 +393,7 @@ class _Reader:
             "(cardinality(q.progs) = 0 OR x.pr = ANY(q.progs)) "
             "AND (q.g IS NULL OR x.g = q.g) AND (q.dist IS NULL OR x.dist = q.dist) "
             "AND (q.d IS NULL OR x.d = q.d) AND (q.proj IS NULL OR x.project_id = q.proj) "
-            "AND (q.at IS NULL OR x.at = q.at)"
+            "AND (q.at IS NULL OR q.at = ANY(x.at))"
         )
         if self.d.measure == Measure.PROJECTS:
             cumulative = "COUNT(DISTINCT r.project_id)"

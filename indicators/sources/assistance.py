@@ -3,13 +3,21 @@ run into a cube per (project, activity type, month) that every definition
 reads; people, households, units, records or distinct projects; people
 without the household multiplier are split by sex, age and population group
 as far as the records split them (the rest is "not recorded": the value less
-the split's sum)."""
+the split's sum).
+
+A shared reach (``beneficiaries.models_reach``) counts once in any figure
+holding one of its approved lines: it is a fact of its own, with no record
+and no unit, whose activity types (``at``, an array) are those of its
+approved lines the definition reads. A figure cut by one activity type takes
+it when one of its lines is of that type; any other cut (place, project,
+month, day) holds all of its lines or none, as they share project, place and
+day."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.models import SPLIT_FIELDS, AssistanceRecord
+from beneficiaries.models import SPLIT_FIELDS, AssistanceRecord, SharedReach
 from indicators.sources import FactParts, Source, register
 from indicators.sources.sql import (
     APPROVED,
@@ -24,6 +32,7 @@ from indicators.sources.sql import (
 )
 
 TABLE = AssistanceRecord._meta.db_table
+REACHES = SharedReach._meta.db_table
 PLACE = record_place("a.governorate_id", "a.district_id")
 CUBE = "_iomdash_cube_assistance"
 
@@ -63,23 +72,30 @@ def facts(sql) -> tuple[str, list]:
     """The engine's facts, from the cube."""
     measure, params = _cube_measure(sql)
     where, extra = sql.project_filters()
-    part, more = sql_in("c.activity_type_id", sql.activity_types)
+    part, more = _activity_types_in("c", sql.activity_types)
     splits = _split_sums("c") if sql.d.has_splits else no_splits()
+    # A reach's activity types are those of its lines the definition reads:
+    # a cut by another type holds none of it.
+    ats, ats_params = "c.ats", []
+    if sql.activity_types:
+        ats = "ARRAY(SELECT t FROM unnest(c.ats) t WHERE t = ANY(%s::bigint[]))"
+        ats_params = [list(sql.activity_types)]
     return (
         f"SELECT c.g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
         f"c.project_id, {measure} AS v, {splits}, c.dist, "
-        f"c.activity_type_id AS at "
+        f"CASE WHEN c.ats IS NULL THEN ARRAY[c.activity_type_id]::bigint[] ELSE {ats} END AS at "
         f"FROM {CUBE} c JOIN {PROJECTS} p ON p.id = c.project_id "
         f"WHERE TRUE{where}{part}",
-        params + extra + more,
+        params + ats_params + extra + more,
     )
 
 
 def fact_parts(sql) -> FactParts:
-    """``facts`` in parts, for a full run's one pass over the cube."""
+    """``facts`` in parts, for a full run's one pass over the cube (a shared
+    reach's row is kept when one of its lines' types is the definition's)."""
     measure = _cube_measure(sql)
     where, params = sql.project_filters()
-    part, more = sql_in("c.activity_type_id", sql.activity_types)
+    part, more = _activity_types_in("c", sql.activity_types)
     return FactParts(
         base=("c.g AS g, p.programme_id AS pr, p.donor_id AS d, c.m AS m", []),
         measure=measure,
@@ -94,8 +110,21 @@ def fact_parts(sql) -> FactParts:
     )
 
 
-def _record_measure(sql) -> tuple[str, list]:
+def _activity_types_in(alias: str, activity_types: list[int]) -> tuple[str, list]:
+    """`` AND`` a cube row of one of ``activity_types`` (a line's type, or one
+    of a shared reach's lines' types); nothing for none (no filter)."""
+    if not activity_types:
+        return "", []
+    return (
+        f" AND ({alias}.activity_type_id = ANY(%s) OR {alias}.ats && %s::bigint[])",
+        [list(activity_types), list(activity_types)],
+    )
+
+
+def _record_measure(sql, *, reach: bool = False) -> tuple[str, list]:
     d = sql.d
+    if reach and d.measure in ("records", "units"):
+        return "0", []  # a shared reach is neither a record nor a unit
     if d.measure == "records" or d.measure == "projects":
         return "1", []
     if d.measure == "units":
@@ -110,18 +139,51 @@ def _record_measure(sql) -> tuple[str, list]:
     return f"COALESCE(a.households * a.household_size, a.households * {case})", params
 
 
+def _reaches(activity_types: list[int]) -> tuple[str, list]:
+    """The shared reaches of approved lines as a table with a record's
+    columns (day, place, project, the reach's counts and splits) and ``ats``,
+    the activity types of those of its approved lines that are of
+    ``activity_types`` (any when empty); one row per reach."""
+    part, params = sql_in("x.activity_type_id", activity_types)
+    counts = ", ".join(
+        f"r.{column}" for column in ["households", "people", "household_size", *SPLIT_FIELDS]
+    )
+    return (
+        f"(SELECT l.delivered_on, l.governorate_id, l.district_id, l.project_id, l.ats, {counts} "
+        f"FROM {REACHES} r JOIN (SELECT x.reach_id, x.delivered_on, x.governorate_id, "
+        f"x.district_id, x.project_id, "
+        f"array_agg(DISTINCT x.activity_type_id ORDER BY x.activity_type_id)::bigint[] AS ats "
+        f"FROM {TABLE} x WHERE x.status = %s AND x.reach_id IS NOT NULL{part} "
+        f"GROUP BY 1, 2, 3, 4, 5) l ON l.reach_id = r.id)",
+        [APPROVED, *params],
+    )
+
+
 def record_facts(sql) -> tuple[str, list]:
-    """One row per approved record, for the exact figures."""
+    """One row per approved record, and one per shared reach of approved
+    records, for the exact figures."""
     where, params = sql.project_filters()
     measure, measure_params = _record_measure(sql)
+    reach_measure, reach_measure_params = _record_measure(sql, reach=True)
     part, more = sql_in("a.activity_type_id", sql.activity_types)
+    reaches, reaches_params = _reaches(sql.activity_types)
     splits = _split_sums("a") if sql.d.has_splits else no_splits()
     return (
-        f"SELECT a.delivered_on AS day, {PLACE}, a.activity_type_id AS at, "
+        f"SELECT a.delivered_on AS day, {PLACE}, ARRAY[a.activity_type_id]::bigint[] AS at, "
         f"{measure} AS v, {splits} FROM {TABLE} a "
         f"JOIN {PROJECTS} p ON p.id = a.project_id "
-        f"WHERE a.status = %s{where}{part}",
-        [*measure_params, APPROVED, *params, *more],
+        f"WHERE a.status = %s{where}{part} "
+        f"UNION ALL SELECT a.delivered_on, {PLACE}, a.ats, {reach_measure}, {splits} "
+        f"FROM {reaches} a JOIN {PROJECTS} p ON p.id = a.project_id WHERE TRUE{where}",
+        [
+            *measure_params,
+            APPROVED,
+            *params,
+            *more,
+            *reach_measure_params,
+            *reaches_params,
+            *params,
+        ],
     )
 
 
@@ -129,33 +191,55 @@ def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> N
     """Sum the approved records per (project, place, activity type, month)
     into a temporary table dropped at commit (the place is the record's own
     governorate and district, not its project's), with the ten split columns
-    summed (NULL, not recorded, adds nothing) when ``splits``."""
+    summed (NULL, not recorded, adds nothing) when ``splits``. The shared
+    reaches of those records are summed beside them, per (project, place,
+    set of activity types ``ats``, month), with no record and no unit; a
+    record's row has ``ats`` NULL, a reach's ``activity_type_id``."""
     dates, params = date_ranges("a.delivered_on", ranges)
     dates += within.format(alias="a", g="a.governorate_id", dist="a.district_id")
     params = [*params, *within_params]
-    split_sums = (
-        ", ".join(f"COALESCE(SUM(a.{column}), 0)::int AS {column}" for column in SPLIT_FIELDS)
-        if splits
-        else ", ".join(f"NULL::int AS {column}" for column in SPLIT_FIELDS)
-    )
+
+    def split_sums(alias: str) -> str:
+        if not splits:
+            return ", ".join(f"NULL::int AS {column}" for column in SPLIT_FIELDS)
+        return ", ".join(
+            f"COALESCE(SUM({alias}.{column}), 0)::int AS {column}" for column in SPLIT_FIELDS
+        )
+
     cursor.execute(f"DROP TABLE IF EXISTS {CUBE}")
     cursor.execute(
         f"""
         CREATE TEMP TABLE {CUBE} ON COMMIT DROP AS
         SELECT a.project_id, a.governorate_id AS g, a.district_id AS dist, a.activity_type_id,
-               date_trunc('month', a.delivered_on)::date AS m,
+               NULL::bigint[] AS ats, date_trunc('month', a.delivered_on)::date AS m,
                date_trunc('quarter', a.delivered_on)::date AS q,
                COUNT(*)::int AS n, SUM(a.units)::int AS units,
                SUM(a.households)::int AS households, SUM(a.people)::int AS people,
                COALESCE(SUM(a.households * a.household_size), 0)::int AS hh_known_people,
                COALESCE(SUM(a.households) FILTER (WHERE a.household_size IS NULL), 0)::int
                    AS hh_unknown,
-               {split_sums}
+               {split_sums("a")}
         FROM {TABLE} a
         WHERE a.status = %s{dates}
-        GROUP BY 1, 2, 3, 4, 5, 6
+        GROUP BY 1, 2, 3, 4, 6, 7
+        UNION ALL
+        SELECT s.project_id, s.g, s.dist, NULL::bigint, s.ats, s.m, s.q, 0, 0,
+               SUM(r.households)::int, SUM(r.people)::int,
+               COALESCE(SUM(r.households * r.household_size), 0)::int,
+               COALESCE(SUM(r.households) FILTER (WHERE r.household_size IS NULL), 0)::int,
+               {split_sums("r")}
+        FROM (
+            SELECT a.reach_id, a.project_id, a.governorate_id AS g, a.district_id AS dist,
+                   date_trunc('month', a.delivered_on)::date AS m,
+                   date_trunc('quarter', a.delivered_on)::date AS q,
+                   array_agg(DISTINCT a.activity_type_id ORDER BY a.activity_type_id)::bigint[] AS ats
+            FROM {TABLE} a
+            WHERE a.status = %s AND a.reach_id IS NOT NULL{dates}
+            GROUP BY 1, 2, 3, 4, 5, 6
+        ) s JOIN {REACHES} r ON r.id = s.reach_id
+        GROUP BY s.project_id, s.g, s.dist, s.ats, s.m, s.q
         """,
-        [APPROVED, *params],
+        [APPROVED, *params, APPROVED, *params],
     )
 
 

@@ -36,7 +36,7 @@ def record_facts(sql) -> tuple[str, list]:
     return (
         f"SELECT x.date AS day, NULL::bigint AS g, x.programme_id AS pr, "
         f"x.donor_id AS d, NULL::bigint AS dist, NULL::bigint AS project_id, "
-        f"NULL::bigint AS at, {_measure(sql)} AS v, {no_splits()} "
+        f"NULL::bigint[] AS at, {_measure(sql)} AS v, {no_splits()} "
         f"FROM {TABLE} x WHERE TRUE{where}",
         params,
     )

@@ -31,7 +31,7 @@ def record_facts(sql) -> tuple[str, list]:
     """One row per project, for the exact figures."""
     where, params = sql.project_filters()
     return (
-        f"SELECT p.start_date AS day, {PROJECT_PLACE}, NULL::bigint AS at, {_measure(sql)} AS v, "
+        f"SELECT p.start_date AS day, {PROJECT_PLACE}, NULL::bigint[] AS at, {_measure(sql)} AS v, "
         f"{no_splits()} FROM {PROJECTS} p WHERE TRUE{where}",
         params,
     )

@@ -154,7 +154,7 @@ def count_facts(sql, cube: str) -> tuple[str, list]:
     )
     return (
         f"SELECT c.g, p.programme_id AS pr, p.donor_id AS d, c.m, c.q, "
-        f"c.project_id, c.n AS v, {splits}, c.dist, NULL::bigint AS at "
+        f"c.project_id, c.n AS v, {splits}, c.dist, NULL::bigint[] AS at "
         f"FROM {cube} c JOIN {PROJECTS} p ON p.id = c.project_id WHERE TRUE{where}",
         params,
     )
@@ -177,7 +177,7 @@ def count_record_facts(
     )
     return (
         f"SELECT x.{date_column} AS day, {record_place(placed.g, placed.dist)}, "
-        f"NULL::bigint AS at, 1 AS v, {splits} "
+        f"NULL::bigint[] AS at, 1 AS v, {splits} "
         f"FROM {table} x JOIN {PROJECTS} p ON p.id = x.project_id{placed.joins} "
         f"WHERE x.status = %s{where}",
         [APPROVED, *params],

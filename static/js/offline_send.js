@@ -31,7 +31,7 @@
     /* The API's body for a queued visit, and for each line, referral and
        response sent, the form row it came from (to put a message by it). */
     function body(item) {
-      var f = item.fields, where = { lines: [], referrals: [], feedback: [] };
+      var f = item.fields, where = { lines: [], reaches: [], referrals: [], feedback: [] };
       var rows = function (prefix) {
         var total = parseInt(f[prefix + "-TOTAL_FORMS"] || "0", 10), out = [];
         for (var i = 0; i < total; i++) {
@@ -58,7 +58,9 @@
           pop_idp: split(r.get("pop_idp")), pop_returnee: split(r.get("pop_returnee")),
           pop_host: split(r.get("pop_host")), pop_refugee: split(r.get("pop_refugee")),
           // A backdated line keeps its day (empty: the visit's).
-          delivered_on: r.get("delivered_on") || null
+          delivered_on: r.get("delivered_on") || null,
+          // The letter of the reach it shares with other lines (empty: none).
+          reach: r.get("reach") || null
         };
       }).map(function (line, i) {
         // The crossing cells typed (f_18_59_idp ...), so a queued visit loses none of them.
@@ -68,6 +70,14 @@
           if (name.indexOf(row) === 0 && CELL.test(column) && f[name]) line[column] = count(f[name]);
         });
         return line;
+      });
+      // Households several lines reached together, under the letter the lines choose.
+      var reaches = rows("reaches").filter(function (r) { return r.get("key") && (r.get("households") || r.get("people")); }).map(function (r) {
+        where.reaches.push(r.row);
+        return {
+          key: r.get("key"), households: count(r.get("households")), people: count(r.get("people")),
+          household_size: r.get("household_size") ? parseInt(r.get("household_size"), 10) : null
+        };
       });
       var referrals = rows("referrals").filter(function (r) { return r.get("issue"); }).map(function (r) {
         where.referrals.push(r.row);
@@ -89,7 +99,7 @@
       return {
         json: {
           client_id: item.client_id, project: f.project ? parseInt(f.project, 10) : null,
-          visit_date: f.visit_date, place: f.place || null, findings: f.findings || "", lines: lines, referrals: referrals, feedback: feedback,
+          visit_date: f.visit_date, place: f.place || null, findings: f.findings || "", lines: lines, reaches: reaches, referrals: referrals, feedback: feedback,
           location: f["location-latitude"] ? { latitude: parseFloat(f["location-latitude"]), longitude: parseFloat(f["location-longitude"]), accuracy_m: parseFloat(f["location-accuracy_m"]), captured_at: f["location-captured_at"] } : null
         },
         where: where

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from beneficiaries.models import RECIPIENT_FIELDS
+from beneficiaries.models import RECIPIENT_FIELDS, SharedReach
 from tests.exports.conftest import SECRET_NAME, SECRET_PHONE, column, content, download, url
 from tests.factories import AssistanceRecordFactory
 
@@ -149,3 +149,25 @@ class TestMonitoringVisits:
         assert ids(download(client, admin, VISITS, status="draft"), "visit_id") == {
             visits["draft"].pk
         }
+
+
+def test_a_line_of_a_shared_reach_says_which_reach_it_shares(client, portfolio, users):
+    project = portfolio["records"]["kirkuk"].project
+    reach = SharedReach.objects.create(households=110, people=110)
+    for units in (29, 9):
+        AssistanceRecordFactory(
+            project=project, units=units, households=0, people=0, household_size=None,
+            reach=reach, status="approved",
+        )  # fmt: skip
+    rows = download(client, users["admin"], RECORDS)
+    shared = [
+        cells
+        for cells in (dict(zip(rows[1], row, strict=True)) for row in rows[2:])
+        if cells["#meta+reach+id"]
+    ]
+    assert sorted(cells["#output+num"] for cells in shared) == ["29", "9"]
+    assert {cells["#meta+reach+id"] for cells in shared} == {str(reach.pk)}
+    # The households are the reach's, once: the lines' own are 0.
+    assert {(cells["#affected+hh"], cells["#affected+hh+shared"]) for cells in shared} == {
+        ("0", "110")
+    }

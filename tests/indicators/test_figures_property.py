@@ -20,6 +20,7 @@ from beneficiaries.models import (
     Survey,
     recipient_field,
 )
+from beneficiaries.models_reach import SharedReach
 from beneficiaries.models_splits import split_cells
 from indicators.engine import recompute_full
 from indicators.models import SPLIT_COLUMNS, HouseholdMultiplier, IndicatorValue
@@ -76,6 +77,21 @@ assistance = st.fixed_dictionaries(
         "extra": st.lists(st.one_of(st.none(), st.integers(0, 3)), min_size=10, max_size=10),
     }
 )
+# A shared reach: lines of one project, place and day, of either activity type,
+# each with its own status, reaching households together (counted once).
+reach = st.fixed_dictionaries(
+    {
+        "project": st.integers(0, 2),
+        "on": day,
+        "households": st.integers(0, 9),
+        "extra_people": st.integers(0, 4),
+        "size": st.one_of(st.none(), st.integers(1, 15)),
+        "women": st.one_of(st.none(), st.integers(0, 3)),
+        "lines": st.lists(
+            st.tuples(st.integers(0, 1), st.integers(0, 5), status), min_size=1, max_size=3
+        ),
+    }
+)
 visit = st.fixed_dictionaries({"project": st.integers(0, 2), "on": day, "status": status})
 feedback = st.fixed_dictionaries(
     {
@@ -130,6 +146,7 @@ class Rollback(Exception):
 )
 @given(
     assistance_specs=st.lists(assistance, max_size=10),
+    reach_specs=st.lists(reach, max_size=3),
     visit_specs=st.lists(visit, max_size=5),
     feedback_specs=st.lists(feedback, max_size=6),
     contribution_specs=st.lists(contribution, max_size=4),
@@ -137,12 +154,19 @@ class Rollback(Exception):
     queries=st.lists(query, min_size=1, max_size=6),
 )
 def test_figures_equal_a_plain_scan(
-    assistance_specs, visit_specs, feedback_specs, contribution_specs, project_days, queries
+    assistance_specs,
+    reach_specs,
+    visit_specs,
+    feedback_specs,
+    contribution_specs,
+    project_days,
+    queries,
 ):
     try:
         with transaction.atomic():
             world = _World(project_days)
             world.add(assistance_specs, visit_specs, feedback_specs, contribution_specs)
+            world.add_reaches(reach_specs)
             recompute_full()
             asked = [
                 world.query(code, as_of, start, spec)
@@ -202,6 +226,12 @@ class _World:
                 define("people", source=a, measure="people"),
                 define("bsp-units", source=a, measure="units", activity_types=[self.activities[0]]),
                 define("households", source=a, measure="households"),
+                define(
+                    "bsp-households",
+                    source=a,
+                    measure="households",
+                    activity_types=[self.activities[0]],
+                ),
                 define("records-monthly", source=a, measure="records", accumulation="periodic"),
                 define("active-projects", source=a, measure="projects", accumulation="periodic"),
                 define("visits", source="visits", measure="records"),
@@ -273,6 +303,25 @@ class _World:
                 amount_usd=Decimal(spec["amount"]),
             )
 
+    def add_reaches(self, reach_specs):
+        for spec in reach_specs:
+            women = spec["women"]
+            shared = SharedReach.objects.create(
+                households=spec["households"],
+                people=spec["households"] + spec["extra_people"] + (women or 0),
+                household_size=spec["size"],
+                sex_f=women,
+            )
+            for activity, units, line_status in spec["lines"]:
+                AssistanceRecord.objects.create(
+                    project=self.projects[spec["project"]],
+                    activity_type=self.activities[activity],
+                    delivered_on=spec["on"],
+                    units=units,
+                    reach=shared,
+                    status=line_status,
+                )
+
     def query(self, code, as_of, start, spec) -> FigureQuery:
         return FigureQuery(
             definition=code,
@@ -327,7 +376,8 @@ class _World:
                             splits[column] = getattr(r, SPLITS[dimension][code]) or 0
                             recorded += splits[column]
                         splits[f"not recorded: {dimension}"] = r.people - recorded
-                yield (r.delivered_on, r.project, r.activity_type_id, v, splits)
+                yield (r.delivered_on, r.project, {r.activity_type_id}, v, splits)
+            yield from self._reach_facts(definition, kinds)
         elif definition.source in ("visits", "feedback"):
             model = MonitoringVisit if definition.source == "visits" else FeedbackResponse
             for r in model.objects.filter(status="approved").select_related("project"):
@@ -349,6 +399,40 @@ class _World:
                 v = c.amount_usd if definition.measure == "usd" else 1
                 yield (c.date, c, None, v, {})
 
+    def _reach_facts(self, definition, kinds):
+        """One fact per shared reach with an approved line the definition
+        reads: the reach counted once, of the activity types of those lines."""
+        for shared in SharedReach.objects.all():
+            lines = [
+                line
+                for line in shared.lines.filter(status="approved").select_related("project")
+                if not kinds or line.activity_type_id in kinds
+            ]
+            if not lines:
+                continue
+            on, project = lines[0].delivered_on, lines[0].project
+            measure = definition.measure
+            if measure == "people" and definition.apply_multiplier:
+                size = shared.household_size or definition.multiplier or self._multiplier(on)
+                v = shared.households * size
+            else:
+                v = {
+                    "records": 0,
+                    "projects": 1,
+                    "units": 0,
+                    "households": shared.households,
+                    "people": shared.people,
+                }[measure]
+            splits = {}
+            if definition.has_splits:
+                for dimension, columns in SPLIT_COLUMNS.items():
+                    recorded = 0
+                    for code, column in columns.items():
+                        splits[column] = getattr(shared, SPLITS[dimension][code]) or 0
+                        recorded += splits[column]
+                    splits[f"not recorded: {dimension}"] = shared.people - recorded
+            yield (on, project, {line.activity_type_id for line in lines}, v, splits)
+
     def _in_cut(self, q: FigureQuery, owner, activity) -> bool:
         is_project = not isinstance(owner, Contribution)
         gov = owner.governorate.pcode if is_project else None
@@ -361,7 +445,7 @@ class _World:
                 q.district is None
                 or (is_project and owner.district and owner.district.pcode == q.district)
             )
-            and (q.activity_type is None or activity == q.activity_type)
+            and (q.activity_type is None or (activity is not None and q.activity_type in activity))
         )
 
     def scan(self, q: FigureQuery):

@@ -10,7 +10,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beneficiaries.models import AssistanceRecord, recipient_field
+from beneficiaries.models import AssistanceRecord, SharedReach, recipient_field
 from beneficiaries.models_splits import splits_resolve
 from indicators.engine import add_months, recompute_full, recompute_incremental
 from indicators.services import assistance_scope
@@ -52,6 +52,14 @@ edits_strategy = st.lists(
     min_size=1,
     max_size=6,
 )
+# Edits of the two lines of a shared reach (status, activity type) and of the
+# reach's households: the reach counts once while one of its lines is approved.
+shared_edits_strategy = st.lists(
+    st.tuples(
+        st.integers(0, 1), st.sampled_from(["status", "activity", "reach"]), st.integers(0, 9)
+    ),
+    max_size=4,
+)
 
 
 class Rollback(Exception):
@@ -62,17 +70,17 @@ class Rollback(Exception):
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(initial=records_strategy, edits=edits_strategy)
-def test_incremental_equals_full(initial, edits):
+@given(initial=records_strategy, edits=edits_strategy, shared_edits=shared_edits_strategy)
+def test_incremental_equals_full(initial, edits, shared_edits):
     try:
         with transaction.atomic():
-            _check(initial, edits)
+            _check(initial, edits, shared_edits)
             raise Rollback
     except Rollback:
         pass
 
 
-def _check(initial, edits):
+def _check(initial, edits, shared_edits=()):
     projects = [
         ProjectFactory(governorate=governorate("IQG15")),
         ProjectFactory(governorate=governorate("IQG13")),
@@ -87,6 +95,22 @@ def _check(initial, edits):
     define("bsp-units", source="assistance", measure="units", activity_types=[activities[0]])
     define("records-monthly", source="assistance", measure="records", accumulation="periodic")
     define("active-projects", source="assistance", measure="projects", accumulation="periodic")
+    define("households", source="assistance", measure="households")
+    define(
+        "bsp-households", source="assistance", measure="households", activity_types=[activities[0]]
+    )
+    reach = SharedReach.objects.create(households=5, people=6, sex_f=2)
+    shared = [
+        AssistanceRecord.objects.create(
+            project=projects[0],
+            activity_type=activities[index],
+            delivered_on=add_months(START, 2) + dt.timedelta(days=5),
+            units=3,
+            reach=reach,
+            status="approved",
+        )
+        for index in (0, 1)
+    ]
     records = []
     for spec in initial:
         people_split = spec["recipients"]
@@ -133,6 +157,26 @@ def _check(initial, edits):
                 [AssistanceRecord.objects.select_related("project").get(pk=record.pk)]
             )
         recompute_incremental(before.merge(after) if after else before)
+
+    # A change to a reach recomputes what every line of it counts in.
+    def reach_scope():
+        return assistance_scope(
+            AssistanceRecord.objects.select_related("project").filter(reach=reach)
+        )
+
+    for index, field, number in shared_edits:
+        line = shared[index]
+        before = reach_scope()
+        if field == "status":
+            line.status = "approved" if line.status != "approved" else "submitted"
+            line.save()
+        elif field == "activity":
+            line.activity_type = activities[number % 2]
+            line.save()
+        else:
+            reach.households = number % 7
+            reach.save()
+        recompute_incremental(before.merge(reach_scope()))
     incremental = table()
     recompute_full()
     assert table() == incremental
