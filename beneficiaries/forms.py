@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import services
 from beneficiaries.access import visit_projects
-from beneficiaries.forms_reach import reach_choices
+from beneficiaries.forms_reach import CountInput, reach_choices
 from beneficiaries.models import (
     FINDINGS_MAX_LENGTH,
     HOUSEHOLD_SIZE_MAX,
@@ -86,15 +86,6 @@ def activity_sectors() -> dict[int, str]:
 
 def _label(model, name: str):
     return capfirst(model._meta.get_field(name).verbose_name)
-
-
-class CountInput(forms.TextInput):
-    """A count typed on a phone: a text box with the digits keyboard, not a
-    number box, which refuses ٠-٩ and ۰-۹ on many phones' keyboards (the
-    field reads them: Python's ``int`` takes every script's digits)."""
-
-    def __init__(self, attrs=None):
-        super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
 
 
 def _count(name: str, *, required: bool = True, **attrs) -> forms.IntegerField:

@@ -17,6 +17,15 @@ def reach_choices() -> list[tuple[str, str]]:
     return [("", _("None: the line's own households")), *((key, key) for key in REACH_KEYS)]
 
 
+class CountInput(forms.TextInput):
+    """A count typed on a phone: a text box with the digits keyboard, not a
+    number box, which refuses ٠-٩ and ۰-۹ on many phones' keyboards (the
+    field reads them: Python's ``int`` takes every script's digits)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+
+
 class SharedReachForm(forms.Form):
     """Households and people several lines of the visit reached together."""
 
@@ -26,13 +35,16 @@ class SharedReachForm(forms.Form):
         choices=[(key, key) for key in REACH_KEYS],
         help_text=_("The letter its lines choose under “Shares its households with”."),
     )
-    households = forms.IntegerField(label=_("Households"), min_value=0)
-    people = forms.IntegerField(label=_("People (direct recipients)"), min_value=0)
+    households = forms.IntegerField(label=_("Households"), min_value=0, widget=CountInput)
+    people = forms.IntegerField(
+        label=_("People (direct recipients)"), min_value=0, widget=CountInput
+    )
     household_size = forms.IntegerField(
         label=_("Recorded household size"),
         min_value=HOUSEHOLD_SIZE_MIN,
         max_value=HOUSEHOLD_SIZE_MAX,
         required=False,
+        widget=CountInput,
         help_text=_("Only if you were told it; leave empty otherwise."),
     )
 
