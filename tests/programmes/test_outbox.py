@@ -30,8 +30,15 @@ DEAD_BROKER = "redis://127.0.0.1:9/0"  # nothing listens there
 def broker_down():
     """Point this process's Celery app at a port nothing listens on (its
     connection pools too), as when Redis is stopped."""
+    with broker_at(DEAD_BROKER):
+        yield
+
+
+@contextlib.contextmanager
+def broker_at(url: str):
+    """This process's Celery app (its connection pools too) on the broker at ``url``."""
     saved = celery_app.conf.broker_url, celery_app._pool, celery_app.amqp._producer_pool
-    celery_app.conf.broker_url = DEAD_BROKER
+    celery_app.conf.broker_url = url
     celery_app._pool = celery_app.amqp._producer_pool = None
     outbox._broker_down_until = 0.0
     try:
@@ -152,12 +159,58 @@ def test_the_oldest_pending_row_has_an_age():
     assert outbox.outbox_oldest_pending_age() >= 0
 
 
+@pytest.fixture
+def private_redis(monkeypatch, tmp_path, settings):
+    """An embedded Redis of this test's own (its data in the test's folder), as
+    broker of this process and of the Celery worker the test starts: stopping
+    it leaves the suite's Redis, which another pytest-xdist process is using,
+    alone. The module ``embedded``, pointed at that folder, starts and stops it."""
+    from iomdash import embedded
+
+    monkeypatch.setattr(embedded, "DATA_DIR", tmp_path / "data")
+    url = embedded.redis_url()
+    # The database the worker's settings (iomdash.settings_test) derive from REDIS_URL.
+    broker = f"{url}?virtual_host={settings.TEST_BROKER_DB}"
+    try:
+        with broker_at(broker):
+            yield url
+    finally:
+        embedded.redis_stop()
+
+
+@pytest.fixture
+def private_redis_worker(private_redis, django_db_serialized_rollback, transactional_db):
+    """A real Celery worker on ``private_redis`` reading the test database."""
+    from django.db import connection
+
+    from iomdash.worker import WorkerProcess
+    from tests.conftest import database_url_for
+
+    worker = WorkerProcess(
+        name="outbox",
+        env={
+            "DJANGO_SETTINGS_MODULE": "iomdash.settings_test",
+            "DATABASE_URL": database_url_for(connection.settings_dict),
+            "REDIS_URL": private_redis,
+        },
+    )
+    try:
+        worker.wait_ready()
+        yield worker
+    finally:
+        worker.stop()
+
+
 @pytest.mark.worker
 def test_redis_stopped_then_started_the_approval_is_recomputed_once_by_the_worker(
-    client, celery_worker_process
+    client, private_redis_worker
 ):
     """Against the real stack: Redis really stopped while a visit is approved,
-    then started again; beat's round sends the work and the worker runs it."""
+    then started again; beat's round sends the work and the worker runs it.
+    The Redis is the test's own (``private_redis``)."""
+    import redis
+    from django.conf import settings
+
     from iomdash import embedded
 
     world = build_world()
@@ -171,6 +224,8 @@ def test_redis_stopped_then_started_the_approval_is_recomputed_once_by_the_worke
     embedded.redis_stop()
     try:
         assert not embedded._redis_alive()
+        # The suite's Redis, which the other test process uses, still answers.
+        assert redis.Redis.from_url(settings.CACHES["dashboards"]["LOCATION"]).ping()
         response = client.post(reverse("beneficiaries:visit_approve", args=[visit.pk]))
         assert response.status_code == 302
         waiting = pending()
@@ -183,7 +238,7 @@ def test_redis_stopped_then_started_the_approval_is_recomputed_once_by_the_worke
         outbox._broker_down_until = 0.0
         # This process's pooled connections died with the server.
         celery_app._pool = celery_app.amqp._producer_pool = None
-    celery_worker_process.wait_ready()
+    private_redis_worker.wait_ready()
 
     assert outbox.outbox_dispatch() == len(waiting)
     deadline = time.monotonic() + 30
