@@ -32,7 +32,9 @@ class SharedReachForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     key = forms.ChoiceField(
         label=_("Shared reach"),
-        choices=[(key, key) for key in REACH_KEYS],
+        # An empty first choice: a browser sends a select's first option, so
+        # an untouched extra reach would otherwise read as a reach "A" to check.
+        choices=[("", "—"), *((key, key) for key in REACH_KEYS)],
         help_text=_("The letter its lines choose under “Shares its households with”."),
     )
     households = forms.IntegerField(label=_("Households"), min_value=0, widget=CountInput)
