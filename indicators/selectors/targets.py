@@ -15,7 +15,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, F
+from django.db.models import (
+    Case,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Value,
+    When,
+)
 from django.utils.translation import gettext as _
 
 from indicators.models import TARGET_SPLITS, Target
@@ -170,8 +178,6 @@ def programme_targets_summary(
     come, the nearest first; the whole programme's before a project's,
     everywhere and everyone before a place or a split; then in definition
     order. Counts them only when there are more than ``size``."""
-    from django.db.models import DurationField, ExpressionWrapper, IntegerField, Value, When
-
     day = Value(as_of)
     rank = Case(
         When(period_end__lt=as_of, then=Value(1)),
