@@ -80,15 +80,18 @@ class VisitLineSerializer(serializers.Serializer):
     )
 
     def get_fields(self):
-        # The splits as recorded (``sex_f`` ... ``pop_refugee``): each optional,
-        # null or absent for not recorded; the crossing cells (``f_18_59_idp``
-        # ...): each optional, absent for 0.
-        fields = super().get_fields()
-        for column in SPLIT_FIELDS:
-            fields[column] = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-        for column in RECIPIENT_FIELDS:
-            fields[column] = serializers.IntegerField(min_value=0, required=False, default=0)
-        return fields
+        return _with_splits(super().get_fields())
+
+
+def _with_splits(fields: dict) -> dict:
+    """``fields`` with the splits as recorded (``sex_f`` ... ``pop_refugee``):
+    each optional, null or absent for not recorded; and the crossing cells
+    (``f_18_59_idp`` ...): each optional, absent for 0."""
+    for column in SPLIT_FIELDS:
+        fields[column] = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    for column in RECIPIENT_FIELDS:
+        fields[column] = serializers.IntegerField(min_value=0, required=False, default=0)
+    return fields
 
 
 def _line_recipients(line: dict) -> dict:
@@ -111,12 +114,7 @@ class VisitReachSerializer(serializers.Serializer):
     household_size = serializers.IntegerField(required=False, allow_null=True)
 
     def get_fields(self):
-        fields = super().get_fields()
-        for column in SPLIT_FIELDS:
-            fields[column] = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-        for column in RECIPIENT_FIELDS:
-            fields[column] = serializers.IntegerField(min_value=0, required=False, default=0)
-        return fields
+        return _with_splits(super().get_fields())
 
 
 def _reach_given(item: dict) -> ReachGiven:
