@@ -1,4 +1,5 @@
-"""Plotly figures of a snapshot payload, exported to SVG for the PDF.
+"""Plotly figures of a snapshot payload, exported to SVG for the PDF (to PNG
+when their text is right to left: ``charts_export``).
 
 Every chart is drawn by headless Chromium (kaleido 1.x), started once per
 process and kept for the PDFs that follow (``charts_export``); a figure
@@ -56,10 +57,18 @@ class ChartExportError(RuntimeError):
 
 @dataclass
 class Chart:
+    """A figure printed ``width`` × ``height`` CSS pixels; ``raster`` when
+    its text is right to left (drawn as a PNG, see ``charts_export``)."""
+
     key: str
     figure: go.Figure
     width: int
     height: int
+    raster: bool = False
+
+    @property
+    def image_format(self) -> str:
+        return "png" if self.raster else "svg"
 
 
 def _layout(**extra) -> dict:
@@ -115,7 +124,9 @@ def contributions_donut(contributions: dict) -> Chart | None:
             margin={"l": 40, "r": 40, "t": 30, "b": 30},
             annotations=[
                 {
-                    "text": "<b>100%</b><br>" + usd_short(contributions.get("total_usd") or 0),
+                    # Two short lines fit the hole: "US$ 149.39 million" in one overran it.
+                    "text": "<b>100%</b><br>"
+                    + _wrap(usd_short(contributions.get("total_usd") or 0), 14),
                     "showarrow": False,
                     "font": {"size": 13, "color": INK},
                     "x": 0.5,
@@ -346,15 +357,15 @@ _QUOTED_URL = re.compile(r"url\(['\"]#([^'\"]+)['\"]\)")
 class ChartExport:
     """The charts of one PDF being drawn in the background, by the process's
     Chromium (``charts_export``: started once, reused by every PDF), an
-    identical figure taken from the SVGs already drawn.
+    identical figure taken from the drawings already made.
 
     The charts draw while the caller prepares the photos; ``result()`` waits
-    for the SVGs. Raises ChartExportError when Chromium is missing or fails:
-    a PDF without its charts is not a snapshot."""
+    for the drawings. Raises ChartExportError when Chromium is missing or
+    fails: a PDF without its charts is not a snapshot."""
 
     def __init__(self, charts: list[Chart]):
         self.total = len(charts)
-        self._svgs: dict[str, str] = {}
+        self._drawings: dict[str, charts_export.Drawing] = {}
         self._future = None
         self._error: ChartExportError | None = None
         if not charts:
@@ -367,31 +378,41 @@ class ChartExport:
             return
         setup = charts_export.Setup(path, PLOTLY_JS, TOPOJSON_DIR.as_uri() + "/")
         self._keys = {
-            c.key: charts_export.SvgCache.key(c.figure, c.width, c.height, setup) for c in charts
+            c.key: charts_export.DrawingCache.key(
+                c.figure, c.width, c.height, setup, c.image_format
+            )
+            for c in charts
         }
         jobs = []
         for chart in charts:
-            svg = charts_export.SVGS.get(self._keys[chart.key])
-            if svg is None:
-                jobs.append(charts_export.Job(chart.key, chart.figure, chart.width, chart.height))
+            drawing = charts_export.DRAWINGS.get(self._keys[chart.key])
+            if drawing is None:
+                jobs.append(
+                    charts_export.Job(
+                        chart.key, chart.figure, chart.width, chart.height, chart.image_format
+                    )
+                )
             else:
-                self._svgs[chart.key] = svg
+                self._drawings[chart.key] = drawing
         if jobs:
             self._future = charts_export.CHROMIUM.draw(jobs, setup, self._drawn)
 
     @property
     def done(self) -> int:
-        return len(self._svgs)
+        return len(self._drawings)
 
-    def _drawn(self, key: str, svg: str) -> None:
-        # plotly.js writes fill: url('#gradient'); WeasyPrint's SVG renderer wants it unquoted.
-        svg = _QUOTED_URL.sub(r"url(#\1)", svg)
-        charts_export.SVGS.put(self._keys[key], svg)
-        self._svgs[key] = svg
+    def _drawn(self, key: str, drawing: charts_export.Drawing) -> None:
+        if isinstance(drawing, str):
+            # plotly.js writes fill: url('#gradient'); WeasyPrint's SVG renderer wants it unquoted.
+            drawing = _QUOTED_URL.sub(r"url(#\1)", drawing)
+        charts_export.DRAWINGS.put(self._keys[key], drawing)
+        self._drawings[key] = drawing
 
-    def result(self, *, on_chart: Callable[[int], None] | None = None) -> dict[str, str]:
-        """The SVG text of each chart by key; ``on_chart(done)`` is called in the
-        caller's thread as charts are drawn."""
+    def result(
+        self, *, on_chart: Callable[[int], None] | None = None
+    ) -> dict[str, charts_export.Drawing]:
+        """Each chart's drawing by key, SVG text or PNG bytes (``Chart.raster``);
+        ``on_chart(done)`` is called in the caller's thread as charts are drawn."""
         if self._error is not None:
             raise self._error
         reported = 0
@@ -408,13 +429,13 @@ class ChartExport:
                     reported += 1
                     on_chart(reported)
                 if finished:
-                    return dict(self._svgs)
+                    return dict(self._drawings)
         except ChartExportError:
             raise
         except Exception as error:  # kaleido/choreographer raise many kinds
             raise ChartExportError(f"Could not draw the snapshot charts: {error}") from error
 
 
-def export_svgs(charts: list[Chart]) -> dict[str, str]:
-    """SVG text of each chart by key (see ``ChartExport``)."""
+def export_charts(charts: list[Chart]) -> dict[str, charts_export.Drawing]:
+    """Each chart's drawing by key (see ``ChartExport``)."""
     return ChartExport(charts).result()

@@ -1,5 +1,5 @@
 """The Chromium that draws the snapshot charts, kept alive in the process,
-and the SVGs it drew.
+and the drawings it made (SVG text, or PNG bytes for right-to-left text).
 
 Starting Chromium (kaleido 1.x) costs seconds (7 s on two loaded cores),
 drawing a chart a fraction of one: a worker that started Chromium for every
@@ -10,10 +10,15 @@ event loop, reused by every PDF the process renders, closed after
 it has died, or a drawing fails, it is closed and started again once before
 the error is raised. A forked child (a Celery worker) starts its own.
 
-``SvgCache`` keeps the SVGs drawn, by a hash of the figure's JSON, its size
-and the browser: an identical figure is an identical SVG, so a snapshot
-printed again (preview, publication, the download after a failed one) draws
-only what changed.
+``DrawingCache`` keeps the drawings, by a hash of the figure's JSON, its
+size, its format and the browser: an identical figure is an identical
+drawing, so a snapshot printed again (preview, publication, the download
+after a failed one) draws only what changed.
+
+A chart whose text is Arabic or Kurdish is drawn as a PNG (``RASTER_SCALE``
+device pixels a CSS pixel, 288 dpi on paper): WeasyPrint draws an SVG's
+text itself and does not join Arabic letters there nor order a
+right-to-left run, where Chromium shapes it as it does on a page.
 """
 
 from __future__ import annotations
@@ -32,6 +37,9 @@ from typing import Any
 
 IDLE_SECONDS = 10 * 60
 CACHE_BYTES = 32 * 1024 * 1024
+RASTER_SCALE = 3
+
+Drawing = str | bytes  # SVG text, or PNG bytes
 
 
 @dataclass(frozen=True)
@@ -43,34 +51,34 @@ class Setup:
     topojson: str
 
 
-class SvgCache:
-    """SVG text by figure, the least recently used dropped beyond ``limit`` bytes."""
+class DrawingCache:
+    """Drawings by figure, the least recently used dropped beyond ``limit`` bytes."""
 
     def __init__(self, limit: int = CACHE_BYTES):
         self.limit = limit
-        self._items: OrderedDict[str, str] = OrderedDict()
+        self._items: OrderedDict[str, Drawing] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
     @staticmethod
-    def key(figure: Any, width: int, height: int, setup: Setup) -> str:
+    def key(figure: Any, width: int, height: int, setup: Setup, image_format: str = "svg") -> str:
         digest = hashlib.sha256(figure.to_json().encode("utf-8"))
-        digest.update(f"|{width}x{height}|{setup.path}|{setup.plotlyjs}".encode())
+        digest.update(f"|{width}x{height}|{image_format}|{setup.path}|{setup.plotlyjs}".encode())
         return digest.hexdigest()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> Drawing | None:
         with self._lock:
-            svg = self._items.get(key)
-            if svg is not None:
+            drawing = self._items.get(key)
+            if drawing is not None:
                 self._items.move_to_end(key)
-            return svg
+            return drawing
 
-    def put(self, key: str, svg: str) -> None:
+    def put(self, key: str, drawing: Drawing) -> None:
         with self._lock:
             if key in self._items:
                 return
-            self._items[key] = svg
-            self._size += len(svg)
+            self._items[key] = drawing
+            self._size += len(drawing)
             while self._size > self.limit and self._items:
                 _key, old = self._items.popitem(last=False)
                 self._size -= len(old)
@@ -83,12 +91,20 @@ class SvgCache:
 
 @dataclass(frozen=True)
 class Job:
-    """One chart to draw: its key, the Plotly figure and its size in CSS pixels."""
+    """One chart to draw: its key, the Plotly figure, its size in CSS pixels
+    and its format ("svg", or "png" at ``RASTER_SCALE``)."""
 
     key: str
     figure: Any
     width: int
     height: int
+    image_format: str = "svg"
+
+    def options(self) -> dict:
+        options = {"format": self.image_format, "width": self.width, "height": self.height}
+        if self.image_format == "png":
+            options["scale"] = RASTER_SCALE
+        return options
 
 
 def _kaleido_class():
@@ -149,11 +165,12 @@ class Chromium:
             return self._loop
 
     def draw(
-        self, jobs: list[Job], setup: Setup, on_drawn: Callable[[str, str], None]
+        self, jobs: list[Job], setup: Setup, on_drawn: Callable[[str, Drawing], None]
     ) -> concurrent.futures.Future:
-        """Draw ``jobs`` as SVG in the background; ``on_drawn(key, svg)`` is
-        called (in the browser's thread) for each. The future's result is
-        None; it raises what kaleido or Chromium raised."""
+        """Draw ``jobs`` in the background; ``on_drawn(key, drawing)`` is
+        called (in the browser's thread) for each, with SVG text or PNG
+        bytes. The future's result is None; it raises what kaleido or
+        Chromium raised."""
         return asyncio.run_coroutine_threadsafe(
             self._draw(jobs, setup, on_drawn), self._event_loop()
         )
@@ -167,11 +184,11 @@ class Chromium:
                     browser = await self._open(setup)
                     for job in jobs:
                         data = await browser.calc_fig(
-                            job.figure,
-                            opts={"format": "svg", "width": job.width, "height": job.height},
-                            topojson=setup.topojson,
+                            job.figure, opts=job.options(), topojson=setup.topojson
                         )
-                        on_drawn(job.key, data.decode("utf-8") if isinstance(data, bytes) else data)
+                        if job.image_format == "svg" and isinstance(data, bytes):
+                            data = data.decode("utf-8")
+                        on_drawn(job.key, data)
                     # A clean page for the next PDF, while this one is laid out.
                     self._refresh = asyncio.get_running_loop().create_task(_refresh(browser))
                     return
@@ -228,5 +245,5 @@ class Chromium:
 
 
 CHROMIUM = Chromium()
-SVGS = SvgCache()
+DRAWINGS = DrawingCache()
 atexit.register(CHROMIUM.close)

@@ -54,8 +54,9 @@ _ARABIC_RUN = re.compile(
 )
 _STRONG = re.compile(f"[A-Za-z\u00c0-\u024f{_ARABIC_CHARS}]")
 _LATIN = "A-Za-z\u00c0-\u024f"
-# A left-to-right run in Arabic text: an English name, a P-code, "US$ 1,200".
-_LATIN_RUN = re.compile(f"[{_LATIN}](?:[{_LATIN}0-9\\s.,:&'’/()$+*-]*[{_LATIN}0-9)*])?")
+# A left-to-right run in Arabic text: an English name, a P-code, "US$ 1,200", a
+# quoted English title (“Iraq – Subnational Administrative Boundaries”).
+_LATIN_RUN = re.compile(f'[“"]?[{_LATIN}](?:[{_LATIN}0-9\\s.,:&\'’/()$+*–-]*[{_LATIN}0-9)*])?[”"]?')
 
 
 def is_arabic(text: str | None) -> bool:
@@ -96,11 +97,26 @@ def _isolated(text: str) -> SafeString:
         return format_html('<span dir="ltr" class="ltr">{}</span>', text)
     parts, last = [], 0
     for run in _LATIN_RUN.finditer(text):
-        parts.append(conditional_escape(text[last : run.start()]))
-        parts.append(format_html('<span dir="ltr" class="ltr">{}</span>', run.group()))
-        last = run.end()
+        start, end = _paired(text, run.start(), run.end())
+        parts.append(conditional_escape(text[last:start]))
+        parts.append(format_html('<span dir="ltr" class="ltr">{}</span>', text[start:end]))
+        last = end
     parts.append(conditional_escape(text[last:]))
     return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+
+
+def _paired(text: str, start: int, end: int) -> tuple[int, int]:
+    """A left-to-right run without the half of a pair it does not hold: the
+    ")" of "(CSO)" whose "(" follows Arabic text stays outside with it, so
+    the two brackets are laid out as a pair, around the run."""
+    run = text[start:end]
+    while run.endswith(")") and run.count(")") > run.count("("):
+        run, end = run[:-1], end - 1
+    if run.startswith(("“", '"')) and not run.endswith(("”", '"')):
+        run, start = run[1:], start + 1
+    if run.endswith("”") and "“" not in run:
+        run, end = run[:-1], end - 1
+    return start, end
 
 
 def _day(value: date | datetime | None) -> str:
@@ -181,12 +197,17 @@ def _watermark_svg(word: str) -> str:
 
 
 def _chart_context(
-    charts: list[snapshot_charts.Chart], svgs: dict[str, str], assets: Assets
+    charts: list[snapshot_charts.Chart], drawings: dict[str, str | bytes], assets: Assets
 ) -> dict[str, dict]:
+    def src(drawing: str | bytes) -> str:
+        if isinstance(drawing, bytes):
+            return assets.add(drawing, "image/png")
+        return assets.svg(drawing)
+
     return {
-        c.key: {"src": assets.svg(svgs[c.key]), "width": c.width, "height": c.height}
+        c.key: {"src": src(drawings[c.key]), "width": c.width, "height": c.height}
         for c in charts
-        if c.key in svgs
+        if c.key in drawings
     }
 
 
@@ -430,9 +451,10 @@ def _story_photos(payload: dict) -> dict[str, dict]:
 
 
 def render_snapshot_pdf(payload: dict, *, progress: Progress | None = None) -> bytes:
-    """The PDF (A4, text selectable, charts as vectors) of a snapshot payload,
-    in its language (``pdf_languages``: English, Arabic right to left, or
-    both, part after part).
+    """The PDF (A4, text selectable, charts as vectors; as images where their
+    text runs right to left) of a snapshot payload, in its language
+    (``pdf_languages``: English, Arabic right to left, or both, part after
+    part).
 
     ``progress(done, total, step)`` is called, in the caller's thread, after each
     photo ("photos"), each chart ("charts") and the layout ("layout"). Raises
@@ -443,6 +465,8 @@ def render_snapshot_pdf(payload: dict, *, progress: Progress | None = None) -> b
         with in_language(doc):
             for chart in snapshot_charts.snapshot_charts(doc.payload):
                 chart.key = doc.prefix + chart.key
+                # WeasyPrint neither joins nor orders right-to-left text in an SVG.
+                chart.raster = translation.get_language_bidi()
                 charts.append(chart)
     export = snapshot_charts.ChartExport(charts)  # Chromium starts now, in the background
     from weasyprint import HTML  # imported meanwhile: a second or so the first time
@@ -503,12 +527,14 @@ def render_snapshot_pdf(payload: dict, *, progress: Progress | None = None) -> b
                 if item is not None:
                     story_photos[doc.prefix][key] = item
                 tick("photos")
-    svgs = export.result(on_chart=lambda _n: tick("charts"))
+    drawings = export.result(on_chart=lambda _n: tick("charts"))
     contexts = []
     for doc in docs:
         with in_language(doc):
             mine = [c for c in charts if c.key.startswith(doc.prefix)]
-            drawn = {c.key.removeprefix(doc.prefix): svgs[c.key] for c in mine if c.key in svgs}
+            drawn = {
+                c.key.removeprefix(doc.prefix): drawings[c.key] for c in mine if c.key in drawings
+            }
             chart_context = _chart_context(
                 [replace(c, key=c.key.removeprefix(doc.prefix)) for c in mine], drawn, assets
             )

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage
 from django.test import override_settings
+from django.utils import translation
 
 from snapshots import charts as snapshot_charts
 from snapshots.pdf import bidi, render_snapshot_pdf
@@ -234,7 +235,7 @@ def test_charts_fail_loudly_without_chromium(monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     chart = snapshot_charts.gender_donut("gender", {"female": 3, "male": 2})
     with pytest.raises(snapshot_charts.ChartExportError):
-        snapshot_charts.export_svgs([chart])
+        snapshot_charts.export_charts([chart])
 
 
 def test_the_gender_donut_has_a_slice_for_what_was_not_recorded():
@@ -335,3 +336,14 @@ def test_bench_snapshot_with_every_section_filled_renders_under_5_mb(media, tmp_
     assert text.count("Photo: IOM Iraq — Donor: USA — Governorate: Ninewa") == 5
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "bench.txt").write_text(f"pdf_s: {seconds:.2f}\npdf_kb: {len(data) / 1024:.1f}\n")
+
+
+def test_english_runs_in_arabic_text_keep_their_brackets_and_quotes_paired():
+    with translation.override("ar"):
+        text = str(
+            bidi("الجهاز المركزي (CSO) / مكتب (OCHA)، “Iraq – Subnational Boundaries” (HDX)")
+        )
+    spans = re.findall(r'<span dir="ltr" class="ltr">(.*?)</span>', text)
+    # A bracket pair stays outside its run: half of it inside would break the pair.
+    assert spans == ["CSO", "OCHA", "“Iraq – Subnational Boundaries”", "HDX"]
+    assert "(<span" in text and "</span>)" in text

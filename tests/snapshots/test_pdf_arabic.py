@@ -22,6 +22,7 @@ from django.utils import timezone
 from demo.snapshot_content_ar import QUARTERLY as QUARTERLY_AR
 from demo.snapshot_content_ar import arabic_write
 from snapshots.build import snapshot_document
+from snapshots.charts_export import RASTER_SCALE
 from snapshots.models import Snapshot
 from snapshots.pdf import render_snapshot_pdf
 from tests.snapshots.fixtures_hostile import hostile_payload, write_photos
@@ -145,6 +146,20 @@ def _demo_pdf(snapshot: Snapshot, language: str, tmp_path, name: str):
     return payload, path
 
 
+def _drawn_images(path) -> list[tuple[int, int]]:
+    """The size of each image of the PDF that is not a photo (the photos are
+    JPEGs): the charts drawn as PNGs, in device pixels."""
+    rows = _run("pdfimages", "-list", str(path)).splitlines()[2:]
+    return [
+        (int(cols[3]), int(cols[4]))
+        for cols in (row.split() for row in rows)
+        if cols[2] == "image" and cols[9] != "jpeg"
+    ]
+
+
+MAP_PNG = (360 * RASTER_SCALE, 342 * RASTER_SCALE)  # snapshots.charts.areas_map
+
+
 def _right_to_left(path, first: str, second: str) -> bool | None:
     """Whether, on the first line holding both words, ``first`` is to the
     right of ``second`` (None when no line holds both). poppler's -bbox gives
@@ -177,6 +192,9 @@ def test_the_demo_in_arabic_reads_right_to_left_in_order(tmp_path):
     # "تعزيز رأس المال البشري": its first word is drawn to the right of the second.
     assert _right_to_left(path, "تعزيز", "رأس") is True
     assert _right_to_left(path, "مساهمات", "الجهات") is True
+    # Its charts are drawn by Chromium as images: WeasyPrint would draw an
+    # SVG's Arabic labels with their letters unjoined.
+    assert MAP_PNG in _drawn_images(path)
     for page in _pages(path):
         for x0, y0, x1, y1, word in page["words"]:
             assert PRINTABLE_INSET <= x0 and x1 <= page["width"] - PRINTABLE_INSET, word
@@ -198,3 +216,5 @@ def test_the_demo_bilingual_prints_each_section_in_english_then_in_arabic(tmp_pa
     assert positions == sorted(positions)
     assert -1 < text.find("Donor contributions") < text.find("مساهمات الجهات المانحة")
     assert not _overlaps_arabic(path)
+    # The Arabic part's map is an image, the English part's a vector drawing.
+    assert _drawn_images(path).count(MAP_PNG) == 1
