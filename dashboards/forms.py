@@ -15,6 +15,7 @@ from modeltranslation.utils import get_translation_fields
 
 from programmes import services
 from programmes.forms_coverage import ProjectCoverageForm
+from programmes.l10n import LocalDecimalField
 from programmes.models import Contribution, Project
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -46,6 +47,7 @@ class ProjectForm(ProjectCoverageForm):
             "budget_usd",
         ]
         widgets = {"start_date": DATE, "end_date": DATE}
+        field_classes = {"budget_usd": LocalDecimalField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,6 +69,7 @@ class ContributionForm(forms.ModelForm):
         model = Contribution
         fields = ["donor", "currency", "amount", "date", "period_start", "period_end", "reference"]
         widgets = {"date": DATE, "period_start": DATE, "period_end": DATE}
+        field_classes = {"amount": LocalDecimalField}
 
     def clean(self):
         cleaned = super().clean()
