@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from snapshots.charts import snapshot_charts
+from snapshots.pdf import _block, _likert
 from snapshots.pdf_languages import Doc, in_language
 
 PAYLOAD = {
@@ -59,3 +60,15 @@ def test_a_document_in_western_digits_keeps_them():
     assert numbers["centre"][0].startswith("<b>100%</b><br>US$ 27.46")
     assert numbers["gender"] == ["75%", "25%"]
     assert numbers["ticks"] == ["0", "500", "1,000", "1,500"]
+
+
+def test_the_feedback_bars_and_gender_figures_follow_the_documents_digits():
+    """Their numbers come written in the payload ("46%", "1,332"), in the
+    digits it was built with; the PDF prints them in its own."""
+    question = {"kind": "likert", "answers": [{"code": "3", "share": 46.0, "display": "46%"}]}
+    gender = {"type": "gender", "female": 1332, "female_display": "1,332", "male": 0}
+    with in_language(Doc("ar", {}, "ar:", "arab")):
+        assert _likert(question)["answers"][0]["share"] == "٤٦%"
+        assert _block(gender, "gender", {}, {})["female"] == "١٬٣٣٢"
+    with in_language(Doc("en", {}, "en:")):
+        assert _likert(question)["answers"][0]["share"] == "46%"
