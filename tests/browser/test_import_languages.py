@@ -1,7 +1,9 @@
 """A monitor on a phone, in Arabic or Kurdish, uploads a beneficiary list
 whose delivery days are written with the month's name in that language and
 Arabic-Indic digits: the check reads every day, and the page that shows it
-is right to left, fits the phone and raises no JavaScript error."""
+is right to left, fits the phone and raises no JavaScript error. An English
+name it quotes in an error stands between «» (mirrored right to left; “”
+are not, and read ”Bakery kits“)."""
 
 from __future__ import annotations
 
@@ -36,7 +38,9 @@ def test_a_list_dated_with_local_month_names_is_read_on_a_phone(phone_page, worl
     phone_page.goto("/visits/import/")
     page = phone_page.page
     out = io.StringIO()
-    csv.writer(out).writerows([HEADER, *(with_cells(GOOD, delivered_on=d) for d in DAYS[language])])
+    rows = [with_cells(GOOD, delivered_on=day) for day in DAYS[language]]
+    rows.append(with_cells(GOOD, activity_type="Bakery kits"))
+    csv.writer(out).writerows([HEADER, *rows])
     page.set_input_files(
         "input[name=file]",
         {"name": "قائمة.csv", "mimeType": "text/csv", "buffer": out.getvalue().encode()},
@@ -45,8 +49,9 @@ def test_a_list_dated_with_local_month_names_is_read_on_a_phone(phone_page, worl
     page.wait_for_load_state()
     batch = ImportBatch.objects.get()
     assert f"/visits/import/{batch.pk}/" in page.url, page.url
-    assert (batch.errors_total, batch.errors) == (0, [])
-    assert [row["delivered_on"] for row in batch.preview] == ["2018-03-01", "2018-03-01"]
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(4, "activity_type")]
+    assert [row["delivered_on"] for row in batch.preview] == ["2018-03-01"] * 3
+    assert "«Bakery kits»" in page.inner_text("main")
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     phone_page.screenshot(f"import-checked-{language}-360")
