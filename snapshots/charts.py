@@ -37,7 +37,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from indicators import chart_colours
-from programmes.l10n import localise_digits, number_text
+from programmes.l10n import digits_active, localise_digits, number_text
 
 from . import charts_export
 
@@ -94,10 +94,16 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
 
 
+# After Arabic-Indic digits, a right-to-left mark keeps the percent sign to their
+# left, where right-to-left text puts it (the PDF's tables print "%٧٠٫٢"): a chart
+# is drawn left to right, which would put it on their right.
+_RLM = "\u200f"
+
+
 def _percent(share: float, decimals: int = 0) -> str:
     """A share as its label prints it, in the document's digits: "70.2%", "٧٠٫٢%"."""
     text = f"{share:.{decimals}f}%" if share >= 1 or not share else f"{share:.1f}%"
-    return localise_digits(text)
+    return localise_digits(text) + (_RLM if digits_active() == "arab" else "")
 
 
 def _ticks(top: float, most: int = 5) -> list[int]:
