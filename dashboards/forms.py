@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
 from programmes import services
@@ -48,6 +49,7 @@ class ProjectForm(ProjectCoverageForm):
         ]
         widgets = {"start_date": DATE, "end_date": DATE}
         field_classes = {"budget_usd": LocalDecimalField}
+        labels = {"sector": _("Sector")}  # the foreign key has no translated verbose_name
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +72,7 @@ class ContributionForm(forms.ModelForm):
         fields = ["donor", "currency", "amount", "date", "period_start", "period_end", "reference"]
         widgets = {"date": DATE, "period_start": DATE, "period_end": DATE}
         field_classes = {"amount": LocalDecimalField}
+        labels = {"donor": _("Donor")}  # the foreign key has no translated verbose_name
 
     def clean(self):
         cleaned = super().clean()
