@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from iomdash.worker import WorkerProcess
+from tests.reference_data import is_transactional, restore_reference_data, restores_itself
 
 # The browser fixtures (one Chromium for the whole session, whichever folder
 # a browser test lives in: two sync Playwright instances cannot share a thread).
@@ -43,6 +44,20 @@ def django_db_setup(django_db_setup):
     if contents is not None:
         type(connection)._test_serialized_contents = contents
     yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test has emptied the database (its teardown),
+    put back what the migrations loaded (``tests/reference_data.py``), so
+    that the next test finds the governorates whatever its kind."""
+    result = yield
+    if nextitem is not None and is_transactional(item) and not restores_itself(nextitem):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_reference_data()
+    return result
 
 
 @pytest.fixture
