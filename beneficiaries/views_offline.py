@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -69,9 +70,19 @@ def reference(request: HttpRequest) -> JsonResponse:
     return JsonResponse(data)
 
 
-def offline_text() -> dict[str, str]:
+# A plural message is handed to the page as its text for each count from 0 to
+# 199; offline.js takes count 100 + n % 100 beyond (the plural rules of the
+# site's languages repeat every hundred from 100 on: Arabic has six forms).
+PLURAL_COUNTS = 200
+
+
+COUNTS = range(PLURAL_COUNTS)
+
+
+def offline_text() -> dict[str, str | list[str]]:
     """The sentences static/js/offline.js shows, translated (handed to the
-    page with ``json_script``; ``%(name)s`` placeholders are filled in there)."""
+    page with ``json_script``; ``%(name)s`` placeholders are filled in there;
+    a list is a plural message, its text for each count: ``PLURAL_COUNTS``)."""
     return {
         "draft_saved": _("Draft saved on this phone."),
         "draft_restored": _("Your draft kept on this phone is back in the form."),
@@ -80,10 +91,12 @@ def offline_text() -> dict[str, str]:
             "No connection: the visit is kept on this phone and will be sent when the "
             "connection returns."
         ),
-        "waiting_one": _("1 visit waiting to send"),
-        "waiting_many": _("%(count)s visits waiting to send"),
+        "waiting": [
+            ngettext("%(count)s visit waiting to send", "%(count)s visits waiting to send", n)
+            for n in COUNTS
+        ],
         "sending": _("Sending visit %(done)s of %(count)s…"),
-        "sent": _("%(count)s visits sent."),
+        "sent": [ngettext("%(count)s visit sent.", "%(count)s visits sent.", n) for n in COUNTS],
         "send_failed": _("Sending stopped: the connection is weak. It will be tried again."),
         "logged_out": _("You were logged out: log in again to send the waiting visits."),
         "offline": _("No connection. What you type is kept on this phone."),

@@ -37,6 +37,12 @@ window.iomdashVisitsDB = (function () {
 
   function t(key, values) {
     var text = TEXT[key] || key;
+    if (Array.isArray(text)) {
+      // A plural message: its text for each count up to 199, the rules
+      // repeating every hundred beyond (beneficiaries/views_offline.py).
+      var n = (values && values.count) || 0;
+      text = text[n < text.length ? n : 100 + (n % 100)];
+    }
     Object.keys(values || {}).forEach(function (name) {
       text = text.split("%(" + name + ")s").join(values[name]);
     });
@@ -209,7 +215,7 @@ window.iomdashVisitsDB = (function () {
       var conflicts = items.filter(function (i) { return i.state === "conflict"; });
       panel.hidden = !items.length;
       var head = panel.querySelector(".queue-count");
-      head.textContent = waiting.length === 1 ? t("waiting_one") : t("waiting_many", { count: waiting.length });
+      head.textContent = t("waiting", { count: waiting.length });
       panel.dataset.waiting = waiting.length;
       panel.dataset.conflicts = conflicts.length;
       var list = panel.querySelector("ul");

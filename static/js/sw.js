@@ -28,7 +28,10 @@ var onlyOwnPages = {
     return response && response.ok && !response.redirected && response.type === "basic" ? response : null;
   }
 };
-var networkFirst = new strategies.NetworkFirst({ cacheName: CACHE, plugins: [onlyOwnPages], matchOptions: { ignoreSearch: true } });
+/* ignoreVary: the pages vary by Accept-Language, and a navigation can carry
+   the header where the worker's own fetch of the form did not (a browser that
+   sets the language itself): offline, the form kept must still be found. */
+var networkFirst = new strategies.NetworkFirst({ cacheName: CACHE, plugins: [onlyOwnPages], matchOptions: { ignoreSearch: true, ignoreVary: true } });
 var cacheFirst = new strategies.CacheFirst({ cacheName: CACHE, plugins: [onlyOwnPages] });
 
 function ours(url) {
@@ -49,7 +52,7 @@ routing.registerRoute(function (options) {
 routing.registerRoute(function (options) {
   return options.request.mode === "navigate" && ours(options.url) && options.url.pathname.indexOf("/visits/") === 0;
 }, new strategies.NetworkOnly({
-  plugins: [{ handlerDidError: function () { return caches.match(FORM, { cacheName: CACHE }); } }]
+  plugins: [{ handlerDidError: function () { return caches.match(FORM, { cacheName: CACHE, ignoreVary: true }); } }]
 }));
 
 /* The page names its own files (CSS, JS) and the form, to keep for offline

@@ -134,3 +134,25 @@ def test_a_photo_refused_tells_the_phone_why_per_field(client, world, media):
     assert response.status_code == 400
     assert "not a JPEG, PNG or HEIC photo" in response.json()["image"][0]
     assert not Photo.objects.exists()
+
+
+def test_the_offline_counts_take_each_language_s_plural_forms():
+    """The queue's counts are plural messages, handed to the page as a text
+    per count: Arabic says one, two, three to ten and eleven on each its own
+    way (six forms), which "1 visit / N visits" could not."""
+    from django.utils import translation
+
+    from beneficiaries.views_offline import PLURAL_COUNTS, offline_text
+
+    text = offline_text()
+    assert len(text["sent"]) == len(text["waiting"]) == PLURAL_COUNTS
+    assert (
+        text["sent"][1] == "%(count)s visit sent." and text["sent"][3] == "%(count)s visits sent."
+    )
+    assert text["waiting"][1] == "%(count)s visit waiting to send"
+    with translation.override("ar"):
+        arabic = offline_text()
+    assert arabic["sent"][2] == "أُرسلت زيارتان."
+    assert arabic["sent"][3] == "أُرسلت %(count)s زيارات."  # three to ten
+    assert arabic["sent"][11] == "أُرسلت %(count)s زيارة."  # eleven to ninety-nine
+    assert arabic["waiting"][1] == "زيارة واحدة بانتظار الإرسال"
