@@ -34,6 +34,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, serializers
 
 from api.base import ApiViewSet, Role
+from api.list_cache import kept_list
 from exports import hxl
 from indicators.models import (
     NOT_RECORDED_FIELDS,
@@ -367,6 +368,10 @@ class ValueViewSet(mixins.ListModelMixin, ApiViewSet):
         )
 
     def list(self, request, *args, **kwargs):
+        # Values are written by the engine only, whose every run moves the stamp.
+        return kept_list(self, request, lambda: self._list_page(request))
+
+    def _list_page(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         if user_role(request.user) == Role.DONOR and request.query_params.get("by"):
