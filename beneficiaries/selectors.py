@@ -208,8 +208,9 @@ def visit_feedback(visit: MonitoringVisit) -> list[FeedbackResponse]:
 def visit_contents(visit: MonitoringVisit) -> dict[str, list]:
     """The visit's assistance lines (with their activity types, and ``cells``:
     the splits as recorded, each dimension's "not recorded", then the
-    non-zero crossing counts, as (label, count)), referrals, feedback
-    responses (``visit_feedback``) and photos. Five queries."""
+    non-zero crossing counts, as (label, count); ``pairs``: the two-way
+    crossings, each with what it leaves not recorded, ``split_detail``),
+    referrals, feedback responses (``visit_feedback``) and photos. Five queries."""
     lines = list(visit.assistance.select_related("activity_type", "reach").order_by("id"))
     for line in lines:
         line.cells = _split_counts(line) + [
@@ -217,6 +218,7 @@ def visit_contents(visit: MonitoringVisit) -> dict[str, list]:
             for column in RECIPIENT_FIELDS
             if getattr(line, column)
         ]
+        line.pairs = [part for part in line.split_detail() if part["kind"] == "pair"]
     return {
         "lines": lines,
         "referrals": list(visit.referrals.order_by("id")),
