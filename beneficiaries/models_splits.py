@@ -123,6 +123,22 @@ PAIR_CELLS: dict[str, dict[str, tuple[str, str]]] = {
     }
     for pair, (first, second) in PAIRS.items()
 }
+# The columns of a list that give a two-way cell: its name, e.g. "f_18_59".
+PAIR_COLUMNS: dict[str, tuple[str, str]] = {
+    cell: (pair, cell) for pair, cells in PAIR_CELLS.items() for cell in cells
+}
+
+
+def crossings_from_columns(values: Mapping[str, int | None]) -> dict[str, dict[str, int]] | None:
+    """The two-way crossings of a row's ``PAIR_COLUMNS`` (empty: not
+    recorded); None when no cell is given."""
+    crossings: dict[str, dict[str, int]] = {}
+    for column, (pair, cell) in PAIR_COLUMNS.items():
+        if values.get(column) is not None:
+            crossings.setdefault(pair, {})[cell] = values[column]
+    return crossings or None
+
+
 PAIR_LABELS = {
     "sex_age": _("By sex and age group"),
     "sex_pop": _("By sex and population group"),
