@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from beneficiaries import selectors
-from beneficiaries.models import RECIPIENT_FIELDS
+from beneficiaries.models import RECIPIENT_FIELDS, AssistanceRecord
 from tests.beneficiaries.test_services import draft, errors_of, line, world  # noqa: F401
+from tests.beneficiaries.test_views import form_data, url
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +89,21 @@ def test_the_visit_page_shows_the_crossing_and_what_it_leaves(client, world):  #
     assert "By sex and age group" in html
     assert "Women · 18–59 years: <strong>40</strong>" in html
     assert "not recorded: <strong>45</strong>" in html
+
+
+def test_the_visit_form_takes_a_crossing_and_gives_it_back(client, world):  # noqa: F811
+    client.force_login(world["alice"])
+    blank = {"lines-0-f_18_59_idp": "", "lines-0-f_6_17_host": ""}
+    data = form_data(world, **blank, **{"lines-0-f_idp": "3", "lines-0-m_idp": "1"})
+    response = client.post(url("visit_new"), data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    record = AssistanceRecord.objects.get()
+    assert record.crossings == {"sex_pop": {"f_idp": 3, "m_idp": 1}}
+    assert (record.sex_f, record.pop_idp, record.recipients()) == (3, 4, {})
+    page = client.get(url("visit_edit", record.visit_id)).content.decode()
+    assert 'name="lines-0-f_idp" value="3"' in page and "By sex and population group" in page
+    # Beyond the people (5): said on the line, nothing saved.
+    data = form_data(world, **blank, **{"lines-0-f_idp": "4", "lines-0-m_idp": "2"})
+    page = client.post(url("visit_new"), data).content.decode()
+    assert "The recipients by sex and population group add up to 6, more than the 5" in page
+    assert AssistanceRecord.objects.count() == 1
