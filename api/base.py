@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -29,6 +30,7 @@ from rest_framework.renderers import JSONRenderer
 from api.plumbing import django_errors
 from api.renderers import CSVRenderer
 from programmes.access import may_write_funding_to, user_role
+from programmes.l10n import number_typed
 from programmes.models import UserProfile
 from programmes.names import english_filled
 
@@ -162,7 +164,38 @@ class ApiViewSet(viewsets.GenericViewSet):
         return renderers
 
 
-class ModelChecked(serializers.ModelSerializer):
+class LocalIntegerField(serializers.IntegerField):
+    """A whole number: a JSON number, or text typed in any digits, thousands
+    grouped or not ("١٬٢٠٠", ``programmes.l10n.number_typed``)."""
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(number_typed(data) if isinstance(data, str) else data)
+
+
+class LocalDecimalField(serializers.DecimalField):
+    """A decimal number: a JSON number, or text typed in any digits with "٫"
+    or "." before its fraction ("١٢٫٥", ``programmes.l10n.number_typed``)."""
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(number_typed(data) if isinstance(data, str) else data)
+
+
+class NumbersTyped:
+    """A model serializer whose number fields read text typed in any digits
+    (``LocalIntegerField``, ``LocalDecimalField``), as the pages' forms do."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        **{
+            model_field: LocalIntegerField
+            for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
+            if field is serializers.IntegerField
+        },
+        models.DecimalField: LocalDecimalField,
+    }
+
+
+class ModelChecked(NumbersTyped, serializers.ModelSerializer):
     """A model serializer that runs the model's own checks before saving."""
 
     def validate(self, attrs):

@@ -24,6 +24,7 @@ from rest_framework import mixins, serializers
 from api.base import (
     AdminWritesViewSet,
     ApiViewSet,
+    LocalDecimalField,
     ModelChecked,
     ScopedWritesViewSet,
     translated,
@@ -69,10 +70,10 @@ class ContributionSerializer(ModelChecked):
         allow_null=True,
         help_text=_("A portfolio code, instead of a programme."),
     )
-    amount = serializers.DecimalField(
+    amount = LocalDecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False
     )
-    amount_usd = serializers.DecimalField(
+    amount_usd = LocalDecimalField(
         max_digits=14,
         decimal_places=2,
         min_value=Decimal("0.01"),

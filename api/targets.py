@@ -28,7 +28,7 @@ from rest_framework import exceptions, mixins, serializers
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
-from api.base import ApiViewSet, HasRole, Role, validate_with_model
+from api.base import ApiViewSet, HasRole, NumbersTyped, Role, validate_with_model
 from api.programmes import PlaceField
 from exports import hxl
 from indicators import target_services
@@ -69,7 +69,7 @@ class ProgressSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["on_track", "behind"])
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(NumbersTyped, serializers.ModelSerializer):
     definition = serializers.SlugRelatedField(
         slug_field="code", queryset=IndicatorDefinition.objects.all()
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries import services
 from beneficiaries.access import visit_projects
 from beneficiaries.forms_crossings import pair_fields, pair_grids, pair_initial
-from beneficiaries.forms_reach import CountInput, reach_choices
+from beneficiaries.forms_reach import reach_choices
 from beneficiaries.models import (
     FINDINGS_MAX_LENGTH,
     HOUSEHOLD_SIZE_MAX,
@@ -36,7 +36,7 @@ from beneficiaries.models import (
     recipient_field,
 )
 from beneficiaries.models_splits import PAIR_COLUMNS, crossings_from_columns, splits_resolve
-from programmes.l10n import LocalDateField
+from programmes.l10n import CountInput, LocalDateField, LocalIntegerField
 from programmes.models_coverage import project_where
 from programmes.places import place_resolve
 
@@ -90,7 +90,7 @@ def _label(model, name: str):
 
 
 def _count(name: str, *, required: bool = True, **attrs) -> forms.IntegerField:
-    return forms.IntegerField(
+    return LocalIntegerField(
         label=_label(AssistanceRecord, name),
         min_value=0,
         required=required,
@@ -182,13 +182,12 @@ class AssistanceLineForm(forms.Form):
     units = _count("units")
     households = _count("households")
     people = _count("people")
-    household_size = forms.IntegerField(
+    household_size = LocalIntegerField(
         label=_label(AssistanceRecord, "household_size"),
         min_value=HOUSEHOLD_SIZE_MIN,
         max_value=HOUSEHOLD_SIZE_MAX,
         required=False,
         help_text=_("Only if you were told it; leave empty otherwise."),
-        widget=CountInput,
     )
     delivered_on = LocalDateField(
         label=_("Delivered on"),

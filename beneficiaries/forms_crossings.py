@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django import forms
 
-from beneficiaries.forms_reach import CountInput
 from beneficiaries.models import AssistanceRecord
 from beneficiaries.models_splits import (
     DIMENSIONS,
@@ -17,14 +16,16 @@ from beneficiaries.models_splits import (
     PAIRS,
     pair_cell_label,
 )
+from programmes.l10n import CountInput, LocalIntegerField
 
 
 def pair_fields() -> dict[str, forms.IntegerField]:
-    """A count field per two-way cell, named by its cell (``f_18_59``)."""
+    """A count field per two-way cell, named by its cell (``f_18_59``),
+    reading any script's digits."""
     fields = {}
     for column, (pair, cell) in PAIR_COLUMNS.items():
         label = pair_cell_label(pair, cell)
-        fields[column] = forms.IntegerField(
+        fields[column] = LocalIntegerField(
             label=label,
             min_value=0,
             required=False,

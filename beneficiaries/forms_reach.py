@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models_reach import HOUSEHOLD_SIZE_MAX, HOUSEHOLD_SIZE_MIN, SharedReach
 from beneficiaries.services.reach import ReachGiven
+from programmes.l10n import LocalIntegerField
 
 REACH_KEYS = ["A", "B", "C", "D", "E", "F"]
 
@@ -15,15 +16,6 @@ REACH_KEYS = ["A", "B", "C", "D", "E", "F"]
 def reach_choices() -> list[tuple[str, str]]:
     """The choices of a line's reach: none, or one of the letters."""
     return [("", _("None: the line's own households")), *((key, key) for key in REACH_KEYS)]
-
-
-class CountInput(forms.TextInput):
-    """A count typed on a phone: a text box with the digits keyboard, not a
-    number box, which refuses ٠-٩ and ۰-۹ on many phones' keyboards (the
-    field reads them: Python's ``int`` takes every script's digits)."""
-
-    def __init__(self, attrs=None):
-        super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
 
 
 class SharedReachForm(forms.Form):
@@ -37,16 +29,13 @@ class SharedReachForm(forms.Form):
         choices=[("", "—"), *((key, key) for key in REACH_KEYS)],
         help_text=_("The letter its lines choose under “Shares its households with”."),
     )
-    households = forms.IntegerField(label=_("Households"), min_value=0, widget=CountInput)
-    people = forms.IntegerField(
-        label=_("People (direct recipients)"), min_value=0, widget=CountInput
-    )
-    household_size = forms.IntegerField(
+    households = LocalIntegerField(label=_("Households"), min_value=0)
+    people = LocalIntegerField(label=_("People (direct recipients)"), min_value=0)
+    household_size = LocalIntegerField(
         label=_("Recorded household size"),
         min_value=HOUSEHOLD_SIZE_MIN,
         max_value=HOUSEHOLD_SIZE_MAX,
         required=False,
-        widget=CountInput,
         help_text=_("Only if you were told it; leave empty otherwise."),
     )
 

@@ -22,7 +22,7 @@ from beneficiaries import access, services
 from beneficiaries.models import Survey
 from beneficiaries.services.survey_results import WRITERS
 from programmes.access import projects_for_user, user_role
-from programmes.l10n import LocalDateField
+from programmes.l10n import LocalDateField, LocalDecimalField, LocalIntegerField, number_typed
 
 LATEST = 20
 
@@ -38,7 +38,7 @@ class SurveyResultForm(forms.Form):
         help_text=gettext_lazy("The last day of collection."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    base = forms.IntegerField(label=gettext_lazy("People surveyed"), min_value=1)
+    base = LocalIntegerField(label=gettext_lazy("People surveyed"), min_value=1)
     as_shares = forms.TypedChoiceField(
         label=gettext_lazy("The figures are"),
         choices=[
@@ -68,13 +68,8 @@ class SurveyResultForm(forms.Form):
         self.questions = list(survey.questions.order_by("position", "pk"))
         for question in self.questions:
             for code, label in question.choices:
-                self.fields[self._name(question.code, code)] = forms.DecimalField(
-                    label=label,
-                    required=False,
-                    min_value=0,
-                    max_digits=9,
-                    decimal_places=2,
-                    widget=forms.NumberInput(attrs={"step": "any", "min": 0}),
+                self.fields[self._name(question.code, code)] = LocalDecimalField(
+                    label=label, required=False, min_value=0, max_digits=9, decimal_places=2
                 )
 
     @staticmethod
@@ -107,7 +102,7 @@ class SurveyResultForm(forms.Form):
         for number, row in enumerate(reader, start=2):
             row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
             try:
-                value = Decimal(row["value"])
+                value = Decimal(number_typed(row["value"]))
             except InvalidOperation:
                 raise forms.ValidationError(
                     _("Row %(row)s: “%(value)s” is not a number.")

@@ -11,10 +11,12 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
 from programmes import services
 from programmes.forms_coverage import ProjectCoverageForm
+from programmes.l10n import LocalDecimalField
 from programmes.models import Contribution, Project
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -46,6 +48,8 @@ class ProjectForm(ProjectCoverageForm):
             "budget_usd",
         ]
         widgets = {"start_date": DATE, "end_date": DATE}
+        field_classes = {"budget_usd": LocalDecimalField}
+        labels = {"sector": _("Sector")}  # the foreign key has no translated verbose_name
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,6 +71,8 @@ class ContributionForm(forms.ModelForm):
         model = Contribution
         fields = ["donor", "currency", "amount", "date", "period_start", "period_end", "reference"]
         widgets = {"date": DATE, "period_start": DATE, "period_end": DATE}
+        field_classes = {"amount": LocalDecimalField}
+        labels = {"donor": _("Donor")}  # the foreign key has no translated verbose_name
 
     def clean(self):
         cleaned = super().clean()

@@ -28,6 +28,7 @@ from indicators.models import TARGET_SPLITS, IndicatorDefinition
 from indicators.periods import period_parse
 from indicators.selectors import programme_targets_queryset, target_progress
 from programmes.access import programmes_for_user, projects_for_user, user_role
+from programmes.l10n import LocalDecimalField
 from programmes.places import DISTRICT, GOVERNORATE, place_level, place_resolve
 
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -65,7 +66,7 @@ class TargetForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("Everyone")), *[(key, key) for key in TARGET_SPLITS]],
     )
-    value = forms.DecimalField(
+    value = LocalDecimalField(
         label=gettext_lazy("Target"), min_value=0, max_digits=20, decimal_places=2
     )
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)

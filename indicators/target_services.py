@@ -26,6 +26,7 @@ from indicators.access import target_can_write
 from indicators.models import IndicatorDefinition, Target
 from indicators.periods import period_parse
 from programmes.access import programmes_for_user, projects_for_user
+from programmes.l10n import number_typed
 from programmes.places import DISTRICT, GOVERNORATE, place_index, place_level, place_resolve
 
 # The fields that say which target a row is: a second row with the same
@@ -152,7 +153,7 @@ def _row_fields(row: dict[str, str], known: dict[str, Any]) -> dict[str, Any]:
         found = place_resolve(place, levels=(GOVERNORATE, DISTRICT), index=known["places"])
         fields[place_level(found)] = found
     try:
-        fields["value"] = Decimal(get("target", "").replace(",", ""))
+        fields["value"] = Decimal(number_typed(get("target", "")))
     except InvalidOperation:
         raise ValidationError(_("The target must be a number.")) from None
     return fields

@@ -10,6 +10,7 @@
   (``iomdash.supervise``).
 - ``test [pytest args]``: the same services, then pytest; prints pytest's summary
   and its slowest 15 tests (``--durations=15`` unless the arguments ask otherwise).
+  Without arguments naming tests, on one process per core (pytest-xdist, at most 4).
 - ``bench [--records N]``: the same services, then ``demo.bench``.
 - ``services``: start the embedded services and print the URLs to export.
 - ``stop``: stop the embedded services.
@@ -193,6 +194,34 @@ def with_durations(args: list[str]) -> list[str]:
     return [f"--durations={SLOWEST}", *args]
 
 
+# The whole suite runs on one pytest-xdist process per core, at most this many
+# (iomdash/settings_test.py gives each its Redis databases; each also migrates a
+# test database of its own and may start a Chromium).
+MAX_PROCESSES = 4
+_XDIST_OPTIONS = ("-n", "--numprocesses", "--dist", "--tx")
+
+
+def _names_tests(arg: str) -> bool:
+    """Whether ``arg`` is a test file, folder or node id (not an option's value)."""
+    return not arg.startswith("-") and (BASE_DIR / arg.split("::")[0]).exists()
+
+
+def with_processes(args: list[str], cores: int | None = None) -> list[str]:
+    """pytest's arguments for ``test``: the whole suite (no test named) runs on
+    ``-n <cores, at most MAX_PROCESSES> --dist loadscope``, a module's tests on one
+    process, since a module may build its data once for its tests
+    (``committed_for_module``). Arguments that name tests, or choose processes
+    or a plugin (``-n 0``, ``-p no:xdist``), run as they are: one process."""
+    if cores is None:
+        cores = os.cpu_count() or 1
+    chosen = "no:xdist" in "".join(args) or any(
+        arg.split("=")[0] in _XDIST_OPTIONS or arg.startswith("-n") for arg in args
+    )
+    if chosen or cores < 2 or any(_names_tests(arg) for arg in args):
+        return list(args)
+    return ["-n", str(min(cores, MAX_PROCESSES)), "--dist", "loadscope", *args]
+
+
 def test(args: list[str]) -> int:
     env, started = start_services()
     # Importing this package set DJANGO_SETTINGS_MODULE to the production
@@ -200,9 +229,8 @@ def test(args: list[str]) -> int:
     env.pop("DJANGO_SETTINGS_MODULE", None)
     try:
         compile_catalogues(env)
-        return subprocess.run(
-            [PYTHON, "-m", "pytest", *with_durations(args)], cwd=BASE_DIR, env=env
-        ).returncode
+        command = [PYTHON, "-m", "pytest", *with_durations(with_processes(args))]
+        return subprocess.run(command, cwd=BASE_DIR, env=env).returncode
     except subprocess.CalledProcessError as exc:
         log(f"set-up step failed: {' '.join(exc.cmd[1:])}")
         return exc.returncode or 1

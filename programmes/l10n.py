@@ -3,7 +3,10 @@
 Input: field staff type Arabic-Indic (٠–٩) or Persian (۰–۹) digits, and
 month names in Arabic (the Iraqi "كانون الثاني" and the "يناير" of other
 countries) or in Kurdish (Sorani, "کانوونی دووەم"). ``western_digits`` and
-``parse_day`` read them in forms (``LocalDateField``), the API and imports.
+``parse_day`` read them in forms (``LocalDateField``), the API and imports;
+``number_typed`` reads numbers ("١٬٢٠٠٫٥") for ``LocalIntegerField`` and
+``LocalDecimalField``, text boxes with a digits keyboard (a number box
+refuses those digits in the browser).
 
 Display: numbers are formatted by Django (grouped, see
 ``iomdash/formats/<language>/formats.py``); ``number_text`` does it and, where
@@ -42,6 +45,19 @@ def western_digits(text: str) -> str:
     """``text`` with Arabic-Indic and Persian digits, and the Arabic decimal
     and thousands separators, written as 0-9, "." and ","."""
     return text.translate(_TO_WESTERN)
+
+
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+
+
+def number_typed(text: str) -> str:
+    """A number as people type it, in any of the three digit systems, with
+    "٫" or "." before the fraction and "٬" or "," between thousands
+    ("١٬٢٠٠٫٥", "1,200.5", "۱۲"), written for ``int`` and ``Decimal``:
+    "1200.5". Commas that do not group thousands are kept ("12,5" stays
+    refused, never read as 125)."""
+    text = western_digits(text.strip())
+    return text.replace(",", "") if _GROUPED.fullmatch(text) else text
 
 
 def digits_activate(system: str) -> contextvars.Token:
@@ -151,3 +167,42 @@ class LocalDateField(forms.DateField):
             if day is not None:
                 return day
         return super().to_python(value)
+
+
+# --- Numbers typed in forms ---------------------------------------------------
+
+
+class CountInput(forms.TextInput):
+    """A count typed on a phone: a text box with the digits keyboard, not a
+    number box, which refuses ٠-٩ and ۰-۹ on many phones' keyboards (the
+    field reads them: ``LocalIntegerField``)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+
+
+class DecimalInput(forms.TextInput):
+    """An amount, a budget, a target or a survey figure: a text box with the
+    keyboard of digits and a decimal separator (see ``CountInput``)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+class LocalIntegerField(forms.IntegerField):
+    """A whole number typed in any digits, thousands grouped or not (``number_typed``)."""
+
+    widget = CountInput
+
+    def to_python(self, value):
+        return super().to_python(number_typed(value) if isinstance(value, str) else value)
+
+
+class LocalDecimalField(forms.DecimalField):
+    """A decimal number typed in any digits, with "٫" or "." before its
+    fraction and thousands grouped or not (``number_typed``)."""
+
+    widget = DecimalInput
+
+    def to_python(self, value):
+        return super().to_python(number_typed(value) if isinstance(value, str) else value)

@@ -27,6 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from programmes.l10n import ARABIC_LETTER_VARIANTS
@@ -98,6 +99,15 @@ def place_governorate(place: Place) -> Governorate:
     if isinstance(place, District):
         return place.governorate
     return place.district.governorate
+
+
+def place_name(place: Place) -> str:
+    """A place's name as a map or a table shows it in the active language:
+    the gazetteer's Arabic name in Arabic and in Kurdish (it has no Kurdish
+    names), else the IOM spelling of a governorate or the English name."""
+    if translation.get_language_bidi() and place.name_ar:
+        return place.name_ar
+    return place.name_iom if isinstance(place, Governorate) else place.name_en
 
 
 def place_label(place: Place) -> str:

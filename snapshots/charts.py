@@ -10,12 +10,18 @@ topojson plotly.js may ask for is the copy in ``static/vendor/plotly/topojson/``
 
 Figures are sized in CSS pixels (1/96 in) at the size they are printed, so a
 12-px label in a chart is 9 pt on paper, like the text around it.
+
+Plotly writes numbers with Western digits whatever the language: every
+number a chart prints (its percentages, the donut's centre, the axis ticks)
+is given as text, formatted here in the digits of the document being drawn
+(``programmes.l10n.localise_digits``, active in ``pdf_languages.in_language``).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import json
+import math
 import os
 import re
 import shutil
@@ -31,6 +37,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from indicators import chart_colours
+from programmes.l10n import digits_active, localise_digits, number_text
 
 from . import charts_export
 
@@ -87,8 +94,28 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
 
 
+# After Arabic-Indic digits, a right-to-left mark keeps the percent sign to their
+# left, where right-to-left text puts it (the PDF's tables print "%٧٠٫٢"): a chart
+# is drawn left to right, which would put it on their right.
+_RLM = "\u200f"
+
+
 def _percent(share: float, decimals: int = 0) -> str:
-    return f"{share:.{decimals}f}%" if share >= 1 or not share else f"{share:.1f}%"
+    """A share as its label prints it, in the document's digits: "70.2%", "٧٠٫٢%"."""
+    text = f"{share:.{decimals}f}%" if share >= 1 or not share else f"{share:.1f}%"
+    return localise_digits(text) + (_RLM if digits_active() == "arab" else "")
+
+
+def _ticks(top: float, most: int = 5) -> list[int]:
+    """Whole tick values from 0 up to ``top``, at most ``most`` of them, a
+    step of 1, 2 or 5 times a power of ten apart (plotly's own choice, made
+    here so that their labels can be written in the document's digits)."""
+    if top <= 0:
+        return [0]
+    rough = top / (most - 1)
+    power = 10 ** math.floor(math.log10(rough))
+    step = max(1, int(next(m * power for m in (1, 2, 5, 10) if m * power >= rough)))
+    return list(range(0, int(top) + 1, step))
 
 
 def usd_short(usd: float) -> str:
@@ -125,8 +152,8 @@ def contributions_donut(contributions: dict) -> Chart | None:
             annotations=[
                 {
                     # Two short lines fit the hole: "US$ 149.39 million" in one overran it.
-                    "text": "<b>100%</b><br>"
-                    + _wrap(usd_short(contributions.get("total_usd") or 0), 14),
+                    "text": f"<b>{_percent(100)}</b><br>"
+                    + _wrap(localise_digits(usd_short(contributions.get("total_usd") or 0)), 14),
                     "showarrow": False,
                     "font": {"size": 13, "color": INK},
                     "x": 0.5,
@@ -262,6 +289,7 @@ def gender_donut(key: str, split: dict | None) -> Chart | None:
         return None
     labels = {"female": _("Female"), "male": _("Male"), "not_recorded": _("Not recorded")}
     keys = [k for k in ("female", "male", "not_recorded") if split.get(k)]
+    total = sum(split[k] for k in keys)
     figure = go.Figure(
         go.Pie(
             labels=[labels[k] for k in keys],
@@ -273,7 +301,8 @@ def gender_donut(key: str, split: dict | None) -> Chart | None:
                 "colors": [GENDER_COLOURS[k] for k in keys],
                 "line": {"color": "#ffffff", "width": 1.5},
             },
-            texttemplate="%{percent:.0%}",
+            texttemplate="%{customdata}",
+            customdata=[_percent(round(100 * split[k] / total)) for k in keys],
             textposition="inside",
             textfont={"color": "#ffffff", "size": 12},
         ),
@@ -301,7 +330,7 @@ def population_bars(groups: list[dict]) -> Chart | None:
             orientation="h",
             y=[_wrap(g["label"], 22) for g in groups],
             x=values,
-            text=[g["display"] for g in groups],
+            text=[localise_digits(str(g["display"])) for g in groups],
             textposition="outside",
             cliponaxis=False,
             textfont={"size": 11},
@@ -314,7 +343,8 @@ def population_bars(groups: list[dict]) -> Chart | None:
                 "title": {"text": _("People"), "font": {"size": 11}},
                 "gridcolor": GRID,
                 "zeroline": False,
-                "tickformat": ",d",
+                "tickvals": (ticks := _ticks(max(values))),
+                "ticktext": [number_text(tick) for tick in ticks],
                 "rangemode": "tozero",
             },
             yaxis={"autorange": "reversed", "automargin": True, "ticksuffix": " "},

@@ -262,7 +262,7 @@ def _block(block: dict, key: str, svgs: dict[str, dict], photos: dict[str, dict]
         }
     if kind == "gender":
         shown = {
-            k: block.get(f"{k}_display") or _number(block.get(k))
+            k: localise_digits(block.get(f"{k}_display") or "") or _number(block.get(k))
             for k in ("female", "male", "not_recorded")
         }
         return {"type": kind, "chart": svgs.get(key), **shown}
@@ -298,7 +298,8 @@ def _likert(question: dict) -> dict:
         "answers": [
             {
                 "label": bidi(a.get("label")),
-                "share": a.get("display") or _percent(a.get("share")),
+                # "46%" as the payload wrote it, in this document's digits
+                "share": localise_digits(a.get("display") or "") or _percent(a.get("share")),
                 # a share under 12 % is too narrow for its number: the legend has it
                 "inside": (a.get("share") or 0) >= 12,
                 "width": f"{max(a.get('share') or 0, 0) / total * 100:.3f}",

@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from iomdash.worker import WorkerProcess
+from tests.reference_data import is_transactional, restore_reference_data, restores_itself
 
 # The browser fixtures (one Chromium for the whole session, whichever folder
 # a browser test lives in: two sync Playwright instances cannot share a thread).
@@ -29,6 +30,39 @@ def database_url_for(settings_dict: dict) -> str:
     return f"postgres://{auth}{host}{port}/{settings_dict['NAME']}"
 
 
+def _from_template(config) -> bool:
+    """Whether the test database is a copy of the migrated template
+    (tests/db_template.py): not when pytest-django is asked to create it
+    afresh or to skip the migrations."""
+    return not (config.getvalue("create_db") or config.getvalue("nomigrations"))
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_keepdb):
+    """The copy made by ``django_db_modify_db_settings`` is the test database
+    pytest-django keeps using (it drops the copy at the end)."""
+    return django_db_keepdb or _from_template(request.config)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings, django_db_blocker):
+    """After pytest-django names this process's test database (``_gw0`` ...),
+    make it a copy of the migrated template, and drop it when the session ends."""
+    if not _from_template(request.config) or request.config.getvalue("reuse_db"):
+        yield
+        return
+    from django.db import connections
+
+    from tests.db_template import database_clone, database_drop
+
+    connection = connections["default"]
+    with django_db_blocker.unblock():
+        name = database_clone(connection)
+    yield
+    with django_db_blocker.unblock():
+        database_drop(connection, name)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup):
     """The test database, with its serialized contents (what the migrations
@@ -43,6 +77,20 @@ def django_db_setup(django_db_setup):
     if contents is not None:
         type(connection)._test_serialized_contents = contents
     yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test has emptied the database (its teardown),
+    put back what the migrations loaded (``tests/reference_data.py``), so
+    that the next test finds the governorates whatever its kind."""
+    result = yield
+    if nextitem is not None and is_transactional(item) and not restores_itself(nextitem):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_reference_data()
+    return result
 
 
 @pytest.fixture

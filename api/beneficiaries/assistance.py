@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, mixins, serializers
 
-from api.base import ApiViewSet, Role
+from api.base import ApiViewSet, NumbersTyped, Role
 from api.beneficiaries.filters import PLACE_DEFER, PLACE_RELATED, PlacedRecordFilter
 from beneficiaries import access, services
 from beneficiaries.models import (
@@ -62,7 +62,7 @@ class SharedReachSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AssistanceRecordSerializer(serializers.ModelSerializer):
+class AssistanceRecordSerializer(NumbersTyped, serializers.ModelSerializer):
     visit = WritableVisitField(
         help_text=_("The id of the draft or returned visit this line belongs to.")
     )

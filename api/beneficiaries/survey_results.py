@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers
 
-from api.base import ApiViewSet
+from api.base import ApiViewSet, LocalDecimalField, NumbersTyped
 from beneficiaries import access, services
 from beneficiaries.models import Survey
 from beneficiaries.survey_results import SurveyResult
@@ -23,7 +23,7 @@ class ProjectInScopeField(serializers.SlugRelatedField):
         return projects_for_user(self.context["request"].user)
 
 
-class SurveyResultSerializer(serializers.ModelSerializer):
+class SurveyResultSerializer(NumbersTyped, serializers.ModelSerializer):
     survey = serializers.SlugRelatedField(slug_field="code", queryset=Survey.objects.all())
     project = ProjectInScopeField(slug_field="code")
     aggregate = serializers.SerializerMethodField(
@@ -31,7 +31,7 @@ class SurveyResultSerializer(serializers.ModelSerializer):
     )
     answers = serializers.DictField(
         child=serializers.DictField(
-            child=serializers.DecimalField(max_digits=9, decimal_places=2, min_value=0)
+            child=LocalDecimalField(max_digits=9, decimal_places=2, min_value=0)
         ),
         help_text=_(
             "By question code, {option code: count} (or, with as_shares, {option code: "

@@ -21,7 +21,7 @@ from rest_framework import exceptions, mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.base import ApiViewSet
+from api.base import ApiViewSet, LocalIntegerField
 from api.beneficiaries.filters import PLACE_DEFER, PLACE_RELATED, PlacedRecordFilter
 from api.programmes import PlaceField
 from beneficiaries import access, services
@@ -57,10 +57,10 @@ class VisitLineSerializer(serializers.Serializer):
     """One assistance line sent with a new visit (from a phone's queue)."""
 
     activity_type = serializers.PrimaryKeyRelatedField(queryset=ActivityType.objects.all())
-    units = serializers.IntegerField(min_value=0)
-    households = serializers.IntegerField(min_value=0)
-    people = serializers.IntegerField(min_value=0)
-    household_size = serializers.IntegerField(required=False, allow_null=True)
+    units = LocalIntegerField(min_value=0)
+    households = LocalIntegerField(min_value=0)
+    people = LocalIntegerField(min_value=0)
+    household_size = LocalIntegerField(required=False, allow_null=True)
     delivered_on = serializers.DateField(
         required=False,
         allow_null=True,
@@ -89,9 +89,9 @@ def _with_splits(fields: dict) -> dict:
     (``f_18_59_idp`` ...): each optional, absent for 0; and the two-way
     ``crossings`` (``{"sex_age": {"f_18_59": 40}}``), absent or null for none."""
     for column in SPLIT_FIELDS:
-        fields[column] = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+        fields[column] = LocalIntegerField(min_value=0, required=False, allow_null=True)
     for column in RECIPIENT_FIELDS:
-        fields[column] = serializers.IntegerField(min_value=0, required=False, default=0)
+        fields[column] = LocalIntegerField(min_value=0, required=False, default=0)
     fields["crossings"] = serializers.JSONField(required=False, allow_null=True)
     return fields
 
@@ -112,9 +112,9 @@ class VisitReachSerializer(serializers.Serializer):
     key = serializers.CharField(
         max_length=REACH_KEY_MAX_LENGTH, help_text=_("Named by the lines that share it.")
     )
-    households = serializers.IntegerField(min_value=0)
-    people = serializers.IntegerField(min_value=0)
-    household_size = serializers.IntegerField(required=False, allow_null=True)
+    households = LocalIntegerField(min_value=0)
+    people = LocalIntegerField(min_value=0)
+    household_size = LocalIntegerField(required=False, allow_null=True)
 
     def get_fields(self):
         return _with_splits(super().get_fields())

@@ -39,6 +39,7 @@ from indicators.selectors.values import (
 )
 from programmes.access import programmes_for_user, projects_for_user, user_role
 from programmes.models import Donor, Governorate, Project, UserProfile
+from programmes.places import place_name
 
 Role = IndicatorDefinition.DashboardRole
 # Projects by status: the role of each status's definition.
@@ -321,7 +322,7 @@ def _dashboard(
     areas = [
         {
             "pcode": g.pcode,
-            "name": g.name_iom,
+            "name": place_name(g),
             "selected": g == governorate,
             **shown_series["people"][g.pk],
             "series": {key: shown_series[key][g.pk] for key in MAP_SERIES},

@@ -30,6 +30,7 @@ from indicators.selectors.figures import FigureQuery, figures
 from indicators.selectors.values import figure_shown, figures_shown
 from programmes.access import profile_scope, user_role
 from programmes.models import District, Governorate, UserProfile
+from programmes.places import place_name
 
 Role = UserProfile.Role
 
@@ -153,7 +154,7 @@ def governorate_districts(
     rows = [
         {
             "pcode": d.pcode,
-            "name": d.name_en,
+            "name": place_name(d),
             "name_ar": d.name_ar,
             "people": shown_people[d.pk] if people_definition else figure_shown(None),
             "projects": shown_projects[d.pk],

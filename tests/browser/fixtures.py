@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.reference_data import restore_reference_data
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -93,30 +95,17 @@ def empty_database() -> None:
     """Empty the test database and put back what the migrations loaded, as a
     transactional test with a serialized rollback does."""
     from django.core.management import call_command
-    from django.db import connections
 
-    connection = connections["default"]
-    contents = getattr(connection, "_test_serialized_contents", None)
-    assert contents is not None, "mark the module django_db(serialized_rollback=True)"
-    # With the triggers off: the rows put back already hold what the triggers
-    # derive, and the data stamp's triggers (on TRUNCATE too) would add rows a
-    # fresh test database does not have.
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-    try:
-        # As TransactionTestCase flushes: the sequences are not reset, so rows
-        # created later never take the ids of the rows put back.
-        call_command(
-            "flush",
-            verbosity=0,
-            interactive=False,
-            inhibit_post_migrate=True,
-            reset_sequences=False,
-        )
-        connection.creation.deserialize_db_from_string(contents)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = DEFAULT")
+    # As TransactionTestCase flushes: the sequences are not reset, so rows
+    # created later never take the ids of the rows put back.
+    call_command(
+        "flush",
+        verbosity=0,
+        interactive=False,
+        inhibit_post_migrate=True,
+        reset_sequences=False,
+    )
+    restore_reference_data()
 
 
 def committed_for_module(django_db_blocker, build):

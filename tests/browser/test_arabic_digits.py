@@ -1,14 +1,18 @@
-"""A monitor with an Arabic keyboard on a 360-px phone types the visit's
-counts in Arabic-Indic digits (and Persian ones, as Kurdish keyboards give)
-and submits: the counts are text boxes with the digits keyboard, not number
-boxes, which take no such digit."""
+"""A monitor with an Arabic or Kurdish keyboard on a 360-px phone types the
+visit's counts in Arabic-Indic digits (and Persian ones, as Kurdish
+keyboards give) and submits: the counts are text boxes with the digits
+keyboard, not number boxes, which take no such digit. A manager types a
+contribution's amount the same way, with its decimal separator."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
 
 from beneficiaries.models import AssistanceRecord, MonitoringVisit
+from programmes.models import Contribution
 from tests.beneficiaries.test_services import build_world
 from tests.factories import PASSWORD
 
@@ -18,10 +22,15 @@ def world(transactional_db):
     return build_world()
 
 
-def test_counts_typed_in_arabic_indic_digits_are_saved(phone_page, world):
-    phone_page.context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ar", "url": phone_page.base_url}]
+def _in(tab, language: str) -> None:
+    tab.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": tab.base_url}]
     )
+
+
+@pytest.mark.parametrize("language", ["ar", "ckb"])
+def test_counts_typed_in_arabic_indic_digits_are_saved(phone_page, world, language):
+    _in(phone_page, language)
     phone_page.login("alice", PASSWORD)
     phone_page.goto("/visits/new/")
     page = phone_page.page
@@ -48,4 +57,25 @@ def test_counts_typed_in_arabic_indic_digits_are_saved(phone_page, world):
         30,
         5,
     )
+    assert phone_page.errors == []
+
+
+def test_an_amount_typed_in_arabic_indic_digits_is_saved(phone_page, world):
+    _in(phone_page, "ar")
+    phone_page.login("maria", PASSWORD)
+    phone_page.goto("/dashboards/programme/CRP/contributions/new/")
+    page = phone_page.page
+    amount = page.locator("input[name=amount]")
+    assert (amount.get_attribute("type"), amount.get_attribute("inputmode")) == ("text", "decimal")
+    page.select_option("select[name=donor]", str(world["project"].donor.pk))
+    page.fill("input[name=currency]", "USD")
+    days = {"date": "2018-05-31", "period_start": "2018-05-01", "period_end": "2018-12-31"}
+    for name, day in days.items():
+        page.fill(f"input[name={name}]", day)
+    amount.press_sequentially("١٬٢٥٠٫٥")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    assert "/new/" not in page.url, page.inner_text("form")
+    contribution = Contribution.objects.get()
+    assert (contribution.amount, contribution.amount_usd) == (Decimal("1250.5"), Decimal("1250.5"))
     assert phone_page.errors == []

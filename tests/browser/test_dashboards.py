@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 
 from beneficiaries.models import (
     Answer,
@@ -457,3 +458,35 @@ def test_a_donor_governorate_page_shows_feedback_but_no_field_detail(tab):
     assert "Amal" not in text and "spare part" not in text and "Municipality" not in text
     assert "46%" in text
     browser_page.screenshot("dashboard-governorate-donor")
+
+
+ARABIC_SCRIPT = "/[\\u0600-\\u06ff]/"
+
+
+@pytest.mark.parametrize("language", ["ar", "ckb"])
+@pytest.mark.parametrize(
+    "user, path, charts",
+    [
+        ("karim", "/dashboards/programme/CRP/?as_of=2018-06-30", ["chart-series", "chart-sex"]),
+        ("usa-donor", "/dashboards/?as_of=2018-06-30", ["chart-series", "chart-sex"]),
+    ],
+)
+def test_a_manager_and_a_donor_read_their_dashboards_in_arabic_and_kurdish_on_a_phone(
+    tab, user, path, charts, language
+):
+    """Right to left, the map and the charts drawn with their words in the
+    language, nothing wider than the phone, no JavaScript error."""
+    phone_page = tab(user, PHONE)
+    phone_page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": phone_page.base_url}]
+    )
+    phone_page.goto(path)
+    wait_for_charts(phone_page, *charts)
+    assert_drawn(phone_page, *charts)
+    page = phone_page.page
+    assert page.get_attribute("html", "dir") == "rtl"
+    for chart in charts:
+        words = page.eval_on_selector_all(f"#{chart} text", "els => els.map(e => e.textContent)")
+        assert page.evaluate(f"w => w.some(t => {ARABIC_SCRIPT}.test(t))", words), (chart, words)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone_page.screenshot(f"dashboard-{user}-{language}-phone")

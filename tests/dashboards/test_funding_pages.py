@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -190,3 +191,12 @@ def test_an_administrator_writes_every_programmes_contributions(client, world): 
     response = admin.post(url("contribution_new", "RRP"), given(world, currency="USD"))
     assert response.status_code == 302
     assert Contribution.objects.filter(programme=world["rrp"], reference="EU-1").exists()
+
+
+def test_the_project_and_contribution_forms_name_every_field_in_arabic(client, world):  # noqa: F811
+    maria = signed_in(client, world["maria"])
+    maria.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    project = maria.get(url("project_new", "CRP")).content.decode()
+    assert "القطاع" in project and ">Sector" not in project
+    contribution = maria.get(url("contribution_new", "CRP")).content.decode()
+    assert "جهة مانحة" in contribution and ">Donor" not in contribution

@@ -201,3 +201,16 @@ def test_the_targets_page_shows_fifty_a_page(client, world):
     assert first.count("<tr data-target=") == 50 and "Page 1 of 2" in first
     second = client.get(_page(), {"as_of": "2018-06-30", "page": 2}).content.decode()
     assert second.count("<tr data-target=") == 10 and "Page 2 of 2" in second
+
+
+def test_a_target_typed_or_imported_in_arabic_indic_digits(client, world):
+    client.force_login(world["manager"])
+    page = client.get(_page()).content.decode()
+    assert 'type="text" name="value" inputmode="decimal"' in page  # a number box takes no ٠-٩
+    form = {"definition": "people-reached", "period": "2018", "value": "١٬٢٠٠٫٥"}
+    assert client.post(_page(), form).status_code == 302
+    assert Target.objects.get().value == Decimal("1200.5")
+    rows = "indicator,programme,project,period,place,target\npeople-reached,CRP,,2018-Q1,,٣٬٥٠٠\n"
+    upload = SimpleUploadedFile("targets.csv", rows.encode(), content_type="text/csv")
+    client.post(reverse("dashboards:targets_import", args=["CRP"]), {"file": upload})
+    assert sorted(Target.objects.values_list("value", flat=True)) == [1200.5, 3500]

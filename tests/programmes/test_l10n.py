@@ -1,16 +1,21 @@
 """Numbers and dates as people in Iraq write and read them (programmes.l10n)."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+from django import forms
 from django.utils import translation
 
 from programmes.l10n import (
     LocalDateField,
+    LocalDecimalField,
+    LocalIntegerField,
     digits_activate,
     digits_reset,
     fold,
     number_text,
+    number_typed,
     parse_day,
     western_digits,
 )
@@ -84,3 +89,37 @@ def test_arabic_indic_digits_when_the_user_chose_them():
         assert number_text(1234) == "1,234"
     finally:
         digits_reset(token)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("١٢٫٥", "12.5"),
+        ("١٬٢٠٠٫٧٥", "1200.75"),
+        ("۱۲۵۰", "1250"),
+        ("1,250,000", "1250000"),
+        (" ٣٠٠٬٠٠٠ ", "300000"),
+        ("12,5", "12,5"),  # not thousands: left for the field to refuse, never 125
+        ("1,2,3", "1,2,3"),
+    ],
+)
+def test_numbers_are_read_as_people_type_them(text, number):
+    assert number_typed(text) == number
+
+
+class Amounts(forms.Form):
+    amount = LocalDecimalField(max_digits=14, decimal_places=2, min_value=0)
+    count = LocalIntegerField(min_value=0)
+
+
+def test_number_fields_read_arabic_digits_and_separators_in_text_boxes():
+    form = Amounts({"amount": "١٬٢٥٠٫٥", "count": "۱٬۲۰۰"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data == {"amount": Decimal("1250.5"), "count": 1200}
+    # A number box (type=number) refuses ٠-٩ in the browser: text boxes with the
+    # digits keyboard, with and without the decimal separator.
+    for name, keyboard in (("amount", "decimal"), ("count", "numeric")):
+        attrs = form[name].field.widget.get_context(name, "", {})["widget"]["attrs"]
+        assert (form[name].field.widget.input_type, attrs["inputmode"]) == ("text", keyboard)
+    refused = Amounts({"amount": "١٢,٥", "count": "٣"})
+    assert not refused.is_valid() and "amount" in refused.errors

@@ -68,6 +68,16 @@ def test_a_user_who_never_chose_keeps_the_browser_language(client, monitor):
     assert '<html lang="ar" dir="rtl">' in home.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "word"), [("en", "Menu"), ("ar", "القائمة"), ("ckb", "مێنوو")]
+)
+def test_the_phone_menu_button_says_menu_in_each_language(client, monitor, language, word):
+    client.force_login(monitor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get("/").content.decode()
+    assert f'aria-controls="site-menu">{word}</button>' in html
+
+
 def test_numbers_on_pages_follow_the_chosen_digits(client, monitor):
     client.force_login(monitor)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"

@@ -60,3 +60,22 @@ def test_the_programme_page_names_things_in_arabic_or_else_in_english(
     charts = json.dumps(page_json(english), ensure_ascii=False)
     assert LIVELIHOODS_AR not in charts and "Livelihoods" in charts
     assert "How satisfaction?" in charts and "Very satisfied" in charts
+
+
+def test_the_maps_name_governorates_and_districts_in_arabic_in_arabic_and_kurdish(
+    client, portfolio
+):
+    login(client, user_with_role("admin"))
+    for language in ("ar", "ckb"):
+        page = page_json(client.get("/dashboards/", AS_OF_Q2, HTTP_ACCEPT_LANGUAGE=language))
+        names = {a["pcode"]: a["name"] for a in page["areas"]}
+        assert names["IQG13"] == "كركوك" and names["IQG15"] == "نينوى", language
+        response = client.get(
+            "/dashboards/governorate/IQG15/", AS_OF_Q2, HTTP_ACCEPT_LANGUAGE=language
+        )
+        districts = {
+            d["pcode"]: d["name"] for d in response.context["data"]["districts"]["districts"]
+        }
+        assert districts["IQG15Q05"] == "الموصل", language
+    english = page_json(client.get("/dashboards/", AS_OF_Q2, HTTP_ACCEPT_LANGUAGE="en"))
+    assert {a["pcode"]: a["name"] for a in english["areas"]}["IQG13"] == "Kirkuk"
