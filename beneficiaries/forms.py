@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import services
 from beneficiaries.access import visit_projects
+from beneficiaries.forms_crossings import pair_fields, pair_grids, pair_initial
 from beneficiaries.forms_reach import reach_choices
 from beneficiaries.models import (
     FINDINGS_MAX_LENGTH,
@@ -34,7 +35,7 @@ from beneficiaries.models import (
     Sex,
     recipient_field,
 )
-from beneficiaries.models_splits import splits_resolve
+from beneficiaries.models_splits import PAIR_COLUMNS, crossings_from_columns, splits_resolve
 from programmes.l10n import CountInput, LocalDateField, LocalIntegerField
 from programmes.models_coverage import project_where
 from programmes.places import place_resolve
@@ -168,7 +169,8 @@ class AssistanceLineForm(forms.Form):
     not recorded), laid out by ``splits()``; and, where known, crossed by sex
     × age group × population group, 32 optional counts (blank is 0) laid out
     by ``breakdown()`` as one small grid per population group, whose sums a
-    dimension left blank takes."""
+    dimension left blank takes; or crossed by two of them without the third,
+    32 optional counts (blank is not recorded) laid out by ``pairs()``."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     activity_type = forms.ModelChoiceField(
@@ -228,13 +230,16 @@ class AssistanceLineForm(forms.Form):
                 placeholder="0",
                 **{"class": "cell", "aria-label": str(_label(AssistanceRecord, column))},
             )
+        self.fields.update(pair_fields())
 
     def recipients(self) -> dict[str, int | None]:
-        """Cells (blank: 0) and split columns (blank: None, not recorded)."""
+        """Cells (blank: 0), split columns (blank: None, not recorded) and
+        the two-way ``crossings`` (a blank cell is not recorded)."""
         data = getattr(self, "cleaned_data", {})
         return {
             **{column: data.get(column) for column in SPLIT_FIELDS},
             **{column: data.get(column) or 0 for column in RECIPIENT_FIELDS},
+            "crossings": crossings_from_columns(data),
         }
 
     def clean(self):
@@ -257,6 +262,8 @@ class AssistanceLineForm(forms.Form):
         for field, message in errors.items():
             if field in self.fields and field not in self.errors:
                 self.add_error(field, message)
+            elif field == "crossings":  # the two-way grids as a whole
+                self.add_error(None, message)
         return data
 
     def splits(self) -> list[dict]:
@@ -291,6 +298,10 @@ class AssistanceLineForm(forms.Form):
             for group in PopulationGroup
         ]
 
+    def pairs(self) -> list[dict]:
+        """The two-way crossing fields, one grid per pair (``pair_grids``)."""
+        return pair_grids(self)
+
     def cell_errors(self) -> list[tuple[str, list[str]]]:
         """The errors of recipient cells, as (cell label, messages)."""
         if not self.is_bound:
@@ -304,7 +315,7 @@ class AssistanceLineForm(forms.Form):
     def breakdown_open(self) -> bool:
         """Whether the grids are shown unfolded: when a cell holds a count, or
         something about the recipients is wrong."""
-        filled = [*SPLIT_FIELDS, *RECIPIENT_FIELDS]
+        filled = [*SPLIT_FIELDS, *RECIPIENT_FIELDS, *PAIR_COLUMNS]
         if self.is_bound and ("people" in self.errors or set(self.errors) & set(filled)):
             return True
         return any(self[column].value() not in (None, "", 0, "0") for column in filled)
@@ -354,6 +365,7 @@ def line_initial(
             "household_size": record.household_size,
             "reach": (keys or {}).get(record.reach_id, ""),
             **{column: getattr(record, column) or None for column in RECIPIENT_FIELDS},
+            **pair_initial(record),
             **_splits_initial(record),
         }
         for record in records
@@ -363,7 +375,12 @@ def line_initial(
 def _splits_initial(record: AssistanceRecord) -> dict:
     """A record's split columns for the form, blank where a dimension is just
     its cells' sums (so that changing a cell changes them too)."""
-    derived = splits_resolve({column: getattr(record, column) for column in RECIPIENT_FIELDS})
+    derived = splits_resolve(
+        {
+            **{column: getattr(record, column) for column in RECIPIENT_FIELDS},
+            "crossings": record.crossings,
+        }
+    )
     initial = {}
     for columns in SPLITS.values():
         own = [getattr(record, column) for column in columns.values()]

@@ -337,7 +337,10 @@ class AssistanceRecord(RecipientBreakdown, PlacedRecord):
     def clean(self) -> None:
         super().clean()
         errors = splits_errors(
-            {column: getattr(self, column) for column in [*SPLIT_FIELDS, *RECIPIENT_FIELDS]},
+            {
+                **{column: getattr(self, column) for column in [*SPLIT_FIELDS, *RECIPIENT_FIELDS]},
+                "crossings": self.crossings,
+            },
             self.people,
         )
         if (

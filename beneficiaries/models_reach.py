@@ -76,7 +76,10 @@ class SharedReach(RecipientBreakdown):
     def clean(self) -> None:
         super().clean()
         errors = splits_errors(
-            {column: getattr(self, column) for column in [*SPLIT_FIELDS, *RECIPIENT_FIELDS]},
+            {
+                **{column: getattr(self, column) for column in [*SPLIT_FIELDS, *RECIPIENT_FIELDS]},
+                "crossings": self.crossings,
+            },
             self.people,
         )
         errors.update(reach_errors(self.households, self.people, self.household_size))

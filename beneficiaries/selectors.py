@@ -14,7 +14,21 @@ from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -38,6 +52,7 @@ from beneficiaries.models import (
     Question,
     Referral,
     ReviewStatus,
+    SharedReach,
     Survey,
     VisitLocation,
 )
@@ -193,8 +208,9 @@ def visit_feedback(visit: MonitoringVisit) -> list[FeedbackResponse]:
 def visit_contents(visit: MonitoringVisit) -> dict[str, list]:
     """The visit's assistance lines (with their activity types, and ``cells``:
     the splits as recorded, each dimension's "not recorded", then the
-    non-zero crossing counts, as (label, count)), referrals, feedback
-    responses (``visit_feedback``) and photos. Five queries."""
+    non-zero crossing counts, as (label, count); ``pairs``: the two-way
+    crossings, each with what it leaves not recorded, ``split_detail``),
+    referrals, feedback responses (``visit_feedback``) and photos. Five queries."""
     lines = list(visit.assistance.select_related("activity_type", "reach").order_by("id"))
     for line in lines:
         line.cells = _split_counts(line) + [
@@ -202,6 +218,7 @@ def visit_contents(visit: MonitoringVisit) -> dict[str, list]:
             for column in RECIPIENT_FIELDS
             if getattr(line, column)
         ]
+        line.pairs = [part for part in line.split_detail() if part["kind"] == "pair"]
     return {
         "lines": lines,
         "referrals": list(visit.referrals.order_by("id")),
@@ -431,21 +448,25 @@ def imports_to_review(user, *, limit: int = 20) -> list[dict]:
     """The monitors' imports with records waiting for ``user``'s review (a
     manager: in their scope), oldest first: ``id``, ``records``, ``people``,
     ``first`` and ``last`` delivery days, ``filename`` and ``owner`` (the
-    user who imported it, or None). Three queries."""
+    user who imported it, or None). ``people`` counts each shared reach once
+    (its lines record none). Three queries."""
     from beneficiaries.models import ImportBatch
 
     if user_role(user) not in (Role.MANAGER, Role.ADMIN):
         return []
+    waiting = AssistanceRecord.objects.filter(
+        import_batch__isnull=False,
+        status=ReviewStatus.SUBMITTED,
+        project__in=projects_for_user(user),
+    )
+    reaches = SharedReach.objects.filter(
+        pk__in=waiting.filter(import_batch=OuterRef(OuterRef("import_batch"))).values("reach_id")
+    )
     rows = list(
-        AssistanceRecord.objects.filter(
-            import_batch__isnull=False,
-            status=ReviewStatus.SUBMITTED,
-            project__in=projects_for_user(user),
-        )
-        .values("import_batch")
+        waiting.values("import_batch")
         .annotate(
             records=Count("pk"),
-            people=Sum("people"),
+            people=Sum("people") + Coalesce(_people_of(reaches), 0),
             first=Min("delivered_on"),
             last=Max("delivered_on"),
             created=Min("created_at"),
@@ -469,10 +490,19 @@ def imports_to_review(user, *, limit: int = 20) -> list[dict]:
     ]
 
 
+def _people_of(reaches: QuerySet[SharedReach]) -> Subquery:
+    """The people of ``reaches`` summed, as a subquery of one value (NULL for none)."""
+    total = Func(F("people"), function="SUM", output_field=IntegerField())
+    return Subquery(reaches.order_by().annotate(total=total).values("total"))
+
+
 def import_review_summary(user, batch_id) -> dict:
     """What ``user`` approves of import ``batch_id``: the records waiting in
     their scope by project and activity type (``rows``: records, units,
-    households, people, first and last day), and the totals. Two queries."""
+    households, people, first and last day), and the totals. A shared reach
+    (its lines record no households or people of their own) counts once in
+    each row holding one of its lines and once in the total, as the
+    indicator engine counts it. Two queries."""
     records = import_records_to_review(user, batch_id)
     rows = list(
         records.values(
@@ -490,8 +520,33 @@ def import_review_summary(user, batch_id) -> dict:
         )
         .order_by("project__code", "activity_type_name")
     )
-    totals = records.aggregate(records=Count("pk"), people=Sum("people"))
-    return {"rows": rows, "records": totals["records"], "people": totals["people"] or 0}
+    # Each shared reach of the lines, once per row (project and activity type).
+    reaches = (
+        records.filter(reach__isnull=False)
+        .order_by()
+        .values(
+            "project__code",
+            "reach_id",
+            "reach__households",
+            "reach__people",
+            activity_type_name=localised("activity_type__name"),
+        )
+        .distinct()
+    )
+    by_row: dict[tuple, dict[int, dict]] = {}
+    for reach in reaches:
+        key = (reach["project__code"], reach["activity_type_name"])
+        by_row.setdefault(key, {})[reach["reach_id"]] = reach
+    # The lines' own people, then each reach once (a reach with lines of two
+    # activity types is in both rows, and once in the total).
+    people = sum((row["people"] or 0 for row in rows), 0)
+    once = {pk: r for found in by_row.values() for pk, r in found.items()}
+    people += sum(r["reach__people"] for r in once.values())
+    for row in rows:
+        shared = by_row.get((row["project__code"], row["activity_type_name"]), {}).values()
+        row["households"] = (row["households"] or 0) + sum(r["reach__households"] for r in shared)
+        row["people"] = (row["people"] or 0) + sum(r["reach__people"] for r in shared)
+    return {"rows": rows, "records": sum(row["records"] for row in rows), "people": people}
 
 
 # --- Offline visit form -------------------------------------------------------------

@@ -98,6 +98,12 @@ def template_xlsx() -> bytes:
         "Recipients crossed by sex, age group and population group, if recorded so; empty means 0."
     )
     notes.append(["f_0_5_idp … m_60plus_refugee", _("no"), breakdown])
+    pairs = _(
+        "Recipients crossed by two of sex, age group and population group without the third, "
+        "if recorded so (f_18_59: women 18–59; f_idp: women IDPs; 18_59_idp: IDPs 18–59); "
+        "empty means not recorded, and what they leave of the people is shown as not recorded."
+    )
+    notes.append(["f_0_5 … m_60plus, f_idp … m_refugee, 0_5_idp … 60plus_refugee", _("no"), pairs])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

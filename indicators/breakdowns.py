@@ -12,12 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import JSONObject
 
 from beneficiaries.models import Answer, Question, ReviewStatus
 from beneficiaries.survey_results import SurveyResultCount
 from programmes.models import Project
+from programmes.models_coverage import ProjectPlace
 from programmes.names import localised
 
 STATUSES = [
@@ -27,15 +29,19 @@ STATUSES = [
 
 @dataclass(frozen=True)
 class ProjectBreakdown:
-    """Projects counted by (governorate, sector, status), with their budgets.
-    ``rows``: dicts of governorate_id, sector, status, count and budget."""
+    """Projects counted by (the governorates they cover, sector, status),
+    with their budgets. ``rows``: dicts of ``places`` (the ids of the
+    governorates the row's projects cover, each once: a one-place project's
+    own, a multi-place project's coverage; none for a national project),
+    sector, status, count and budget. A project counts once in all
+    governorates and once in each it covers (as the projects source counts it)."""
 
     rows: list[dict]
 
     def _rows(self, governorate_id: int | None) -> list[dict]:
         if governorate_id is None:
             return self.rows
-        return [r for r in self.rows if r["governorate_id"] == governorate_id]
+        return [r for r in self.rows if governorate_id in r["places"]]
 
     def by_sector_status(self, governorate_id: int | None = None) -> list[dict]:
         """``[{"sector": name, "completed": n, "ongoing": n, "preparation": n}]``
@@ -48,12 +54,12 @@ class ProjectBreakdown:
         return [{"sector": name, **sectors[name]} for name in sorted(sectors)]
 
     def budget_by_governorate(self) -> dict[int, Decimal]:
-        """The sum of the budgets by governorate id (governorates with projects only)."""
+        """The sum of the budgets by governorate id (governorates with projects
+        only): a project covering several, its whole budget in each."""
         sums: dict[int, Decimal] = {}
         for row in self.rows:
-            sums[row["governorate_id"]] = (
-                sums.get(row["governorate_id"], Decimal(0)) + row["budget"]
-            )
+            for place in row["places"]:
+                sums[place] = sums.get(place, Decimal(0)) + row["budget"]
         return sums
 
     def total(self, governorate_id: int | None = None) -> tuple[int, Decimal]:
@@ -63,18 +69,27 @@ class ProjectBreakdown:
 
 
 def project_breakdown(projects: QuerySet[Project]) -> ProjectBreakdown:
-    """``projects`` counted by governorate, sector and status, with the sum
-    of their budgets. One GROUP BY query; at most governorates × sectors ×
-    statuses rows."""
+    """``projects`` counted by the governorates they cover, sector and status,
+    with the sum of their budgets. One GROUP BY query; a row per set of
+    governorates covered (one for each one-place project's governorate, a few
+    for the multi-place ones), sector and status."""
+    covered = ArraySubquery(
+        ProjectPlace.objects.filter(project=OuterRef("pk"))
+        .order_by("governorate_id")
+        .values("governorate_id")
+        .distinct()
+    )
     rows = (
         projects.order_by()
-        .values("governorate_id", "status", sector_name=localised("sector__name"))
+        .annotate(covered=covered)
+        .values("governorate_id", "covered", "status", sector_name=localised("sector__name"))
         .annotate(count=Count("pk"), budget=Sum("budget_usd"))
     )
     return ProjectBreakdown(
         rows=[
             {
-                "governorate_id": r["governorate_id"],
+                "places": frozenset(r["covered"] or ())
+                | ({r["governorate_id"]} if r["governorate_id"] else frozenset()),
                 "sector": r["sector_name"],
                 "status": r["status"],
                 "count": r["count"],

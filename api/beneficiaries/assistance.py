@@ -3,7 +3,10 @@ split as recorded: by sex, by age group, by population group (the ten split
 columns ``sex_f`` ... ``pop_refugee``, null: not recorded; each dimension adds
 up to at most ``people``, the rest is ``*_not_recorded``), crossed where known
 (the 32 ``recipient_field`` columns, e.g. ``f_18_59_idp``, whose sums a
-dimension not given takes), and the activity types they are of.
+dimension not given takes), crossed by two dimensions without the third
+(``crossings``, e.g. ``{"sex_age": {"f_18_59": 40}}``: a dimension not given
+takes its sums too, and what it leaves of the people is not recorded), and
+the activity types they are of.
 
 A record is written as a line of a monitoring visit, through
 ``services.assistance_line_save`` and ``assistance_line_delete``: only the
@@ -55,7 +58,7 @@ class SharedReachSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SharedReach
-        fields = ["id", "households", "people", "household_size", *SPLIT_FIELDS]
+        fields = ["id", "households", "people", "household_size", *SPLIT_FIELDS, "crossings"]
         read_only_fields = fields
 
 
@@ -109,6 +112,7 @@ class AssistanceRecordSerializer(NumbersTyped, serializers.ModelSerializer):
             "age_not_recorded",
             "pop_not_recorded",
             *RECIPIENT_FIELDS,
+            "crossings",
             "created_at",
             "updated_at",
         ]
@@ -195,8 +199,10 @@ class AssistanceRecordSerializer(NumbersTyped, serializers.ModelSerializer):
         """Cells and split columns for the service: a dimension with a split
         column given keeps its other columns as they were (a new record: not
         recorded); one with none given keeps the record's, unless cells were
-        given, whose sums it then takes (``splits_resolve``)."""
-        cells_given = any(column in data for column in RECIPIENT_FIELDS)
+        given, whose sums it then takes (``splits_resolve``). The two-way
+        ``crossings`` given replace the record's (null: none recorded), as
+        cells do."""
+        cells_given = any(column in data for column in RECIPIENT_FIELDS) or "crossings" in data
         values = {
             column: data[column] if column in data else getattr(record, column, 0) or 0
             for column in RECIPIENT_FIELDS
@@ -207,6 +213,7 @@ class AssistanceRecordSerializer(NumbersTyped, serializers.ModelSerializer):
                     values[column] = (
                         data[column] if column in data else getattr(record, column, None)
                     )
+        values["crossings"] = data.get("crossings", getattr(record, "crossings", None))
         return values
 
     def create(self, validated_data):

@@ -85,12 +85,14 @@ class VisitLineSerializer(serializers.Serializer):
 
 def _with_splits(fields: dict) -> dict:
     """``fields`` with the splits as recorded (``sex_f`` ... ``pop_refugee``):
-    each optional, null or absent for not recorded; and the crossing cells
-    (``f_18_59_idp`` ...): each optional, absent for 0."""
+    each optional, null or absent for not recorded; the crossing cells
+    (``f_18_59_idp`` ...): each optional, absent for 0; and the two-way
+    ``crossings`` (``{"sex_age": {"f_18_59": 40}}``), absent or null for none."""
     for column in SPLIT_FIELDS:
         fields[column] = LocalIntegerField(min_value=0, required=False, allow_null=True)
     for column in RECIPIENT_FIELDS:
         fields[column] = LocalIntegerField(min_value=0, required=False, default=0)
+    fields["crossings"] = serializers.JSONField(required=False, allow_null=True)
     return fields
 
 
@@ -99,6 +101,7 @@ def _line_recipients(line: dict) -> dict:
     return {
         **{column: line.get(column, 0) for column in RECIPIENT_FIELDS},
         **{column: line.get(column) for column in SPLIT_FIELDS},
+        "crossings": line.get("crossings"),
     }
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import RECIPIENT_FIELDS, SPLIT_FIELDS
+from beneficiaries.models_splits import PAIR_COLUMNS
 from programmes.l10n import parse_day
 
 MAX_COUNT = 2_147_483_647  # a PostgreSQL integer
@@ -34,6 +35,7 @@ COLUMNS = [
     "shared_reach",
     *SPLIT_FIELDS,
     *RECIPIENT_FIELDS,
+    *PAIR_COLUMNS,
 ]
 # Other headings data collection tools use for the same column.
 HEADER_ALIASES = {

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from beneficiaries.imports.parse import COUNT_COLUMNS
 
 # What the rows of one shared reach must give alike.
-_REACH_COLUMNS = [column for column in COUNT_COLUMNS if column != "units"] + ["household_size"]
+_REACH_COLUMNS = [column for column in COUNT_COLUMNS if column != "units"]
+_REACH_COLUMNS += ["household_size", "crossings"]
 
 
 @dataclass

@@ -13,6 +13,7 @@ from modeltranslation.utils import get_translation_fields
 
 from beneficiaries.imports.parse import COUNT_COLUMNS, cell_text, parse_count, parse_date
 from beneficiaries.models import RECIPIENT_FIELDS, SPLIT_FIELDS, ActivityType
+from beneficiaries.models_splits import PAIR_COLUMNS, crossings_from_columns
 from beneficiaries.services import assistance_line_errors, place_errors
 from programmes.access import projects_for_user, user_role
 from programmes.models import UserProfile
@@ -160,14 +161,17 @@ def check_row(row: dict, rules: Rules) -> tuple[dict, list[tuple[str, str]]]:
             start = project.start_date.isoformat()
             fail("delivered_on", message, str(day), code=project.code, start=start, end=end)
     counts: dict[str, int | None] = {}
-    for column in [*COUNT_COLUMNS, "household_size"]:
+    for column in [*COUNT_COLUMNS, *PAIR_COLUMNS, "household_size"]:
         try:
             counts[column] = None if column in formulas else parse_count(row.get(column))
         except ValueError as exc:
             errors.append((column, str(exc)))
     if counts.get("people", 0) is None:
         fail("people", "")
-    if not any(column in COUNT_COLUMNS or column == "household_size" for column, _m in errors):
+    # Two-way crossings as given (the pair columns, e.g. f_18_59: no group).
+    crossings = crossings_from_columns(counts)
+    counted = {*COUNT_COLUMNS, *PAIR_COLUMNS, "household_size"}
+    if not any(column in counted for column, _m in errors):
         errors.extend(
             assistance_line_errors(
                 project=None,
@@ -177,7 +181,8 @@ def check_row(row: dict, rules: Rules) -> tuple[dict, list[tuple[str, str]]]:
                 people=counts["people"],
                 household_size=counts["household_size"],
                 recipients={
-                    column: counts[column] for column in [*SPLIT_FIELDS, *RECIPIENT_FIELDS]
+                    **{column: counts[column] for column in [*SPLIT_FIELDS, *RECIPIENT_FIELDS]},
+                    "crossings": crossings,
                 },
             ).items()
         )
@@ -193,6 +198,7 @@ def check_row(row: dict, rules: Rules) -> tuple[dict, list[tuple[str, str]]]:
         # A split column left empty is not recorded (not 0).
         **{column: counts.get(column) for column in SPLIT_FIELDS},
         "household_size": counts.get("household_size"),
+        "crossings": crossings,
         "reach": cell_text(row.get("shared_reach")),
     }
     return values, errors

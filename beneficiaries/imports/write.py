@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -96,6 +97,8 @@ class RecordWriter:
             **splits_resolve(values),
             "reach_id": None,
         }
+        # A JSON text in COPY's CSV (None: NULL, no crossing recorded).
+        row["crossings"] = json.dumps(row["crossings"]) if row["crossings"] else None
         if values.get("reach"):
             # A line of a shared reach: the reach, written once, holds its counts.
             row.update(
@@ -103,6 +106,7 @@ class RecordWriter:
                 people=0,
                 household_size=None,
                 **splits_resolve({}),
+                crossings=None,
                 reach_id=self._reach_id(values),
             )
         # None is written as an empty unquoted field: NULL for COPY's CSV format.

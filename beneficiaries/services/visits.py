@@ -293,7 +293,10 @@ def visit_submit(*, visit: MonitoringVisit, user) -> MonitoringVisit:
             people=record.people,
             household_size=record.household_size,
             recipients={
-                column: getattr(record, column) for column in [*SPLIT_FIELDS, *RECIPIENT_FIELDS]
+                **{
+                    column: getattr(record, column) for column in [*SPLIT_FIELDS, *RECIPIENT_FIELDS]
+                },
+                "crossings": record.crossings,
             },
         )
         if line:

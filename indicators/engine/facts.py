@@ -169,8 +169,10 @@ class DefinitionSQL:
         """A contribution with no programme (to a portfolio, or unearmarked)
         counts in the "all programmes" cells only: its NULL programme is not a
         programme cell of its own (it would stand beside the "all" cell).
-        Likewise a fact with no governorate (a national or multi-place
-        project counted as a project) counts in the "all governorates" cells only."""
+        Likewise a fact with no governorate (a national project, or the row
+        of no place a project has beside those of the places it covers,
+        ``indicators/sources/projects.py``) counts in the "all governorates"
+        cells only."""
         if self.d.source == IndicatorDefinition.Source.CONTRIBUTIONS:
             return " HAVING GROUPING(pr) = 1 OR pr IS NOT NULL"
         if registry.get(self.d.source).by_project:
@@ -183,7 +185,14 @@ class DefinitionSQL:
 
     @property
     def aggregate(self) -> str:
-        return "COUNT(DISTINCT f.project_id)" if self.d.measure == Measure.PROJECTS else "SUM(f.v)"
+        if self.d.measure == Measure.PROJECTS:
+            return "COUNT(DISTINCT f.project_id)"
+        if registry.get(self.d.source).once_per_project:
+            # A fact per place covered and one of no place: the latter alone
+            # in the cuts of all governorates, so that a project covering
+            # two governorates counts once in the mission.
+            return "(CASE WHEN GROUPING(f.g) = 0 THEN SUM(f.v) ELSE SUM(f.v) FILTER (WHERE f.g IS NULL) END)"
+        return "SUM(f.v)"
 
 
 def build_cubes(

@@ -23,7 +23,11 @@ from indicators.cells import CELL_DIMENSIONS
 from indicators.models import SPLIT_COLUMNS, IndicatorDefinition, IndicatorValue
 from indicators.periods import quarter_end
 from indicators.selectors.districts import governorate_districts
-from indicators.selectors.field import feedback_panel, governorate_field_data
+from indicators.selectors.field import (
+    feedback_panel,
+    governorate_field_data,
+    governorate_projects,
+)
 from indicators.selectors.together import instances_together
 from indicators.selectors.values import (
     default_as_of,
@@ -461,8 +465,9 @@ def mission_dashboard(*, user, query: DashboardQuery) -> dict:
 
 def governorate_dashboard(*, user, pcode: str, query: DashboardQuery) -> dict | None:
     """``mission_dashboard`` cut to the governorate ``pcode`` (None when there
-    is no such governorate), with the projects in it that ``user`` may see
-    (at most PROJECTS_LIMIT, with their status, from the project table) and
+    is no such governorate), with the projects working in it that ``user``
+    may see (``governorate_projects``: covering it, or national with a visit
+    or record there; at most PROJECTS_LIMIT, with their status) and
     whether there are more, and what ``governorate_field_data`` gives: for
     staff, the latest visits with their photos and the referrals still open;
     for everyone, the feedback distributions (a donor: with small counts
@@ -481,14 +486,19 @@ def governorate_dashboard(*, user, pcode: str, query: DashboardQuery) -> dict | 
     chosen, ignored = _resolve(query, choices)
     chosen["governorate"] = governorate
     data = _dashboard(user=user, query=query, choices=choices, chosen=chosen, slots=slots)
-    projects = _scoped_projects(user, chosen, governorate=True)
+    scoped = _scoped_projects(user, chosen, governorate=False)
+    projects = governorate_projects(user, scoped, governorate)
     found = list(
         projects.select_related("programme", "sector", "donor").order_by("status", "code")[
             : PROJECTS_LIMIT + 1
         ]
     )
     field = governorate_field_data(
-        user=user, projects=projects, until=data["as_of"], protect=data["protect"]
+        user=user,
+        projects=scoped,
+        governorate=governorate,
+        until=data["as_of"],
+        protect=data["protect"],
     )
     districts = governorate_districts(
         user=user,

@@ -11,7 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import IndicatorDefinition
@@ -69,45 +80,56 @@ def governorate_districts(
     """Every district of ``governorate`` (by P-code, with its names) and, as of
     ``as_of``: the people reached (``people_definition``'s figure, None
     without one) and the number and budgets of ``projects`` (the page's
-    projects in scope) started by then. ``unplaced`` counts those projects
-    that name no district. For a donor (``protect``), counts from 1 to 4 show
+    projects in scope) started by then, a project in each district it covers
+    (its own, or one of its coverage). ``unplaced`` counts those projects
+    that name no district of ``governorate`` (a whole governorate covered, a
+    national project). For a donor (``protect``), counts from 1 to 4 show
     as "<5", with the district that would give one away. One query; when a
-    project in scope names a district, at most two more and ``figures``'
-    (about a dozen, whatever the number of districts and records)."""
+    project in scope names a district or has no place of its own (national
+    or several places: its records each have theirs), at most two more and
+    ``figures``' (about a dozen, whatever the number of districts and records)."""
     started = Q(start_date__lte=as_of)
     projects = projects.order_by()
 
-    def per_district(total):
-        rows = projects.filter(district=OuterRef("pk")).values("district_id")
+    def per_district(function: str, value, output_field):
+        # A project has at most one coverage row per district: no row twice.
+        # An aggregate of the whole subquery (no GROUP BY: a project counts
+        # in a district by its own district or by its coverage's).
+        rows = projects.filter(Q(district=OuterRef("pk")) | Q(coverage__district=OuterRef("pk")))
+        total = Func(value, function=function, output_field=output_field)
         return Subquery(rows.annotate(total=total).values("total"))
 
     # The districts with their projects' counts and budgets, and the projects
     # that name no district (run once: it refers to no district), together.
-    unplaced_count = Subquery(
-        projects.filter(started, district=None)
-        .annotate(total=Func(F("pk"), function="COUNT"))
-        .values("total")
+    unplaced = (
+        projects.filter(started)
+        .exclude(district__governorate=governorate)
+        .exclude(coverage__district__governorate=governorate)
     )
+
+    def count(rows):
+        return Subquery(rows.annotate(total=Func(F("pk"), function="COUNT")).values("total"))
+
     districts = list(
         District.objects.filter(governorate=governorate)
         .defer("boundary")
         .annotate(
-            n=per_district(Count("pk", filter=started)),
-            usd=per_district(Sum("budget_usd", filter=started)),
-            any=per_district(Count("pk")),
-            unplaced=unplaced_count,
+            n=per_district("COUNT", Case(When(started, then=Value(1))), IntegerField()),
+            usd=per_district("SUM", Case(When(started, then=F("budget_usd"))), DecimalField()),
+            any=per_district("COUNT", F("pk"), IntegerField()),
+            unplaced=count(unplaced),
+            spread=count(projects.filter(governorate=None)),
         )
         .order_by("pcode")
     )
     by_district = {d.pk: {"n": d.n or 0, "usd": d.usd, "any": d.any} for d in districts if d.any}
-    if districts:
-        unplaced = districts[0].unplaced or 0
-    else:
-        unplaced = projects.filter(started, district=None).count()
+    spread = bool(districts and districts[0].spread)
+    unplaced = districts[0].unplaced or 0 if districts else unplaced.count()
 
-    # Records belong to projects: a district with no project in scope reached nobody.
+    # Records belong to projects: a district with no project in scope reached
+    # nobody, unless a project has no place of its own (its records have theirs).
     people: dict[int, Decimal] = {}
-    asked_districts = [d for d in districts if d.pk in by_district]
+    asked_districts = [d for d in districts if spread or d.pk in by_district]
     cut = None
     if people_definition and asked_districts:
         cut = _people_cut(user, governorate, chosen)

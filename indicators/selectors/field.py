@@ -2,10 +2,15 @@
 latest monitoring visits with their photos, the issues referred and still
 open, and the beneficiary feedback distributions.
 
-These read records, not the value table, but only those of the projects of
-one governorate in the user's scope, through indexed columns (a visit's
-project and date, a referral's visit, a response's project and date), and
-a bounded number of rows."""
+These read records, not the value table, but only those of one governorate
+in the user's scope, through indexed columns (a visit's date, a referral's
+visit, a response's project and date), and a bounded number of rows.
+
+A governorate's visits are those made there, by their own place: a
+national or multi-place project's visit to Mosul is Ninewa's, whatever else
+the project covers (as ``programmes.access.place_scope`` gives them to its
+managers and monitors). Its projects are those that cover it, and the
+national projects with a visit or record there (``governorate_projects``)."""
 
 from __future__ import annotations
 
@@ -14,17 +19,24 @@ import datetime as dt
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.files.storage import default_storage
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Window
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import JSONObject
 
 from beneficiaries.access import visits_for_user
-from beneficiaries.models import Photo, Referral, ReviewStatus
+from beneficiaries.models import (
+    AssistanceRecord,
+    MonitoringVisit,
+    Photo,
+    Referral,
+    ReviewStatus,
+)
 from indicators.breakdowns import feedback_distribution
 from indicators.chart_colours import answer_colours
 from indicators.periods import quarter_start
 from indicators.selectors.values import SMALL_COUNT, figure_shown, figures_shown
 from programmes.access import user_role
-from programmes.models import Project, UserProfile
+from programmes.models import Governorate, Project, UserProfile
+from programmes.models_coverage import ProjectPlace
 from programmes.names import localised
 
 VISITS_LIMIT = 8
@@ -40,23 +52,59 @@ def _visit_statuses(role) -> list[str]:
     return [ReviewStatus.APPROVED]
 
 
-def _visits(user, projects: QuerySet[Project], until: dt.date, since: dt.date | None = None):
+def governorate_projects(
+    user, projects: QuerySet[Project], governorate: Governorate
+) -> QuerySet[Project]:
+    """Those of ``projects`` that work in ``governorate``: its one-place
+    projects, those whose coverage holds it or one of its districts, and the
+    national projects with a visit or assistance record made there (of the
+    statuses the page lists ``user``: approved, and submitted for the
+    reviewers). A multi-place project's records and visits lie inside its
+    coverage (a database trigger holds them there), so a record names no
+    other governorate. No query."""
+    statuses = _visit_statuses(user_role(user))
+    covered = ProjectPlace.objects.filter(governorate=governorate).values("project_id")
+    worked = Exists(
+        AssistanceRecord.objects.filter(
+            project=OuterRef("pk"), governorate=governorate, status__in=statuses
+        )
+    ) | Exists(
+        MonitoringVisit.objects.filter(
+            project=OuterRef("pk"), governorate=governorate, status__in=statuses
+        )
+    )
+    return projects.filter(
+        Q(governorate=governorate) | Q(pk__in=covered) | (Q(national=True) & worked)
+    )
+
+
+def _visits(
+    user,
+    projects: QuerySet[Project],
+    until: dt.date,
+    since: dt.date | None = None,
+    governorate: Governorate | None = None,
+):
+    """The visits of ``projects`` the page lists ``user``, made in
+    ``governorate`` (by their own place) when one is given."""
     visits = visits_for_user(user).filter(
         project__in=projects.order_by().values("pk"),
         status__in=_visit_statuses(user_role(user)),
         visit_date__lte=until,
     )
+    if governorate is not None:
+        visits = visits.filter(governorate=governorate)
     return visits.filter(visit_date__gte=since) if since else visits
 
 
-def _open_referrals(user, projects: QuerySet[Project], until: dt.date) -> QuerySet:
+def _open_referrals(
+    user, projects: QuerySet[Project], until: dt.date, governorate: Governorate | None
+) -> QuerySet:
     """The open referrals of the visits of ``_visits`` (any date up to
     ``until``), longest open first, as JSON objects, at most REFERRALS_LIMIT + 1."""
+    visits = _visits(user, projects, until, governorate=governorate)
     return (
-        Referral.objects.filter(
-            closed_on__isnull=True,
-            visit__in=_visits(user, projects, until).order_by().values("pk"),
-        )
+        Referral.objects.filter(closed_on__isnull=True, visit__in=visits.order_by().values("pk"))
         .order_by("visit__visit_date", "pk")
         .values(
             item=JSONObject(
@@ -71,9 +119,15 @@ def _open_referrals(user, projects: QuerySet[Project], until: dt.date) -> QueryS
 
 
 def latest_visits(
-    *, user, projects: QuerySet[Project], since: dt.date, until: dt.date
+    *,
+    user,
+    projects: QuerySet[Project],
+    since: dt.date,
+    until: dt.date,
+    governorate: Governorate | None = None,
 ) -> tuple[list, int, list]:
-    """The visits ``user`` may see (``visits_for_user``) to ``projects`` from
+    """The visits ``user`` may see (``visits_for_user``) to ``projects`` made
+    in ``governorate`` (by their own place; None: anywhere) from
     ``since`` to ``until`` (on the governorate page: the as-of quarter),
     approved ones (and submitted ones for managers and administrators):
     the latest VISITS_LIMIT, newest first (``pk``, ``date``, ``status``,
@@ -101,9 +155,9 @@ def latest_visits(
         )
         .values("items")
     )
-    referrals = _open_referrals(user, projects, until)
+    referrals = _open_referrals(user, projects, until, governorate)
     rows = list(
-        _visits(user, projects, until, since)
+        _visits(user, projects, until, since, governorate)
         .annotate(
             photo_items=Subquery(photos),
             open_referrals=ArraySubquery(referrals),
@@ -218,12 +272,19 @@ def feedback_panel(*, projects: QuerySet[Project], until: dt.date, protect: bool
 
 
 def governorate_field_data(
-    *, user, projects: QuerySet[Project], until: dt.date, protect: bool
+    *,
+    user,
+    projects: QuerySet[Project],
+    governorate: Governorate,
+    until: dt.date,
+    protect: bool,
 ) -> dict:
-    """The field panels of a governorate page for ``projects`` (the
-    governorate's projects in ``user``'s scope under the page's filters) as
-    of ``until`` (a quarter end): ``feedback`` (``feedback_figures``) of the
-    four quarters to ``until``, for everyone; for staff also ``visits``
+    """The field panels of the page of ``governorate`` for ``projects`` (the
+    projects in ``user``'s scope under the page's filters, wherever they
+    work) as of ``until`` (a quarter end): ``feedback`` (``feedback_figures``)
+    of the four quarters to ``until`` for the projects whose one place is
+    ``governorate`` (a response has no place of its own), for everyone; for
+    staff also ``visits`` made in ``governorate``
     (``latest_visits``) of the quarter with ``visits_count``, ``photos``
     (those of the listed visits, at most PHOTOS_LIMIT, each with its visit's
     date, project and donor) and ``referrals`` (open ones, see
@@ -231,13 +292,19 @@ def governorate_field_data(
     (None): no personal or operational detail. The windows keep the rows
     read bounded whatever the length of the history. One query for a donor,
     two (three when the quarter has no visit) for staff."""
-    found = feedback_panel(projects=projects, until=until, protect=protect)
+    found = feedback_panel(
+        projects=projects.filter(governorate=governorate), until=until, protect=protect
+    )
     feedback = found["feedback"]
     windows = {"feedback_since": found["feedback_since"], "visits_since": quarter_start(until)}
     if protect or user_role(user) == UserProfile.Role.DONOR:
         return {"feedback": feedback, "visits": None, "photos": None, "referrals": None, **windows}
     visits, count, referrals = latest_visits(
-        user=user, projects=projects, since=windows["visits_since"], until=until
+        user=user,
+        projects=projects,
+        since=windows["visits_since"],
+        until=until,
+        governorate=governorate,
     )
     photos = [
         {

@@ -403,6 +403,10 @@ class _Reader:
             period = "COALESCE(SUM(r.v) FILTER (WHERE r.in_period), 0)"
         split_sums = ", ".join(f"COALESCE(SUM(r.{c}), 0)" for c in SPLIT_FIELDS)
         keys = "g, pr, d, dist, project_id, at"
+        # A source repeating a record once per place it covers: once per figure.
+        counted = "r"
+        if sources.get(self.d.source).once_per_project:
+            counted = "(SELECT DISTINCT ON (r.i, r.project_id) * FROM r) r"
         if not any(q.mlo <= q.mhi for q in whole_months):
             month_facts, month_params = self._day_facts([])  # no whole month asked
         elif self.d.source in facts.CUBED_SOURCES:
@@ -424,7 +428,7 @@ class _Reader:
             f"AND NOT (date_trunc('month', x.day)::date >= q.mlo "
             f"AND date_trunc('month', x.day)::date <= q.mhi "
             f"AND date_trunc('month', x.day)::date IS DISTINCT FROM q.split) AND {cut}) "
-            f"SELECT r.i, {cumulative}, {period}, {split_sums} FROM r GROUP BY r.i",
+            f"SELECT r.i, {cumulative}, {period}, {split_sums} FROM {counted} GROUP BY r.i",
             params + month_params + facts_params,
         )
         for index, cumulative, period, *splits in cursor.fetchall():

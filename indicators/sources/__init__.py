@@ -32,6 +32,10 @@ A new source (say referrals) needs:
    - optionally ``cube(cursor, ranges, within, within_params, splits=...)``:
      sums its approved records into a temporary table once per run, which its
      ``facts`` then read (for big tables);
+   - ``once_per_project``: its facts give each record (a project) once per
+     place it covers and once with no place; the engine counts the row of no
+     place in the cuts of all governorates, the exact figures each record
+     once per cut (``indicators/sources/projects.py``);
    - ``by_project`` (its records belong to a project, so to a governorate and
      district; False: figures for "all governorates" only), ``by_activity_type``,
      ``record_unit`` (what one record counts, for the snapshots' units);
@@ -87,6 +91,7 @@ class Source:
     cube: Callable[..., None] | None = None
     fact_parts: Callable[[Any], FactParts] | None = None
     by_project: bool = True
+    once_per_project: bool = False
     by_activity_type: bool = False
     record_unit: str = "records"
     model: type | None = None

@@ -45,6 +45,12 @@
       var count = function (value) { return value ? parseInt(western(value), 10) : 0; };
       var split = function (value) { return value ? parseInt(western(value), 10) : null; };
       var CELL = /^[fm]_(0_5|6_17|18_59|60plus)_(idp|returnee|host|refugee)$/;
+      // The two-way cells (women 18-59 with no group ...): empty is not recorded.
+      var PAIRS = {
+        sex_age: /^[fm]_(0_5|6_17|18_59|60plus)$/,
+        sex_pop: /^[fm]_(idp|returnee|host|refugee)$/,
+        age_pop: /^(0_5|6_17|18_59|60plus)_(idp|returnee|host|refugee)$/
+      };
       var lines = rows("lines").filter(function (r) { return r.get("activity_type"); }).map(function (r) {
         where.lines.push(r.row);
         return {
@@ -68,6 +74,13 @@
         Object.keys(f).forEach(function (name) {
           var column = name.slice(row.length);
           if (name.indexOf(row) === 0 && CELL.test(column) && f[name]) line[column] = count(f[name]);
+          if (name.indexOf(row) !== 0 || !f[name]) return;
+          Object.keys(PAIRS).forEach(function (pair) {
+            if (!PAIRS[pair].test(column)) return;
+            line.crossings = line.crossings || {};
+            line.crossings[pair] = line.crossings[pair] || {};
+            line.crossings[pair][column] = count(f[name]);
+          });
         });
         return line;
       });

@@ -103,3 +103,33 @@ def test_a_line_of_a_reach_keeps_its_day_and_records_no_households(world, api, a
     assert response.status_code == 400 and "change their day together" in str(response.json())
     response = client.patch(url, {"units": 30}, format="json")
     assert response.status_code == 200 and response.json()["shared_reach"]["households"] == 110
+
+
+def test_a_new_visits_reach_and_lines_carry_two_way_crossings(world, api, association):
+    crossings = {"sex_pop": {"f_idp": 30, "m_idp": 20}}
+    lines = [
+        {
+            "activity_type": world["bsp"].pk,
+            "units": 4,
+            "households": 4,
+            "people": 60,
+            "crossings": {"sex_age": {"f_18_59": 25}},
+        }
+    ]
+    reaches = [{"key": "jb", "households": 110, "people": 110, "crossings": crossings}]
+    shared = body(world, association)["lines"]
+    client = api(world["alice"])
+    response = client.post(
+        URL, body(world, association, lines=[*lines, *shared], reaches=reaches), format="json"
+    )
+    assert response.status_code == 201, response.content
+    [reach] = SharedReach.objects.all()
+    assert reach.crossings == crossings
+    assert (reach.sex_f, reach.pop_idp, reach.age_18_59) == (30, 50, None)
+    own = AssistanceRecord.objects.get(visit_id=response.json()["id"], reach=None)
+    assert (own.crossings, own.sex_f, own.age_18_59) == ({"sex_age": {"f_18_59": 25}}, 25, 25)
+    beyond = {"key": "jb", "households": 110, "people": 110}
+    beyond["crossings"] = {"sex_pop": {"f_idp": 100, "m_idp": 20}}
+    refused = client.post(URL, body(world, association, reaches=[beyond]), format="json")
+    assert refused.status_code == 400
+    assert "add up to 120, more than the 110 people" in str(refused.json())

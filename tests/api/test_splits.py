@@ -76,3 +76,22 @@ def test_indicator_values_give_what_was_not_recorded(world, api):
     assert (recipients["sex_f"], recipients["sex_m"], recipients["sex_not_recorded"]) == (3, 0, 3)
     assert recipients["pop_not_recorded"] == 3 and recipients["age_not_recorded"] == 3
     assert rows["projects"]["sex_not_recorded"] is None  # no splits
+
+
+def test_a_line_crossed_by_sex_and_age_only_over_the_api(world, api):
+    draft = visit_with_line(world, monitor="alice", project=world["krk"], status="draft")
+    client = api(world["alice"])
+    crossings = {"sex_age": {"f_18_59": 40, "m_18_59": 35}}
+    response = client.post(LINES, new_line(world, draft, crossings=crossings), format="json")
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["crossings"] == crossings
+    assert (created["sex_f"], created["age_18_59"], created["pop_not_recorded"]) == (40, 75, 120)
+    url = f"{LINES}{created['id']}/"
+    # A change elsewhere keeps the crossing; one beyond the people is a 400.
+    assert client.patch(url, {"units": 3}, format="json").json()["crossings"] == crossings
+    refused = client.patch(
+        url, {"crossings": {"sex_age": {"f_18_59": 100, "f_60plus": 30}}}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "add up to 130, more than the 120 people" in str(refused.json())

@@ -390,3 +390,25 @@ def test_a_visit_posted_online_keeps_its_photo_and_leaves_no_draft(phone_without
     phone.new_visit_form()
     assert page.input_value("textarea[name=findings]") == ""  # the draft was dropped
     assert phone.errors == []
+
+
+def test_a_queued_visit_keeps_its_two_way_crossings(phone_without_worker, world):
+    phone = phone_without_worker
+    phone.login("alice")
+    phone.new_visit_form()
+    page = phone.page
+    fill_visit(page, world, photos=0)
+    page.click("details.recipients >> nth=0 >> summary")
+    page.fill("input[name='lines-0-f_18_59']", "3")
+    page.fill("input[name='lines-0-m_18_59']", "٢")  # Arabic-Indic 2
+    page.wait_for_timeout(400)
+    phone.context.set_offline(True)
+    page.click("button[name=submit]")
+    wait_for_queue(page, 1)
+    phone.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#offline-queue", state="hidden", timeout=15_000)
+    line = AssistanceRecord.objects.get(activity_type=world["bsp"])
+    assert line.crossings == {"sex_age": {"f_18_59": 3, "m_18_59": 2}}
+    assert (line.sex_f, line.age_18_59, line.pop_idp) == (3, 5, None)
+    assert phone.errors == []

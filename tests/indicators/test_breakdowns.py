@@ -17,7 +17,8 @@ from indicators.breakdowns import (
 )
 from indicators.selectors import series_figures_shown
 from programmes.models import Project, Sector
-from tests.factories import ProjectFactory, governorate
+from programmes.models_coverage import ProjectPlace
+from tests.factories import ProjectFactory, district, governorate
 from tests.indicators.dashboards.helpers import SATISFACTION, feedback
 
 
@@ -68,6 +69,36 @@ class TestProjectsBySectorStatus:
         assert breakdown.total(anbar.pk) == (2, 900)
         assert breakdown.by_sector_status(kirkuk.pk) == [
             {"sector": "Health", "completed": 2, "ongoing": 1, "preparation": 0}
+        ]
+
+    def test_a_project_covering_several_governorates_counts_once_in_each(
+        self, projects, django_assert_num_queries
+    ):
+        kirkuk, anbar, ninewa = governorate("IQG13"), governorate("IQG01"), governorate("IQG15")
+        water = Sector.objects.get(code="water")
+        multi = ProjectFactory(
+            sector=water, governorate=None, status="ongoing", budget_usd=Decimal(1000)
+        )
+        ProjectPlace.objects.create(project=multi, governorate=kirkuk)
+        ProjectPlace.objects.create(
+            project=multi, governorate=ninewa, district=district("IQG15Q05")
+        )
+        ProjectPlace.objects.create(
+            project=multi, governorate=ninewa, district=district("IQG15Q01")
+        )
+        ProjectFactory(sector=water, governorate=None, national=True, budget_usd=Decimal(7))
+        with django_assert_num_queries(1):
+            breakdown = project_breakdown(Project.objects.all())
+        assert breakdown.total() == (7, 2507)  # each project once
+        assert breakdown.total(ninewa.pk) == (1, 1000)  # two of its districts, once
+        assert breakdown.total(kirkuk.pk) == (4, 1600)
+        assert breakdown.budget_by_governorate() == {
+            kirkuk.pk: 1600,
+            anbar.pk: 900,
+            ninewa.pk: 1000,
+        }
+        assert breakdown.by_sector_status(ninewa.pk) == [
+            {"sector": "Water and sanitation", "completed": 0, "ongoing": 1, "preparation": 0}
         ]
 
 

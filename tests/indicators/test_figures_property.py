@@ -26,6 +26,7 @@ from indicators.engine import recompute_full
 from indicators.models import SPLIT_COLUMNS, HouseholdMultiplier, IndicatorValue
 from indicators.selectors import FigureQuery, figures
 from programmes.models import Contribution
+from programmes.models_coverage import ProjectPlace
 from tests.factories import (
     ActivityTypeFactory,
     DonorFactory,
@@ -122,6 +123,8 @@ cut = st.sampled_from(
         {"governorate": "IQG13", "donor": 1},
         {"project": 0},
         {"project": 2},
+        {"project": 3},
+        {"governorate": "IQG15", "programmes": (1,)},
         {"activity_type": 0},
         {"district": "IQG15Q05"},
         {"district": "IQG13Q01", "governorate": "IQG13"},
@@ -150,7 +153,7 @@ class Rollback(Exception):
     visit_specs=st.lists(visit, max_size=5),
     feedback_specs=st.lists(feedback, max_size=6),
     contribution_specs=st.lists(contribution, max_size=4),
-    project_days=st.lists(day, min_size=3, max_size=3),
+    project_days=st.lists(day, min_size=5, max_size=5),
     queries=st.lists(query, min_size=1, max_size=6),
 )
 def test_figures_equal_a_plain_scan(
@@ -188,8 +191,10 @@ def test_figures_equal_a_plain_scan(
 
 
 class _World:
-    """Three projects, two programmes, two donors, two activity types, a
-    multiplier change mid-2017, and a definition of every source and measure."""
+    """Three one-place projects with records, one covering Kirkuk and Mosul
+    district and one national (no records: they count as projects), two
+    programmes, two donors, two activity types, a multiplier change mid-2017,
+    and a definition of every source and measure."""
 
     def __init__(self, project_days):
         HouseholdMultiplier.objects.create(value=7, effective_from=dt.date(2017, 7, 1))
@@ -208,9 +213,36 @@ class _World:
                 budget_usd=Decimal(1000 * (index + 1)),
             )
             for index, ((pcode, dcode), (p, d), start) in enumerate(
-                zip(places, owners, project_days, strict=True)
+                zip(places, owners, project_days[:3], strict=True)
             )
         ]
+        # Several places (Kirkuk whole, Mosul district), and the whole country.
+        multi, national = (
+            ProjectFactory(
+                governorate=None,
+                national=index == 4,
+                programme=self.programmes[index % 2],
+                donor=self.donors[0],
+                start_date=project_days[index],
+                budget_usd=Decimal(1000 * (index + 1)),
+            )
+            for index in (3, 4)
+        )
+        ProjectPlace.objects.create(project=multi, governorate=governorate("IQG13"))
+        ProjectPlace.objects.create(
+            project=multi, governorate=governorate("IQG15"), district=district("IQG15Q05")
+        )
+        self.projects += [multi, national]
+        # The governorates and districts each project covers, by P-code.
+        self.covers = {
+            p.pk: (
+                {c.governorate.pcode for c in p.coverage.all()}
+                | ({p.governorate.pcode} if p.governorate else set()),
+                {c.district.pcode for c in p.coverage.all() if c.district}
+                | ({p.district.pcode} if p.district else set()),
+            )
+            for p in self.projects
+        }
         self.activities = [
             ActivityTypeFactory(code="bsp", name="BSP"),
             ActivityTypeFactory(code="vt", name="VT"),
@@ -434,17 +466,17 @@ class _World:
             yield (on, project, {line.activity_type_id for line in lines}, v, splits)
 
     def _in_cut(self, q: FigureQuery, owner, activity) -> bool:
+        """Whether a record of ``owner`` (a project or a contribution) is in
+        the cut: records (of one-place projects) where their project is, a
+        project in each place it covers."""
         is_project = not isinstance(owner, Contribution)
-        gov = owner.governorate.pcode if is_project else None
+        governorates, districts = self.covers[owner.pk] if is_project else (set(), set())
         return (
             (not q.programmes or owner.programme_id in q.programmes)
-            and (q.governorate is None or gov == q.governorate)
+            and (q.governorate is None or q.governorate in governorates)
             and (q.donor is None or owner.donor_id == q.donor)
             and (q.project is None or (is_project and owner.pk == q.project))
-            and (
-                q.district is None
-                or (is_project and owner.district and owner.district.pcode == q.district)
-            )
+            and (q.district is None or q.district in districts)
             and (q.activity_type is None or (activity is not None and q.activity_type in activity))
         )
 

@@ -14,7 +14,9 @@ from beneficiaries.models import AssistanceRecord, SharedReach, recipient_field
 from beneficiaries.models_splits import splits_resolve
 from indicators.engine import add_months, recompute_full, recompute_incremental
 from indicators.services import assistance_scope
-from tests.factories import ActivityTypeFactory, ProjectFactory, governorate
+from programmes.models import SubDistrict
+from programmes.models_coverage import ProjectPlace
+from tests.factories import ActivityTypeFactory, ProjectFactory, district, governorate
 from tests.indicators.conftest import define, table
 
 START = dt.date(2017, 1, 1)
@@ -28,7 +30,10 @@ CELLS = [
 records_strategy = st.lists(
     st.fixed_dictionaries(
         {
-            "project": st.integers(0, 2),
+            # 3: the project covering Kirkuk and Mosul district; its record
+            # in one of them (``place``).
+            "project": st.integers(0, 3),
+            "place": st.integers(0, 1),
             "activity": st.integers(0, 1),
             "month": st.integers(0, 17),
             "households": st.integers(0, 6),
@@ -85,7 +90,15 @@ def _check(initial, edits, shared_edits=()):
         ProjectFactory(governorate=governorate("IQG15")),
         ProjectFactory(governorate=governorate("IQG13")),
         ProjectFactory(governorate=governorate("IQG13")),
+        ProjectFactory(governorate=None),
     ]
+    ProjectPlace.objects.create(project=projects[3], governorate=governorate("IQG13"))
+    ProjectPlace.objects.create(
+        project=projects[3], governorate=governorate("IQG15"), district=district("IQG15Q05")
+    )
+    # The places of the multi-place project's records: all of Kirkuk, or a
+    # sub-district of Mosul (Ninewa).
+    places = [governorate("IQG13"), SubDistrict.objects.get(pcode="IQG15Q05N01")]
     activities = [
         ActivityTypeFactory(code="bsp", name="BSP"),
         ActivityTypeFactory(code="vt", name="VT"),
@@ -115,7 +128,13 @@ def _check(initial, edits, shared_edits=()):
     for spec in initial:
         people_split = spec["recipients"]
         people = max(spec["households"], sum(people_split) + spec["extra_people"])
+        where = AssistanceRecord()
+        if spec["project"] == 3:
+            where.place_set(places[spec["place"]])
         record = AssistanceRecord.objects.create(
+            subdistrict_id=where.subdistrict_id,
+            district_id=where.district_id,
+            governorate_id=where.governorate_id,
             project=projects[spec["project"]],
             activity_type=activities[spec["activity"]],
             delivered_on=add_months(START, spec["month"]) + dt.timedelta(days=3),
@@ -148,6 +167,9 @@ def _check(initial, edits, shared_edits=()):
                 record.households = min(number % 7, record.people)
             elif field == "month":
                 record.delivered_on = add_months(START, number) + dt.timedelta(days=9)
+            elif field == "project" and record.project == projects[3]:
+                # Its record moves between the places it covers.
+                record.place_set(places[number % 2])
             elif field == "project":
                 record.project = projects[number % 3]
             elif field == "activity":

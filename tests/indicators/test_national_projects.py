@@ -36,11 +36,11 @@ AS_OF = dt.date(2018, 12, 31)
 KIRKUK, NINEWA, ERBIL = "IQG13", "IQG15", "IQG11"
 
 
-def project(**coverage):
+def project(code=None, **coverage):
     return services.project_create(
         user=UserFactory(),
         fields={
-            "code": "NAT-1" if coverage.get("national") else "MULTI-1",
+            "code": code or ("NAT-1" if coverage.get("national") else "MULTI-1"),
             "name": "Cash for work",
             "programme": ProgrammeFactory(),
             "sector": SectorFactory(),
@@ -197,3 +197,42 @@ def test_the_mission_map_shows_a_national_projects_people_where_they_were_reache
     )
     people = {a["pcode"]: a["series"]["people"]["value"] for a in data["areas"]}
     assert (people[KIRKUK], people[NINEWA], people[ERBIL]) == (7, 5, 0)
+
+
+def test_a_project_counts_once_in_each_governorate_it_covers_and_once_in_all():
+    define("projects", source="projects", measure="records")
+    define("budget", source="projects", measure="usd")
+    multi = project(coverage=[governorate(KIRKUK), district("IQG15Q05"), district("IQG15Q01")])
+    nat = project(national=True, code="NAT-2")
+    recompute_full()
+    for code, each in (("projects", 1), ("budget", 1000)):
+        assert value(code) == 2 * each  # the multi-place project once, the national one once
+        assert value(code, governorate=governorate(KIRKUK)) == each
+        assert value(code, governorate=governorate(NINEWA)) == each  # two districts, once
+        assert value(code, governorate=governorate(NINEWA), programme=multi.programme) == each
+        assert value(code, governorate=governorate(ERBIL)) is None
+        assert value(code, programme=nat.programme) == each  # national: all governorates only
+        assert value(code, governorate=governorate(KIRKUK), programme=nat.programme) is None
+    asked = {
+        "all": FigureQuery(definition="projects", as_of=AS_OF),
+        "ninewa": FigureQuery(definition="projects", as_of=AS_OF, governorate=NINEWA),
+        "mosul": FigureQuery(definition="projects", as_of=AS_OF, district="IQG15Q05"),
+        "hawija": FigureQuery(definition="projects", as_of=AS_OF, district="IQG13Q01"),
+        "ninewa-mid-month": FigureQuery(
+            definition="projects", as_of=dt.date(2017, 3, 15), governorate=NINEWA
+        ),
+        "all-mid-month": FigureQuery(definition="projects", as_of=dt.date(2017, 3, 15)),
+        "project": FigureQuery(definition="budget", as_of=AS_OF, project=multi.pk),
+    }
+    answers = figures(asked.values())
+    found = {name: answers[query].cumulative for name, query in asked.items()}
+    # Kirkuk is covered whole: none of its districts is named.
+    assert found == {
+        "all": 2,
+        "ninewa": 1,
+        "mosul": 1,
+        "hawija": 0,
+        "ninewa-mid-month": 1,
+        "all-mid-month": 2,
+        "project": 1000,
+    }

@@ -42,3 +42,32 @@ def test_female_and_male_headings_and_a_split_above_the_people(client, world):
         (2, "people"): "Women + men (130) is more than the 120 people.",
         (3, "people"): "The population groups (21) is more than the 20 people.",
     }
+
+
+def test_a_sex_by_age_crossing_imports_without_a_group(client, world):
+    header = [*BASE, "F_18_59", "m-18-59", "shared_reach"]
+    rows = [
+        [*ROW, "120", "40", "35", ""],
+        [*ROW, "10", "", "", ""],
+        # A reach holds its crossing once; its lines hold none.
+        [*ROW, "20", "12", "", "r"],
+        ["KRK-01", "Kirkuk", "Cash", "2018-03-01", "1", "4", "20", "12", "", "r"],
+    ]
+    batch = batch_of(upload(client, world["alice"], csv_file(rows, header=header)))
+    assert batch["errors"] == [] and batch["ignored_columns"] == []
+    confirm(client, batch)
+    crossed, plain, *lines = AssistanceRecord.objects.order_by("import_row")
+    assert crossed.crossings == {"sex_age": {"f_18_59": 40, "m_18_59": 35}}
+    assert (crossed.sex_f, crossed.age_18_59, crossed.pop_idp) == (40, 75, None)
+    assert [part["not_recorded"] for part in crossed.split_detail()] == [45, 45, 45]
+    assert plain.crossings is None and plain.split_detail() == []
+    assert [line.crossings for line in lines] == [None, None]
+    assert lines[0].reach.crossings == {"sex_age": {"f_18_59": 12}}
+
+
+def test_a_crossing_above_the_people_is_an_error_of_its_row(client, world):
+    header = [*BASE, "f_idp", "m_idp"]
+    rows = [[*ROW, "20", "15", "10"]]
+    batch = batch_of(upload(client, world["alice"], csv_file(rows, header=header)))
+    messages = " ".join(errors_by_cell(batch).values())
+    assert "The recipients by sex and population group add up to 25, more than the 20" in messages
