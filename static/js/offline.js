@@ -49,6 +49,13 @@ window.iomdashVisitsDB = (function () {
     return text.split("%%").join("%"); // Python's escaped per cent sign
   }
 
+  // A visit's date as the site writes dates, day first ("05/03/2018" for
+  // 2018-03-05, the form's value): the queue never shows a month-first date.
+  function dayFirst(value) {
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
+    return parts ? parts[3] + "/" + parts[2] + "/" + parts[1] : (value || "?");
+  }
+
   // --- IndexedDB (idb): drafts (one per user) and the queue ---------------------
   function db() { return window.iomdashVisitsDB(); }
   function getDraft() { return db().then(function (d) { return d.get("drafts", DRAFT_KEY); }); }
@@ -206,7 +213,7 @@ window.iomdashVisitsDB = (function () {
   function describe(item) {
     var f = item.fields || {};
     var project = form.querySelector('select[name=project] option[value="' + f.project + '"]');
-    return t("visit_label", { project: project ? project.textContent.split(" — ")[0] : "?", date: f.visit_date || "?" });
+    return t("visit_label", { project: project ? project.textContent.split(" — ")[0] : "?", date: dayFirst(f.visit_date) });
   }
 
   function render() {

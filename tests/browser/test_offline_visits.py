@@ -127,6 +127,7 @@ def test_offline_round_trip_keeps_the_draft_and_sends_the_visit_once(phone, worl
     page.click("button[name=submit]")
     wait_for_queue(page, 1)
     assert "1 visit waiting to send" in page.inner_text("#offline-queue")
+    assert "on 05/03/2018" in page.inner_text("#offline-queue")  # day first, as the site writes
     assert not MonitoringVisit.objects.exists()
 
     phone.context.set_offline(False)
