@@ -135,3 +135,16 @@ def _empty_dashboard_cache():
     from django.core.cache import caches
 
     caches["dashboards"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request through the test
+    client leaves its language (an Arabic Accept-Language, a saved
+    preference) active in the thread, and under pytest-xdist the next test
+    of the process is any module's (three tests read their messages in Arabic)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
