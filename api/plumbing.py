@@ -54,36 +54,16 @@ class Pagination(PageNumberPagination):
 
 
 def count_under_stamp(queryset, user) -> int:
-    """``queryset.count()``, kept in the dashboards' cache until the data
-    stamp moves. Only for a queryset over tables that move the stamp; the
-    user's scope is in the key because the tables of who manages what do
-    not. Counts uncached when Redis does not answer."""
-    import hashlib
-
-    from django.core.cache import caches
-
-    from indicators.selectors import data_stamp
-    from programmes.access import scope_key
+    """``queryset.count()``, kept until the data stamp moves
+    (``programmes.stamp_cache``), under the queryset's SQL. Only for a
+    queryset over tables that move the stamp."""
+    from programmes.stamp_cache import kept_under_stamp
 
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # nothing to see: counted without a query
         return queryset.count()
-    text = "\x1f".join([sql, repr(params), scope_key(user), str(user.pk), data_stamp()])
-    key = f"api:count:{hashlib.sha256(text.encode()).hexdigest()}"
-    cache = caches["dashboards"]
-    try:
-        found = cache.get(key)
-    except Exception:
-        return queryset.count()
-    if found is not None:
-        return found
-    count = queryset.count()
-    try:
-        cache.set(key, count)
-    except Exception:
-        pass  # counted; kept another time
-    return count
+    return kept_under_stamp("api-count", user, [sql, repr(params)], queryset.count)
 
 
 class RequestTooLarge(exceptions.APIException):

@@ -7,13 +7,9 @@ Who may see which visit is ``beneficiaries.access``; these read within it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
-from collections.abc import Callable
-from typing import TypeVar
 
 from django.contrib.auth import get_user_model
-from django.core.cache import caches
 from django.db.models import (
     Count,
     F,
@@ -57,13 +53,12 @@ from beneficiaries.models import (
     VisitLocation,
 )
 from beneficiaries.models_splits import SPLIT_LABELS
-from programmes import hooks
-from programmes.access import projects_for_user, scope_key, user_role
+from programmes.access import projects_for_user, user_role
 from programmes.models import Governorate, Programme, Project, UserProfile
 from programmes.names import localised
+from programmes.stamp_cache import kept_under_stamp
 
 Role = UserProfile.Role
-T = TypeVar("T")
 
 
 def _listed(user) -> QuerySet[MonitoringVisit]:
@@ -98,35 +93,10 @@ def visit_list(
     )
 
 
-def _under_stamp(name: str, user, parts: list, compute: Callable[[], T]) -> T:
-    """What ``compute()`` returns for ``user`` (their scope and id: an
-    administrator's list holds their own drafts) and ``parts``, kept in the
-    dashboards' cache until the data stamp moves (``programmes.hooks``: every
-    write to visits, projects or places moves it). Computed each time when
-    there is no stamp or Redis does not answer."""
-    stamp = hooks.data_stamp()
-    if stamp is None:
-        return compute()
-    text = "\x1f".join(map(str, [scope_key(user), user.pk, *parts, stamp]))
-    key = f"visits:{name}:{hashlib.sha256(text.encode()).hexdigest()}"
-    cache = caches["dashboards"]
-    try:
-        found = cache.get(key)
-    except Exception:
-        return compute()
-    if found is None:
-        found = compute()
-        try:
-            cache.set(key, found)
-        except Exception:
-            pass  # computed; kept another time
-    return found
-
-
 def visit_counts(*, user, governorate=None, programme=None) -> dict[str, int]:
     """The number of visits of ``user``'s list by status, and ``all``, with the
     governorate and programme filters applied. One query, none while the data
-    stamp stays (``_under_stamp``)."""
+    stamp stays (``kept_under_stamp``)."""
 
     def count() -> dict[str, int]:
         return _filtered(_listed(user), governorate=governorate, programme=programme).aggregate(
@@ -135,16 +105,16 @@ def visit_counts(*, user, governorate=None, programme=None) -> dict[str, int]:
         )
 
     parts = [getattr(governorate, "pk", None), getattr(programme, "pk", None)]
-    return _under_stamp("counts", user, parts, count)
+    return kept_under_stamp("counts", user, parts, count)
 
 
 def visit_filter_choices(user) -> dict[str, QuerySet]:
     """The governorates and programmes ``user``'s visit list can be filtered by:
     those of the visits they may list (found by a scan of the visits only
-    when the data stamp moved, ``_under_stamp``), and the programmes of the
+    when the data stamp moved, ``kept_under_stamp``), and the programmes of the
     projects in their scope."""
     projects = projects_for_user(user)
-    governorates = _under_stamp(
+    governorates = kept_under_stamp(
         "governorates",
         user,
         [],

@@ -1,0 +1,50 @@
+"""What is kept until the data stamp moves (``programmes.hooks.data_stamp``:
+every engine run and every committed write to a table the dashboards read),
+for one user: their scope and id are in the key, since the tables of who
+manages what do not move the stamp. Nothing is deleted: a change makes a new
+key, and old ones expire. Used by the visit list's counts and choices, the
+API's list counts and its values page.
+
+Only for what reads nothing but tables that move the stamp. Computed each
+time when no app keeps a stamp or Redis does not answer."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import caches
+
+from programmes import hooks
+from programmes.access import scope_key
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def kept_under_stamp(name: str, user, parts: list, compute: Callable[[], T]) -> T:
+    """What ``compute()`` returns for ``user`` and ``parts`` (each made a
+    text), from the dashboards' cache while the data stamp stays, else
+    computed and kept. ``name`` sets the kept values of one kind apart.
+    Never fails because of the cache."""
+    stamp = hooks.data_stamp()
+    if stamp is None:
+        return compute()
+    text = "\x1f".join(map(str, [scope_key(user), user.pk, *parts, stamp]))
+    key = f"stamped:{name}:{hashlib.sha256(text.encode()).hexdigest()}"
+    cache = caches["dashboards"]
+    try:
+        found = cache.get(key)
+    except Exception:  # any failure of the cache server: computed uncached
+        log.warning("cache unavailable; %s computed uncached", name, exc_info=True)
+        return compute()
+    if found is None:
+        found = compute()
+        try:
+            cache.set(key, found)
+        except Exception:
+            log.warning("cache unavailable; %s not kept", name, exc_info=True)
+    return found
