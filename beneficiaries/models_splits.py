@@ -403,8 +403,10 @@ class _BreakdownMethods:
                         "not_recorded": split["not_recorded"],
                     }
                 )
-        for pair, cells in (self.crossings or {}).items():
-            if pair not in PAIRS:
+        # In the order of ``PAIRS`` (the form's and the export's), not the
+        # stored JSON's: PostgreSQL orders a jsonb object's keys its own way.
+        for pair in PAIRS:
+            if (cells := (self.crossings or {}).get(pair)) is None:
                 continue
             shown = [
                 (pair_cell_label(pair, cell), cells[cell])

@@ -15,6 +15,7 @@ and is this project's own, as HXL allows.
 from __future__ import annotations
 
 from beneficiaries.models import RECIPIENT_CELLS, SPLITS
+from beneficiaries.models_splits import PAIR_CELLS, PAIRS
 from indicators.models import NOT_RECORDED_FIELDS, SPLIT_COLUMNS
 
 SEX = {"f": "+f", "m": "+m"}
@@ -124,6 +125,16 @@ for _dimension, _columns in SPLITS.items():
 # The 32 recipient columns of an assistance record: f_18_59_idp -> "#affected+f+age18_59+idps".
 for _sex, _age, _group, _column in RECIPIENT_CELLS:
     HXL[_column] = "#affected" + SEX[_sex] + AGE[_age] + POPULATION[_group]
+
+# The two-way cells of an assistance record, the two categories it crosses:
+# f_18_59 -> "#affected+f+age18_59", f_idp -> "#affected+f+idps",
+# 18_59_idp -> "#affected+age18_59+idps".
+for _pair, _cells in PAIR_CELLS.items():
+    for _column, _codes in _cells.items():
+        HXL[_column] = "#affected" + "".join(
+            _CATEGORY[_dimension][_code]
+            for _dimension, _code in zip(PAIRS[_pair], _codes, strict=True)
+        )
 
 
 def hxl_tag(column: str) -> str:

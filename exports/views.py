@@ -3,9 +3,9 @@
 The CSV streams as it is read (``StreamingHttpResponse`` over a generator);
 the XLSX is built in a temporary file and streamed from there
 (``FileResponse``). openpyxl (without lxml) writes about 80,000 cells per
-CPU-second, so an XLSX of a large mission's million records (54 million
+CPU-second, so an XLSX of a large mission's million records (104 million
 cells) would take far longer than a request may (gunicorn's timeout is 60 s):
-an XLSX holds at most ``XLSX_MAX_CELLS`` cells (about 18,000 records or
+an XLSX holds at most ``XLSX_MAX_CELLS`` cells (about 9,600 records or
 40,000 values: 12 s of CPU, 25 s on a loaded machine) and beyond that the
 page asks for narrower filters or the CSV, which has no limit.
 """

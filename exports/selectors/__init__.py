@@ -96,8 +96,9 @@ EXPORTS = {
             _("Assistance records"),
             _(
                 "One row per delivery: project, place, activity, date, status, units, "
-                "households and people, with the 32 columns by sex, age group and population "
-                "group. No beneficiary's name or phone."
+                "households and people, with the splits by sex, age group and population "
+                "group, their two-way crossings and the 32 three-way columns. No beneficiary's "
+                "name or phone."
             ),
             STAFF,
             assistance_records_table,

@@ -16,6 +16,7 @@ from beneficiaries.models import (
     Referral,
     ReviewStatus,
 )
+from beneficiaries.models_splits import PAIR_COLUMNS, pair_cell_label
 from exports.selectors.base import (
     Column,
     ExportQueryError,
@@ -52,6 +53,24 @@ def _record_split_columns() -> list[Column]:
         ]
         columns.append(Column(*_NOT_RECORDED[dimension]))
     return columns
+
+
+def _pair_columns() -> list[Column]:
+    """A column per two-way cell (``f_18_59``, ``f_idp``, ``18_59_idp`` ...),
+    named as the import reads it, in the order of the record's page."""
+    return [
+        Column(column, pair_cell_label(pair, cell)) for column, (pair, cell) in PAIR_COLUMNS.items()
+    ]
+
+
+def _pair_cells(crossings: dict | None) -> list[int | None]:
+    """The cells of ``_pair_columns`` from a record's ``crossings``: empty
+    for a pair not recorded, 0 for a cell not given of a pair recorded."""
+    crossings = crossings or {}
+    return [
+        crossings[pair].get(cell, 0) if pair in crossings else None
+        for pair, cell in PAIR_COLUMNS.values()
+    ]
 
 
 def _project_filters(params: QueryDict, prefix: str = "project__") -> Q:
@@ -122,6 +141,7 @@ def assistance_records_table(*, user, params: QueryDict) -> Table:
         Column("household_size", _("recorded household size")),
         Column("people", _("people (direct recipients)")),
         *_record_split_columns(),
+        *_pair_columns(),
         *(Column(column, label) for column, label in recipients.items()),
         Column("visit_id", _("verified by visit")),
         # A line of a shared reach records no households or people itself:
@@ -158,6 +178,7 @@ def assistance_records_table(*, user, params: QueryDict) -> Table:
         "household_size",
         "people",
         *(column for columns in SPLITS.values() for column in columns.values()),
+        "crossings",
         *recipients,
         "visit_id",
         "reach_id",
@@ -170,14 +191,14 @@ def assistance_records_table(*, user, params: QueryDict) -> Table:
 
     def shape(row: tuple) -> list:
         """The splits as recorded (empty: not recorded), each dimension
-        followed by the people it leaves unsplit."""
+        followed by the people it leaves unsplit; then the two-way cells."""
         cells = list(row[: people_at + 1])
         at = people_at + 1
         for columns in SPLITS.values():
             split = row[at : at + len(columns)]
             cells += [*split, row[people_at] - sum(v or 0 for v in split)]
             at += len(columns)
-        return cells + list(row[at:])
+        return cells + _pair_cells(row[at]) + list(row[at + 1 :])
 
     return Table(columns=columns, rows=rows, shape=shape)
 

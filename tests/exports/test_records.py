@@ -58,7 +58,7 @@ class TestAssistanceRecords:
             sum(
                 1
                 for tag in rows[1]
-                if tag.startswith("#affected+f+") or tag.startswith("#affected+m+")
+                if tag.startswith(("#affected+f+", "#affected+m+")) and tag.count("+") == 3
             )
             == len(RECIPIENT_FIELDS)
             == 32
