@@ -48,7 +48,7 @@ from beneficiaries.models import (
 from beneficiaries.models_splits import splits_resolve
 from beneficiaries.services import strip_photo_metadata
 from beneficiaries.survey_results import SurveyResult, SurveyResultCount
-from programmes.admin import GOVERNORATE_BOUNDARY, GovernorateFilter
+from programmes.admin_base import GOVERNORATE_BOUNDARY, GovernorateFilter, LocalNumbersMixin
 from programmes.hooks import RecomputeAfterChangeMixin
 from programmes.models import Programme
 
@@ -108,7 +108,7 @@ class ActivityTypeAdmin(TranslationAdmin):
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(SimpleHistoryAdmin):
+class BeneficiaryAdmin(LocalNumbersMixin, SimpleHistoryAdmin):
     list_display = [
         "full_name",
         "phone",
@@ -332,7 +332,9 @@ class AssistanceRecordForm(PlacedAdminForm):
 
 
 @admin.register(AssistanceRecord)
-class AssistanceRecordAdmin(RecomputeAfterChangeMixin, BigTableMixin, SimpleHistoryAdmin):
+class AssistanceRecordAdmin(
+    LocalNumbersMixin, RecomputeAfterChangeMixin, BigTableMixin, SimpleHistoryAdmin
+):
     form = AssistanceRecordForm
     list_display = [
         "id",
@@ -375,7 +377,7 @@ class AssistanceRecordAdmin(RecomputeAfterChangeMixin, BigTableMixin, SimpleHist
     ]
 
 
-class QuestionInline(TranslationStackedInline):
+class QuestionInline(LocalNumbersMixin, TranslationStackedInline):
     model = Question
     fields = [("position", "code", "kind"), "text", "choices"]
     extra = 0
@@ -408,7 +410,7 @@ class SurveyAdmin(TranslationAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(TranslationAdmin):
+class QuestionAdmin(LocalNumbersMixin, TranslationAdmin):
     list_display = ["text", "code", "survey", "kind", "position"]
     list_filter = ["survey", "kind"]
     list_select_related = ["survey"]
@@ -487,7 +489,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return False
 
 
-class SurveyResultCountInline(admin.TabularInline):
+class SurveyResultCountInline(LocalNumbersMixin, admin.TabularInline):
     model = SurveyResultCount
     extra = 0
     autocomplete_fields = ()
@@ -495,7 +497,7 @@ class SurveyResultCountInline(admin.TabularInline):
 
 
 @admin.register(SurveyResult)
-class SurveyResultAdmin(SimpleHistoryAdmin):
+class SurveyResultAdmin(LocalNumbersMixin, SimpleHistoryAdmin):
     """Aggregate survey results, for corrections; officers enter them on
     their page or through the API (``services.survey_result_save``)."""
 
@@ -508,7 +510,7 @@ class SurveyResultAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SurveyResultCount)
-class SurveyResultCountAdmin(SimpleHistoryAdmin):
+class SurveyResultCountAdmin(LocalNumbersMixin, SimpleHistoryAdmin):
     list_display = ("result", "question", "value", "count")
     list_select_related = ("result__survey", "result__project", "question")
     raw_id_fields = ("result", "question")

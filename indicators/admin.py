@@ -19,10 +19,11 @@ from indicators.models import (
     RecomputeJob,
     Target,
 )
+from programmes.admin_base import LocalNumbersMixin
 
 
 @admin.register(IndicatorDefinition)
-class IndicatorDefinitionAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class IndicatorDefinitionAdmin(LocalNumbersMixin, TranslationAdmin, SimpleHistoryAdmin):
     list_display = [
         "code",
         "name",
@@ -78,7 +79,7 @@ class IndicatorDefinitionAdmin(TranslationAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(HouseholdMultiplier)
-class HouseholdMultiplierAdmin(SimpleHistoryAdmin):
+class HouseholdMultiplierAdmin(LocalNumbersMixin, SimpleHistoryAdmin):
     list_display = ["effective_from", "value", "note"]
     ordering = ["-effective_from"]
 
@@ -95,7 +96,7 @@ class HouseholdMultiplierAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(LocalNumbersMixin, SimpleHistoryAdmin):
     """Targets with their history; saved and deleted through the target
     services, as on the targets page and the API."""
 
@@ -180,7 +181,7 @@ class RecomputeJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(admin.ModelAdmin):
+class IndicatorValueAdmin(LocalNumbersMixin, admin.ModelAdmin):
     list_display = [
         "definition",
         "period_type",
