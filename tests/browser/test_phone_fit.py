@@ -168,3 +168,42 @@ def test_phone_series_legend_clears_its_labels_and_answers_take_the_scale_colour
     (r5, g5, _), *_, (r2, g2, _) = fills  # "Very satisfied" (5) first, "Dissatisfied" (2) last
     assert g5 > r5 and r2 > g2 + 40, fills
     assert phone_page.errors == []
+
+
+def test_a_targets_period_reads_on_two_lines_at_most_in_arabic(phone_page, world):
+    """Arabic has no short month names: the period ("1 يناير 2018 – 31
+    ديسمبر 2018") was squeezed onto a word per line, seven lines at 360 px."""
+    from django.conf import settings
+
+    definition = define("bsp-people", source="assistance", measure="people")
+    definition.name = "Beneficiaries supported through business support packages (households × 6)"
+    definition.save()
+    target_set(
+        user=world["maria"],
+        fields={
+            "definition": definition,
+            "programme": world["project"].programme,
+            "period_start": dt.date(2018, 1, 1),
+            "period_end": dt.date(2018, 12, 31),
+            "value": Decimal(1000),
+        },
+    )
+    phone_page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ar", "url": phone_page.base_url}]
+    )
+    phone_page.login("maria", PASSWORD)
+    phone_page.goto("/dashboards/programme/CRP/targets/")
+    page = phone_page.page
+    assert page.get_attribute("html", "lang") == "ar"
+    lines = page.eval_on_selector(
+        "table.targets tbody td:nth-child(3)",  # the period
+        """cell => {
+          const range = document.createRange();
+          range.selectNodeContents(cell);
+          return new Set([...range.getClientRects()].map(r => Math.round(r.bottom))).size;
+        }""",
+    )
+    phone_page.screenshot("targets-ar-phone")
+    assert lines <= 2, lines
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert phone_page.errors == []
