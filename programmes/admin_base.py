@@ -51,7 +51,7 @@ class LocalNumbersMixin:
     and the API do (``programmes.l10n``): text boxes with the digits
     keyboard, not the browser's number boxes, which refuse Arabic-Indic digits.
     Put it first among the bases; an admin with formfield_overrides of its own
-    adds to ``LOCAL_NUMBERS``."""
+    starts them from ``LocalNumbersMixin.formfield_overrides``."""
 
     formfield_overrides = {
         # Every integer field: the big ones have an entry of their own in
@@ -65,9 +65,6 @@ class LocalNumbersMixin:
         },
         models.DecimalField: {"form_class": LocalDecimalField, "widget": DecimalInput},
     }
-
-
-LOCAL_NUMBERS = LocalNumbersMixin.formfield_overrides
 
 
 class ServiceWritesAdmin(LocalNumbersMixin, SimpleHistoryAdmin):
