@@ -63,10 +63,14 @@ def _pair_columns() -> list[Column]:
     ]
 
 
+_NO_PAIRS: list[None] = [None] * len(PAIR_COLUMNS)
+
+
 def _pair_cells(crossings: dict | None) -> list[int | None]:
     """The cells of ``_pair_columns`` from a record's ``crossings``: empty
     for a pair not recorded, 0 for a cell not given of a pair recorded."""
-    crossings = crossings or {}
+    if not crossings:
+        return _NO_PAIRS  # most records: no list built per row
     return [
         crossings[pair].get(cell, 0) if pair in crossings else None
         for pair, cell in PAIR_COLUMNS.values()
