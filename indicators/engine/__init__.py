@@ -222,11 +222,16 @@ def recompute_incremental(scope: Scope) -> int:
             needs_splits = any(d.has_splits for d in definitions)
             build_cubes(cursor, ranges, sources={scope.source}, splits=needs_splits)
         ids = [d.pk for d in definitions]
+        # By their ends (the value table's index holds period_end, not
+        # period_start): the months' and the quarters' of the scope.
+        month_ends = [add_months(m, 1) - dt.timedelta(days=1) for m in months]
+        quarter_ends = [end - dt.timedelta(days=1) for _start, end in ranges]
         cursor.execute(
             f"DELETE FROM {VALUES} WHERE definition_id = ANY(%s) AND "
-            f"((period_type = 'month' AND period_start = ANY(%s)) OR "
-            f"(period_type = 'quarter' AND period_start = ANY(%s)))",
-            [ids, months, quarters],
+            f"period_end = ANY(%s) AND period_type IN ('month', 'quarter') AND "
+            f"((period_type = 'month' AND period_end = ANY(%s)) OR "
+            f"(period_type = 'quarter' AND period_end = ANY(%s)))",
+            [ids, sorted({*month_ends, *quarter_ends}), month_ends, quarter_ends],
         )
         groups, alone = batched([DefinitionSQL(d, multipliers, ranges) for d in definitions])
         for group in groups:

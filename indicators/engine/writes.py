@@ -116,11 +116,35 @@ def write_periods(
     return cursor.rowcount
 
 
+# Up to this many cells, a filter the value table's index answers; beyond, one
+# that scans the definitions' rows once (a bulk import touches many cells).
+INDEXED_CELLS = 64
+
+
 def cells_filter(cells: set[tuple] | None, alias: str = "t") -> tuple[str, list]:
+    """`` AND`` the row is one of ``cells`` ((governorate, programme, donor),
+    None for "all"); nothing for None (every cell). A few cells are spelled
+    out as ``=`` and ``IS NULL`` conditions, which the value table's unique
+    index (definition, governorate, programme, donor, ...) can seek: an
+    incremental run then reads its cells' rows only, not every row of the
+    definitions (``IS NOT DISTINCT FROM`` is no index condition)."""
     if cells is None:
         return "", []
     if not cells:
         return " AND FALSE", []
+    columns = ("governorate_id", "programme_id", "donor_id")
+    if len(cells) <= INDEXED_CELLS:
+        terms, params = [], []
+        for cell in sorted(cells, key=str):
+            parts = []
+            for column, value in zip(columns, cell, strict=True):
+                if value is None:
+                    parts.append(f"{alias}.{column} IS NULL")
+                else:
+                    parts.append(f"{alias}.{column} = %s")
+                    params.append(value)
+            terms.append("(" + " AND ".join(parts) + ")")
+        return " AND (" + " OR ".join(terms) + ")", params
     rows = ", ".join(["(%s::bigint, %s::bigint, %s::bigint)"] * len(cells))
     params = [value for cell in sorted(cells, key=str) for value in cell]
     sql = (
