@@ -389,11 +389,6 @@ class IndicatorValue(models.Model):
                 nulls_distinct=False,
             ),
         ]
-        indexes = [
-            # An incremental run deletes every cell of its months and quarters:
-            # by their ends, which the index above holds fifth only.
-            models.Index(fields=["period_end", "definition"], name="indicatorvalue_period_end"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.definition_id} {self.period_type} {self.period_end}: {self.value}"

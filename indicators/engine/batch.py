@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from indicators import sources as registry
 from indicators.engine import timings
 from indicators.engine.facts import COLUMNS, SPLIT_FIELDS, VALUES, DefinitionSQL
-from indicators.engine.writes import cells_filter, running_totals
+from indicators.engine.writes import cells_condition, cells_filter, running_totals
 
 
 def batched(
@@ -85,11 +85,13 @@ def write_batch(
     table: str,
     *,
     quarters: list[dt.date] | None = None,
+    cells: set[tuple] | None = None,
 ) -> int:
     """The values of the definitions of ``sqls`` (one of ``batched``'s groups)
     into ``table``, in one statement: every period (None), or the months and
     quarters of ``quarters`` only, without running totals (an incremental
-    run's, which then calls ``cumulative_rewrite``). Returns the rows written
+    run's, which then calls ``cumulative_rewrite``), of the cuts of ``cells``
+    only when given (an incremental run's). Returns the rows written
     by an incremental run (0 for a full one: it counts its table once)."""
     source = registry.get(sqls[0].d.source)
     parts = [source.fact_parts(sql) for sql in sqls]
@@ -170,6 +172,10 @@ def write_batch(
             f"CROSS JOIN LATERAL (VALUES {', '.join(rows)}) v(def, kept, value, {split_names}) "
             f"WHERE v.kept > 0"
         )
+        if cells is not None:
+            condition, cell_params = cells_condition(cells, ("w.g", "w.pr", "w.d"))
+            lateral += f" AND {condition}"
+            row_params += cell_params
         return lateral, row_params
 
     # The quarters and the running totals are formed from the summed cells,

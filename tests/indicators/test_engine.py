@@ -439,7 +439,6 @@ class TestCrashSafetyAndLock:
         assert {name for name, _ in indexes} == {
             "indicators_indicatorvalue_pkey",
             "indicatorvalue_one_per_cell",
-            "indicatorvalue_period_end",
             "indicatorvalue_by_time",
         }
         assert sequence == "public.indicators_indicatorvalue_id_seq"
