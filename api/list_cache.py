@@ -3,7 +3,8 @@
 A list whose every row, and everything its serializer reads, lives in tables
 that move the data stamp (``programmes.stamp_cache``: every engine
 run and every write to such a table) can be served again as it was while
-the stamp stays: the indicator values, written only by the engine. The page
+the stamp stays: the indicator values, written only by the engine, and the
+projects (their places, programmes, sectors and donors all move it). The page
 is kept in the dashboards' cache (Redis) under the request's address (its
 filters, ordering and page, and the host its links are built on), the
 answer's format, the language, the user and their scope, and the stamp.

@@ -36,6 +36,7 @@ from api.base import (
     ScopedWritesViewSet,
     translated,
 )
+from api.list_cache import kept_list
 from exports import hxl
 from programmes import services
 from programmes.access import (
@@ -408,6 +409,11 @@ class ProjectViewSet(ScopedWritesViewSet):
             )
             .prefetch_related(coverage_prefetch())
         )
+
+    def list(self, request, *args, **kwargs):
+        # Projects, their places, programmes, sectors and donors all move the
+        # data stamp: the page is kept until one of them changes.
+        return kept_list(self, request, lambda: super(ProjectViewSet, self).list(request))
 
     def writable(self, user):
         return projects_writable_by(user)

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -42,6 +43,7 @@ from beneficiaries.models import MonitoringVisit, ReviewStatus
 from beneficiaries.views_offline import offline_text
 from programmes.access import user_role
 from programmes.models import UserProfile
+from programmes.stamp_cache import kept_under_stamp
 
 PAGE_SIZE = 25
 Role = UserProfile.Role
@@ -80,6 +82,29 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     )
     paginator.count = counts[status or "all"]  # the list's size, counted with the others
     page = paginator.get_page(request.GET.get("page"))
+    # The page's rows, rendered once until the data stamp moves: the visits,
+    # their places, projects and monitors' names all move it (indicators
+    # 0010, 0014).
+    rows = kept_under_stamp(
+        "visit-rows",
+        user,
+        [
+            translation.get_language(),
+            getattr(governorate, "pk", None),
+            getattr(programme, "pk", None),
+            status,
+            page.number,
+        ],
+        lambda: (
+            render_to_string(
+                "beneficiaries/_visit_rows.html",
+                {"visits": page.object_list, "reviewer": reviewer},
+                request=request,
+            )
+            if page.paginator.count
+            else ""
+        ),
+    )
     tabs = [("", _("All"), counts["all"])] + [
         (value, label, counts[value])
         for value, label in ReviewStatus.choices
@@ -92,6 +117,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             "reviewer": reviewer,
             "form": form,
             "page": page,
+            "rows": rows,
             "tabs": tabs,
             "status": status,
             "filtered": bool(governorate or programme or status != default_status),

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from api.base import ApiViewSet, LocalIntegerField
 from api.beneficiaries.filters import PLACE_DEFER, PLACE_RELATED, PlacedRecordFilter
+from api.list_cache import kept_list
 from api.programmes import PlaceField
 from beneficiaries import access, services
 from beneficiaries.models import (
@@ -478,6 +479,12 @@ class VisitViewSet(
             )
             .defer("project__governorate__boundary", "project__governorate__aliases", *PLACE_DEFER)
         )
+
+    def list(self, request, *args, **kwargs):
+        # Visits, their places, projects and locations and their monitors'
+        # and reviewers' names all move the data stamp (indicators 0010,
+        # 0014): the page is kept until one of them changes.
+        return kept_list(self, request, lambda: super(VisitViewSet, self).list(request))
 
     def get_object(self):
         pk = self.kwargs["pk"]

@@ -17,9 +17,9 @@ The rules it applies are in ``indicators/models.py``'s docstring. How:
    dies leaves them untouched, and the next run writes the same table.
 
 A full run recomputes every active definition. An incremental run, after a
-change, recomputes the months and quarters the change touched (every cell of
-them, from the records of those quarters) and the running totals of the cells
-it touched from that month on. Both derive running totals from month values
+change, recomputes the cells it touched in the months and quarters it
+touched (from the records of those quarters; every cell of them after a bulk
+change) and the running totals of those cells from that month on. Both derive running totals from month values
 the same way, so an incremental run leaves the same table as a full one.
 """
 
@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.db.utils import OperationalError
 from django.utils import timezone
 
+from indicators.engine import writes
 from indicators.engine.batch import batched, cumulative_rewrite, write_batch
 from indicators.engine.facts import (
     CUBED_SOURCES,
@@ -120,7 +121,9 @@ def recompute_full(
     through the index."""
     everything = definitions is None
     if everything:
-        definitions = IndicatorDefinition.objects.filter(is_active=True)
+        definitions = IndicatorDefinition.objects.filter(is_active=True).prefetch_related(
+            "activity_types", "sectors", "programmes"
+        )
     definitions = list(definitions)
     multipliers = Multipliers.load()
     now = timezone.now()
@@ -194,15 +197,22 @@ def rollup_cells(triples: Iterable[tuple]) -> set[tuple]:
 
 
 def definitions_for(scope: Scope) -> list[IndicatorDefinition]:
-    definitions = IndicatorDefinition.objects.filter(is_active=True, source=scope.source)
+    # The filters' relations in three queries, not three per definition
+    # (``DefinitionSQL`` reads them with ``.all()``).
+    definitions = IndicatorDefinition.objects.filter(
+        is_active=True, source=scope.source
+    ).prefetch_related("activity_types", "sectors", "programmes")
     if scope.definition_ids is not None:
         definitions = definitions.filter(pk__in=scope.definition_ids)
     return list(definitions)
 
 
 def recompute_incremental(scope: Scope) -> int:
-    """Recompute what ``scope`` touched: every cell of its months and quarters,
-    and the running totals of its cells from its earliest month on. Waits for
+    """Recompute what ``scope`` touched: its cells (every cell when they are
+    many) in its months and quarters, and the running totals of its cells
+    from its earliest month on. A cell's values come from the records of
+    that cell alone, and the scope's cells roll up every (governorate,
+    programme, donor) of the records before and after the change. Waits for
     a running recomputation to finish. Returns the number of values written."""
     definitions = definitions_for(scope)
     if not definitions or not scope.months:
@@ -222,22 +232,29 @@ def recompute_incremental(scope: Scope) -> int:
             needs_splits = any(d.has_splits for d in definitions)
             build_cubes(cursor, ranges, sources={scope.source}, splits=needs_splits)
         ids = [d.pk for d in definitions]
+        # Only the cuts the change touched, when they are few (one record's
+        # eight): the value table's index seeks them. Else every cut of the
+        # months and quarters (a bulk import's).
+        few = cells if len(cells) <= writes.INDEXED_CELLS else None
+        cell_sql, cell_params = cells_filter(few)
+        month_ends = [add_months(m, 1) - dt.timedelta(days=1) for m in months]
+        quarter_ends = [end - dt.timedelta(days=1) for _start, end in ranges]
         cursor.execute(
-            f"DELETE FROM {VALUES} WHERE definition_id = ANY(%s) AND "
-            f"((period_type = 'month' AND period_start = ANY(%s)) OR "
-            f"(period_type = 'quarter' AND period_start = ANY(%s)))",
-            [ids, months, quarters],
+            f"DELETE FROM {VALUES} t WHERE t.definition_id = ANY(%s) AND "
+            f"((t.period_type = 'month' AND t.period_end = ANY(%s)) OR "
+            f"(t.period_type = 'quarter' AND t.period_end = ANY(%s))){cell_sql}",
+            [ids, month_ends, quarter_ends, *cell_params],
         )
         groups, alone = batched([DefinitionSQL(d, multipliers, ranges) for d in definitions])
         for group in groups:
             # One pass for definitions sharing their facts, then their running totals.
-            written += _write_batch(cursor, group, now, VALUES, quarters=quarters)
+            written += _write_batch(cursor, group, now, VALUES, quarters=quarters, cells=few)
             cumulative = [sql.d.pk for sql in group if sql.d.is_cumulative]
             if cumulative:
                 written += cumulative_rewrite(cursor, cumulative, cells=cells, since=since)
         for sql in alone:
             definition = sql.d
-            written += write_periods(cursor, sql, now, quarters)
+            written += write_periods(cursor, sql, now, quarters, cells=few)
             if definition.is_cumulative:
                 cell_sql, cell_params = cells_filter(cells)
                 cursor.execute(

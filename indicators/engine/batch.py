@@ -3,14 +3,18 @@ a source that add up across periods and pass the same filter differ only
 in what they sum (people, households, units ...), so one statement sums
 all of their measures side by side over the facts they share, instead of one
 statement each grouping the same facts again ("one pass per source for
-every definition sharing its filters", #17).
+every definition sharing its filters", #17). The statement also takes
+definitions with different filters (each sum then over the facts its filter
+keeps, ``SUM(...) FILTER (WHERE ...)``, a definition's row where its filter
+kept a fact), but ``batched`` groups by filter: that is faster.
 
 The statement sums the facts per (month, governorate, programme, donor)
 first and forms the coarser cuts from those sums (GROUPING SETS over the
-fine cells, not over every fact: the measures are sums), then gives each
+fine cells, not over every fact: the measures are sums), then the quarters
+and the running totals from those cells, and only then gives each
 definition its rows (a LATERAL list of the definitions over the summed
-cells) and writes months, quarters and running totals as
-``write_all_periods_additive`` does for one definition: the same values.
+cells), as ``write_all_periods_additive`` writes for one definition: the
+same values.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from collections.abc import Iterable
 from indicators import sources as registry
 from indicators.engine import timings
 from indicators.engine.facts import COLUMNS, SPLIT_FIELDS, VALUES, DefinitionSQL
-from indicators.engine.writes import cells_filter, running_totals
+from indicators.engine.writes import cells_condition, cells_filter, running_totals
 
 
 def batched(
@@ -29,7 +33,10 @@ def batched(
 ) -> tuple[list[list[DefinitionSQL]], list[DefinitionSQL]]:
     """(groups of definitions one statement computes, the others one by one):
     definitions that add up across periods, of a source that gives its facts
-    in parts (``Source.fact_parts``), with the same filter, two or more."""
+    in parts (``Source.fact_parts``), with the same filter, two or more.
+    (``write_batch`` takes any filters, but a statement summing every
+    filter's measures and splits side by side is slower than one per filter:
+    measured at 1M records, 9.7 s against 5 s.)"""
     groups: dict[tuple, list[DefinitionSQL]] = {}
     alone = []
     for sql in sqls:
@@ -78,95 +85,149 @@ def write_batch(
     table: str,
     *,
     quarters: list[dt.date] | None = None,
+    cells: set[tuple] | None = None,
 ) -> int:
     """The values of the definitions of ``sqls`` (one of ``batched``'s groups)
     into ``table``, in one statement: every period (None), or the months and
     quarters of ``quarters`` only, without running totals (an incremental
-    run's, which then calls ``cumulative_rewrite``). Returns the rows written
+    run's, which then calls ``cumulative_rewrite``), of the cuts of ``cells``
+    only when given (an incremental run's). Returns the rows written
     by an incremental run (0 for a full one: it counts its table once)."""
     source = registry.get(sqls[0].d.source)
     parts = [source.fact_parts(sql) for sql in sqls]
     base, base_params = parts[0].base
-    keep, keep_params = parts[0].keep
-    # Each distinct measure once: "people" is the same sum for two definitions.
-    measures: dict[tuple[str, str], str] = {}
-    measure_params: list = []
+    n_splits = len(SPLIT_FIELDS)
+    # Each distinct filter once (k0, k1 ...), each distinct expression once
+    # (x0 ...), and each (expression, filter) sum once (v0 ...): "people" of
+    # every record is the same sum for two definitions.
+    keeps: dict[tuple[str, str], int] = {}
+    keep_params: list = []
+    expressions: dict[tuple[str, str], str] = {}
+    expression_params: list = []
+    measures: dict[tuple[str, int], str] = {}
+    of_definition: list[tuple[str, int]] = []  # (its sum, its filter)
     for part in parts:
-        key = (part.measure[0], repr(part.measure[1]))
+        keep = (part.keep[0], repr(part.keep[1]))
+        if keep not in keeps:
+            keeps[keep] = len(keeps)
+            keep_params.extend(part.keep[1])
+        expression = (part.measure[0], repr(part.measure[1]))
+        if expression not in expressions:
+            expressions[expression] = f"x{len(expressions)}"
+            expression_params.extend(part.measure[1])
+        key = (expressions[expression], keeps[keep])
         if key not in measures:
             measures[key] = f"v{len(measures)}"
-            measure_params.extend(part.measure[1])
-    n_splits = len(SPLIT_FIELDS)
-    selected = ", ".join(f"{expression} AS {name}" for (expression, _p), name in measures.items())
+        of_definition.append((measures[key], keeps[keep]))
+    with_splits = sorted(
+        {k for sql, (_v, k) in zip(sqls, of_definition, strict=True) if sql.d.has_splits}
+    )
+    selected = ", ".join(
+        [f"{expression} AS {name}" for (expression, _p), name in expressions.items()]
+        + [f"({keep}) AS k{index}" for (keep, _p), index in keeps.items()]
+    )
     # Integers all (counts, and households times a whole multiplier): bigint
     # sums, since a numeric sum of sums is several times slower.
     split_columns = ", ".join(f"({e})::bigint AS s{i}" for i, e in enumerate(parts[0].splits))
-    facts = f"SELECT {base}, {selected}, {split_columns} {parts[0].rest} WHERE {keep}"
-    facts_params = [*base_params, *measure_params, *parts[0].rest_params, *keep_params]
-    within = ""
+    facts = f"SELECT {base}, {selected}, {split_columns} {parts[0].rest}"
+    facts_params = [*base_params, *expression_params, *keep_params, *parts[0].rest_params]
+    within = " WHERE " + " OR ".join(f"f.k{index}" for index in keeps.values())
     if quarters is not None:
-        within = " WHERE date_trunc('quarter', f.m)::date = ANY(%s)"
+        within += " AND date_trunc('quarter', f.m)::date = ANY(%s)"
         facts_params.append(list(quarters))
-    sums = ", ".join(
-        [f"SUM({name})::bigint AS {name}" for name in measures.values()]
-        + [f"SUM(s{i})::bigint AS s{i}" for i in range(n_splits)]
+    # What each cell holds: the sums, the facts each filter kept (``n``: a
+    # definition has a row where it kept one), the splits of each filter.
+    fine_sums = (
+        [f"SUM(f.{x}) FILTER (WHERE f.k{k})::bigint AS {name}" for (x, k), name in measures.items()]
+        + [f"COUNT(*) FILTER (WHERE f.k{k})::bigint AS n{k}" for k in keeps.values()]
+        + [
+            f"SUM(f.s{i}) FILTER (WHERE f.k{k})::bigint AS s{k}_{i}"
+            for k in with_splits
+            for i in range(n_splits)
+        ]
     )
+    names = [column.rsplit(" AS ", 1)[1] for column in fine_sums]
+    sums = ", ".join(f"SUM({name})::bigint AS {name}" for name in names)
     sql0 = sqls[0]
     grouping = ", ".join(f"(start{', ' + c if c else ''})" for c in sql0.cut_sets)
     g = "g" if sql0.governorate_column == "g" else "NULL::bigint"
-    rows, row_params = [], []
-    for sql, part in zip(sqls, parts, strict=True):
-        name = measures[(part.measure[0], repr(part.measure[1]))]
-        splits = (
-            ", ".join(f"w.s{i}" for i in range(n_splits))
-            if sql.d.has_splits
-            else ", ".join(["NULL::bigint"] * n_splits)
+    split_names = ", ".join(SPLIT_FIELDS)
+
+    def per_definition(chosen: list[DefinitionSQL]) -> tuple[str, list]:
+        """A row per definition of ``chosen`` from each summed cell ``w``
+        where its filter kept a fact: its measure and (if it has them) the
+        splits of the facts it kept."""
+        rows, row_params = [], []
+        for sql, (name, k) in zip(sqls, of_definition, strict=True):
+            if sql not in chosen:
+                continue
+            splits = (
+                ", ".join(f"w.s{k}_{i}" for i in range(n_splits))
+                if sql.d.has_splits
+                else ", ".join(["NULL::bigint"] * n_splits)
+            )
+            rows.append(f"(%s, w.n{k}, w.{name}, {splits})")
+            row_params.append(sql.d.pk)
+        lateral = (
+            f"CROSS JOIN LATERAL (VALUES {', '.join(rows)}) v(def, kept, value, {split_names}) "
+            f"WHERE v.kept > 0"
         )
-        rows.append(f"(%s, w.{name}, {splits})")
-        row_params.append(sql.d.pk)
-    names = ", ".join(SPLIT_FIELDS)
+        if cells is not None:
+            condition, cell_params = cells_condition(cells, ("w.g", "w.pr", "w.d"))
+            lateral += f" AND {condition}"
+            row_params += cell_params
+        return lateral, row_params
+
+    # The quarters and the running totals are formed from the summed cells,
+    # before they are spread into a row per definition (a sixth of the rows
+    # to group, sort and window for six definitions).
     statement = [
-        f"WITH fine AS (SELECT m AS start, g, pr, d, {sums} FROM ({facts}) f{within} "
+        f"WITH fine AS (SELECT m AS start, g, pr, d, {', '.join(fine_sums)} "
+        f"FROM ({facts}) f{within} "
         f"GROUP BY m, g, pr, d), "
-        f"wide AS (SELECT start, {g} AS g, pr, d, {sums} FROM fine "
-        f"GROUP BY GROUPING SETS ({grouping}){sql0.having}), "
-        f"mo AS MATERIALIZED (SELECT v.def, w.start, w.g, w.pr, w.d, v.value, "
-        f"{', '.join(f'v.{c}' for c in SPLIT_FIELDS)} FROM wide w "
-        f"CROSS JOIN LATERAL (VALUES {', '.join(rows)}) v(def, value, {names}))"
+        f"wide AS MATERIALIZED (SELECT start, {g} AS g, pr, d, {sums} FROM fine "
+        f"GROUP BY GROUPING SETS ({grouping}){sql0.having})"
     ]
-    params = [*facts_params, *row_params]
+    params = [*facts_params]
     returning = "" if quarters is None else " RETURNING 1"
-    end = _month_end("start", "1 month")
+    values = f"v.value, {', '.join(f'v.{c}' for c in SPLIT_FIELDS)}"
+    end = _month_end("w.start", "1 month")
     mult, mult_params = _multiplier_case(sqls, end)
+    lateral, lateral_params = per_definition(sqls)
     statement.append(
-        f", ins_month AS (INSERT INTO {table} ({COLUMNS}) SELECT def, 'month', start, {end}, "
-        f"g, pr, d, value, {names}, {mult}, %s::timestamptz FROM mo{returning})"
+        f", ins_month AS (INSERT INTO {table} ({COLUMNS}) SELECT v.def, 'month', w.start, {end}, "
+        f"w.g, w.pr, w.d, {values}, {mult}, %s::timestamptz FROM wide w {lateral}{returning})"
     )
-    params += [*mult_params, now]
-    q_end = _month_end("q", "3 months")
+    params += [*mult_params, now, *lateral_params]
+    q_end = _month_end("w.start", "3 months")
     mult, mult_params = _multiplier_case(sqls, q_end)
     statement.append(
-        f", ins_quarter AS (INSERT INTO {table} ({COLUMNS}) SELECT def, 'quarter', q, {q_end}, "
-        f"g, pr, d, SUM(value), {', '.join(f'SUM({c})' for c in SPLIT_FIELDS)}, {mult}, "
-        f"%s::timestamptz FROM (SELECT date_trunc('quarter', start)::date AS q, * FROM mo) x "
-        f"GROUP BY def, q, g, pr, d{returning})"
+        f", ins_quarter AS (INSERT INTO {table} ({COLUMNS}) SELECT v.def, 'quarter', w.start, "
+        f"{q_end}, w.g, w.pr, w.d, {values}, {mult}, %s::timestamptz "
+        f"FROM (SELECT date_trunc('quarter', start)::date AS start, g, pr, d, {sums} FROM wide "
+        f"GROUP BY 1, g, pr, d) w {lateral}{returning})"
     )
-    params += [*mult_params, now]
+    params += [*mult_params, now, *lateral_params]
     if quarters is not None:
         statement.append(
             "SELECT (SELECT COUNT(*) FROM ins_month) + (SELECT COUNT(*) FROM ins_quarter)"
         )
         cursor.execute(" ".join(statement), params)
         return cursor.fetchone()[0]
-    cumulative = [sql.d.pk for sql in sqls if sql.d.is_cumulative]
-    window = "OVER (PARTITION BY def, g, pr, d ORDER BY start)"
-    running = ", ".join(f"SUM({c}) {window}" for c in ["value", *SPLIT_FIELDS])
-    mult, mult_params = _multiplier_case(sqls, end)
-    statement.append(
-        f"INSERT INTO {table} ({COLUMNS}) SELECT def, 'cumulative', NULL::date, {end}, g, pr, d, "
-        f"{running}, {mult}, %s::timestamptz FROM mo WHERE def = ANY(%s)"
+    # Running sums of the sums and splits; a definition's row at a month
+    # where its filter kept a fact (that month's own count).
+    running = ", ".join(
+        name if name.startswith("n") else f"SUM({name}) OVER cell AS {name}" for name in names
     )
-    params += [*mult_params, now, cumulative]
+    mult, mult_params = _multiplier_case(sqls, end)
+    lateral, lateral_params = per_definition([sql for sql in sqls if sql.d.is_cumulative])
+    statement.append(
+        f"INSERT INTO {table} ({COLUMNS}) SELECT v.def, 'cumulative', NULL::date, {end}, "
+        f"w.g, w.pr, w.d, {values}, {mult}, %s::timestamptz "
+        f"FROM (SELECT start, g, pr, d, {running} FROM wide "
+        f"WINDOW cell AS (PARTITION BY g, pr, d ORDER BY start)) w {lateral}"
+    )
+    params += [*mult_params, now, *lateral_params]
     timings.execute(cursor, " ".join(statement), params)
     return 0
 

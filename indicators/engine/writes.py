@@ -82,12 +82,14 @@ def write_periods(
     quarters: list[dt.date] | None,
     *,
     table: str = VALUES,
+    cells: set[tuple] | None = None,
 ) -> int:
     """Insert the month and quarter values of one definition into ``table``,
     for the given ``quarters`` (and their months) or for every period when
     None: one pass over the facts, grouped by month and by quarter, each with
-    every cut. Used by incremental runs, and by full runs for distinct counts,
-    whose quarters are not the sums of their months. Returns the rows inserted."""
+    every cut (or only the cuts of ``cells``, when given). Used by incremental
+    runs, and by full runs for distinct counts, whose quarters are not the
+    sums of their months. Returns the rows inserted."""
     facts, facts_params = sql.facts()
     where, where_params = ("", []) if quarters is None else (" WHERE f.q = ANY(%s)", [quarters])
     cut_sets = sql.cut_sets
@@ -102,13 +104,19 @@ def write_periods(
         f"ELSE f.q + interval '3 months' END - interval '1 day')::date"
     )
     mult, mult_params = sql.multiplier_columns(end)
+    having, having_params = sql.having, []
+    if cells is not None:
+        g = "f.g" if sql.governorate_column == "g" else "NULL::bigint"
+        condition, having_params = cells_condition(cells, (g, "f.pr", "f.d"))
+        kept = having.removeprefix(" HAVING ")
+        having = f" HAVING ({kept}) AND {condition}" if kept else f" HAVING {condition}"
     insert = (
         f"INSERT INTO {table} ({COLUMNS}) "
         f"SELECT %s, CASE WHEN {is_month} THEN 'month' ELSE 'quarter' END, {start}, {end}, "
         f"{sql.governorate_column}, pr, d, {sql.aggregate}, {SUM_SPLITS}, {mult}, %s::timestamptz "
-        f"FROM ({facts}) f{where} GROUP BY GROUPING SETS ({grouping}){sql.having}"
+        f"FROM ({facts}) f{where} GROUP BY GROUPING SETS ({grouping}){having}"
     )
-    params = [sql.d.pk, *mult_params, now, *facts_params, *where_params]
+    params = [sql.d.pk, *mult_params, now, *facts_params, *where_params, *having_params]
     if quarters is None:  # a full run's (an incremental run's count is used)
         timings.execute(cursor, insert, params)
     else:
@@ -116,11 +124,26 @@ def write_periods(
     return cursor.rowcount
 
 
+# Up to this many cells, a filter the value table's index answers; beyond, one
+# that scans the definitions' rows once (a bulk import touches many cells).
+INDEXED_CELLS = 64
+
+
 def cells_filter(cells: set[tuple] | None, alias: str = "t") -> tuple[str, list]:
+    """`` AND`` the row is one of ``cells`` ((governorate, programme, donor),
+    None for "all"); nothing for None (every cell). A few cells are spelled
+    out as ``=`` and ``IS NULL`` conditions, which the value table's unique
+    index (definition, governorate, programme, donor, ...) can seek: an
+    incremental run then reads its cells' rows only, not every row of the
+    definitions (``IS NOT DISTINCT FROM`` is no index condition)."""
     if cells is None:
         return "", []
     if not cells:
         return " AND FALSE", []
+    columns = ("governorate_id", "programme_id", "donor_id")
+    if len(cells) <= INDEXED_CELLS:
+        sql, params = cells_condition(cells, tuple(f"{alias}.{column}" for column in columns))
+        return f" AND {sql}", params
     rows = ", ".join(["(%s::bigint, %s::bigint, %s::bigint)"] * len(cells))
     params = [value for cell in sorted(cells, key=str) for value in cell]
     sql = (
@@ -130,6 +153,22 @@ def cells_filter(cells: set[tuple] | None, alias: str = "t") -> tuple[str, list]
         f"AND c.d IS NOT DISTINCT FROM {alias}.donor_id)"
     )
     return sql, params
+
+
+def cells_condition(cells: set[tuple], expressions: tuple[str, str, str]) -> tuple[str, list]:
+    """SQL true when (``expressions``: governorate, programme, donor) is one
+    of ``cells`` (None: "all", IS NULL), as ``=`` and ``IS NULL`` terms."""
+    terms, params = [], []
+    for cell in sorted(cells, key=str):
+        parts = []
+        for expression, value in zip(expressions, cell, strict=True):
+            if value is None:
+                parts.append(f"{expression} IS NULL")
+            else:
+                parts.append(f"{expression} = %s")
+                params.append(value)
+        terms.append("(" + " AND ".join(parts) + ")")
+    return "(" + (" OR ".join(terms) or "FALSE") + ")", params
 
 
 def write_cumulative(

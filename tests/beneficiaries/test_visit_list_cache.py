@@ -82,3 +82,27 @@ def test_an_administrator_counts_their_own_drafts_only(client, world):
     assert tab(client.get(LIST), "draft") == 1
     client.force_login(other)
     assert tab(client.get(LIST), "draft") == 0
+
+
+def test_the_page_s_rows_are_read_once_until_a_visit_or_a_monitor_s_name_changes(client, world):
+    many_visits(world)
+    client.force_login(world["maria"])
+
+    def rows(response) -> str:
+        page = response.content.decode()
+        return page[
+            page.index('<ul class="visit-list">') : page.index("</ul>", page.index("visit-list"))
+        ]
+
+    first = rows(client.get(LIST))
+    with CaptureQueriesContext(connection) as again:
+        assert rows(client.get(LIST)) == first
+    assert not [q for q in again.captured_queries if "beneficiaries_monitoringvisit" in q["sql"]]
+    # The monitor's name on the rows follows a rename at once.
+    monitor = world["alice"]
+    monitor.first_name, monitor.last_name = "Alia", "Hadi"
+    monitor.save(update_fields=["first_name", "last_name"])
+    assert "Alia Hadi" in client.get(LIST).content.decode()
+    # Another language has its own rows.
+    arabic = client.get(LIST, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert 'dir="rtl"' in arabic

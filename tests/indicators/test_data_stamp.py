@@ -58,3 +58,32 @@ def test_compacting_keeps_it_new():
     # Below the threshold, nothing is done.
     assert data_stamp_compact(above=3) == 0
     assert data_stamp() == after
+
+
+def test_a_visit_s_location_and_its_people_s_names_change_it_but_not_a_login():
+    """The API's visit list is kept under the stamp: it shows where a visit
+    was taken and who made it."""
+    from beneficiaries.models import VisitLocation
+
+    project = ProjectFactory()
+    monitor = UserFactory()
+    visit = MonitoringVisit.objects.create(
+        project=project, monitor=monitor, visit_date=dt.date(2018, 5, 2)
+    )
+    stamp = data_stamp()
+    VisitLocation.objects.create(
+        visit=visit,
+        latitude=35.4,
+        longitude=44.4,
+        accuracy_m=12,
+        captured_at=dt.datetime(2018, 5, 2, 9, tzinfo=dt.UTC),
+    )
+    assert data_stamp() != stamp
+    stamp = data_stamp()
+    monitor.first_name = "Layla"
+    monitor.save(update_fields=["first_name"])
+    assert data_stamp() != stamp
+    stamp = data_stamp()
+    monitor.last_login = dt.datetime(2018, 5, 3, tzinfo=dt.UTC)
+    monitor.save(update_fields=["last_login"])
+    assert data_stamp() == stamp

@@ -421,7 +421,7 @@ class TestCrashSafetyAndLock:
         with connection.cursor() as cursor:
             # An index a later migration would add: a full run keeps it.
             cursor.execute(
-                "CREATE INDEX indicatorvalue_by_end ON indicators_indicatorvalue (period_end)"
+                "CREATE INDEX indicatorvalue_by_time ON indicators_indicatorvalue (computed_at)"
             )
             migrated = schema(cursor)
         for _ in range(3):
@@ -439,7 +439,7 @@ class TestCrashSafetyAndLock:
         assert {name for name, _ in indexes} == {
             "indicators_indicatorvalue_pkey",
             "indicatorvalue_one_per_cell",
-            "indicatorvalue_by_end",
+            "indicatorvalue_by_time",
         }
         assert sequence == "public.indicators_indicatorvalue_id_seq"
         row = IndicatorValue.objects.filter(period_type="cumulative").first()
