@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from iomdash.worker import WorkerProcess
+from tests import shared_data
 from tests.reference_data import is_transactional, restore_reference_data, restores_itself
 
 # The browser fixtures (one Chromium for the whole session, whichever folder
@@ -77,6 +78,17 @@ def django_db_setup(django_db_setup):
     if contents is not None:
         type(connection)._test_serialized_contents = contents
     yield
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A transactional test cannot run while a module's shared data is open
+    (``tests/shared_data.py``): it would commit inside that transaction."""
+    if shared_data.OPEN and is_transactional(item):
+        pytest.fail(
+            f"{item.nodeid} is transactional but its module shares its data in a "
+            f"transaction ({', '.join(sorted(shared_data.OPEN))}): move it to a module of its own"
+        )
 
 
 @pytest.hookimpl(wrapper=True)
