@@ -140,6 +140,13 @@ def eager_tasks():
         app.conf.task_eager_propagates = False
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _shared_for_module(request):
+    """The data of the module's ``shared_for_module`` fixtures, built once for
+    its tests (``tests/shared_data.py``)."""
+    yield from shared_data.module_builds(request)
+
+
 @pytest.fixture(autouse=True)
 def _empty_dashboard_cache():
     """Each test starts with no cached dashboard: a rolled-back test's data

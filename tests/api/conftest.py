@@ -22,7 +22,7 @@ from tests.factories import (
     governorate,
     user_with_role,
 )
-from tests.shared_data import built_for_module, copy_for_test
+from tests.shared_data import built_for_module, for_test
 
 DAY = dt.date(2018, 3, 1)
 WOMEN_IDP = recipient_field("f", "18-59", "idp")
@@ -164,7 +164,7 @@ def build_world() -> dict:
 
 @pytest.fixture(scope="module")
 def _world_for_module(request, django_db_setup, django_db_blocker):
-    yield from built_for_module(django_db_blocker, build_world, request.module.__name__)
+    yield from built_for_module(request, django_db_blocker, build_world)
 
 
 @pytest.fixture
@@ -172,14 +172,7 @@ def world(_world_for_module, db) -> dict:
     """``build_world()``'s data, built once for the module's tests
     (``tests/shared_data.py``): each test changes it in its own transaction
     and on its own copy of the objects."""
-    return copy_for_test(_world_for_module)
-
-
-@pytest.fixture
-def fresh_world(db) -> dict:
-    """``build_world()``'s data for a transactional test, which cannot run in
-    a module's shared transaction (it goes in a module of its own)."""
-    return build_world()
+    return for_test(_world_for_module, build_world)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Two sends of one visit at once (``client_id``, tests/api/test_visit_client_id.py)
-make one visit: a transactional test, in a module of its own since that
-module's tests share their data in a transaction (``tests/shared_data.py``)."""
+make one visit: a transactional test, in a module of its own so that the
+other module's tests can share their data (``tests/shared_data.py``)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,14 @@ from tests.api.test_visit_client_id import body
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_sends_at_once_make_one_visit(fresh_world):
+def test_two_sends_at_once_make_one_visit(world):
     client_id = uuid.uuid4()
 
     def send(_):
         client = APIClient()
-        client.force_authenticate(fresh_world["alice"])
+        client.force_authenticate(world["alice"])
         try:
-            return client.post("/api/v1/visits/", body(fresh_world, client_id), format="json")
+            return client.post("/api/v1/visits/", body(world, client_id), format="json")
         finally:
             connection.close()
 
