@@ -83,11 +83,12 @@ def django_db_setup(django_db_setup):
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """A transactional test cannot run while a module's shared data is open
-    (``tests/shared_data.py``): it would commit inside that transaction."""
+    (``tests/shared_data.py``): it would commit inside that transaction. A
+    module with a transactional test shares nothing, so this is a safety net."""
     if shared_data.OPEN and is_transactional(item):
         pytest.fail(
-            f"{item.nodeid} is transactional but its module shares its data in a "
-            f"transaction ({', '.join(sorted(shared_data.OPEN))}): move it to a module of its own"
+            f"{item.nodeid} is transactional, and the shared data of "
+            f"{', '.join(sorted(shared_data.OPEN))} is open in its transaction"
         )
 
 
