@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from iomdash.worker import WorkerProcess
+from tests import shared_data
 from tests.reference_data import is_transactional, restore_reference_data, restores_itself
 
 # The browser fixtures (one Chromium for the whole session, whichever folder
@@ -79,6 +80,18 @@ def django_db_setup(django_db_setup):
     yield
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A transactional test cannot run while a module's shared data is open
+    (``tests/shared_data.py``): it would commit inside that transaction. A
+    module with a transactional test shares nothing, so this is a safety net."""
+    if shared_data.OPEN and is_transactional(item):
+        pytest.fail(
+            f"{item.nodeid} is transactional, and the shared data of "
+            f"{', '.join(sorted(shared_data.OPEN))} is open in its transaction"
+        )
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """After a transactional test has emptied the database (its teardown),
@@ -126,6 +139,13 @@ def eager_tasks():
     finally:
         app.conf.task_always_eager = False
         app.conf.task_eager_propagates = False
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _shared_for_module(request):
+    """The data of the module's ``shared_for_module`` fixtures, built once for
+    its tests (``tests/shared_data.py``)."""
+    yield from shared_data.module_builds(request)
 
 
 @pytest.fixture(autouse=True)

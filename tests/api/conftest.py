@@ -22,6 +22,7 @@ from tests.factories import (
     governorate,
     user_with_role,
 )
+from tests.shared_data import built_for_module, for_test
 
 DAY = dt.date(2018, 3, 1)
 WOMEN_IDP = recipient_field("f", "18-59", "idp")
@@ -71,8 +72,7 @@ def visit_with_line(world, *, monitor: str, project, status: str = "submitted") 
     return visit
 
 
-@pytest.fixture
-def world(db) -> dict:
+def build_world() -> dict:
     """Kirkuk: project KRK-01 of CRP, funded by USA; Basra: BSR-01 of RRP,
     funded by Canada. Users: the administrator ``admin``; the managers maria
     (CRP) and mark (RRP); the monitors alice (Kirkuk) and oscar (Basra); the
@@ -160,6 +160,19 @@ def world(db) -> dict:
     world["feedback_krk"] = world["visit_krk"].feedback.get()
     world["feedback_bsr"] = world["visit_bsr"].feedback.get()
     return world
+
+
+@pytest.fixture(scope="module")
+def _world_for_module(request, django_db_setup, django_db_blocker):
+    yield from built_for_module(request, django_db_blocker, build_world)
+
+
+@pytest.fixture
+def world(_world_for_module, db) -> dict:
+    """``build_world()``'s data, built once for the module's tests
+    (``tests/shared_data.py``): each test changes it in its own transaction
+    and on its own copy of the objects."""
+    return for_test(_world_for_module, build_world)
 
 
 @pytest.fixture

@@ -36,11 +36,11 @@ pytestmark = pytest.mark.django_db
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def app():
     """Django's WSGI application, called in the test's thread and database
     transaction (as Django's test client does, the end of a request must not
-    close the test's connection)."""
+    close the test's connection). One for the module, as the schema below."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
@@ -50,9 +50,12 @@ def app():
         request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def schema(app):
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", app)
+@pytest.fixture(scope="module")
+def schema(app, django_db_setup, django_db_blocker):
+    """The schema, loaded once for the module: drf-spectacular takes seconds
+    to generate it, and it is the same for every test."""
+    with django_db_blocker.unblock():
+        return schemathesis.openapi.from_wsgi("/api/schema/?format=json", app)
 
 
 def test_the_schema_is_valid_openapi_3_without_warnings(client, db):

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
-from rest_framework.test import APIClient
 
 from beneficiaries.models import AssistanceRecord, MonitoringVisit
 from tests.api.conftest import DAY
@@ -88,26 +85,6 @@ def test_another_users_id_is_refused_and_reveals_nothing(world, api):
     assert response.status_code == 400 and "client_id" in response.json()
     assert "Bakery" not in response.content.decode()
     assert MonitoringVisit.objects.filter(findings="Bakery open.").count() == 1
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_sends_at_once_make_one_visit(world):
-    client_id = uuid.uuid4()
-
-    def send(_):
-        client = APIClient()
-        client.force_authenticate(world["alice"])
-        try:
-            return client.post("/api/v1/visits/", body(world, client_id), format="json")
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        responses = list(pool.map(send, range(2)))
-    assert sorted(r.status_code for r in responses) == [200, 201]
-    visit = MonitoringVisit.objects.get(findings="Bakery open.")
-    assert visit.client_id == client_id
-    assert AssistanceRecord.objects.filter(visit=visit).count() == 2
 
 
 def test_a_new_visit_carries_its_referrals_and_feedback(world, api):

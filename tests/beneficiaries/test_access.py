@@ -24,6 +24,7 @@ from beneficiaries.models import (
 )
 from tests.access_world import EVERYONE, access_world, codes
 from tests.factories import ActivityTypeFactory, AssistanceRecordFactory
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def _visit(world, *, monitor: str, submit: bool, findings: str) -> MonitoringVis
     return MonitoringVisit.objects.get(pk=visit.pk)
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     world = access_world()
     world["day"] = world["krk"].start_date

@@ -13,13 +13,14 @@ from beneficiaries import services
 from beneficiaries.models import AssistanceRecord, MonitoringVisit
 from tests.beneficiaries.test_services import DAY, build_world, draft, line
 from tests.indicators.conftest import define, value
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:beneficiaries_monitoringvisit_changelist")
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     world = build_world()
     world["admin"].is_staff = world["admin"].is_superuser = True

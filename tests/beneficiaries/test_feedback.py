@@ -15,11 +15,12 @@ from indicators.engine import recompute_full
 from tests.beneficiaries.test_services import DAY, build_world, draft
 from tests.beneficiaries.test_views import form_data, url, visit_of
 from tests.indicators.conftest import define, value
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     world = build_world()
     survey = Survey.objects.create(code="satisfaction", title="Beneficiary satisfaction")

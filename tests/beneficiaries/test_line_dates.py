@@ -15,6 +15,7 @@ from beneficiaries import services
 from beneficiaries.models import AssistanceRecord
 from tests.beneficiaries.test_services import DAY, build_world
 from tests.beneficiaries.test_views import form_data
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def day(*ymd) -> str:
     return date_format(dt.date(*ymd), "DATE_FORMAT")
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     return build_world()
 

@@ -14,6 +14,7 @@ from beneficiaries import services
 from beneficiaries.models import MonitoringVisit, VisitLocation
 from tests.beneficiaries.test_services import DAY, build_world
 from tests.beneficiaries.test_views import form_data
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ DAY_TIME = dt.datetime(2018, 3, 1, 9, 30, tzinfo=dt.UTC)
 BASRA_CITY = {"location-latitude": "30.508500", "location-longitude": "47.780400"}
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     return build_world()
 

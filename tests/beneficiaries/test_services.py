@@ -24,6 +24,7 @@ from tests.factories import (
     user_with_role,
 )
 from tests.indicators.conftest import define, value
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def build_world() -> dict:
     }
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     return build_world()
 

@@ -12,11 +12,12 @@ from beneficiaries import services
 from beneficiaries.models import AssistanceRecord, MonitoringVisit, SharedReach
 from tests.beneficiaries.test_services import DAY, build_world
 from tests.beneficiaries.test_views import form_data, url
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     return build_world()
 

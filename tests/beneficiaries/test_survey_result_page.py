@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from beneficiaries.survey_results import SurveyResult
-from tests.api.conftest import world  # noqa: F401 (the fixture)
+from tests.api.conftest import _world_for_module, world  # noqa: F401 (the fixtures)
 
 pytestmark = pytest.mark.django_db
 URL = reverse("beneficiaries:survey_result_new")

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from beneficiaries import services
 from beneficiaries.survey_results import SurveyResult, SurveyResultCount
-from tests.api.conftest import world  # noqa: F401 (the fixture)
+from tests.api.conftest import _world_for_module, world  # noqa: F401 (the fixtures)
 
 pytestmark = pytest.mark.django_db
 ON = dt.date(2018, 5, 31)

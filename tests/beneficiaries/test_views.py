@@ -27,11 +27,12 @@ from tests.beneficiaries.test_services import (
     jpeg_with_gps,
 )
 from tests.factories import MonitoringVisitFactory
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     return build_world()
 

@@ -15,11 +15,12 @@ from django.urls import reverse
 from beneficiaries import services
 from beneficiaries.models import Photo
 from tests.beneficiaries.test_services import DAY, build_world, jpeg_with_gps
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     return build_world()
 

@@ -12,13 +12,14 @@ import pytest
 
 from beneficiaries.models import AssistanceRecord, MonitoringVisit
 from tests.beneficiaries.test_views import form_data, url
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     from tests.beneficiaries.test_services import build_world
 

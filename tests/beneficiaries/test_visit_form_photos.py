@@ -14,11 +14,12 @@ from PIL import Image
 from beneficiaries.models import MonitoringVisit, Photo
 from tests.beneficiaries.test_services import jpeg_with_gps
 from tests.beneficiaries.test_views import form_data, url, visit_of
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     from tests.beneficiaries.test_services import build_world
 

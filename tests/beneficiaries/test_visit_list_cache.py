@@ -13,12 +13,13 @@ from django.urls import reverse
 from tests.beneficiaries.test_services import build_world
 from tests.beneficiaries.test_views import many_visits, visit_of
 from tests.factories import MonitoringVisitFactory, user_with_role
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("beneficiaries:visit_list")
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     return build_world()
 

@@ -13,12 +13,13 @@ from beneficiaries import services
 from programmes.models import SubDistrict
 from tests.beneficiaries.test_services import build_world
 from tests.factories import district
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2018, 3, 1)
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     return build_world()
 

@@ -18,11 +18,12 @@ from beneficiaries.models import (
     Survey,
 )
 from tests.beneficiaries.test_services import DAY, GIRLS_HOST, WOMEN_IDP, build_world
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     world = build_world()
     world["survey"] = Survey.objects.create(code="satisfaction", title="Satisfaction")

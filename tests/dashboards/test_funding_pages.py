@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from programmes.models import Contribution, ExchangeRate, Project
-from tests.api.conftest import world  # noqa: F401
+from tests.api.conftest import _world_for_module, world  # noqa: F401 (the fixtures)
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from beneficiaries.survey_results import SurveyResult
 from programmes.models import Contribution, ExchangeRate, Project
-from tests.api.conftest import world  # noqa: F401 (the fixture)
+from tests.api.conftest import _world_for_module, world  # noqa: F401 (the fixtures)
 from tests.beneficiaries.test_survey_result_page import URL as RESULTS
 from tests.beneficiaries.test_survey_result_page import post as result_body
 from tests.dashboards.test_funding_pages import given, project_body, url

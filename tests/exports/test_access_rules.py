@@ -7,13 +7,14 @@ import pytest
 
 from exports.access import export_for_user, exports_for_user
 from tests.access_world import access_world
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
 ALL = {"indicator-values", "assistance-records", "monitoring-visits", "targets"}
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     return access_world()
 

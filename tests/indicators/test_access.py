@@ -14,13 +14,14 @@ from indicators.access import cells_for_user, values_for_user, values_readable_b
 from indicators.models import IndicatorValue
 from tests.access_world import EVERYONE, access_world
 from tests.indicators.conftest import define
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
 END = dt.date(2018, 12, 31)
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     world = access_world()
     definition = define("units", source="assistance", measure="units")

@@ -9,6 +9,7 @@ from indicators.engine import recompute_full
 from indicators.models import IndicatorDefinition, IndicatorValue
 from tests.factories import ProjectFactory, governorate
 from tests.indicators.conftest import define, record
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ MEASURES = [
 ]
 
 
-@pytest.fixture
+@shared_for_module
 def data():
     projects = [ProjectFactory(governorate=governorate(p)) for p in ("IQG13", "IQG13", "IQG15")]
     for index, project in enumerate(projects):

@@ -14,11 +14,12 @@ from indicators.models import HouseholdMultiplier
 from programmes.models import Project
 from tests.factories import ActivityTypeFactory, ProjectFactory, governorate
 from tests.indicators.conftest import define, record, table, value
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_for_module
 def portfolio():
     bsp = ActivityTypeFactory(code="bsp", name="BSP")
     vt = ActivityTypeFactory(code="vt", name="VT")

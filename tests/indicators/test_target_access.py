@@ -17,11 +17,12 @@ from indicators.target_services import target_import_csv, target_set
 from tests.access_world import access_world
 from tests.factories import user_with_role
 from tests.indicators.conftest import define
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     world = access_world()
     world["people"] = define("people", source="assistance", measure="people")

@@ -16,13 +16,14 @@ from indicators.selectors import target_progress
 from indicators.target_services import target_delete, target_set
 from tests.factories import ProgrammeFactory, ProjectFactory, district, governorate, user_with_role
 from tests.indicators.conftest import define, record
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
 YEAR = (dt.date(2018, 1, 1), dt.date(2018, 12, 31))
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     crp = ProgrammeFactory(code="CRP")
     mosul = district("IQG15Q05")

@@ -14,11 +14,12 @@ from tests.factories import (
     governorate,
     user_with_role,
 )
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     """Two projects: one in Kirkuk (programme A, donor X), one in Basra (B, Y),
     each with visits of every status by the monitor alice."""

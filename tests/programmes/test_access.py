@@ -15,11 +15,12 @@ from programmes.access import (
     user_role,
 )
 from tests.access_world import access_world, codes
+from tests.shared_data import shared_for_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_for_module
 def world():
     return access_world()
 

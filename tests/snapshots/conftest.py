@@ -32,6 +32,7 @@ from tests.factories import (
     user_with_role,
 )
 from tests.indicators.conftest import define, record
+from tests.shared_data import built_for_module, for_test
 
 Q1, Q2, Q3 = dt.date(2018, 3, 31), dt.date(2018, 6, 30), dt.date(2018, 9, 30)
 
@@ -106,8 +107,7 @@ def definitions() -> dict:
     return {"bsp": bsp, "cfw": cfw, "definitions": found}
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
     defs = definitions()
     usa = DonorFactory(name="USA", code="USA")
     canada = DonorFactory(name="Canada", code="CAN")
@@ -152,6 +152,18 @@ def world(db) -> World:
     )
 
 
+@pytest.fixture(scope="module")
+def _world_for_module(request, django_db_setup, django_db_blocker):
+    yield from built_for_module(request, django_db_blocker, build_world)
+
+
+@pytest.fixture
+def world(_world_for_module, db) -> World:
+    """``build_world()``'s portfolio, built once for the module's tests
+    (``tests/shared_data.py``)."""
+    return for_test(_world_for_module, build_world)
+
+
 def recompute() -> None:
     recompute_full()
 
@@ -193,8 +205,7 @@ class Users:
     other_donor: object
 
 
-@pytest.fixture
-def users(world) -> Users:
+def build_users(world: World) -> Users:
     """One user per role: the manager of RRP and one of another programme,
     a monitor in Kirkuk, a donor funding RRP (USA) and one funding nothing."""
     Role = UserProfile.Role
@@ -206,3 +217,14 @@ def users(world) -> Users:
         donor=user_with_role(Role.DONOR, username="usa", donor=world.usa),
         other_donor=user_with_role(Role.DONOR, username="japan", donor=DonorFactory(name="Japan")),
     )
+
+
+@pytest.fixture(scope="module")
+def _users_for_module(request, _world_for_module, django_db_blocker):
+    yield from built_for_module(request, django_db_blocker, lambda: build_users(_world_for_module))
+
+
+@pytest.fixture
+def users(_users_for_module, world) -> Users:
+    """``build_users()``, built once for the module's tests as the world is."""
+    return for_test(_users_for_module, lambda: build_users(world))

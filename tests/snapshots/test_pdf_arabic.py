@@ -25,6 +25,7 @@ from snapshots.build import snapshot_document
 from snapshots.charts_export import RASTER_SCALE
 from snapshots.models import Snapshot
 from snapshots.pdf import render_snapshot_pdf
+from tests.shared_data import shared_for_module
 from tests.snapshots.fixtures_hostile import hostile_payload, write_photos
 from tests.snapshots.test_pdf import ARTIFACTS, _flat, _require_tools, _run, _text
 from tests.snapshots.test_pdf_geometry import PRINTABLE_INSET, _overlaps, _pages
@@ -128,7 +129,10 @@ def test_the_arabic_document_speaks_arabic_in_its_digits(arabic_hostile_pdf):
     assert "IQG15Q02" in text and "Save the Children UK" in text
 
 
-def _demo_draft() -> Snapshot:
+@shared_for_module
+def demo_draft() -> Snapshot:
+    """The demo's quarterly draft: the demo is loaded once for the module's
+    two tests (``tests/shared_data.py``), each printing it in its language."""
     call_command("demo_data", "--if-empty", stdout=io.StringIO())
     return Snapshot.objects.get(status="draft", series__cadence="quarterly")
 
@@ -178,10 +182,9 @@ def _right_to_left(path, first: str, second: str) -> bool | None:
 
 
 @pytest.mark.django_db
-def test_the_demo_in_arabic_reads_right_to_left_in_order(tmp_path):
+def test_the_demo_in_arabic_reads_right_to_left_in_order(demo_draft, tmp_path):
     _require_tools()
-    draft = _demo_draft()
-    payload, path = _demo_pdf(draft, "ar", tmp_path, "demo-quarterly-ar")
+    payload, path = _demo_pdf(demo_draft, "ar", tmp_path, "demo-quarterly-ar")
     text = _words(_text(path))
     titles = [_lead(QUARTERLY_AR[s["key"]]["title"]) for s in payload["sections"]]
     positions = [text.find(title) for title in titles]
@@ -203,10 +206,9 @@ def test_the_demo_in_arabic_reads_right_to_left_in_order(tmp_path):
 
 
 @pytest.mark.django_db
-def test_the_demo_bilingual_prints_each_section_in_english_then_in_arabic(tmp_path):
+def test_the_demo_bilingual_prints_each_section_in_english_then_in_arabic(demo_draft, tmp_path):
     _require_tools()
-    draft = _demo_draft()
-    payload, path = _demo_pdf(draft, "en+ar", tmp_path, "demo-quarterly-bilingual")
+    payload, path = _demo_pdf(demo_draft, "en+ar", tmp_path, "demo-quarterly-bilingual")
     text = _words(_text(path))
     order = []
     for section in payload["sections"]:
