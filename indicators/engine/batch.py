@@ -131,7 +131,7 @@ def write_batch(
     split_columns = ", ".join(f"({e})::bigint AS s{i}" for i, e in enumerate(parts[0].splits))
     facts = f"SELECT {base}, {selected}, {split_columns} {parts[0].rest}"
     facts_params = [*base_params, *expression_params, *keep_params, *parts[0].rest_params]
-    within = " WHERE " + " OR ".join(f"f.k{index}" for index in keeps.values())
+    within = " WHERE (" + " OR ".join(f"f.k{index}" for index in keeps.values()) + ")"
     if quarters is not None:
         within += " AND date_trunc('quarter', f.m)::date = ANY(%s)"
         facts_params.append(list(quarters))
