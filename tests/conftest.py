@@ -80,6 +80,30 @@ def django_db_setup(django_db_setup):
     yield
 
 
+# The modules that take a minute or more (``make test``'s slowest tests):
+# started first, so that under xdist the other modules fill the processes
+# around them instead of one process running them alone at the end.
+LONGEST_FIRST = (
+    "tests/api/test_schema.py",
+    "tests/iomdash/test_stack.py",
+    "tests/browser/test_csp.py",
+    "tests/snapshots/test_pdf_demo.py",
+    "tests/indicators/test_figures_property.py",
+    "tests/indicators/test_incremental_property.py",
+    "tests/snapshots/test_pdf_arabic.py",
+    "tests/snapshots/test_browser.py",
+    "tests/snapshots/test_pdf_geometry.py",
+    "tests/programmes/test_translated_names.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The longest modules first (``LONGEST_FIRST``), the rest in their order."""
+    rank = {path: index for index, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """A transactional test cannot run while a module's shared data is open
