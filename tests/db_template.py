@@ -75,14 +75,30 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def template_name(connection) -> str:
+    """The name of the migrated template for today's migrations (``connection``
+    named for the development database, as before the test database is set up)."""
+    return f"test_{connection.settings_dict['NAME']}_template_{migrations_digest()}"
+
+
+def template_in_use(connection) -> str:
+    """The name of the template the test database of ``connection`` was copied from."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s",
+            ["%\\_template\\_" + migrations_digest()],
+        )
+        (name,) = cursor.fetchone()
+    return name
+
+
 def database_clone(connection) -> str:
     """Make the test database of ``connection`` (its ``TEST`` name, with
     pytest-xdist's suffix) a copy of the template, migrating the template
     first if there is none for today's migrations; its name."""
     test_name = connection.creation._get_test_db_name()
-    base = connection.settings_dict["NAME"]
-    prefix = f"test_{base}_template_"
-    template = prefix + migrations_digest()
+    template = template_name(connection)
+    prefix = template.removesuffix(migrations_digest())
     with _lock(), connection.creation._nodb_cursor() as cursor:
         cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"])
         present = {row[0] for row in cursor.fetchall()}
