@@ -82,14 +82,15 @@ def template_name(connection) -> str:
 
 
 def template_in_use(connection) -> str:
-    """The name of the template the test database of ``connection`` was copied from."""
+    """The name of the template the test database of ``connection`` was
+    copied from; the test database's own without one (``--create-db``)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT datname FROM pg_database WHERE datname LIKE %s",
             ["%\\_template\\_" + migrations_digest()],
         )
-        (name,) = cursor.fetchone()
-    return name
+        row = cursor.fetchone()
+    return row[0] if row else connection.settings_dict["NAME"]
 
 
 def database_clone(connection) -> str:

@@ -120,12 +120,14 @@ def seed_postgres(data_dir: Path, connection) -> None:
     # pgserver's binaries, without importing it here (it warns of the runtime dir).
     bin_dir = Path(importlib.util.find_spec("pgserver").origin).parent / "pginstall" / "bin"
     source = database_url_for({**connection.settings_dict, "NAME": template_in_use(connection)})
-    dump = subprocess.run([bin_dir / "pg_dump", "--no-owner", source], capture_output=True,
-                          check=True)  # fmt: skip
-    subprocess.run([bin_dir / "psql", "-q", "-v", "ON_ERROR_STOP=1", url], input=dump.stdout,
-                   capture_output=True, check=True)  # fmt: skip
-    stop = "from iomdash import embedded; embedded.postgres_stop()"
-    subprocess.run([sys.executable, "-c", stop], cwd=BASE_DIR, env=env, check=True)
+    try:
+        dump = subprocess.run([bin_dir / "pg_dump", "--no-owner", source], capture_output=True,
+                              check=True)  # fmt: skip
+        subprocess.run([bin_dir / "psql", "-q", "-v", "ON_ERROR_STOP=1", url], input=dump.stdout,
+                       capture_output=True, check=True)  # fmt: skip
+    finally:
+        stop = "from iomdash import embedded; embedded.postgres_stop()"
+        subprocess.run([sys.executable, "-c", stop], cwd=BASE_DIR, env=env, check=True)
 
 
 @pytest.mark.stack
