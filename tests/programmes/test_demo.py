@@ -321,7 +321,7 @@ def test_default_mode_loads_every_kind_of_data_and_the_demo_logins(client):
 
 def test_rerun_gives_the_same_database_and_content_depends_on_the_seed_only(monkeypatch):
     # Smaller than the real demo (the properties do not depend on size), for speed.
-    small = {"n_records": 1_000, "n_visits": 200}
+    small = {"n_records": 300, "n_visits": 60}
     demo.demo_load(seed=2018, log=quiet, **small)
     real = Project.objects.create(
         code="IQ-REAL-1", name="A real project", programme=Programme.objects.get(code="CRP"),
