@@ -94,6 +94,8 @@ LONGEST_FIRST = (
     "tests/snapshots/test_browser.py",
     "tests/snapshots/test_pdf_geometry.py",
     "tests/programmes/test_translated_names.py",
+    "tests/beneficiaries/test_splits.py",
+    "tests/programmes/test_demo.py",
 )
 
 
