@@ -379,7 +379,8 @@ SESSION_COOKIE_HTTPONLY = True
 # paginated, filtered and ordered; a rule broken anywhere is a 400 by field.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's, with the user read as a page's (programmes.backends).
+        "api.authentication.ProfileTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
