@@ -102,3 +102,22 @@ def test_a_connection_the_server_closed_is_opened_again_without_an_error(countin
     assert result["load_errors"] == 0
     assert result["load_requests"] > 10
     assert 1 < len(connections) <= result["load_requests"] // 2
+
+
+def test_the_benchmark_starts_gunicorn_as_production_does():
+    from pathlib import Path
+
+    from demo.bench_load import THREADS, WORKERS
+
+    root = Path(__file__).resolve().parents[2]
+    compose = (root / "docker-compose.yml").read_text()
+    dockerfile = (root / "Dockerfile").read_text()
+    assert f"--workers {WORKERS} --threads {THREADS} --worker-class gthread" in compose
+    assert f'"--workers", "{WORKERS}", "--threads", "{THREADS}"' in dockerfile
+
+
+def test_without_keep_alive_each_request_has_a_connection_of_its_own(counting_server):
+    url, connections = counting_server()
+    result = run_load(url, session="s", token="t", users=1, seconds=0.3, keep_alive=False)
+    assert result["load_errors"] == 0 and result["load_requests"] > 3
+    assert len(connections) == result["load_requests"]
