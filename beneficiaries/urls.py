@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from beneficiaries import views, views_map, views_survey_results
+from beneficiaries import views, views_list, views_map, views_survey_results
 
 app_name = "beneficiaries"
 
 urlpatterns = [
-    path("", views.visit_list, name="visit_list"),
+    path("", views_list.visit_list, name="visit_list"),
     path("map/", views_map.visit_map, name="visit_map"),
     path("new/", views.visit_new, name="visit_new"),
     path("<int:pk>/", views.visit_detail, name="visit_detail"),

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,7 +28,6 @@ from beneficiaries.forms import (
     ReferralCloseForm,
     ReferralFormSet,
     ReturnForm,
-    VisitFilterForm,
     VisitForm,
     activity_sectors,
     feedback_initial,
@@ -41,90 +38,13 @@ from beneficiaries.forms_location import LocationForm
 from beneficiaries.forms_reach import ReachFormSet, reach_changes, reach_initial, reach_keys
 from beneficiaries.models import MonitoringVisit, ReviewStatus
 from beneficiaries.views_offline import offline_text
-from programmes.access import user_role
 from programmes.models import UserProfile
-from programmes.stamp_cache import kept_under_stamp
 
-PAGE_SIZE = 25
 Role = UserProfile.Role
 
 
 def _messages_of(error: ValidationError) -> list[str]:
     return list(error.messages)
-
-
-# --- Lists ------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "HEAD"])
-def visit_list(request: HttpRequest) -> HttpResponse:
-    """A monitor's own visits, or the visits a manager or administrator
-    reviews (those waiting for review unless another status is chosen),
-    filtered by governorate, programme and status, with counts by status."""
-    user = request.user
-    role = user_role(user)
-    if role not in (Role.MONITOR, Role.MANAGER, Role.ADMIN):
-        raise Http404
-    reviewer = role != Role.MONITOR
-    default_status = ReviewStatus.SUBMITTED if reviewer else ""
-    data = request.GET.copy()
-    data.setdefault("status", default_status)
-    form = VisitFilterForm(data, choices=selectors.visit_filter_choices(user))
-    filters = form.cleaned_data if form.is_valid() else {}
-    governorate, programme = filters.get("governorate"), filters.get("programme")
-    status = filters.get("status", "")
-    counts = selectors.visit_counts(user=user, governorate=governorate, programme=programme)
-    paginator = Paginator(
-        selectors.visit_list(
-            user=user, governorate=governorate, programme=programme, status=status
-        ),
-        PAGE_SIZE,
-    )
-    paginator.count = counts[status or "all"]  # the list's size, counted with the others
-    page = paginator.get_page(request.GET.get("page"))
-    # The page's rows, rendered once until the data stamp moves: the visits,
-    # their places, projects and monitors' names all move it (indicators
-    # 0010, 0014).
-    rows = kept_under_stamp(
-        "visit-rows",
-        user,
-        [
-            translation.get_language(),
-            getattr(governorate, "pk", None),
-            getattr(programme, "pk", None),
-            status,
-            page.number,
-        ],
-        lambda: (
-            render_to_string(
-                "beneficiaries/_visit_rows.html",
-                {"visits": page.object_list, "reviewer": reviewer},
-                request=request,
-            )
-            if page.paginator.count
-            else ""
-        ),
-    )
-    tabs = [("", _("All"), counts["all"])] + [
-        (value, label, counts[value])
-        for value, label in ReviewStatus.choices
-        if not (reviewer and value == ReviewStatus.DRAFT and role == Role.MANAGER)
-    ]
-    return render(
-        request,
-        "beneficiaries/visit_list.html",
-        {
-            "reviewer": reviewer,
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "tabs": tabs,
-            "status": status,
-            "filtered": bool(governorate or programme or status != default_status),
-            "can_create": access.visit_can_create(user),
-            "imports_to_review": selectors.imports_to_review(user) if reviewer else [],
-        },
-    )
 
 
 # --- Recording a visit ------------------------------------------------------------

@@ -7,19 +7,86 @@ and, in the header, how many notifications they have not read. ``ProfileBackend`
 (``settings.AUTHENTICATION_BACKENDS``) reads them together: the user with
 their profile, the ids of the profile's programmes and governorates, and
 the unread count, all as of the start of the request. What changes them
-during the request drops what was read (``programmes.notifications``)."""
+during the request drops what was read (``programmes.notifications``).
+
+The statement is written once per process from the models' tables and
+columns (``_statement``), not built through the ORM: building and compiling
+a query with two array subqueries cost more than running it, on every
+request. Nothing of the user is kept between requests: a new password (the
+session's hash), a deactivation or a new scope counts from the next request."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connections, router
+from psycopg2 import sql
 
 from programmes.access import profile_scope_preload
 from programmes.models import Notification, UserProfile
 from programmes.notifications import unread_count_preload
+
+
+def _columns(model) -> list:
+    return list(model._meta.concrete_fields)
+
+
+_STATEMENT: str | None = None
+
+
+def _statement(raw_connection) -> str:
+    """The user (by id) with their profile (or NULLs), the ids of its
+    programmes and governorates, and their unread count: one row or none.
+    Written from the models once per process (``raw_connection``, a
+    psycopg2 connection, quotes the names; the text is the same on all)."""
+    global _STATEMENT
+    if _STATEMENT is None:
+        _STATEMENT = _statement_compose().as_string(raw_connection)
+    return _STATEMENT
+
+
+def _statement_compose() -> sql.Composed:
+    user_model = get_user_model()
+
+    def table(model) -> sql.Identifier:
+        return sql.Identifier(model._meta.db_table)
+
+    def selected(alias: str, model) -> sql.Composed:
+        return sql.SQL(", ").join(sql.Identifier(alias, field.column) for field in _columns(model))
+
+    programmes = UserProfile.programmes.through
+    governorates = UserProfile.governorates.through
+    profile_user = UserProfile._meta.get_field("user").column
+
+    def ids_of(link, name: str) -> sql.Composed:
+        field = link._meta.get_field(name)
+        owner = link._meta.get_field("userprofile").column
+        return sql.SQL("ARRAY(SELECT {column} FROM {table} WHERE {owner} = p.{pk})").format(
+            column=sql.Identifier(field.column),
+            table=table(link),
+            owner=sql.Identifier(owner),
+            pk=sql.Identifier(UserProfile._meta.pk.column),
+        )
+
+    return sql.SQL(
+        "SELECT {user}, {profile}, {programmes}, {governorates}, "
+        "(SELECT count(*) FROM {notifications} n "
+        "WHERE n.{recipient} = u.{user_pk} AND n.{read_at} IS NULL) "
+        "FROM {users} u LEFT JOIN {profiles} p ON p.{profile_user} = u.{user_pk} "
+        "WHERE u.{user_pk} = %s"
+    ).format(
+        user=selected("u", user_model),
+        profile=selected("p", UserProfile),
+        programmes=ids_of(programmes, "programme"),
+        governorates=ids_of(governorates, "governorate"),
+        notifications=table(Notification),
+        recipient=sql.Identifier(Notification._meta.get_field("user").column),
+        read_at=sql.Identifier(Notification._meta.get_field("read_at").column),
+        users=table(user_model),
+        profiles=table(UserProfile),
+        profile_user=sql.Identifier(profile_user),
+        user_pk=sql.Identifier(user_model._meta.pk.column),
+    )
 
 
 class ProfileBackend(ModelBackend):
@@ -28,37 +95,29 @@ class ProfileBackend(ModelBackend):
 
     def get_user(self, user_id):
         user_model = get_user_model()
-        links = {
-            "programme": UserProfile.programmes.through.objects,
-            "governorate": UserProfile.governorates.through.objects,
-        }
-        scope = {
-            f"_{name}_ids": ArraySubquery(
-                rows.filter(userprofile__user_id=OuterRef("pk")).values(f"{name}_id")
-            )
-            for name, rows in links.items()
-        }
-        unread = (
-            Notification.objects.filter(user_id=OuterRef("pk"), read_at=None)
-            .order_by()
-            .values("user_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        user = (
-            user_model._default_manager.select_related("profile")
-            .annotate(
-                **scope,
-                _unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
-            )
-            .filter(pk=user_id)
-            .first()
-        )
-        if user is None or not self.user_can_authenticate(user):
+        user_id = user_model._meta.pk.to_python(user_id)
+        alias = router.db_for_read(user_model)
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(_statement(cursor.cursor.connection), [user_id])
+            row = cursor.fetchone()
+        if row is None:
             return None
-        if getattr(user, "profile", None) is not None:
-            profile_scope_preload(
-                user, programmes=user._programme_ids, governorates=user._governorate_ids
+        user_fields = _columns(user_model)
+        profile_fields = _columns(UserProfile)
+        users = len(user_fields)
+        profiles = users + len(profile_fields)
+        user = user_model.from_db(alias, [f.attname for f in user_fields], row[:users])
+        if not self.user_can_authenticate(user):
+            return None
+        profile = None
+        if row[users] is not None:  # the profile's id: it has one
+            profile = UserProfile.from_db(
+                alias, [f.attname for f in profile_fields], row[users:profiles]
             )
-        unread_count_preload(user, user._unread)
+            UserProfile._meta.get_field("user").set_cached_value(profile, user)
+        user_model._meta.get_field("profile").set_cached_value(user, profile)
+        if profile is not None:
+            profile_scope_preload(user, programmes=row[profiles], governorates=row[profiles + 1])
+        unread_count_preload(user, row[profiles + 2])
         return user

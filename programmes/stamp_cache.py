@@ -25,11 +25,18 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def kept_under_stamp(name: str, user, parts: list, compute: Callable[[], T]) -> T:
+def kept_under_stamp(
+    name: str,
+    user,
+    parts: list,
+    compute: Callable[[], T],
+    *,
+    keep_if: Callable[[T], bool] | None = None,
+) -> T:
     """What ``compute()`` returns for ``user`` and ``parts`` (each made a
     text), from the dashboards' cache while the data stamp stays, else
-    computed and kept. ``name`` sets the kept values of one kind apart.
-    Never fails because of the cache."""
+    computed and kept (unless ``keep_if`` says no to it). ``name`` sets the
+    kept values of one kind apart. Never fails because of the cache."""
     stamp = hooks.data_stamp()
     if stamp is None:
         return compute()
@@ -43,6 +50,8 @@ def kept_under_stamp(name: str, user, parts: list, compute: Callable[[], T]) -> 
         return compute()
     if found is None:
         found = compute()
+        if keep_if is not None and not keep_if(found):
+            return found
         try:
             cache.set(key, found)
         except Exception:

@@ -99,3 +99,38 @@ def test_tokens_are_revoked_by_administrators_in_the_admin(client, maria):
     )
     assert response.status_code == 200
     assert not Token.objects.filter(key=token.key).exists()
+
+
+def test_a_token_s_user_comes_with_their_scope_in_two_plain_statements(
+    maria, django_assert_num_queries, monkeypatch
+):
+    """As a page's user (``programmes.backends``): the token, then the user
+    with their profile, scope and unread count; no ORM query built."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from api.authentication import ProfileTokenAuthentication
+    from programmes.access import scope_key
+
+    token = Token.objects.create(user=maria)
+    ProfileTokenAuthentication().authenticate_credentials(token.key)  # statements written
+
+    def no_orm(*args, **kwargs):
+        raise AssertionError("an ORM query was compiled")
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", no_orm)
+    with django_assert_num_queries(2):
+        user, auth = ProfileTokenAuthentication().authenticate_credentials(token.key)
+        assert (user, auth) == (maria, token) and auth.user_id == maria.pk
+        assert user.profile.role == "manager" and scope_key(user) == "manager:p::g:"
+
+
+def test_a_wrong_token_or_an_inactive_user_s_token_opens_nothing(maria):
+    token = Token.objects.create(user=maria)
+    script = APIClient()
+    script.credentials(HTTP_AUTHORIZATION=f"Token {token.key}x")
+    assert script.get("/api/v1/programmes/").status_code == 401
+    script.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert script.get("/api/v1/programmes/").status_code == 200
+    maria.is_active = False
+    maria.save(update_fields=["is_active"])
+    assert script.get("/api/v1/programmes/").status_code == 401

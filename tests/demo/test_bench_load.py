@@ -4,6 +4,9 @@ and the API, each page timed, and a request refused counted as an error."""
 
 from __future__ import annotations
 
+import http.server
+import threading
+
 import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
@@ -39,3 +42,82 @@ def test_a_user_sent_to_the_login_page_counts_as_errors(
     result = run_load(live_server.url, session="expired", token="wrong", users=1, seconds=1)
     assert result["load_requests"] >= 1
     assert result["load_errors"] == result["load_requests"]
+
+
+class _Counting(http.server.BaseHTTPRequestHandler):
+    """Answers 200 to every GET; counts the connections it was given. With
+    ``close_every`` it closes a kept connection after that many answers, as
+    a server does when its keep-alive time runs out."""
+
+    protocol_version = "HTTP/1.1"
+    connections: list[int] = []
+    close_every = 0
+
+    def setup(self):
+        super().setup()
+        self.connections.append(1)
+        self.answered = 0
+
+    def do_GET(self):  # noqa: N802 (the handler's name)
+        self.answered += 1
+        body = b"ok"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        if self.close_every and self.answered >= self.close_every:
+            self.close_connection = True
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def counting_server():
+    def start(close_every: int = 0):
+        handler = type("Handler", (_Counting,), {"connections": [], "close_every": close_every})
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}", handler.connections
+
+    servers = []
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_user_keeps_its_connection_as_a_browser_does(counting_server):
+    url, connections = counting_server()
+    result = run_load(url, session="s", token="t", users=1, seconds=0.5)
+    assert result["load_errors"] == 0
+    assert result["load_requests"] > 10
+    assert len(connections) == 1
+
+
+def test_a_connection_the_server_closed_is_opened_again_without_an_error(counting_server):
+    url, connections = counting_server(close_every=3)
+    result = run_load(url, session="s", token="t", users=2, seconds=0.5)
+    assert result["load_errors"] == 0
+    assert result["load_requests"] > 10
+    assert 1 < len(connections) <= result["load_requests"] // 2
+
+
+def test_the_benchmark_starts_gunicorn_as_production_does():
+    from pathlib import Path
+
+    from demo.bench_load import THREADS, WORKERS
+
+    root = Path(__file__).resolve().parents[2]
+    compose = (root / "docker-compose.yml").read_text()
+    dockerfile = (root / "Dockerfile").read_text()
+    assert f"--workers {WORKERS} --threads {THREADS} --worker-class gthread" in compose
+    assert f'"--workers", "{WORKERS}", "--threads", "{THREADS}"' in dockerfile
+
+
+def test_without_keep_alive_each_request_has_a_connection_of_its_own(counting_server):
+    url, connections = counting_server()
+    result = run_load(url, session="s", token="t", users=1, seconds=0.3, keep_alive=False)
+    assert result["load_errors"] == 0 and result["load_requests"] > 3
+    assert len(connections) == result["load_requests"]

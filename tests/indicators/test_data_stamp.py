@@ -42,6 +42,21 @@ def test_records_change_it_only_through_the_engine():
     assert data_stamp() != stamp
 
 
+def test_imported_records_change_it_at_once():
+    """The visit list shows the imports waiting for review (indicators 0015)."""
+    import uuid
+
+    record = AssistanceRecordFactory()
+    seen = {data_stamp()}
+    AssistanceRecord.objects.filter(pk=record.pk).update(import_batch=uuid.uuid4())
+    seen.add(data_stamp())
+    AssistanceRecord.objects.filter(pk=record.pk).update(status="approved")
+    seen.add(data_stamp())
+    AssistanceRecord.objects.filter(pk=record.pk).delete()
+    seen.add(data_stamp())
+    assert len(seen) == 4
+
+
 def test_compacting_keeps_it_new():
     # Five committed transactions' rows (this test's own transaction wrote
     # none), beside those of the migrations that wrote data (translated names).

@@ -214,3 +214,20 @@ def test_a_folder_no_import_knows_is_swept_after_an_hour(settings):
     assert folder.exists()
     assert imports.import_cleanup() == 1
     assert not folder.exists()
+
+
+def test_the_kept_visit_list_shows_an_import_and_its_approval_at_once(
+    client, world, django_capture_on_commit_callbacks
+):
+    """The visit list is kept under the data stamp (``views_list``): imported
+    records move it (indicators 0015), so the list shows a new import, and
+    no longer shows it once approved, before any recomputation ran."""
+    listing = reverse("beneficiaries:visit_list")
+    client.force_login(world["maria"])
+    assert "Imported lists to review" not in client.get(listing).content.decode()
+    assert "Imported lists to review" not in client.get(listing).content.decode()  # kept
+    batch = monitors_import(client, world, [GOOD], django_capture_on_commit_callbacks)
+    client.force_login(world["maria"])
+    assert "Imported lists to review" in client.get(listing).content.decode()
+    AssistanceRecord.objects.filter(import_batch=batch["id"]).update(status="approved")
+    assert "Imported lists to review" not in client.get(listing).content.decode()
