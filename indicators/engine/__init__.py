@@ -240,9 +240,12 @@ def recompute_incremental(scope: Scope) -> int:
         cell_sql, cell_params = cells_filter(few)
         month_ends = [add_months(m, 1) - dt.timedelta(days=1) for m in months]
         quarter_ends = [end - dt.timedelta(days=1) for _start, end in ranges]
+        # Every period end is a month end (a quarter's too): ``period_end =
+        # ANY`` outside the OR lets the index seek each cell's few months
+        # instead of reading every row of the cell (17,000 rows at 1M).
         cursor.execute(
-            f"DELETE FROM {VALUES} t WHERE t.definition_id = ANY(%s) AND "
-            f"((t.period_type = 'month' AND t.period_end = ANY(%s)) OR "
+            f"DELETE FROM {VALUES} t WHERE t.definition_id = ANY(%s) AND t.period_end = ANY(%s) "
+            f"AND (t.period_type = 'month' OR "
             f"(t.period_type = 'quarter' AND t.period_end = ANY(%s))){cell_sql}",
             [ids, month_ends, quarter_ends, *cell_params],
         )
