@@ -252,19 +252,22 @@ def recompute_incremental(scope: Scope) -> int:
         groups, alone = batched([DefinitionSQL(d, multipliers, ranges) for d in definitions])
         # The running totals of a few cells move by the change's difference
         # (``running.py``); of many, they are summed again from the month on.
+        # (Within a year: a change spanning years, a record moved from 2016 to
+        # 2026, rewrites every total between them anyway, in one INSERT.)
+        by_difference = few is not None and months[-1] < add_months(since_month, 12)
         shifted = []
         for group in groups:
             # One pass for definitions sharing their facts, then their running totals.
             written += _write_batch(cursor, group, now, VALUES, quarters=quarters, cells=few)
             cumulative = [sql.d.pk for sql in group if sql.d.is_cumulative]
-            if cumulative and few is not None:
+            if cumulative and by_difference:
                 shifted += cumulative
             elif cumulative:
                 written += cumulative_rewrite(cursor, cumulative, cells=cells, since=since)
         for sql in alone:
             definition = sql.d
             written += write_periods(cursor, sql, now, quarters, cells=few)
-            if definition.is_cumulative and few is not None and definition.adds_up_across_periods:
+            if definition.is_cumulative and by_difference and definition.adds_up_across_periods:
                 shifted.append(definition.pk)
             elif definition.is_cumulative:
                 cell_sql, cell_params = cells_filter(cells)
