@@ -1,0 +1,175 @@
+"""Running totals of an incremental run moved by the change's difference.
+
+A running total is the sum of its cell's month values so far, so a change to
+the month values of some months moves every later running total of that cell
+by the same amount: the difference between the cell's new and old running
+total as of the last month the run rewrote. Instead of deleting every running
+total of the touched cells from the change's month on and summing them again
+from all of their month values (at 1M records, about 4,800 rows for a record
+of the first quarter: most of an incremental run's time), an incremental run
+(``shift_running_totals``)
+
+1. rewrites the running totals of the months it recomputed (``since`` to
+   ``until``), from the running total before them and their month values: a
+   row where the cell has a month value, none where it has none (a total
+   appears or vanishes with its month's value, as in a full run);
+2. adds the difference as of ``until`` to the running totals after it, which
+   stay where they are (their months' values did not change).
+
+NULL is not 0: a definition without splits has NULL splits, and a running
+total's split is NULL while every month value's split so far is NULL. The
+difference keeps that: a split that was NULL and now has a number is
+``COALESCE(split, 0) + number``; one that had a number and has none now
+cannot be told from the later totals alone (NULL or 0?), and the run then
+rewrites those totals from their month values as before
+(``cumulative_rewrite``). Only for definitions that add up across periods:
+distinct counts have no running totals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from indicators.engine.batch import cumulative_rewrite
+from indicators.engine.facts import COLUMNS, SPLIT_FIELDS, VALUES
+from indicators.engine.writes import cells_condition, cells_filter
+
+# The columns a running total sums: the value, then the splits.
+SUMMED = ["value", *SPLIT_FIELDS]
+
+
+def _key(row) -> tuple:
+    return tuple(row[:4])  # definition, governorate, programme, donor
+
+
+def _add(total: list, month: list) -> list:
+    """``total`` plus ``month``, column by column, as SQL's SUM does: NULLs
+    add nothing, and the sum of NULLs only is NULL."""
+    return [
+        a if b is None else b if a is None else a + b for a, b in zip(total, month, strict=True)
+    ]
+
+
+def _before(cursor, definition_ids: list[int], cells: set[tuple], since: dt.date) -> dict:
+    """{(definition, g, pr, d): summed columns} of the latest running total of
+    each definition and cell before ``since``: one index seek each."""
+    parts, params = [], []
+    summed = ", ".join(f"t.{column}" for column in SUMMED)
+    for cell in sorted(cells, key=str):
+        condition, cell_params = cells_condition(
+            {cell}, ("t.governorate_id", "t.programme_id", "t.donor_id")
+        )
+        parts.append(
+            f"SELECT x.* FROM unnest(%s::bigint[]) i(def) CROSS JOIN LATERAL ("
+            f"SELECT t.definition_id, t.governorate_id, t.programme_id, t.donor_id, {summed} "
+            f"FROM {VALUES} t WHERE t.definition_id = i.def AND {condition} "
+            f"AND t.period_type = 'cumulative' AND t.period_end < %s "
+            f"ORDER BY t.period_end DESC LIMIT 1) x"
+        )
+        params += [definition_ids, *cell_params, since]
+    cursor.execute(" UNION ALL ".join(parts), params)
+    return {_key(row): list(row[4:]) for row in cursor.fetchall()}
+
+
+def shift_running_totals(
+    cursor, definition_ids: list[int], *, cells: set[tuple], since: dt.date, until: dt.date
+) -> int:
+    """The running totals of the cumulative definitions ``definition_ids``
+    (which add up across periods) for ``cells`` (a few: the value table's
+    index seeks them), after an incremental run rewrote their month values
+    of month ends ``since`` to ``until`` (and no others): rewritten within
+    those months, moved by the difference after them. Returns the rows
+    written (inserted or updated)."""
+    if not cells:
+        return 0
+    base = _before(cursor, definition_ids, cells, since)
+    cell_sql, cell_params = cells_filter(cells)
+    summed = ", ".join(f"t.{column}" for column in SUMMED)
+    cursor.execute(
+        f"DELETE FROM {VALUES} t WHERE t.definition_id = ANY(%s) AND t.period_type = 'cumulative' "
+        f"AND t.period_end >= %s AND t.period_end <= %s{cell_sql} "
+        f"RETURNING t.definition_id, t.governorate_id, t.programme_id, t.donor_id, "
+        f"t.period_end, {summed}",
+        [definition_ids, since, until, *cell_params],
+    )
+    old = dict(base)
+    for row in sorted(cursor.fetchall(), key=lambda row: row[4]):
+        old[_key(row)] = list(row[5:])
+    cursor.execute(
+        f"SELECT t.definition_id, t.governorate_id, t.programme_id, t.donor_id, t.period_end, "
+        f"{summed}, t.multiplier_id, t.multiplier_value, t.computed_at FROM {VALUES} t "
+        f"WHERE t.definition_id = ANY(%s) AND t.period_type = 'month' "
+        f"AND t.period_end >= %s AND t.period_end <= %s{cell_sql} ORDER BY t.period_end",
+        [definition_ids, since, until, *cell_params],
+    )
+    new = dict(base)
+    rows = []
+    width = len(SUMMED)
+    for row in cursor.fetchall():
+        key = _key(row)
+        month = list(row[5 : 5 + width])
+        total = _add(new[key], month) if key in new else month
+        new[key] = total
+        rows.append([*key[:1], "cumulative", None, row[4], *key[1:], *total, *row[5 + width :]])
+    written = 0
+    if rows:
+        placeholders = ", ".join(["(" + ", ".join(["%s"] * len(rows[0])) + ")"] * len(rows))
+        cursor.execute(
+            f"INSERT INTO {VALUES} ({COLUMNS}) VALUES {placeholders}",
+            [value for row in rows for value in row],
+        )
+        written += cursor.rowcount
+    # What the later running totals gain: per column, (the total before to
+    # use for a NULL: 0 where a NULL total now has a number, else NULL to keep
+    # a NULL a NULL; the difference).
+    shifts = []
+    for key in sorted(old.keys() | new.keys(), key=str):
+        before = list(old.get(key, [None] * width))
+        after = list(new.get(key, [None] * width))
+        if before == after:
+            continue
+        # The value is never NULL: a cell without a total has 0 so far.
+        before[0] = before[0] or 0
+        after[0] = after[0] or 0
+        shift = []
+        for a, b in zip(before, after, strict=True):
+            if a is not None and b is None:
+                # A number that became NULL: 0 or NULL later? Sum them again.
+                return written + cumulative_rewrite(
+                    cursor, definition_ids, cells=cells, since=add_day(until)
+                )
+            if a == b:
+                shift += [None, 0]
+            elif a is None:
+                shift += [0, b]
+            else:
+                shift += [None, b - a]
+        shifts.append([*key, *shift])
+    if not shifts:
+        return written
+    casts = ["bigint"] * 4 + [t for column in SUMMED for t in _types(column)]
+    row_sql = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+    names = [f"{p}_{column}" for column in SUMMED for p in ("z", "d")]
+    sets = ", ".join(
+        f"{column} = COALESCE(t.{column}, c.z_{column}) + c.d_{column}" for column in SUMMED
+    )
+    cursor.execute(
+        f"UPDATE {VALUES} t SET {sets} FROM (VALUES {', '.join([row_sql] * len(shifts))}) "
+        f"c(def, g, pr, d, {', '.join(names)}) "
+        f"WHERE t.definition_id = c.def AND COALESCE(t.governorate_id, 0) = COALESCE(c.g, 0) "
+        f"AND COALESCE(t.programme_id, 0) = COALESCE(c.pr, 0) "
+        f"AND COALESCE(t.donor_id, 0) = COALESCE(c.d, 0) "
+        f"AND t.definition_id = ANY(%s) AND t.period_type = 'cumulative' "
+        f"AND t.period_end > %s{cell_sql}",
+        [value for shift in shifts for value in shift] + [definition_ids, until, *cell_params],
+    )
+    return written + cursor.rowcount
+
+
+def add_day(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=1)
+
+
+def _types(column: str) -> tuple[str, str]:
+    kind = "numeric" if column == "value" else "bigint"
+    return kind, kind
