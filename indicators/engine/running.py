@@ -85,12 +85,16 @@ def shift_running_totals(
     base = _before(cursor, definition_ids, cells, since)
     cell_sql, cell_params = cells_filter(cells)
     summed = ", ".join(f"t.{column}" for column in SUMMED)
+    # The rewritten months of the cells, of one period type.
+    rewritten = (
+        f"t.definition_id = ANY(%s) AND t.period_type = %s "
+        f"AND t.period_end >= %s AND t.period_end <= %s{cell_sql}"
+    )
     cursor.execute(
-        f"DELETE FROM {VALUES} t WHERE t.definition_id = ANY(%s) AND t.period_type = 'cumulative' "
-        f"AND t.period_end >= %s AND t.period_end <= %s{cell_sql} "
+        f"DELETE FROM {VALUES} t WHERE {rewritten} "
         f"RETURNING t.definition_id, t.governorate_id, t.programme_id, t.donor_id, "
         f"t.period_end, {summed}",
-        [definition_ids, since, until, *cell_params],
+        [definition_ids, "cumulative", since, until, *cell_params],
     )
     old = dict(base)
     for row in sorted(cursor.fetchall(), key=lambda row: row[4]):
@@ -98,9 +102,8 @@ def shift_running_totals(
     cursor.execute(
         f"SELECT t.definition_id, t.governorate_id, t.programme_id, t.donor_id, t.period_end, "
         f"{summed}, t.multiplier_id, t.multiplier_value, t.computed_at FROM {VALUES} t "
-        f"WHERE t.definition_id = ANY(%s) AND t.period_type = 'month' "
-        f"AND t.period_end >= %s AND t.period_end <= %s{cell_sql} ORDER BY t.period_end",
-        [definition_ids, since, until, *cell_params],
+        f"WHERE {rewritten} ORDER BY t.period_end",
+        [definition_ids, "month", since, until, *cell_params],
     )
     new = dict(base)
     rows = []
