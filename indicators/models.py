@@ -593,8 +593,10 @@ class DataStamp(models.Model):  # noqa: DJ008 (a stamp row has nothing to show)
     wrote a table the dashboards read (the engine's runs included), written by
     that transaction itself (database triggers, migration ``0010_data_stamp``),
     so a reader sees a new stamp exactly when it can see the change.
-    ``weight``: how many such statements the transaction ran (compacted rows:
-    the sum of the rows they replace). See ``indicators.selectors.data_stamp``."""
+    ``weight``: 1 for a transaction's row, written by its first writing
+    statement (indicators 0016; before it, every statement added 1), and for a
+    compacted row the sum of the rows it replaces. See
+    ``indicators.selectors.data_stamp``."""
 
     txid = models.BigIntegerField(unique=True)
     weight = models.BigIntegerField(default=1)

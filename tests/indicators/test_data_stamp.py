@@ -102,3 +102,44 @@ def test_a_visit_s_location_and_its_people_s_names_change_it_but_not_a_login():
     monitor.last_login = dt.datetime(2018, 5, 3, tzinfo=dt.UTC)
     monitor.save(update_fields=["last_login"])
     assert data_stamp() == stamp
+
+
+def test_a_transaction_inserts_its_row_once_and_its_stamp_moves_with_each_statement():
+    """Every statement used to update the transaction's row: N statements left
+    N versions of one row for the next upsert to walk past (N², 3.9 s for
+    8,000 statements). The row is now written by the first statement only,
+    and the stamp still moves with each one inside the transaction."""
+    from django.db import connection
+
+    project = ProjectFactory()
+    seen = {data_stamp()}
+    for status in ["completed", "active"] * 30:
+        Project.objects.filter(pk=project.pk).update(status=status)
+        seen.add(data_stamp())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = %s",
+            [DataStamp._meta.db_table],
+        )
+        (updated,) = cursor.fetchone()
+    assert len(seen) == 61
+    assert updated == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_stamps_move_once_per_transaction_and_never_show_the_count():
+    """The statements' count is local to the writing transaction: once it
+    commits, every reader sees the same stamp, one row more."""
+    from django.db import transaction
+
+    project = ProjectFactory()
+    before = data_stamp()
+    with transaction.atomic():
+        for status in ["completed", "active", "completed"]:
+            Project.objects.filter(pk=project.pk).update(status=status)
+        inside = data_stamp()
+    after = data_stamp()
+    assert len(inside.split(".")) == 4 and inside.endswith(".3")
+    assert len(after.split(".")) == 3
+    assert after != before
+    assert int(after.split(".")[0]) == int(before.split(".")[0]) + 1
