@@ -210,7 +210,10 @@ def with_processes(args: list[str], cores: int | None = None) -> list[str]:
     """pytest's arguments for ``test``: the whole suite (no test named) runs on
     ``-n <cores, at most MAX_PROCESSES> --dist loadscope``, a module's tests on one
     process, since a module may build its data once for its tests
-    (``committed_for_module``). Arguments that name tests, or choose processes
+    (``committed_for_module``), in the order of ``LONGEST_FIRST`` in
+    tests/conftest.py (``--no-loadscope-reorder``: pytest-xdist would otherwise
+    start the modules with the most tests first, and the slowest ones, a class
+    or a module of a few long tests, last). Arguments that name tests, or choose processes
     or a plugin (``-n 0``, ``-p no:xdist``), run as they are: one process."""
     if cores is None:
         cores = os.cpu_count() or 1
@@ -219,7 +222,9 @@ def with_processes(args: list[str], cores: int | None = None) -> list[str]:
     )
     if chosen or cores < 2 or any(_names_tests(arg) for arg in args):
         return list(args)
-    return ["-n", str(min(cores, MAX_PROCESSES)), "--dist", "loadscope", *args]
+    return [
+        "-n", str(min(cores, MAX_PROCESSES)), "--dist", "loadscope", "--no-loadscope-reorder", *args
+    ]  # fmt: skip
 
 
 def test(args: list[str]) -> int:

@@ -71,15 +71,23 @@ class Rollback(Exception):
     pass
 
 
+@pytest.fixture
+def reference(db):
+    """The projects, places, activity types and definitions every example
+    shares (``_reference()``), created once in the test's transaction: each
+    example's records and edits, rolled back after it, are what differs."""
+    return _reference()
+
+
 @pytest.mark.django_db
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(initial=records_strategy, edits=edits_strategy, shared_edits=shared_edits_strategy)
-def test_incremental_equals_full(initial, edits, shared_edits):
+def test_incremental_equals_full(reference, initial, edits, shared_edits):
     try:
         with transaction.atomic():
-            _check(initial, edits, shared_edits)
+            _check(initial, edits, shared_edits, reference=reference)
             raise Rollback
     except Rollback:
         pass
@@ -117,7 +125,10 @@ def test_incremental_equals_full_when_the_cells_are_many(monkeypatch):
     _check(initial, edits, [(0, "status", 0), (1, "reach", 4)])
 
 
-def _check(initial, edits, shared_edits=()):
+def _reference() -> tuple[list, list, list]:
+    """Four projects (the fourth covering Kirkuk and Mosul district), the
+    places of the multi-place project's records, two activity types, and the
+    definitions of the assistance records' measures."""
     projects = [
         ProjectFactory(governorate=governorate("IQG15")),
         ProjectFactory(governorate=governorate("IQG13")),
@@ -144,6 +155,11 @@ def _check(initial, edits, shared_edits=()):
     define(
         "bsp-households", source="assistance", measure="households", activity_types=[activities[0]]
     )
+    return projects, places, activities
+
+
+def _check(initial, edits, shared_edits=(), reference=None):
+    projects, places, activities = reference or _reference()
     reach = SharedReach.objects.create(households=5, people=6, sex_f=2)
     shared = [
         AssistanceRecord.objects.create(

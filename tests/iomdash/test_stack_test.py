@@ -35,7 +35,7 @@ def test_make_test_prints_the_slowest_15_tests_unless_asked_otherwise(pytest_com
     assert stack.main(["test", "--durations", "3", "-q"]) == 0
     default, zero, three = pytest_command
     assert default[1:] == ["-m", "pytest", "--durations=15", "tests/iomdash", "-x"]
-    xdist = ["-n", "2", "--dist", "loadscope"]
+    xdist = ["-n", "2", "--dist", "loadscope", "--no-loadscope-reorder"]
     assert zero[1:] == ["-m", "pytest", *xdist, "--durations=0"]
     assert three[1:] == ["-m", "pytest", *xdist, "--durations", "3", "-q"]
 
@@ -43,9 +43,10 @@ def test_make_test_prints_the_slowest_15_tests_unless_asked_otherwise(pytest_com
 def test_the_whole_suite_runs_on_one_process_per_core_at_most_four(pytest_command):
     assert stack.main(["test"]) == 0
     assert pytest_command[0][1:] == [
-        "-m", "pytest", "--durations=15", "-n", "2", "--dist", "loadscope"
+        "-m", "pytest", "--durations=15", "-n", "2", "--dist", "loadscope", "--no-loadscope-reorder"
     ]  # fmt: skip
-    every_module_on_one = ["--dist", "loadscope"]
+    # In the order of LONGEST_FIRST (tests/conftest.py), not by number of tests.
+    every_module_on_one = ["--dist", "loadscope", "--no-loadscope-reorder"]
     assert stack.with_processes([], cores=16) == ["-n", "4", *every_module_on_one]
     assert stack.with_processes(["-q", "-m", "worker"], cores=2) == [
         "-n", "2", *every_module_on_one, "-q", "-m", "worker"
