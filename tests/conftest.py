@@ -87,7 +87,6 @@ LONGEST_FIRST = (
     "tests/api/test_schema.py",
     "tests/iomdash/test_stack.py",
     "tests/browser/test_csp.py",
-    "tests/snapshots/test_pdf_demo.py",
     "tests/indicators/test_figures_property.py",
     "tests/indicators/test_incremental_property.py",
     "tests/snapshots/test_pdf_arabic.py",

@@ -6,7 +6,11 @@ in Arabic words and digits, and holding together on the page.
 - The demo's quarterly draft with its Arabic written (``demo.snapshot_content_ar``),
   printed in Arabic and bilingual: its text (pdftotext) reads in order, each
   Arabic line runs right to left (pdftotext -bbox), English then Arabic
-  section by section. The pages are kept as PNGs in artifacts/snapshots/arabic/."""
+  section by section. The pages are kept as PNGs in artifacts/snapshots/arabic/.
+- The demo's published snapshots, printed: their PDFs carry the fingerprint
+  sealed at publish and the verification address and hold together on the
+  page; kept as PNGs in artifacts/snapshots/demo/. Here, not in a module of
+  their own, so the demo is loaded once for the three tests that print it."""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from demo.snapshot_content_ar import QUARTERLY as QUARTERLY_AR
 from demo.snapshot_content_ar import arabic_write
 from snapshots.build import snapshot_document
 from snapshots.charts_export import RASTER_SCALE
+from snapshots.fingerprint import fingerprint_display, snapshot_fingerprint
 from snapshots.models import Snapshot
 from snapshots.pdf import render_snapshot_pdf
 from tests.shared_data import shared_for_module
@@ -220,3 +225,31 @@ def test_the_demo_bilingual_prints_each_section_in_english_then_in_arabic(demo_d
     assert not _overlaps_arabic(path)
     # The Arabic part's map is an image, the English part's a vector drawing.
     assert _drawn_images(path).count(MAP_PNG) == 1
+
+
+@pytest.mark.django_db
+def test_demo_snapshots_print_their_fingerprint_and_hold_together(demo_draft, tmp_path):
+    _require_tools()
+    snapshots = list(
+        Snapshot.objects.filter(status="published").select_related("series").order_by("period_end")
+    )
+    assert len(snapshots) == 5  # two quarters and three months
+    out = ARTIFACTS / "demo"
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.png"):
+        old.unlink()
+    for snapshot in snapshots:
+        assert snapshot.fingerprint == snapshot_fingerprint(snapshot.payload)
+        path = tmp_path / f"{snapshot.pk}.pdf"
+        path.write_bytes(render_snapshot_pdf(snapshot.payload))
+        name = f"{snapshot.series.cadence}-{snapshot.period_end:%Y-%m-%d}"
+        (ARTIFACTS / f"demo-{name}.pdf").write_bytes(path.read_bytes())
+        _run("pdftoppm", "-r", "50", "-png", str(path), str(out / name))
+        text = _flat(_text(path))
+        assert f"Fingerprint {fingerprint_display(snapshot.fingerprint)}" in text
+        assert f"/snapshots/verify/?f={snapshot.fingerprint}" in text.replace(" ", "")
+        assert not _overlaps(path)
+        for page in _pages(path):
+            for x0, y0, x1, y1, word in page["words"]:
+                assert PRINTABLE_INSET <= x0 and x1 <= page["width"] - PRINTABLE_INSET, word
+                assert PRINTABLE_INSET <= y0 and y1 <= page["height"] - PRINTABLE_INSET, word
