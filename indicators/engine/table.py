@@ -86,7 +86,7 @@ def _storage_in(cursor) -> None:
     not copy them), set after the load so that they apply only to the rows
     written later: the copy's pages stay packed, and the rows an incremental
     run updates move to pages with the room its fillfactor leaves (migration
-    ``0016_value_table_fillfactor``)."""
+    ``0017_value_table_fillfactor``)."""
     cursor.execute("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [VALUES])
     options = cursor.fetchone()[0]
     if options:

@@ -18,7 +18,7 @@ TABLE = "indicators_indicatorvalue"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("indicators", "0015_data_stamp_imported_records")]
+    dependencies = [("indicators", "0016_data_stamp_once_per_transaction")]
 
     operations = [
         migrations.RunSQL(
