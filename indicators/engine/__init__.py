@@ -43,6 +43,7 @@ from indicators.engine.facts import (
     NoMultiplier,
     Scope,
     build_cubes,
+    filter_ids,
 )
 from indicators.engine.running import shift_running_totals
 from indicators.engine.table import new_table, swap_in
@@ -198,11 +199,12 @@ def rollup_cells(triples: Iterable[tuple]) -> set[tuple]:
 
 
 def definitions_for(scope: Scope) -> list[IndicatorDefinition]:
-    # The filters' relations in three queries, not three per definition
-    # (``DefinitionSQL`` reads them with ``.all()``).
-    definitions = IndicatorDefinition.objects.filter(
-        is_active=True, source=scope.source
-    ).prefetch_related("activity_types", "sectors", "programmes")
+    # The filters' ids in the same query (``filter_ids``): a prefetch of the
+    # three relations cost an incremental run more than its cube at 1M
+    # records (4 queries and model instances: 61 ms against 16 ms, load average 7).
+    definitions = IndicatorDefinition.objects.filter(is_active=True, source=scope.source).annotate(
+        **filter_ids()
+    )
     if scope.definition_ids is not None:
         definitions = definitions.filter(pk__in=scope.definition_ids)
     return list(definitions)

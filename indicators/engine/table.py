@@ -77,7 +77,22 @@ def swap_in(cursor) -> None:
             ).format(new)
         )
     with step("table swap"):
+        _storage_in(cursor)
         _rename_in(cursor, indexes)
+
+
+def _storage_in(cursor) -> None:
+    """Give the filled copy the value table's storage options (``LIKE`` does
+    not copy them), set after the load so that they apply only to the rows
+    written later: the copy's pages stay packed, and the rows an incremental
+    run updates move to pages with the room its fillfactor leaves (migration
+    ``0017_value_table_fillfactor``)."""
+    cursor.execute("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [VALUES])
+    options = cursor.fetchone()[0]
+    if options:
+        cursor.execute(
+            SQL("ALTER TABLE {} SET ({})").format(Identifier(NEW_VALUES), SQL(", ".join(options)))
+        )
 
 
 def _rename_in(cursor, indexes: list[tuple[str, bool, str]]) -> None:

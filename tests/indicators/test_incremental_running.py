@@ -150,3 +150,92 @@ def test_a_deleted_record_without_splits_is_moved(two_projects, db, no_resum):
     assert value("hh", end=DEC, governorate=kirkuk.governorate) == 4
     assert value("units", end=DEC) == 2
     _same_as_full()
+
+
+def test_the_rewritten_months_add_up_from_the_total_before(two_projects, definitions, no_resum):
+    """The months the run rewrites hold the total before them plus their own
+    values so far (a split with no number so far takes the month's), and
+    only the changed record's cuts move: the other governorate's do not."""
+    ninewa, kirkuk = two_projects
+    bsp = definitions
+    record(ninewa, on=dt.date(2017, 11, 3), households=5, people=5, activity=bsp)
+    record(ninewa, on=dt.date(2018, 1, 3), households=1, people=1, activity=bsp)
+    record(
+        ninewa,
+        on=dt.date(2018, 3, 3),
+        households=2,
+        people=2,
+        activity=bsp,
+        recipients={("m", "18-59", "idp"): 1},
+    )
+    _later(ninewa, definitions)
+    record(kirkuk, on=dt.date(2018, 12, 3), households=4, people=4, activity=bsp)
+    pending = record(
+        ninewa,
+        on=dt.date(2018, 2, 3),
+        households=3,
+        people=3,
+        status="submitted",
+        activity=bsp,
+        recipients={("f", "18-59", "idp"): 2},
+    )
+    recompute_full()
+    pending.status = "approved"
+    pending.save()
+    recompute_incremental(assistance_scope([pending]))
+    g = ninewa.governorate
+    assert value("hh", end=JAN, governorate=g) == 5 + 1
+    assert value("hh", end=dt.date(2018, 2, 28), governorate=g) == 5 + 1 + 3
+    assert value("hh", end=MAR, governorate=g) == 5 + 1 + 3 + 2
+    assert value("people", end=dt.date(2018, 2, 28), split="sex", split_value="f") == 2
+    assert value("people", end=MAR, split="sex", split_value="f") == 2
+    assert value("people", end=MAR, split="sex", split_value="m") == 1
+    assert value("bsp-units", end=DEC, governorate=g) == 6
+    assert value("hh", end=DEC, governorate=kirkuk.governorate) == 4
+    assert value("hh", end=DEC) == 5 + 1 + 3 + 2 + 2 + 1 + 4
+    _same_as_full()
+
+
+def test_the_value_table_keeps_room_for_updates_across_full_runs(db):
+    """The fillfactor that lets an incremental run update the later running
+    totals in place (HOT) is the value table's storage option: a full run,
+    which swaps in a new table, gives it back after its load."""
+    from django.db import connection
+
+    define("hh", source="assistance", measure="households")
+    for _ in range(2):
+        recompute_full()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE oid = 'indicators_indicatorvalue'::regclass"
+        )
+        assert cursor.fetchone()[0] == ["fillfactor=50"]
+
+
+def test_an_incremental_run_reads_its_definitions_in_one_query(
+    two_projects, definitions, django_assert_num_queries
+):
+    """The definitions and their filters' ids in one query (a prefetch was
+    four), the same filters as the relations give."""
+    from indicators.engine.facts import DefinitionSQL, Scope
+    from indicators.models import IndicatorDefinition
+
+    ninewa, kirkuk = two_projects
+    filtered = define("filtered", source="assistance", measure="units")
+    filtered.programmes.set([kirkuk.programme, ninewa.programme])
+    filtered.sectors.set([ninewa.sector])
+    scope = Scope("assistance", frozenset(), frozenset())
+    with django_assert_num_queries(1):
+        read = [DefinitionSQL(d, None, None) for d in engine.definitions_for(scope)]
+    related = IndicatorDefinition.objects.prefetch_related(
+        "activity_types", "sectors", "programmes"
+    )
+    assert {sql.d.code: (sql.activity_types, sql.sectors, sql.programmes) for sql in read} == {
+        d.code: tuple(
+            sorted(o.pk for o in relation.all())
+            for relation in (d.activity_types, d.sectors, d.programmes)
+        )
+        for d in related
+    }
+    assert [sql.activity_types for sql in read if sql.d.code == "bsp-units"] == [[definitions.pk]]
+    assert [len(sql.programmes) for sql in read if sql.d.code == "filtered"] == [2]
