@@ -22,6 +22,7 @@ from indicators.sources import FactParts, Source, register
 from indicators.sources.sql import (
     APPROVED,
     PROJECTS,
+    cube_table,
     date_ranges,
     marginal,
     no_splits,
@@ -189,7 +190,7 @@ def record_facts(sql) -> tuple[str, list]:
 
 def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> None:
     """Sum the approved records per (project, place, activity type, month)
-    into a temporary table dropped at commit (the place is the record's own
+    into a temporary table dropped at commit (``sql.cube_table``; the place is the record's own
     governorate and district, not its project's), with the ten split columns
     summed (NULL, not recorded, adds nothing) when ``splits``. The shared
     reaches of those records are summed beside them, per (project, place,
@@ -206,10 +207,11 @@ def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> N
             f"COALESCE(SUM({alias}.{column}), 0)::int AS {column}" for column in SPLIT_FIELDS
         )
 
-    cursor.execute(f"DROP TABLE IF EXISTS {CUBE}")
+    drop, create = cube_table(CUBE)
+    cursor.execute(drop)
     cursor.execute(
         f"""
-        CREATE TEMP TABLE {CUBE} ON COMMIT DROP AS
+        {create}
         SELECT a.project_id, a.governorate_id AS g, a.district_id AS dist, a.activity_type_id,
                NULL::bigint[] AS ats, date_trunc('month', a.delivered_on)::date AS m,
                date_trunc('quarter', a.delivered_on)::date AS q,
