@@ -196,6 +196,9 @@ def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> N
     reaches of those records are summed beside them, per (project, place,
     set of activity types ``ats``, month), with no record and no unit; a
     record's row has ``ats`` NULL, a reach's ``activity_type_id``."""
+    # Months and quarters as ``date_trunc`` of a ``timestamp``: of the date
+    # itself it is a ``timestamptz`` in the session's time zone, the same
+    # months at several times the cost per record.
     dates, params = date_ranges("a.delivered_on", ranges)
     dates += within.format(alias="a", g="a.governorate_id", dist="a.district_id")
     params = [*params, *within_params]
@@ -213,8 +216,8 @@ def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> N
         f"""
         {create}
         SELECT a.project_id, a.governorate_id AS g, a.district_id AS dist, a.activity_type_id,
-               NULL::bigint[] AS ats, date_trunc('month', a.delivered_on)::date AS m,
-               date_trunc('quarter', a.delivered_on)::date AS q,
+               NULL::bigint[] AS ats, date_trunc('month', a.delivered_on::timestamp)::date AS m,
+               date_trunc('quarter', a.delivered_on::timestamp)::date AS q,
                COUNT(*)::int AS n, SUM(a.units)::int AS units,
                SUM(a.households)::int AS households, SUM(a.people)::int AS people,
                COALESCE(SUM(a.households * a.household_size), 0)::int AS hh_known_people,
@@ -232,8 +235,8 @@ def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> N
                {split_sums("r")}
         FROM (
             SELECT a.reach_id, a.project_id, a.governorate_id AS g, a.district_id AS dist,
-                   date_trunc('month', a.delivered_on)::date AS m,
-                   date_trunc('quarter', a.delivered_on)::date AS q,
+                   date_trunc('month', a.delivered_on::timestamp)::date AS m,
+                   date_trunc('quarter', a.delivered_on::timestamp)::date AS q,
                    array_agg(DISTINCT a.activity_type_id ORDER BY a.activity_type_id)::bigint[] AS ats
             FROM {TABLE} a
             WHERE a.status = %s AND a.reach_id IS NOT NULL{dates}

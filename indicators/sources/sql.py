@@ -167,8 +167,8 @@ def count_cube(
         f"""
         {create}
         SELECT x.project_id, {placed.g} AS g, {placed.dist} AS dist,
-               date_trunc('month', x.{date_column})::date AS m,
-               date_trunc('quarter', x.{date_column})::date AS q, COUNT(*)::int AS n,
+               date_trunc('month', x.{date_column}::timestamp)::date AS m,
+               date_trunc('quarter', x.{date_column}::timestamp)::date AS q, COUNT(*)::int AS n,
                {split_sums}
         FROM {table} x JOIN {PROJECTS} p ON p.id = x.project_id{placed.joins}
         WHERE x.status = %s{dates}
