@@ -160,7 +160,8 @@ def run_both(
             raise
         # The second connection failed first and cancelled this one's statement.
         raise errors[0] from None
-    thread.join()
+    with step("waiting for the second connection"):
+        thread.join()
     if errors:
         raise errors[0]
     return written[0]
