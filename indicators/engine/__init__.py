@@ -167,7 +167,9 @@ def recompute_full(
         build_cubes(cursor, None, sources=cubed, splits=needs_splits)
 
     if everything and not connection.in_atomic_block:
-        return _recompute_on_two(sqls, now, cubes, progress)
+        second = parallel.Second.open()
+        if second is not None:
+            return _recompute_on_two(second, sqls, now, cubes, progress)
     with transaction.atomic(), connection.cursor() as cursor:
         with step("lock"):
             _lock(cursor, wait=False)
@@ -204,10 +206,13 @@ def recompute_full(
 
 
 def _recompute_on_two(
-    sqls: list[DefinitionSQL], now: dt.datetime, cubes: Callable, progress: Progress
+    second: parallel.Second,
+    sqls: list[DefinitionSQL],
+    now: dt.datetime,
+    cubes: Callable,
+    progress: Progress,
 ) -> int:
     """``recompute_full`` of every definition on two connections (``parallel.py``)."""
-    second = parallel.Second()
     locked = False
     try:
         with transaction.atomic(), connection.cursor() as cursor:

@@ -24,16 +24,20 @@ second connection takes half of them, in its own transaction:
 from __future__ import annotations
 
 import contextvars
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable
 
+import psycopg2
 from django.db import connection
 from psycopg2.sql import SQL, Identifier
 
 from indicators.engine.facts import NEW_VALUES
 from indicators.engine.timings import step
 from indicators.sources.sql import cubes_in
+
+log = logging.getLogger(__name__)
 
 SCHEMA = "indicators_engine"
 
@@ -56,16 +60,31 @@ class Second:
 
     def __init__(self) -> None:
         self.connection = connection.get_new_connection(connection.get_connection_params())
-        self.connection.autocommit = True
-        self.cursor = self.connection.cursor()
-        self.cursor.execute("SET TIME ZONE %s", [connection.timezone_name])
-        self.cursor.execute("SET work_mem = '128MB'")
+        try:
+            self.connection.autocommit = True
+            self.cursor = self.connection.cursor()
+            self.cursor.execute("SET TIME ZONE %s", [connection.timezone_name])
+            self.cursor.execute("SET work_mem = '128MB'")
+            self.cursor.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(SCHEMA)))
+        except BaseException:
+            self.connection.close()
+            raise
+
+    @classmethod
+    def open(cls) -> Second | None:
+        """The second connection, or None when there can be none (no
+        connection left, or a role that may not create the schema): the run
+        then stays on one connection."""
+        try:
+            return cls()
+        except psycopg2.Error as exc:
+            log.warning("a full run on one connection: no second one (%s)", exc)
+            return None
 
     def prepare(self, cursor, *, build_cubes: Callable[[object], None], new_table) -> str:
-        """Committed: the schema, the empty new table (``new_table``) and the
+        """Committed: the empty new table (``new_table``) and the
         cubes (``build_cubes`` on this connection's cursor); then the search
         path of both connections. Returns the new table's name."""
-        self.cursor.execute(SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(SCHEMA)))
         with step("new table"):
             table = new_table(self.cursor)
         with step("cube build"), cubes_in(SCHEMA):

@@ -136,3 +136,22 @@ def test_a_failure_after_the_second_connection_committed_drops_its_rows(monkeypa
     assert [name for name in timings.steps if SECOND in name]
     assert table() == before
     assert _left_behind() == []
+
+
+def test_without_a_second_connection_the_run_stays_on_one(monkeypatch):
+    import psycopg2
+
+    _portfolio()
+    recompute_full()
+    expected = table()
+    IndicatorValue.objects.all().delete()
+
+    def refused(self):
+        raise psycopg2.OperationalError("too many clients already")
+
+    monkeypatch.setattr(parallel.Second, "__init__", refused)
+    with collect() as timings:
+        recompute_full()
+    assert not [name for name in timings.steps if SECOND in name]
+    assert table() == expected
+    assert _left_behind() == []
