@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from django.db.utils import OperationalError
 from django.utils import timezone
 
-from indicators.engine import writes
+from indicators.engine import parallel, writes
 from indicators.engine.batch import batched, cumulative_rewrite, write_batch
 from indicators.engine.facts import (
     CUBED_SOURCES,
@@ -109,6 +109,36 @@ def _no_progress(percent: int, step: str) -> None:
     log.info("recompute %s%% %s", percent, step)
 
 
+def _tasks(
+    sqls: list[DefinitionSQL], now: dt.datetime, table: str
+) -> list[tuple[str, str, Callable]]:
+    """The full run's statements as (name for the timings, label for the
+    progress, what runs it on a cursor), the largest first (the groups of
+    definitions sharing their facts, then the distinct counts)."""
+    groups, alone = batched(sqls)
+    tasks = []
+    for group in sorted(groups, key=len, reverse=True):
+        # One statement for definitions sharing their facts: one pass.
+        codes = ", ".join(sql.d.code for sql in group)
+        tasks.append(
+            (
+                f"definitions {codes} ({group[0].d.source}, one pass)",
+                codes,
+                lambda cursor, group=group: _write_batch(cursor, group, now, table),
+            )
+        )
+    for sql in sorted(alone, key=lambda sql: sql.d.adds_up_across_periods):
+        definition = sql.d
+        # One statement each: GROUPING SETS, running totals and writes.
+        if definition.adds_up_across_periods:
+            run = lambda cursor, sql=sql: _write_all_periods_additive(cursor, sql, now, table)  # noqa: E731
+        else:
+            # A distinct count: never a running total (a constraint says so).
+            run = lambda cursor, sql=sql: write_periods(cursor, sql, now, None, table=table)  # noqa: E731
+        tasks.append((f"definition {definition.code} ({definition.source})", definition.name, run))
+    return tasks
+
+
 def recompute_full(
     *, definitions: Iterable[IndicatorDefinition] | None = None, progress: Progress = _no_progress
 ) -> int:
@@ -120,7 +150,8 @@ def recompute_full(
     For all definitions, the values are written to a fresh table that then
     takes the value table's place: a million inserts into an unindexed table
     and one index build cost a fraction of deleting and re-inserting them
-    through the index."""
+    through the index; and, unless called inside a transaction, by two
+    connections at once (``parallel.py``)."""
     everything = definitions is None
     if everything:
         definitions = IndicatorDefinition.objects.filter(is_active=True).prefetch_related(
@@ -129,18 +160,23 @@ def recompute_full(
     definitions = list(definitions)
     multipliers = Multipliers.load()
     now = timezone.now()
+    sqls = [DefinitionSQL(d, multipliers, None) for d in definitions]
+    needs_splits = any(d.has_splits for d in definitions)
+    cubed = {d.source for d in definitions} & CUBED_SOURCES
+
+    def cubes(cursor) -> None:
+        build_cubes(cursor, None, sources=cubed, splits=needs_splits)
+
+    if everything and not connection.in_atomic_block:
+        second = parallel.Second.open()
+        if second is not None:
+            return _recompute_on_two(second, sqls, now, cubes, progress)
     with transaction.atomic(), connection.cursor() as cursor:
         with step("lock"):
             _lock(cursor, wait=False)
         progress(2, "summing approved assistance records")
-        needs_splits = any(d.has_splits for d in definitions)
         with step("cube build"):
-            build_cubes(
-                cursor,
-                None,
-                sources={d.source for d in definitions} & CUBED_SOURCES,
-                splits=needs_splits,
-            )
+            cubes(cursor)
         ids = [d.pk for d in definitions]
         if everything:
             with step("new table"):
@@ -150,26 +186,11 @@ def recompute_full(
             with step("delete old values"):
                 cursor.execute(f"DELETE FROM {VALUES} WHERE definition_id = ANY(%s)", [ids])
         progress(20, "computing")
-        groups, alone = batched([DefinitionSQL(d, multipliers, None) for d in definitions])
-        done = 0
-        for group in groups:
-            # One statement for definitions sharing their facts: one pass.
-            codes = ", ".join(sql.d.code for sql in group)
-            with step(f"definitions {codes} ({group[0].d.source}, one pass)"):
-                _write_batch(cursor, group, now, table)
-            done += len(group)
-            progress(20 + int(70 * done / max(len(definitions), 1)), codes)
-        for sql in alone:
-            definition = sql.d
-            # One statement each: GROUPING SETS, running totals and writes.
-            with step(f"definition {definition.code} ({definition.source})"):
-                if definition.adds_up_across_periods:
-                    _write_all_periods_additive(cursor, sql, now, table)
-                else:
-                    # A distinct count: never a running total (a constraint says so).
-                    write_periods(cursor, sql, now, None, table=table)
-            done += 1
-            progress(20 + int(70 * done / max(len(definitions), 1)), definition.name)
+        tasks = _tasks(sqls, now, table)
+        for done, (name, label, run) in enumerate(tasks, start=1):
+            with step(name):
+                run(cursor)
+            progress(20 + int(70 * done / len(tasks)), label)
         with step("count"):
             if everything:
                 # The new table holds only this transaction's rows: its own
@@ -181,6 +202,55 @@ def recompute_full(
         if everything:
             progress(92, "indexing the new values")
             swap_in(cursor)
+    progress(100, "done")
+    return written
+
+
+def _recompute_on_two(
+    second: parallel.Second,
+    sqls: list[DefinitionSQL],
+    now: dt.datetime,
+    cubes: Callable,
+    progress: Progress,
+) -> int:
+    """``recompute_full`` of every definition on two connections (``parallel.py``)."""
+    locked = False
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            with step("lock"):
+                _lock(cursor, wait=False)
+            locked = True
+            progress(2, "summing approved assistance records")
+            table = second.prepare(cursor, build_cubes=cubes, new_table=new_table)
+            progress(20, "computing")
+            tasks = _tasks(sqls, now, table)
+            labels = {name: label for name, label, _run in tasks}
+            finished = []
+
+            def done(name: str) -> None:
+                finished.append(name)
+                progress(20 + int(70 * len(finished) / len(tasks)), labels[name])
+
+            # Each connection's count of its own rows in the new table.
+            count = f"SELECT pg_stat_get_xact_tuples_inserted('{table}'::regclass)"
+            written = parallel.run_both(
+                cursor, second, [(name, run) for name, _label, run in tasks], count, done=done
+            )
+            with step("count"):
+                cursor.execute(count)
+                written += cursor.fetchone()[0]
+            second.drop_cubes(cursor)
+            progress(92, "indexing the new values")
+            swap_in(cursor)
+    except BaseException:
+        if locked:  # else the new table, if any, is the running run's
+            try:
+                second.clean_up()
+            except Exception:
+                log.exception("the failed run's new table and cubes were not dropped")
+        raise
+    finally:
+        second.close()
     progress(100, "done")
     return written
 

@@ -204,7 +204,7 @@ def write_batch(
     statement.append(
         f", ins_quarter AS (INSERT INTO {table} ({COLUMNS}) SELECT v.def, 'quarter', w.start, "
         f"{q_end}, w.g, w.pr, w.d, {values}, {mult}, %s::timestamptz "
-        f"FROM (SELECT date_trunc('quarter', start)::date AS start, g, pr, d, {sums} FROM wide "
+        f"FROM (SELECT date_trunc('quarter', start::timestamp)::date AS start, g, pr, d, {sums} FROM wide "
         f"GROUP BY 1, g, pr, d) w {lateral}{returning})"
     )
     params += [*mult_params, now, *lateral_params]

@@ -56,7 +56,7 @@ def write_all_periods_additive(cursor, sql: DefinitionSQL, now: dt.datetime, tab
     quarter = (
         f"INSERT INTO {table} ({COLUMNS}) SELECT %s, 'quarter', q, {q_end}, g, pr, d, "
         f"SUM(value), {', '.join(f'SUM({c})' for c in SPLIT_FIELDS)}, {mult}, %s::timestamptz "
-        f"FROM (SELECT date_trunc('quarter', start)::date AS q, * FROM mo) x GROUP BY q, g, pr, d"
+        f"FROM (SELECT date_trunc('quarter', start::timestamp)::date AS q, * FROM mo) x GROUP BY q, g, pr, d"
     )
     quarter_params = [sql.d.pk, *mult_params, now]
     if not sql.d.is_cumulative:

@@ -22,6 +22,7 @@ from indicators.sources import FactParts, Source, register
 from indicators.sources.sql import (
     APPROVED,
     PROJECTS,
+    cube_table,
     date_ranges,
     marginal,
     no_splits,
@@ -189,12 +190,15 @@ def record_facts(sql) -> tuple[str, list]:
 
 def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> None:
     """Sum the approved records per (project, place, activity type, month)
-    into a temporary table dropped at commit (the place is the record's own
+    into a temporary table dropped at commit (``sql.cube_table``; the place is the record's own
     governorate and district, not its project's), with the ten split columns
     summed (NULL, not recorded, adds nothing) when ``splits``. The shared
     reaches of those records are summed beside them, per (project, place,
     set of activity types ``ats``, month), with no record and no unit; a
     record's row has ``ats`` NULL, a reach's ``activity_type_id``."""
+    # Months and quarters as ``date_trunc`` of a ``timestamp``: of the date
+    # itself it is a ``timestamptz`` in the session's time zone, the same
+    # months at several times the cost per record.
     dates, params = date_ranges("a.delivered_on", ranges)
     dates += within.format(alias="a", g="a.governorate_id", dist="a.district_id")
     params = [*params, *within_params]
@@ -206,13 +210,14 @@ def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> N
             f"COALESCE(SUM({alias}.{column}), 0)::int AS {column}" for column in SPLIT_FIELDS
         )
 
-    cursor.execute(f"DROP TABLE IF EXISTS {CUBE}")
+    drop, create = cube_table(CUBE)
+    cursor.execute(drop)
     cursor.execute(
         f"""
-        CREATE TEMP TABLE {CUBE} ON COMMIT DROP AS
+        {create}
         SELECT a.project_id, a.governorate_id AS g, a.district_id AS dist, a.activity_type_id,
-               NULL::bigint[] AS ats, date_trunc('month', a.delivered_on)::date AS m,
-               date_trunc('quarter', a.delivered_on)::date AS q,
+               NULL::bigint[] AS ats, date_trunc('month', a.delivered_on::timestamp)::date AS m,
+               date_trunc('quarter', a.delivered_on::timestamp)::date AS q,
                COUNT(*)::int AS n, SUM(a.units)::int AS units,
                SUM(a.households)::int AS households, SUM(a.people)::int AS people,
                COALESCE(SUM(a.households * a.household_size), 0)::int AS hh_known_people,
@@ -230,8 +235,8 @@ def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> N
                {split_sums("r")}
         FROM (
             SELECT a.reach_id, a.project_id, a.governorate_id AS g, a.district_id AS dist,
-                   date_trunc('month', a.delivered_on)::date AS m,
-                   date_trunc('quarter', a.delivered_on)::date AS q,
+                   date_trunc('month', a.delivered_on::timestamp)::date AS m,
+                   date_trunc('quarter', a.delivered_on::timestamp)::date AS q,
                    array_agg(DISTINCT a.activity_type_id ORDER BY a.activity_type_id)::bigint[] AS ats
             FROM {TABLE} a
             WHERE a.status = %s AND a.reach_id IS NOT NULL{dates}

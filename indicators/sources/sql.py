@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from beneficiaries.models import SPLITS, ReviewStatus
@@ -25,6 +27,35 @@ def record_place(g: str, dist: str) -> str:
     district ``dist``) with its project ``p``'s programme and donor, for the
     exact figures."""
     return f"{g} AS g, p.programme_id AS pr, p.donor_id AS d, {dist} AS dist, p.id AS project_id"
+
+
+# The schema of the cubes a full run builds for its two connections
+# (``indicators/engine/parallel.py``) while it builds them; None: temporary tables.
+_cube_schema: ContextVar[str | None] = ContextVar("cube_schema", default=None)
+
+
+@contextmanager
+def cubes_in(schema: str) -> Iterator[None]:
+    """Inside the block, the sources' cubes are unlogged tables of ``schema``,
+    kept after commit, which another connection can read (a temporary table is
+    its session's alone), instead of temporary tables dropped at commit."""
+    token = _cube_schema.set(schema)
+    try:
+        yield
+    finally:
+        _cube_schema.reset(token)
+
+
+def cube_table(cube: str) -> tuple[str, str]:
+    """(the statement dropping an earlier ``cube``, the start of the one making
+    it ``AS SELECT ...``), as ``cubes_in`` says."""
+    schema = _cube_schema.get()
+    if schema is None:
+        return f"DROP TABLE IF EXISTS {cube}", f"CREATE TEMP TABLE {cube} ON COMMIT DROP AS"
+    return (
+        f"DROP TABLE IF EXISTS {schema}.{cube}",
+        f"CREATE UNLOGGED TABLE {schema}.{cube} AS",
+    )
 
 
 @dataclass(frozen=True)
@@ -130,13 +161,14 @@ def count_cube(
         if splits
         else no_splits()
     )
-    cursor.execute(f"DROP TABLE IF EXISTS {cube}")
+    drop, create = cube_table(cube)
+    cursor.execute(drop)
     cursor.execute(
         f"""
-        CREATE TEMP TABLE {cube} ON COMMIT DROP AS
+        {create}
         SELECT x.project_id, {placed.g} AS g, {placed.dist} AS dist,
-               date_trunc('month', x.{date_column})::date AS m,
-               date_trunc('quarter', x.{date_column})::date AS q, COUNT(*)::int AS n,
+               date_trunc('month', x.{date_column}::timestamp)::date AS m,
+               date_trunc('quarter', x.{date_column}::timestamp)::date AS q, COUNT(*)::int AS n,
                {split_sums}
         FROM {table} x JOIN {PROJECTS} p ON p.id = x.project_id{placed.joins}
         WHERE x.status = %s{dates}
