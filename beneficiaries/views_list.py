@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,9 +16,10 @@ from beneficiaries import access, selectors
 from beneficiaries.forms import VisitFilterForm
 from beneficiaries.models import ReviewStatus
 from programmes.access import user_role
+from programmes.kept_pages import page_found, page_key, page_render, page_response
 from programmes.l10n import digits_active
 from programmes.models import UserProfile
-from programmes.stamp_cache import kept_under_stamp
+from programmes.stamp_cache import kept_under_stamp, stamp_key
 
 PAGE_SIZE = 25
 Role = UserProfile.Role
@@ -52,24 +52,37 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     reviewer = role != Role.MONITOR
     parameters = request.GET
+    whole = None
     if set(parameters) <= LIST_PARAMETERS and all(
         len(parameters.getlist(name)) == 1 for name in parameters
     ):
-        content, _as_asked = kept_under_stamp(
+        parts = [
+            translation.get_language(),
+            digits_active(),
+            *(f"{name}={parameters[name]}" for name in sorted(parameters)),
+        ]
+        key = stamp_key("visit-list", user, parts)
+        # The whole page as this user saw it since the stamp last moved
+        # (programmes.kept_pages): no rows, no template.
+        whole = page_key(request, key)
+        found = page_found(whole)
+        if found is not None:
+            return page_response(request, found)
+        content, as_asked = kept_under_stamp(
             "visit-list",
             user,
-            [
-                translation.get_language(),
-                digits_active(),
-                *(f"{name}={parameters[name]}" for name in sorted(parameters)),
-            ],
+            parts,
             lambda: _visit_list_content(request, role=role),
             keep_if=lambda found: found[1],
+            key=key,
         )
     else:
-        content, _as_asked = _visit_list_content(request, role=role)
-    return render(
-        request, "beneficiaries/visit_list.html", {"reviewer": reviewer, "content": content}
+        content, as_asked = _visit_list_content(request, role=role)
+    return page_render(
+        request,
+        "beneficiaries/visit_list.html",
+        {"reviewer": reviewer, "content": content},
+        key=whole if as_asked else None,
     )
 
 

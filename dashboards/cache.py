@@ -123,18 +123,27 @@ class PageFragments:
         return mark_safe(html)
 
 
+def fragments_key(*, key: str, request: HttpRequest) -> str | None:
+    """The key of the rendered parts of the page ``request`` asks for, whose
+    figures are under ``key`` (``dashboard_key``), or None when its query
+    holds parameters a dashboard does not read (nothing is kept then)."""
+    parameters = request.GET
+    if not set(parameters) <= FRAGMENT_PARAMETERS or any(
+        len(parameters.getlist(name)) > 1 for name in parameters
+    ):
+        return None
+    digest = hashlib.sha256(f"{key}\x1f{request.get_full_path()}".encode()).hexdigest()
+    return f"dashboards:{VERSION}:html:{digest}"
+
+
 def page_fragments(*, key: str, request: HttpRequest) -> PageFragments:
     """The cached parts of the page ``request`` asks for, whose figures are
     under ``key`` (``dashboard_key``): none found when the page was not
     rendered since its figures last changed, or when its query holds
     parameters a dashboard does not read (then nothing is kept either)."""
-    parameters = request.GET
-    if not set(parameters) <= FRAGMENT_PARAMETERS or any(
-        len(parameters.getlist(name)) > 1 for name in parameters
-    ):
-        return PageFragments(None)
-    digest = hashlib.sha256(f"{key}\x1f{request.get_full_path()}".encode()).hexdigest()
-    fragments = PageFragments(f"dashboards:{VERSION}:html:{digest}")
+    fragments = PageFragments(fragments_key(key=key, request=request))
+    if fragments.key is None:
+        return fragments
     try:
         fragments.found = caches["dashboards"].get(fragments.key) or {}
     except Exception:

@@ -25,7 +25,13 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 import programmes
-from dashboards.cache import cached_dashboard, dashboard_key, page_fragments, page_fragments_keep
+from dashboards.cache import (
+    cached_dashboard,
+    dashboard_key,
+    fragments_key,
+    page_fragments,
+    page_fragments_keep,
+)
 from dashboards.chart_locale import plotly_locale
 from dashboards.selectors import home_summary
 from indicators.selectors import (
@@ -37,6 +43,7 @@ from indicators.selectors import (
     programme_targets_summary,
 )
 from programmes.access import user_role
+from programmes.kept_pages import page_found, page_key, page_render, page_response
 from programmes.selectors import district_boundaries
 
 GEOJSON = Path(programmes.__file__).resolve().parent / "data" / "iraq_governorates.geojson"
@@ -180,6 +187,12 @@ def _dashboard(
         return _no_role(request)
     query, unreadable = _query(request)
     key = dashboard_key(page=page, arg=arg, query=query, user=request.user)
+    # The whole page as this user saw it since its figures last changed
+    # (programmes.kept_pages): no figures, no template.
+    whole = page_key(request, fragments_key(key=key, request=request))
+    found = page_found(whole)
+    if found is not None:
+        return page_response(request, found)
     fragments = page_fragments(key=key, request=request)
 
     @functools.cache
@@ -199,20 +212,24 @@ def _dashboard(
         return _page_context(request, data, unreadable)
 
     if fragments.complete:
-        # The parts are rendered already; the context is read only by whoever
-        # inspects the response (tests), and computed then.
+        # The parts are rendered already (and were kept only when no filter
+        # was ignored); the context is read only by whoever inspects the
+        # response (tests), and computed then.
         names = ("data", "chart_data", "links_query", "map_links")
-        response = render(
+        return page_render(
             request,
             template,
             {
                 "fragments": fragments,
                 **{n: SimpleLazyObject(lambda n=n: context()[n]) for n in names},
             },
+            key=whole,
         )
-    else:
-        response = render(request, template, {"fragments": fragments, **context()})
-        page_fragments_keep(fragments, ignored=context()["data"]["ignored"])
+    ignored = context()["data"]["ignored"]
+    response = page_render(
+        request, template, {"fragments": fragments, **context()}, key=None if ignored else whole
+    )
+    page_fragments_keep(fragments, ignored=ignored)
     return response
 
 

@@ -101,7 +101,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "iomdash.csp.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # The dashboard pages read from a replica when DATABASE_REPLICA_URL is set.
     "iomdash.middleware.ReplicaReadsMiddleware",
@@ -217,7 +217,7 @@ def redis_cache_url(url: str, db: int) -> str:
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "dashboards": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "iomdash.cache.RedisCache",
         "LOCATION": redis_cache_url(REDIS_URL, env_int("DASHBOARD_CACHE_DB", 1)),
         "KEY_PREFIX": "iomdash",
         "TIMEOUT": env_int("DASHBOARD_CACHE_SECONDS", 6 * 3600),

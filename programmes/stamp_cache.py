@@ -25,6 +25,16 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def stamp_key(name: str, user, parts: list) -> str | None:
+    """The key ``kept_under_stamp`` keeps ``name`` under for ``user`` and
+    ``parts`` now, or None when no app keeps a stamp. One query (the stamp)."""
+    stamp = hooks.data_stamp()
+    if stamp is None:
+        return None
+    text = "\x1f".join(map(str, [scope_key(user), user.pk, *parts, stamp]))
+    return f"stamped:{name}:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
 def kept_under_stamp(
     name: str,
     user,
@@ -32,16 +42,16 @@ def kept_under_stamp(
     compute: Callable[[], T],
     *,
     keep_if: Callable[[T], bool] | None = None,
+    key: str | None = None,
 ) -> T:
     """What ``compute()`` returns for ``user`` and ``parts`` (each made a
     text), from the dashboards' cache while the data stamp stays, else
     computed and kept (unless ``keep_if`` says no to it). ``name`` sets the
-    kept values of one kind apart. Never fails because of the cache."""
-    stamp = hooks.data_stamp()
-    if stamp is None:
+    kept values of one kind apart. Never fails because of the cache.
+    ``key``: the ``stamp_key`` of the same, when the caller has it already."""
+    key = key or stamp_key(name, user, parts)
+    if key is None:
         return compute()
-    text = "\x1f".join(map(str, [scope_key(user), user.pk, *parts, stamp]))
-    key = f"stamped:{name}:{hashlib.sha256(text.encode()).hexdigest()}"
     cache = caches["dashboards"]
     try:
         found = cache.get(key)

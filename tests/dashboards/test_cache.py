@@ -6,6 +6,7 @@ pages still render."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -20,8 +21,8 @@ from tests.indicators.dashboards.helpers import (
     MISSION,
     field_visit,
     governorate_url,
-    headline,
     login,
+    page_json,
     programme_url,
 )
 
@@ -29,11 +30,17 @@ pytestmark = pytest.mark.django_db
 
 
 def people(response) -> str:
-    return headline(response, "people-reached")["display"]
+    """The people reached, as the page's headline card shows them (a page
+    served whole from the cache has no template context to read)."""
+    found = re.search(
+        r'data-code="people-reached">\s*<span class="figure"[^>]*>([^<]+)<',
+        response.content.decode(),
+    )
+    return found.group(1)
 
 
 def people_value(response) -> float:
-    return headline(response, "people-reached")["value"]
+    return float(people(response).replace(",", ""))
 
 
 @pytest.mark.parametrize("url", [MISSION, governorate_url("IQG13"), programme_url("CRP")], ids=str)
@@ -45,9 +52,9 @@ def test_a_page_served_again_shows_the_same_figures_for_a_few_queries(
     with django_assert_max_num_queries(MAX_QUERIES_CACHED):
         again = client.get(url, AS_OF_Q2)
     assert again.status_code == 200
-    assert again.context["data"]["headlines"] == first.context["data"]["headlines"]
-    assert again.context["chart_data"] == first.context["chart_data"]
-    assert people(again) == people(first) != ""
+    assert page_json(again) == page_json(first)
+    assert people(first) != ""
+    assert f">{people(first)}<" in again.content.decode()
 
 
 def test_an_engine_run_shows_at_once(client, portfolio):

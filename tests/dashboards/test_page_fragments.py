@@ -43,7 +43,9 @@ def people(response) -> str:
 
 
 def from_fragments(response) -> bool:
-    return response.context["fragments"].complete
+    """Served from kept parts: the whole page as this user saw it (no
+    template rendered, ``programmes.kept_pages``), or its kept fragments."""
+    return response.context is None or response.context["fragments"].complete
 
 
 @pytest.mark.parametrize("url", [MISSION, governorate_url("IQG13"), programme_url("CRP")], ids=str)
