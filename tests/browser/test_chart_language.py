@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.conf import settings
 
 from tests.browser.test_dashboards import build_portfolio, wait_for_charts
-from tests.factories import PASSWORD, user_with_role
+from tests.factories import user_with_role
 
 
 def test_arabic_charts_use_the_page_locale_and_legends_on_the_right(browser_page, transactional_db):
     build_portfolio()
     user_with_role("admin", username="hala")
-    browser_page.login("hala", PASSWORD)
+    browser_page.sign_in("hala")
     browser_page.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ar", "url": browser_page.base_url}]
     )
@@ -35,7 +35,7 @@ def test_arabic_chart_labels_stay_inside_their_charts_on_a_phone(phone_page, tra
     right: the bar charts' category names ran off the chart's left edge."""
     build_portfolio()
     user_with_role("admin", username="hala")
-    phone_page.login("hala", PASSWORD)
+    phone_page.sign_in("hala")
     phone_page.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ar", "url": phone_page.base_url}]
     )
