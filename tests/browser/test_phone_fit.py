@@ -1,6 +1,6 @@
 """What a monitor meets first on a 360-px phone: pages that fit the screen,
-a save bar of one line, choices that narrow as they type; and charts whose
-toolbar downloads a PNG but never sends data to Plotly's cloud."""
+a save bar of one line, choices that narrow as they type (the charts'
+toolbar is checked in tests/browser/test_dashboards.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from indicators.target_services import target_set
 from programmes.models import Project
 from tests.beneficiaries.test_services import build_world
 from tests.beneficiaries.test_views import visit_of
-from tests.browser.test_dashboards import build_portfolio, wait_for_charts
+from tests.browser.test_dashboards import build_portfolio
 from tests.factories import user_with_role
 from tests.indicators.conftest import define, record
 
@@ -70,33 +70,6 @@ def test_every_page_of_a_monitor_fits_360_px(phone_page, world):
     assert bar + menu <= 780 / 4, (bar, menu)  # no longer a third of the screen
     phone_page.screenshot("visit-edit-phone-fit")
     assert phone_page.errors == []
-
-
-def test_chart_toolbar_downloads_png_and_has_no_cloud_link(browser_page, transactional_db):
-    build_portfolio()
-    user_with_role("admin", username="hala")
-    browser_page.sign_in("hala")
-    browser_page.goto("/dashboards/?as_of=2018-06-30")
-    wait_for_charts(browser_page, "chart-series", "chart-contributions")
-    page = browser_page.page
-    page.hover("#chart-series")
-    titles = page.eval_on_selector_all(
-        ".modebar-btn", "buttons => buttons.map(b => b.getAttribute('data-title'))"
-    )
-    assert any("png" in (title or "").lower() for title in titles), titles
-    assert not [t for t in titles if t and ("share" in t.lower() or "studio" in t.lower())]
-    links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
-    assert not [link for link in links if "plot.ly" in link or "plotly.com" in link]
-    assert browser_page.errors == []
-
-
-def test_chart_toolbar_is_hidden_on_a_phone(phone_page, transactional_db):
-    build_portfolio()
-    user_with_role("admin", username="hala")
-    phone_page.sign_in("hala")
-    phone_page.goto("/dashboards/?as_of=2018-06-30")
-    wait_for_charts(phone_page, "chart-series")
-    assert phone_page.page.locator("#chart-series .modebar-btn").count() == 0
 
 
 def test_the_review_pages_of_a_manager_fit_360_px(phone_page, world):
