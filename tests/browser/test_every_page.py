@@ -67,12 +67,14 @@ FIT = """() => {
     for (let e = el; e && e !== document.body && path.length < 4; e = e.parentElement) path.unshift(name(e));
     out.push(path.join(' > ') + ` [${Math.round(box.left)}, ${Math.round(box.right)}]`);
   }
-  const pending = [...document.querySelectorAll('.chart')].some(c => c.offsetParent
-    && !c.querySelector('.main-svg') && !c.classList.contains('chart-error'));
   return {dir: root.dir || 'ltr', scroll: root.scrollWidth, width: width,
-          outside: out.slice(0, 8), pending: pending};
+          outside: out.slice(0, 8), pending: (PENDING)()};
 }"""
-DRAWN = "() => !(" + FIT + ")().pending"
+PENDING = """() => [...document.querySelectorAll('.chart')].some(c => c.offsetParent
+  && !c.querySelector('.main-svg') && !c.classList.contains('chart-error'))"""
+FIT = FIT.replace("(PENDING)", f"({PENDING})")
+# Polled while the charts draw: the pending charts only, not the whole scan.
+DRAWN = "() => !(" + PENDING + ")()"
 
 # Every violation the page reports, kept on window before any page script runs.
 RECORD_VIOLATIONS = """
@@ -190,7 +192,10 @@ def show(tab: Page, path: str, language: str):
     tab.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": tab.base_url}]
     )
-    tab.page.set_viewport_size(PHONE)
+    if tab.page.viewport_size != PHONE:
+        # Narrowed on a blank page: the page left would draw its charts again.
+        tab.page.goto("about:blank")
+        tab.page.set_viewport_size(PHONE)
     tab.errors.clear()
     tab.console.clear()
     response = tab.goto(path)
