@@ -252,6 +252,20 @@ def wait_for_new_fills(tab, before: list[str]) -> None:
     )
 
 
+def assert_toolbar_downloads_png_and_has_no_cloud_link(tab) -> None:
+    """The charts' toolbar downloads a PNG but never sends data to Plotly's cloud."""
+    page = tab.page
+    page.hover("#chart-series")
+    titles = page.eval_on_selector_all(
+        ".modebar-btn", "buttons => buttons.map(b => b.getAttribute('data-title'))"
+    )
+    assert any("png" in (title or "").lower() for title in titles), titles
+    assert not [t for t in titles if t and ("share" in t.lower() or "studio" in t.lower())]
+    links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    assert not [link for link in links if "plot.ly" in link or "plotly.com" in link]
+    assert tab.errors == []
+
+
 def test_mission_page_draws_and_a_filter_changes_the_figures(tab):
     browser_page = tab("hala")
     browser_page.goto("/dashboards/?as_of=2018-06-30")
@@ -270,6 +284,7 @@ def test_mission_page_draws_and_a_filter_changes_the_figures(tab):
     assert page.locator("#chart-contributions path.surface").count() == 3
     before = headline(browser_page, "people-reached")
     browser_page.screenshot("dashboard-mission")
+    assert_toolbar_downloads_png_and_has_no_cloud_link(browser_page)
 
     page.select_option("select[name=programme]", "RRP")
     with page.expect_navigation():
@@ -376,6 +391,8 @@ def test_mission_page_on_a_phone(tab):
     # Nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     phone_page.screenshot("dashboard-mission-phone")
+    # The charts' toolbar is hidden on a phone.
+    assert page.locator("#chart-series .modebar-btn").count() == 0
 
 
 def test_a_printed_page_shows_the_figures_without_filters_or_navigation(tab):
@@ -492,29 +509,6 @@ def test_a_manager_and_a_donor_read_their_dashboards_in_arabic_and_kurdish_on_a_
         assert page.evaluate(f"w => w.some(t => {ARABIC_SCRIPT}.test(t))", words), (chart, words)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     phone_page.screenshot(f"dashboard-{user}-{language}-phone")
-
-
-def test_chart_toolbar_downloads_png_and_has_no_cloud_link(tab):
-    browser_page = tab("hala")
-    browser_page.goto("/dashboards/?as_of=2018-06-30")
-    wait_for_charts(browser_page, "chart-series", "chart-contributions")
-    page = browser_page.page
-    page.hover("#chart-series")
-    titles = page.eval_on_selector_all(
-        ".modebar-btn", "buttons => buttons.map(b => b.getAttribute('data-title'))"
-    )
-    assert any("png" in (title or "").lower() for title in titles), titles
-    assert not [t for t in titles if t and ("share" in t.lower() or "studio" in t.lower())]
-    links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
-    assert not [link for link in links if "plot.ly" in link or "plotly.com" in link]
-    assert browser_page.errors == []
-
-
-def test_chart_toolbar_is_hidden_on_a_phone(tab):
-    phone_page = tab("hala", PHONE)
-    phone_page.goto("/dashboards/?as_of=2018-06-30")
-    wait_for_charts(phone_page, "chart-series")
-    assert phone_page.page.locator("#chart-series .modebar-btn").count() == 0
 
 
 def in_arabic(tab) -> None:
