@@ -353,7 +353,7 @@ X_FRAME_OPTIONS = "DENY"
 # code through static/js/), no plugins, never framed. Service workers and the
 # web manifest of the offline visit pages come from this site too. Styles allow
 # 'unsafe-inline' only because Plotly.js writes <style> elements and style
-# attributes as it draws (tests/browser/test_csp.py saw no other inline style);
+# attributes as it draws (tests/browser/test_every_page.py saw no other inline style);
 # our own templates have none.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -86,7 +86,7 @@ def django_db_setup(django_db_setup):
 LONGEST_FIRST = (
     "tests/api/test_schema.py",
     "tests/iomdash/test_stack.py",
-    "tests/browser/test_csp.py",
+    "tests/browser/test_every_page.py",
     "tests/indicators/test_figures_property.py",
     "tests/indicators/test_incremental_property.py",
     "tests/snapshots/test_pdf_arabic.py",

@@ -5,8 +5,9 @@ it fails them, since a test that needs a component never skips there.
 Screenshots go to artifacts/screenshots/ to be looked at.
 
 A module whose tests only read builds its data once (``committed_for_module``),
-serves it from ``reading_server`` and opens its tabs signed in from a stored
-session (``SignedIn``) instead of logging in through the form in every test;
+serves it from ``reading_server`` and opens its tabs signed in (``SignedIn``).
+Tests sign in with a session made on the server (``sign_in``: the cookies
+the login form would give, without loading the form and the home page);
 tests/browser/test_login.py logs in through the form."""
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ class Page:
 
     def goto(self, path: str):
         return self.page.goto(self.base_url + path)
+
+    def sign_in(self, username: str) -> None:
+        """Signed in as ``username``, as by the login form (``sign_in``)."""
+        sign_in(self.context, self.base_url, username)
 
     def login(self, username: str, password: str) -> None:
         self.goto("/accounts/login/")
@@ -141,27 +146,65 @@ def reading_server(django_db_setup):
     server.stop()
 
 
+def sign_in(context, base_url: str, username: str) -> list[dict]:
+    """The browser ``context`` signed in to ``base_url`` as ``username``,
+    with the cookies the login form gives: a session made on the server
+    (as Django's test client's ``force_login``, through the backend the form
+    signs in with) and the language and digits the user chose
+    (``iomdash.accounts.LoginView``). The session is written on a connection
+    of its own, committed, so that the live server sees it even from a test
+    whose own writes are rolled back."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:
+        cookies = thread.submit(_signed_in_cookies, username).result()
+    added = [{"name": n, "value": v, "url": base_url} for n, v in cookies.items()]
+    context.add_cookies(added)
+    return added
+
+
+def _signed_in_cookies(username: str) -> dict[str, str]:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+    from django.http import HttpResponse
+    from django.test import Client
+
+    from programmes.preferences import preference_cookies_set
+
+    try:
+        user = get_user_model().objects.select_related("profile").get(username=username)
+        client = Client()
+        client.force_login(user, backend="programmes.backends.ProfileBackend")
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        cookies = {settings.SESSION_COOKIE_NAME: session}
+        profile = getattr(user, "profile", None)
+        if profile is not None:
+            chosen = preference_cookies_set(
+                HttpResponse(), language=profile.language or None, digits=profile.digits
+            )
+            cookies |= {name: morsel.value for name, morsel in chosen.cookies.items()}
+        return cookies
+    finally:
+        connections.close_all()
+
+
 class SignedIn:
-    """Tabs on ``base_url`` signed in as a user: the first for a user logs in
-    through the form, the next ones start from its stored session."""
+    """Tabs on ``base_url`` signed in as a user (``sign_in``), one session
+    a user."""
 
     def __init__(self, browser, base_url: str):
         self.browser = browser
         self.base_url = base_url
-        self.sessions: dict[str, dict] = {}
+        self.sessions: dict[str, list[dict]] = {}
 
     def tab(self, username: str, viewport: dict = LAPTOP) -> Page:
-        from tests.factories import PASSWORD
-
-        if username not in self.sessions:
-            first = Page(self.browser, self.base_url, viewport)
-            try:
-                first.login(username, PASSWORD)
-                assert "/accounts/login/" not in first.page.url, username
-                self.sessions[username] = first.context.storage_state()
-            finally:
-                first.close()
-        return Page(self.browser, self.base_url, viewport, self.sessions[username])
+        tab = Page(self.browser, self.base_url, viewport)
+        if username in self.sessions:
+            tab.context.add_cookies(self.sessions[username])
+        else:
+            self.sessions[username] = sign_in(tab.context, self.base_url, username)
+        return tab
 
 
 def wait_until(page, expression: str, arg=None, *, timeout: float = 15_000) -> None:

@@ -14,7 +14,6 @@ from django.conf import settings
 from beneficiaries.models import AssistanceRecord, MonitoringVisit
 from programmes.models import Contribution
 from tests.beneficiaries.test_services import build_world
-from tests.factories import PASSWORD
 
 
 @pytest.fixture
@@ -31,7 +30,7 @@ def _in(tab, language: str) -> None:
 @pytest.mark.parametrize("language", ["ar", "ckb"])
 def test_counts_typed_in_arabic_indic_digits_are_saved(phone_page, world, language):
     _in(phone_page, language)
-    phone_page.login("alice", PASSWORD)
+    phone_page.sign_in("alice")
     phone_page.goto("/visits/new/")
     page = phone_page.page
     assert page.evaluate("document.documentElement.dir") == "rtl"
@@ -62,7 +61,7 @@ def test_counts_typed_in_arabic_indic_digits_are_saved(phone_page, world, langua
 
 def test_an_amount_typed_in_arabic_indic_digits_is_saved(phone_page, world):
     _in(phone_page, "ar")
-    phone_page.login("maria", PASSWORD)
+    phone_page.sign_in("maria")
     phone_page.goto("/dashboards/programme/CRP/contributions/new/")
     page = phone_page.page
     amount = page.locator("input[name=amount]")

@@ -1,5 +1,7 @@
 """The dashboards in a real browser: each page draws its map and charts
-without a JavaScript error, and a filter change reloads it with other figures.
+without a JavaScript error, and a filter change reloads it with other figures;
+the charts' toolbar downloads a PNG but never sends data to Plotly's cloud,
+and in Arabic plotly.js speaks the page's language, right to left.
 Screenshots go to artifacts/screenshots/dashboard-*.png. The tests only read:
 they share one portfolio, committed once for the module, and tabs signed in
 from a stored session."""
@@ -250,6 +252,20 @@ def wait_for_new_fills(tab, before: list[str]) -> None:
     )
 
 
+def assert_toolbar_downloads_png_and_has_no_cloud_link(tab) -> None:
+    """The charts' toolbar downloads a PNG but never sends data to Plotly's cloud."""
+    page = tab.page
+    page.hover("#chart-series")
+    titles = page.eval_on_selector_all(
+        ".modebar-btn", "buttons => buttons.map(b => b.getAttribute('data-title'))"
+    )
+    assert any("png" in (title or "").lower() for title in titles), titles
+    assert not [t for t in titles if t and ("share" in t.lower() or "studio" in t.lower())]
+    links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    assert not [link for link in links if "plot.ly" in link or "plotly.com" in link]
+    assert tab.errors == []
+
+
 def test_mission_page_draws_and_a_filter_changes_the_figures(tab):
     browser_page = tab("hala")
     browser_page.goto("/dashboards/?as_of=2018-06-30")
@@ -268,6 +284,7 @@ def test_mission_page_draws_and_a_filter_changes_the_figures(tab):
     assert page.locator("#chart-contributions path.surface").count() == 3
     before = headline(browser_page, "people-reached")
     browser_page.screenshot("dashboard-mission")
+    assert_toolbar_downloads_png_and_has_no_cloud_link(browser_page)
 
     page.select_option("select[name=programme]", "RRP")
     with page.expect_navigation():
@@ -374,6 +391,8 @@ def test_mission_page_on_a_phone(tab):
     # Nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     phone_page.screenshot("dashboard-mission-phone")
+    # The charts' toolbar is hidden on a phone.
+    assert page.locator("#chart-series .modebar-btn").count() == 0
 
 
 def test_a_printed_page_shows_the_figures_without_filters_or_navigation(tab):
@@ -490,3 +509,48 @@ def test_a_manager_and_a_donor_read_their_dashboards_in_arabic_and_kurdish_on_a_
         assert page.evaluate(f"w => w.some(t => {ARABIC_SCRIPT}.test(t))", words), (chart, words)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     phone_page.screenshot(f"dashboard-{user}-{language}-phone")
+
+
+def in_arabic(tab) -> None:
+    tab.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ar", "url": tab.base_url}]
+    )
+
+
+def test_arabic_charts_use_the_page_locale_and_legends_on_the_right(tab):
+    """plotly.js draws with the page's locale (its toolbar in our words) and
+    starts its legends on the right."""
+    browser_page = tab("hala")
+    in_arabic(browser_page)
+    browser_page.goto("/dashboards/?as_of=2018-06-30")
+    wait_for_charts(browser_page, "chart-series")
+    page = browser_page.page
+    assert page.get_attribute("html", "dir") == "rtl"
+    locale, anchor = page.evaluate(
+        """() => {
+          const chart = document.getElementById('chart-series');
+          return [chart._context.locale, chart._fullLayout.legend.xanchor];
+        }"""
+    )
+    assert (locale, anchor) == ("ar", "right")
+    assert browser_page.errors == []
+
+
+def test_arabic_chart_labels_stay_inside_their_charts_on_a_phone(tab):
+    """Right to left, plotly.js measured and anchored its labels as if left to
+    right: the bar charts' category names ran off the chart's left edge."""
+    phone_page = tab("hala", PHONE)
+    in_arabic(phone_page)
+    phone_page.goto("/dashboards/?as_of=2018-06-30")
+    wait_for_charts(phone_page, "chart-series", "chart-sex")
+    outside = phone_page.page.evaluate(
+        """() => [...document.querySelectorAll('.chart')].flatMap(chart => {
+          const box = chart.getBoundingClientRect();
+          return [...chart.querySelectorAll('.xtick text, .ytick text, .y2tick text')]
+            .map(t => [chart.id, t.textContent, t.getBoundingClientRect()])
+            .filter(([, , r]) => r.width && (r.left < box.left - 1 || r.right > box.right + 1))
+            .map(([id, text]) => id + ': ' + text);
+        })"""
+    )
+    assert outside == []
+    assert phone_page.errors == []

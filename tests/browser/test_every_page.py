@@ -1,9 +1,17 @@
 """Every page (tests/browser/every_page.py) on a 360-px phone and a 1366-px
 laptop, in English, Arabic and Kurdish (Kurdish on the phone): no horizontal
 scroll and nothing past the screen's edge (a wide table or a chart scrolls
-inside its own box), no JavaScript error, right to left in Arabic and
-Kurdish. The Arabic pages are kept as screenshots in
-artifacts/screenshots/every-page/ to be looked at.
+inside its own box), no JavaScript error, no Content-Security-Policy
+violation, right to left in Arabic and Kurdish. The Arabic pages are kept as
+screenshots (the first screen) in artifacts/screenshots/every-page/ to be
+looked at.
+
+The Content-Security-Policy in a real browser: an inline script, an on*=
+handler, an inline style or a resource from elsewhere would be refused by
+the browser and silently break the page. Every page above is checked for
+violations while it loads, draws and is widened; the main pages each role
+opens that are not among them (``CSP_PAGES``: the dashboards as a monitor
+and a donor see them, the admin's pages) are loaded once more for it.
 
 One signed-in tab per user for the whole module; each page is loaded once
 per language on the phone, then the same tab is widened to the laptop."""
@@ -14,8 +22,24 @@ import pytest
 from django.conf import settings
 from django.urls import URLResolver, get_resolver
 
-from tests.browser.every_page import FIELD, NOT_PAGES, OTHER_PREFIXES, PAGES, build
-from tests.browser.fixtures import PHONE, Page, SignedIn, committed_for_module, wait_until
+from tests.browser.every_page import (
+    ADMIN,
+    DONOR,
+    FIELD,
+    MANAGER,
+    NOT_PAGES,
+    OTHER_PREFIXES,
+    PAGES,
+    build,
+)
+from tests.browser.fixtures import (
+    ARTIFACTS,
+    PHONE,
+    Page,
+    SignedIn,
+    committed_for_module,
+    wait_until,
+)
 
 pytestmark = pytest.mark.django_db(serialized_rollback=True)
 
@@ -43,12 +67,43 @@ FIT = """() => {
     for (let e = el; e && e !== document.body && path.length < 4; e = e.parentElement) path.unshift(name(e));
     out.push(path.join(' > ') + ` [${Math.round(box.left)}, ${Math.round(box.right)}]`);
   }
-  const pending = [...document.querySelectorAll('.chart')].some(c => c.offsetParent
-    && !c.querySelector('.main-svg') && !c.classList.contains('chart-error'));
   return {dir: root.dir || 'ltr', scroll: root.scrollWidth, width: width,
-          outside: out.slice(0, 8), pending: pending};
+          outside: out.slice(0, 8), pending: (PENDING)()};
 }"""
-DRAWN = "() => !(" + FIT + ")().pending"
+PENDING = """() => [...document.querySelectorAll('.chart')].some(c => c.offsetParent
+  && !c.querySelector('.main-svg') && !c.classList.contains('chart-error'))"""
+FIT = FIT.replace("(PENDING)", f"({PENDING})")
+# Polled while the charts draw: the pending charts only, not the whole scan.
+DRAWN = "() => !(" + PENDING + ")()"
+
+# Every violation the page reports, kept on window before any page script runs.
+RECORD_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " +
+                    (e.sourceFile || "") + ":" + e.lineNumber);
+});
+"""
+
+# The main pages of each role, checked for CSP violations: those PAGES does
+# not open as that user are loaded by the CSP test below.
+DASHBOARDS = ["/dashboards/", "/dashboards/governorate/IQG13/", "/dashboards/programme/CRP/"]
+CSP_PAGES = {
+    ADMIN: [
+        *DASHBOARDS,
+        "/visits/",
+        "/visits/new/",
+        "/snapshots/",
+        "/exports/",
+        "/api/docs/",
+        "/admin/",
+        "/admin/indicators/recomputejob/",
+    ],
+    MANAGER: [*DASHBOARDS, "/visits/", "/snapshots/", "/exports/", "/api/docs/"],
+    FIELD: [*DASHBOARDS, "/visits/", "/visits/new/"],
+    DONOR: [*DASHBOARDS, "/snapshots/"],
+    None: ["/accounts/login/", "/snapshots/verify/"],
+}
 
 
 def named_urls(patterns=None, prefix: str = "", namespace: str = ""):
@@ -94,6 +149,7 @@ def tabs(chromium, reading_server, world):
             opened[user] = (
                 signed_in.tab(user, PHONE) if user else Page(chromium, reading_server.url, PHONE)
             )
+            opened[user].page.add_init_script(RECORD_VIOLATIONS)
             console = opened[user].console = []
             opened[user].page.on(
                 "console", lambda m: console.append(m.text) if m.type == "error" else None
@@ -105,14 +161,30 @@ def tabs(chromium, reading_server, world):
         page.close()
 
 
-def check(tab: Page, where: str, direction: str) -> None:
-    """Once its charts are drawn, the page fits the screen and runs in ``direction``."""
+def drawn(tab: Page) -> dict:
+    """What ``FIT`` finds once the page's charts are drawn."""
     fit = tab.page.evaluate(FIT)
     if fit["pending"]:
         wait_until(tab.page, DRAWN, timeout=20_000)
         fit = tab.page.evaluate(FIT)
+    return fit
+
+
+def check(tab: Page, where: str, direction: str) -> None:
+    """Once its charts are drawn, the page fits the screen and runs in
+    ``direction``, and nothing on it broke the Content-Security-Policy."""
+    fit = drawn(tab)
     assert fit["dir"] == direction, (where, fit["dir"])
     assert fit["scroll"] <= fit["width"] and not fit["outside"], (where, fit)
+    assert tab.page.evaluate("window.__csp") == [], where
+
+
+def screenshot(tab: Page, name: str) -> None:
+    """The first screen of the page, kept to be looked at (a whole page's
+    screenshot draws it again at its full height, its charts too: a second
+    a page, seven for the longest)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tab.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
 def show(tab: Page, path: str, language: str):
@@ -120,10 +192,15 @@ def show(tab: Page, path: str, language: str):
     tab.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": tab.base_url}]
     )
-    tab.page.set_viewport_size(PHONE)
+    if tab.page.viewport_size != PHONE:
+        # Narrowed on a blank page: the page left would draw its charts again.
+        tab.page.goto("about:blank")
+        tab.page.set_viewport_size(PHONE)
     tab.errors.clear()
     tab.console.clear()
-    return tab.goto(path)
+    response = tab.goto(path)
+    assert "script-src 'self'" in response.headers["content-security-policy"], path
+    return response
 
 
 @pytest.mark.parametrize("listed", PAGES, ids=[page.key for page in PAGES])
@@ -136,12 +213,12 @@ def test_the_page_fits_a_phone_and_a_laptop_in_every_language(tabs, world, db, l
         direction = "rtl" if language in RTL and listed.mirrored else "ltr"
         check(tab, f"{listed.key} {language} 360", direction)
         if screenshots:
-            tab.screenshot(f"every-page/{listed.key}-{language}-360")
+            screenshot(tab, f"every-page/{listed.key}-{language}-360")
         if on_laptop:
             tab.page.set_viewport_size(LAPTOP)
             check(tab, f"{listed.key} {language} 1366", direction)
             if screenshots:
-                tab.screenshot(f"every-page/{listed.key}-{language}-1366")
+                screenshot(tab, f"every-page/{listed.key}-{language}-1366")
         # The page itself answers with an error status; nothing else may fail.
         expected = f"status of {listed.status}" if listed.status != 200 else None
         console = [m for m in tab.console if not (expected and expected in m)]
@@ -180,3 +257,31 @@ def test_the_menu_folds_on_a_phone_and_opens_with_its_button(tabs, world, db):
     page.set_viewport_size(LAPTOP)
     assert page.locator("#site-menu .topnav a").first.is_visible() and not button.is_visible()
     assert tab.errors == [] and tab.console == []
+
+
+@pytest.mark.parametrize("user", list(CSP_PAGES), ids=[user or "anonymous" for user in CSP_PAGES])
+def test_no_page_breaks_the_content_security_policy_for_any_role(tabs, world, db, user):
+    """The pages of ``CSP_PAGES`` as ``user`` on a laptop, once they have
+    drawn and made their requests: those the test above opens as ``user``
+    are checked there, but for Swagger UI, which draws from a request made
+    after its page has loaded (the API's schema)."""
+    opened = {(page.user, page.path.format(**world)) for page in PAGES}
+    tab = tabs(user)
+    tab.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": tab.base_url}]
+    )
+    tab.page.set_viewport_size(LAPTOP)
+    found = []
+    for path in CSP_PAGES[user]:
+        if (user, path) in opened and path != "/api/docs/":
+            continue
+        tab.errors.clear()
+        tab.console.clear()
+        response = tab.page.goto(tab.base_url + path, wait_until="networkidle")
+        assert "script-src 'self'" in response.headers["content-security-policy"], path
+        drawn(tab)
+        seen = tab.page.evaluate("window.__csp")
+        seen += [m for m in tab.console if "Content Security Policy" in m]
+        found += [f"{user or 'anonymous'} {path}: {v}" for v in seen]
+        assert tab.errors == [], (path, tab.errors)
+    assert found == []

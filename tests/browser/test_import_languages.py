@@ -16,7 +16,6 @@ from django.conf import settings
 from beneficiaries.models import ImportBatch
 from tests.beneficiaries.imports.helpers import GOOD, HEADER, with_cells
 from tests.beneficiaries.test_services import build_world
-from tests.factories import PASSWORD
 
 # The first of March 2018, as an Iraqi list says it in each language.
 DAYS = {"ar": ["١ آذار ٢٠١٨", "1 اذار 2018"], "ckb": ["١ ئازار ٢٠١٨", "1 ئازار 2018"]}
@@ -34,7 +33,7 @@ def test_a_list_dated_with_local_month_names_is_read_on_a_phone(phone_page, worl
     phone_page.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": phone_page.base_url}]
     )
-    phone_page.login("alice", PASSWORD)
+    phone_page.sign_in("alice")
     phone_page.goto("/visits/import/")
     page = phone_page.page
     out = io.StringIO()

@@ -10,7 +10,6 @@ import pytest
 from beneficiaries.models import MonitoringVisit, VisitLocation
 from tests.beneficiaries.test_services import build_world
 from tests.beneficiaries.test_views import visit_of
-from tests.factories import PASSWORD
 
 
 @pytest.fixture
@@ -27,7 +26,8 @@ def test_returned_monitor_is_told_then_adds_her_location(phone_page, world, live
     visit_of(world, status="returned")  # maria returned it: "Check the units."
     phone_page.context.grant_permissions(["geolocation"], origin=live_server.url)
     phone_page.context.set_geolocation({"latitude": 35.4681, "longitude": 44.3922, "accuracy": 15})
-    phone_page.login("alice", PASSWORD)
+    phone_page.sign_in("alice")
+    phone_page.goto("/")
     page = phone_page.page
     assert page.inner_text(".notifications-link .badge") == "1"
     assert fits(phone_page, "/notifications/") <= 360

@@ -16,7 +16,7 @@ from PIL import Image
 from beneficiaries import services
 from beneficiaries.models import AssistanceRecord, MonitoringVisit, Photo
 from tests.beneficiaries.test_services import build_world
-from tests.browser.fixtures import PHONE
+from tests.browser.fixtures import PHONE, sign_in
 from tests.factories import PASSWORD
 
 
@@ -33,7 +33,7 @@ def jpeg(colour, size=(2400, 1800)) -> bytes:
 
 class Phone:
     """A 360-px tab in a context of its own (``service_workers`` allowed or
-    blocked), logged in as a monitor."""
+    blocked), signed in as a monitor (``login``: through the login form)."""
 
     def __init__(self, chromium, base_url, *, service_workers="allow"):
         self.context = chromium.new_context(viewport=PHONE, service_workers=service_workers)
@@ -48,6 +48,10 @@ class Phone:
 
     def goto(self, path):
         return self.page.goto(self.base_url + path)
+
+    def sign_in(self, username):
+        """Signed in without the login form (``fixtures.sign_in``)."""
+        sign_in(self.context, self.base_url, username)
 
     def login(self, username):
         self.goto("/accounts/login/")
@@ -104,7 +108,7 @@ def wait_for_queue(page, waiting: int):
 
 
 def test_offline_round_trip_keeps_the_draft_and_sends_the_visit_once(phone, world):
-    phone.login("alice")
+    phone.sign_in("alice")
     phone.new_visit_form()
     page = phone.page
     page.wait_for_selector("#offline-app[data-cached='1']", state="attached", timeout=15_000)
@@ -149,7 +153,7 @@ def test_offline_round_trip_keeps_the_draft_and_sends_the_visit_once(phone, worl
 
 def test_a_send_cut_off_half_way_and_retried_makes_one_visit(phone_without_worker, world):
     phone = phone_without_worker
-    phone.login("alice")
+    phone.sign_in("alice")
     phone.new_visit_form()
     page = phone.page
     fill_visit(page, world, photos=1)
@@ -194,7 +198,7 @@ def test_a_visit_refused_by_the_server_says_what_to_fix_and_keeps_what_was_typed
     phone_without_worker, world
 ):
     phone = phone_without_worker
-    phone.login("alice")
+    phone.sign_in("alice")
     phone.new_visit_form()
     page = phone.page
     fill_visit(page, world, photos=0)
@@ -226,7 +230,7 @@ def test_a_visit_refused_by_the_server_says_what_to_fix_and_keeps_what_was_typed
 
 def test_an_activity_type_no_longer_allowed_is_marked_on_its_line(phone_without_worker, world):
     phone = phone_without_worker
-    phone.login("alice")
+    phone.sign_in("alice")
     phone.new_visit_form()
     page = phone.page
     fill_visit(page, world, photos=0)
@@ -280,7 +284,7 @@ def test_a_visit_returned_meanwhile_is_shown_with_the_reason_and_not_sent_again(
     phone_without_worker, world
 ):
     phone = phone_without_worker
-    phone.login("alice")
+    phone.sign_in("alice")
     phone.new_visit_form()
     page = phone.page
     fill_visit(page, world, photos=0)
@@ -316,7 +320,7 @@ def test_a_visit_returned_meanwhile_is_shown_with_the_reason_and_not_sent_again(
 
 def test_a_photo_upload_cut_off_and_retried_adds_one_photo(phone_without_worker, world):
     phone = phone_without_worker
-    phone.login("alice")
+    phone.sign_in("alice")
     phone.new_visit_form()
     page = phone.page
     fill_visit(page, world, photos=1)
@@ -350,7 +354,7 @@ def test_a_photo_upload_cut_off_and_retried_adds_one_photo(phone_without_worker,
 
 def test_a_logged_out_session_keeps_the_queue_until_login(phone_without_worker, world):
     phone = phone_without_worker
-    phone.login("alice")
+    phone.sign_in("alice")
     phone.new_visit_form()
     page = phone.page
     fill_visit(page, world, photos=0)
@@ -378,7 +382,7 @@ def test_a_logged_out_session_keeps_the_queue_until_login(phone_without_worker, 
 
 def test_a_visit_posted_online_keeps_its_photo_and_leaves_no_draft(phone_without_worker, world):
     phone = phone_without_worker
-    phone.login("alice")
+    phone.sign_in("alice")
     phone.new_visit_form()
     page = phone.page
     fill_visit(page, world, photos=1)
@@ -395,7 +399,7 @@ def test_a_visit_posted_online_keeps_its_photo_and_leaves_no_draft(phone_without
 
 def test_a_queued_visit_keeps_its_two_way_crossings(phone_without_worker, world):
     phone = phone_without_worker
-    phone.login("alice")
+    phone.sign_in("alice")
     phone.new_visit_form()
     page = phone.page
     fill_visit(page, world, photos=0)

@@ -1,6 +1,6 @@
 """What a monitor meets first on a 360-px phone: pages that fit the screen,
-a save bar of one line, choices that narrow as they type; and charts whose
-toolbar downloads a PNG but never sends data to Plotly's cloud."""
+a save bar of one line, choices that narrow as they type (the charts'
+toolbar is checked in tests/browser/test_dashboards.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from indicators.target_services import target_set
 from programmes.models import Project
 from tests.beneficiaries.test_services import build_world
 from tests.beneficiaries.test_views import visit_of
-from tests.browser.test_dashboards import build_portfolio, wait_for_charts
-from tests.factories import PASSWORD, user_with_role
+from tests.browser.test_dashboards import build_portfolio
+from tests.factories import user_with_role
 from tests.indicators.conftest import define, record
 
 
@@ -31,7 +31,7 @@ def hidden(page, select: str, value) -> bool:
 
 
 def test_choices_narrow_to_running_projects_and_their_sector(phone_page, world):
-    phone_page.login("alice", PASSWORD)
+    phone_page.sign_in("alice")
     phone_page.goto("/visits/new/")
     page, project = phone_page.page, world["project"]  # ran 2017 to 2020
     page.fill("input[name=visit_date]", "2021-03-01")
@@ -50,7 +50,7 @@ def test_choices_narrow_to_running_projects_and_their_sector(phone_page, world):
 
 def test_every_page_of_a_monitor_fits_360_px(phone_page, world):
     visit = visit_of(world, status="returned")
-    phone_page.login("alice", PASSWORD)
+    phone_page.sign_in("alice")
     page = phone_page.page
     for path in (
         "/",
@@ -72,40 +72,13 @@ def test_every_page_of_a_monitor_fits_360_px(phone_page, world):
     assert phone_page.errors == []
 
 
-def test_chart_toolbar_downloads_png_and_has_no_cloud_link(browser_page, transactional_db):
-    build_portfolio()
-    user_with_role("admin", username="hala")
-    browser_page.login("hala", PASSWORD)
-    browser_page.goto("/dashboards/?as_of=2018-06-30")
-    wait_for_charts(browser_page, "chart-series", "chart-contributions")
-    page = browser_page.page
-    page.hover("#chart-series")
-    titles = page.eval_on_selector_all(
-        ".modebar-btn", "buttons => buttons.map(b => b.getAttribute('data-title'))"
-    )
-    assert any("png" in (title or "").lower() for title in titles), titles
-    assert not [t for t in titles if t and ("share" in t.lower() or "studio" in t.lower())]
-    links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
-    assert not [link for link in links if "plot.ly" in link or "plotly.com" in link]
-    assert browser_page.errors == []
-
-
-def test_chart_toolbar_is_hidden_on_a_phone(phone_page, transactional_db):
-    build_portfolio()
-    user_with_role("admin", username="hala")
-    phone_page.login("hala", PASSWORD)
-    phone_page.goto("/dashboards/?as_of=2018-06-30")
-    wait_for_charts(phone_page, "chart-series")
-    assert phone_page.page.locator("#chart-series .modebar-btn").count() == 0
-
-
 def test_the_review_pages_of_a_manager_fit_360_px(phone_page, world):
     visit = visit_of(world, status="submitted")
     # A long indicator name in the Exports page's select, as the demo's are.
     definition = define("bsp-people", source="assistance", measure="people")
     definition.name = "Beneficiaries supported through business support packages (households × 6)"
     definition.save()
-    phone_page.login("maria", PASSWORD)
+    phone_page.sign_in("maria")
     page = phone_page.page
     # A long target row: its hidden "Actions" heading widened the page before.
     target_set(
@@ -145,7 +118,7 @@ def test_phone_series_legend_clears_its_labels_and_answers_take_the_scale_colour
         record(kirkuk, on=dt.date(2019 + q // 4, 1 + 3 * (q % 4), 15), households=2, people=2)
     recompute_full()
     user_with_role("admin", username="hala")
-    phone_page.login("hala", PASSWORD)
+    phone_page.sign_in("hala")
     phone_page.goto("/dashboards/governorate/IQG13/?as_of=2026-12-31")
     page = phone_page.page
     page.wait_for_selector("#chart-series .main-svg", state="attached", timeout=15_000)
@@ -191,7 +164,7 @@ def test_a_targets_period_reads_on_two_lines_at_most_in_arabic(phone_page, world
     phone_page.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ar", "url": phone_page.base_url}]
     )
-    phone_page.login("maria", PASSWORD)
+    phone_page.sign_in("maria")
     phone_page.goto("/dashboards/programme/CRP/targets/")
     page = phone_page.page
     assert page.get_attribute("html", "lang") == "ar"

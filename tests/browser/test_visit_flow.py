@@ -23,7 +23,6 @@ from beneficiaries.models import (
 )
 from indicators.engine import recompute_full
 from tests.factories import (
-    PASSWORD,
     ActivityTypeFactory,
     ProgrammeFactory,
     ProjectFactory,
@@ -68,7 +67,7 @@ def test_monitor_submits_manager_approves_figure_changes(
 
     # The monitor, on a phone.
     phone = phone_page
-    phone.login("mona", PASSWORD)
+    phone.sign_in("mona")
     phone.goto("/visits/new/")
     page = phone.page
     page.select_option("select[name=project]", str(project.pk))
@@ -116,7 +115,7 @@ def test_monitor_submits_manager_approves_figure_changes(
 
     # The manager, on a laptop.
     manager = browser_page
-    manager.login("maya", PASSWORD)
+    manager.sign_in("maya")
     manager.goto("/visits/")
     manager.screenshot("review-list")
     manager.page.click(f"a[href='/visits/{visit.pk}/']")

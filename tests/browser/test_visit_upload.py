@@ -49,7 +49,7 @@ def fail_once(page, pattern: str) -> list[str]:
 
 
 def test_submit_online_sends_the_photos_with_progress_and_retries_a_failed_one(phone, world):
-    phone.login("alice")
+    phone.sign_in("alice")
     phone.new_visit_form()
     page = phone.page
     fill_visit(page, world, photos=2)
@@ -82,7 +82,7 @@ def test_submit_online_sends_the_photos_with_progress_and_retries_a_failed_one(p
 
 
 def test_a_post_whose_answer_is_lost_is_retried_into_one_visit(phone, world):
-    phone.login("alice")
+    phone.sign_in("alice")
     phone.new_visit_form()
     page = phone.page
     fill_visit(page, world, photos=1)
@@ -97,7 +97,7 @@ def test_a_post_whose_answer_is_lost_is_retried_into_one_visit(phone, world):
 
 
 def test_a_refused_visit_is_marked_by_field_and_keeps_its_photo(phone, world):
-    phone.login("alice")
+    phone.sign_in("alice")
     phone.new_visit_form()
     page = phone.page
     fill_visit(page, world, photos=1)
@@ -123,7 +123,7 @@ def test_a_refused_visit_is_marked_by_field_and_keeps_its_photo(phone, world):
 
 def test_a_returned_visit_resubmitted_with_a_photo_retries_its_upload_once(phone, world):
     visit = visit_of(world, status="returned")
-    phone.login("alice")
+    phone.sign_in("alice")
     phone.goto(f"/visits/{visit.pk}/edit/")
     page = phone.page
     page.set_input_files(
