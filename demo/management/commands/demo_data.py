@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from demo import generate as demo
 from demo.indicators import demo_definitions_ensure
+from demo.names_fill import names_fill_blank
 from demo.snapshots import demo_snapshots_ensure
 from demo.targets import demo_targets_ensure
 from indicators.engine import recompute_full
@@ -49,6 +50,9 @@ class Command(BaseCommand):
             raise CommandError("--records must be a positive number.")
         if if_empty and demo.portfolio_exists():
             self.stdout.write("Programmes already exist: demo data left as it is (--if-empty).")
+            filled = names_fill_blank()
+            if filled:
+                self.stdout.write(f"Arabic and Kurdish names written where {filled} rows had none")
         else:
             if records is not None:
                 self.stdout.write(f"Scale mode: {records:,} assistance records, seed {seed}.")
