@@ -13,8 +13,9 @@ first and forms the coarser cuts from those sums (GROUPING SETS over the
 fine cells, not over every fact: the measures are sums), then the quarters
 and the running totals from those cells, and only then gives each
 definition its rows (a LATERAL list of the definitions over the summed
-cells), as ``write_all_periods_additive`` writes for one definition: the
-same values.
+cells; in a full run, one definition after another over the cells sorted in
+the value table's index order, ``_write_in_index_order``), as
+``write_all_periods_additive`` writes for one definition: the same values.
 """
 
 from __future__ import annotations
