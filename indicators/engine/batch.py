@@ -13,8 +13,9 @@ first and forms the coarser cuts from those sums (GROUPING SETS over the
 fine cells, not over every fact: the measures are sums), then the quarters
 and the running totals from those cells, and only then gives each
 definition its rows (a LATERAL list of the definitions over the summed
-cells), as ``write_all_periods_additive`` writes for one definition: the
-same values.
+cells; in a full run, one definition after another over the cells sorted in
+the value table's index order, ``_write_in_index_order``), as
+``write_all_periods_additive`` writes for one definition: the same values.
 """
 
 from __future__ import annotations
@@ -178,18 +179,59 @@ def write_batch(
             row_params += cell_params
         return lateral, row_params
 
+    def in_index_order(chosen: list[DefinitionSQL], cells_of: str) -> tuple[str, list]:
+        """A full run's FROM: each definition of ``chosen`` in turn (the
+        outer loop), then each summed cell of ``cells_of`` (a CTE in the
+        value table's index order) where its filter kept a fact, with its
+        measure and splits (``per_definition``'s row, picked by ``o.j``).
+        The rows come out in the index's order (definition, governorate,
+        programme, donor, period end)."""
+        picked = [
+            (sql, name, k)
+            for sql, (name, k) in zip(sqls, of_definition, strict=True)
+            if sql in chosen
+        ]
+
+        def case(expressions: list[str]) -> str:
+            whens = " ".join(f"WHEN {j} THEN {e}" for j, e in enumerate(expressions))
+            return f"CASE o.j {whens} END"
+
+        columns = [
+            f"{case([f'w.n{k}' for _sql, _name, k in picked])} AS kept",
+            f"{case([f'w.{name}' for _sql, name, _k in picked])} AS value",
+        ] + [
+            f"{case([f'w.s{k}_{i}' if sql.d.has_splits else 'NULL::bigint' for sql, _n, k in picked])} "
+            f"AS {field}"
+            for i, field in enumerate(SPLIT_FIELDS)
+        ]
+        definitions = ", ".join(f"(%s::bigint, {j})" for j in range(len(picked)))
+        # OFFSET 0 keeps the subquery a lateral one: read again per definition.
+        return (
+            f"(VALUES {definitions}) o(def, j) CROSS JOIN LATERAL (SELECT w.start, w.g, w.pr, w.d, "
+            f"{', '.join(columns)} FROM {cells_of} w OFFSET 0) w WHERE w.kept > 0",
+            [sql.d.pk for sql, _name, _k in picked],
+        )
+
     # The quarters and the running totals are formed from the summed cells,
     # before they are spread into a row per definition (a sixth of the rows
     # to group, sort and window for six definitions).
+    full = quarters is None
     statement = [
         f"WITH fine AS (SELECT m AS start, g, pr, d, {', '.join(fine_sums)} "
         f"FROM ({facts}) f{within} "
         f"GROUP BY m, g, pr, d), "
         f"wide AS MATERIALIZED (SELECT start, {g} AS g, pr, d, {sums} FROM fine "
-        f"GROUP BY GROUPING SETS ({grouping}){sql0.having})"
+        f"GROUP BY GROUPING SETS ({grouping}){sql0.having}"
+        # A full run writes in the value table's index order (see
+        # ``write_all_periods_additive``): the summed cells sorted once.
+        f"{' ORDER BY 2, 3, 4, 1' if full else ''})"
     ]
     params = [*facts_params]
-    returning = "" if quarters is None else " RETURNING 1"
+    if full:
+        _write_in_index_order(statement, params, sqls, now, table, names, in_index_order)
+        timings.execute(cursor, " ".join(statement), params)
+        return 0
+    returning = " RETURNING 1"
     values = f"v.value, {', '.join(f'v.{c}' for c in SPLIT_FIELDS)}"
     end = _month_end("w.start", "1 month")
     mult, mult_params = _multiplier_case(sqls, end)
@@ -208,28 +250,65 @@ def write_batch(
         f"GROUP BY 1, g, pr, d) w {lateral}{returning})"
     )
     params += [*mult_params, now, *lateral_params]
-    if quarters is not None:
-        statement.append(
-            "SELECT (SELECT COUNT(*) FROM ins_month) + (SELECT COUNT(*) FROM ins_quarter)"
-        )
-        cursor.execute(" ".join(statement), params)
-        return cursor.fetchone()[0]
+    statement.append("SELECT (SELECT COUNT(*) FROM ins_month) + (SELECT COUNT(*) FROM ins_quarter)")
+    cursor.execute(" ".join(statement), params)
+    return cursor.fetchone()[0]
+
+
+def _write_in_index_order(
+    statement: list[str],
+    params: list,
+    sqls: list[DefinitionSQL],
+    now: dt.datetime,
+    table: str,
+    names: list[str],
+    in_index_order,
+) -> None:
+    """A full run's months, quarters and running totals of ``write_batch``'s
+    summed cells ``wide`` (sorted by cell and month), appended to
+    ``statement``: the quarters and the running totals summed into CTEs of
+    their own in the same order, then each INSERT writing one definition
+    after another (``in_index_order``), so that the index build after the
+    load finds each definition's rows of a period type in its order."""
+    sums = ", ".join(f"SUM({name})::bigint AS {name}" for name in names)
     # Running sums of the sums and splits; a definition's row at a month
     # where its filter kept a fact (that month's own count).
     running = ", ".join(
         name if name.startswith("n") else f"SUM({name}) OVER cell AS {name}" for name in names
     )
-    mult, mult_params = _multiplier_case(sqls, end)
-    lateral, lateral_params = per_definition([sql for sql in sqls if sql.d.is_cumulative])
     statement.append(
-        f"INSERT INTO {table} ({COLUMNS}) SELECT v.def, 'cumulative', NULL::date, {end}, "
-        f"w.g, w.pr, w.d, {values}, {mult}, %s::timestamptz "
-        f"FROM (SELECT start, g, pr, d, {running} FROM wide "
-        f"WINDOW cell AS (PARTITION BY g, pr, d ORDER BY start)) w {lateral}"
+        f", quarters AS MATERIALIZED (SELECT date_trunc('quarter', start::timestamp)::date AS start, "
+        f"g, pr, d, {sums} FROM wide GROUP BY g, pr, d, 1 ORDER BY g, pr, d, 1)"
     )
-    params += [*mult_params, now, *lateral_params]
-    timings.execute(cursor, " ".join(statement), params)
-    return 0
+    cumulative = [sql for sql in sqls if sql.d.is_cumulative]
+    if cumulative:
+        # The window's output is in its order: cell, then month.
+        statement.append(
+            f", running AS MATERIALIZED (SELECT start, g, pr, d, {running} FROM wide "
+            f"WINDOW cell AS (PARTITION BY g, pr, d ORDER BY start))"
+        )
+    values = f"w.value, {', '.join(f'w.{c}' for c in SPLIT_FIELDS)}"
+    writes = [
+        ("month", "1 month", "w.start", sqls, "wide"),
+        ("quarter", "3 months", "w.start", sqls, "quarters"),
+    ]
+    if cumulative:
+        writes.append(("cumulative", "1 month", "NULL::date", cumulative, "running"))
+    inserts = []
+    for index, (period_type, length, start, chosen, cells_of) in enumerate(writes):
+        end = _month_end("w.start", length)
+        mult, mult_params = _multiplier_case(sqls, end)
+        source, source_params = in_index_order(chosen, cells_of)
+        insert = (
+            f"INSERT INTO {table} ({COLUMNS}) SELECT o.def, '{period_type}', {start}, {end}, "
+            f"w.g, w.pr, w.d, {values}, {mult}, %s::timestamptz FROM {source}"
+        )
+        if index < len(writes) - 1:
+            inserts.append(f", ins_{period_type} AS ({insert})")
+        else:
+            inserts.append(f" {insert}")
+        params += [*mult_params, now, *source_params]
+    statement.extend(inserts)
 
 
 def cumulative_rewrite(

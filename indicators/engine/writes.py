@@ -38,10 +38,17 @@ def write_all_periods_additive(cursor, sql: DefinitionSQL, now: dt.datetime, tab
     def month_end(start: str, length: str) -> str:
         return f"({start} + interval '{length}' - interval '1 day')::date"
 
+    # Each INSERT writes its rows in the order of the value table's unique
+    # index (definition, governorate, programme, donor, period end): the
+    # month values sorted once here (the running totals' window needed that
+    # sort anyway, and now finds them sorted), the quarters grouped in that
+    # order, the running totals in their window's. The index build after the
+    # load then sorts runs already in order (``table.py``).
     parts, params = [], []
     parts.append(
         f"WITH mo AS MATERIALIZED (SELECT f.m AS start, {sql.governorate_column} AS g, pr, d, "
-        f"{sql.aggregate} AS value, {split_sums} FROM ({facts}) f GROUP BY GROUPING SETS ({grouping}){sql.having})"
+        f"{sql.aggregate} AS value, {split_sums} FROM ({facts}) f GROUP BY GROUPING SETS ({grouping}){sql.having} "
+        f"ORDER BY 2, 3, 4, 1)"
     )
     params += facts_params
     end = month_end("start", "1 month")
@@ -56,7 +63,8 @@ def write_all_periods_additive(cursor, sql: DefinitionSQL, now: dt.datetime, tab
     quarter = (
         f"INSERT INTO {table} ({COLUMNS}) SELECT %s, 'quarter', q, {q_end}, g, pr, d, "
         f"SUM(value), {', '.join(f'SUM({c})' for c in SPLIT_FIELDS)}, {mult}, %s::timestamptz "
-        f"FROM (SELECT date_trunc('quarter', start::timestamp)::date AS q, * FROM mo) x GROUP BY q, g, pr, d"
+        f"FROM (SELECT date_trunc('quarter', start::timestamp)::date AS q, * FROM mo) x GROUP BY g, pr, d, q "
+        f"ORDER BY g, pr, d, q"
     )
     quarter_params = [sql.d.pk, *mult_params, now]
     if not sql.d.is_cumulative:

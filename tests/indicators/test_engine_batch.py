@@ -7,12 +7,13 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from beneficiaries.models import AssistanceRecord
 from indicators import engine
 from indicators.engine import recompute_full, recompute_incremental
 from indicators.engine.timings import collect
-from indicators.models import HouseholdMultiplier
+from indicators.models import HouseholdMultiplier, IndicatorDefinition, IndicatorValue
 from indicators.services import assistance_scope
 from programmes.models import Project
 from tests.factories import ActivityTypeFactory, ProjectFactory, governorate
@@ -123,3 +124,30 @@ def test_one_pass_over_several_filters_writes_what_one_statement_each_writes(
     monkeypatch.undo()
     recompute_full()
     assert table() == incremental
+
+
+def test_a_full_run_writes_each_definition_s_rows_in_the_unique_index_s_order(portfolio):
+    """The index build after the load sorts runs already in order: each
+    definition's rows of a period type are in the table, as written, in the
+    order of (governorate, programme, donor, period end), "all" (NULL) last
+    as the index sorts it; in one pass (``write_batch``) and one statement
+    per definition (``write_all_periods_additive``)."""
+    recompute_full()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.code, v.period_type, v.governorate_id, v.programme_id, v.donor_id, "
+            f"v.period_end FROM {IndicatorValue._meta.db_table} v "
+            f"JOIN {IndicatorDefinition._meta.db_table} d ON d.id = v.definition_id "
+            f"WHERE d.code <> 'active' ORDER BY v.ctid"
+        )
+        rows = cursor.fetchall()
+    runs: dict[tuple[str, str], list[tuple]] = {}
+    for code, period_type, *key in rows:
+        runs.setdefault((code, period_type), []).append(tuple(key))
+
+    def index_order(key: tuple) -> tuple:
+        return tuple((value is None, value) for value in key)
+
+    assert ("people", "cumulative") in runs and ("bsp-units", "quarter") in runs
+    for run, keys in runs.items():
+        assert keys == sorted(keys, key=index_order), run
