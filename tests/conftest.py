@@ -92,8 +92,7 @@ LONGEST_FIRST = (
     "tests/snapshots/test_pdf_arabic.py",
     "tests/snapshots/test_browser.py",
     "tests/snapshots/test_pdf_geometry.py",
-    "tests/programmes/test_translated_names.py",
-    "tests/beneficiaries/test_splits.py",
+    "tests/test_migrations_data.py",
     "tests/programmes/test_demo.py",
 )
 

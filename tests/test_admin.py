@@ -89,11 +89,19 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def monitor(db):
+    return monitor_create()
+
+
+def monitor_create() -> User:
     return User.objects.create_user("monitor1", password="not-used-here")
 
 
 @pytest.fixture
 def project(db):
+    return project_create()
+
+
+def project_create() -> Project:
     donor = Donor.objects.create(name="United States of America", code="USA")
     programme = Programme.objects.create(
         code="CRP",
@@ -133,6 +141,10 @@ def project(db):
 
 @pytest.fixture
 def activity_type(db):
+    return activity_type_create()
+
+
+def activity_type_create() -> ActivityType:
     return ActivityType.objects.create(code="bsp", name="Business support package", unit="package")
 
 
@@ -154,7 +166,11 @@ def make_record(project, activity_type, **fields) -> AssistanceRecord:
 
 @pytest.fixture
 def records(project, activity_type, monitor, media):
-    """One row of every model the admin shows."""
+    return records_create(project, activity_type, monitor)
+
+
+def records_create(project, activity_type, monitor) -> Project:
+    """One row of every model the admin shows, around ``project``."""
     from programmes.models import ProjectPlace
 
     ProjectPlace.objects.create(project=project, governorate=project.governorate)
@@ -242,6 +258,7 @@ def records(project, activity_type, monitor, media):
     from beneficiaries.models import SharedReach
 
     SharedReach.objects.create(households=110, people=110)
+    return project
 
 
 def test_every_model_of_the_domain_is_registered():
@@ -285,26 +302,6 @@ def test_add_page_opens(admin_client, admin_user, rf, model):
 
     response = admin_client.get(admin_url(model, "add"))
     assert response.status_code == (200 if addable else 403)
-
-
-@pytest.mark.parametrize("model", [*OUR_MODELS, User], ids=label)
-def test_changelist_and_change_page_show_a_record(admin_client, records, model):
-    obj = model._default_manager.order_by("pk").first()
-    assert obj is not None, f"the fixture makes no {label(model)}"
-
-    listing = admin_client.get(admin_url(model, "changelist"))
-    assert listing.status_code == 200
-    assert listing.context["cl"].result_count >= 1
-
-    response = admin_client.get(admin_url(model, "change", obj.pk))
-    assert response.status_code == 200
-
-
-@pytest.mark.parametrize("model", HISTORY_MODELS, ids=label)
-def test_history_page_opens(admin_client, records, model):
-    obj = model._default_manager.order_by("pk").first()
-    response = admin_client.get(admin_url(model, "history", obj.pk))
-    assert response.status_code == 200
 
 
 def test_history_says_who_changed_a_project(admin_client, admin_user, project):

@@ -15,6 +15,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import translation
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -30,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from werkzeug.test import Client
 
+from api.docs import SchemaView
 from tests.api.conftest import USERS
 from tests.factories import UserFactory
 
@@ -79,6 +81,32 @@ def test_the_schema_is_valid_openapi_3_without_warnings(client, db):
         "/api/v1/governorates/geojson/",
     ):
         assert path in paths
+
+
+def test_the_schema_is_generated_once_per_language(client, db, monkeypatch):
+    """drf-spectacular takes seconds to generate it: a process does it once
+    for each language it is asked in, not on every request (a stand-in
+    generator here, which says in which language it ran)."""
+    monkeypatch.setattr(SchemaView, "_generated", {})
+    generated = []
+
+    def generate(generator, *args, **kwargs):
+        generated.append(translation.get_language())
+        return {"openapi": "3.0.3", "language": translation.get_language()}
+
+    monkeypatch.setattr(SchemaView.generator_class, "get_schema", generate)
+    answers = [
+        client.get("/api/schema/", {"format": "json", **lang})
+        for lang in ({}, {}, {"lang": "ar"}, {"lang": "ar"}, {})
+    ]
+    assert [json.loads(answer.content)["language"] for answer in answers] == [
+        "en",
+        "en",
+        "ar",
+        "ar",
+        "en",
+    ]
+    assert generated == ["en", "ar"]
 
 
 def test_the_docs_need_a_login_and_no_cdn(client, db):

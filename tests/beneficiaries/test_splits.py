@@ -1,16 +1,15 @@
 """Splits as they are recorded: sex only, age only, population group only,
-crossed, or none; what the database refuses, what the services say, and the
-migration that turned the crossings into splits."""
+crossed, or none; what the database refuses and what the services say (the
+migration that turned the crossings into splits: ``tests/test_migrations_data.py``)."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
 
 from beneficiaries import selectors
-from beneficiaries.models import RECIPIENT_FIELDS, SPLIT_FIELDS, AssistanceRecord
+from beneficiaries.models import AssistanceRecord
 from beneficiaries.models_splits import splits_resolve
 from tests.beneficiaries.test_services import draft, errors_of, line, world  # noqa: F401
 from tests.factories import AssistanceRecordFactory
@@ -95,41 +94,6 @@ def test_a_visit_line_says_which_split_is_too_big(world):  # noqa: F811
     with pytest.raises(ValidationError) as info:
         line(visit, world, people=120, households=20, recipients={"sex_f": 70, "sex_m": 60})
     assert errors_of(info)["people"] == ["Women + men (130) is more than the 120 people."]
-
-
-def test_the_migration_turns_crossings_into_splits_and_leaves_the_rest_not_recorded():
-    """Records that had cells keep exactly their figures; records without
-    cells have no split (not recorded, not 0)."""
-    record = AssistanceRecordFactory(
-        people=10, households=2, f_18_59_idp=4, m_6_17_returnee=3, f_60plus_host=1
-    )
-    bare = AssistanceRecordFactory(people=7, households=2)
-    # Inside the test's transaction (rolled back, schema and all): no ALTER
-    # TABLE with the rows' foreign-key checks still pending.
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    executor = MigrationExecutor(connection)
-    executor.migrate([("beneficiaries", "0011_record_visit_place")])
-    executor.loader.build_graph()
-    executor.migrate([("beneficiaries", "0012_record_splits")])
-    # The columns of 0012 only: later migrations add others the model knows.
-    columns = [*SPLIT_FIELDS, *RECIPIENT_FIELDS]
-    record.refresh_from_db(fields=columns)
-    bare.refresh_from_db(fields=columns)
-    assert (record.sex_f, record.sex_m) == (5, 3)
-    assert (record.age_0_5, record.age_6_17, record.age_18_59, record.age_60plus) == (0, 3, 4, 1)
-    assert (record.pop_idp, record.pop_returnee, record.pop_host, record.pop_refugee) == (
-        4,
-        3,
-        1,
-        0,
-    )
-    assert record.recipients() == {
-        ("f", "18-59", "idp"): 4,
-        ("m", "6-17", "returnee"): 3,
-        ("f", "60+", "host"): 1,
-    }
-    assert bare.sex_f is None and bare.age_18_59 is None and bare.pop_idp is None
 
 
 def test_a_visit_shows_a_lines_splits_and_what_was_not_recorded(world):  # noqa: F811

@@ -1,6 +1,7 @@
 """Names in each language (#15): a programme's, sector's, activity type's,
 question's or definition's name reads in the active language, English where
-that one is blank; the migration kept the names stored before it."""
+that one is blank (the migration kept the names stored before it:
+``tests/test_migrations_data.py``)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,15 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
 from psycopg2 import sql
 
-from beneficiaries.models import Question, Survey
+from beneficiaries.models import Question
 from beneficiaries.services import reference as beneficiary_services
 from programmes import services
 from programmes.models import Programme, Sector
 from programmes.names import localised, localised_sql
-from tests.factories import ActivityTypeFactory, ProgrammeFactory, SectorFactory, UserFactory
+from tests.factories import ActivityTypeFactory, SectorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,35 +133,3 @@ def test_an_activity_types_unit_reads_in_the_active_language():
         assert (activity.name, activity.unit) == ("حقيبة المواد غير الغذائية", "حقيبة")
     with translation.override("ckb"):
         assert (activity.name, activity.unit) == ("NFI kit", "kit")
-
-
-MIGRATIONS = {
-    "programmes": ("0015_project_coverage", "0016_translated_names"),
-    "beneficiaries": ("0012_record_splits", "0013_translated_names"),
-    "indicators": ("0011_data_stamp_project_places", "0012_translated_names"),
-}
-
-
-def test_the_migration_keeps_the_names_stored_before_it():
-    ProgrammeFactory(code="CRP", name="Community Revitalization Programme", description="Jobs.")
-    survey = Survey.objects.create(code="exit", title="Exit survey")
-    Question.objects.create(
-        survey=survey, code="ok", text="OK?", kind="choice", choices=[["y", "Yes"]]
-    )
-    # The names as the columns before the migration held them: only ``name``.
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    executor = MigrationExecutor(connection)
-    executor.migrate([(app, before) for app, (before, _after) in MIGRATIONS.items()])
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE programmes_programme SET name = 'CRP before', description = 'Old.'")
-        cursor.execute("UPDATE beneficiaries_question SET text = 'Before?'")
-    executor.loader.build_graph()
-    executor.migrate([(app, after) for app, (_before, after) in MIGRATIONS.items()])
-    programme = Programme.objects.get(code="CRP")
-    question = Question.objects.get(code="ok")
-    assert (programme.name_en, programme.description_en) == ("CRP before", "Old.")
-    assert programme.name_ar is None and programme.name_ckb is None
-    assert (question.text_en, question.choices_en) == ("Before?", [["y", "Yes"]])
-    with translation.override("ar"):
-        assert (programme.name, question.text) == ("CRP before", "Before?")

@@ -14,17 +14,20 @@ in Arabic words and digits, and holding together on the page.
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from demo import generate as demo
+from demo.indicators import demo_definitions_ensure
 from demo.snapshot_content_ar import QUARTERLY as QUARTERLY_AR
 from demo.snapshot_content_ar import arabic_write
+from demo.snapshots import demo_snapshots_ensure
+from demo.targets import demo_targets_ensure
+from indicators.engine import recompute_full
 from snapshots.build import snapshot_document
 from snapshots.charts_export import RASTER_SCALE
 from snapshots.fingerprint import fingerprint_display, snapshot_fingerprint
@@ -137,8 +140,15 @@ def test_the_arabic_document_speaks_arabic_in_its_digits(arabic_hostile_pdf):
 @shared_for_module
 def demo_draft() -> Snapshot:
     """The demo's quarterly draft: the demo is loaded once for the module's
-    two tests (``tests/shared_data.py``), each printing it in its language."""
-    call_command("demo_data", "--if-empty", stdout=io.StringIO())
+    three tests (``tests/shared_data.py``), each printing it. As
+    ``manage.py demo_data`` loads it, but smaller (as ``tests/demo``'s: what
+    the snapshots print does not depend on its size, and the full one took
+    half of the module's setup)."""
+    demo.demo_load(seed=demo.DEFAULT_SEED, log=lambda _m: None, n_records=1500, n_visits=300)
+    demo_definitions_ensure()
+    recompute_full(progress=lambda *_: None)
+    demo_targets_ensure(as_of=demo.AS_OF)
+    demo_snapshots_ensure(last_quarter_end=demo.AS_OF)
     return Snapshot.objects.get(status="draft", series__cadence="quarterly")
 
 
