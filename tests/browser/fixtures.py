@@ -47,11 +47,26 @@ def chromium():
 
 class Page:
     """A browser tab on the live server that records JavaScript errors
-    (signed in already with ``storage_state``, a stored browser session)."""
+    (signed in already with ``storage_state``, a stored browser session), in
+    a context of its own or in ``context``, which it leaves open when it closes
+    (its tabs share the HTTP cache: a script is fetched and compiled once)."""
 
-    def __init__(self, browser, base_url: str, viewport: dict, storage_state: dict | None = None):
-        self.context = browser.new_context(viewport=viewport, storage_state=storage_state)
+    def __init__(
+        self,
+        browser,
+        base_url: str,
+        viewport: dict,
+        storage_state: dict | None = None,
+        *,
+        context=None,
+    ):
+        self.shared = context is not None
+        if context is None:
+            context = browser.new_context(viewport=viewport, storage_state=storage_state)
+        self.context = context
         self.page = self.context.new_page()
+        if self.shared:
+            self.page.set_viewport_size(viewport)
         self.base_url = base_url
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
@@ -70,14 +85,20 @@ class Page:
         self.page.click("main button[type=submit]")
         self.page.wait_for_load_state()
 
-    def screenshot(self, name: str) -> Path:
+    def screenshot(self, name: str, *, full_page: bool = True) -> Path:
+        """The page kept as ``name``.png: its whole height, or with
+        ``full_page=False`` its first screen (a whole page's screenshot lays
+        it out and draws it again at its full height, charts and all)."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
     def close(self) -> None:
-        self.context.close()
+        if self.shared:
+            self.page.close()
+        else:
+            self.context.close()
 
 
 @pytest.fixture
@@ -191,20 +212,39 @@ def _signed_in_cookies(username: str) -> dict[str, str]:
 
 class SignedIn:
     """Tabs on ``base_url`` signed in as a user (``sign_in``), one session
-    a user."""
+    a user; with ``shared``, one browser context a user too, whose tabs share
+    the HTTP cache (``reset`` puts its cookies back as signed in, ``close``
+    closes it)."""
 
-    def __init__(self, browser, base_url: str):
+    def __init__(self, browser, base_url: str, *, shared: bool = False):
         self.browser = browser
         self.base_url = base_url
         self.sessions: dict[str, list[dict]] = {}
+        self.shared = shared
+        self.contexts: dict[str, object] = {}
 
     def tab(self, username: str, viewport: dict = LAPTOP) -> Page:
+        if self.shared:
+            if username not in self.contexts:
+                self.contexts[username] = context = self.browser.new_context(viewport=viewport)
+                self.sessions[username] = sign_in(context, self.base_url, username)
+            return Page(self.browser, self.base_url, viewport, context=self.contexts[username])
         tab = Page(self.browser, self.base_url, viewport)
         if username in self.sessions:
             tab.context.add_cookies(self.sessions[username])
         else:
             self.sessions[username] = sign_in(tab.context, self.base_url, username)
         return tab
+
+    def reset(self) -> None:
+        """The shared contexts' cookies as signed in: none a test added."""
+        for username, context in self.contexts.items():
+            context.clear_cookies()
+            context.add_cookies(self.sessions[username])
+
+    def close(self) -> None:
+        for context in self.contexts.values():
+            context.close()
 
 
 def wait_until(page, expression: str, arg=None, *, timeout: float = 15_000) -> None:
