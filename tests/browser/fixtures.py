@@ -223,23 +223,30 @@ def _signed_in_cookies(username: str) -> dict[str, str]:
 
 class SignedIn:
     """Tabs on ``base_url`` signed in as a user (``sign_in``), one session
-    a user; with ``shared``, one browser context a user too, whose tabs share
-    the HTTP cache (``reset`` puts its cookies back as signed in, ``close``
-    closes it)."""
+    a user; with ``shared``, one tab a user, opened again at each ``tab``
+    (a new tab is a new renderer process, which compiles plotly.js again:
+    three times the CPU of a page load in a tab already open). ``reset``
+    leaves the shared tabs blank, as on screen, with their cookies as
+    signed in; ``close`` closes them."""
 
     def __init__(self, browser, base_url: str, *, shared: bool = False):
         self.browser = browser
         self.base_url = base_url
         self.sessions: dict[str, list[dict]] = {}
         self.shared = shared
-        self.contexts: dict[str, object] = {}
+        self.tabs: dict[str, Page] = {}
 
     def tab(self, username: str, viewport: dict = LAPTOP) -> Page:
         if self.shared:
-            if username not in self.contexts:
-                self.contexts[username] = context = self.browser.new_context(viewport=viewport)
-                self.sessions[username] = sign_in(context, self.base_url, username)
-            return Page(self.browser, self.base_url, viewport, context=self.contexts[username])
+            if username not in self.tabs:
+                self.tabs[username] = Page(self.browser, self.base_url, viewport)
+                self.sessions[username] = sign_in(
+                    self.tabs[username].context, self.base_url, username
+                )
+            tab = self.tabs[username]
+            tab.page.set_viewport_size(viewport)
+            tab.errors.clear()
+            return tab
         tab = Page(self.browser, self.base_url, viewport)
         if username in self.sessions:
             tab.context.add_cookies(self.sessions[username])
@@ -248,14 +255,17 @@ class SignedIn:
         return tab
 
     def reset(self) -> None:
-        """The shared contexts' cookies as signed in: none a test added."""
-        for username, context in self.contexts.items():
-            context.clear_cookies()
-            context.add_cookies(self.sessions[username])
+        """The shared tabs blank, on screen, with the cookies of their
+        session only (none a test added: its language)."""
+        for username, tab in self.tabs.items():
+            tab.page.goto("about:blank")
+            tab.page.emulate_media(media="null")
+            tab.context.clear_cookies()
+            tab.context.add_cookies(self.sessions[username])
 
     def close(self) -> None:
-        for context in self.contexts.values():
-            context.close()
+        for tab in self.tabs.values():
+            tab.close()
 
 
 def wait_until(page, expression: str, arg=None, *, timeout: float = 15_000) -> None:

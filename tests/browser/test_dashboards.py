@@ -25,7 +25,7 @@ from beneficiaries.models import (
 )
 from indicators.engine import recompute_full
 from programmes.models import Contribution, Project
-from tests.browser.fixtures import LAPTOP, PHONE, SignedIn, committed_for_module, wait_until
+from tests.browser.fixtures import PHONE, SignedIn, committed_for_module, wait_until
 from tests.factories import (
     DonorFactory,
     ProgrammeFactory,
@@ -214,8 +214,8 @@ def portfolio(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def signed_in(chromium, reading_server, portfolio):
-    """One browser context a user for the module: its tabs share the HTTP
-    cache, so plotly.js is fetched and compiled once a user, not once a tab."""
+    """One tab a user for the module (``SignedIn(shared=True)``): plotly.js
+    is fetched and compiled once a user, not once a test."""
     signed_in = SignedIn(chromium, reading_server.url, shared=True)
     yield signed_in
     signed_in.close()
@@ -223,19 +223,11 @@ def signed_in(chromium, reading_server, portfolio):
 
 @pytest.fixture
 def tab(signed_in, db):
-    """``tab(username, viewport)``: a tab signed in as ``username``, closed
-    when the test ends (laptop-sized unless asked; TABLET: 800 px wide, as a
-    tablet in portrait)."""
-    opened = []
-
-    def make(username: str, viewport: dict = LAPTOP):
-        opened.append(signed_in.tab(username, viewport))
-        return opened[-1]
-
-    yield make
-    for page in opened:
-        page.close()
-    signed_in.reset()  # a test's language cookie goes with it
+    """``tab(username, viewport)``: the tab signed in as ``username``, left
+    blank when the test ends (laptop-sized unless asked; TABLET: 800 px wide,
+    as a tablet in portrait)."""
+    yield signed_in.tab
+    signed_in.reset()  # blank, on screen; a test's language cookie goes with it
 
 
 def map_fills(tab) -> list[str]:
