@@ -4,7 +4,7 @@ is enough to call the API from the page."""
 
 from __future__ import annotations
 
-from tests.factories import PASSWORD, user_with_role
+from tests.factories import user_with_role
 
 
 def test_the_docs_render_offline_and_the_session_calls_the_api(browser_page):
@@ -20,7 +20,7 @@ def test_the_docs_render_offline_and_the_session_calls_the_api(browser_page):
             route.abort()
 
     page.route("**/*", only_our_site)
-    browser_page.login("ines", PASSWORD)
+    browser_page.sign_in("ines")  # the session the login form gives (tests/browser/test_login.py)
     browser_page.goto("/api/docs/")
     page.wait_for_selector(".opblock", timeout=20_000)
     operations = page.locator(".opblock").count()
@@ -29,5 +29,5 @@ def test_the_docs_render_offline_and_the_session_calls_the_api(browser_page):
     assert outside == []
     status = page.evaluate("fetch('/api/v1/programmes/').then(r => r.status)")
     assert status == 200
-    assert browser_page.screenshot("api-docs").stat().st_size > 0
+    assert browser_page.screenshot("api-docs", full_page=False).stat().st_size > 0
     assert browser_page.errors == []

@@ -22,7 +22,18 @@ from tests.reference_data import restore_reference_data
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# Pages live for seconds here: V8's optimizing compiler (TurboFan, off with
+# --no-opt) costs more than it saves, and an in-process GPU thread spares a
+# process and its messages; together about a fifth of Chromium's CPU time a
+# page load (a dashboard or a list, loaded and widened).
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--in-process-gpu",
+    "--js-flags=--no-opt",
+]
 PHONE = {"width": 360, "height": 780}
 LAPTOP = {"width": 1280, "height": 900}
 
@@ -47,11 +58,26 @@ def chromium():
 
 class Page:
     """A browser tab on the live server that records JavaScript errors
-    (signed in already with ``storage_state``, a stored browser session)."""
+    (signed in already with ``storage_state``, a stored browser session), in
+    a context of its own or in ``context``, which it leaves open when it closes
+    (its tabs share the HTTP cache: a script is fetched and compiled once)."""
 
-    def __init__(self, browser, base_url: str, viewport: dict, storage_state: dict | None = None):
-        self.context = browser.new_context(viewport=viewport, storage_state=storage_state)
+    def __init__(
+        self,
+        browser,
+        base_url: str,
+        viewport: dict,
+        storage_state: dict | None = None,
+        *,
+        context=None,
+    ):
+        self.shared = context is not None
+        if context is None:
+            context = browser.new_context(viewport=viewport, storage_state=storage_state)
+        self.context = context
         self.page = self.context.new_page()
+        if self.shared:
+            self.page.set_viewport_size(viewport)
         self.base_url = base_url
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
@@ -70,14 +96,20 @@ class Page:
         self.page.click("main button[type=submit]")
         self.page.wait_for_load_state()
 
-    def screenshot(self, name: str) -> Path:
+    def screenshot(self, name: str, *, full_page: bool = True) -> Path:
+        """The page kept as ``name``.png: its whole height, or with
+        ``full_page=False`` its first screen (a whole page's screenshot lays
+        it out and draws it again at its full height, charts and all)."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
     def close(self) -> None:
-        self.context.close()
+        if self.shared:
+            self.page.close()
+        else:
+            self.context.close()
 
 
 @pytest.fixture
@@ -191,20 +223,49 @@ def _signed_in_cookies(username: str) -> dict[str, str]:
 
 class SignedIn:
     """Tabs on ``base_url`` signed in as a user (``sign_in``), one session
-    a user."""
+    a user; with ``shared``, one tab a user, opened again at each ``tab``
+    (a new tab is a new renderer process, which compiles plotly.js again:
+    three times the CPU of a page load in a tab already open). ``reset``
+    leaves the shared tabs blank, as on screen, with their cookies as
+    signed in; ``close`` closes them."""
 
-    def __init__(self, browser, base_url: str):
+    def __init__(self, browser, base_url: str, *, shared: bool = False):
         self.browser = browser
         self.base_url = base_url
         self.sessions: dict[str, list[dict]] = {}
+        self.shared = shared
+        self.tabs: dict[str, Page] = {}
 
     def tab(self, username: str, viewport: dict = LAPTOP) -> Page:
+        if self.shared:
+            if username not in self.tabs:
+                self.tabs[username] = Page(self.browser, self.base_url, viewport)
+                self.sessions[username] = sign_in(
+                    self.tabs[username].context, self.base_url, username
+                )
+            tab = self.tabs[username]
+            tab.page.set_viewport_size(viewport)
+            tab.errors.clear()
+            return tab
         tab = Page(self.browser, self.base_url, viewport)
         if username in self.sessions:
             tab.context.add_cookies(self.sessions[username])
         else:
             self.sessions[username] = sign_in(tab.context, self.base_url, username)
         return tab
+
+    def reset(self) -> None:
+        """The shared tabs blank, on screen, with the cookies of their
+        session only (none a test added: its language)."""
+        for username, tab in self.tabs.items():
+            tab.page.goto("about:blank")
+            tab.page.emulate_media(media="null")
+            tab.context.clear_cookies()
+            tab.context.add_cookies(self.sessions[username])
+
+    def close(self) -> None:
+        for tab in self.tabs.values():
+            tab.close()
 
 
 def wait_until(page, expression: str, arg=None, *, timeout: float = 15_000) -> None:

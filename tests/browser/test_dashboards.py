@@ -2,7 +2,8 @@
 without a JavaScript error, and a filter change reloads it with other figures;
 the charts' toolbar downloads a PNG but never sends data to Plotly's cloud,
 and in Arabic plotly.js speaks the page's language, right to left.
-Screenshots go to artifacts/screenshots/dashboard-*.png. The tests only read:
+Screenshots (the first screen) go to artifacts/screenshots/dashboard-*.png.
+The tests only read:
 they share one portfolio, committed once for the module, and tabs signed in
 from a stored session."""
 
@@ -24,7 +25,7 @@ from beneficiaries.models import (
 )
 from indicators.engine import recompute_full
 from programmes.models import Contribution, Project
-from tests.browser.fixtures import LAPTOP, PHONE, SignedIn, committed_for_module, wait_until
+from tests.browser.fixtures import PHONE, SignedIn, committed_for_module, wait_until
 from tests.factories import (
     DonorFactory,
     ProgrammeFactory,
@@ -213,23 +214,20 @@ def portfolio(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def signed_in(chromium, reading_server, portfolio):
-    return SignedIn(chromium, reading_server.url)
+    """One tab a user for the module (``SignedIn(shared=True)``): plotly.js
+    is fetched and compiled once a user, not once a test."""
+    signed_in = SignedIn(chromium, reading_server.url, shared=True)
+    yield signed_in
+    signed_in.close()
 
 
 @pytest.fixture
 def tab(signed_in, db):
-    """``tab(username, viewport)``: a tab signed in as ``username``, closed
-    when the test ends (laptop-sized unless asked; TABLET: 800 px wide, as a
-    tablet in portrait)."""
-    opened = []
-
-    def make(username: str, viewport: dict = LAPTOP):
-        opened.append(signed_in.tab(username, viewport))
-        return opened[-1]
-
-    yield make
-    for page in opened:
-        page.close()
+    """``tab(username, viewport)``: the tab signed in as ``username``, left
+    blank when the test ends (laptop-sized unless asked; TABLET: 800 px wide,
+    as a tablet in portrait)."""
+    yield signed_in.tab
+    signed_in.reset()  # blank, on screen; a test's language cookie goes with it
 
 
 def map_fills(tab) -> list[str]:
@@ -283,7 +281,7 @@ def test_mission_page_draws_and_a_filter_changes_the_figures(tab):
     # Pie slices: one per donor.
     assert page.locator("#chart-contributions path.surface").count() == 3
     before = headline(browser_page, "people-reached")
-    browser_page.screenshot("dashboard-mission")
+    browser_page.screenshot("dashboard-mission", full_page=False)
     assert_toolbar_downloads_png_and_has_no_cloud_link(browser_page)
 
     page.select_option("select[name=programme]", "RRP")
@@ -332,7 +330,7 @@ def test_governorate_page_draws_and_lists_its_projects(tab):
     )
     assert page.locator("#chart-districts path.choroplethlocation").count() == 4
     assert page.locator("tr[data-district]").count() == 4
-    browser_page.screenshot("dashboard-governorate")
+    browser_page.screenshot("dashboard-governorate", full_page=False)
 
     page.select_option("select[name=as_of]", "2018-03-31")
     with page.expect_navigation():
@@ -358,7 +356,7 @@ def test_programme_page_draws_its_donors_and_budget(tab):
     )  # 3 × 250,000 + 5 × 120,000
     assert page.inner_text('.dash-budget tr[data-code="contributions"] .num') == "US$ 900,000"
     before = headline(browser_page, "people-reached")
-    browser_page.screenshot("dashboard-programme")
+    browser_page.screenshot("dashboard-programme", full_page=False)
 
     page.select_option("select[name=donor]", "DEU")
     with page.expect_navigation():
@@ -377,7 +375,7 @@ def test_a_donor_lands_on_their_own_figures(tab):
     assert_drawn(browser_page, "chart-contributions", "chart-series")
     text = browser_page.page.inner_text("main")
     assert "Rapid Recovery" not in text and "Canada" not in text and "Germany" not in text
-    browser_page.screenshot("dashboard-donor")
+    browser_page.screenshot("dashboard-donor", full_page=False)
     response = browser_page.goto("/dashboards/programme/RRP/")
     assert response.status == 404
 
@@ -390,7 +388,7 @@ def test_mission_page_on_a_phone(tab):
     page = phone_page.page
     # Nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    phone_page.screenshot("dashboard-mission-phone")
+    phone_page.screenshot("dashboard-mission-phone", full_page=False)
     # The charts' toolbar is hidden on a phone.
     assert page.locator("#chart-series .modebar-btn").count() == 0
 
@@ -405,7 +403,7 @@ def test_a_printed_page_shows_the_figures_without_filters_or_navigation(tab):
         assert not page.locator(hidden).first.is_visible(), hidden
     assert page.locator(MAP_SHAPES).first.is_visible()
     assert page.locator(".dash-headlines").is_visible()
-    browser_page.screenshot("dashboard-programme-print")
+    browser_page.screenshot("dashboard-programme-print", full_page=False)
     assert browser_page.errors == []
 
 
@@ -438,7 +436,7 @@ def test_the_map_switches_between_people_projects_and_dollars(tab):
     assert "map=usd" in page.url and "programme=CRP" in page.url
     wait_for_charts(browser_page)
     assert page.get_attribute('.map-toggle-button[data-map="usd"]', "aria-current") == "true"
-    browser_page.screenshot("dashboard-mission-map-usd")
+    browser_page.screenshot("dashboard-mission-map-usd", full_page=False)
     assert browser_page.errors == []
 
 
@@ -465,7 +463,7 @@ def test_each_page_on_a_tablet(tab, name, path, charts):
     assert_drawn(tablet_page, *charts)
     page = tablet_page.page
     assert page.evaluate("document.documentElement.scrollWidth") <= TABLET["width"]
-    tablet_page.screenshot(f"dashboard-{name}-tablet")
+    tablet_page.screenshot(f"dashboard-{name}-tablet", full_page=False)
 
 
 def test_a_donor_governorate_page_shows_feedback_but_no_field_detail(tab):
@@ -476,7 +474,7 @@ def test_a_donor_governorate_page_shows_feedback_but_no_field_detail(tab):
     text = browser_page.page.inner_text("main")
     assert "Amal" not in text and "spare part" not in text and "Municipality" not in text
     assert "46%" in text
-    browser_page.screenshot("dashboard-governorate-donor")
+    browser_page.screenshot("dashboard-governorate-donor", full_page=False)
 
 
 ARABIC_SCRIPT = "/[\\u0600-\\u06ff]/"
@@ -508,7 +506,7 @@ def test_a_manager_and_a_donor_read_their_dashboards_in_arabic_and_kurdish_on_a_
         words = page.eval_on_selector_all(f"#{chart} text", "els => els.map(e => e.textContent)")
         assert page.evaluate(f"w => w.some(t => {ARABIC_SCRIPT}.test(t))", words), (chart, words)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    phone_page.screenshot(f"dashboard-{user}-{language}-phone")
+    phone_page.screenshot(f"dashboard-{user}-{language}-phone", full_page=False)
 
 
 def in_arabic(tab) -> None:
