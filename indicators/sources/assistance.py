@@ -26,7 +26,6 @@ from indicators.sources.sql import (
     date_ranges,
     marginal,
     no_splits,
-    planner_settings,
     record_place,
     record_triple,
     split_columns,
@@ -213,49 +212,42 @@ def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> N
 
     drop, create = cube_table(CUBE)
     cursor.execute(drop)
-    # A hash aggregate, not a sort: the planner, which cannot know how few
-    # (project, place, activity type, month) the records hold, expects a
-    # million groups of 10M records where there are 50,000, and sorts them
-    # all, on disk past ``work_mem`` (35 to 60 s; a hash of the 50,000 takes
-    # 41 MB per process and a third of the time; "Twelfth session" in
-    # docs/performance.md). The quarter is that of the month, one per group,
-    # not a key of its own.
-    with planner_settings(cursor, enable_sort="off"):
-        cursor.execute(
-            f"""
-            {create}
-            SELECT a.project_id, a.governorate_id AS g, a.district_id AS dist, a.activity_type_id,
-                   NULL::bigint[] AS ats, date_trunc('month', a.delivered_on::timestamp)::date AS m,
-                   date_trunc('quarter', date_trunc('month', a.delivered_on::timestamp)::date::timestamp)::date
-                       AS q,
-                   COUNT(*)::int AS n, SUM(a.units)::int AS units,
-                   SUM(a.households)::int AS households, SUM(a.people)::int AS people,
-                   COALESCE(SUM(a.households * a.household_size), 0)::int AS hh_known_people,
-                   COALESCE(SUM(a.households) FILTER (WHERE a.household_size IS NULL), 0)::int
-                       AS hh_unknown,
-                   {split_sums("a")}
+    # The quarter is that of the month, one per group, not a key of its own.
+    cursor.execute(
+        f"""
+        {create}
+        SELECT a.project_id, a.governorate_id AS g, a.district_id AS dist, a.activity_type_id,
+               NULL::bigint[] AS ats, date_trunc('month', a.delivered_on::timestamp)::date AS m,
+               date_trunc('quarter', date_trunc('month', a.delivered_on::timestamp)::date::timestamp)::date
+                   AS q,
+               COUNT(*)::int AS n, SUM(a.units)::int AS units,
+               SUM(a.households)::int AS households, SUM(a.people)::int AS people,
+               COALESCE(SUM(a.households * a.household_size), 0)::int AS hh_known_people,
+               COALESCE(SUM(a.households) FILTER (WHERE a.household_size IS NULL), 0)::int
+                   AS hh_unknown,
+               {split_sums("a")}
+        FROM {TABLE} a
+        WHERE a.status = %s{dates}
+        GROUP BY 1, 2, 3, 4, 6
+        UNION ALL
+        SELECT s.project_id, s.g, s.dist, NULL::bigint, s.ats, s.m, s.q, 0, 0,
+               SUM(r.households)::int, SUM(r.people)::int,
+               COALESCE(SUM(r.households * r.household_size), 0)::int,
+               COALESCE(SUM(r.households) FILTER (WHERE r.household_size IS NULL), 0)::int,
+               {split_sums("r")}
+        FROM (
+            SELECT a.reach_id, a.project_id, a.governorate_id AS g, a.district_id AS dist,
+                   date_trunc('month', a.delivered_on::timestamp)::date AS m,
+                   date_trunc('quarter', a.delivered_on::timestamp)::date AS q,
+                   array_agg(DISTINCT a.activity_type_id ORDER BY a.activity_type_id)::bigint[] AS ats
             FROM {TABLE} a
-            WHERE a.status = %s{dates}
-            GROUP BY 1, 2, 3, 4, 6
-            UNION ALL
-            SELECT s.project_id, s.g, s.dist, NULL::bigint, s.ats, s.m, s.q, 0, 0,
-                   SUM(r.households)::int, SUM(r.people)::int,
-                   COALESCE(SUM(r.households * r.household_size), 0)::int,
-                   COALESCE(SUM(r.households) FILTER (WHERE r.household_size IS NULL), 0)::int,
-                   {split_sums("r")}
-            FROM (
-                SELECT a.reach_id, a.project_id, a.governorate_id AS g, a.district_id AS dist,
-                       date_trunc('month', a.delivered_on::timestamp)::date AS m,
-                       date_trunc('quarter', a.delivered_on::timestamp)::date AS q,
-                       array_agg(DISTINCT a.activity_type_id ORDER BY a.activity_type_id)::bigint[] AS ats
-                FROM {TABLE} a
-                WHERE a.status = %s AND a.reach_id IS NOT NULL{dates}
-                GROUP BY 1, 2, 3, 4, 5, 6
-            ) s JOIN {REACHES} r ON r.id = s.reach_id
-            GROUP BY s.project_id, s.g, s.dist, s.ats, s.m, s.q
-            """,
-            [APPROVED, *params, APPROVED, *params],
-        )
+            WHERE a.status = %s AND a.reach_id IS NOT NULL{dates}
+            GROUP BY 1, 2, 3, 4, 5, 6
+        ) s JOIN {REACHES} r ON r.id = s.reach_id
+        GROUP BY s.project_id, s.g, s.dist, s.ats, s.m, s.q
+        """,
+        [APPROVED, *params, APPROVED, *params],
+    )
 
 
 def matches(definition, record: AssistanceRecord, cache: dict) -> bool:

@@ -195,18 +195,20 @@ def count_cube(
         if splits
         else no_splits()
     )
+    # The quarter is that of the month, once per group: a second
+    # ``date_trunc`` per record cost a third of the statement.
+    month = f"date_trunc('month', x.{date_column}::timestamp)::date"
     drop, create = cube_table(cube)
     cursor.execute(drop)
     cursor.execute(
         f"""
         {create}
-        SELECT x.project_id, {placed.g} AS g, {placed.dist} AS dist,
-               date_trunc('month', x.{date_column}::timestamp)::date AS m,
-               date_trunc('quarter', x.{date_column}::timestamp)::date AS q, COUNT(*)::int AS n,
+        SELECT x.project_id, {placed.g} AS g, {placed.dist} AS dist, {month} AS m,
+               date_trunc('quarter', {month}::timestamp)::date AS q, COUNT(*)::int AS n,
                {split_sums}
         FROM {table} x JOIN {PROJECTS} p ON p.id = x.project_id{placed.joins}
         WHERE x.status = %s{dates}
-        GROUP BY 1, 2, 3, 4, 5
+        GROUP BY 1, 2, 3, 4
         """,
         [APPROVED, *params],
     )

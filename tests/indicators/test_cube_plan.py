@@ -1,7 +1,7 @@
-"""The assistance cube is summed by hashing, never by sorting its records
-(at 10M records the planner's sort spilled to disk: "Twelfth session" in
-docs/performance.md), and the planner's setting for it holds for that
-statement alone."""
+"""The cubes are summed by hashing, never by sorting their records (at 10M
+records the planner's sort spilled to disk), with parallel workers (the
+planner kept visits and feedback on one core): "Twelfth session" in
+docs/performance.md. The planner's settings for them hold for the cubes alone."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from django.db import DatabaseError, connection, transaction
 
 from indicators.engine.facts import build_cubes
 from indicators.sources.assistance import CUBE
+from indicators.sources.feedback import CUBE as FEEDBACK
 from indicators.sources.sql import planner_settings
+from indicators.sources.visits import CUBE as VISITS
 from tests.factories import ProjectFactory
 from tests.indicators.conftest import record
 
@@ -22,23 +24,30 @@ def _enable_sort(cursor) -> str:
     return cursor.fetchone()[0]
 
 
+def _settings(cursor) -> tuple[str, str]:
+    cursor.execute("SELECT current_setting('enable_sort'), current_setting('parallel_tuple_cost')")
+    return cursor.fetchone()
+
+
 @pytest.mark.django_db
-def test_the_assistance_cube_is_summed_without_a_sort():
+def test_the_cubes_are_hashed_and_on_both_cores():
     project = ProjectFactory()
     record(project, on=dt.date(2024, 2, 10), people=4)
     record(project, on=dt.date(2024, 3, 5), people=6)
     seen = {}
 
     def watch(execute, sql, params, many, context):
-        if "CREATE" in sql and CUBE in sql:
-            seen["enable_sort"] = _enable_sort(context["cursor"])
+        for cube in (CUBE, VISITS, FEEDBACK):
+            if "CREATE" in sql and cube in sql:
+                seen[cube] = _settings(context["cursor"])
         return execute(sql, params, many, context)
 
     with connection.cursor() as cursor:
+        before = _settings(cursor)
         with connection.execute_wrapper(watch):
-            build_cubes(cursor, None, sources={"assistance"}, splits=True)
-        assert seen == {"enable_sort": "off"}
-        assert _enable_sort(cursor) == "on"
+            build_cubes(cursor, None, sources={"assistance", "visits", "feedback"}, splits=True)
+        assert seen == {cube: ("off", "0.001") for cube in (CUBE, VISITS, FEEDBACK)}
+        assert _settings(cursor) == before == ("on", "0.1")
         # The quarter, now that of the month, not a key of its own.
         cursor.execute(f"SELECT m, q, people FROM {CUBE} ORDER BY m")
         assert cursor.fetchall() == [
