@@ -18,7 +18,7 @@ from indicators.models import (
     IndicatorDefinition,
     IndicatorValue,
 )
-from indicators.sources.sql import sql_in
+from indicators.sources.sql import planner_settings, sql_in
 
 Measure = IndicatorDefinition.Measure
 
@@ -39,6 +39,18 @@ COLUMNS = (
     f"donor_id, value, {SPLITS}, multiplier_id, multiplier_value, computed_at"
 )
 SUM_SPLITS = ", ".join(f"SUM(f.{column})" for column in SPLIT_FIELDS)
+
+# How the cubes' statements are planned. The planner cannot know how few
+# groups (project, place, activity type, month) the records make: of 10M
+# assistance records it expects a million where there are 50,000, and of
+# 440,000 feedback responses as many groups as responses. So it sorted the
+# assistance records, on disk past ``work_mem``, for a GroupAggregate (35 to
+# 60 s), where hashing the 50,000 groups takes 41 MB per process; and it
+# kept the visits and the feedback on one core, the tuples its workers would
+# pass on looking too many. Hashing is bounded by ``work_mem`` times
+# ``hash_mem_multiplier`` per process, spilling past it (128 MB x 2 at most
+# for the leader and each of two workers); "Twelfth session" in docs/performance.md.
+CUBE_PLANNING = {"enable_sort": "off", "parallel_tuple_cost": "0.001"}
 
 
 class EngineBusy(Exception):
@@ -249,17 +261,19 @@ def build_cubes(
     For figures that read no other: a district's, a project's, BSP packages.
     ``within`` is formatted by each source with ``alias`` (its table) and
     ``g`` and ``dist`` (its governorate and district expressions)."""
-    for source in registry.all():
-        if source.code not in sources or source.cube is None:
-            continue
-        within, within_params = "", []
-        if project_ids is not None:
-            within += " AND {alias}.project_id = ANY(%s)"
-            within_params.append(list(project_ids))
-        if activity_type_ids is not None and source.by_activity_type:
-            within += " AND {alias}.activity_type_id = ANY(%s)"
-            within_params.append(list(activity_type_ids))
-        if places is not None:
-            within += " AND ({g} = ANY(%s) OR {dist} = ANY(%s))"
-            within_params.extend(places)
-        source.cube(cursor, ranges, within, within_params, splits=splits)
+    cubed = [s for s in registry.all() if s.code in sources and s.cube is not None]
+    if not cubed:
+        return
+    with planner_settings(cursor, **CUBE_PLANNING):
+        for source in cubed:
+            within, within_params = "", []
+            if project_ids is not None:
+                within += " AND {alias}.project_id = ANY(%s)"
+                within_params.append(list(project_ids))
+            if activity_type_ids is not None and source.by_activity_type:
+                within += " AND {alias}.activity_type_id = ANY(%s)"
+                within_params.append(list(activity_type_ids))
+            if places is not None:
+                within += " AND ({g} = ANY(%s) OR {dist} = ANY(%s))"
+                within_params.extend(places)
+            source.cube(cursor, ranges, within, within_params, splits=splits)

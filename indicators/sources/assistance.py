@@ -212,12 +212,14 @@ def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> N
 
     drop, create = cube_table(CUBE)
     cursor.execute(drop)
+    # The quarter is that of the month, one per group, not a key of its own.
     cursor.execute(
         f"""
         {create}
         SELECT a.project_id, a.governorate_id AS g, a.district_id AS dist, a.activity_type_id,
                NULL::bigint[] AS ats, date_trunc('month', a.delivered_on::timestamp)::date AS m,
-               date_trunc('quarter', a.delivered_on::timestamp)::date AS q,
+               date_trunc('quarter', date_trunc('month', a.delivered_on::timestamp)::date::timestamp)::date
+                   AS q,
                COUNT(*)::int AS n, SUM(a.units)::int AS units,
                SUM(a.households)::int AS households, SUM(a.people)::int AS people,
                COALESCE(SUM(a.households * a.household_size), 0)::int AS hh_known_people,
@@ -226,7 +228,7 @@ def cube(cursor, ranges, within: str, within_params: list, *, splits: bool) -> N
                {split_sums("a")}
         FROM {TABLE} a
         WHERE a.status = %s{dates}
-        GROUP BY 1, 2, 3, 4, 6, 7
+        GROUP BY 1, 2, 3, 4, 6
         UNION ALL
         SELECT s.project_id, s.g, s.dist, NULL::bigint, s.ats, s.m, s.q, 0, 0,
                SUM(r.households)::int, SUM(r.people)::int,

@@ -405,6 +405,7 @@ def test_the_queries_do_not_grow_with_the_number_of_references(places):
 
     few, found = count(["IQG13", "IQG15", "Ninewa", "Kirkuk", "Anbar"])
     many, more = count([f"IQG{n:02d}" for n in range(1, 19)] + ["Ninewa", "Kirkuk"])
-    assert few == many <= 26
+    # 28: the cubes' planner settings, set and set back around them (two statements).
+    assert few == many <= 28
     assert len(found) == 12 and len(more) == 42
     assert all(isinstance(f, Resolved) for f in [*found.values(), *more.values()])
