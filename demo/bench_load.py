@@ -10,7 +10,8 @@ next (HTTP/1.1 keep-alive, ``http.client``), opens a new one when the server
 closed it, and asks for uncompressed answers (as the first runs did).
 The figures: ``load_requests``, ``load_errors`` (any status but 200, or no
 answer within the timeout), ``load_rps``, ``load_p50_ms``, ``load_p95_ms``
-overall and p50/p95 per page (``load_pages``)."""
+overall and p50/p95 per page (``load_pages``), and where the CPU went over the
+run (``load_cpu_ms_per_request`` by process group: ``demo.bench_cpu``)."""
 
 from __future__ import annotations
 
@@ -183,6 +184,9 @@ def bench_load(*, users: int, seconds: float) -> dict:
     from django.test import Client
     from rest_framework.authtoken.models import Token
 
+    from demo.bench_cpu import CpuSampler
+    from iomdash import embedded
+
     settings.SECRET_KEY = secrets.token_urlsafe(64)
     manager = get_user_model().objects.get(username="manager")
     client = Client(HTTP_HOST="127.0.0.1")
@@ -217,7 +221,10 @@ def bench_load(*, users: int, seconds: float) -> dict:
         # The login page: /healthz waits on the Celery worker, not started here.
         _wait_for(base_url + "/accounts/login/", process)
         run_load(base_url, session=session, token=token.key, users=2, seconds=3)  # warm-up
-        return run_load(base_url, session=session, token=token.key, users=users, seconds=seconds)
+        cpu = CpuSampler(gunicorn=process.pid, data_dir=embedded.DATA_DIR)
+        cpu.start()
+        results = run_load(base_url, session=session, token=token.key, users=users, seconds=seconds)
+        return {**results, **cpu.stop(results["load_requests"])}
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
