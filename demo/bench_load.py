@@ -6,8 +6,12 @@ Each simulated user is a thread with its own session (the demo manager's) and
 API token, looping over the dashboards, the visit list and the API for a fixed
 time: a closed loop (a user sends its next request when the last one answers).
 As a browser does, a user keeps its connection open from one request to the
-next (HTTP/1.1 keep-alive, ``http.client``), opens a new one when the server
-closed it, and asks for uncompressed answers (as the first runs did).
+next (HTTP/1.1 keep-alive), opens a new one when the server closed it, and
+asks for uncompressed answers (as the first runs did). The requests are the
+bytes ``http.client`` sent, written once, and the answers are read with as
+little Python as reads them whole: the generator shares the cores with the
+server (against a canned answer in another process, 50 users: 0.32-0.37 ms
+of the generator's CPU a request with ``http.client``, 0.09-0.10 ms so).
 The figures: ``load_requests``, ``load_errors`` (any status but 200, or no
 answer within the timeout), ``load_rps``, ``load_p50_ms``, ``load_p95_ms``
 overall and p50/p95 per page (``load_pages``), and where the CPU went over the
@@ -85,38 +89,94 @@ def run_load(
         paths = [(path, {**headers, "Connection": "close"}) for path, headers in paths]
 
     address = urlsplit(base_url)
+    host = f"{address.hostname}:{address.port}"
+    # The bytes http.client sent for each request, written once: the same
+    # request line and headers, without building and parsing them in Python
+    # for every request (the generator shares the two cores with the server).
+    requests = [
+        (
+            path,
+            "".join(
+                [
+                    f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept-Encoding: identity\r\n",
+                    *(f"{name}: {value}\r\n" for name, value in headers.items()),
+                    "\r\n",
+                ]
+            ).encode("latin-1"),
+        )
+        for path, headers in paths
+    ]
 
-    def fetch(connection: http.client.HTTPConnection, path: str, headers: dict) -> bool:
-        connection.request("GET", path, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        return response.status == 200  # a redirect (to the login page) is an error
+    def connect() -> tuple[socket.socket, object]:
+        sock = socket.create_connection((address.hostname, address.port), timeout=timeout)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock, sock.makefile("rb")
+
+    def fetch(connection, request: bytes) -> tuple[bool, bool]:
+        """Send ``request``, read the whole answer: (200?, may the
+        connection be kept?). Raises ``RemoteDisconnected`` when the server
+        had closed it before answering."""
+        sock, reader = connection
+        sock.sendall(request)
+        status_line = reader.readline(65537)
+        if not status_line:
+            raise http.client.RemoteDisconnected("closed before answering")
+        status = status_line.split(None, 2)[1]
+        length, chunked, keep = None, False, keep_alive
+        while True:
+            line = reader.readline(65537)
+            if line in (b"\r\n", b"\n", b""):
+                break
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"transfer-encoding":
+                chunked = b"chunked" in value.lower()
+            elif name == b"connection" and value.strip().lower() == b"close":
+                keep = False
+        if chunked:
+            while size := int(reader.readline(65537).split(b";")[0], 16):
+                reader.read(size + 2)
+            while reader.readline(65537) not in (b"\r\n", b"\n", b""):
+                pass
+        elif length is not None:
+            if len(reader.read(length)) < length:
+                raise http.client.IncompleteRead(b"")
+        else:  # the answer ends when the server closes
+            reader.read()
+            keep = False
+        return status == b"200", keep  # a redirect (to the login page) is an error
+
+    def close(connection) -> None:
+        connection[1].close()
+        connection[0].close()
 
     def user(index: int) -> None:
         step = index  # users start at different pages
         connection = None
         while time.monotonic() < deadline:
-            path, headers = paths[step % len(paths)]
+            path, request = requests[step % len(requests)]
             step += 1
             start = time.perf_counter()
             reused = connection is not None
+            keep = False
             try:
                 if connection is None:
-                    connection = http.client.HTTPConnection(
-                        address.hostname, address.port, timeout=timeout
-                    )
+                    connection = connect()
                 try:
-                    ok = fetch(connection, path, headers)
+                    ok, keep = fetch(connection, request)
                 except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                     if not reused:
                         raise
                     # The server closed the kept connection: a browser asks again on a new one.
-                    connection.close()
-                    ok = fetch(connection, path, headers)
-            except (http.client.HTTPException, OSError):
+                    close(connection)
+                    connection = connect()
+                    ok, keep = fetch(connection, request)
+            except (http.client.HTTPException, OSError, ValueError, IndexError):
                 ok = False
-            if (not ok or not keep_alive) and connection is not None:
-                connection.close()
+            if (not ok or not keep) and connection is not None:
+                close(connection)
                 connection = None
             elapsed = (time.perf_counter() - start) * 1000
             with lock:
@@ -124,7 +184,7 @@ def run_load(
                 if not ok:
                     errors[path] += 1
         if connection is not None:
-            connection.close()
+            close(connection)
 
     threads = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(users)]
     started = time.perf_counter()
