@@ -41,11 +41,22 @@ def _statement(raw_connection) -> str:
     psycopg2 connection, quotes the names; the text is the same on all)."""
     global _STATEMENT
     if _STATEMENT is None:
-        _STATEMENT = _statement_compose().as_string(raw_connection)
+        _STATEMENT = user_statement_compose().as_string(raw_connection)
     return _STATEMENT
 
 
-def _statement_compose() -> sql.Composed:
+_NOTHING = sql.SQL("")
+
+
+def user_statement_compose(
+    *,
+    columns: sql.Composable = _NOTHING,
+    joined: sql.Composable = _NOTHING,
+    where: sql.Composable | None = None,
+) -> sql.Composed:
+    """The user's statement: by id (``%s``), or, for another way in (an API
+    token, ``api.authentication``), with ``columns`` after the user's (``,
+    t.x ...``), a ``joined`` table and its own ``where``."""
     user_model = get_user_model()
 
     def table(model) -> sql.Identifier:
@@ -71,10 +82,13 @@ def _statement_compose() -> sql.Composed:
     return sql.SQL(
         "SELECT {user}, {profile}, {programmes}, {governorates}, "
         "(SELECT count(*) FROM {notifications} n "
-        "WHERE n.{recipient} = u.{user_pk} AND n.{read_at} IS NULL) "
-        "FROM {users} u LEFT JOIN {profiles} p ON p.{profile_user} = u.{user_pk} "
-        "WHERE u.{user_pk} = %s"
+        "WHERE n.{recipient} = u.{user_pk} AND n.{read_at} IS NULL){columns} "
+        "FROM {users} u LEFT JOIN {profiles} p ON p.{profile_user} = u.{user_pk}{joined} "
+        "WHERE {where}"
     ).format(
+        columns=columns,
+        joined=joined,
+        where=where or sql.SQL("u.{} = %s").format(sql.Identifier(user_model._meta.pk.column)),
         user=selected("u", user_model),
         profile=selected("p", UserProfile),
         programmes=ids_of(programmes, "programme"),
@@ -103,6 +117,12 @@ class ProfileBackend(ModelBackend):
             row = cursor.fetchone()
         if row is None:
             return None
+        return self.user_from_row(alias, row)
+
+    def user_from_row(self, alias: str, row):
+        """The user of a row of ``user_statement_compose`` (the columns it adds
+        after its own are left), or None if they may not sign in."""
+        user_model = get_user_model()
         user_fields = _columns(user_model)
         profile_fields = _columns(UserProfile)
         users = len(user_fields)
@@ -121,3 +141,9 @@ class ProfileBackend(ModelBackend):
             profile_scope_preload(user, programmes=row[profiles], governorates=row[profiles + 1])
         unread_count_preload(user, row[profiles + 2])
         return user
+
+
+def user_columns() -> int:
+    """How many columns of ``user_statement_compose``'s row are the user's: the
+    ones a caller adds come after them."""
+    return len(_columns(get_user_model())) + len(_columns(UserProfile)) + 3
