@@ -13,7 +13,12 @@ from psycopg2 import sql
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
-from programmes.backends import ProfileBackend, user_columns, user_statement_compose
+from programmes.backends import (
+    ProfileBackend,
+    execute_prepared,
+    user_columns,
+    user_statement_compose,
+)
 
 
 class ProfileTokenAuthentication(TokenAuthentication):
@@ -31,7 +36,8 @@ class ProfileTokenAuthentication(TokenAuthentication):
         alias = router.db_for_read(model)
         connection = connections[alias]
         with connection.cursor() as cursor:
-            cursor.execute(self._statement_for(model, cursor.cursor.connection), [key])
+            statement = self._statement_for(model, cursor.cursor.connection)
+            execute_prepared(cursor, "iomdash_token_user", statement, [key])
             row = cursor.fetchone()
         if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
