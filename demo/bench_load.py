@@ -2,16 +2,17 @@
 as in production (DEBUG off, ``docker-compose.yml``'s workers and threads), on
 127.0.0.1 only.
 
-Each simulated user is a thread with its own session (the demo manager's) and
-API token, looping over the dashboards, the visit list and the API for a fixed
-time: a closed loop (a user sends its next request when the last one answers).
-As a browser does, a user keeps its connection open from one request to the
-next (HTTP/1.1 keep-alive), opens a new one when the server closed it, and
-asks for uncompressed answers (as the first runs did). The requests are the
-bytes ``http.client`` sent, written once, and the answers are read with as
-little Python as reads them whole: the generator shares the cores with the
-server (against a canned answer in another process, 50 users: 0.32-0.37 ms
-of the generator's CPU a request with ``http.client``, 0.09-0.10 ms so).
+Each simulated user has its own session (the demo manager's) and API token,
+and loops over the dashboards, the visit list and the API for a fixed time: a
+closed loop (a user sends its next request when the last one answers). As a
+browser does, a user keeps its connection open from one request to the next
+(HTTP/1.1 keep-alive), opens a new one when the server closed it, and asks
+for uncompressed answers (as the first runs did). The requests are the bytes
+``http.client`` sent, written once; one thread waits on every user's
+connection (``selectors``) and reads each answer whole with as little Python
+as that takes. The generator shares the cores with the server: with a thread
+and ``http.client`` per user it took about 1.1 ms of CPU a request in a load
+run (docs/performance.md, twelfth session).
 The figures: ``load_requests``, ``load_errors`` (any status but 200, or no
 answer within the timeout), ``load_rps``, ``load_p50_ms``, ``load_p95_ms``
 overall and p50/p95 per page (``load_pages``), and where the CPU went over the
@@ -19,15 +20,14 @@ run (``load_cpu_ms_per_request`` by process group: ``demo.bench_cpu``)."""
 
 from __future__ import annotations
 
-import http.client
 import os
 import secrets
+import selectors
 import signal
 import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -79,7 +79,6 @@ def run_load(
     ``keep_alive`` each request has a connection of its own, as a proxy in
     front of gunicorn that does not keep upstream connections asks."""
     deadline = time.monotonic() + seconds
-    lock = threading.Lock()
     times: dict[str, list[float]] = {path: [] for path in [*pages, *api]}
     errors: dict[str, int] = {path: 0 for path in times}
     paths = [(path, {"Cookie": f"sessionid={session}"}) for path in pages] + [
@@ -107,91 +106,144 @@ def run_load(
         for path, headers in paths
     ]
 
-    def connect() -> tuple[socket.socket, object]:
-        sock = socket.create_connection((address.hostname, address.port), timeout=timeout)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return sock, sock.makefile("rb")
+    selector = selectors.DefaultSelector()
 
-    def fetch(connection, request: bytes) -> tuple[bool, bool]:
-        """Send ``request``, read the whole answer: (200?, may the
-        connection be kept?). Raises ``RemoteDisconnected`` when the server
-        had closed it before answering."""
-        sock, reader = connection
-        sock.sendall(request)
-        status_line = reader.readline(65537)
-        if not status_line:
-            raise http.client.RemoteDisconnected("closed before answering")
-        status = status_line.split(None, 2)[1]
-        length, chunked, keep = None, False, keep_alive
-        while True:
-            line = reader.readline(65537)
-            if line in (b"\r\n", b"\n", b""):
-                break
+    class User:
+        """A user's state: its next step, its connection, the answer so far."""
+
+        def __init__(self, index: int) -> None:
+            self.step = index  # users start at different pages
+            self.sock: socket.socket | None = None
+            self.path = ""
+            self.request = b""
+            self.start = 0.0
+            self.retried = False
+            self.reused = False
+            self.answer = bytearray()
+            self.header_end = -1
+            self.status = b""
+            self.length: int | None = None
+            self.chunked = False
+            self.keep = keep_alive
+
+    def connect(user: User) -> None:
+        user.sock = socket.create_connection((address.hostname, address.port), timeout=timeout)
+        user.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        user.sock.setblocking(False)
+        selector.register(user.sock, selectors.EVENT_READ, user)
+
+    def close(user: User) -> None:
+        if user.sock is not None:
+            selector.unregister(user.sock)
+            user.sock.close()
+            user.sock = None
+
+    def send(user: User) -> None:
+        """Send the user's request, on its kept connection or a new one."""
+        user.answer.clear()
+        user.header_end, user.length, user.chunked, user.keep = -1, None, False, keep_alive
+        user.reused = user.sock is not None
+        if user.sock is None:
+            connect(user)
+        user.sock.sendall(user.request)  # a few hundred bytes: the buffer takes them
+
+    def done(user: User, ok: bool) -> None:
+        """Count the user's answer, then send its next request (closed loop)."""
+        elapsed = (time.perf_counter() - user.start) * 1000
+        times[user.path].append(elapsed)
+        if not ok:
+            errors[user.path] += 1
+        if not ok or not user.keep:
+            close(user)
+        begin(user)
+
+    def begin(user: User) -> None:
+        if time.monotonic() >= deadline:
+            close(user)
+            active.discard(user)
+            return
+        user.path, user.request = requests[user.step % len(requests)]
+        user.step += 1
+        user.retried = False
+        user.start = time.perf_counter()
+        try:
+            send(user)
+        except OSError:
+            retry_or_fail(user)
+
+    def retry_or_fail(user: User) -> None:
+        """The server closed the kept connection before answering: a browser
+        asks again on a new one, once. Any other failure is an error."""
+        again = user.reused and not user.retried and not user.answer
+        close(user)
+        if again:
+            user.retried = True
+            try:
+                send(user)
+                return
+            except OSError:
+                close(user)
+        done(user, False)
+
+    def headers_read(user: User) -> None:
+        head = bytes(user.answer[: user.header_end]).split(b"\r\n")
+        user.status = head[0].split(None, 2)[1]
+        for line in head[1:]:
             name, _, value = line.partition(b":")
             name = name.strip().lower()
             if name == b"content-length":
-                length = int(value)
+                user.length = int(value)
             elif name == b"transfer-encoding":
-                chunked = b"chunked" in value.lower()
+                user.chunked = b"chunked" in value.lower()
             elif name == b"connection" and value.strip().lower() == b"close":
-                keep = False
-        if chunked:
-            while size := int(reader.readline(65537).split(b";")[0], 16):
-                reader.read(size + 2)
-            while reader.readline(65537) not in (b"\r\n", b"\n", b""):
-                pass
-        elif length is not None:
-            if len(reader.read(length)) < length:
-                raise http.client.IncompleteRead(b"")
-        else:  # the answer ends when the server closes
-            reader.read()
-            keep = False
-        return status == b"200", keep  # a redirect (to the login page) is an error
+                user.keep = False
 
-    def close(connection) -> None:
-        connection[1].close()
-        connection[0].close()
-
-    def user(index: int) -> None:
-        step = index  # users start at different pages
-        connection = None
-        while time.monotonic() < deadline:
-            path, request = requests[step % len(requests)]
-            step += 1
-            start = time.perf_counter()
-            reused = connection is not None
-            keep = False
+    def readable(user: User) -> None:
+        try:
+            data = user.sock.recv(262144)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = None
+        if not data:  # closed by the server
+            if data is not None and user.header_end >= 0 and user.length is None:
+                if not user.chunked:  # the answer ended with the connection
+                    user.keep = False
+                    done(user, user.status == b"200")
+                    return
+            retry_or_fail(user)
+            return
+        user.answer += data
+        if user.header_end < 0:
+            end = user.answer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            user.header_end = end + 4
             try:
-                if connection is None:
-                    connection = connect()
-                try:
-                    ok, keep = fetch(connection, request)
-                except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                    if not reused:
-                        raise
-                    # The server closed the kept connection: a browser asks again on a new one.
-                    close(connection)
-                    connection = connect()
-                    ok, keep = fetch(connection, request)
-            except (http.client.HTTPException, OSError, ValueError, IndexError):
-                ok = False
-            if (not ok or not keep) and connection is not None:
-                close(connection)
-                connection = None
-            elapsed = (time.perf_counter() - start) * 1000
-            with lock:
-                times[path].append(elapsed)
-                if not ok:
-                    errors[path] += 1
-        if connection is not None:
-            close(connection)
+                headers_read(user)
+            except (ValueError, IndexError):
+                done(user, False)
+                return
+        body = len(user.answer) - user.header_end
+        if user.length is not None:
+            if body >= user.length:
+                done(user, user.status == b"200")  # a redirect (to the login page) is an error
+        elif user.chunked and user.answer.endswith(b"0\r\n\r\n"):
+            done(user, user.status == b"200")
 
-    threads = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(users)]
+    every_user = [User(index) for index in range(users)]
+    active = set(every_user)
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(seconds + timeout + 5)
+    for user in every_user:
+        begin(user)
+    while active:
+        for key, _events in selector.select(0.2):
+            readable(key.data)
+        now = time.perf_counter()
+        for user in list(active):
+            if now - user.start > timeout and user in active:
+                close(user)
+                done(user, False)
     wall = time.perf_counter() - started
     every = [t for path_times in times.values() for t in path_times]
     return {
