@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = _("Programmes and places")
+
+    def ready(self) -> None:
+        from programmes import csrf_strings
+
+        csrf_strings.install()

@@ -12,7 +12,8 @@ during the request drops what was read (``programmes.notifications``).
 The statement is written once per process from the models' tables and
 columns (``_statement``), not built through the ORM: building and compiling
 a query with two array subqueries cost more than running it, on every
-request. Nothing of the user is kept between requests: a new password (the
+request. PostgreSQL then plans it once per connection, not once a request
+(``execute_prepared``: its planning took twice its execution). Nothing of the user is kept between requests: a new password (the
 session's hash), a deactivation or a new scope counts from the next request."""
 
 from __future__ import annotations
@@ -41,11 +42,22 @@ def _statement(raw_connection) -> str:
     psycopg2 connection, quotes the names; the text is the same on all)."""
     global _STATEMENT
     if _STATEMENT is None:
-        _STATEMENT = _statement_compose().as_string(raw_connection)
+        _STATEMENT = user_statement_compose().as_string(raw_connection)
     return _STATEMENT
 
 
-def _statement_compose() -> sql.Composed:
+_NOTHING = sql.SQL("")
+
+
+def user_statement_compose(
+    *,
+    columns: sql.Composable = _NOTHING,
+    joined: sql.Composable = _NOTHING,
+    where: sql.Composable | None = None,
+) -> sql.Composed:
+    """The user's statement: by id (``%s``), or, for another way in (an API
+    token, ``api.authentication``), with ``columns`` after the user's (``,
+    t.x ...``), a ``joined`` table and its own ``where``."""
     user_model = get_user_model()
 
     def table(model) -> sql.Identifier:
@@ -71,10 +83,13 @@ def _statement_compose() -> sql.Composed:
     return sql.SQL(
         "SELECT {user}, {profile}, {programmes}, {governorates}, "
         "(SELECT count(*) FROM {notifications} n "
-        "WHERE n.{recipient} = u.{user_pk} AND n.{read_at} IS NULL) "
-        "FROM {users} u LEFT JOIN {profiles} p ON p.{profile_user} = u.{user_pk} "
-        "WHERE u.{user_pk} = %s"
+        "WHERE n.{recipient} = u.{user_pk} AND n.{read_at} IS NULL){columns} "
+        "FROM {users} u LEFT JOIN {profiles} p ON p.{profile_user} = u.{user_pk}{joined} "
+        "WHERE {where}"
     ).format(
+        columns=columns,
+        joined=joined,
+        where=where or sql.SQL("u.{} = %s").format(sql.Identifier(user_model._meta.pk.column)),
         user=selected("u", user_model),
         profile=selected("p", UserProfile),
         programmes=ids_of(programmes, "programme"),
@@ -89,6 +104,34 @@ def _statement_compose() -> sql.Composed:
     )
 
 
+def execute_prepared(cursor, name: str, statement: str, params: list) -> None:
+    """Run ``statement`` (one ``%s`` parameter) on ``cursor`` (Django's) as
+    the prepared statement ``name`` of its connection, prepared on first use.
+
+    Planning the user's statement (a join, two array subqueries and a count)
+    cost about 0.38 ms of the server's CPU on each request against 0.15 ms
+    for running it (EXPLAIN ANALYZE, the 1M benchmark database); prepared,
+    PostgreSQL plans it once per connection. A prepared statement lives
+    as long as its connection, whatever its transactions do; a new
+    connection prepares it again. The PREPARE is sent on the driver's cursor,
+    once per connection, so that it is not counted among a request's
+    queries. (Behind a pooler that shares server connections between
+    clients by transaction, prepared statements would need its support.)"""
+    raw = cursor.cursor.connection
+    wrapper = cursor.db
+    state = getattr(wrapper, "_iomdash_prepared", None)
+    if state is None or state[0] is not raw:
+        state = wrapper._iomdash_prepared = (raw, set())
+    if name not in state[1]:
+        assert statement.count("%s") == 1 and "%%" not in statement, statement
+        cursor.cursor.execute(
+            sql.SQL("PREPARE {} AS ").format(sql.Identifier(name)).as_string(raw)
+            + statement.replace("%s", "$1")
+        )
+        state[1].add(name)
+    cursor.execute(f"EXECUTE {name} (%s)", params)
+
+
 class ProfileBackend(ModelBackend):
     """Django's own backend (passwords, permissions), whose ``get_user`` reads
     the user's profile, scope and unread count in the same query."""
@@ -99,10 +142,18 @@ class ProfileBackend(ModelBackend):
         alias = router.db_for_read(user_model)
         connection = connections[alias]
         with connection.cursor() as cursor:
-            cursor.execute(_statement(cursor.cursor.connection), [user_id])
+            execute_prepared(
+                cursor, "iomdash_user", _statement(cursor.cursor.connection), [user_id]
+            )
             row = cursor.fetchone()
         if row is None:
             return None
+        return self.user_from_row(alias, row)
+
+    def user_from_row(self, alias: str, row):
+        """The user of a row of ``user_statement_compose`` (the columns it adds
+        after its own are left), or None if they may not sign in."""
+        user_model = get_user_model()
         user_fields = _columns(user_model)
         profile_fields = _columns(UserProfile)
         users = len(user_fields)
@@ -121,3 +172,9 @@ class ProfileBackend(ModelBackend):
             profile_scope_preload(user, programmes=row[profiles], governorates=row[profiles + 1])
         unread_count_preload(user, row[profiles + 2])
         return user
+
+
+def user_columns() -> int:
+    """How many columns of ``user_statement_compose``'s row are the user's: the
+    ones a caller adds come after them."""
+    return len(_columns(get_user_model())) + len(_columns(UserProfile)) + 3

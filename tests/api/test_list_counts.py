@@ -5,9 +5,12 @@ each user gets the count of their own scope."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.renderers import JSONRenderer
 
 from indicators.engine import recompute_full
 from tests.api.conftest import visit_with_line
@@ -110,3 +113,20 @@ def test_the_visits_page_is_kept_until_a_visit_or_its_monitor_s_name_changes(wor
     alice.username = "alice.h"
     alice.save(update_fields=["username"])
     assert "alice.h" in {row["monitor"] for row in admin.get(VISITS).json()["results"]}
+
+
+@pytest.mark.parametrize("url", [VISITS, "/api/v1/projects/", VALUES + "?by=governorate"])
+def test_a_kept_json_list_is_sent_as_kept_bytes_with_the_same_headers(world, api, url):
+    """Asked again, a kept list is sent as the bytes rendered the first time:
+    no JSON encoding (nor unpickling of rows), and the same headers."""
+    client = api(world["admin"])
+    first = client.get(url)
+    with mock.patch.object(JSONRenderer, "render", side_effect=AssertionError("rendered")):
+        again = client.get(url)
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert sorted(again.items()) == sorted(first.items())
+    assert first["Content-Type"] == "application/json"
+    # Another format keeps its own page, as before.
+    csv = client.get(url + ("&" if "?" in url else "?") + "format=csv")
+    assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")

@@ -101,11 +101,11 @@ def test_tokens_are_revoked_by_administrators_in_the_admin(client, maria):
     assert not Token.objects.filter(key=token.key).exists()
 
 
-def test_a_token_s_user_comes_with_their_scope_in_two_plain_statements(
+def test_a_token_s_user_comes_with_their_scope_in_one_plain_statement(
     maria, django_assert_num_queries, monkeypatch
 ):
-    """As a page's user (``programmes.backends``): the token, then the user
-    with their profile, scope and unread count; no ORM query built."""
+    """As a page's user (``programmes.backends``): the token with the user,
+    their profile, scope and unread count; no ORM query built."""
     from django.db.models.sql.compiler import SQLCompiler
 
     from api.authentication import ProfileTokenAuthentication
@@ -118,9 +118,10 @@ def test_a_token_s_user_comes_with_their_scope_in_two_plain_statements(
         raise AssertionError("an ORM query was compiled")
 
     monkeypatch.setattr(SQLCompiler, "as_sql", no_orm)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         user, auth = ProfileTokenAuthentication().authenticate_credentials(token.key)
         assert (user, auth) == (maria, token) and auth.user_id == maria.pk
+        assert auth.created == token.created
         assert user.profile.role == "manager" and scope_key(user) == "manager:p::g:"
 
 

@@ -129,3 +129,26 @@ def test_a_page_shows_the_scope_and_unread_count_as_they_are_now(client):
     response = client.get(reverse("notifications:list"))
     assert scope_key(response.wsgi_request.user) == f"manager:p:{crp.pk},{rrp.pk}:g:"
     assert unread_count(response.wsgi_request.user) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_user_statement_is_prepared_once_per_connection():
+    """PostgreSQL plans the user's statement once per connection; a new
+    connection prepares it again, and the user still comes whole."""
+    from django.db import connection
+
+    maria = user_with_role("manager", username="maria")
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    assert ProfileBackend().get_user(maria.pk) == maria
+    assert prepared().count("iomdash_user") == 1
+    assert ProfileBackend().get_user(maria.pk) == maria
+    assert prepared().count("iomdash_user") == 1
+    connection.close()
+    assert "iomdash_user" not in prepared()
+    assert ProfileBackend().get_user(maria.pk) == maria
+    assert prepared().count("iomdash_user") == 1
