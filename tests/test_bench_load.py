@@ -1,6 +1,11 @@
 """The load benchmark's client (``demo.bench_load.run_load``), in a tiny run
 against the test server: 2 users for 5 s over the dashboards, the visit list
-and the API, each page timed, and a request refused counted as an error."""
+and the API, each page timed, and a request refused counted as an error.
+
+Not in ``tests/demo``: that folder's demo world (``tests/demo/conftest.py``)
+is one transaction open until its last test, and these tests commit (a live
+server): run after the folder's other tests, inside that transaction, they
+found the demo's definitions already there."""
 
 from __future__ import annotations
 
