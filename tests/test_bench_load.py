@@ -114,7 +114,7 @@ def test_the_benchmark_starts_gunicorn_as_production_does():
 
     from demo.bench_load import THREADS, WORKERS
 
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[1]
     compose = (root / "docker-compose.yml").read_text()
     dockerfile = (root / "Dockerfile").read_text()
     assert f"--workers {WORKERS} --threads {THREADS} --worker-class gthread" in compose
