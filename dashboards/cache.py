@@ -136,12 +136,12 @@ def fragments_key(*, key: str, request: HttpRequest) -> str | None:
     return f"dashboards:{VERSION}:html:{digest}"
 
 
-def page_fragments(*, key: str, request: HttpRequest) -> PageFragments:
-    """The cached parts of the page ``request`` asks for, whose figures are
-    under ``key`` (``dashboard_key``): none found when the page was not
-    rendered since its figures last changed, or when its query holds
-    parameters a dashboard does not read (then nothing is kept either)."""
-    fragments = PageFragments(fragments_key(key=key, request=request))
+def page_fragments(key: str | None) -> PageFragments:
+    """The cached parts of a page under ``key`` (``fragments_key``): none
+    found when the page was not rendered since its figures last changed, or
+    when ``key`` is None (its query holds parameters a dashboard does not
+    read: then nothing is kept either)."""
+    fragments = PageFragments(key)
     if fragments.key is None:
         return fragments
     try:

@@ -189,11 +189,12 @@ def _dashboard(
     key = dashboard_key(page=page, arg=arg, query=query, user=request.user)
     # The whole page as this user saw it since its figures last changed
     # (programmes.kept_pages): no figures, no template.
-    whole = page_key(request, fragments_key(key=key, request=request))
+    parts_key = fragments_key(key=key, request=request)
+    whole = page_key(request, parts_key)
     found = page_found(whole)
     if found is not None:
         return page_response(request, found)
-    fragments = page_fragments(key=key, request=request)
+    fragments = page_fragments(parts_key)
 
     @functools.cache
     def context() -> dict:
