@@ -9,8 +9,8 @@
   (a fixed seed: ``md5`` of the id) among those of the data's last
   ``FIELD_DAY_DAYS`` days, one more person each, then one less at the next
   run, so that the database ends as it began (an even number of runs, the
-  warm-up included). At 1M records, 5,000 records, and 5,555 of 720,628
-  values changed.
+  warm-up included). At 1M records, 5,000 records, and 5,687 of 720,628
+  values changed, gone or new.
 - ``full_recompute_cold_s`` (and ``full_recompute_cold_cpu_s``): a full run
   from an empty value table (a new database), which swaps a new table in.
 

@@ -2,7 +2,7 @@
 
 A full run recomputes every value, but most are those the value table holds
 already: a nightly run after a day of field work (0.5% of the records, of
-the last three months) changes 5,555 of 720,628 values at 1M records. So,
+the last three months) changes 5,687 of 720,628 values at 1M records. So,
 when the value table holds values, a full run
 
 1. writes its values to ``NEW_VALUES`` made by ``staging_table``: unlogged
