@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from django.db.utils import OperationalError
 from django.utils import timezone
 
-from indicators.engine import parallel, writes
+from indicators.engine import changes, parallel, writes
 from indicators.engine.batch import batched, cumulative_rewrite, write_batch
 from indicators.engine.facts import (
     CUBED_SOURCES,
@@ -147,11 +147,13 @@ def recompute_full(
     previous values stay. Raises EngineBusy if another run holds the lock.
     Returns the number of values written.
 
-    For all definitions, the values are written to a fresh table that then
-    takes the value table's place: a million inserts into an unindexed table
-    and one index build cost a fraction of deleting and re-inserting them
-    through the index; and, unless called inside a transaction, by two
-    connections at once (``parallel.py``)."""
+    For all definitions, the values are written to a table of their own, and
+    then only those that changed are written to the value table
+    (``changes.py``); or, when it is empty or many changed, that table takes
+    the value table's place: a million inserts into an unindexed table and one
+    index build cost a fraction of deleting and re-inserting them through the
+    index. Unless called inside a transaction, by two connections at once
+    (``parallel.py``)."""
     everything = definitions is None
     if everything:
         definitions = IndicatorDefinition.objects.filter(is_active=True).prefetch_related(
@@ -179,8 +181,9 @@ def recompute_full(
             cubes(cursor)
         ids = [d.pk for d in definitions]
         if everything:
+            staged = changes.has_values(cursor)
             with step("new table"):
-                table = new_table(cursor)
+                table = (changes.staging_table if staged else new_table)(cursor)
         else:
             table = VALUES
             with step("delete old values"):
@@ -200,10 +203,28 @@ def recompute_full(
                 cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE definition_id = ANY(%s)", [ids])
             written = cursor.fetchone()[0]
         if everything:
-            progress(92, "indexing the new values")
-            swap_in(cursor)
+            _write_in(cursor, staged=staged, written=written, progress=progress)
     progress(100, "done")
     return written
+
+
+def _write_in(cursor, *, staged: bool, written: int, progress: Progress) -> None:
+    """A full run's values (``written`` of them) into the value table: only
+    those that changed when they were staged and few changed
+    (``changes.py``), else a new table swapped in."""
+    if staged:
+        with step("difference"):
+            changed = changes.difference(cursor)
+        log.info("full run: %s values changed, gone or new, of %s", changed, written)
+        if changed <= changes.LARGE * written:
+            progress(92, "writing the values that changed")
+            with step("apply"):
+                changes.apply(cursor)
+            return
+        with step("new table from the staged values"):
+            changes.from_staging(cursor, new_table)
+    progress(92, "indexing the new values")
+    swap_in(cursor)
 
 
 def _recompute_on_two(
@@ -220,8 +241,13 @@ def _recompute_on_two(
             with step("lock"):
                 _lock(cursor, wait=False)
             locked = True
+            staged = changes.has_values(cursor)
             progress(2, "summing approved assistance records")
-            table = second.prepare(cursor, build_cubes=cubes, new_table=new_table)
+            table = second.prepare(
+                cursor,
+                build_cubes=cubes,
+                new_table=changes.staging_table if staged else new_table,
+            )
             progress(20, "computing")
             tasks = _tasks(sqls, now, table)
             labels = {name: label for name, label, _run in tasks}
@@ -240,8 +266,7 @@ def _recompute_on_two(
                 cursor.execute(count)
                 written += cursor.fetchone()[0]
             second.drop_cubes(cursor)
-            progress(92, "indexing the new values")
-            swap_in(cursor)
+            _write_in(cursor, staged=staged, written=written, progress=progress)
     except BaseException:
         if locked:  # else the new table, if any, is the running run's
             try:

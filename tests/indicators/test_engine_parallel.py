@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 
 from indicators import engine
-from indicators.engine import parallel, recompute_full
+from indicators.engine import changes, parallel, recompute_full
 from indicators.engine.timings import collect
 from indicators.models import DataStamp, HouseholdMultiplier, IndicatorValue
 from programmes.models import Project
@@ -119,19 +119,25 @@ def test_a_failed_statement_leaves_the_old_values_and_no_half_built_table(monkey
     assert _left_behind() == []
 
 
-def test_a_failure_after_the_second_connection_committed_drops_its_rows(monkeypatch):
+@pytest.mark.parametrize("values", ["held", "none"])
+def test_a_failure_after_the_second_connection_committed_drops_its_rows(monkeypatch, values):
     _portfolio()
     recompute_full()
+    if values == "none":  # the run then swaps a new table in, else writes what changed
+        IndicatorValue.objects.all().delete()
     before = table()
 
-    def swap_fails(cursor):
+    def fails(cursor, *args):
         with connection.cursor() as other:
             # The second connection's rows are committed in the new table by now.
             other.execute("SELECT count(*) FROM indicators_indicatorvalue_new")
             assert other.fetchone()[0] > 0
         raise RuntimeError("index build failed")
 
-    monkeypatch.setattr(engine, "swap_in", swap_fails)
+    if values == "none":
+        monkeypatch.setattr(engine, "swap_in", fails)
+    else:
+        monkeypatch.setattr(changes, "apply", fails)
     with pytest.raises(RuntimeError, match="index build failed"), collect() as timings:
         recompute_full()
     assert [name for name in timings.steps if SECOND in name]
