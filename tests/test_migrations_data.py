@@ -15,6 +15,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.state import ProjectState
 from django.utils import translation
 
 from beneficiaries.models import RECIPIENT_FIELDS, SPLIT_FIELDS, Question, Survey
@@ -29,6 +30,34 @@ AFTER = [
     ("beneficiaries", "0013_translated_names"),
     ("indicators", "0012_translated_names"),
 ]
+
+
+def migrate_back(executor: MigrationExecutor, targets: list[tuple[str, str]]) -> None:
+    """``executor.migrate(targets)`` backwards, each migration unapplied from
+    the same state as Django's (every applied migration before it in the
+    forward plan): Django walks the whole plan with the models rendered from
+    the first migration to unapply on, so that every operation of every
+    later migration renders its models again (6 to 8 of the test's 29 CPU
+    seconds); here the states are walked unrendered and each is rendered
+    once, for its migration's operations."""
+    plan = executor.migration_plan(targets)
+    assert plan and all(backwards for _migration, backwards in plan)
+    to_unapply = {migration for migration, _backwards in plan}
+    graph = executor.loader.graph
+    applied = {graph.nodes[key] for key in executor.loader.applied_migrations if key in graph.nodes}
+    state = ProjectState(real_apps=executor.loader.unmigrated_apps)
+    states = {}
+    for migration, _forwards in executor.migration_plan(graph.leaf_nodes(), clean_start=True):
+        if len(states) == len(to_unapply):
+            break
+        if migration in to_unapply:
+            states[migration] = state.clone()
+            migration.mutate_state(state, preserve=False)
+        elif migration in applied:
+            migration.mutate_state(state, preserve=False)
+    for migration, _backwards in plan:
+        states[migration].apps  # noqa: B018 - rendered once, before its operations
+        executor.unapply_migration(states[migration], migration)
 
 
 def test_the_migrations_keep_the_splits_and_names_stored_before_them():
@@ -46,7 +75,7 @@ def test_the_migrations_keep_the_splits_and_names_stored_before_them():
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
+    migrate_back(executor, BEFORE)
 
     # The names as the columns before #15 held them: only ``name``.
     with connection.cursor() as cursor:

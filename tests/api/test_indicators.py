@@ -20,6 +20,7 @@ from indicators.selectors import (
 )
 from tests.api.conftest import USERS
 from tests.indicators.conftest import define
+from tests.shared_data import built_for_module, for_test
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,7 @@ Q1_END = dt.date(2018, 3, 31)
 VALUES = "/api/v1/indicator-values/"
 
 
-@pytest.fixture
-def figures(world):
+def figures_create(world: dict) -> dict:
     """The world's two visits approved, the dashboards' definitions, and the
     values recomputed: in Kirkuk (USA) 6 people, 3 of them displaced women;
     the same in Basra (Canada); one project each."""
@@ -43,6 +43,21 @@ def figures(world):
     services.visit_approve(visit=world["visit_bsr"], user=world["mark"])
     recompute_full()
     return world
+
+
+@pytest.fixture(scope="module")
+def _figures_for_module(request, _world_for_module, django_db_blocker):
+    yield from built_for_module(
+        request, django_db_blocker, lambda: figures_create(_world_for_module)
+    )
+
+
+@pytest.fixture
+def figures(_figures_for_module, world) -> dict:
+    """``figures_create()``'s world, built once for the module's tests as the
+    world is (``tests/shared_data.py``): its engine run took most of each
+    of the 24 tests' set-up."""
+    return for_test(_figures_for_module, lambda: figures_create(world))
 
 
 def total(rows: list[dict]) -> float | None:

@@ -13,6 +13,7 @@ from programmes.models import Project
 from tests.factories import user_with_role
 from tests.indicators.dashboards.helpers import (
     MISSION,
+    _portfolio_for_module,  # noqa: F401 (the fixture's module half)
     feedback,
     governorate_url,
     login,

@@ -13,7 +13,8 @@ from indicators.engine import recompute_full
 from programmes.models import District, Project
 from tests.factories import ProjectFactory, district, user_with_role
 from tests.indicators.conftest import record
-from tests.indicators.dashboards.helpers import (  # noqa: F401 (the fixture)
+from tests.indicators.dashboards.helpers import (  # noqa: F401 (the fixtures)
+    _portfolio_for_module,
     governorate_url,
     login,
     portfolio,

@@ -11,7 +11,13 @@ import pytest
 from indicators.engine import recompute_full
 from programmes import services
 from tests.factories import DonorFactory, UserFactory, user_with_role
-from tests.indicators.dashboards.helpers import MISSION, login, page_json, portfolio  # noqa: F401
+from tests.indicators.dashboards.helpers import (  # noqa: F401 (the portfolio fixtures)
+    MISSION,
+    _portfolio_for_module,
+    login,
+    page_json,
+    portfolio,
+)
 
 pytestmark = pytest.mark.django_db
 

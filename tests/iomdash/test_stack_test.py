@@ -71,3 +71,21 @@ def test_the_whole_suite_runs_on_one_process_per_core_at_most_four(pytest_comman
 )
 def test_named_tests_or_a_chosen_number_of_processes_run_as_asked(args):
     assert stack.with_processes(args, cores=2) == args
+
+
+def test_pytest_may_keep_its_rewritten_modules_between_runs(monkeypatch):
+    """The image's PYTHONDONTWRITEBYTECODE is not handed to pytest: with it,
+    each process rewrites every test module's asserts again on every run."""
+    environment = {"PATH": "/usr/bin", "PYTHONDONTWRITEBYTECODE": "1"}
+    monkeypatch.setattr(stack, "start_services", lambda: (dict(environment), []))
+    monkeypatch.setattr(stack, "stop_services", lambda started: None)
+    monkeypatch.setattr(stack, "compile_catalogues", lambda env: None)
+    handed: list[dict] = []
+
+    def run(command, **kwargs):
+        handed.append(kwargs["env"])
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(stack.subprocess, "run", run)
+    assert stack.main(["test", "tests/iomdash"]) == 0
+    assert handed == [{"PATH": "/usr/bin"}]

@@ -9,6 +9,7 @@ saves the photos the payload names (all but ``MISSING_PHOTO``, which a PDF must 
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import random
 
@@ -400,8 +401,11 @@ def empty_payload(**overrides) -> dict:
     return payload
 
 
+@functools.cache
 def _photo_bytes(seed: int, size=(2400, 1600)) -> bytes:
-    """A camera-sized JPEG with a photo's mix of smooth areas and detail."""
+    """A camera-sized JPEG with a photo's mix of smooth areas and detail.
+    Made once a process: the blur and the noise took about half a second a
+    photo, for the seven photos of each of the three modules that print them."""
     from PIL import Image, ImageDraw, ImageFilter
 
     rng = random.Random(seed)

@@ -11,9 +11,22 @@ import pytest
 from rest_framework.test import APIClient
 
 from snapshots.models import Snapshot, SnapshotBlock, SnapshotDownload
-from tests.snapshots.test_views import ROLES, SEES_DRAFT, SEES_PUBLISHED, no_pdf, snapshots  # noqa: F401
+from tests.snapshots.test_views import (  # noqa: F401 - no_pdf is a fixture
+    ROLES,
+    SEES_DRAFT,
+    SEES_PUBLISHED,
+    no_pdf,
+    snapshots_create,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def snapshots(world, users):
+    """``test_views``' two snapshots, made for each test: the tests of this
+    module that write snapshots make their own of the same periods."""
+    return snapshots_create(world, users)
 
 
 def api(users, role) -> APIClient:
@@ -24,7 +37,7 @@ def api(users, role) -> APIClient:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_list_is_the_pages_scope(users, snapshots, role):  # noqa: F811
+def test_list_is_the_pages_scope(users, snapshots, role):
     response = api(users, role).get("/api/v1/snapshots/")
     if role == "anonymous":
         assert response.status_code == 401
@@ -42,7 +55,7 @@ def test_list_is_the_pages_scope(users, snapshots, role):  # noqa: F811
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("which", ["published", "draft"])
-def test_detail_and_pdf(users, snapshots, role, which):  # noqa: F811
+def test_detail_and_pdf(users, snapshots, role, which):
     snapshot = snapshots[which]
     client = api(users, role)
     detail = client.get(f"/api/v1/snapshots/{snapshot.pk}/")
@@ -251,7 +264,7 @@ def test_the_publish_guard_is_a_400_with_its_message(users, world):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_writers_in_scope_change_a_draft(users, snapshots, role):  # noqa: F811
+def test_only_writers_in_scope_change_a_draft(users, snapshots, role):
     draft = snapshots["draft"]
     client = api(users, role)
     base = f"/api/v1/snapshots/{draft.pk}"

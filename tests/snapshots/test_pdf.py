@@ -201,6 +201,15 @@ def test_charts_and_map_are_vectors_and_only_photos_are_images(full_pdf):
     assert path.stat().st_size < 5 * 1024 * 1024
 
 
+def test_no_two_words_overlap_in_the_ordinary_snapshot_map_and_charts_included(full_pdf):
+    """``test_pdf_geometry``'s check, here on this module's PDF: a module that
+    imported the fixture would render the same document again."""
+    from tests.snapshots.test_pdf_geometry import _overlaps
+
+    overlaps = _overlaps(full_pdf[0])
+    assert not overlaps, overlaps[:10]
+
+
 def test_progress_is_reported_to_the_end(full_pdf):
     _path, calls = full_pdf
     done = [call[0] for call in calls]

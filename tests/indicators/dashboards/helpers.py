@@ -29,6 +29,7 @@ from tests.factories import (
     governorate,
 )
 from tests.indicators.conftest import define, record
+from tests.shared_data import built_for_module, for_test
 
 Q1_END, Q2_END = dt.date(2018, 3, 31), dt.date(2018, 6, 30)
 AS_OF_Q2 = {"as_of": "2018-06-30"}
@@ -119,8 +120,27 @@ def page_json(response) -> dict:
     return json.loads(html[start : html.index("</script>", start)])
 
 
+@pytest.fixture(scope="module")
+def _portfolio_for_module(request, django_db_setup, django_db_blocker):
+    """``portfolio_create()``'s data, built once for a module whose every test
+    reads it (``tests/shared_data.py``); None in a module with a test that
+    does not, which would find it there (an empty mission, say)."""
+    module = request.module
+    items = [item for item in request.session.items if getattr(item, "module", None) is module]
+    if not all("portfolio" in item.fixturenames for item in items):
+        yield None
+        return
+    yield from built_for_module(request, django_db_blocker, portfolio_create)
+
+
 @pytest.fixture
-def portfolio(db):
+def portfolio(_portfolio_for_module, db) -> dict:
+    """``portfolio_create()``'s portfolio: a copy of the module's, or the
+    test's own (``_portfolio_for_module``)."""
+    return for_test(_portfolio_for_module, portfolio_create)
+
+
+def portfolio_create() -> dict:
     """Two programmes, each funded by one donor: CRP (USA) in Kirkuk and
     Anbar, RRP (Canada) in Ninewa; assistance in Q1 and Q2 2018."""
     definitions = {

@@ -154,11 +154,6 @@ class TestMissionOverview:
         assert headline(response, "people-reached")["value"] == 363
         assert "are ignored" in response.content.decode()
 
-    def test_an_empty_mission_says_what_to_do(self, client, db):
-        response = login(client, user_with_role("admin")).get(MISSION)
-        assert response.status_code == 200
-        assert "No figures for this selection yet" in response.content.decode()
-
 
 class TestGovernorateDashboard:
     def test_the_figures_are_cut_by_the_governorate(self, client, portfolio):
