@@ -36,6 +36,7 @@ def _checks(monkeypatch) -> list[int]:
 
 def test_a_kept_connection_is_not_asked_select_1_at_each_request(monkeypatch):
     assert connection.health_check_enabled  # settings: CONN_HEALTH_CHECKS
+    connection.close()  # a new connection, far from its CONN_MAX_AGE
     pid = _backend_pid()
     checks = _checks(monkeypatch)
     for _ in range(3):
