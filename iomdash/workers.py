@@ -13,10 +13,11 @@ thirteenth session).
 
 Each worker writes how many connections it holds on a board shared by the
 workers (anonymous shared memory, made by gunicorn's master before the first
-fork) and listens for new ones only while it holds no more than the mean:
-the least loaded worker always listens, so every connection is taken (a rule
-on free threads instead left connections waiting in the kernel's queue for
-the whole run while both workers stayed busy). A slot of a worker that
+fork) and listens for new ones only while it holds no more than the mean,
+looking at the board again every ``RECHECK_S`` while it does not: the least
+loaded worker listens, so every connection is taken (a rule on free threads
+instead left connections waiting in the kernel's queue for the whole run
+while both workers stayed busy). A slot of a worker that
 died is emptied when its replacement starts; until then its last count only
 raises the mean. Kept connections, however slow the client, wait in the poller without
 a thread, as with gunicorn's own worker."""
@@ -32,6 +33,11 @@ from gunicorn.workers.gthread import ThreadWorker
 
 # A slot: the worker's pid and how many connections it holds.
 _SLOT = struct.Struct("qq")
+
+# How long a worker that is not listening waits at most before it looks at the
+# board again: other workers' new connections may have put it below the mean
+# while nothing of its own woke it (gunicorn's loop would sleep a second).
+RECHECK_S = 0.01
 
 
 class BalancedThreadWorker(ThreadWorker):
@@ -84,8 +90,9 @@ class BalancedThreadWorker(ThreadWorker):
 
     def wait_for_and_dispatch_events(self, timeout):
         # Gunicorn's loop has just decided from its connection limit alone.
-        self.set_accept_enabled(self.nr_conns < self.worker_connections and self.within_share())
-        super().wait_for_and_dispatch_events(timeout)
+        listening = self.nr_conns < self.worker_connections and self.within_share()
+        self.set_accept_enabled(listening)
+        super().wait_for_and_dispatch_events(timeout if listening else min(timeout, RECHECK_S))
 
 
 def _alive(pid: int) -> bool:

@@ -8,6 +8,8 @@ import logging
 import os
 import selectors
 import socket
+import threading
+import time
 
 import pytest
 from gunicorn.config import Config
@@ -97,3 +99,28 @@ def test_the_count_of_a_worker_that_died_is_dropped_when_its_replacement_starts(
     assert second._claim_slot() == second.slot  # its replacement starts
 
     assert not first.within_share()  # 1 connection against the replacement's 0
+
+
+def test_a_worker_not_listening_looks_at_the_board_again_soon(workers, listener):
+    crowded, other = workers
+    crowded.nr_conns, other.nr_conns = 3, 1
+    other.within_share()
+
+    def others_take_connections():
+        time.sleep(0.05)
+        # Meanwhile the other worker takes connections: the crowded one is
+        # now below the mean, and nothing of its own wakes it.
+        _SLOT.pack_into(BalancedThreadWorker._board, other.slot * _SLOT.size, os.getpid(), 5)
+
+    thread = threading.Thread(target=others_take_connections)
+    thread.start()
+    started = time.monotonic()
+    crowded.wait_for_and_dispatch_events(timeout=1.0)  # not listening: 3 is above 2
+    waited = time.monotonic() - started
+    thread.join()
+    assert waited < 0.5  # gunicorn's loop would have slept its whole second
+
+    client = _connect(listener)
+    _loop_once(crowded)
+    assert crowded.nr_conns == 4  # 3 is below the mean of 4: it listens again
+    client.close()
