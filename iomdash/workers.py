@@ -89,10 +89,15 @@ class BalancedThreadWorker(ThreadWorker):
         return self.nr_conns * max(self.cfg.workers, 1) <= total
 
     def wait_for_and_dispatch_events(self, timeout):
-        # Gunicorn's loop has just decided from its connection limit alone.
-        listening = self.nr_conns < self.worker_connections and self.within_share()
-        self.set_accept_enabled(listening)
-        super().wait_for_and_dispatch_events(timeout if listening else min(timeout, RECHECK_S))
+        # A stopping worker takes no new connection: gunicorn's loop stopped
+        # listening for good and serves what it holds.
+        if self.alive:
+            # Gunicorn's loop has just decided from its connection limit alone.
+            listening = self.nr_conns < self.worker_connections and self.within_share()
+            self.set_accept_enabled(listening)
+            if not listening:
+                timeout = min(timeout, RECHECK_S)
+        super().wait_for_and_dispatch_events(timeout)
 
 
 def _alive(pid: int) -> bool:

@@ -124,3 +124,13 @@ def test_a_worker_not_listening_looks_at_the_board_again_soon(workers, listener)
     _loop_once(crowded)
     assert crowded.nr_conns == 4  # 3 is below the mean of 4: it listens again
     client.close()
+
+
+def test_a_stopping_worker_takes_no_new_connection(workers, listener):
+    stopping, other = workers
+    stopping.set_accept_enabled(False)  # as gunicorn's loop does when it stops
+    stopping.alive = False
+    client = _connect(listener)
+    _loop_once(stopping)
+    assert stopping.nr_conns == 0
+    client.close()
