@@ -17,14 +17,16 @@ again at the first query, as a failed check does; otherwise it counts as
 checked for this request. What a poll cannot see, a database host that
 vanished without closing its sockets, would leave ``SELECT 1`` waiting too.
 
-Only for requests (``request_started``, after Django's own handler); a
-Celery task keeps Django's ``SELECT 1`` check."""
+Called by the WSGI handler (``iomdash.handler``) as each request starts,
+after Django's ``request_started`` handlers have marked the connections for a
+check (as a handler of that signal it would depend on the handlers' order,
+which Django's test client changes); a Celery task keeps Django's
+``SELECT 1`` check."""
 
 from __future__ import annotations
 
 import select
 
-from django.core.signals import request_started
 from django.db import connections
 
 
@@ -34,7 +36,7 @@ def _readable(fileno: int) -> bool:
     return bool(poller.poll(0))
 
 
-def connections_check(**kwargs) -> None:
+def connections_check() -> None:
     """Close each of this thread's kept connections that the database
     ended or wrote to while idle; mark the others checked for the request."""
     for connection in connections.all(initialized_only=True):
@@ -50,8 +52,3 @@ def connections_check(**kwargs) -> None:
             connection.close()
         else:
             connection.health_check_done = True
-
-
-def install() -> None:
-    """Check connections at the start of each request (once per process)."""
-    request_started.connect(connections_check, dispatch_uid="iomdash.db_health")

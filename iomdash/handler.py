@@ -1,4 +1,5 @@
-"""Django's WSGI handler, with the view each address resolves to kept.
+"""Django's WSGI handler, with the view each address resolves to kept (and
+the database connections checked without a round trip: ``iomdash.db_health``).
 
 Django resolves every request's path by walking the URL patterns (the API's
 router, the apps' includes): about 0.3 ms of a request kept whole, which
@@ -15,10 +16,18 @@ from __future__ import annotations
 from django.core.handlers.wsgi import WSGIHandler as _WSGIHandler
 from django.urls import ResolverMatch, get_resolver, set_urlconf
 
+from iomdash import db_health
+
 KEPT = 4096
 
 
 class WSGIHandler(_WSGIHandler):
+    def get_response(self, request):
+        # Kept connections checked by a poll of their sockets, not a SELECT 1
+        # (iomdash/db_health.py): after request_started, before any query.
+        db_health.connections_check()
+        return super().get_response(request)
+
     def resolve_request(self, request):
         if hasattr(request, "urlconf"):
             urlconf = request.urlconf

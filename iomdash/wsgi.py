@@ -10,10 +10,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iomdash.settings")
 # each address resolves to (iomdash/handler.py).
 django.setup(set_prefix=False)
 
-from iomdash import db_health  # noqa: E402
 from iomdash.handler import WSGIHandler  # noqa: E402
 
 application = WSGIHandler()
-
-# A kept connection checked by a poll of its socket, not a SELECT 1 (iomdash/db_health.py).
-db_health.install()

@@ -10,14 +10,19 @@ import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_started
 from django.db import connection, connections
+from django.test import RequestFactory
 
-import iomdash.wsgi  # noqa: F401  (installs the check, as gunicorn loads it)
+from iomdash import db_health
+from iomdash.handler import WSGIHandler as Handler
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _request_starts() -> None:
+    """What the served handler does before the view: Django's handlers of
+    ``request_started`` (which mark kept connections for a check), then ours."""
     request_started.send(sender=WSGIHandler, environ={})
+    db_health.connections_check()
 
 
 def _backend_pid() -> int:
@@ -61,3 +66,10 @@ def test_a_connection_the_database_ended_is_opened_again_before_the_first_query(
     _request_starts()
 
     assert _backend_pid() != pid
+
+
+def test_the_served_handler_checks_connections_before_the_view(monkeypatch):
+    checked = []
+    monkeypatch.setattr(db_health, "connections_check", lambda: checked.append(1))
+    Handler().get_response(RequestFactory().get("/nowhere/"))
+    assert checked == [1]
