@@ -2,8 +2,9 @@
 the database connections checked without a round trip: ``iomdash.db_health``).
 
 Django resolves every request's path by walking the URL patterns (the API's
-router, the apps' includes): about 0.3 ms of a request kept whole, which
-costs about 4 ms in all (docs/performance.md, thirteenth session). What a
+router, the apps' includes): 36-126 µs of CPU for the load test's addresses,
+2-4 µs kept, of a kept page's 4 ms or so (docs/performance.md, thirteenth
+session). What a
 path resolves to depends on the path and the URLconf only (no pattern here
 depends on the language or the request, and the URLconf does not change
 while a process runs), so the match is kept per resolver and path, and each
