@@ -20,4 +20,4 @@ RUN DEBUG=true SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/bui
 RUN useradd --create-home iomdash && mkdir -p /app/media /app/imports && chown iomdash /app/media /app/imports
 USER iomdash
 EXPOSE 8000
-CMD ["gunicorn", "iomdash.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "8", "--worker-class", "gthread", "--timeout", "60"]
+CMD ["gunicorn", "iomdash.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "8", "--worker-class", "iomdash.workers.BalancedThreadWorker", "--timeout", "60"]

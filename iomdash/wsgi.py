@@ -2,8 +2,14 @@
 
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iomdash.settings")
 
-application = get_wsgi_application()
+# As django.core.wsgi.get_wsgi_application, with the handler that keeps what
+# each address resolves to (iomdash/handler.py).
+django.setup(set_prefix=False)
+
+from iomdash.handler import WSGIHandler  # noqa: E402
+
+application = WSGIHandler()

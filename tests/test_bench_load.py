@@ -112,13 +112,16 @@ def test_a_connection_the_server_closed_is_opened_again_without_an_error(countin
 def test_the_benchmark_starts_gunicorn_as_production_does():
     from pathlib import Path
 
-    from demo.bench_load import THREADS, WORKERS
+    from demo.bench_load import THREADS, WORKER_CLASS, WORKERS
 
     root = Path(__file__).resolve().parents[1]
     compose = (root / "docker-compose.yml").read_text()
     dockerfile = (root / "Dockerfile").read_text()
-    assert f"--workers {WORKERS} --threads {THREADS} --worker-class gthread" in compose
-    assert f'"--workers", "{WORKERS}", "--threads", "{THREADS}"' in dockerfile
+    assert f"--workers {WORKERS} --threads {THREADS} --worker-class {WORKER_CLASS}" in compose
+    assert (
+        f'"--workers", "{WORKERS}", "--threads", "{THREADS}", "--worker-class", "{WORKER_CLASS}"'
+        in dockerfile
+    )
 
 
 def test_without_keep_alive_each_request_has_a_connection_of_its_own(counting_server):
