@@ -301,8 +301,8 @@ class SignedIn:
     a user; with ``shared``, one tab a user, opened again at each ``tab``
     (a new tab is a new renderer process, which compiles plotly.js again:
     three times the CPU of a page load in a tab already open). ``reset``
-    leaves the shared tabs blank, as on screen, with their cookies as
-    signed in; ``close`` closes them."""
+    puts the shared tabs back on screen with their cookies as signed in;
+    ``close`` closes them."""
 
     def __init__(self, browser, base_url: str, *, shared: bool = False):
         self.browser = browser
@@ -319,7 +319,12 @@ class SignedIn:
                     self.tabs[username].context, self.base_url, username
                 )
             tab = self.tabs[username]
-            tab.page.set_viewport_size(viewport)
+            if tab.page.viewport_size != viewport:
+                # Resized on a blank page if the page left has charts: they
+                # would be drawn again at the new size.
+                if tab.page.evaluate("() => document.querySelector('.chart') !== null"):
+                    tab.page.goto("about:blank")
+                tab.page.set_viewport_size(viewport)
             tab.errors.clear()
             return tab
         tab = Page(self.browser, self.base_url, viewport)
@@ -330,10 +335,11 @@ class SignedIn:
         return tab
 
     def reset(self) -> None:
-        """The shared tabs blank, on screen, with the cookies of their
-        session only (none a test added: its language)."""
+        """The shared tabs on screen, with the cookies of their session only
+        (none a test added: its language). The page a test left stays until
+        the next test loads its own (a blank page and the load after it cost
+        more), or is left for a blank one if the tab is resized (``tab``)."""
         for username, tab in self.tabs.items():
-            tab.page.goto("about:blank")
             tab.page.emulate_media(media="null")
             tab.context.clear_cookies()
             tab.context.add_cookies(self.sessions[username])
