@@ -40,23 +40,6 @@ ARGS = [
     "--in-process-gpu",
     "--js-flags=--no-opt",
 ]
-# Playwright passes --disable-dev-shm-usage (Docker's /dev/shm is 64 MB), which
-# puts the memory Chromium's processes share (every frame, every message) in
-# files under /tmp, on a disk here; where /dev/shm is a tmpfs with room, it
-# is used, as Chromium does by default: about a tenth of its CPU a page load.
-SHM_ROOM = 1 << 30
-
-
-def _launch_options() -> dict:
-    try:
-        shm = os.statvfs("/dev/shm")
-    except OSError:
-        return {}
-    if shm.f_bavail * shm.f_frsize < SHM_ROOM:
-        return {}
-    return {"ignore_default_args": ["--disable-dev-shm-usage"]}
-
-
 PHONE = {"width": 360, "height": 780}
 LAPTOP = {"width": 1280, "height": 900}
 
@@ -74,9 +57,7 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=ARGS, **_launch_options()
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
 
