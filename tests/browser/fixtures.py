@@ -4,6 +4,11 @@ Playwright. Outside CI a missing browser skips these tests; in CI (CI=true)
 it fails them, since a test that needs a component never skips there.
 Screenshots go to artifacts/screenshots/ to be looked at.
 
+``phone_page`` and ``browser_page`` are tabs kept open for the session, one
+a screen size (``kept``), left as a new tab would be after each test: a new
+tab is a new renderer process, which parses and compiles the page's scripts
+again and fetches them into an empty cache.
+
 A module whose tests only read builds its data once (``committed_for_module``),
 serves it from ``reading_server`` and opens its tabs signed in (``SignedIn``).
 Tests sign in with a session made on the server (``sign_in``: the cookies
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,11 +76,15 @@ class Page:
         storage_state: dict | None = None,
         *,
         context=None,
+        **context_options,
     ):
         self.shared = context is not None
         if context is None:
-            context = browser.new_context(viewport=viewport, storage_state=storage_state)
+            context = browser.new_context(
+                viewport=viewport, storage_state=storage_state, **context_options
+            )
         self.context = context
+        self.viewport = viewport
         self.page = self.context.new_page()
         if self.shared:
             self.page.set_viewport_size(viewport)
@@ -111,21 +121,67 @@ class Page:
         else:
             self.context.close()
 
+    def reset(self) -> None:
+        """As a new tab in a new context would be: blank, online, at its size
+        and on screen, without the cookies, storage (IndexedDB, local and
+        session storage, caches, service workers), permissions, location,
+        routes or errors a test left. Its HTTP cache and its renderer
+        process stay."""
+        self.page.unroute_all(behavior="ignoreErrors")
+        self.page.goto("about:blank")
+        self.context.set_offline(False)
+        if not hasattr(self, "_cdp"):
+            self._cdp = self.context.new_cdp_session(self.page)
+        origin = self.base_url.rstrip("/")
+        self._cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        self.context.clear_cookies()
+        self.context.clear_permissions()
+        self.context.set_geolocation(None)
+        self.page.set_viewport_size(self.viewport)
+        self.page.emulate_media(media="null")
+        self.errors.clear()
+
+
+@pytest.fixture(scope="session")
+def kept_tabs(chromium):
+    """The tabs ``kept`` open for the session."""
+    tabs: dict = {}
+    yield tabs
+    for tab in tabs.values():
+        tab.close()
+
+
+@contextmanager
+def kept(tabs: dict, browser, base_url: str, viewport: dict, **context_options):
+    """The tab of ``tabs`` of this size and these context options (a new one
+    the first time), reset when the block ends (``Page.reset``); a tab that
+    cannot be reset is closed, and the next test gets a new one."""
+    key = (base_url, viewport["width"], viewport["height"], *sorted(context_options.items()))
+    if key not in tabs:
+        tabs[key] = Page(browser, base_url, viewport, **context_options)
+    tab = tabs[key]
+    try:
+        yield tab
+    finally:
+        try:
+            tab.reset()
+        except Exception:
+            del tabs[key]
+            tab.close()
+
 
 @pytest.fixture
-def browser_page(chromium, live_server, django_db_serialized_rollback):
+def browser_page(kept_tabs, chromium, live_server, django_db_serialized_rollback):
     """A laptop-sized tab; ``browser_page.page`` is Playwright's Page."""
-    tab = Page(chromium, live_server.url, LAPTOP)
-    yield tab
-    tab.close()
+    with kept(kept_tabs, chromium, live_server.url, LAPTOP) as tab:
+        yield tab
 
 
 @pytest.fixture
-def phone_page(chromium, live_server, django_db_serialized_rollback):
+def phone_page(kept_tabs, chromium, live_server, django_db_serialized_rollback):
     """A 360-px-wide tab, as on a field monitor's phone."""
-    tab = Page(chromium, live_server.url, PHONE)
-    yield tab
-    tab.close()
+    with kept(kept_tabs, chromium, live_server.url, PHONE) as tab:
+        yield tab
 
 
 def empty_database() -> None:
@@ -226,8 +282,8 @@ class SignedIn:
     a user; with ``shared``, one tab a user, opened again at each ``tab``
     (a new tab is a new renderer process, which compiles plotly.js again:
     three times the CPU of a page load in a tab already open). ``reset``
-    leaves the shared tabs blank, as on screen, with their cookies as
-    signed in; ``close`` closes them."""
+    puts the shared tabs back on screen with their cookies as signed in;
+    ``close`` closes them."""
 
     def __init__(self, browser, base_url: str, *, shared: bool = False):
         self.browser = browser
@@ -244,7 +300,12 @@ class SignedIn:
                     self.tabs[username].context, self.base_url, username
                 )
             tab = self.tabs[username]
-            tab.page.set_viewport_size(viewport)
+            if tab.page.viewport_size != viewport:
+                # Resized on a blank page if the page left has charts: they
+                # would be drawn again at the new size.
+                if tab.page.evaluate("() => document.querySelector('.chart') !== null"):
+                    tab.page.goto("about:blank")
+                tab.page.set_viewport_size(viewport)
             tab.errors.clear()
             return tab
         tab = Page(self.browser, self.base_url, viewport)
@@ -255,10 +316,11 @@ class SignedIn:
         return tab
 
     def reset(self) -> None:
-        """The shared tabs blank, on screen, with the cookies of their
-        session only (none a test added: its language)."""
+        """The shared tabs on screen, with the cookies of their session only
+        (none a test added: its language). The page a test left stays until
+        the next test loads its own (a blank page and the load after it cost
+        more), or is left for a blank one if the tab is resized (``tab``)."""
         for username, tab in self.tabs.items():
-            tab.page.goto("about:blank")
             tab.page.emulate_media(media="null")
             tab.context.clear_cookies()
             tab.context.add_cookies(self.sessions[username])

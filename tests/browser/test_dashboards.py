@@ -223,11 +223,11 @@ def signed_in(chromium, reading_server, portfolio):
 
 @pytest.fixture
 def tab(signed_in, db):
-    """``tab(username, viewport)``: the tab signed in as ``username``, left
-    blank when the test ends (laptop-sized unless asked; TABLET: 800 px wide,
-    as a tablet in portrait)."""
+    """``tab(username, viewport)``: the tab signed in as ``username``, put
+    back on screen when the test ends (laptop-sized unless asked; TABLET:
+    800 px wide, as a tablet in portrait)."""
     yield signed_in.tab
-    signed_in.reset()  # blank, on screen; a test's language cookie goes with it
+    signed_in.reset()  # on screen; a test's language cookie goes with it
 
 
 def map_fills(tab) -> list[str]:

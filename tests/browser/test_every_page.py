@@ -52,7 +52,8 @@ RTL = {"ar", "ckb"}
 
 # Boxes allowed past the screen's edge: what scrolls or clips inside a table's
 # or a chart's own box, text for screen readers only, and Plotly's text measurer.
-# ``pending``: a chart is still being drawn.
+# ``pending``: a chart is still being drawn; ``csp``: the violations recorded
+# (RECORD_VIOLATIONS), read in the same call.
 FIT = """() => {
   const root = document.documentElement, width = root.clientWidth;
   const holders = '.table-wrap, .table-scroll, .content table, .js-plotly-plot';
@@ -70,7 +71,7 @@ FIT = """() => {
     out.push(path.join(' > ') + ` [${Math.round(box.left)}, ${Math.round(box.right)}]`);
   }
   return {dir: root.dir || 'ltr', scroll: root.scrollWidth, width: width,
-          outside: out.slice(0, 8), pending: (PENDING)()};
+          outside: out.slice(0, 8), pending: (PENDING)(), csp: window.__csp};
 }"""
 PENDING = """() => [...document.querySelectorAll('.chart')].some(c => c.offsetParent
   && !c.querySelector('.main-svg') && !c.classList.contains('chart-error'))"""
@@ -191,7 +192,7 @@ def check(tab: Page, where: str, direction: str) -> None:
     fit = drawn(tab)
     assert fit["dir"] == direction, (where, fit["dir"])
     assert fit["scroll"] <= fit["width"] and not fit["outside"], (where, fit)
-    assert tab.page.evaluate("window.__csp") == [], where
+    assert fit["csp"] == [], where
 
 
 def screenshot(tab: Page, name: str) -> None:
@@ -208,8 +209,11 @@ def show(tab: Page, path: str, language: str):
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": tab.base_url}]
     )
     if tab.page.viewport_size != PHONE:
-        # Narrowed on a blank page: the page left would draw its charts again.
-        tab.page.goto("about:blank")
+        # Narrowed on a blank page if the page left has charts: it would draw
+        # them again (a page without is only laid out again, cheaper than a
+        # page load).
+        if tab.page.evaluate("() => document.querySelector('.chart') !== null"):
+            tab.page.goto("about:blank")
         tab.page.set_viewport_size(PHONE)
     tab.errors.clear()
     tab.console.clear()

@@ -16,7 +16,7 @@ from PIL import Image
 from beneficiaries import services
 from beneficiaries.models import AssistanceRecord, MonitoringVisit, Photo
 from tests.beneficiaries.test_services import build_world
-from tests.browser.fixtures import PHONE, sign_in
+from tests.browser.fixtures import PHONE, kept, sign_in
 from tests.factories import PASSWORD
 
 
@@ -33,11 +33,15 @@ def jpeg(colour, size=(2400, 1800)) -> bytes:
 
 class Phone:
     """A 360-px tab in a context of its own (``service_workers`` allowed or
-    blocked), signed in as a monitor (``login``: through the login form)."""
+    blocked), or the tab ``kept`` (fixtures.kept: its context, page and
+    errors), signed in as a monitor (``login``: through the login form)."""
 
-    def __init__(self, chromium, base_url, *, service_workers="allow"):
-        self.context = chromium.new_context(viewport=PHONE, service_workers=service_workers)
+    def __init__(self, chromium, base_url, *, service_workers="allow", kept=None):
         self.base_url = base_url
+        if kept is not None:
+            self.context, self.page, self.errors = kept.context, kept.page, kept.errors
+            return
+        self.context = chromium.new_context(viewport=PHONE, service_workers=service_workers)
         self.errors: list[str] = []
         self.page = self.open()
 
@@ -73,10 +77,13 @@ def phone(chromium, live_server, django_db_serialized_rollback):
 
 
 @pytest.fixture
-def phone_without_worker(chromium, live_server, django_db_serialized_rollback):
-    tab = Phone(chromium, live_server.url, service_workers="block")
-    yield tab
-    tab.context.close()
+def phone_without_worker(kept_tabs, chromium, live_server, django_db_serialized_rollback):
+    """A phone whose service worker is blocked (Playwright's routes, which
+    cut the connection here, do not see a worker's requests): the session's
+    kept tab, left as a new one after the test."""
+    block = {"service_workers": "block"}
+    with kept(kept_tabs, chromium, live_server.url, PHONE, **block) as tab:
+        yield Phone(chromium, live_server.url, kept=tab)
 
 
 def fill_visit(page, world, *, photos=2):

@@ -11,7 +11,7 @@ import pytest
 from beneficiaries.models import AssistanceRecord, MonitoringVisit, Photo
 from tests.beneficiaries.test_services import build_world
 from tests.beneficiaries.test_views import visit_of
-from tests.browser.fixtures import ARTIFACTS
+from tests.browser.fixtures import ARTIFACTS, PHONE, kept
 from tests.browser.test_offline_visits import Phone, cut_off_once, fill_visit, jpeg, poll_status
 
 WATCH_STATUS = """(selector) => { window.seen = []; const line = document.querySelector(selector);
@@ -25,12 +25,13 @@ def world(transactional_db):
 
 
 @pytest.fixture
-def phone(chromium, live_server, django_db_serialized_rollback):
+def phone(kept_tabs, chromium, live_server, django_db_serialized_rollback):
     """A monitor's 360-px phone, its service worker blocked (Playwright's
-    routes, which cut the connection here, do not see a worker's requests)."""
-    tab = Phone(chromium, live_server.url, service_workers="block")
-    yield tab
-    tab.context.close()
+    routes, which cut the connection here, do not see a worker's requests):
+    the session's kept tab (fixtures.kept), left as a new one after the test."""
+    block = {"service_workers": "block"}
+    with kept(kept_tabs, chromium, live_server.url, PHONE, **block) as tab:
+        yield Phone(chromium, live_server.url, kept=tab)
 
 
 def fail_once(page, pattern: str) -> list[str]:
