@@ -47,7 +47,7 @@ class TestMissionOverview:
         html = response.content.decode()
         assert "× 6, average household size in Iraq" in html
         assert "as of 30 Jun 2018" in html
-        assert "Figures last computed at" in html
+        assert "Figures last updated at" in html
 
     def test_figures_are_as_of_the_last_complete_quarter_by_default(self, client, portfolio):
         response = login(client, user_with_role("admin")).get(MISSION)

@@ -353,7 +353,7 @@ class TestGovernorateField:
         assert "No issues referred and still open in Kirkuk" in html
         assert "No photos on the latest visits in Kirkuk this quarter" in html
         assert "No approved beneficiary feedback in Kirkuk from 1 Jul 2017 to 30 Jun 2018" in html
-        assert "Figures last computed at" in html
+        assert "Figures last updated at" in html
         for title in (
             "Projects by sector and status",
             "Areas of implementation",
