@@ -31,6 +31,9 @@ import struct
 
 from gunicorn.workers.gthread import ThreadWorker
 
+# (A zombie, a worker exited and not yet reaped by the master, is not alive.)
+from iomdash.supervise import _alive
+
 # A slot: the worker's pid and how many connections it holds.
 _SLOT = struct.Struct("qq")
 
@@ -98,13 +101,3 @@ class BalancedThreadWorker(ThreadWorker):
             if not listening:
                 timeout = min(timeout, RECHECK_S)
         super().wait_for_and_dispatch_events(timeout)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
