@@ -6,7 +6,7 @@ lost and nothing of the new table or the cubes is left."""
 from __future__ import annotations
 
 import datetime as dt
-import time
+import threading
 
 import pytest
 from django.db import connection, transaction
@@ -94,13 +94,17 @@ def test_a_failed_statement_leaves_the_old_values_and_no_half_built_table(monkey
     record(ninewa, on=dt.date(2018, 3, 1), households=5, people=5)  # a change not yet counted
     real = engine._write_all_periods_additive
     ran = {"main": 0, "second": 0}
+    # Each connection's first such statement waits for the other's, so that
+    # both take one whatever the machine's load (a sleep on one side let the
+    # second connection take them all before the main one took any).
+    both_started = threading.Barrier(2, timeout=30)
 
     def fails_on_one_connection(cursor, *args, **kwargs):
         # Django's cursor is the main connection's; the second's is psycopg2's own.
         which = "main" if hasattr(cursor, "db") else "second"
         ran[which] += 1
-        if which == "main":
-            time.sleep(0.3)  # so that the second connection takes statements too
+        if ran[which] == 1:
+            both_started.wait()
         real(cursor, *args, **kwargs)
         if which == failing:
             raise RuntimeError(f"the {which} connection's statement failed")
