@@ -24,6 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from iomdash import release
 from iomdash.env import env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -219,7 +220,8 @@ CACHES = {
     "dashboards": {
         "BACKEND": "iomdash.cache.RedisCache",
         "LOCATION": redis_cache_url(REDIS_URL, env_int("DASHBOARD_CACHE_DB", 1)),
-        "KEY_PREFIX": "iomdash",
+        # A release's pages are not another release's (iomdash/release.py).
+        "KEY_PREFIX": f"iomdash:{release.fingerprint(BASE_DIR)}",
         "TIMEOUT": env_int("DASHBOARD_CACHE_SECONDS", 6 * 3600),
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     },
